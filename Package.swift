@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// lrs: a small language, and its interpreter, for parameter-specific learning rates.
+//
+// Targets are the layers of the system; arrows point down only:
+//   lrs (CLI, REPL) -> LRSEngine -> LRSLanguage, LRSOptim -> LRSRuntime -> COpenBLAS
+import PackageDescription
+
+// Kernels are measured on release builds; exclusivity checks cost a lot in inner loops.
+let kernelSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "lrs",
+    products: [
+        .executable(name: "lrs", targets: ["lrs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+
+        // Source text, tokens, syntax tree, diagnostics, the checker. Foundation only.
+        .target(name: "LRSLanguage"),
+        // Tensors, autograd, layers, losses, initialisation, random numbers. Knows no language.
+        .target(name: "LRSRuntime", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
+        // Optimizers and learning-rate schedules over the runtime.
+        .target(name: "LRSOptim", dependencies: ["LRSRuntime"], swiftSettings: kernelSettings),
+        // Where the language meets the runtime: groups, lowering, data, files, training, export.
+        .target(name: "LRSEngine", dependencies: ["LRSLanguage", "LRSRuntime", "LRSOptim"]),
+        // The command line and the REPL: thin.
+        .executableTarget(name: "lrs", dependencies: [
+            "LRSEngine", "CReadline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Benchmarks (release builds only): `swift run -c release lrs-bench`.
+        .executableTarget(name: "lrs-bench", dependencies: ["LRSRuntime", "LRSOptim", "LRSEngine"],
+                          swiftSettings: kernelSettings),
+
+        .testTarget(name: "LRSLanguageTests", dependencies: ["LRSLanguage"]),
+        .testTarget(name: "LRSRuntimeTests", dependencies: ["LRSRuntime"]),
+        .testTarget(name: "LRSOptimTests", dependencies: ["LRSOptim"]),
+        .testTarget(name: "LRSEngineTests", dependencies: ["LRSEngine"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["lrs"]),
+    ]
+)

@@ -1,0 +1,65 @@
+/// A dense, contiguous float32 tensor: a shape and the storage that holds its elements in
+/// C (row-major) order.
+///
+/// Storage is owned by the tensor and 64-byte aligned, so kernels can walk it with plain
+/// pointers and the compiler can vectorise. A tensor is a reference type on purpose: a
+/// parameter, its gradient and the optimizer state that updates it in place are shared
+/// between the model, the optimizer and the checkpoint writer without copies.
+public final class Tensor {
+    /// Sizes of the dimensions, outermost first. `[]` is a scalar with one element.
+    public private(set) var shape: [Int]
+    /// Number of elements: the product of `shape`.
+    public let count: Int
+    /// The elements. Valid for `count` floats for the tensor's whole life.
+    public let data: UnsafeMutablePointer<Float>
+
+    /// A zero-filled tensor.
+    public init(zeros shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        let bytes = Swift.max(count, 1) * MemoryLayout<Float>.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        raw.initializeMemory(as: Float.self, repeating: 0, count: Swift.max(count, 1))
+        self.data = raw.assumingMemoryBound(to: Float.self)
+    }
+
+    /// A tensor holding `values` (row-major) with the given shape.
+    public convenience init(shape: [Int], values: [Float]) {
+        self.init(zeros: shape)
+        precondition(values.count == count, "Tensor: \(values.count) values for shape \(shape)")
+        values.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { data.update(from: base, count: count) }
+        }
+    }
+
+    deinit {
+        UnsafeMutableRawPointer(data).deallocate()
+    }
+
+    /// The elements as a buffer, for `for` loops and `withUnsafe...` APIs.
+    @inlinable public var buffer: UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: data, count: count)
+    }
+
+    /// A copy of the elements as an array (tests, files, small reports).
+    public var values: [Float] { Array(buffer) }
+
+    /// Reinterprets the same elements under another shape with the same element count.
+    public func reshape(_ newShape: [Int]) {
+        precondition(newShape.reduce(1, *) == count, "Tensor.reshape: \(shape) to \(newShape)")
+        shape = newShape
+    }
+
+    /// A new tensor with the same shape and a copy of the elements.
+    public func copy() -> Tensor {
+        let t = Tensor(zeros: shape)
+        t.data.update(from: data, count: count)
+        return t
+    }
+
+    /// Sets every element to `value`.
+    public func fill(_ value: Float) {
+        data.update(repeating: value, count: count)
+    }
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import LRSEngine
+
+@Test func moduleLinks() {
+    #expect(Bool(true))
+}

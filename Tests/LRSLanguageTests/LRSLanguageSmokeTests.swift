@@ -1,0 +1,6 @@
+import Testing
+@testable import LRSLanguage
+
+@Test func moduleLinks() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import LRSOptim
+
+@Test func moduleLinks() {
+    #expect(Bool(true))
+}
