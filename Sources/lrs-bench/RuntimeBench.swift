@@ -1,0 +1,4 @@
+/// The runtime benchmarks (forward, backward, training steps).
+func runRuntimeBench(_ args: [String]) {
+    print("runtime: no benchmarks yet")
+}
