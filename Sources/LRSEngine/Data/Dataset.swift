@@ -1,0 +1,50 @@
+/// Training or validation samples in memory: inputs of one shape, and targets that are
+/// either class indices (cross_entropy) or float vectors (mse).
+public struct Dataset: Sendable {
+    public enum Targets: Sendable, Equatable {
+        /// One class index per sample.
+        case classes([Int32])
+        /// `width` floats per sample.
+        case values([Float], width: Int)
+    }
+
+    /// Shape of one sample, without the batch dimension.
+    public let sampleShape: [Int]
+    /// Row-major inputs, `count x sampleShape.product`.
+    public let inputs: [Float]
+    public let targets: Targets
+
+    public init(sampleShape: [Int], inputs: [Float], targets: Targets) {
+        self.sampleShape = sampleShape
+        self.inputs = inputs
+        self.targets = targets
+    }
+
+    public var sampleSize: Int { sampleShape.reduce(1, *) }
+    public var count: Int { sampleSize == 0 ? 0 : inputs.count / sampleSize }
+
+    /// Number of classes when the targets are class indices (largest index + 1).
+    public var classCount: Int? {
+        if case let .classes(labels) = targets { return Int(labels.max() ?? 0) + 1 }
+        return nil
+    }
+
+    /// The samples `range` (in order), as a new data set.
+    public func slice(_ range: Range<Int>) -> Dataset {
+        let n = sampleSize
+        let inputs = Array(self.inputs[range.lowerBound * n ..< range.upperBound * n])
+        switch targets {
+        case let .classes(labels):
+            return Dataset(sampleShape: sampleShape, inputs: inputs, targets: .classes(Array(labels[range])))
+        case let .values(values, width):
+            return Dataset(sampleShape: sampleShape, inputs: inputs,
+                           targets: .values(Array(values[range.lowerBound * width ..< range.upperBound * width]), width: width))
+        }
+    }
+
+    /// Splits off the last `fraction` of the samples (`split F`): (training, validation).
+    public func splitLast(_ fraction: Double) -> (Dataset, Dataset) {
+        let validation = Swift.min(count, Swift.max(0, Int((Double(count) * fraction).rounded())))
+        return (slice(0 ..< count - validation), slice(count - validation ..< count))
+    }
+}

@@ -1,0 +1,85 @@
+/// A CSV file of numbers, with an optional header row.
+///
+/// Cells are separated by commas; a cell may be quoted with `"` (a doubled `""` inside
+/// is a quote). Blank lines are skipped. Every data cell must be a number: the first one
+/// that is not is reported with its row and column (1-based, as a spreadsheet shows them).
+public struct CSVTable: Sendable {
+    public let header: [String]?
+    public let columnCount: Int
+    /// Row-major cells, `rowCount x columnCount`.
+    public let cells: [Double]
+
+    public var rowCount: Int { columnCount == 0 ? 0 : cells.count / columnCount }
+
+    /// - Parameter header: true or false as the script says; nil guesses: a first row
+    ///   with a cell that is not a number is a header.
+    public static func parse(_ text: String, path: String, header: Bool?) throws -> CSVTable {
+        var lines: [(number: Int, cells: [String])] = []
+        var number = 0
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            number += 1
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            lines.append((number, splitCells(line)))
+        }
+        guard let first = lines.first else { throw FileFormatError(path: path, "the CSV file has no rows") }
+        let hasHeader = header ?? first.cells.contains { Double($0.trimmed) == nil }
+        let names = hasHeader ? first.cells.map(\.trimmed) : nil
+        let body = hasHeader ? Array(lines.dropFirst()) : lines
+        guard !body.isEmpty else { throw FileFormatError(path: path, "the CSV file has a header but no data rows") }
+        let width = first.cells.count
+        var cells: [Double] = []
+        cells.reserveCapacity(body.count * width)
+        for row in body {
+            guard row.cells.count == width else {
+                throw FileFormatError(path: path, "row \(row.number) has \(row.cells.count) columns, the first row has \(width)")
+            }
+            for (column, cell) in row.cells.enumerated() {
+                guard let value = Double(cell.trimmed), value.isFinite else {
+                    throw FileFormatError(path: path, "row \(row.number), column \(column + 1): '\(cell.trimmed)' is not a finite number")
+                }
+                cells.append(value)
+            }
+        }
+        return CSVTable(header: names, columnCount: width, cells: cells)
+    }
+
+    private static func splitCells(_ line: Substring) -> [String] {
+        var cells: [String] = []
+        var current = ""
+        var quoted = false
+        var chars = line.makeIterator()
+        while let c = chars.next() {
+            if quoted {
+                if c == "\"" {
+                    var lookahead = chars
+                    if lookahead.next() == "\"" {
+                        current.append("\"")
+                        chars = lookahead
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    current.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                cells.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        cells.append(current)
+        return cells
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import LRSEngine
-
-@Test func moduleLinks() {
-    #expect(Bool(true))
-}
