@@ -43,6 +43,6 @@ let package = Package(
         .testTarget(name: "LRSRuntimeTests", dependencies: ["LRSRuntime"]),
         .testTarget(name: "LRSOptimTests", dependencies: ["LRSOptim"]),
         .testTarget(name: "LRSEngineTests", dependencies: ["LRSEngine"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["lrs"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["lrs", "LRSEngine"]),
     ]
 )
