@@ -1,0 +1,172 @@
+import Foundation
+
+/// Runs a grid's runs as separate `lrs run` processes, `jobs` at a time.
+///
+/// Each run gets a directory under `outputDirectory` holding its log (everything the run
+/// printed), its trace, its summary and the files it saves. A run that fails is recorded
+/// and the others go on; `cancel()` (Ctrl-C) ends the running ones and starts no more,
+/// keeping what finished.
+public final class BatchRunner: @unchecked Sendable {
+    public struct Outcome: Sendable {
+        public let run: GridPlan.Run
+        public let directory: String
+        /// nil when the run never started (the batch was cancelled first).
+        public let summary: RunSummary?
+    }
+
+    public struct Progress: Sendable {
+        public let done: Int
+        public let running: Int
+        public let failed: Int
+        public let total: Int
+        /// Estimated seconds until every run has finished, once one has.
+        public let secondsLeft: Double?
+    }
+
+    private let executable: String
+    private let plan: GridPlan
+    private let jobs: Int
+    private let outputDirectory: String
+    private let lock = NSLock()
+    private var running: [Int: Process] = [:]
+    private var ended: [Int] = []
+    private var cancelled = false
+
+    public init(executable: String, plan: GridPlan, jobs: Int, outputDirectory: String) {
+        self.executable = executable
+        self.plan = plan
+        self.jobs = max(1, jobs)
+        self.outputDirectory = outputDirectory
+    }
+
+    /// The directory of one run: its number and script name, then its values.
+    public func directory(of run: GridPlan.Run) -> String {
+        let script = URL(fileURLWithPath: run.script).deletingPathExtension().lastPathComponent
+        let values = run.overrides.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
+        let safe = (values.isEmpty ? script : script + "," + values).map { c -> Character in
+            c.isLetter || c.isNumber || "=,.-_".contains(c) ? c : "_"
+        }
+        return outputDirectory + "/" + String(format: "%03d-", run.index + 1) + String(safe.prefix(80))
+    }
+
+    /// Ends the running runs and starts no more. Safe to call from a signal handler's queue.
+    public func cancel() {
+        lock.lock()
+        cancelled = true
+        let processes = Array(running.values)
+        lock.unlock()
+        for p in processes where p.isRunning { p.terminate() }
+    }
+
+    /// Runs every run and returns their outcomes in plan order.
+    public func run(onProgress: @escaping @Sendable (Progress) -> Void = { _ in }) throws -> [Outcome] {
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        var outcomes: [Int: Outcome] = [:]
+        var pending = plan.runs[...]
+        let finished = DispatchSemaphore(value: 0)
+        var durations: [Double] = []
+        var failed = 0
+        var started: [Int: Date] = [:]
+
+        func report() {
+            lock.lock()
+            let active = running.count
+            lock.unlock()
+            let remaining = pending.count + active
+            let mean = durations.isEmpty ? nil : durations.reduce(0, +) / Double(durations.count)
+            onProgress(Progress(done: outcomes.count, running: active, failed: failed, total: plan.runs.count,
+                                secondsLeft: mean.map { $0 * Double(remaining) / Double(jobs) }))
+        }
+
+        while true {
+            lock.lock()
+            let stop = cancelled
+            var launch: [GridPlan.Run] = []
+            while !stop, running.count + launch.count < jobs, let next = pending.first {
+                launch.append(next)
+                pending = pending.dropFirst()
+            }
+            lock.unlock()
+            for run in launch {
+                let dir = directory(of: run)
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                let index = run.index
+                let process = try prepare(run, in: dir) { [self] in
+                    lock.lock()
+                    ended.append(index)
+                    lock.unlock()
+                    finished.signal()
+                }
+                // Registered before it starts, so its end is always found.
+                lock.lock()
+                running[run.index] = process
+                lock.unlock()
+                try process.run()
+                started[run.index] = Date()
+            }
+            lock.lock()
+            let active = running.count
+            lock.unlock()
+            report()
+            if active == 0 { break }
+            finished.wait()
+            // Collect whatever has ended.
+            lock.lock()
+            let endedNow = ended.compactMap { i in running[i].map { (i, $0) } }
+            for (index, _) in endedNow { running[index] = nil }
+            ended.removeAll { i in endedNow.contains { $0.0 == i } }
+            let wasCancelled = cancelled
+            lock.unlock()
+            for (index, process) in endedNow {
+                process.waitUntilExit()
+                let run = plan.runs[index]
+                let dir = directory(of: run)
+                let seconds = Date().timeIntervalSince(started[index] ?? Date())
+                var summary = RunSummary.read(from: dir + "/summary.json") ?? RunSummary(status: .failed)
+                if summary.status == .ok, process.terminationStatus != 0 { summary.status = .failed }
+                if process.terminationReason == .uncaughtSignal {
+                    summary.status = wasCancelled ? .interrupted : .failed
+                    if summary.error == nil, !wasCancelled { summary.error = "killed by signal \(process.terminationStatus)" }
+                } else if summary.status != .ok, summary.error == nil {
+                    summary.error = Self.lastErrorLine(in: dir + "/log.txt") ?? "exit status \(process.terminationStatus)"
+                }
+                if wasCancelled, summary.status != .ok { summary.status = .interrupted }
+                summary.seconds = seconds
+                if summary.status == .failed { failed += 1 }
+                durations.append(seconds)
+                outcomes[index] = Outcome(run: run, directory: dir, summary: summary)
+            }
+        }
+        for run in plan.runs where outcomes[run.index] == nil {
+            outcomes[run.index] = Outcome(run: run, directory: directory(of: run), summary: nil)
+        }
+        return plan.runs.map { outcomes[$0.index]! }
+    }
+
+    private func prepare(_ run: GridPlan.Run, in dir: String, whenDone: @escaping @Sendable () -> Void) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["run", run.script] + run.defineArguments + [
+            "--trace", dir + "/trace.jsonl", "--summary", dir + "/summary.json", "--output-dir", dir,
+        ]
+        guard FileManager.default.createFile(atPath: dir + "/log.txt", contents: nil) else {
+            throw AtomicFile.WriteError(path: dir + "/log.txt", reason: "cannot create the run's log")
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/log.txt"))
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        process.terminationHandler = { _ in
+            try? log.close()
+            whenDone()
+        }
+        return process
+    }
+
+    /// The last line of a log that reads like a diagnostic, for the results table.
+    static func lastErrorLine(in path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        return lines.last { $0.contains("error:") }.map(String.init) ?? lines.last.map(String.init)
+    }
+}
