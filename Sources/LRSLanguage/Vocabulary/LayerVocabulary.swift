@@ -1,0 +1,62 @@
+/// The layer kinds the language accepts (section 4), their arguments and options.
+public enum LayerKind: String, Sendable, CaseIterable {
+    case linear, conv, relu, tanh, sigmoid, gelu, flatten, maxpool, avgpool, dropout, batchnorm, layernorm
+
+    /// Positional arguments in order; a trailing argument with a default may be omitted.
+    public var positional: [ArgumentSpec] {
+        switch self {
+        case .linear: return [.required("in_features", .integer), .required("out_features", .integer)]
+        case .conv:
+            return [.required("in_channels", .integer), .required("out_channels", .integer),
+                    .required("kernel_size", .integer)]
+        case .relu, .tanh, .sigmoid, .gelu, .flatten: return []
+        case .maxpool, .avgpool: return [.required("kernel_size", .integer)]
+        case .dropout: return [ArgumentSpec("p", .number, default: .number(0.5))]
+        case .batchnorm: return [.required("num_features", .integer)]
+        case .layernorm: return [.required("normalized_shape", .integer)]
+        }
+    }
+
+    /// `KEY VALUE` options after the positional arguments.
+    public var options: [ArgumentSpec] {
+        switch self {
+        case .linear: return [ArgumentSpec("bias", .bool, default: .bool(true))]
+        case .conv:
+            return [ArgumentSpec("stride", .integer, default: .number(1)),
+                    ArgumentSpec("padding", .integer, default: .number(0)),
+                    ArgumentSpec("bias", .bool, default: .bool(true))]
+        // stride defaults to the kernel size (`.unset` here: the checker fills it in).
+        case .maxpool, .avgpool: return [ArgumentSpec("stride", .integer, default: .unset)]
+        default: return []
+        }
+    }
+
+    /// Whether the layer holds parameters.
+    public var hasParameters: Bool {
+        switch self {
+        case .linear, .conv, .batchnorm, .layernorm: return true
+        default: return false
+        }
+    }
+
+    /// The PyTorch module the layer is.
+    public var pytorchName: String {
+        switch self {
+        case .linear: return "nn.Linear"
+        case .conv: return "nn.Conv2d"
+        case .relu: return "nn.ReLU"
+        case .tanh: return "nn.Tanh"
+        case .sigmoid: return "nn.Sigmoid"
+        case .gelu: return "nn.GELU"
+        case .flatten: return "nn.Flatten"
+        case .maxpool: return "nn.MaxPool2d"
+        case .avgpool: return "nn.AvgPool2d"
+        case .dropout: return "nn.Dropout"
+        case .batchnorm: return "nn.BatchNorm1d/2d"
+        case .layernorm: return "nn.LayerNorm"
+        }
+    }
+
+    /// Option spec by name.
+    func option(named name: String) -> ArgumentSpec? { options.first { $0.name == name } }
+}
