@@ -64,6 +64,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case emptyGroup(String, takenBy: [String])
     case selectorMatchesNothing(String)
     case predicateSource(String)
+    case expandedGroup(String)
     // Schedules
     case unknownSchedule(String, suggestions: [String])
     case unknownScheduleArgument(String, schedule: String, valid: [String], suggestions: [String])
@@ -165,6 +166,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return takenBy.isEmpty ? "group '\(name)' has no parameters"
                 : "group '\(name)' has no parameters; they were taken by \(quotedList(takenBy, conjunction: "and"))"
         case .selectorMatchesNothing(let name): return "group '\(name)' selects no parameters"
+        case .expandedGroup(let name): return "in group '\(name)'"
         case .predicateSource(let name): return "parameter '\(name)' has no initial values for the 'where' predicate"
         case .unknownSchedule(let name, let s): return "unknown schedule '\(clip(name))'\(didYouMean(s))"
         case .unknownScheduleArgument(let name, let schedule, let valid, let s):
