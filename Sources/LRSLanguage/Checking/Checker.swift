@@ -11,8 +11,9 @@ public struct CheckResult: Sendable {
 /// Checks a script before anything runs: names, arguments, shapes, hyperparameters,
 /// selectors, schedules, files. A phase: it returns values and prints nothing.
 ///
-/// Parsing comes first; when it reports errors the checker does not run, so one syntax
-/// mistake does not turn into a page of consequences.
+/// Parsing comes first; when it reports errors, only the statements that parsed are
+/// checked, one by one, and nothing that needs the whole script (shapes, group and
+/// schedule names), so one syntax mistake does not turn into a page of consequences.
 public struct Checker {
     /// What the checker may look at beyond the text.
     public struct Options: Sendable {
@@ -51,6 +52,8 @@ public struct Checker {
     var dataSource: CheckedDataSource?
     var hasSplitOrValidation = false
     var seen: [String: SourceRange] = [:]
+    /// Set when parsing reported errors: only statement-local checks run.
+    var syntaxFailed = false
 
     init(script: Script, overrides: [String: Double], options: Options) {
         self.script = script
@@ -63,10 +66,8 @@ public struct Checker {
     public static func check(_ source: SourceFile, overrides: [String: Double] = [:],
                              options: Options = Options()) -> CheckResult {
         let (script, syntaxDiagnostics) = Parser.parse(source, errorLimit: options.errorLimit)
-        if syntaxDiagnostics.hasErrors {
-            return CheckResult(syntax: script, script: nil, diagnostics: syntaxDiagnostics)
-        }
         var checker = Checker(script: script, overrides: overrides, options: options)
+        checker.syntaxFailed = syntaxDiagnostics.hasErrors
         checker.diagnostics.report(contentsOf: syntaxDiagnostics)
         let checked = checker.run()
         // Diagnostics in source order (those without a place last), as a reader expects.
@@ -84,6 +85,7 @@ public struct Checker {
             if diagnostics.isFull { break }
             checkStatement(statement)
         }
+        if syntaxFailed { return nil }
         for name in overrides.keys.sorted() where letRanges[name] == nil {
             diagnostics.error(.overrideWithoutLet(name), at: nil)
         }
