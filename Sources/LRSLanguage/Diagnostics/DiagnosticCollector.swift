@@ -28,6 +28,13 @@ public struct DiagnosticCollector: Sendable {
         diagnostics.append(diagnostic)
     }
 
+    /// Records "too many errors" and ignores everything after it.
+    public mutating func stop(at range: SourceRange?) {
+        guard !isFull else { return }
+        isFull = true
+        diagnostics.append(.error(.tooManyErrors(errorLimit), at: range))
+    }
+
     public mutating func report(contentsOf list: [Diagnostic]) {
         for diagnostic in list { report(diagnostic) }
     }

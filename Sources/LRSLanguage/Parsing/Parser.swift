@@ -37,6 +37,10 @@ public struct Parser {
             return ka != kb ? ka < kb : a.offset < b.offset
         }.map(\.element)
         merged.report(contentsOf: all)
+        if parser.diagnostics.isFull, !merged.isFull {
+            // The parser stopped early: say so, even if its errors fit under the cap here.
+            merged.stop(at: all.last?.range)
+        }
         return (Script(source: source, statements: statements), merged.diagnostics)
     }
 
