@@ -128,6 +128,7 @@ public struct GroupResolver {
 
     /// The schedule statement naming a group, its `each` base name, or `all`.
     private func schedule(for name: String, base: String) -> CheckedScheduleStatement? {
-        script.schedules.first { $0.groupNames.contains(name) || $0.groupNames.contains(base) || $0.groupNames.contains("all") }
+        script.schedules.first { $0.groupNames.contains(name) }
+            ?? script.schedules.first { $0.groupNames.contains(base) || $0.groupNames.contains("all") }
     }
 }

@@ -2,7 +2,7 @@ extension Checker {
     /// Pass 2: every `schedule` statement: its groups exist and have no other schedule,
     /// its arguments are known, complete, in range and in order.
     mutating func checkSchedules() {
-        let declared = groupSyntax.isEmpty ? ["all"] : groups.map(\.name)
+        let declared = groupSyntax.isEmpty ? ["all"] : groups.map(\.name) + expandedGroupNames()
         var scheduledAt: [String: SourceRange] = [:]
         for (syntax, range) in zip(scheduleSyntax, scheduleRanges) {
             var targets: [String] = []
@@ -32,6 +32,24 @@ extension Checker {
             schedules.append(CheckedScheduleStatement(groupNames: syntax.groups.map(\.text), schedule: schedule,
                                                       perStep: perStep, range: range))
         }
+    }
+
+    /// The names `each` groups may expand to (`NAME.LAYER`, `NAME.PARAM`): a superset of
+    /// those resolution makes, as the parameters a group gets depend on initial values.
+    func expandedGroupNames() -> [String] {
+        guard let model else { return [] }
+        var names: [String] = []
+        for group in groups {
+            switch group.each {
+            case .layer?:
+                names += model.layers.filter { $0.parameterLayerIndex != nil }.map { "\(group.name).\($0.name)" }
+            case .param?:
+                names += model.parameters.map { "\(group.name).\($0.name)" }
+            case nil:
+                break
+            }
+        }
+        return names
     }
 
     /// `onecycle` and `cyclic` step per optimizer step unless `per epoch` is written.

@@ -4,7 +4,9 @@ extension Parser {
     mutating func parseExpression(minPrecedence: Int = 1) throws(Abort) -> Expr {
         try enter()
         defer { leave() }
+        rule("expr")
         if checkWord("if") { return try parseConditional() }
+        rule("binary")
         var left = try parseUnary()
         var sawComparison = false
         while let op = binaryOperator(current), op.precedence >= minPrecedence {
@@ -25,6 +27,7 @@ extension Parser {
 
     // conditional := 'if' expr 'then' expr 'else' expr
     mutating func parseConditional() throws(Abort) -> Expr {
+        rule("conditional")
         let start = advance().range
         let condition = try parseExpression()
         guard matchWord("then") else { throw fail(expected: "'then'") }
@@ -37,6 +40,7 @@ extension Parser {
     // unary := '-' binary(^) | '+' binary(^) | 'not' binary(comparison) | primary
     //          (so '-2^2' is -(2^2) and 'not a < b' is not (a < b))
     mutating func parseUnary() throws(Abort) -> Expr {
+        rule("unary")
         let token = current
         let op: UnaryOperator
         let operandPrecedence: Int
@@ -54,6 +58,7 @@ extension Parser {
     // primary := NUMBER | STRING | 'true' | 'false' | NAME | NAME '(' [ expr { ',' expr } ] ')'
     //          | '(' expr ')'
     mutating func parsePrimary() throws(Abort) -> Expr {
+        rule("primary")
         let token = current
         switch token.kind {
         case .number:

@@ -1,6 +1,7 @@
 extension Parser {
     // model := 'model' '<' [ layer ] { (';' | NEWLINE) [ layer ] } '>'
     mutating func parseModel() throws(Abort) -> ModelSyntax {
+        rule("model")
         let open = try expect(.less, "'<' to open the model")
         var layers: [LayerSyntax] = []
         while true {
@@ -39,6 +40,7 @@ extension Parser {
     // layer := [ NAME ':' ] KIND { arg } { NAME arg }      (arg: an expression without
     //          comparisons or and/or, so that '>' closes the model)
     mutating func parseLayer() throws(Abort) -> LayerSyntax {
+        rule("layer")
         let start = current.range
         var label: Name?
         if check(.identifier), peek().kind == .colon {
@@ -65,6 +67,7 @@ extension Parser {
                 let values = try parseValues(count: 1, minPrecedence: argumentPrecedence)
                 options.append(OptionSyntax(name: name, values: values, range: range(from: name.range)))
             } else if startsExpression(current), options.isEmpty {
+                rule("arg")
                 arguments.append(try parseExpression(minPrecedence: argumentPrecedence))
             } else {
                 break

@@ -4,6 +4,7 @@ extension Parser {
 
     // schedule_stmt := 'schedule' group_name { ',' group_name } schedule [ 'per' ('step' | 'epoch') ]
     mutating func parseScheduleStatement() throws(Abort) -> ScheduleStatementSyntax {
+        rule("schedule_stmt")
         var groups = [try parseGroupName()]
         while match(.comma) { groups.append(try parseGroupName()) }
         let schedule = try parseSchedule()
@@ -19,22 +20,27 @@ extension Parser {
         return ScheduleStatementSyntax(groups: groups, schedule: schedule, per: per)
     }
 
-    // group_name := NAME | STRING | INTEGER
+    // group_name := NAME | STRING | NUMBER   (adjacent NAME, NUMBER and '.' tokens join:
+    //               'decay.layer1', 'decay.0.weight' name groups made by 'each')
     mutating func parseGroupName() throws(Abort) -> Name {
-        switch current.kind {
-        case .identifier, .string:
+        rule("group_name")
+        if check(.string) {
             let token = advance()
             return Name(token.text, range: token.range)
-        case .number:
-            let token = advance()
-            return Name(source.text(of: token.range), range: token.range)
-        default:
-            throw fail(expected: "a group name")
         }
+        guard check(.identifier) || check(.number) else { throw fail(expected: "a group name") }
+        let start = advance().range
+        var end = start
+        while current.range.start == end.end, [.identifier, .number, .dot].contains(current.kind) {
+            end = advance().range
+        }
+        let range = start.union(end)
+        return Name(source.text(of: range), range: range)
     }
 
     // schedule := sequence { 'with' sequence }
     mutating func parseSchedule() throws(Abort) -> ScheduleSyntax {
+        rule("schedule")
         try enter()
         defer { leave() }
         let first = try parseSequence()
@@ -46,6 +52,7 @@ extension Parser {
 
     // sequence := schedule_atom { 'until' expr 'then' schedule_atom }
     mutating func parseSequence() throws(Abort) -> ScheduleSyntax {
+        rule("sequence")
         let first = try parseScheduleAtom()
         guard checkWord("until") else { return first }
         var rest: [(milestone: Expr, schedule: ScheduleSyntax)] = []
@@ -59,6 +66,7 @@ extension Parser {
 
     // schedule_atom := '(' schedule ')' | NAME { expr } { NAME expr }
     mutating func parseScheduleAtom() throws(Abort) -> ScheduleSyntax {
+        rule("schedule_atom")
         if check(.leftParen) {
             let open = advance()
             let inner = try parseSchedule()

@@ -2,6 +2,7 @@ extension Parser {
     // group := 'group' selector { 'each' ('layer' | 'param') | 'optimizer' KIND
     //                            | 'as' NAME | NAME value{arity} }
     mutating func parseGroup() throws(Abort) -> GroupSyntax {
+        rule("group")
         let selector = try parseSelector()
         var group = GroupSyntax(selector: selector, each: nil, eachRange: nil, optimizerKind: nil,
                                 hyperparameters: [], alias: nil)
@@ -36,6 +37,7 @@ extension Parser {
 
     // selector := sel_and { 'or' sel_and }
     mutating func parseSelector() throws(Abort) -> SelectorSyntax {
+        rule("selector")
         try enter()
         defer { leave() }
         var left = try parseSelectorAnd()
@@ -48,6 +50,7 @@ extension Parser {
 
     // sel_and := sel_not { 'and' sel_not }
     mutating func parseSelectorAnd() throws(Abort) -> SelectorSyntax {
+        rule("sel_and")
         var left = try parseSelectorNot()
         while matchWord("and") {
             let right = try parseSelectorNot()
@@ -58,6 +61,7 @@ extension Parser {
 
     // sel_not := 'not' sel_not | sel_where
     mutating func parseSelectorNot() throws(Abort) -> SelectorSyntax {
+        rule("sel_not")
         guard checkWord("not") else { return try parseSelectorWhere() }
         let start = advance().range
         try enter()
@@ -69,6 +73,7 @@ extension Parser {
     // sel_where := sel_primary [ 'where' expr ]   (the predicate takes the rest, 'and' and
     //              'or' included; parenthesise to combine: '(S where P) and T')
     mutating func parseSelectorWhere() throws(Abort) -> SelectorSyntax {
+        rule("sel_where")
         let primary = try parseSelectorPrimary()
         guard matchWord("where") else { return primary }
         let predicate = try parseExpression()
@@ -77,6 +82,7 @@ extension Parser {
 
     // sel_primary := 'all' | 'rest' | NAME | INTEGER | STRING | '(' selector ')'
     mutating func parseSelectorPrimary() throws(Abort) -> SelectorSyntax {
+        rule("sel_primary")
         let token = current
         switch token.kind {
         case .identifier:

@@ -1,6 +1,7 @@
 extension Parser {
     // script := { statement (NEWLINE | ';') }
     mutating func parseScript() -> [Statement] {
+        rule("script")
         var statements: [Statement] = []
         while !check(.endOfFile), !diagnostics.isFull {
             if check(.newline) || check(.semicolon) {
@@ -23,6 +24,7 @@ extension Parser {
     // statement := seed | let | input | model | optimizer | group | freeze | schedule
     //            | init | data | validate | split | train | save | checkpoint | show
     mutating func parseStatement() throws(Abort) -> Statement {
+        rule("statement")
         guard check(.identifier) else { throw fail(expected: "a statement") }
         let keywordToken = advance()
         let keyword = Name(keywordToken.text, range: keywordToken.range)
@@ -56,6 +58,7 @@ extension Parser {
 
     // let := 'let' NAME '=' expr
     mutating func parseLet() throws(Abort) -> Statement.Kind {
+        rule("let")
         let name = try expectName("a name after 'let'")
         _ = try expect(.equals, "'=' after the name")
         return .let(name: name, value: try parseExpression())
@@ -63,12 +66,14 @@ extension Parser {
 
     // string := STRING
     mutating func parseString(_ what: String) throws(Abort) -> StringLiteral {
+        rule("string")
         let token = try expect(.string, what)
         return StringLiteral(token.text, range: token.range)
     }
 
     // expressions := { expr }   (up to the end of the statement)
     mutating func parseExpressionList() throws(Abort) -> [Expr] {
+        rule("expressions")
         var values: [Expr] = []
         while startsExpression(current) { values.append(try parseExpression()) }
         if values.isEmpty { throw fail(expected: "a number") }
@@ -77,6 +82,7 @@ extension Parser {
 
     // options := { NAME value{arity} }
     mutating func parseOptions(arity: (String) -> Int, stopWords: Set<String> = []) throws(Abort) -> [OptionSyntax] {
+        rule("options")
         var options: [OptionSyntax] = []
         while check(.identifier), !stopWords.contains(current.text) {
             let name = Name(advance().text, range: previousRange)
@@ -90,6 +96,7 @@ extension Parser {
     /// identifier for which `stopAt` holds (the next option's name).
     mutating func parseValues(count: Int, stopAt: (String) -> Bool = { _ in false },
                               minPrecedence: Int = 1) throws(Abort) -> [Expr] {
+        rule("value")
         var values: [Expr] = []
         while values.count < count, startsExpression(current), !(check(.identifier) && stopAt(current.text)) {
             values.append(try parseExpression(minPrecedence: minPrecedence))
@@ -100,6 +107,7 @@ extension Parser {
 
     // data_source := NAME { STRING } { NAME value }
     mutating func parseDataSource() throws(Abort) -> DataSourceSyntax {
+        rule("data_source")
         let kind = try expectName("a data source ('npy', 'csv' or 'synthetic')")
         var files: [StringLiteral] = []
         while check(.string) {
@@ -111,6 +119,7 @@ extension Parser {
 
     // checkpoint := 'checkpoint' 'every' expr ('epochs' | 'epoch') STRING
     mutating func parseCheckpoint() throws(Abort) -> Statement.Kind {
+        rule("checkpoint")
         guard matchWord("every") else { throw fail(expected: "'every'") }
         let every = try parseExpression()
         guard matchWord("epochs") || matchWord("epoch") else { throw fail(expected: "'epochs'") }
@@ -119,6 +128,7 @@ extension Parser {
 
     // show := 'show' NAME [ name_text ]   (name_text: the rest of the statement, e.g. 0.weight)
     mutating func parseShow() throws(Abort) -> ShowSyntax {
+        rule("show")
         let what = try expectName("what to show ('model', 'groups', 'lr', 'param NAME' or 'state GROUP')")
         guard !current.endsStatement else { return ShowSyntax(what: what, argument: nil) }
         let start = current.range

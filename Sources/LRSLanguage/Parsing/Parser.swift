@@ -12,6 +12,8 @@ public struct Parser {
     var index = 0
     var depth = 0
     var diagnostics: DiagnosticCollector
+    /// The productions entered, when tracing (grammar coverage tests); `nil` otherwise.
+    var trace: Set<String>?
 
     init(source: SourceFile, tokens: [Token], errorLimit: Int) {
         self.source = source
@@ -42,6 +44,20 @@ public struct Parser {
             merged.stop(at: all.last?.range)
         }
         return (Script(source: source, statements: statements), merged.diagnostics)
+    }
+
+    /// The grammar productions a parse of `source` enters (for the grammar test).
+    static func productions(entering source: SourceFile) -> Set<String> {
+        let (tokens, _) = Lexer.tokenize(source)
+        var parser = Parser(source: source, tokens: tokens, errorLimit: DiagnosticCollector.defaultErrorLimit)
+        parser.trace = []
+        _ = parser.parseScript()
+        return parser.trace ?? []
+    }
+
+    /// Records that a production was entered (only when tracing).
+    @inline(__always) mutating func rule(_ name: String) {
+        if trace != nil { trace?.insert(name) }
     }
 
     /// Thrown after a syntax error has been reported, to unwind to the statement loop.
