@@ -250,7 +250,7 @@ public struct Lexer {
     }
 
     private mutating func report(_ condition: DiagnosticCondition, from start: Int, length: Int? = nil) {
-        let end = length.map { start + $0 } ?? position
+        let end = Swift.min(length.map { start + $0 } ?? position, bytes.count)
         diagnostics.append(.error(condition, at: SourceRange(start: start, end: end)))
     }
 
