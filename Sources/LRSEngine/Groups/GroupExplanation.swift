@@ -23,7 +23,7 @@ public enum GroupExplanation {
         }
         for group in script.groups {
             let matches = matcher.matches(group.selector, parameter)
-            let detail = predicateDetail(group.selector, parameter, matcher)
+            let detail = predicateDetail(group.selector, parameter, matcher, source)
             if matches {
                 let taken = resolution.group(of: parameter.name)
                 let name = taken?.name ?? group.name
@@ -36,11 +36,31 @@ public enum GroupExplanation {
         return lines
     }
 
-    /// For selectors with `where`: the predicate's value on this parameter.
+    /// For selectors with `where`: each predicate's value on this parameter, and for a
+    /// comparison the value of its left side ("mean(abs(param)) = 0.0412").
     private static func predicateDetail(_ selector: SelectorSyntax, _ parameter: ParameterInfo,
-                                        _ matcher: SelectorMatcher) -> String {
-        guard case .where(_, let predicate) = selector.kind else { return "" }
-        let value = matcher.value(of: predicate, parameter)
-        return " (predicate is \(value != 0 && !value.isNaN ? "true" : "false"))"
+                                        _ matcher: SelectorMatcher, _ source: SourceFile) -> String {
+        var parts: [String] = []
+        func visit(_ node: SelectorSyntax) {
+            switch node.kind {
+            case .where(let inner, let predicate):
+                visit(inner)
+                let holds = matcher.value(of: predicate, parameter)
+                var text = "'\(source.text(of: predicate.range))' is \(holds != 0 && !holds.isNaN ? "true" : "false")"
+                if case .binary(let op, let lhs, _) = predicate.kind, op.precedence == BinaryOperator.less.precedence {
+                    text += ": \(source.text(of: lhs.range)) = \(matcher.value(of: lhs, parameter))"
+                }
+                parts.append(text)
+            case .and(let a, let b), .or(let a, let b):
+                visit(a)
+                visit(b)
+            case .not(let inner):
+                visit(inner)
+            case .word, .glob, .all, .rest:
+                break
+            }
+        }
+        visit(selector)
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"
     }
 }

@@ -18,10 +18,12 @@ public enum GroupReport {
             out += "\ngroup \(group.name) (\(group.optimizerKind)): \(group.parameters.count) parameter"
             out += "\(group.parameters.count == 1 ? "" : "s"), \(group.elementCount) elements\n"
             let width = group.parameters.map(\.count).max() ?? 0
-            for name in group.parameters {
-                let info = shapes[name]
+            let shapeTexts = group.parameters.map { shapes[$0].map { describe($0.shape) } ?? "?" }
+            let shapeWidth = shapeTexts.map(\.count).max() ?? 0
+            for (name, shape) in zip(group.parameters, shapeTexts) {
                 let pad = String(repeating: " ", count: width - name.count)
-                out += "  \(name)\(pad)  \(info.map { describe($0.shape) } ?? "?")  \(info?.count ?? 0)\n"
+                let shapePad = String(repeating: " ", count: shapeWidth - shape.count)
+                out += "  \(name)\(pad)  \(shape)\(shapePad)  \(shapes[name]?.count ?? 0)\n"
             }
             let hpWidth = group.hyperparameters.map(\.name.count).max() ?? 0
             for setting in group.hyperparameters {
