@@ -18,7 +18,7 @@ extension Checker {
                 for target in targets where target == name.text || name.text == "all" {
                     if let first = scheduledAt[target], first != name.range {
                         diagnostics.error(.groupScheduledTwice(target), at: name.range,
-                                          notes: [.note(.previousDefinition("the schedule of '\(target)'"), at: first)])
+                                          notes: [.note(.previousSchedule(target), at: first)])
                     }
                     scheduledAt[target] = name.range
                 }

@@ -54,6 +54,9 @@ public struct Checker {
     var seen: [String: SourceRange] = [:]
     /// Set when parsing reported errors: only statement-local checks run.
     var syntaxFailed = false
+    /// Where syntax and lexical errors are: statements containing one are not checked
+    /// further, so a bad byte is reported once, not again as a bad value.
+    var syntaxErrorOffsets: [Int] = []
 
     init(script: Script, overrides: [String: Double], options: Options) {
         self.script = script
@@ -68,6 +71,7 @@ public struct Checker {
         let (script, syntaxDiagnostics) = Parser.parse(source, errorLimit: options.errorLimit)
         var checker = Checker(script: script, overrides: overrides, options: options)
         checker.syntaxFailed = syntaxDiagnostics.hasErrors
+        checker.syntaxErrorOffsets = syntaxDiagnostics.filter { $0.severity == .error }.compactMap { $0.range?.start }
         checker.diagnostics.report(contentsOf: syntaxDiagnostics)
         let checked = checker.run()
         // Diagnostics in source order (those without a place last), as a reader expects.
@@ -83,6 +87,7 @@ public struct Checker {
         // Pass 1, in script order: values, the model, the optimizer, options.
         for statement in script.statements {
             if diagnostics.isFull { break }
+            if hasSyntaxError(statement.range) { continue }
             checkStatement(statement)
         }
         if syntaxFailed { return nil }
@@ -94,7 +99,7 @@ public struct Checker {
         }
         if optimizer == nil {
             optimizer = Checker.defaultOptimizer()
-            diagnostics.note(.defaultOptimizer, at: nil)
+            if seen["optimizer"] == nil { diagnostics.note(.defaultOptimizer, at: nil) }
         }
         // Pass 2: what needs the whole script (the input shape, layer names, group
         // names, the run's length).
@@ -122,6 +127,10 @@ public struct Checker {
         }
         seen[keyword] = statement.keyword.range
         return true
+    }
+
+    func hasSyntaxError(_ range: SourceRange) -> Bool {
+        syntaxErrorOffsets.contains { $0 >= range.start && $0 < range.end }
     }
 
     static func defaultOptimizer() -> CheckedOptimizer {

@@ -18,7 +18,7 @@ struct PredicateTyper {
         switch expr.kind {
         case .number, .bool: return .number
         case .string:
-            diagnostics.append(.error(.valueType("a string", expected: "no string here; a number"), at: expr.range))
+            diagnostics.append(.error(.stringNotAllowed, at: expr.range))
             return nil
         case .name(let name):
             if name == "param" { return .tensor }

@@ -30,6 +30,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case valueNotWhole(String, value: Double)
     case valueOutOfRange(String, value: Double, range: String)
     case valueType(String, expected: String)
+    case stringNotAllowed
     case valueCount(String, expected: Int, got: Int)
     case duplicateStatement(String)
     case duplicateOption(String)
@@ -72,6 +73,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case scheduleArgumentCount(String, expected: String, got: Int)
     case unknownScheduleGroup(String, suggestions: [String])
     case groupScheduledTwice(String)
+    case previousSchedule(String)
     case milestonesOutOfOrder(Int, after: Int)
     case cyclicBaseAboveMax(base: Double, max: Double)
     case onecycleTooShort(totalSteps: Int, run: Int)
@@ -123,6 +125,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .valueNotWhole(let what, let value): return "\(what) must be a whole number, got \(format(value))"
         case .valueOutOfRange(let what, let value, let range): return "\(what) must be \(range), got \(format(value))"
         case .valueType(let what, let expected): return "\(what) takes \(expected)"
+        case .stringNotAllowed: return "a string cannot be used in an expression"
         case .valueCount(let what, let expected, let got):
             return "\(what) takes \(expected) value\(expected == 1 ? "" : "s"), got \(got)"
         case .duplicateStatement(let keyword): return "more than one '\(keyword)' statement"
@@ -178,6 +181,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "'\(schedule)' takes \(expected), got \(got)"
         case .unknownScheduleGroup(let name, let s): return "no group is named '\(clip(name))'\(didYouMean(s))"
         case .groupScheduledTwice(let name): return "group '\(name)' already has a schedule"
+        case .previousSchedule(let name): return "the schedule of '\(name)' is given here"
         case .milestonesOutOfOrder(let value, let after):
             return "milestone \(value) must come after milestone \(after)"
         case .cyclicBaseAboveMax(let base, let max):

@@ -40,7 +40,7 @@ public struct ExpressionCompiler: Sendable {
             let number: Double = value ? 1 : 0
             return { _ in number }
         case .string:
-            diagnostics.append(.error(.valueType("a string", expected: "no string here; a number"), at: expr.range))
+            diagnostics.append(.error(.stringNotAllowed, at: expr.range))
             return nil
         case .name(let name):
             return resolve(name, at: expr.range, &diagnostics, &used)

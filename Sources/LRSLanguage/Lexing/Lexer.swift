@@ -27,7 +27,9 @@ public struct Lexer {
         while position < bytes.count {
             scanToken()
         }
-        tokens.append(Token(kind: .endOfFile, range: .at(bytes.count)))
+        // End of file is reported at the end of the last token, not on an empty last line.
+        let end = tokens.last { $0.kind != .newline }?.range.end ?? 0
+        tokens.append(Token(kind: .endOfFile, range: .at(end)))
     }
 
     @inline(__always) private func peek(_ ahead: Int = 0) -> UInt8? {
