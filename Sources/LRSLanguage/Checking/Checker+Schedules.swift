@@ -7,8 +7,9 @@ extension Checker {
         for (syntax, range) in zip(scheduleSyntax, scheduleRanges) {
             var targets: [String] = []
             for name in syntax.groups {
-                if name.text == "all" && !declared.contains("all") {
-                    targets.append(contentsOf: declared)
+                if name.text == "all" {
+                    // `all` is every group, even when one of them is named `all`.
+                    targets.append(contentsOf: groupSyntax.isEmpty ? ["all"] : groups.map(\.name))
                 } else if declared.contains(name.text) {
                     targets.append(name.text)
                 } else {

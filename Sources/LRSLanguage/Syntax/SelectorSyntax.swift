@@ -23,10 +23,15 @@ public struct SelectorSyntax: Sendable {
         self.range = range
     }
 
-    /// The selector's word when it is a plain word (then it names its group).
+    /// The selector's word when it is a plain word (then it names its group): a kind, a
+    /// layer name, `all` or `rest`.
     public var plainWord: String? {
-        if case .word(let word) = kind { return word }
-        return nil
+        switch kind {
+        case .word(let word): return word
+        case .all: return "all"
+        case .rest: return "rest"
+        default: return nil
+        }
     }
 
     /// Whether a `where` appears anywhere in the selector.
