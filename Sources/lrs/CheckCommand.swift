@@ -27,6 +27,9 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Say which group took a parameter and why.", valueName: "PARAM"))
     var explain: String?
 
+    @Flag(help: "Colour diagnostics on a terminal.")
+    var color = false
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("no script given") }
         _ = try overrides()
@@ -56,7 +59,7 @@ struct CheckCommand: ParsableCommand {
                 continue
             }
             let outcome = CheckPipeline.run(source, overrides: overrides)
-            Terminal.printDiagnostics(outcome.diagnostics, in: source)
+            Terminal.printDiagnostics(outcome.diagnostics, in: source, color: color)
             failed = failed || outcome.diagnostics.hasErrors
             if let explain {
                 guard let script = outcome.script, let resolution = outcome.resolution else { continue }

@@ -3,14 +3,14 @@ import LRSLanguage
 
 /// Printing diagnostics and results: the only place the checker's output meets a terminal.
 enum Terminal {
-    /// Whether standard error is a terminal and colour is wanted (`NO_COLOR` unset).
-    static var colorsStandardError: Bool {
-        isatty(2) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    /// Colour only when asked (`--color`), on a terminal, and with `NO_COLOR` unset.
+    static func colorsStandardError(asked: Bool) -> Bool {
+        asked && isatty(2) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     }
 
-    static func printDiagnostics(_ diagnostics: [Diagnostic], in source: SourceFile) {
+    static func printDiagnostics(_ diagnostics: [Diagnostic], in source: SourceFile, color: Bool = false) {
         guard !diagnostics.isEmpty else { return }
-        let renderer = DiagnosticRenderer(color: colorsStandardError)
+        let renderer = DiagnosticRenderer(color: colorsStandardError(asked: color))
         writeError(renderer.render(diagnostics, in: source))
     }
 

@@ -29,7 +29,10 @@ public enum CheckPipeline {
         }
         let provider = initialValues?(script) ?? placeholderInitialValues(for: script.model, seed: script.seed)
         let resolution = GroupResolver.resolve(script, initialValues: provider)
-        let diagnostics = checked.diagnostics + resolution.diagnostics
+        // One list in source order; those without a place (overrides, defaults) last.
+        let diagnostics = (checked.diagnostics + resolution.diagnostics).enumerated().sorted { a, b in
+            (a.element.range?.start ?? Int.max, a.offset) < (b.element.range?.start ?? Int.max, b.offset)
+        }.map(\.element)
         let ok = !resolution.diagnostics.hasErrors
         return Outcome(script: ok ? script : nil, resolution: ok ? resolution : nil,
                        diagnostics: diagnostics, initialValues: provider)

@@ -10,9 +10,16 @@ public struct GroupResolver {
     let script: CheckedScript
     var matcher: SelectorMatcher
     var diagnostics: [Diagnostic] = []
+    /// The first schedule statement naming each group (or `all`).
+    let schedulesByName: [String: CheckedScheduleStatement]
 
     public init(script: CheckedScript, initialValues: @escaping InitialValueProvider) {
         self.script = script
+        var index: [String: CheckedScheduleStatement] = [:]
+        for statement in script.schedules {
+            for name in statement.groupNames where index[name] == nil { index[name] = statement }
+        }
+        self.schedulesByName = index
         self.matcher = SelectorMatcher(model: script.model, constants: script.constants, initialValues: initialValues)
     }
 
@@ -85,9 +92,15 @@ public struct GroupResolver {
         case .param:
             parts = members.map { ("\(group.name).\($0.name)", [$0]) }
         case .layer:
+            var position: [String: Int] = [:]
             for member in members {
                 let name = "\(group.name).\(member.layerName)"
-                if let i = parts.firstIndex(where: { $0.0 == name }) { parts[i].1.append(member) } else { parts.append((name, [member])) }
+                if let i = position[name] {
+                    parts[i].1.append(member)
+                } else {
+                    position[name] = parts.count
+                    parts.append((name, [member]))
+                }
             }
         }
         return parts.map { name, list in
@@ -128,7 +141,6 @@ public struct GroupResolver {
 
     /// The schedule statement naming a group, its `each` base name, or `all`.
     private func schedule(for name: String, base: String) -> CheckedScheduleStatement? {
-        script.schedules.first { $0.groupNames.contains(name) }
-            ?? script.schedules.first { $0.groupNames.contains(base) || $0.groupNames.contains("all") }
+        schedulesByName[name] ?? schedulesByName[base] ?? schedulesByName["all"]
     }
 }

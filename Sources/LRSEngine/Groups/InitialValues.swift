@@ -32,7 +32,10 @@ public func placeholderInitialValues(for model: CheckedModel, seed: Int?) -> Ini
         var fanIn = 1
         switch layer?.spec {
         case .linear(let a, _, _)?: fanIn = a
-        case .conv(let a, _, let k, _, _, _)?: fanIn = a * k * k
+        case .conv(let a, _, let k, _, _, _)?:
+            let (square, o1) = k.multipliedReportingOverflow(by: k)
+            let (product, o2) = a.multipliedReportingOverflow(by: square)
+            fanIn = o1 || o2 ? Int.max : product
         case .batchnorm?, .layernorm?:
             let fill: Float = name.hasSuffix(".weight") ? 1 : 0
             return InitialValue(shape: info.shape, values: [Float](repeating: fill, count: info.count))

@@ -42,7 +42,7 @@ public struct CheckedScript: Sendable {
         return nil
     }
 
-    /// The initial learning rate of a group by name, for tools that only need rates.
+    /// A `group` statement by its name.
     public func group(named name: String) -> CheckedGroup? { groups.first { $0.name == name } }
 }
 

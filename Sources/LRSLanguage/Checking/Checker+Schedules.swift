@@ -2,21 +2,22 @@ extension Checker {
     /// Pass 2: every `schedule` statement: its groups exist and have no other schedule,
     /// its arguments are known, complete, in range and in order.
     mutating func checkSchedules() {
-        let declared = groupSyntax.isEmpty ? ["all"] : groups.map(\.name) + expandedGroupNames()
+        let declaredList = groupSyntax.isEmpty ? ["all"] : groups.map(\.name) + expandedGroupNames()
+        let declared = Set(declaredList)
         var scheduledAt: [String: SourceRange] = [:]
         for (syntax, range) in zip(scheduleSyntax, scheduleRanges) {
-            var targets: [String] = []
             for name in syntax.groups {
+                var targets: [String] = []
                 if name.text == "all" {
                     // `all` is every group, even when one of them is named `all`.
-                    targets.append(contentsOf: groupSyntax.isEmpty ? ["all"] : groups.map(\.name))
+                    targets = groupSyntax.isEmpty ? ["all"] : groups.map(\.name)
                 } else if declared.contains(name.text) {
-                    targets.append(name.text)
+                    targets = [name.text]
                 } else {
-                    let suggestions = Suggestions.nearest(to: name.text, in: declared + ["all"])
+                    let suggestions = Suggestions.nearest(to: name.text, in: declaredList + ["all"])
                     diagnostics.error(.unknownScheduleGroup(name.text, suggestions: suggestions), at: name.range)
                 }
-                for target in targets where target == name.text || name.text == "all" {
+                for target in targets {
                     if let first = scheduledAt[target], first != name.range {
                         diagnostics.error(.groupScheduledTwice(target), at: name.range,
                                           notes: [.note(.previousSchedule(target), at: first)])

@@ -3,7 +3,16 @@ public enum LayerKind: String, Sendable, CaseIterable {
     case linear, conv, relu, tanh, sigmoid, gelu, flatten, maxpool, avgpool, dropout, batchnorm, layernorm
 
     /// Positional arguments in order; a trailing argument with a default may be omitted.
-    public var positional: [ArgumentSpec] {
+    public var positional: [ArgumentSpec] { LayerKind.tables[self]?.positional ?? [] }
+
+    /// `KEY VALUE` options after the positional arguments.
+    public var options: [ArgumentSpec] { LayerKind.tables[self]?.options ?? [] }
+
+    /// Built once: the parser asks for these on every token of a layer.
+    private static let tables: [LayerKind: (positional: [ArgumentSpec], options: [ArgumentSpec])] =
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0, ($0.makePositional(), $0.makeOptions())) })
+
+    private func makePositional() -> [ArgumentSpec] {
         switch self {
         case .linear: return [.required("in_features", .integer), .required("out_features", .integer)]
         case .conv:
@@ -17,8 +26,7 @@ public enum LayerKind: String, Sendable, CaseIterable {
         }
     }
 
-    /// `KEY VALUE` options after the positional arguments.
-    public var options: [ArgumentSpec] {
+    private func makeOptions() -> [ArgumentSpec] {
         switch self {
         case .linear: return [ArgumentSpec("bias", .bool, default: .bool(true))]
         case .conv:

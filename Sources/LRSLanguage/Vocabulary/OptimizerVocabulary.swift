@@ -15,7 +15,13 @@ public enum OptimizerVocabulary {
 
     /// The hyperparameters of a kind in PyTorch's order, with defaults; `nil` for an
     /// unknown kind.
-    public static func hyperparameters(of kind: String) -> [ArgumentSpec]? {
+    public static func hyperparameters(of kind: String) -> [ArgumentSpec]? { tables[kind] }
+
+    /// Built once, as every group asks.
+    private static let tables: [String: [ArgumentSpec]] =
+        Dictionary(uniqueKeysWithValues: kinds.compactMap { kind in make(kind).map { (kind, $0) } })
+
+    private static func make(_ kind: String) -> [ArgumentSpec]? {
         switch kind {
         case "sgd":
             return [number("lr", 1e-3), number("momentum", 0), number("dampening", 0),
@@ -48,12 +54,12 @@ public enum OptimizerVocabulary {
     }
 
     /// Every hyperparameter name of any kind (the parser uses it to read arity).
-    public static let allNames: [String] = {
+    public static let allNames: Set<String> = {
         var names: [String] = []
         for kind in kinds {
             for spec in hyperparameters(of: kind) ?? [] where !names.contains(spec.name) { names.append(spec.name) }
         }
-        return names
+        return Set(names)
     }()
 
     /// How many values follow a hyperparameter name (1 when unknown).

@@ -5,7 +5,16 @@ public enum ScheduleKind: String, Sendable, CaseIterable {
     case linear, constant, polynomial, cyclic, onecycle, plateau
 
     /// Positional arguments in order.
-    public var positional: [ArgumentSpec] {
+    public var positional: [ArgumentSpec] { ScheduleKind.tables[self]?.positional ?? [] }
+
+    /// `KEY VALUE` arguments with their defaults.
+    public var keywords: [ArgumentSpec] { ScheduleKind.tables[self]?.keywords ?? [] }
+
+    /// Built once: the parser asks for these on every token.
+    private static let tables: [ScheduleKind: (positional: [ArgumentSpec], keywords: [ArgumentSpec])] =
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0, ($0.makePositional(), $0.makeKeywords())) })
+
+    private func makePositional() -> [ArgumentSpec] {
         switch self {
         case .lambda, .multiplicative: return [.required("lr_lambda", .expression)]
         case .step: return [.required("step_size", .integer)]
@@ -22,8 +31,7 @@ public enum ScheduleKind: String, Sendable, CaseIterable {
     /// Whether the last positional argument repeats (`multistep 2 5 8`).
     public var isVariadic: Bool { self == .multistep }
 
-    /// `KEY VALUE` arguments with their defaults.
-    public var keywords: [ArgumentSpec] {
+    private func makeKeywords() -> [ArgumentSpec] {
         func number(_ name: String, _ value: Double) -> ArgumentSpec { ArgumentSpec(name, .number, default: .number(value)) }
         func integer(_ name: String, _ value: Double) -> ArgumentSpec { ArgumentSpec(name, .integer, default: .number(value)) }
         let momentum = [ArgumentSpec("cycle_momentum", .bool, default: .bool(true))]
