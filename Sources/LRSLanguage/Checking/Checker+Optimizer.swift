@@ -26,8 +26,8 @@ extension Checker {
                                   variables: [String]) -> [HyperparameterSetting]? {
         guard checkDistinct(options) else { return nil }
         var ok = true
-        let valid = specs.map(\.name)
-        for option in options where !valid.contains(option.name.text) {
+        for option in options where !specs.contains(where: { $0.name == option.name.text }) {
+            let valid = specs.map(\.name)
             let suggestions = Suggestions.nearest(to: option.name.text, in: valid)
             diagnostics.error(.unknownHyperparameter(option.name.text, kind: kind, valid: valid, suggestions: suggestions),
                               at: option.name.range)

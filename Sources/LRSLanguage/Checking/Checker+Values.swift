@@ -33,7 +33,8 @@ extension Checker {
             diagnostics.error(.valueType(what, expected: "a number, not true or false"), at: expr.range)
             return nil
         }
-        guard let value = compile(expr)?.evaluate() else { return nil }
+        let fast = ExpressionCompiler(constants: constants, variables: []).constantValue(expr)
+        guard let value = fast ?? compile(expr)?.evaluate() else { return nil }
         guard value.isFinite else {
             diagnostics.error(.valueNotFinite(what), at: expr.range)
             return nil
@@ -120,16 +121,13 @@ extension Checker {
 
     /// Reports options given twice; returns whether all were distinct.
     mutating func checkDistinct(_ options: [OptionSyntax]) -> Bool {
-        var seen: [String: SourceRange] = [:]
+        // Option lists are short: a quadratic scan allocates nothing.
         var ok = true
-        for option in options {
-            if let first = seen[option.name.text] {
-                diagnostics.error(.duplicateOption(option.name.text), at: option.name.range,
-                                  notes: [.note(.previousDefinition(option.name.text), at: first)])
-                ok = false
-            } else {
-                seen[option.name.text] = option.name.range
-            }
+        for (i, option) in options.enumerated() {
+            guard let first = options[..<i].first(where: { $0.name.text == option.name.text }) else { continue }
+            diagnostics.error(.duplicateOption(option.name.text), at: option.name.range,
+                              notes: [.note(.previousDefinition(option.name.text), at: first.name.range)])
+            ok = false
         }
         return ok
     }

@@ -20,6 +20,42 @@ public struct ExpressionCompiler: Sendable {
     /// The names every expression may know about, for suggestions.
     static let languageNames = ["pi", "epoch", "step", "layer", "layers", "numel", "ndim", "param"]
 
+    /// The value of an expression that reads only constants, by one walk of the tree with
+    /// no closures built; `nil` when it reads anything else (then `compile` explains).
+    /// The checker calls this for every number in a script, so it must be cheap.
+    public func constantValue(_ expr: Expr) -> Double? {
+        switch expr.kind {
+        case .number(let value): return value
+        case .bool(let value): return value ? 1 : 0
+        case .string: return nil
+        case .name(let name):
+            if variables.contains(name) { return nil }
+            if let value = constants[name] { return value }
+            return name == "pi" ? Double.pi : nil
+        case .unary(let op, let operand):
+            guard let a = constantValue(operand) else { return nil }
+            switch op {
+            case .negate: return -a
+            case .plus: return a
+            case .not: return a == 0 ? 1 : 0
+            }
+        case .binary(let op, let lhs, let rhs):
+            guard let a = constantValue(lhs), let b = constantValue(rhs) else { return nil }
+            return op.apply(a, b)
+        case .conditional(let c, let t, let f):
+            guard let condition = constantValue(c), let a = constantValue(t), let b = constantValue(f) else { return nil }
+            return condition != 0 ? a : b
+        case .call(let name, _, let arguments):
+            var values: [Double] = []
+            values.reserveCapacity(arguments.count)
+            for argument in arguments {
+                guard let value = constantValue(argument) else { return nil }
+                values.append(value)
+            }
+            return ScalarFunctions.apply(name, values)
+        }
+    }
+
     /// The compiled expression, or the diagnostics that explain why it cannot be.
     public func compile(_ expr: Expr) -> Result<CompiledExpression, DiagnosticList> {
         var diagnostics: [Diagnostic] = []

@@ -183,14 +183,73 @@ public struct Lexer {
                 while let byte = peek(), isIdentifierByte(byte) { position += 1 }
                 let text = String(decoding: bytes[start..<position], as: UTF8.self)
                 report(.malformedNumber(text), from: start)
-                add(.number, from: start, text: text, value: .nan)
+                add(.number, from: start, value: .nan)
                 return
             }
+        }
+        if let value = exactValue(from: start, to: position) {
+            add(.number, from: start, value: value)
+            return
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         let value = Double(text) ?? .infinity
         if !value.isFinite { report(.numberTooLarge(text), from: start) }
-        add(.number, from: start, text: text, value: value)
+        add(.number, from: start, value: value)
+    }
+
+    /// Clinger's fast path: a decimal with at most 15 significant digits and a power of ten
+    /// within 10^±22 is one correctly rounded multiplication or division, so most literals
+    /// skip building a String for `strtod`. `nil` means use the slow path.
+    private func exactValue(from start: Int, to end: Int) -> Double? {
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        var index = start
+        var seenDot = false
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                seenDot = true
+            } else if isDigit(byte) {
+                if mantissa == 0 && byte == UInt8(ascii: "0") {
+                    if seenDot { exponent -= 1 }
+                } else {
+                    digits += 1
+                    if digits > 15 { return nil }
+                    mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                    if seenDot { exponent -= 1 }
+                }
+            } else {
+                break
+            }
+            index += 1
+        }
+        if index < end {
+            // exponent part: e[+-]digits
+            index += 1
+            var negative = false
+            if index < end, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+                negative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            var value = 0
+            while index < end {
+                value = value * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+                if value > 400 { return nil }
+                index += 1
+            }
+            exponent += negative ? -value : value
+        }
+        if mantissa == 0 { return 0 }
+        guard exponent >= -22, exponent <= 22 else { return nil }
+        let scale = Lexer.powersOfTen[Swift.abs(exponent)]
+        return exponent < 0 ? Double(mantissa) / scale : Double(mantissa) * scale
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { k in
+        var x = 1.0
+        for _ in 0..<k { x *= 10 }
+        return x
     }
 
     /// A byte that starts no token: reported once for a run of them.

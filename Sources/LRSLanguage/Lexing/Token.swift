@@ -21,7 +21,8 @@ public struct Token: Sendable, Equatable {
 
     public let kind: Kind
     public let range: SourceRange
-    /// Identifier text, decoded string content, or the literal spelling of a number.
+    /// Identifier text or decoded string content (empty for numbers: their spelling is
+    /// the source text of `range`).
     public let text: String
     /// Value of a number literal.
     public let value: Double

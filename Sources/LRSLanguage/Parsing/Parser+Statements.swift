@@ -142,11 +142,13 @@ extension Parser {
         return ShowSyntax(what: what, argument: Name(text, range: span))
     }
 
+    private static let notExpressionStarts: Set<String> = ["then", "else", "and", "or"]
+
     /// Whether a token can begin an expression.
     func startsExpression(_ token: Token) -> Bool {
         switch token.kind {
         case .number, .string, .leftParen, .minus, .plus: return true
-        case .identifier: return !["then", "else", "and", "or"].contains(token.text)
+        case .identifier: return !Parser.notExpressionStarts.contains(token.text)
         default: return false
         }
     }
