@@ -2,6 +2,7 @@ extension Checker {
     /// Pass 2: selectors against the model's layers, group names, each group's optimizer
     /// kind and hyperparameters.
     mutating func checkGroups(in model: CheckedModel) {
+        layerNames = Set(model.layers.map(\.name))
         for freeze in freezes { checkSelector(freeze.selector, model: model) }
         guard let optimizer else { return }
         var names: [String: SourceRange] = [:]
@@ -37,9 +38,8 @@ extension Checker {
     mutating func checkSelector(_ selector: SelectorSyntax, model: CheckedModel) {
         switch selector.kind {
         case .word(let word):
-            let layerNames = model.layers.map(\.name)
             if LayerKind(rawValue: word) == nil, !layerNames.contains(word) {
-                let candidates = LayerKind.allCases.map(\.rawValue) + layerNames + ["all", "rest"]
+                let candidates = LayerKind.allCases.map(\.rawValue) + model.layers.map(\.name) + ["all", "rest"]
                 diagnostics.error(.unknownSelectorWord(word, suggestions: Suggestions.nearest(to: word, in: candidates)),
                                   at: selector.range)
             }

@@ -34,9 +34,12 @@ extension Checker {
             ok = false
         }
         var settings: [HyperparameterSetting] = []
-        for spec in specs {
+        for (index, spec) in specs.enumerated() {
             guard let option = options.first(where: { $0.name.text == spec.name }) else {
-                if let inherited = base?.first(where: { $0.name == spec.name }) {
+                // `base` lists the same kind's hyperparameters in the same order.
+                if let base, index < base.count, base[index].name == spec.name {
+                    settings.append(base[index])
+                } else if let inherited = base?.first(where: { $0.name == spec.name }) {
                     settings.append(inherited)
                 } else {
                     settings.append(HyperparameterSetting(name: spec.name, value: defaultArgument(spec), source: .default, range: nil))

@@ -52,6 +52,8 @@ public struct Checker {
     var dataSource: CheckedDataSource?
     var hasSplitOrValidation = false
     var seen: [String: SourceRange] = [:]
+    /// The model's layer names, for selector words.
+    var layerNames: Set<String> = []
     /// Set when parsing reported errors: only statement-local checks run.
     var syntaxFailed = false
     /// Where syntax and lexical errors are: statements containing one are not checked

@@ -1,19 +1,21 @@
 /// An expression as written (section 7 of the contract), with its source range.
 public struct Expr: Sendable {
     /// The shape of an expression node.
-    public indirect enum Kind: Sendable {
+    /// Only the recursive cases are boxed: literals and names, most of a script's
+    /// expressions, cost no allocation.
+    public enum Kind: Sendable {
         case number(Double)
         case bool(Bool)
         /// A string, only meaningful as an option value (`label "price"`).
         case string(String)
         /// A `let` name, `pi`, `epoch`, `step`, `layer`, `param`, or a symbolic option value.
         case name(String)
-        case unary(UnaryOperator, Expr)
-        case binary(BinaryOperator, Expr, Expr)
+        indirect case unary(UnaryOperator, Expr)
+        indirect case binary(BinaryOperator, Expr, Expr)
         /// `f(a, b)`; `nameRange` is the range of the function's name.
         case call(String, nameRange: SourceRange, [Expr])
         /// `if C then A else B`
-        case conditional(Expr, Expr, Expr)
+        indirect case conditional(Expr, Expr, Expr)
     }
 
     public var kind: Kind

@@ -2,11 +2,11 @@
 /// `A until N then B ...`, or a chain `A with B`.
 public struct ScheduleSyntax: Sendable {
     /// The shape of a schedule node.
-    public indirect enum Kind: Sendable {
+    public enum Kind: Sendable {
         /// `NAME POSITIONAL... [KEY VALUE]...`
         case single(name: Name, positional: [Expr], keywords: [OptionSyntax])
         /// `A until N then B [until M then C]...`: `SequentialLR` with milestones N, M.
-        case sequential(first: ScheduleSyntax, rest: [(milestone: Expr, schedule: ScheduleSyntax)])
+        indirect case sequential(first: ScheduleSyntax, rest: [(milestone: Expr, schedule: ScheduleSyntax)])
         /// `A with B [with C]...`: `ChainedScheduler`.
         case chained([ScheduleSyntax])
     }

@@ -2,17 +2,17 @@
 /// `where`, `and`, `or`, `not`, parentheses.
 public struct SelectorSyntax: Sendable {
     /// The shape of a selector node.
-    public indirect enum Kind: Sendable {
+    public enum Kind: Sendable {
         /// A layer kind or a layer name (label or index); resolved by the checker.
         case word(String)
         /// A quoted glob over parameter names.
         case glob(String)
         case all
         case rest
-        case `where`(SelectorSyntax, Expr)
-        case and(SelectorSyntax, SelectorSyntax)
-        case or(SelectorSyntax, SelectorSyntax)
-        case not(SelectorSyntax)
+        indirect case `where`(SelectorSyntax, Expr)
+        indirect case and(SelectorSyntax, SelectorSyntax)
+        indirect case or(SelectorSyntax, SelectorSyntax)
+        indirect case not(SelectorSyntax)
     }
 
     public var kind: Kind

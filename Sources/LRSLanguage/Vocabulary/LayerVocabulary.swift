@@ -3,14 +3,32 @@ public enum LayerKind: String, Sendable, CaseIterable {
     case linear, conv, relu, tanh, sigmoid, gelu, flatten, maxpool, avgpool, dropout, batchnorm, layernorm
 
     /// Positional arguments in order; a trailing argument with a default may be omitted.
-    public var positional: [ArgumentSpec] { LayerKind.tables[self]?.positional ?? [] }
+    public var positional: [ArgumentSpec] { LayerKind.tables[ordinal].positional }
 
     /// `KEY VALUE` options after the positional arguments.
-    public var options: [ArgumentSpec] { LayerKind.tables[self]?.options ?? [] }
+    public var options: [ArgumentSpec] { LayerKind.tables[ordinal].options }
 
     /// Built once: the parser asks for these on every token of a layer.
-    private static let tables: [LayerKind: (positional: [ArgumentSpec], options: [ArgumentSpec])] =
-        Dictionary(uniqueKeysWithValues: allCases.map { ($0, ($0.makePositional(), $0.makeOptions())) })
+    /// Indexed by `ordinal`: an array read, no hashing.
+    private static let tables: [(positional: [ArgumentSpec], options: [ArgumentSpec])] =
+        allCases.map { ($0.makePositional(), $0.makeOptions()) }
+
+    private var ordinal: Int {
+        switch self {
+        case .linear: return 0
+        case .conv: return 1
+        case .relu: return 2
+        case .tanh: return 3
+        case .sigmoid: return 4
+        case .gelu: return 5
+        case .flatten: return 6
+        case .maxpool: return 7
+        case .avgpool: return 8
+        case .dropout: return 9
+        case .batchnorm: return 10
+        case .layernorm: return 11
+        }
+    }
 
     private func makePositional() -> [ArgumentSpec] {
         switch self {

@@ -5,14 +5,33 @@ public enum ScheduleKind: String, Sendable, CaseIterable {
     case linear, constant, polynomial, cyclic, onecycle, plateau
 
     /// Positional arguments in order.
-    public var positional: [ArgumentSpec] { ScheduleKind.tables[self]?.positional ?? [] }
+    public var positional: [ArgumentSpec] { ScheduleKind.tables[ordinal].positional }
 
     /// `KEY VALUE` arguments with their defaults.
-    public var keywords: [ArgumentSpec] { ScheduleKind.tables[self]?.keywords ?? [] }
+    public var keywords: [ArgumentSpec] { ScheduleKind.tables[ordinal].keywords }
 
     /// Built once: the parser asks for these on every token.
-    private static let tables: [ScheduleKind: (positional: [ArgumentSpec], keywords: [ArgumentSpec])] =
-        Dictionary(uniqueKeysWithValues: allCases.map { ($0, ($0.makePositional(), $0.makeKeywords())) })
+    /// Indexed by `ordinal`: an array read, no hashing.
+    private static let tables: [(positional: [ArgumentSpec], keywords: [ArgumentSpec])] =
+        allCases.map { ($0.makePositional(), $0.makeKeywords()) }
+
+    private var ordinal: Int {
+        switch self {
+        case .lambda: return 0
+        case .multiplicative: return 1
+        case .step: return 2
+        case .multistep: return 3
+        case .exponential: return 4
+        case .cosine: return 5
+        case .cosine_restarts: return 6
+        case .linear: return 7
+        case .constant: return 8
+        case .polynomial: return 9
+        case .cyclic: return 10
+        case .onecycle: return 11
+        case .plateau: return 12
+        }
+    }
 
     private func makePositional() -> [ArgumentSpec] {
         switch self {
