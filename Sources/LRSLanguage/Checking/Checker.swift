@@ -87,6 +87,7 @@ public struct Checker {
 
     mutating func run() -> CheckedScript? {
         // Pass 1, in script order: values, the model, the optimizer, options.
+        statements.reserveCapacity(script.statements.count)
         for statement in script.statements {
             if diagnostics.isFull { break }
             if hasSyntaxError(statement.range) { continue }

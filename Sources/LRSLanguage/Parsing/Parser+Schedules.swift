@@ -1,6 +1,8 @@
 extension Parser {
     /// Words that end a schedule's arguments.
-    static let scheduleStopWords: Set<String> = ["until", "then", "with", "per"]
+    static func isScheduleStopWord(_ text: String) -> Bool {
+        text == "until" || text == "then" || text == "with" || text == "per"
+    }
 
     // schedule_stmt := 'schedule' group_name { ',' group_name } schedule [ 'per' ('step' | 'epoch') ]
     mutating func parseScheduleStatement() throws(Abort) -> ScheduleStatementSyntax {
@@ -82,7 +84,7 @@ extension Parser {
         var positional: [Expr] = []
         var keywords: [OptionSyntax] = []
         while true {
-            if check(.identifier), Parser.scheduleStopWords.contains(current.text) { break }
+            if check(.identifier), Parser.isScheduleStopWord(tokens[index].text) { break }
             let filled = !kind.isVariadic && positional.count >= kind.positional.count
             if check(.identifier), kind.keyword(named: current.text) != nil || filled {
                 let word = advance()

@@ -142,13 +142,14 @@ extension Parser {
         return ShowSyntax(what: what, argument: Name(text, range: span))
     }
 
-    private static let notExpressionStarts: Set<String> = ["then", "else", "and", "or"]
-
-    /// Whether a token can begin an expression.
+    /// Whether a token can begin an expression (comparing small strings is cheaper than
+    /// hashing them, and this runs for every value).
     func startsExpression(_ token: Token) -> Bool {
         switch token.kind {
         case .number, .string, .leftParen, .minus, .plus: return true
-        case .identifier: return !Parser.notExpressionStarts.contains(token.text)
+        case .identifier:
+            let text = token.text
+            return !(text == "then" || text == "else" || text == "and" || text == "or")
         default: return false
         }
     }
