@@ -1,10 +1,30 @@
 import ArgumentParser
+import Foundation
 
-/// `lrs`: the root command. Each subcommand lives in its own file.
+/// `lrs`: the root command. Each subcommand lives in its own file; add it to
+/// `subcommands` below.
 struct LRSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lrs",
         abstract: "A language for parameter-specific learning rates.",
-        subcommands: []
+        subcommands: [
+            CheckCommand.self,
+        ]
     )
+
+    /// The contract's exit statuses: 0 success, 1 script errors, 2 bad command-line usage.
+    /// ArgumentParser reports usage errors as 64 (EX_USAGE); they become 2 here.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,40 @@
+import LRSLanguage
+
+/// What `lrs check` does with one script, as a function: check, estimate memory, resolve
+/// the groups. The command line only prints the outcome.
+public enum CheckPipeline {
+    /// The outcome: the checked script and groups when there were no errors, and every
+    /// diagnostic in order.
+    public struct Outcome {
+        public let script: CheckedScript?
+        public let resolution: GroupResolution?
+        public let diagnostics: [Diagnostic]
+        /// The initial values predicates were evaluated on.
+        public let initialValues: InitialValueProvider
+    }
+
+    /// Runs the checks. `initialValues` defaults to `placeholderInitialValues` (see its
+    /// TODO); `availableMemory` to this machine's physical memory.
+    public static func run(_ source: SourceFile, overrides: [String: Double] = [:],
+                           options: Checker.Options = Checker.Options(),
+                           availableMemory: Int? = MemoryEstimate.physicalMemory(),
+                           initialValues: ((CheckedScript) -> InitialValueProvider)? = nil) -> Outcome {
+        let checked = Checker.check(source, overrides: overrides, options: options)
+        let none: InitialValueProvider = { _ in nil }
+        guard let script = checked.script else {
+            return Outcome(script: nil, resolution: nil, diagnostics: checked.diagnostics, initialValues: none)
+        }
+        if let memory = MemoryEstimate.check(script, available: availableMemory) {
+            return Outcome(script: nil, resolution: nil, diagnostics: checked.diagnostics + [memory], initialValues: none)
+        }
+        let provider = initialValues?(script) ?? placeholderInitialValues(for: script.model, seed: script.seed)
+        let resolution = GroupResolver.resolve(script, initialValues: provider)
+        // One list in source order; those without a place (overrides, defaults) last.
+        let diagnostics = (checked.diagnostics + resolution.diagnostics).enumerated().sorted { a, b in
+            (a.element.range?.start ?? Int.max, a.offset) < (b.element.range?.start ?? Int.max, b.offset)
+        }.map(\.element)
+        let ok = !resolution.diagnostics.hasErrors
+        return Outcome(script: ok ? script : nil, resolution: ok ? resolution : nil,
+                       diagnostics: diagnostics, initialValues: provider)
+    }
+}

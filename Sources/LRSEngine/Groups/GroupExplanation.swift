@@ -1,0 +1,66 @@
+import LRSLanguage
+
+/// `lrs check --explain PARAM`: which group took a parameter and why, and which earlier
+/// groups it passed.
+public enum GroupExplanation {
+    /// The explanation lines, or `nil` when the script has no such parameter.
+    public static func explain(_ parameterName: String, in script: CheckedScript, _ resolution: GroupResolution,
+                               initialValues: @escaping InitialValueProvider) -> [String]? {
+        guard let parameter = script.model.parameters.first(where: { $0.name == parameterName }) else { return nil }
+        var matcher = SelectorMatcher(model: script.model, constants: script.constants, initialValues: initialValues)
+        let source = script.source
+        func line(_ range: SourceRange) -> Int { source.location(of: range.start).line }
+        func text(_ selector: SelectorSyntax) -> String { source.text(of: selector.range) }
+        var lines = ["parameter '\(parameter.name)': \(GroupReport.describe(parameter.shape)), \(parameter.count) elements, "
+            + "layer '\(parameter.layerName)' (\(parameter.layerKind.rawValue))"]
+        for freeze in script.freezes where matcher.matches(freeze.selector, parameter) {
+            lines.append("frozen by 'freeze \(text(freeze.selector))' at line \(line(freeze.range)); it is in no group")
+            return lines
+        }
+        if script.hasNoGroups {
+            lines.append("the script has no 'group', so every parameter is in the group 'all'")
+            return lines
+        }
+        for group in script.groups {
+            let matches = matcher.matches(group.selector, parameter)
+            let detail = predicateDetail(group.selector, parameter, matcher, source)
+            if matches {
+                let taken = resolution.group(of: parameter.name)
+                let name = taken?.name ?? group.name
+                lines.append("taken by group '\(name)' (line \(line(group.range))): '\(text(group.selector))' matches\(detail)")
+                return lines
+            }
+            lines.append("passed group '\(group.name)' (line \(line(group.range))): '\(text(group.selector))' does not match\(detail)")
+        }
+        lines.append("no group takes it (an error unless it is frozen)")
+        return lines
+    }
+
+    /// For selectors with `where`: each predicate's value on this parameter, and for a
+    /// comparison the value of its left side ("mean(abs(param)) = 0.0412").
+    private static func predicateDetail(_ selector: SelectorSyntax, _ parameter: ParameterInfo,
+                                        _ matcher: SelectorMatcher, _ source: SourceFile) -> String {
+        var parts: [String] = []
+        func visit(_ node: SelectorSyntax) {
+            switch node.kind {
+            case .where(let inner, let predicate):
+                visit(inner)
+                let holds = matcher.value(of: predicate, parameter)
+                var text = "'\(source.text(of: predicate.range))' is \(holds != 0 && !holds.isNaN ? "true" : "false")"
+                if case .binary(let op, let lhs, _) = predicate.kind, op.precedence == BinaryOperator.less.precedence {
+                    text += ": \(source.text(of: lhs.range)) = \(matcher.value(of: lhs, parameter))"
+                }
+                parts.append(text)
+            case .and(let a, let b), .or(let a, let b):
+                visit(a)
+                visit(b)
+            case .not(let inner):
+                visit(inner)
+            case .word, .glob, .all, .rest:
+                break
+            }
+        }
+        visit(selector)
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"
+    }
+}

@@ -1,0 +1,146 @@
+import LRSLanguage
+
+/// Resolves a checked script's groups against its parameters (section 6): first match
+/// wins; `freeze` removes parameters from every group; `each layer` / `each param` expand
+/// a group; hyperparameter expressions are evaluated per expanded group.
+///
+/// Initial values are requested only for parameters a `where` predicate reads with `param`,
+/// so `lrs check` builds no tensor it does not need.
+public struct GroupResolver {
+    let script: CheckedScript
+    var matcher: SelectorMatcher
+    var diagnostics: [Diagnostic] = []
+    /// The first schedule statement naming each group (or `all`).
+    let schedulesByName: [String: CheckedScheduleStatement]
+
+    public init(script: CheckedScript, initialValues: @escaping InitialValueProvider) {
+        self.script = script
+        var index: [String: CheckedScheduleStatement] = [:]
+        for statement in script.schedules {
+            for name in statement.groupNames where index[name] == nil { index[name] = statement }
+        }
+        self.schedulesByName = index
+        self.matcher = SelectorMatcher(model: script.model, constants: script.constants, initialValues: initialValues)
+    }
+
+    /// Resolves the groups of a checked script.
+    public static func resolve(_ script: CheckedScript, initialValues: @escaping InitialValueProvider) -> GroupResolution {
+        var resolver = GroupResolver(script: script, initialValues: initialValues)
+        return resolver.run()
+    }
+
+    mutating func run() -> GroupResolution {
+        let model = script.model
+        let parameters = model.parameters
+        let frozen = Set(parameters.filter { p in script.freezes.contains { matcher.matches($0.selector, p) } }.map(\.name))
+        var owner: [String: Int] = [:]
+        var resolved: [ResolvedGroup] = []
+        if script.hasNoGroups {
+            let members = parameters.filter { !frozen.contains($0.name) }
+            resolved.append(ResolvedGroup(name: "all", baseName: "all", parameters: members.map(\.name),
+                                          elementCount: members.reduce(0) { $0 + $1.count },
+                                          optimizerKind: script.optimizer.kind,
+                                          hyperparameters: script.optimizer.hyperparameters,
+                                          schedule: schedule(for: "all", base: "all"), range: model.range))
+        }
+        for (index, group) in script.groups.enumerated() {
+            var members: [ParameterInfo] = []
+            var takenBy: [String] = []
+            for parameter in parameters where !frozen.contains(parameter.name) {
+                guard matcher.matches(group.selector, parameter) else { continue }
+                if let earlier = owner[parameter.name] {
+                    let name = script.groups[earlier].name
+                    if !takenBy.contains(name) { takenBy.append(name) }
+                    continue
+                }
+                owner[parameter.name] = index
+                members.append(parameter)
+            }
+            if members.isEmpty {
+                let condition: DiagnosticCondition = takenBy.isEmpty ? .selectorMatchesNothing(group.name)
+                    : .emptyGroup(group.name, takenBy: takenBy)
+                diagnostics.append(.warning(condition, at: group.selector.range))
+            }
+            resolved.append(contentsOf: expand(group, members: members))
+        }
+        for name in matcher.missing {
+            diagnostics.append(.error(.predicateSource(name), at: script.groups.first { $0.selector.usesPredicate }?.range))
+        }
+        if !script.hasNoGroups {
+            for parameter in parameters where !frozen.contains(parameter.name) && owner[parameter.name] == nil {
+                let range = model.layers.first { $0.index == parameter.layerIndex }?.range
+                diagnostics.append(.error(.unassignedParameter(parameter.name), at: range))
+            }
+        }
+        let ordered = diagnostics.enumerated().sorted { a, b in
+            (a.element.range?.start ?? Int.max, a.offset) < (b.element.range?.start ?? Int.max, b.offset)
+        }.map(\.element)
+        return GroupResolution(groups: resolved, frozen: parameters.map(\.name).filter(frozen.contains),
+                               diagnostics: ordered)
+    }
+
+    /// One group, or one per layer / per parameter for `each`.
+    private mutating func expand(_ group: CheckedGroup, members: [ParameterInfo]) -> [ResolvedGroup] {
+        let layers = script.model.parameterLayerCount
+        guard let each = group.each, !members.isEmpty else {
+            let settings = evaluate(group, layer: 0, layers: layers, numel: members.reduce(0) { $0 + $1.count },
+                                    ndim: members.map(\.shape.count).max() ?? 0, label: group.name)
+            return [make(group, name: group.name, members: members, settings: settings)]
+        }
+        var parts: [(String, [ParameterInfo])] = []
+        switch each {
+        case .param:
+            parts = members.map { ("\(group.name).\($0.name)", [$0]) }
+        case .layer:
+            var position: [String: Int] = [:]
+            for member in members {
+                let name = "\(group.name).\(member.layerName)"
+                if let i = position[name] {
+                    parts[i].1.append(member)
+                } else {
+                    position[name] = parts.count
+                    parts.append((name, [member]))
+                }
+            }
+        }
+        return parts.map { name, list in
+            let settings = evaluate(group, layer: list[0].parameterLayerIndex, layers: layers,
+                                    numel: list.reduce(0) { $0 + $1.count }, ndim: list.map(\.shape.count).max() ?? 0,
+                                    label: name)
+            return make(group, name: name, members: list, settings: settings)
+        }
+    }
+
+    private func make(_ group: CheckedGroup, name: String, members: [ParameterInfo],
+                      settings: [HyperparameterSetting]) -> ResolvedGroup {
+        ResolvedGroup(name: name, baseName: group.name, parameters: members.map(\.name),
+                      elementCount: members.reduce(0) { $0 + $1.count }, optimizerKind: group.optimizerKind,
+                      hyperparameters: settings, schedule: schedule(for: name, base: group.name), range: group.range)
+    }
+
+    /// Hyperparameter expressions of `each` groups, evaluated for one expanded group and
+    /// checked as PyTorch's constructor would check the number.
+    private mutating func evaluate(_ group: CheckedGroup, layer: Int, layers: Int, numel: Int, ndim: Int,
+                                   label: String) -> [HyperparameterSetting] {
+        var settings: [HyperparameterSetting] = []
+        for setting in group.hyperparameters {
+            guard case .expression(let compiled) = setting.value else {
+                settings.append(setting)
+                continue
+            }
+            let value = compiled.evaluate([Double(layer), Double(layers), Double(numel), Double(ndim)])
+            if let problem = HyperparameterRules.problem(name: setting.name, value: value) {
+                diagnostics.append(.error(problem, at: setting.range ?? group.range,
+                                          notes: [.note(.expandedGroup(label), at: group.range)]))
+            }
+            settings.append(HyperparameterSetting(name: setting.name, value: .number(value), source: setting.source,
+                                                  range: setting.range))
+        }
+        return settings
+    }
+
+    /// The schedule statement naming a group, its `each` base name, or `all`.
+    private func schedule(for name: String, base: String) -> CheckedScheduleStatement? {
+        schedulesByName[name] ?? schedulesByName[base] ?? schedulesByName["all"]
+    }
+}

@@ -1,0 +1,45 @@
+import LRSLanguage
+
+/// One optimizer parameter group after resolution: which parameters it holds and every
+/// hyperparameter's value. `each` groups appear expanded (`NAME.LAYER`, `NAME.PARAM`).
+public struct ResolvedGroup: Sendable {
+    /// The group's name (`conv`, `decay.layer1`).
+    public let name: String
+    /// The `group` statement's name (the same as `name` unless expanded by `each`).
+    public let baseName: String
+    /// Parameter names in `state_dict()` order.
+    public let parameters: [String]
+    /// Total number of elements of the parameters.
+    public let elementCount: Int
+    public let optimizerKind: String
+    /// Every hyperparameter of the kind in PyTorch's order, with concrete values
+    /// (`.number`, `.numbers` for betas, `.bool`) and where each came from.
+    public let hyperparameters: [HyperparameterSetting]
+    /// The schedule statement that applies to the group, if any.
+    public let schedule: CheckedScheduleStatement?
+    /// The `group` statement's range (or the model's for the implicit group `all`).
+    public let range: SourceRange
+
+    /// A hyperparameter's value as a number (`lr`, `momentum`); `nil` if absent or not one.
+    public func number(_ name: String) -> Double? {
+        hyperparameters.first { $0.name == name }?.value.number
+    }
+
+    /// The initial learning rate.
+    public var learningRate: Double { number("lr") ?? .nan }
+}
+
+/// The outcome of group resolution.
+public struct GroupResolution: Sendable {
+    /// Groups in declaration order (expanded in place).
+    public let groups: [ResolvedGroup]
+    /// Frozen parameters (`requires_grad = False`), in `state_dict()` order.
+    public let frozen: [String]
+    /// Errors (a parameter in no group, bad expanded values), warnings (empty groups).
+    public let diagnostics: [Diagnostic]
+
+    /// The group that holds a parameter.
+    public func group(of parameter: String) -> ResolvedGroup? {
+        groups.first { $0.parameters.contains(parameter) }
+    }
+}

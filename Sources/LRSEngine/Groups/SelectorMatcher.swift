@@ -1,0 +1,111 @@
+import LRSLanguage
+
+/// Decides whether a selector takes a parameter, and says why (for `--explain`).
+struct SelectorMatcher {
+    let model: CheckedModel
+    let constants: [String: Double]
+    let initialValues: InitialValueProvider
+    /// Parameters whose values were needed but not available.
+    private(set) var missing: [String] = []
+    /// Predicate results by (selector range, parameter), so each runs once.
+    private var cache: [String: Bool] = [:]
+
+    init(model: CheckedModel, constants: [String: Double], initialValues: @escaping InitialValueProvider) {
+        self.model = model
+        self.constants = constants
+        self.initialValues = initialValues
+    }
+
+    mutating func matches(_ selector: SelectorSyntax, _ parameter: ParameterInfo) -> Bool {
+        switch selector.kind {
+        case .all, .rest: return true
+        case .word(let word):
+            if LayerKind(rawValue: word) == parameter.layerKind { return true }
+            return parameter.layerName == word
+        case .glob(let pattern):
+            return Glob.matches(pattern, parameter.name)
+        case .where(let inner, let predicate):
+            guard matches(inner, parameter) else { return false }
+            return holds(predicate, parameter, key: "\(selector.range.start):\(parameter.name)")
+        case .and(let a, let b): return matches(a, parameter) && matches(b, parameter)
+        case .or(let a, let b): return matches(a, parameter) || matches(b, parameter)
+        case .not(let inner): return !matches(inner, parameter)
+        }
+    }
+
+    private mutating func holds(_ predicate: Expr, _ parameter: ParameterInfo, key: String) -> Bool {
+        if let cached = cache[key] { return cached }
+        let provider = initialValues
+        let name = parameter.name
+        var evaluator = PredicateEvaluator(constants: constants, parameter: parameter, layers: model.parameterLayerCount,
+                                           values: { provider(name)?.values })
+        let result = evaluator.holds(predicate)
+        if evaluator.missingValues, !missing.contains(name) { missing.append(name) }
+        cache[key] = result
+        return result
+    }
+
+    /// The value of a predicate for a parameter (for explanations).
+    func value(of predicate: Expr, _ parameter: ParameterInfo) -> Double {
+        let provider = initialValues
+        let name = parameter.name
+        var evaluator = PredicateEvaluator(constants: constants, parameter: parameter, layers: model.parameterLayerCount,
+                                           values: { provider(name)?.values })
+        return evaluator.evaluate(predicate).number
+    }
+}
+
+/// Shell-style globs over parameter names, as Python's `fnmatch`: `*` any run of
+/// characters (dots included), `?` one character, `[abc]` / `[!abc]` a set.
+enum Glob {
+    static func matches(_ pattern: String, _ name: String) -> Bool {
+        let p = Array(pattern.unicodeScalars)
+        let s = Array(name.unicodeScalars)
+        // Iterative matching with one backtrack point for the last '*': linear in practice,
+        // never exponential on hostile patterns.
+        var i = 0, j = 0
+        var starP = -1, starS = 0
+        while j < s.count {
+            if i < p.count, p[i] == "*" {
+                starP = i
+                starS = j
+                i += 1
+            } else if i < p.count, let (matched, next) = single(p, i, s[j]), matched {
+                i = next
+                j += 1
+            } else if starP >= 0 {
+                i = starP + 1
+                starS += 1
+                j = starS
+            } else {
+                return false
+            }
+        }
+        while i < p.count, p[i] == "*" { i += 1 }
+        return i == p.count
+    }
+
+    /// Whether the pattern element at `i` matches `c`, and the index after the element.
+    private static func single(_ p: [Unicode.Scalar], _ i: Int, _ c: Unicode.Scalar) -> (Bool, Int)? {
+        if p[i] == "?" { return (true, i + 1) }
+        guard p[i] == "[" else { return (p[i] == c, i + 1) }
+        var k = i + 1
+        var negate = false
+        if k < p.count, p[k] == "!" { negate = true; k += 1 }
+        var found = false
+        var first = true
+        while k < p.count, p[k] != "]" || first {
+            first = false
+            if k + 2 < p.count, p[k + 1] == "-", p[k + 2] != "]" {
+                if p[k].value <= c.value && c.value <= p[k + 2].value { found = true }
+                k += 3
+            } else {
+                if p[k] == c { found = true }
+                k += 1
+            }
+        }
+        // An unclosed '[' is a literal '[' (as fnmatch treats it).
+        guard k < p.count else { return (c == "[", i + 1) }
+        return (found != negate, k + 1)
+    }
+}

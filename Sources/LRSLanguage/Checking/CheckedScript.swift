@@ -1,0 +1,173 @@
+/// The checker's output: a script that passed every check, with names, shapes, values and
+/// defaults resolved. The rest of the system (groups, training, `lrs schedule`, export)
+/// consumes this; nothing downstream needs to look at syntax again.
+public struct CheckedScript: Sendable {
+    public let source: SourceFile
+    public let syntax: Script
+    /// Every statement in script order.
+    public let statements: [CheckedStatement]
+    /// `let` values with `-D` overrides applied, plus nothing else (`pi` is built in).
+    public let constants: [String: Double]
+    public let model: CheckedModel
+    /// The `optimizer` statement (sgd with PyTorch's defaults when there is none).
+    public let optimizer: CheckedOptimizer
+    /// The `group` statements in order (before `each` expansion and resolution).
+    public let groups: [CheckedGroup]
+    /// Whether the script has no `group` at all (then one group `all` takes everything).
+    public var hasNoGroups: Bool { groups.isEmpty }
+    public let freezes: [CheckedFreeze]
+    public let schedules: [CheckedScheduleStatement]
+
+    /// The `seed`, if given.
+    public var seed: Int? {
+        for case .seed(let value, _) in statements { return value }
+        return nil
+    }
+
+    /// The `init` file, resolved against the script's directory.
+    public var initFile: CheckedFile? {
+        for case .initFile(let file) in statements { return file }
+        return nil
+    }
+
+    /// The `data` statement.
+    public var data: CheckedDataSource? {
+        for case .data(let source) in statements { return source }
+        return nil
+    }
+
+    /// The `train` statement.
+    public var train: CheckedTrain? {
+        for case .train(let train) in statements { return train }
+        return nil
+    }
+
+    /// A `group` statement by its name.
+    public func group(named name: String) -> CheckedGroup? { groups.first { $0.name == name } }
+}
+
+/// A checked statement, in script order, each with its source range.
+public enum CheckedStatement: Sendable {
+    case seed(Int, SourceRange)
+    case `let`(name: String, value: Double, overridden: Bool, SourceRange)
+    case input([Int], SourceRange)
+    case model(SourceRange)
+    case optimizer(SourceRange)
+    /// Index into `CheckedScript.groups`.
+    case group(Int)
+    /// Index into `CheckedScript.freezes`.
+    case freeze(Int)
+    /// Index into `CheckedScript.schedules`.
+    case schedule(Int)
+    case initFile(CheckedFile)
+    case data(CheckedDataSource)
+    case validate(CheckedDataSource)
+    case split(Double, SourceRange)
+    case train(CheckedTrain)
+    case save(CheckedFile)
+    case checkpoint(everyEpochs: Int, file: CheckedFile)
+    case show(CheckedShow)
+}
+
+/// A file named by the script: as written, and resolved against the script's directory.
+public struct CheckedFile: Sendable {
+    public let written: String
+    public let path: String
+    public let range: SourceRange
+}
+
+/// `optimizer KIND [HP VALUE]...` with every hyperparameter of the kind (defaults filled in).
+public struct CheckedOptimizer: Sendable {
+    public let kind: String
+    /// Every hyperparameter of the kind, in PyTorch's order.
+    public let hyperparameters: [HyperparameterSetting]
+    /// `nil` when there was no `optimizer` statement.
+    public let range: SourceRange?
+}
+
+/// A `group` statement, checked.
+public struct CheckedGroup: Sendable {
+    /// The group's name (`as NAME`, the selector's plain word, or `groupN`).
+    public let name: String
+    public let selector: SelectorSyntax
+    public let each: GroupSyntax.Each?
+    /// The optimizer kind of this group (its own `optimizer KIND`, or the script's).
+    public let optimizerKind: String
+    /// Every hyperparameter of the kind, in PyTorch's order, each with its source. Values
+    /// of `each` groups may be expressions over `layer`, `layers`, `numel`, `ndim`.
+    public let hyperparameters: [HyperparameterSetting]
+    public let range: SourceRange
+    /// The variables `.expression` hyperparameters read, in slot order.
+    public static let eachVariables = ["layer", "layers", "numel", "ndim"]
+}
+
+/// A `freeze` statement.
+public struct CheckedFreeze: Sendable {
+    public let selector: SelectorSyntax
+    public let range: SourceRange
+}
+
+/// `schedule GROUPS SCHEDULE [per step|per epoch]`.
+public struct CheckedScheduleStatement: Sendable {
+    /// Group names as written (`all` stays `all`; a base name of an `each` group applies
+    /// to all groups it expands to).
+    public let groupNames: [String]
+    public let schedule: CheckedSchedule
+    /// Whether the schedule steps after every optimizer step (else after every epoch).
+    public let perStep: Bool
+    /// The statement's range: rate errors at run time point here.
+    public let range: SourceRange
+}
+
+/// A checked schedule: one PyTorch scheduler with every argument resolved, a
+/// `SequentialLR`, or a `ChainedScheduler`.
+public indirect enum CheckedSchedule: Sendable {
+    /// `arguments` holds every argument of the kind (positional, then keyword), defaults
+    /// filled in. `lambda`/`multiplicative` hold `.expression` over `epoch`, `step`.
+    case single(ScheduleKind, arguments: [ResolvedArgument], range: SourceRange)
+    case sequential([CheckedSchedule], milestones: [Int], range: SourceRange)
+    case chained([CheckedSchedule], range: SourceRange)
+
+    /// The range of the schedule as written.
+    public var range: SourceRange {
+        switch self {
+        case .single(_, _, let r), .sequential(_, _, let r), .chained(_, let r): return r
+        }
+    }
+
+    /// The value of a named argument of a single schedule.
+    public func argument(_ name: String) -> ArgumentValue? {
+        if case .single(_, let arguments, _) = self { return arguments.first { $0.name == name }?.value }
+        return nil
+    }
+
+    /// The variables a `lambda`/`multiplicative` expression is compiled with.
+    public static let expressionVariables = ["epoch", "step"]
+}
+
+/// `data ...` or `validate ...`.
+public struct CheckedDataSource: Sendable {
+    /// `npy`, `csv` or `synthetic`.
+    public let kind: String
+    public let files: [CheckedFile]
+    /// Every option of the source, defaults included.
+    public let options: [ResolvedArgument]
+    public let range: SourceRange
+}
+
+/// `train [epochs N] [batch B] [loss LOSS] [shuffle BOOL]`, defaults filled in.
+public struct CheckedTrain: Sendable {
+    public let epochs: Int
+    public let batch: Int
+    /// `nil`: chosen from the labels (`cross_entropy` for integer labels, else `mse`).
+    public let loss: String?
+    public let shuffle: Bool
+    public let range: SourceRange
+}
+
+/// `show WHAT [NAME]`.
+public struct CheckedShow: Sendable {
+    public let what: String
+    public let argument: String?
+    public let range: SourceRange
+}

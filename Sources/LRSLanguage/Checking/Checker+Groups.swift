@@ -1,0 +1,100 @@
+extension Checker {
+    /// Pass 2: selectors against the model's layers, group names, each group's optimizer
+    /// kind and hyperparameters.
+    mutating func checkGroups(in model: CheckedModel) {
+        layerNames = Set(model.layers.map(\.name))
+        for freeze in freezes { checkSelector(freeze.selector, model: model) }
+        guard let optimizer else { return }
+        var names: [String: SourceRange] = [:]
+        for (position, (syntax, range)) in groupSyntax.enumerated() {
+            checkSelector(syntax.selector, model: model)
+            let name = syntax.alias?.text ?? syntax.selector.plainWord ?? "group\(position + 1)"
+            let nameRange = syntax.alias?.range ?? syntax.selector.range
+            if let first = names[name] {
+                diagnostics.error(.duplicateGroupName(name), at: nameRange,
+                                  notes: [.note(.previousDefinition(name), at: first)])
+            }
+            names[name] = nameRange
+            var kind = optimizer.kind
+            var specs = OptimizerVocabulary.hyperparameters(of: kind) ?? []
+            if let own = syntax.optimizerKind {
+                guard let ownSpecs = knownKind(own) else { continue }
+                kind = own.text
+                specs = ownSpecs
+            }
+            // A group of another kind is another PyTorch optimizer: it starts from that
+            // kind's defaults, not from the optimizer statement's values.
+            let base = kind == optimizer.kind ? optimizer.hyperparameters : nil
+            let variables = syntax.each == nil ? [] : CheckedGroup.eachVariables
+            guard let settings = hyperparameters(kind: kind, specs: specs, base: base, syntax.hyperparameters,
+                                                 source: .group, variables: variables) else { continue }
+            groups.append(CheckedGroup(name: name, selector: syntax.selector, each: syntax.each, optimizerKind: kind,
+                                       hyperparameters: settings, range: range))
+        }
+    }
+
+    /// Every word of a selector must be a layer kind or a layer name; predicates must
+    /// reduce tensors to numbers.
+    mutating func checkSelector(_ selector: SelectorSyntax, model: CheckedModel) {
+        switch selector.kind {
+        case .word(let word):
+            if LayerKind(rawValue: word) == nil, !layerNames.contains(word) {
+                let candidates = LayerKind.allCases.map(\.rawValue) + model.layers.map(\.name) + ["all", "rest"]
+                diagnostics.error(.unknownSelectorWord(word, suggestions: Suggestions.nearest(to: word, in: candidates)),
+                                  at: selector.range)
+            }
+        case .glob, .all, .rest:
+            break
+        case .where(let inner, let predicate):
+            checkSelector(inner, model: model)
+            var typer = PredicateTyper(constants: constants)
+            if let type = typer.type(of: predicate), type == .tensor {
+                typer.diagnostics.append(.error(.tensorNotAllowed("the predicate"), at: predicate.range))
+            }
+            diagnostics.report(contentsOf: typer.diagnostics)
+        case .and(let a, let b), .or(let a, let b):
+            checkSelector(a, model: model)
+            checkSelector(b, model: model)
+        case .not(let inner):
+            checkSelector(inner, model: model)
+        }
+    }
+
+    /// `show param NAME` and `show state GROUP` must name something that exists.
+    mutating func checkShows(in model: CheckedModel) {
+        for (show, _) in showSyntax {
+            let what = show.what.text
+            guard StatementVocabulary.showTargets.contains(what) else {
+                diagnostics.error(.unknownShowTarget(what, suggestions: Suggestions.nearest(to: what, in: StatementVocabulary.showTargets)),
+                                  at: show.what.range)
+                continue
+            }
+            let takesName = what == "param" || what == "state"
+            guard takesName else {
+                if let argument = show.argument {
+                    diagnostics.error(.expected("end of statement", found: "'\(argument.text)'"), at: argument.range)
+                }
+                continue
+            }
+            guard let argument = show.argument else {
+                diagnostics.error(.expected(what == "param" ? "a parameter name" : "a group name", found: "end of statement"),
+                                  at: show.what.range)
+                continue
+            }
+            if what == "param" {
+                let names = model.parameters.map(\.name) + model.buffers.map(\.name)
+                if !names.contains(argument.text) {
+                    diagnostics.error(.unknownParameter(argument.text, suggestions: Suggestions.nearest(to: argument.text, in: names)),
+                                      at: argument.range)
+                }
+            } else {
+                let names = groupSyntax.isEmpty ? ["all"] : groups.map(\.name)
+                let base = argument.text.split(separator: ".").first.map(String.init) ?? argument.text
+                if !names.contains(argument.text), !groups.contains(where: { $0.name == base && $0.each != nil }) {
+                    diagnostics.error(.unknownGroup(argument.text, suggestions: Suggestions.nearest(to: argument.text, in: names)),
+                                      at: argument.range)
+                }
+            }
+        }
+    }
+}

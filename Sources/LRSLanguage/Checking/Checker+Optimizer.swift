@@ -1,0 +1,74 @@
+extension Checker {
+    // optimizer := 'optimizer' KIND { NAME value{arity} }
+    mutating func checkOptimizer(kind: Name, _ options: [OptionSyntax], range: SourceRange) -> CheckedOptimizer? {
+        guard let specs = knownKind(kind) else { return nil }
+        let settings = hyperparameters(kind: kind.text, specs: specs, base: nil, options, source: .optimizer, variables: [])
+        guard let settings else { return nil }
+        return CheckedOptimizer(kind: kind.text, hyperparameters: settings, range: range)
+    }
+
+    /// The hyperparameter specs of a kind, or a diagnostic with suggestions.
+    mutating func knownKind(_ kind: Name) -> [ArgumentSpec]? {
+        guard let specs = OptimizerVocabulary.hyperparameters(of: kind.text) else {
+            let suggestions = Suggestions.nearest(to: kind.text, in: OptimizerVocabulary.kinds)
+            diagnostics.error(.unknownOptimizer(kind.text, suggestions: suggestions), at: kind.range)
+            return nil
+        }
+        return specs
+    }
+
+    /// Every hyperparameter of a kind: `options` over `base` (the optimizer statement's
+    /// values, when the kind is the same) over PyTorch's defaults. Values may read
+    /// `variables` (an `each` group's `layer`, `layers`, `numel`, `ndim`); those stay
+    /// expressions and are checked when the group is expanded.
+    mutating func hyperparameters(kind: String, specs: [ArgumentSpec], base: [HyperparameterSetting]?,
+                                  _ options: [OptionSyntax], source: ValueSource,
+                                  variables: [String]) -> [HyperparameterSetting]? {
+        guard checkDistinct(options) else { return nil }
+        var ok = true
+        for option in options where !specs.contains(where: { $0.name == option.name.text }) {
+            let valid = specs.map(\.name)
+            let suggestions = Suggestions.nearest(to: option.name.text, in: valid)
+            diagnostics.error(.unknownHyperparameter(option.name.text, kind: kind, valid: valid, suggestions: suggestions),
+                              at: option.name.range)
+            ok = false
+        }
+        var settings: [HyperparameterSetting] = []
+        for (index, spec) in specs.enumerated() {
+            guard let option = options.first(where: { $0.name.text == spec.name }) else {
+                // `base` lists the same kind's hyperparameters in the same order.
+                if let base, index < base.count, base[index].name == spec.name {
+                    settings.append(base[index])
+                } else if let inherited = base?.first(where: { $0.name == spec.name }) {
+                    settings.append(inherited)
+                } else {
+                    settings.append(HyperparameterSetting(name: spec.name, value: defaultArgument(spec), source: .default, range: nil))
+                }
+                continue
+            }
+            guard let value = value(of: option, spec: spec, what: "'\(spec.name)'", variables: variables) else {
+                ok = false
+                continue
+            }
+            if let problem = Checker.problem(name: spec.name, value: value) {
+                diagnostics.error(problem, at: option.range)
+                ok = false
+            }
+            settings.append(HyperparameterSetting(name: spec.name, value: value, source: source, range: option.range))
+        }
+        if ok, let problem = HyperparameterRules.problem(settings: settings) {
+            let range = options.first { $0.name.text == "nesterov" }?.range ?? options.first?.range
+            diagnostics.error(problem, at: range)
+            ok = false
+        }
+        return ok ? settings : nil
+    }
+
+    static func problem(name: String, value: ArgumentValue) -> DiagnosticCondition? {
+        switch value {
+        case .number(let x): return HyperparameterRules.problem(name: name, value: x)
+        case .numbers(let list): return name == "betas" ? HyperparameterRules.problem(betas: list) : nil
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,212 @@
+extension Checker {
+    /// Pass 2: every `schedule` statement: its groups exist and have no other schedule,
+    /// its arguments are known, complete, in range and in order.
+    mutating func checkSchedules() {
+        let declaredList = groupSyntax.isEmpty ? ["all"] : groups.map(\.name) + expandedGroupNames()
+        let declared = Set(declaredList)
+        var scheduledAt: [String: SourceRange] = [:]
+        for (syntax, range) in zip(scheduleSyntax, scheduleRanges) {
+            for name in syntax.groups {
+                var targets: [String] = []
+                if name.text == "all" {
+                    // `all` is every group, even when one of them is named `all`.
+                    targets = groupSyntax.isEmpty ? ["all"] : groups.map(\.name)
+                } else if declared.contains(name.text) {
+                    targets = [name.text]
+                } else {
+                    let suggestions = Suggestions.nearest(to: name.text, in: declaredList + ["all"])
+                    diagnostics.error(.unknownScheduleGroup(name.text, suggestions: suggestions), at: name.range)
+                }
+                for target in targets {
+                    if let first = scheduledAt[target], first != name.range {
+                        diagnostics.error(.groupScheduledTwice(target), at: name.range,
+                                          notes: [.note(.previousSchedule(target), at: first)])
+                    }
+                    scheduledAt[target] = name.range
+                }
+            }
+            let perStep = syntax.per.map { $0.text == "step" } ?? defaultsToPerStep(syntax.schedule)
+            if perStep, case .single(let name, _, _) = syntax.schedule.kind, name.text == "plateau" {
+                diagnostics.error(.plateauPerStep, at: syntax.per?.range ?? name.range)
+            }
+            guard let schedule = checkSchedule(syntax.schedule, perStep: perStep, topLevel: true) else { continue }
+            checkRunLength(schedule, perStep: perStep)
+            schedules.append(CheckedScheduleStatement(groupNames: syntax.groups.map(\.text), schedule: schedule,
+                                                      perStep: perStep, range: range))
+        }
+    }
+
+    /// The names `each` groups may expand to (`NAME.LAYER`, `NAME.PARAM`): a superset of
+    /// those resolution makes, as the parameters a group gets depend on initial values.
+    func expandedGroupNames() -> [String] {
+        guard let model else { return [] }
+        var names: [String] = []
+        for group in groups {
+            switch group.each {
+            case .layer?:
+                names += model.layers.filter { $0.parameterLayerIndex != nil }.map { "\(group.name).\($0.name)" }
+            case .param?:
+                names += model.parameters.map { "\(group.name).\($0.name)" }
+            case nil:
+                break
+            }
+        }
+        return names
+    }
+
+    /// `onecycle` and `cyclic` step per optimizer step unless `per epoch` is written.
+    private func defaultsToPerStep(_ syntax: ScheduleSyntax) -> Bool {
+        switch syntax.kind {
+        case .single(let name, _, _): return ScheduleKind(rawValue: name.text)?.isPerStepByDefault ?? false
+        case .sequential(let first, let rest): return defaultsToPerStep(first) || rest.contains { defaultsToPerStep($0.schedule) }
+        case .chained(let parts): return parts.contains { defaultsToPerStep($0) }
+        }
+    }
+
+    private mutating func checkSchedule(_ syntax: ScheduleSyntax, perStep: Bool, topLevel: Bool) -> CheckedSchedule? {
+        switch syntax.kind {
+        case .single(let name, let positional, let keywords):
+            guard let kind = ScheduleKind(rawValue: name.text) else { return nil }
+            if kind == .plateau && !topLevel {
+                diagnostics.error(.nameNotAllowed("plateau", context: "inside 'until ... then' or 'with'"), at: name.range)
+                return nil
+            }
+            return checkSingle(kind, name: name, positional, keywords, perStep: perStep, range: syntax.range)
+        case .sequential(let first, let rest):
+            var parts: [CheckedSchedule?] = [checkSchedule(first, perStep: perStep, topLevel: false)]
+            var milestones: [Int] = []
+            var ok = true
+            for (milestone, schedule) in rest {
+                parts.append(checkSchedule(schedule, perStep: perStep, topLevel: false))
+                guard let value = nonNegativeInteger(milestone, "a milestone") else {
+                    ok = false
+                    continue
+                }
+                if let last = milestones.last, value <= last {
+                    diagnostics.error(.milestonesOutOfOrder(value, after: last), at: milestone.range)
+                    ok = false
+                }
+                milestones.append(value)
+            }
+            let checked = parts.compactMap { $0 }
+            guard ok, checked.count == parts.count else { return nil }
+            return .sequential(checked, milestones: milestones, range: syntax.range)
+        case .chained(let parts):
+            let checked = parts.map { checkSchedule($0, perStep: perStep, topLevel: false) }
+            let all = checked.compactMap { $0 }
+            guard all.count == checked.count else { return nil }
+            return .chained(all, range: syntax.range)
+        }
+    }
+
+    private mutating func checkSingle(_ kind: ScheduleKind, name: Name, _ positional: [Expr], _ keywords: [OptionSyntax],
+                                      perStep: Bool, range: SourceRange) -> CheckedSchedule? {
+        let specs = kind.positional
+        let countOK = kind.isVariadic ? positional.count >= 1 : positional.count == specs.count
+        guard countOK else {
+            if positional.count < specs.count, let missing = specs.dropFirst(positional.count).first {
+                diagnostics.error(.missingScheduleArgument(missing.name, schedule: kind.rawValue), at: range)
+            } else {
+                let expected = specs.isEmpty ? "no positional arguments"
+                    : "\(specs.count) positional argument\(specs.count == 1 ? "" : "s") (\(specs.map(\.name).joined(separator: " ")))"
+                diagnostics.error(.scheduleArgumentCount(kind.rawValue, expected: expected, got: positional.count), at: range)
+            }
+            return nil
+        }
+        guard checkDistinct(keywords) else { return nil }
+        var arguments: [ResolvedArgument] = []
+        var ok = true
+        if kind.isVariadic {
+            var values: [Int] = []
+            for expr in positional {
+                if let n = nonNegativeInteger(expr, "a milestone") { values.append(n) } else { ok = false }
+            }
+            arguments.append(ResolvedArgument(name: specs[0].name, value: .integers(values), isDefault: false,
+                                              range: positional[0].range.union(positional[positional.count - 1].range)))
+        } else {
+            for (spec, expr) in zip(specs, positional) {
+                let option = OptionSyntax(name: Name(spec.name, range: expr.range), values: [expr], range: expr.range)
+                guard let value = scheduleValue(option, spec: spec, kind: kind, perStep: perStep) else {
+                    ok = false
+                    continue
+                }
+                arguments.append(ResolvedArgument(name: spec.name, value: value, isDefault: false, range: expr.range))
+            }
+        }
+        for spec in kind.keywords {
+            guard let option = keywords.first(where: { $0.name.text == spec.name }) else {
+                arguments.append(ResolvedArgument(name: spec.name, value: defaultArgument(spec), isDefault: true, range: nil))
+                continue
+            }
+            guard let value = scheduleValue(option, spec: spec, kind: kind, perStep: perStep) else {
+                ok = false
+                continue
+            }
+            arguments.append(ResolvedArgument(name: spec.name, value: value, isDefault: false, range: option.range))
+        }
+        guard ok else { return nil }
+        let schedule = CheckedSchedule.single(kind, arguments: arguments, range: range)
+        if kind == .cyclic, let base = schedule.argument("base_lr")?.number, let max = schedule.argument("max_lr")?.number,
+           base > max {
+            diagnostics.error(.cyclicBaseAboveMax(base: base, max: max), at: range)
+            return nil
+        }
+        return schedule
+    }
+
+    /// One argument, typed and range-checked as PyTorch's constructor would.
+    private mutating func scheduleValue(_ option: OptionSyntax, spec: ArgumentSpec, kind: ScheduleKind,
+                                        perStep: Bool) -> ArgumentValue? {
+        let what = "'\(spec.name)' of '\(kind.rawValue)'"
+        if spec.type == .expression {
+            guard let first = option.values.first,
+                  let compiled = compile(first, variables: CheckedSchedule.expressionVariables) else { return nil }
+            if !perStep, compiled.usedVariables.contains("step") {
+                diagnostics.error(.nameNotAllowed("step", context: "in a per-epoch schedule; add 'per step'"), at: first.range)
+                return nil
+            }
+            return .expression(compiled)
+        }
+        guard let value = value(of: option, spec: spec, what: what) else { return nil }
+        if let problem = ScheduleRules.problem(kind: kind, argument: spec.name, value: value) {
+            diagnostics.error(problem, at: option.values.first?.range ?? option.range)
+            return nil
+        }
+        return value
+    }
+
+    /// `onecycle` raises once it is stepped past `total_steps`: compare with the run's
+    /// length (epochs x steps per epoch) when the data tells the number of samples.
+    private mutating func checkRunLength(_ schedule: CheckedSchedule, perStep: Bool) {
+        guard case .single(.onecycle, _, let range) = schedule,
+              case .integer(let total)? = schedule.argument("total_steps") else { return }
+        let epochs = train?.epochs ?? 1
+        var run = epochs
+        if perStep {
+            guard !hasSplitOrValidation, let samples = sampleCount() else { return }
+            let batch = train?.batch ?? 32
+            let steps = (samples + batch - 1) / batch
+            let (product, overflow) = epochs.multipliedReportingOverflow(by: steps)
+            guard !overflow else { return }
+            run = product
+        }
+        if total < run {
+            diagnostics.error(.onecycleTooShort(totalSteps: total, run: run), at: range)
+        }
+    }
+
+    /// The number of training samples when the script tells it without loading data:
+    /// `synthetic samples N`, or the first dimension in an `.npy` file's header.
+    private func sampleCount() -> Int? {
+        guard let data = dataSource else { return nil }
+        switch data.kind {
+        case "synthetic":
+            if case .integer(let n)? = data.options.first(where: { $0.name == "samples" })?.value { return n }
+            return nil
+        case "npy":
+            return data.files.first.flatMap { NpyHeader.firstDimension(ofFileAt: $0.path) }
+        default:
+            return nil
+        }
+    }
+}

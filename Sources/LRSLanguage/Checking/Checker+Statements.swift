@@ -1,0 +1,210 @@
+extension Checker {
+    /// Pass 1: one statement, in script order.
+    mutating func checkStatement(_ statement: Statement) {
+        switch statement.kind {
+        case .seed(let expr):
+            guard once(statement) else { return }
+            if let seed = integer(expr, "seed", in: 0...Int(Int64.max >> 1), rangeText: "at least 0") {
+                statements.append(.seed(seed, statement.range))
+            }
+        case .let(let name, let expr):
+            checkLet(name: name, expr: expr, range: statement.range)
+        case .input(let exprs):
+            guard once(statement) else { return }
+            var shape: [Int] = []
+            for expr in exprs {
+                guard let size = positiveInteger(expr, "an input size") else { return }
+                shape.append(size)
+            }
+            inputShape = (shape, statement.range)
+            statements.append(.input(shape, statement.range))
+        case .model:
+            guard once(statement) else { return }
+            modelStatement = statement
+            statements.append(.model(statement.range))
+        case .optimizer(let kind, let hyperparameters):
+            guard once(statement) else { return }
+            if let checked = checkOptimizer(kind: kind, hyperparameters, range: statement.range) {
+                optimizer = checked
+                statements.append(.optimizer(statement.range))
+            }
+        case .group(let group):
+            groupSyntax.append((group, statement.range))
+            statements.append(.group(groupSyntax.count - 1))
+        case .freeze(let selector):
+            if containsRest(selector) { diagnostics.error(.restInFreeze, at: selector.range) }
+            freezes.append(CheckedFreeze(selector: selector, range: statement.range))
+            statements.append(.freeze(freezes.count - 1))
+        case .schedule(let schedule):
+            scheduleSyntax.append(schedule)
+            scheduleRanges.append(statement.range)
+            statements.append(.schedule(scheduleSyntax.count - 1))
+        case .initFile(let literal):
+            guard once(statement) else { return }
+            statements.append(.initFile(file(literal, mustExist: true)))
+        case .save(let literal):
+            statements.append(.save(file(literal, mustExist: false)))
+        case .data(let syntax):
+            guard once(statement) else { return }
+            if let source = checkDataSource(syntax, range: statement.range) {
+                dataSource = source
+                statements.append(.data(source))
+            }
+        case .validate(let syntax):
+            guard once(statement), noSecondValidation(statement) else { return }
+            hasSplitOrValidation = true
+            if let source = checkDataSource(syntax, range: statement.range) {
+                statements.append(.validate(source))
+            }
+        case .split(let expr):
+            guard once(statement), noSecondValidation(statement) else { return }
+            hasSplitOrValidation = true
+            guard let fraction = number(expr, "the split fraction") else { return }
+            guard fraction > 0, fraction < 1 else {
+                diagnostics.error(.valueOutOfRange("the split fraction", value: fraction, range: "between 0 and 1"),
+                                  at: expr.range)
+                return
+            }
+            statements.append(.split(fraction, statement.range))
+        case .train(let options):
+            guard once(statement) else { return }
+            if let checked = checkTrain(options, range: statement.range) {
+                train = checked
+                statements.append(.train(checked))
+            }
+        case .checkpoint(let every, let literal):
+            guard let epochs = positiveInteger(every, "the checkpoint interval") else { return }
+            statements.append(.checkpoint(everyEpochs: epochs, file: file(literal, mustExist: false)))
+        case .show(let show):
+            showSyntax.append((show, statement.range))
+            statements.append(.show(CheckedShow(what: show.what.text, argument: show.argument?.text, range: statement.range)))
+        }
+    }
+
+    /// `validate` and `split` both name the validation data; only one may be given.
+    private mutating func noSecondValidation(_ statement: Statement) -> Bool {
+        let other = statement.keyword.text == "split" ? "validate" : "split"
+        if let first = seen[other] {
+            diagnostics.error(.duplicateStatement("\(statement.keyword.text)' or '\(other)"), at: statement.keyword.range,
+                              notes: [.note(.previousDefinition(other), at: first)])
+            return false
+        }
+        return true
+    }
+
+    // let NAME = EXPR: the override, when given, replaces the value (the expression must
+    // still be valid).
+    private mutating func checkLet(name: Name, expr: Expr, range: SourceRange) {
+        if let first = letRanges[name.text] {
+            diagnostics.error(.duplicateLet(name.text), at: name.range,
+                              notes: [.note(.previousDefinition(name.text), at: first)])
+            return
+        }
+        if Checker.constantContext[name.text] != nil || name.text == "pi" {
+            diagnostics.error(.nameNotAllowed(name.text, context: "as a 'let' name; the language defines it"),
+                              at: name.range)
+            return
+        }
+        letRanges[name.text] = name.range
+        guard var value = number(expr, "'\(name.text)'") else { return }
+        let overridden = overrides[name.text] != nil
+        if let override = overrides[name.text] { value = override }
+        constants[name.text] = value
+        statements.append(.let(name: name.text, value: value, overridden: overridden, range))
+    }
+
+    private func containsRest(_ selector: SelectorSyntax) -> Bool {
+        switch selector.kind {
+        case .rest: return true
+        case .word, .glob, .all: return false
+        case .where(let s, _), .not(let s): return containsRest(s)
+        case .and(let a, let b), .or(let a, let b): return containsRest(a) || containsRest(b)
+        }
+    }
+
+    // train [epochs N] [batch B] [loss LOSS] [shuffle BOOL]
+    private mutating func checkTrain(_ options: [OptionSyntax], range: SourceRange) -> CheckedTrain? {
+        guard checkDistinct(options) else { return nil }
+        var epochs = 1, batch = 32, loss: String?, shuffle = true
+        let valid = StatementVocabulary.trainOptions.map(\.name)
+        var ok = true
+        for option in options {
+            guard option.values.count == 1, let value = option.values.first else {
+                diagnostics.error(.valueCount("'\(option.name.text)'", expected: 1, got: option.values.count), at: option.range)
+                ok = false
+                continue
+            }
+            switch option.name.text {
+            case "epochs": if let n = positiveInteger(value, "'epochs'") { epochs = n } else { ok = false }
+            case "batch": if let n = positiveInteger(value, "'batch'") { batch = n } else { ok = false }
+            case "loss": if let s = symbol(value, "'loss'", choices: ["cross_entropy", "mse"]) { loss = s } else { ok = false }
+            case "shuffle": if let b = bool(value, "'shuffle'") { shuffle = b } else { ok = false }
+            default:
+                diagnostics.error(.unknownOption(option.name.text, statement: "train", valid: valid,
+                                                 suggestions: Suggestions.nearest(to: option.name.text, in: valid)),
+                                  at: option.name.range)
+                ok = false
+            }
+        }
+        return ok ? CheckedTrain(epochs: epochs, batch: batch, loss: loss, shuffle: shuffle, range: range) : nil
+    }
+
+    // data_source := 'npy' STRING STRING | 'csv' STRING [label C] [header B] | 'synthetic' [...]
+    private mutating func checkDataSource(_ syntax: DataSourceSyntax, range: SourceRange) -> CheckedDataSource? {
+        let kind = syntax.kind.text
+        guard StatementVocabulary.dataSources.contains(kind) else {
+            diagnostics.error(.unknownDataSource(kind, suggestions: Suggestions.nearest(to: kind, in: StatementVocabulary.dataSources)),
+                              at: syntax.kind.range)
+            return nil
+        }
+        let expected = StatementVocabulary.fileCount(ofSource: kind)
+        guard syntax.files.count == expected else {
+            diagnostics.error(.dataFileCount(kind, expected: expected, got: syntax.files.count), at: syntax.kind.range)
+            return nil
+        }
+        let files = syntax.files.map { file($0, mustExist: true) }
+        guard checkDistinct(syntax.options) else { return nil }
+        let specs = StatementVocabulary.options(ofSource: kind)
+        var resolved: [ResolvedArgument] = []
+        var ok = true
+        for option in syntax.options where !specs.contains(where: { $0.name == option.name.text }) {
+            let valid = specs.map(\.name)
+            diagnostics.error(.unknownOption(option.name.text, statement: "data \(kind)", valid: valid,
+                                             suggestions: Suggestions.nearest(to: option.name.text, in: valid)),
+                              at: option.name.range)
+            ok = false
+        }
+        for spec in specs {
+            guard let option = syntax.options.first(where: { $0.name.text == spec.name }) else {
+                resolved.append(ResolvedArgument(name: spec.name, value: defaultArgument(spec), isDefault: true, range: nil))
+                continue
+            }
+            if spec.name == "label", let first = option.values.first, option.values.count == 1 {
+                // A column: a header name (string or word) or a 0-based index.
+                switch first.kind {
+                case .string(let text): resolved.append(ResolvedArgument(name: "label", value: .string(text), isDefault: false, range: option.range))
+                case .name(let text): resolved.append(ResolvedArgument(name: "label", value: .string(text), isDefault: false, range: option.range))
+                default:
+                    if let index = nonNegativeInteger(first, "the label column") {
+                        resolved.append(ResolvedArgument(name: "label", value: .integer(index), isDefault: false, range: option.range))
+                    } else { ok = false }
+                }
+                continue
+            }
+            guard let value = value(of: option, spec: spec, what: "'\(spec.name)'") else {
+                ok = false
+                continue
+            }
+            if case .integer(let n) = value, n < 1 {
+                diagnostics.error(.valueOutOfRange("'\(spec.name)'", value: Double(n), range: "at least 1"), at: option.range)
+                ok = false
+            }
+            if case .number(let x) = value, x < 0 {
+                diagnostics.error(.valueOutOfRange("'\(spec.name)'", value: x, range: "at least 0"), at: option.range)
+                ok = false
+            }
+            resolved.append(ResolvedArgument(name: spec.name, value: value, isDefault: false, range: option.range))
+        }
+        return ok ? CheckedDataSource(kind: kind, files: files, options: resolved, range: range) : nil
+    }
+}

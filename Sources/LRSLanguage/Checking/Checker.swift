@@ -1,0 +1,156 @@
+/// The result of checking a script: the checked script when there are no errors, and every
+/// diagnostic (errors, warnings, notes) in order.
+public struct CheckResult: Sendable {
+    public let syntax: Script
+    public let script: CheckedScript?
+    public let diagnostics: [Diagnostic]
+
+    public var hasErrors: Bool { diagnostics.hasErrors }
+}
+
+/// Checks a script before anything runs: names, arguments, shapes, hyperparameters,
+/// selectors, schedules, files. A phase: it returns values and prints nothing.
+///
+/// Parsing comes first; when it reports errors, only the statements that parsed are
+/// checked, one by one, and nothing that needs the whole script (shapes, group and
+/// schedule names), so one syntax mistake does not turn into a page of consequences.
+public struct Checker {
+    /// What the checker may look at beyond the text.
+    public struct Options: Sendable {
+        /// Whether `init` and `data` files must exist and be readable.
+        public var checkFiles: Bool
+        /// The cap on errors per file.
+        public var errorLimit: Int
+
+        public init(checkFiles: Bool = true, errorLimit: Int = DiagnosticCollector.defaultErrorLimit) {
+            self.checkFiles = checkFiles
+            self.errorLimit = errorLimit
+        }
+    }
+
+    let script: Script
+    let options: Options
+    var source: SourceFile { script.source }
+    var diagnostics: DiagnosticCollector
+    /// `-D NAME=VALUE` overrides, and which were used.
+    let overrides: [String: Double]
+    var constants: [String: Double] = [:]
+    var letRanges: [String: SourceRange] = [:]
+    var statements: [CheckedStatement] = []
+    var model: CheckedModel?
+    var modelStatement: Statement?
+    var inputShape: (shape: [Int], range: SourceRange)?
+    var optimizer: CheckedOptimizer?
+    var groups: [CheckedGroup] = []
+    var groupSyntax: [(syntax: GroupSyntax, range: SourceRange)] = []
+    var freezes: [CheckedFreeze] = []
+    var schedules: [CheckedScheduleStatement] = []
+    var scheduleSyntax: [ScheduleStatementSyntax] = []
+    var scheduleRanges: [SourceRange] = []
+    var showSyntax: [(syntax: ShowSyntax, range: SourceRange)] = []
+    var train: CheckedTrain?
+    var dataSource: CheckedDataSource?
+    var hasSplitOrValidation = false
+    var seen: [String: SourceRange] = [:]
+    /// The model's layer names, for selector words.
+    var layerNames: Set<String> = []
+    /// Set when parsing reported errors: only statement-local checks run.
+    var syntaxFailed = false
+    /// Where syntax and lexical errors are: statements containing one are not checked
+    /// further, so a bad byte is reported once, not again as a bad value.
+    var syntaxErrorOffsets: [Int] = []
+
+    init(script: Script, overrides: [String: Double], options: Options) {
+        self.script = script
+        self.overrides = overrides
+        self.options = options
+        self.diagnostics = DiagnosticCollector(errorLimit: options.errorLimit)
+    }
+
+    /// Parses and checks a source file. `overrides` are `-D NAME=VALUE` values for `let`s.
+    public static func check(_ source: SourceFile, overrides: [String: Double] = [:],
+                             options: Options = Options()) -> CheckResult {
+        let (script, syntaxDiagnostics) = Parser.parse(source, errorLimit: options.errorLimit)
+        var checker = Checker(script: script, overrides: overrides, options: options)
+        checker.syntaxFailed = syntaxDiagnostics.hasErrors
+        checker.syntaxErrorOffsets = syntaxDiagnostics.filter { $0.severity == .error }.compactMap { $0.range?.start }
+        checker.diagnostics.report(contentsOf: syntaxDiagnostics)
+        let checked = checker.run()
+        // Diagnostics in source order (those without a place last), as a reader expects.
+        let ordered = checker.diagnostics.diagnostics.enumerated().sorted { a, b in
+            let ka = a.element.range?.start ?? Int.max
+            let kb = b.element.range?.start ?? Int.max
+            return ka != kb ? ka < kb : a.offset < b.offset
+        }.map(\.element)
+        return CheckResult(syntax: script, script: checked, diagnostics: ordered)
+    }
+
+    mutating func run() -> CheckedScript? {
+        // Pass 1, in script order: values, the model, the optimizer, options.
+        statements.reserveCapacity(script.statements.count)
+        for statement in script.statements {
+            if diagnostics.isFull { break }
+            if hasSyntaxError(statement.range) { continue }
+            checkStatement(statement)
+        }
+        if syntaxFailed { return nil }
+        for name in overrides.keys.sorted() where letRanges[name] == nil {
+            diagnostics.error(.overrideWithoutLet(name), at: nil)
+        }
+        if modelStatement == nil {
+            diagnostics.error(.missingModel, at: script.statements.first?.range ?? .at(0))
+        }
+        if optimizer == nil {
+            optimizer = Checker.defaultOptimizer()
+            if seen["optimizer"] == nil { diagnostics.note(.defaultOptimizer, at: nil) }
+        }
+        // Pass 2: what needs the whole script (the input shape, layer names, group
+        // names, the run's length).
+        if let modelStatement, case .model(let syntax) = modelStatement.kind {
+            model = checkModel(syntax, range: modelStatement.range)
+        }
+        if let model {
+            checkGroups(in: model)
+            checkSchedules()
+            checkShows(in: model)
+        }
+        guard !diagnostics.hasErrors, let model, let optimizer else { return nil }
+        return CheckedScript(source: source, syntax: script, statements: statements, constants: constants,
+                             model: model, optimizer: optimizer, groups: groups, freezes: freezes,
+                             schedules: schedules)
+    }
+
+    /// Reports a second `model`, `optimizer`, `input`, ... statement.
+    mutating func once(_ statement: Statement) -> Bool {
+        let keyword = statement.keyword.text
+        if let first = seen[keyword] {
+            diagnostics.error(.duplicateStatement(keyword), at: statement.keyword.range,
+                              notes: [.note(.previousDefinition(keyword), at: first)])
+            return false
+        }
+        seen[keyword] = statement.keyword.range
+        return true
+    }
+
+    func hasSyntaxError(_ range: SourceRange) -> Bool {
+        syntaxErrorOffsets.contains { $0 >= range.start && $0 < range.end }
+    }
+
+    static func defaultOptimizer() -> CheckedOptimizer {
+        let specs = OptimizerVocabulary.hyperparameters(of: "sgd") ?? []
+        return CheckedOptimizer(kind: "sgd", hyperparameters: specs.map {
+            HyperparameterSetting(name: $0.name, value: defaultArgument($0), source: .default, range: nil)
+        }, range: nil)
+    }
+}
+
+/// The value of a default.
+func defaultArgument(_ spec: ArgumentSpec) -> ArgumentValue {
+    switch spec.defaultValue {
+    case .number(let x)?: return spec.type == .integer ? .integer(Int(x)) : .number(x)
+    case .bool(let b)?: return .bool(b)
+    case .symbol(let s)?: return .symbol(s)
+    case .numbers(let list)?: return .numbers(list)
+    case .unset?, nil: return .unset
+    }
+}

@@ -1,0 +1,24 @@
+/// The value checks PyTorch's optimizer constructors make, as diagnostics.
+public enum HyperparameterRules {
+    /// The problem with a number for a hyperparameter, if any (negative, non-finite).
+    public static func problem(name: String, value: Double) -> DiagnosticCondition? {
+        guard value.isFinite else { return .valueNotFinite("'\(name)'") }
+        if value < 0 { return .negativeHyperparameter(name, value: value) }
+        if name == "rho", value > 1 { return .valueOutOfRange("'rho'", value: value, range: "between 0 and 1") }
+        return nil
+    }
+
+    /// The problem with the pair of `betas`, if any: each in [0, 1).
+    public static func problem(betas: [Double]) -> DiagnosticCondition? {
+        for beta in betas where !(beta >= 0 && beta < 1) { return .betaOutOfRange(beta) }
+        return nil
+    }
+
+    /// SGD's rule: nesterov needs momentum > 0 and dampening 0.
+    public static func problem(settings: [HyperparameterSetting]) -> DiagnosticCondition? {
+        func value(_ name: String) -> ArgumentValue? { settings.first { $0.name == name }?.value }
+        guard case .bool(true)? = value("nesterov") else { return nil }
+        guard let momentum = value("momentum")?.number, let dampening = value("dampening")?.number else { return nil }
+        return momentum > 0 && dampening == 0 ? nil : .nesterovNeedsMomentum
+    }
+}

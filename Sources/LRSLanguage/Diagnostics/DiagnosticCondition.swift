@@ -1,0 +1,234 @@
+/// Everything the front end, the checker and group resolution can say, with its values.
+/// All wording is here, lower case, no trailing period, names in single quotes.
+public enum DiagnosticCondition: Sendable, Equatable {
+    // Lexical
+    case invalidUTF8(UInt8)
+    case nulByte
+    case unexpectedCharacter(String)
+    case unterminatedString
+    case invalidEscape(String)
+    case numberTooLarge(String)
+    case malformedNumber(String)
+    // Syntax
+    case expected(String, found: String)
+    case expectedClosing(String, opener: String, line: Int)
+    case unknownStatement(String, suggestions: [String])
+    case nestingTooDeep(limit: Int)
+    case comparisonChain
+    case tooManyErrors(Int)
+    // Names and expressions
+    case unknownName(String, suggestions: [String])
+    case unknownFunction(String, suggestions: [String])
+    case functionArity(String, expected: String, got: Int)
+    case nameNotAllowed(String, context: String)
+    case tensorNotAllowed(String)
+    case tensorExpected(String)
+    case duplicateLet(String)
+    case previousDefinition(String)
+    case overrideWithoutLet(String)
+    case valueNotFinite(String)
+    case valueNotWhole(String, value: Double)
+    case valueOutOfRange(String, value: Double, range: String)
+    case valueType(String, expected: String)
+    case stringNotAllowed
+    case valueCount(String, expected: Int, got: Int)
+    case duplicateStatement(String)
+    case duplicateOption(String)
+    // Model
+    case missingModel
+    case emptyModel
+    case unknownLayer(String, suggestions: [String])
+    case layerArgumentCount(String, expected: String, got: Int)
+    case unknownLayerOption(String, layer: String, valid: [String])
+    case duplicateLayerName(String)
+    case shapeMismatch(layer: String, expected: String, got: String)
+    case layerTooSmall(layer: String, input: String)
+    case tooManyElements(String)
+    case implicitFlatten(layer: String, shape: String, count: Int)
+    case inferredInput(String)
+    case inputNeeded(String)
+    case inputNotUnique(String)
+    // Optimizer and hyperparameters
+    case missingOptimizer
+    case unknownOptimizer(String, suggestions: [String])
+    case unknownHyperparameter(String, kind: String, valid: [String], suggestions: [String])
+    case negativeHyperparameter(String, value: Double)
+    case betaOutOfRange(Double)
+    case nesterovNeedsMomentum
+    case hyperparameterNotConstant(String, name: String)
+    // Groups and selectors
+    case unknownSelectorWord(String, suggestions: [String])
+    case unknownEach(String)
+    case duplicateGroupName(String)
+    case restInFreeze
+    case unassignedParameter(String)
+    case emptyGroup(String, takenBy: [String])
+    case selectorMatchesNothing(String)
+    case predicateSource(String)
+    case expandedGroup(String)
+    // Schedules
+    case unknownSchedule(String, suggestions: [String])
+    case unknownScheduleArgument(String, schedule: String, valid: [String], suggestions: [String])
+    case missingScheduleArgument(String, schedule: String)
+    case scheduleArgumentCount(String, expected: String, got: Int)
+    case unknownScheduleGroup(String, suggestions: [String])
+    case groupScheduledTwice(String)
+    case previousSchedule(String)
+    case milestonesOutOfOrder(Int, after: Int)
+    case cyclicBaseAboveMax(base: Double, max: Double)
+    case onecycleTooShort(totalSteps: Int, run: Int)
+    case unknownPer(String)
+    case plateauPerStep
+    // Statements
+    case unknownOption(String, statement: String, valid: [String], suggestions: [String])
+    case unknownDataSource(String, suggestions: [String])
+    case dataFileCount(String, expected: Int, got: Int)
+    case fileMissing(String)
+    case fileUnreadable(String)
+    case unknownShowTarget(String, suggestions: [String])
+    case unknownParameter(String, suggestions: [String])
+    case unknownGroup(String, suggestions: [String])
+    case defaultOptimizer
+    // Resources
+    case memoryTooLarge(needed: Int, available: Int)
+    case initialValuesUnavailable(String, reason: String)
+
+    /// The message text.
+    public var message: String {
+        switch self {
+        case .invalidUTF8(let byte):
+            return "invalid UTF-8 byte 0x\(String(byte, radix: 16, uppercase: true))"
+        case .nulByte: return "NUL byte in source"
+        case .unexpectedCharacter(let c): return "unexpected character '\(c)'"
+        case .unterminatedString: return "unterminated string"
+        case .invalidEscape(let e): return "invalid escape '\\\(e)' in string; only '\\\"' and '\\\\' are allowed"
+        case .numberTooLarge(let text): return "number '\(clip(text))' is too large"
+        case .malformedNumber(let text): return "malformed number '\(clip(text))'"
+        case .expected(let what, let found): return "expected \(what), found \(found)"
+        case .expectedClosing(let what, let opener, let line):
+            return "expected \(what) (to close \(opener) at line \(line))"
+        case .unknownStatement(let word, let s): return "unknown statement '\(clip(word))'\(didYouMean(s))"
+        case .nestingTooDeep(let limit): return "nested more than \(limit) levels deep"
+        case .comparisonChain: return "comparisons do not chain; use 'and'"
+        case .tooManyErrors(let n): return "too many errors (\(n)); stopping here"
+        case .unknownName(let name, let s): return "unknown name '\(clip(name))'\(didYouMean(s))"
+        case .unknownFunction(let name, let s): return "unknown function '\(clip(name))'\(didYouMean(s))"
+        case .functionArity(let name, let expected, let got):
+            return "'\(name)' takes \(expected), got \(got)"
+        case .nameNotAllowed(let name, let context): return "'\(name)' cannot be used \(context)"
+        case .tensorNotAllowed(let what): return "\(what) is a tensor here; reduce it with mean, std, norm, min, max or sum"
+        case .tensorExpected(let function): return "'\(function)' of one argument reduces a tensor; pass 'param' or 'abs(param)'"
+        case .duplicateLet(let name): return "'\(name)' is already defined"
+        case .previousDefinition(let name): return "'\(name)' was defined here"
+        case .overrideWithoutLet(let name): return "-D \(name): the script has no 'let \(name)'"
+        case .valueNotFinite(let what): return "\(what) is not a finite number"
+        case .valueNotWhole(let what, let value): return "\(what) must be a whole number, got \(format(value))"
+        case .valueOutOfRange(let what, let value, let range): return "\(what) must be \(range), got \(format(value))"
+        case .valueType(let what, let expected): return "\(what) takes \(expected)"
+        case .stringNotAllowed: return "a string cannot be used in an expression"
+        case .valueCount(let what, let expected, let got):
+            return "\(what) takes \(expected) value\(expected == 1 ? "" : "s"), got \(got)"
+        case .duplicateStatement(let keyword): return "more than one '\(keyword)' statement"
+        case .duplicateOption(let name): return "'\(name)' is given twice"
+        case .missingModel: return "the script has no 'model' statement"
+        case .emptyModel: return "the model has no layers"
+        case .unknownLayer(let name, let s): return "unknown layer '\(clip(name))'\(didYouMean(s))"
+        case .layerArgumentCount(let layer, let expected, let got):
+            return "'\(layer)' takes \(expected), got \(got)"
+        case .unknownLayerOption(let name, let layer, let valid):
+            return valid.isEmpty ? "'\(layer)' takes no option '\(clip(name))'"
+                : "unknown option '\(clip(name))' of '\(layer)'; it takes \(quotedList(valid))"
+        case .duplicateLayerName(let name): return "more than one layer is named '\(name)'"
+        case .shapeMismatch(let layer, let expected, let got):
+            return "layer '\(layer)' expects input \(expected), but gets \(got)"
+        case .layerTooSmall(let layer, let input): return "input \(input) is too small for layer '\(layer)'"
+        case .tooManyElements(let what): return "\(what) has too many elements"
+        case .implicitFlatten(let layer, let shape, let count):
+            return "layer '\(layer)' flattens its input \(shape) to \(count) features"
+        case .inferredInput(let shape): return "no 'input' statement; inferred input shape \(shape)"
+        case .inputNeeded(let why): return "cannot infer the input shape (\(why)); add an 'input' statement"
+        case .inputNotUnique(let shapes): return "the input shape is not unique (\(shapes)); add an 'input' statement"
+        case .missingOptimizer: return "groups need an 'optimizer' statement"
+        case .unknownOptimizer(let name, let s): return "unknown optimizer '\(clip(name))'\(didYouMean(s))"
+        case .unknownHyperparameter(let name, let kind, let valid, let s):
+            let hint = s.isEmpty ? "" : "did you mean \(quotedList(s))? "
+            return "'\(kind)' has no hyperparameter '\(clip(name))'; \(hint)it takes \(quotedList(valid, conjunction: "and"))"
+        case .negativeHyperparameter(let name, let value): return "'\(name)' must not be negative, got \(format(value))"
+        case .betaOutOfRange(let value): return "betas must be in [0, 1), got \(format(value))"
+        case .nesterovNeedsMomentum: return "nesterov momentum requires a momentum above 0 and zero dampening"
+        case .hyperparameterNotConstant(let name, let used):
+            return "'\(name)' may not depend on '\(used)' here"
+        case .unknownSelectorWord(let word, let s):
+            return "'\(clip(word))' is neither a layer kind nor a layer name\(didYouMean(s))"
+        case .unknownEach(let word): return "expected 'layer' or 'param' after 'each', found '\(clip(word))'"
+        case .duplicateGroupName(let name): return "more than one group is named '\(name)'"
+        case .restInFreeze: return "'rest' cannot be frozen; name the parameters to freeze"
+        case .unassignedParameter(let name):
+            return "parameter '\(name)' is in no group and not frozen; add it to a group, or 'freeze' it"
+        case .emptyGroup(let name, let takenBy):
+            return takenBy.isEmpty ? "group '\(name)' has no parameters"
+                : "group '\(name)' has no parameters; they were taken by \(quotedList(takenBy, conjunction: "and"))"
+        case .selectorMatchesNothing(let name): return "group '\(name)' selects no parameters"
+        case .expandedGroup(let name): return "in group '\(name)'"
+        case .predicateSource(let name): return "parameter '\(name)' has no initial values for the 'where' predicate"
+        case .unknownSchedule(let name, let s): return "unknown schedule '\(clip(name))'\(didYouMean(s))"
+        case .unknownScheduleArgument(let name, let schedule, let valid, let s):
+            if valid.isEmpty { return "'\(schedule)' takes no argument '\(clip(name))'" }
+            let hint = s.isEmpty ? "" : "did you mean \(quotedList(s))? "
+            return "'\(schedule)' has no argument '\(clip(name))'; \(hint)it takes \(quotedList(valid, conjunction: "and"))"
+        case .missingScheduleArgument(let name, let schedule): return "'\(schedule)' needs its argument '\(name)'"
+        case .scheduleArgumentCount(let schedule, let expected, let got):
+            return "'\(schedule)' takes \(expected), got \(got)"
+        case .unknownScheduleGroup(let name, let s): return "no group is named '\(clip(name))'\(didYouMean(s))"
+        case .groupScheduledTwice(let name): return "group '\(name)' already has a schedule"
+        case .previousSchedule(let name): return "the schedule of '\(name)' is given here"
+        case .milestonesOutOfOrder(let value, let after):
+            return "milestone \(value) must come after milestone \(after)"
+        case .cyclicBaseAboveMax(let base, let max):
+            return "cyclic base_lr \(format(base)) is above max_lr \(format(max))"
+        case .onecycleTooShort(let total, let run):
+            return "onecycle total_steps \(total) is shorter than the run (\(run) steps)"
+        case .unknownPer(let word): return "expected 'step' or 'epoch' after 'per', found '\(clip(word))'"
+        case .plateauPerStep: return "'plateau' steps once per epoch, on the epoch's loss"
+        case .unknownOption(let name, let statement, let valid, let s):
+            let hint = s.isEmpty ? "" : "did you mean \(quotedList(s))? "
+            return "'\(statement)' has no option '\(clip(name))'; \(hint)it takes \(quotedList(valid, conjunction: "and"))"
+        case .unknownDataSource(let name, let s): return "unknown data source '\(clip(name))'\(didYouMean(s))"
+        case .dataFileCount(let source, let expected, let got):
+            return "'\(source)' takes \(expected) file name\(expected == 1 ? "" : "s"), got \(got)"
+        case .fileMissing(let path): return "file '\(path)' does not exist"
+        case .fileUnreadable(let path): return "file '\(path)' cannot be read"
+        case .unknownShowTarget(let name, let s): return "cannot show '\(clip(name))'\(didYouMean(s))"
+        case .unknownParameter(let name, let s): return "no parameter is named '\(clip(name))'\(didYouMean(s))"
+        case .unknownGroup(let name, let s): return "no group is named '\(clip(name))'\(didYouMean(s))"
+        case .defaultOptimizer: return "no 'optimizer' statement; using sgd with PyTorch's defaults"
+        case .memoryTooLarge(let needed, let available):
+            return "the model needs \(bytes(needed)) for parameters, gradients and optimizer state; this machine has \(bytes(available))"
+        case .initialValuesUnavailable(let name, let reason):
+            return "initial values of '\(name)' are not available: \(reason)"
+        }
+    }
+}
+
+/// Numbers in messages: whole numbers without a fraction, others in shortest form.
+func format(_ value: Double) -> String {
+    if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return "\(value)"
+}
+
+/// Long user text (a 100 KB name) is cut in messages.
+private func clip(_ text: String) -> String {
+    text.count > 60 ? String(text.prefix(57)) + "..." : text
+}
+
+private func bytes(_ count: Int) -> String {
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+    var value = Double(count)
+    var unit = 0
+    while value >= 1024, unit < units.count - 1 {
+        value /= 1024
+        unit += 1
+    }
+    let tenths = Int64((value * 10).rounded())
+    return unit == 0 ? "\(count) bytes" : "\(tenths / 10).\(tenths % 10) \(units[unit])"
+}

@@ -1,0 +1,123 @@
+extension Parser {
+    // expr := 'if' expr 'then' expr 'else' expr | binary
+    // binary := unary { BINOP binary }      (precedence climbing over BinaryOperator)
+    mutating func parseExpression(minPrecedence: Int = 1) throws(Abort) -> Expr {
+        try enter()
+        defer { leave() }
+        rule("expr")
+        if checkWord("if") { return try parseConditional() }
+        rule("binary")
+        var left = try parseUnary()
+        var sawComparison = false
+        while let op = binaryOperator(current), op.precedence >= minPrecedence {
+            let opToken = advance()
+            if op.isComparison {
+                if sawComparison {
+                    report(.comparisonChain, at: opToken.range)
+                    throw Abort()
+                }
+                sawComparison = true
+            }
+            let next = op.isRightAssociative ? op.precedence : op.precedence + 1
+            let right = try parseExpression(minPrecedence: next)
+            left = Expr(.binary(op, left, right), range: left.range.union(right.range))
+        }
+        return left
+    }
+
+    // conditional := 'if' expr 'then' expr 'else' expr
+    mutating func parseConditional() throws(Abort) -> Expr {
+        rule("conditional")
+        let start = advance().range
+        let condition = try parseExpression()
+        guard matchWord("then") else { throw fail(expected: "'then'") }
+        let whenTrue = try parseExpression()
+        guard matchWord("else") else { throw fail(expected: "'else'") }
+        let whenFalse = try parseExpression()
+        return Expr(.conditional(condition, whenTrue, whenFalse), range: start.union(whenFalse.range))
+    }
+
+    // unary := '-' binary(^) | '+' binary(^) | 'not' binary(comparison) | primary
+    //          (so '-2^2' is -(2^2) and 'not a < b' is not (a < b))
+    mutating func parseUnary() throws(Abort) -> Expr {
+        rule("unary")
+        let token = current
+        let op: UnaryOperator
+        let operandPrecedence: Int
+        switch token.kind {
+        case .minus: op = .negate; operandPrecedence = PrefixPrecedence.negate
+        case .plus: op = .plus; operandPrecedence = PrefixPrecedence.negate
+        case .identifier where token.text == "not": op = .not; operandPrecedence = PrefixPrecedence.not + 1
+        default: return try parsePrimary()
+        }
+        advance()
+        let operand = try parseExpression(minPrecedence: operandPrecedence)
+        return Expr(.unary(op, operand), range: token.range.union(operand.range))
+    }
+
+    // primary := NUMBER | STRING | 'true' | 'false' | NAME | NAME '(' [ expr { ',' expr } ] ')'
+    //          | '(' expr ')'
+    mutating func parsePrimary() throws(Abort) -> Expr {
+        rule("primary")
+        let token = current
+        switch token.kind {
+        case .number:
+            advance()
+            return Expr(.number(token.value), range: token.range)
+        case .string:
+            advance()
+            return Expr(.string(token.text), range: token.range)
+        case .leftParen:
+            advance()
+            let inner = try parseExpression()
+            try expectClosing(.rightParen, opener: token)
+            return Expr(inner.kind, range: token.range.union(previousRange))
+        case .identifier:
+            switch token.text {
+            case "true", "false":
+                advance()
+                return Expr(.bool(token.text == "true"), range: token.range)
+            case "then", "else", "and", "or":
+                throw fail(expected: "an expression")
+            default:
+                break
+            }
+            advance()
+            guard check(.leftParen) else { return Expr(.name(token.text), range: token.range) }
+            let open = advance()
+            var arguments: [Expr] = []
+            if !check(.rightParen) {
+                repeat {
+                    arguments.append(try parseExpression())
+                } while match(.comma)
+            }
+            try expectClosing(.rightParen, opener: open)
+            return Expr(.call(token.text, nameRange: token.range, arguments), range: token.range.union(previousRange))
+        default:
+            throw fail(expected: "an expression")
+        }
+    }
+
+    /// The binary operator a token spells, if any.
+    func binaryOperator(_ token: Token) -> BinaryOperator? {
+        switch token.kind {
+        case .plus: return .add
+        case .minus: return .subtract
+        case .star: return .multiply
+        case .slash: return .divide
+        case .percent: return .remainder
+        case .caret: return .power
+        case .less: return .less
+        case .lessEqual: return .lessEqual
+        case .greater: return .greater
+        case .greaterEqual: return .greaterEqual
+        case .equalEqual: return .equal
+        case .bangEqual: return .notEqual
+        case .identifier:
+            if token.text == "and" { return .and }
+            if token.text == "or" { return .or }
+            return nil
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,110 @@
+extension Parser {
+    // group := 'group' selector { 'each' ('layer' | 'param') | 'optimizer' KIND
+    //                            | 'as' NAME | NAME value{arity} }
+    mutating func parseGroup() throws(Abort) -> GroupSyntax {
+        rule("group")
+        let selector = try parseSelector()
+        var group = GroupSyntax(selector: selector, each: nil, eachRange: nil, optimizerKind: nil,
+                                hyperparameters: [], alias: nil)
+        while check(.identifier) {
+            let word = current
+            switch word.text {
+            case "each":
+                advance()
+                let what = try expectName("'layer' or 'param' after 'each'")
+                guard let each = GroupSyntax.Each(rawValue: what.text) else {
+                    report(.unknownEach(what.text), at: what.range)
+                    throw Abort()
+                }
+                group.each = each
+                group.eachRange = word.range.union(what.range)
+            case "optimizer":
+                advance()
+                group.optimizerKind = try expectName("an optimizer kind")
+            case "as":
+                advance()
+                group.alias = try expectName("a group name after 'as'")
+            default:
+                advance()
+                let name = Name(word.text, range: word.range)
+                let values = try parseValues(count: OptimizerVocabulary.arity(of: word.text),
+                                             stopAt: { OptimizerVocabulary.allNames.contains($0) || $0 == "as" })
+                group.hyperparameters.append(OptionSyntax(name: name, values: values, range: range(from: name.range)))
+            }
+        }
+        return group
+    }
+
+    // selector := sel_and { 'or' sel_and }
+    mutating func parseSelector() throws(Abort) -> SelectorSyntax {
+        rule("selector")
+        try enter()
+        defer { leave() }
+        var left = try parseSelectorAnd()
+        while matchWord("or") {
+            let right = try parseSelectorAnd()
+            left = SelectorSyntax(.or(left, right), range: left.range.union(right.range))
+        }
+        return left
+    }
+
+    // sel_and := sel_not { 'and' sel_not }
+    mutating func parseSelectorAnd() throws(Abort) -> SelectorSyntax {
+        rule("sel_and")
+        var left = try parseSelectorNot()
+        while matchWord("and") {
+            let right = try parseSelectorNot()
+            left = SelectorSyntax(.and(left, right), range: left.range.union(right.range))
+        }
+        return left
+    }
+
+    // sel_not := 'not' sel_not | sel_where
+    mutating func parseSelectorNot() throws(Abort) -> SelectorSyntax {
+        rule("sel_not")
+        guard checkWord("not") else { return try parseSelectorWhere() }
+        let start = advance().range
+        try enter()
+        defer { leave() }
+        let inner = try parseSelectorNot()
+        return SelectorSyntax(.not(inner), range: start.union(inner.range))
+    }
+
+    // sel_where := sel_primary [ 'where' expr ]   (the predicate takes the rest, 'and' and
+    //              'or' included; parenthesise to combine: '(S where P) and T')
+    mutating func parseSelectorWhere() throws(Abort) -> SelectorSyntax {
+        rule("sel_where")
+        let primary = try parseSelectorPrimary()
+        guard matchWord("where") else { return primary }
+        let predicate = try parseExpression()
+        return SelectorSyntax(.where(primary, predicate), range: primary.range.union(predicate.range))
+    }
+
+    // sel_primary := 'all' | 'rest' | NAME | INTEGER | STRING | '(' selector ')'
+    mutating func parseSelectorPrimary() throws(Abort) -> SelectorSyntax {
+        rule("sel_primary")
+        let token = current
+        switch token.kind {
+        case .identifier:
+            advance()
+            switch token.text {
+            case "all": return SelectorSyntax(.all, range: token.range)
+            case "rest": return SelectorSyntax(.rest, range: token.range)
+            default: return SelectorSyntax(.word(token.text), range: token.range)
+            }
+        case .number:
+            advance()
+            return SelectorSyntax(.word(source.text(of: token.range)), range: token.range)
+        case .string:
+            advance()
+            return SelectorSyntax(.glob(token.text), range: token.range)
+        case .leftParen:
+            advance()
+            let inner = try parseSelector()
+            try expectClosing(.rightParen, opener: token)
+            return SelectorSyntax(inner.kind, range: token.range.union(previousRange))
+        default:
+            throw fail(expected: "a selector (a layer kind or name, a quoted glob, 'all' or 'rest')")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// A script's bytes and where they came from; the root of every source location.
+///
+/// The front end works on the raw bytes, so invalid UTF-8 and NUL bytes are located and
+/// reported instead of being silently replaced before the lexer sees them.
+public struct SourceFile: Sendable {
+    /// The name diagnostics print: the path as the user gave it, or `<repl>`.
+    public let path: String
+    /// The bytes of the file, exactly as read.
+    public let bytes: [UInt8]
+    /// Byte offset of the first byte of every line; `lineStarts[0] == 0`.
+    let lineStarts: [Int]
+
+    /// A source from bytes (a file as read from disk, or any input at all).
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            starts.append(offset + 1)
+        }
+        self.lineStarts = starts
+    }
+
+    /// A source from text (tests, the REPL).
+    public init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// Reads a file; `nil` when it cannot be read.
+    public init?(contentsOf path: String) {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        self.init(path: path, bytes: [UInt8](data))
+    }
+
+    /// The text of the file, invalid UTF-8 replaced by U+FFFD.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The directory relative paths in the script resolve against.
+    public var directory: String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().path
+    }
+
+    /// Line (from 1) and column (from 1, in Unicode scalars) of a byte offset.
+    public func location(of offset: Int) -> SourceLocation {
+        let clamped = Swift.max(0, Swift.min(offset, bytes.count))
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
+        }
+        let start = lineStarts[low]
+        let column = scalarCount(from: start, to: clamped) + 1
+        return SourceLocation(offset: clamped, line: low + 1, column: column)
+    }
+
+    /// The bytes of line `line` (from 1) without its newline.
+    func lineBytes(_ line: Int) -> ArraySlice<UInt8> {
+        guard line >= 1, line <= lineStarts.count else { return [] }
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return bytes[start..<Swift.max(start, end)]
+    }
+
+    /// The source text of a range (for names and messages), invalid bytes replaced.
+    public func text(of range: SourceRange) -> String {
+        let start = Swift.max(0, Swift.min(range.start, bytes.count))
+        let end = Swift.max(start, Swift.min(range.end, bytes.count))
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// Counts scalars as `String(decoding:)` would produce them, so columns match the
+    /// printed line even when the bytes are not valid UTF-8.
+    func scalarCount(from start: Int, to end: Int) -> Int {
+        guard end > start else { return 0 }
+        return String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars.count
+    }
+}

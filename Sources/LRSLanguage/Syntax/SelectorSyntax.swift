@@ -1,0 +1,46 @@
+/// A selector over parameters (section 6): kinds, layer names, globs, `all`, `rest`,
+/// `where`, `and`, `or`, `not`, parentheses.
+public struct SelectorSyntax: Sendable {
+    /// The shape of a selector node.
+    public enum Kind: Sendable {
+        /// A layer kind or a layer name (label or index); resolved by the checker.
+        case word(String)
+        /// A quoted glob over parameter names.
+        case glob(String)
+        case all
+        case rest
+        indirect case `where`(SelectorSyntax, Expr)
+        indirect case and(SelectorSyntax, SelectorSyntax)
+        indirect case or(SelectorSyntax, SelectorSyntax)
+        indirect case not(SelectorSyntax)
+    }
+
+    public var kind: Kind
+    public var range: SourceRange
+
+    public init(_ kind: Kind, range: SourceRange) {
+        self.kind = kind
+        self.range = range
+    }
+
+    /// The selector's word when it is a plain word (then it names its group): a kind, a
+    /// layer name, `all` or `rest`.
+    public var plainWord: String? {
+        switch kind {
+        case .word(let word): return word
+        case .all: return "all"
+        case .rest: return "rest"
+        default: return nil
+        }
+    }
+
+    /// Whether a `where` appears anywhere in the selector.
+    public var usesPredicate: Bool {
+        switch kind {
+        case .word, .glob, .all, .rest: return false
+        case .where: return true
+        case .and(let a, let b), .or(let a, let b): return a.usesPredicate || b.usesPredicate
+        case .not(let a): return a.usesPredicate
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// One statement of a script, with its range and the range of its leading keyword.
+public struct Statement: Sendable {
+    /// The statements of section 3 of the contract.
+    public enum Kind: Sendable {
+        case seed(Expr)
+        case `let`(name: Name, value: Expr)
+        case input([Expr])
+        case model(ModelSyntax)
+        case optimizer(kind: Name, hyperparameters: [OptionSyntax])
+        case group(GroupSyntax)
+        case freeze(SelectorSyntax)
+        case schedule(ScheduleStatementSyntax)
+        case initFile(StringLiteral)
+        case data(DataSourceSyntax)
+        case validate(DataSourceSyntax)
+        case split(Expr)
+        case train([OptionSyntax])
+        case save(StringLiteral)
+        case checkpoint(every: Expr, file: StringLiteral)
+        case show(ShowSyntax)
+    }
+
+    public var kind: Kind
+    public var range: SourceRange
+    public var keyword: Name
+
+    public init(_ kind: Kind, keyword: Name, range: SourceRange) {
+        self.kind = kind
+        self.keyword = keyword
+        self.range = range
+    }
+}
+
+/// `model < LAYER ; LAYER ... >`
+public struct ModelSyntax: Sendable {
+    public var layers: [LayerSyntax]
+    /// The range of the opening `<`, for "to close '<' at line N".
+    public var openRange: SourceRange
+}
+
+/// `[LABEL:] KIND ARGS... [KEY VALUE]...`
+public struct LayerSyntax: Sendable {
+    public var label: Name?
+    public var kind: Name
+    public var arguments: [Expr]
+    public var options: [OptionSyntax]
+    public var range: SourceRange
+}
+
+/// `group SELECTOR [each layer|param] [optimizer KIND] [HP VALUE]... [as NAME]`
+public struct GroupSyntax: Sendable {
+    /// How a group expands into one group per layer or per parameter.
+    public enum Each: String, Sendable {
+        case layer, param
+    }
+
+    public var selector: SelectorSyntax
+    public var each: Each?
+    public var eachRange: SourceRange?
+    public var optimizerKind: Name?
+    public var hyperparameters: [OptionSyntax]
+    public var alias: Name?
+}
+
+/// `schedule GROUPS SCHEDULE [per step | per epoch]`
+public struct ScheduleStatementSyntax: Sendable {
+    /// The group names; `all` is kept as the name `all`.
+    public var groups: [Name]
+    public var schedule: ScheduleSyntax
+    /// `step` or `epoch` when `per` was written.
+    public var per: Name?
+}
+
+/// `data SOURCE ...` / `validate SOURCE ...`: `npy "X" "Y"`, `csv "F" [label C] [header B]`,
+/// `synthetic [samples N] [classes C] [noise X]`.
+public struct DataSourceSyntax: Sendable {
+    public var kind: Name
+    public var files: [StringLiteral]
+    public var options: [OptionSyntax]
+}
+
+/// `show model|groups|lr|param NAME|state GROUP`
+public struct ShowSyntax: Sendable {
+    public var what: Name
+    /// The parameter or group name after `param` / `state`, as written.
+    public var argument: Name?
+}

@@ -1,0 +1,88 @@
+/// The layer kinds the language accepts (section 4), their arguments and options.
+public enum LayerKind: String, Sendable, CaseIterable {
+    case linear, conv, relu, tanh, sigmoid, gelu, flatten, maxpool, avgpool, dropout, batchnorm, layernorm
+
+    /// Positional arguments in order; a trailing argument with a default may be omitted.
+    public var positional: [ArgumentSpec] { LayerKind.tables[ordinal].positional }
+
+    /// `KEY VALUE` options after the positional arguments.
+    public var options: [ArgumentSpec] { LayerKind.tables[ordinal].options }
+
+    /// Built once: the parser asks for these on every token of a layer.
+    /// Indexed by `ordinal`: an array read, no hashing.
+    private static let tables: [(positional: [ArgumentSpec], options: [ArgumentSpec])] =
+        allCases.map { ($0.makePositional(), $0.makeOptions()) }
+
+    private var ordinal: Int {
+        switch self {
+        case .linear: return 0
+        case .conv: return 1
+        case .relu: return 2
+        case .tanh: return 3
+        case .sigmoid: return 4
+        case .gelu: return 5
+        case .flatten: return 6
+        case .maxpool: return 7
+        case .avgpool: return 8
+        case .dropout: return 9
+        case .batchnorm: return 10
+        case .layernorm: return 11
+        }
+    }
+
+    private func makePositional() -> [ArgumentSpec] {
+        switch self {
+        case .linear: return [.required("in_features", .integer), .required("out_features", .integer)]
+        case .conv:
+            return [.required("in_channels", .integer), .required("out_channels", .integer),
+                    .required("kernel_size", .integer)]
+        case .relu, .tanh, .sigmoid, .gelu, .flatten: return []
+        case .maxpool, .avgpool: return [.required("kernel_size", .integer)]
+        case .dropout: return [ArgumentSpec("p", .number, default: .number(0.5))]
+        case .batchnorm: return [.required("num_features", .integer)]
+        case .layernorm: return [.required("normalized_shape", .integer)]
+        }
+    }
+
+    private func makeOptions() -> [ArgumentSpec] {
+        switch self {
+        case .linear: return [ArgumentSpec("bias", .bool, default: .bool(true))]
+        case .conv:
+            return [ArgumentSpec("stride", .integer, default: .number(1)),
+                    ArgumentSpec("padding", .integer, default: .number(0)),
+                    ArgumentSpec("bias", .bool, default: .bool(true))]
+        // stride defaults to the kernel size (`.unset` here: the checker fills it in).
+        case .maxpool, .avgpool: return [ArgumentSpec("stride", .integer, default: .unset)]
+        default: return []
+        }
+    }
+
+    /// Whether the layer holds parameters.
+    public var hasParameters: Bool {
+        switch self {
+        case .linear, .conv, .batchnorm, .layernorm: return true
+        default: return false
+        }
+    }
+
+    /// The PyTorch module the layer is.
+    public var pytorchName: String {
+        switch self {
+        case .linear: return "nn.Linear"
+        case .conv: return "nn.Conv2d"
+        case .relu: return "nn.ReLU"
+        case .tanh: return "nn.Tanh"
+        case .sigmoid: return "nn.Sigmoid"
+        case .gelu: return "nn.GELU"
+        case .flatten: return "nn.Flatten"
+        case .maxpool: return "nn.MaxPool2d"
+        case .avgpool: return "nn.AvgPool2d"
+        case .dropout: return "nn.Dropout"
+        case .batchnorm: return "nn.BatchNorm1d/2d"
+        case .layernorm: return "nn.LayerNorm"
+        }
+    }
+
+    /// Option spec by name.
+    func option(named name: String) -> ArgumentSpec? { options.first { $0.name == name } }
+}

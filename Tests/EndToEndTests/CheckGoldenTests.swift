@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+
+/// Golden files for diagnostics: each `Tests/Fixtures/language/diagnostics/NAME.lrs` is
+/// checked by the built `lrs`, and its standard error must equal `NAME.stderr` exactly;
+/// the exit status must be 1 when there are errors, else 0.
+/// Re-record after an intended wording change with `LRS_RECORD=1 swift test --filter CheckGolden`.
+@Suite struct CheckGoldenTests {
+    static let directory = testsDirectory.appendingPathComponent("Fixtures/language/diagnostics")
+    static let cases: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+        .filter { $0.hasSuffix(".lrs") }.sorted()
+
+    @Test(arguments: cases)
+    func diagnosticsMatch(_ name: String) throws {
+        let run = try runLRS(["check", name], in: CheckGoldenTests.directory)
+        let expectedURL = CheckGoldenTests.directory.appendingPathComponent(name.replacingOccurrences(of: ".lrs", with: ".stderr"))
+        if ProcessInfo.processInfo.environment["LRS_RECORD"] != nil {
+            try Data(run.stderr.utf8).write(to: expectedURL)
+            return
+        }
+        let expected = try String(contentsOf: expectedURL, encoding: .utf8)
+        #expect(run.stderr == expected)
+        #expect(run.status == (expected.contains(": error: ") ? 1 : 0))
+        if run.status == 1 { #expect(run.stdout.isEmpty) }
+    }
+
+    @Test func everyCaseHasAGoldenFile() {
+        #expect(CheckGoldenTests.cases.count >= 15)
+        for name in CheckGoldenTests.cases {
+            let golden = CheckGoldenTests.directory.appendingPathComponent(name.replacingOccurrences(of: ".lrs", with: ".stderr"))
+            #expect(FileManager.default.fileExists(atPath: golden.path) || ProcessInfo.processInfo.environment["LRS_RECORD"] != nil,
+                    "\(name) has no .stderr")
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Testing
+@testable import LRSLanguage
+
+@Suite struct CheckerTests {
+    @Test func seedOneResolvesShapesAndNames() throws {
+        let result = check("input 3 28 28\nmodel < conv 3 16 3; relu; linear 10816 10 >\noptimizer adam\ngroup conv lr 0.01\ngroup linear lr 0.001")
+        let script = try #require(result.script)
+        #expect(script.model.parameters.map(\.name) == ["0.weight", "0.bias", "2.weight", "2.bias"])
+        #expect(script.model.parameters.map(\.shape) == [[16, 3, 3, 3], [16], [10, 10816], [10]])
+        #expect(script.model.layers[2].flattensInput)
+        #expect(script.model.layers[2].inputShape == [16, 26, 26])
+        #expect(script.model.outputShape == [10])
+        #expect(result.diagnostics.map(\.condition) == [.implicitFlatten(layer: "2", shape: "16x26x26", count: 10816)])
+        #expect(script.groups.map(\.name) == ["conv", "linear"])
+        #expect(script.groups[0].hyperparameters.first(where: { $0.name == "lr" })?.value.number == 0.01)
+    }
+
+    @Test func cardInfersSquareInput() throws {
+        let result = check("model < conv 3 16 3; relu; linear 10816 10 >")
+        let script = try #require(result.script)
+        #expect(script.model.inputShape == [3, 28, 28])
+        #expect(script.model.inputWasInferred)
+        #expect(result.diagnostics.contains { $0.condition == .inferredInput("3x28x28") && $0.severity == .note })
+        #expect(script.optimizer.kind == "sgd")
+    }
+
+    @Test func ambiguousInputAsksForInputStatement() {
+        let result = check("model < conv 3 16 3; maxpool 2; linear 2704 10 >")
+        #expect(errors(result).contains { if case .inputNotUnique = $0 { return true }; return false })
+        let none = check("model < relu >")
+        #expect(errors(none) == [.inputNeeded("no layer fixes it")])
+    }
+
+    @Test func batchnormNamesBuffersLikePyTorch() throws {
+        let script = try #require(check("input 4\nmodel < linear 4 8; batchnorm 8; layernorm 8 >").script)
+        #expect(script.model.stateDict.map(\.name) == ["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean",
+                                                       "1.running_var", "1.num_batches_tracked", "2.weight", "2.bias"])
+        #expect(script.model.buffers.map(\.isInteger) == [false, false, true])
+        #expect(script.model.buffers.last?.shape == [])
+    }
+
+    @Test func shapeMismatchNamesBothShapes() {
+        let result = check("input 3 28 28\nmodel < conv 3 16 3; relu; linear 10000 10 >")
+        #expect(errors(result) == [.shapeMismatch(layer: "2", expected: "10000 features", got: "16x26x26 (10816 features)")])
+    }
+
+    @Test func convTooSmall() {
+        #expect(errors(check("input 1 2 2\nmodel < conv 1 1 3 >")) == [.layerTooSmall(layer: "0", input: "1x2x2")])
+    }
+
+    @Test func layerArgumentsAreChecked() {
+        #expect(errors(check("model < linear 3 >")).first == .layerArgumentCount("linear", expected: "2 arguments (in_features out_features)", got: 1))
+        #expect(errors(check("model < linear 3.5 2 >")) == [.valueNotWhole("'in_features' of 'linear'", value: 3.5)])
+        #expect(errors(check("model < linear 99999999999999999999 2 >")).count == 1)
+        #expect(errors(check("model < linear 0 2 >")) == [.valueOutOfRange("'in_features' of 'linear'", value: 0, range: "at least 1")])
+        #expect(errors(check("input 4\nmodel < dropout 1.5 >")) == [.valueOutOfRange("'p' of 'dropout'", value: 1.5, range: "between 0 and 1")])
+        #expect(errors(check("model < linear 3 3 bias 2 >")) == [.valueType("'bias' of 'linear'", expected: "true or false")])
+    }
+
+    @Test func duplicateLayerLabels() {
+        #expect(errors(check("model < a: linear 3 3; a: linear 3 3 >")) == [.duplicateLayerName("a")])
+    }
+
+    @Test func hugeModelsDoNotOverflow() {
+        let result = check("model < linear 1000000000000 1000000000000 >")
+        #expect(errors(result) == [.tooManyElements("the model")])
+    }
+
+    @Test func optimizerHyperparameters() {
+        #expect(errors(check("model < linear 3 3 >\noptimizer adam lr -1")) == [.negativeHyperparameter("lr", value: -1)])
+        #expect(errors(check("model < linear 3 3 >\noptimizer adam betas 0.9 1")) == [.betaOutOfRange(1)])
+        #expect(errors(check("model < linear 3 3 >\noptimizer adam betas 0.9")) == [.valueCount("'betas'", expected: 2, got: 1)])
+        #expect(errors(check("model < linear 3 3 >\noptimizer sgd lr 1/0")) == [.valueNotFinite("'lr'")])
+        #expect(errors(check("model < linear 3 3 >\noptimizer sgd nesterov true")) == [.nesterovNeedsMomentum])
+        #expect(errors(check("model < linear 3 3 >\noptimizer sgd momentum true")) == [.valueType("'momentum'", expected: "a number, not true or false")])
+        let unknown = errors(check("model < linear 3 3 >\noptimizer sgd betas 0.9 0.99"))
+        #expect(unknown == [.unknownHyperparameter("betas", kind: "sgd",
+                                                   valid: ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"],
+                                                   suggestions: [])])
+        #expect(errors(check("model < linear 3 3 >\noptimizer adamm")) == [.unknownOptimizer("adamm", suggestions: ["adam", "adamw", "adamax"])])
+    }
+
+    @Test func optimizerDefaultsArePyTorchs() throws {
+        let adamw = try #require(check("model < linear 3 3 >\noptimizer adamw").script).optimizer
+        #expect(adamw.hyperparameters.map(\.name) == ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"])
+        #expect(adamw.hyperparameters.first(where: { $0.name == "weight_decay" })?.value.number == 0.01)
+        #expect(adamw.hyperparameters.allSatisfy { $0.isDefault })
+    }
+
+    @Test func groupsInheritTheOptimizerStatement() throws {
+        let script = try #require(check("model < linear 3 3 >\noptimizer sgd lr 0.5 momentum 0.9\ngroup all lr 0.1\ngroup rest optimizer adam").script)
+        let first = script.groups[0].hyperparameters
+        #expect(first.first(where: { $0.name == "lr" })?.source == .group)
+        #expect(first.first(where: { $0.name == "momentum" })?.source == .optimizer)
+        #expect(first.first(where: { $0.name == "dampening" })?.source == .default)
+        // A group of another kind is another optimizer, from that kind's defaults.
+        #expect(script.groups[1].optimizerKind == "adam")
+        #expect(script.groups[1].hyperparameters.first(where: { $0.name == "lr" })?.value.number == 0.001)
+    }
+
+    @Test func groupNames() throws {
+        let script = try #require(check(#"model < head: linear 3 3 >"# + "\ngroup head\ngroup \"*.bias\"\ngroup all as everything").script)
+        #expect(script.groups.map(\.name) == ["head", "group2", "everything"])
+        #expect(errors(check("model < linear 3 3 >\ngroup all as a\ngroup rest as a")) == [.duplicateGroupName("a")])
+    }
+
+    @Test func selectorWordsMustExist() {
+        #expect(errors(check("model < layer1: linear 3 3 >\ngroup layr1")) == [.unknownSelectorWord("layr1", suggestions: ["layer1"])])
+        #expect(errors(check("model < linear 3 3 >\ngroup conv")).isEmpty)  // a kind with no layers is fine here
+    }
+
+    @Test func predicatesAreTyped() {
+        #expect(errors(check("model < linear 3 3 >\ngroup all where param > 0.5")) == [.tensorNotAllowed("'param'")])
+        #expect(errors(check("model < linear 3 3 >\ngroup all where mean(numel) > 0.5")) == [.tensorExpected("mean")])
+        #expect(errors(check("model < linear 3 3 >\ngroup all where mean(abs(param)) > epoch")).count == 1)
+        #expect(errors(check("model < linear 3 3 >\ngroup all where std(param) > 0 and numel > 3 and ndim == 2")).isEmpty)
+    }
+
+    @Test func eachGroupsKeepExpressions() throws {
+        let script = try #require(check("model < linear 3 3; linear 3 3 >\ngroup all each layer lr 0.001 * 0.75^(layers - 1 - layer)").script)
+        guard case .expression(let lr)? = script.groups[0].hyperparameters.first?.value else {
+            Issue.record("lr is not an expression")
+            return
+        }
+        #expect(lr.variables == CheckedGroup.eachVariables)
+        #expect(errors(check("model < linear 3 3 >\ngroup all lr 0.1 * layer")) ==
+                [.nameNotAllowed("layer", context: "outside a group with 'each layer' or 'each param'")])
+    }
+
+    @Test func letsAndOverrides() throws {
+        let script = try #require(check("let base = 0.1\nmodel < linear 3 3 >\noptimizer sgd lr base * 2", overrides: ["base": 1]).script)
+        #expect(script.optimizer.hyperparameters.first?.value.number == 2)
+        #expect(script.constants["base"] == 1)
+        #expect(errors(check("model < linear 3 3 >", overrides: ["nope": 1])) == [.overrideWithoutLet("nope")])
+        #expect(errors(check("let a = 1\nlet a = 2\nmodel < linear 3 3 >")) == [.duplicateLet("a")])
+        #expect(errors(check("let a = b\nlet b = 1\nmodel < linear 3 3 >")) == [.unknownName("b", suggestions: [])])
+    }
+
+    @Test func duplicateStatements() {
+        #expect(errors(check("model < linear 3 3 >\nmodel < linear 3 3 >")) == [.duplicateStatement("model")])
+        #expect(errors(check("model < linear 3 3 >\noptimizer sgd\noptimizer adam")) == [.duplicateStatement("optimizer")])
+    }
+
+    @Test func missingModel() {
+        #expect(errors(check("optimizer sgd")) == [.missingModel])
+    }
+
+    @Test func trainDataAndShow() throws {
+        let script = try #require(check("model < linear 3 3 >\ntrain epochs 3 shuffle false\ndata synthetic samples 100 classes 3\nshow param 0.weight\nshow groups").script)
+        #expect(script.train?.epochs == 3)
+        #expect(script.train?.batch == 32)
+        #expect(script.train?.shuffle == false)
+        #expect(script.data?.kind == "synthetic")
+        #expect(errors(check("model < linear 3 3 >\ntrain epoch 3")) ==
+                [.unknownOption("epoch", statement: "train", valid: ["epochs", "batch", "loss", "shuffle"], suggestions: ["epochs"])])
+        #expect(errors(check("model < linear 3 3 >\ntrain loss mae")) ==
+                [.valueType("'loss'", expected: "'cross_entropy' or 'mse' (did you mean 'mse'?)")])
+        #expect(errors(check("model < linear 3 3 >\nshow param 0.wieght")) == [.unknownParameter("0.wieght", suggestions: ["0.weight"])])
+        #expect(errors(check("model < linear 3 3 >\nshow modle")) == [.unknownShowTarget("modle", suggestions: ["model"])])
+        #expect(errors(check("model < linear 3 3 >\nsplit 1.5")) == [.valueOutOfRange("the split fraction", value: 1.5, range: "between 0 and 1")])
+        #expect(errors(check("model < linear 3 3 >\ndata npy \"x.npy\"")) == [.dataFileCount("npy", expected: 2, got: 1)])
+    }
+
+    @Test func missingFilesAreReported() {
+        let source = SourceFile(path: "/nonexistent-dir/test.lrs", text: "model < linear 3 3 >\ninit \"init.safetensors\"")
+        let result = Checker.check(source)
+        #expect(errors(result) == [.fileMissing("init.safetensors")])
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import LRSLanguage
-
-@Test func moduleLinks() {
-    #expect(Bool(true))
-}
