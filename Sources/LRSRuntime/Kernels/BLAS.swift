@@ -1,0 +1,48 @@
+import COpenBLAS
+
+/// Single-precision matrix products through OpenBLAS, row-major, with the BLAS thread count
+/// chosen per call shape.
+///
+/// Measured on the target machine (OpenBLAS 0.3.21, Cooperlake kernels, 2 cores): the
+/// conv- and linear-sized products of the seed models run faster on one thread, only
+/// large near-square products gain from two. Inside `ParallelFor` regions callers pass
+/// `threads: 1`, so the two levels of parallelism never stack.
+enum BLAS {
+    /// Below this many multiply-adds a second BLAS thread costs more than it saves.
+    static let twoThreadWork = 1 << 25
+    /// A product with a dimension this thin does not split well across threads.
+    static let twoThreadMinimumSide = 128
+
+    nonisolated(unsafe) private static var currentThreads = -1
+
+    /// C[m x n] = alpha * op(A) * op(B) + beta * C, all row-major with packed leading dimensions.
+    /// op(A) is [m x k] (A stored [k x m] when `transA`), op(B) is [k x n] (B stored [n x k]
+    /// when `transB`).
+    static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                     alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                     beta: Float = 0, c: UnsafeMutablePointer<Float>, threads: Int? = nil) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            // An empty sum: C = beta * C.
+            for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
+            return
+        }
+        setThreads(threads ?? preferredThreads(m: m, n: n, k: k))
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+    }
+
+    /// The thread count this machine runs an [m x k] @ [k x n] product fastest with.
+    static func preferredThreads(m: Int, n: Int, k: Int) -> Int {
+        let side = Swift.min(m, n, k)
+        return m * n * k >= twoThreadWork && side >= twoThreadMinimumSide ? ParallelFor.width : 1
+    }
+
+    private static func setThreads(_ threads: Int) {
+        if threads != currentThreads {
+            openblas_set_num_threads(Int32(threads))
+            currentThreads = threads
+        }
+    }
+}
