@@ -145,16 +145,23 @@ public final class Sequential {
     /// every parameter with `requiresGrad`; computes no gradient for frozen parameters and
     /// none for layers before the first trainable one.
     public func backward(_ outputGrad: Tensor) {
+        _ = backward(outputGrad, computeInputGradient: false)
+    }
+
+    /// As `backward(_:)`, and also returns d(loss)/d(input) when asked (a view of the first
+    /// layer's buffer).
+    public func backward(_ outputGrad: Tensor, computeInputGradient: Bool) -> Tensor? {
         let trainable = layers.map { layer in
             layer.state.contains { if case .parameter(let p) = $0.entry { return p.requiresGrad } else { return false } }
         }
-        guard let first = trainable.firstIndex(of: true) else { return }
+        let first = computeInputGradient ? 0 : (trainable.firstIndex(of: true) ?? layers.count)
         var grad = outputGrad
         for index in stride(from: layers.count - 1, through: first, by: -1) {
-            let needsInput = index > first
-            guard let next = layers[index].backward(grad, needsInputGrad: needsInput) else { break }
+            let needsInput = index > first || computeInputGradient
+            guard let next = layers[index].backward(grad, needsInputGrad: needsInput) else { return nil }
             grad = next
         }
+        return computeInputGradient ? grad : nil
     }
 
     /// Sets every parameter's gradient to zero.
