@@ -40,6 +40,7 @@ enum BLAS {
     }
 
     private static func setThreads(_ threads: Int) {
+        _ = BLASCoreSelection.coreName
         if threads != currentThreads {
             openblas_set_num_threads(Int32(threads))
             currentThreads = threads
