@@ -30,7 +30,7 @@ final class Activation: Layer {
             let x = p.value.x, y = p.value.y
             switch kind {
             case .relu:
-                for i in range { y[i] = x[i] > 0 ? x[i] : (x[i].isNaN ? x[i] : 0) }
+                VectorKernels.relu(x, y, range)
             case .tanh:
                 for i in range { y[i] = Foundation.tanh(x[i]) }
             case .sigmoid:
@@ -57,7 +57,7 @@ final class Activation: Layer {
             switch kind {
             case .relu:
                 // relu'(x) = 1 if x > 0 else 0
-                for i in range { dx[i] = x[i] > 0 ? dy[i] : 0 }
+                VectorKernels.reluBackward(x, dy, dx, range)
             case .tanh:
                 // tanh'(x) = 1 - tanh(x)^2
                 for i in range { dx[i] = dy[i] * (1 - y[i] * y[i]) }

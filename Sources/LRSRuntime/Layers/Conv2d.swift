@@ -94,12 +94,7 @@ final class Conv2d: Layer {
                 }
                 // dL/db += sum over positions of dY[s]
                 if wantBias {
-                    for o in 0..<self.outChannels {
-                        var sum: Float = 0
-                        let row = dy + o * g.positions
-                        for i in 0..<g.positions { sum += row[i] }
-                        db[o] += sum
-                    }
+                    for o in 0..<self.outChannels { db[o] += VectorKernels.sum(dy + o * g.positions, g.positions) }
                 }
                 // dL/dx[s] = col2im(W^T dY[s])
                 if let dx = p.value.dx {
@@ -113,7 +108,7 @@ final class Conv2d: Layer {
         }
         for chunk in 0..<chunks {
             let part = scratch[chunk].data
-            if wantWeight { for i in 0..<weightSize { weight.grad.data[i] += part[i] } }
+            if wantWeight { VectorKernels.add(part, into: weight.grad.data, weightSize) }
             if wantBias, let bias { for o in 0..<outChannels { bias.grad.data[o] += part[weightSize + o] } }
         }
         return dx
