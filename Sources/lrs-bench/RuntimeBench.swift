@@ -8,19 +8,25 @@ import LRSRuntime
 /// The runtime benchmarks (forward, backward, training steps). Prints `name value` lines.
 func runRuntimeBench(_ args: [String]) {
     var iterations = 200, warmup = 20
+    var only: String?
     var index = 0
     while index + 1 < args.count {
+        if args[index] == "--only" { only = args[index + 1] }
         if args[index] == "--iterations", let n = Int(args[index + 1]), n > 0 { iterations = n }
         if args[index] == "--warmup", let n = Int(args[index + 1]), n >= 0 { warmup = n }
         index += 2
     }
     let baseline = peakResidentMB()
-    let cnn = RuntimeWorkload.seedOneCNN()
-    cnn.report(name: "cnn", iterations: iterations, warmup: warmup)
-    print("runtime.cnn.peak_rss_mb \(format(peakResidentMB()))")
-    print("runtime.cnn.rss_before_mb \(format(baseline))")
-    let mlp = RuntimeWorkload.mlp()
-    mlp.report(name: "mlp", iterations: iterations, warmup: warmup)
+    if only == nil || only == "cnn" {
+        let cnn = RuntimeWorkload.seedOneCNN()
+        cnn.report(name: "cnn", iterations: iterations, warmup: warmup)
+        print("runtime.cnn.peak_rss_mb \(format(peakResidentMB()))")
+        print("runtime.cnn.rss_before_mb \(format(baseline))")
+    }
+    if only == nil || only == "mlp" {
+        let mlp = RuntimeWorkload.mlp()
+        mlp.report(name: "mlp", iterations: iterations, warmup: warmup)
+    }
 }
 
 /// One model, its batch, and its optimizer update.

@@ -9,9 +9,9 @@ import COpenBLAS
 /// `threads: 1`, so the two levels of parallelism never stack.
 enum BLAS {
     /// Below this many multiply-adds a second BLAS thread costs more than it saves.
-    static let twoThreadWork = 1 << 25
+    static let twoThreadWork = 1 << 22
     /// A product with a dimension this thin does not split well across threads.
-    static let twoThreadMinimumSide = 128
+    static let twoThreadMinimumSide = 64
 
     nonisolated(unsafe) private static var currentThreads = -1
 

@@ -9,14 +9,14 @@ enum ParallelFor {
 
     /// Below this many scalar operations in total, thread hand-off costs more than it saves
     /// (a dispatch round trip is a few microseconds).
-    static let minimumWork = 1 << 15
+    static let minimumWork = 1 << 18
 
     /// Runs `body(chunkIndex, range)` over `0..<count`, split into chunks when `count *
     /// workPerItem` reaches `minimumWork`. `body` must only write disjoint memory per range.
     static func run(count: Int, workPerItem: Int = 1, _ body: (Int, Range<Int>) -> Void) {
         guard count > 0 else { return }
         let chunks = Swift.min(width, count)
-        if chunks <= 1 || count.multipliedReportingOverflow(by: workPerItem).partialValue < minimumWork {
+        if chunks <= 1 || totalWork(count, workPerItem) < minimumWork {
             body(0, 0..<count)
             return
         }
@@ -32,7 +32,12 @@ enum ParallelFor {
 
     /// Whether `run` would split a loop of this size.
     static func splits(count: Int, workPerItem: Int = 1) -> Bool {
-        width > 1 && count > 1 && count.multipliedReportingOverflow(by: workPerItem).partialValue >= minimumWork
+        width > 1 && count > 1 && totalWork(count, workPerItem) >= minimumWork
+    }
+
+    private static func totalWork(_ count: Int, _ workPerItem: Int) -> Int {
+        let (product, overflow) = count.multipliedReportingOverflow(by: workPerItem)
+        return overflow ? Int.max : product
     }
 
     private static func sysconfCores() -> Int {
