@@ -48,6 +48,17 @@ public final class Sequential {
             let input = index == 0 ? inputShape : shapes[index - 1]
             built.append(Sequential.makeLayer(entry.spec, input: input, output: shapes[index], generator: generator))
         }
+        // A relu right after a conv or linear is applied by that layer, in cache.
+        for index in built.indices.dropFirst() {
+            guard let relu = built[index] as? Activation, relu.kind == .relu else { continue }
+            if let conv = built[index - 1] as? Conv2d {
+                conv.fusedReLU = true
+                relu.fusedIntoPrevious = true
+            } else if let linear = built[index - 1] as? Linear {
+                linear.fusedReLU = true
+                relu.fusedIntoPrevious = true
+            }
+        }
         self.layers = built
         lossGradient = BatchBuffer(sampleShape: shapes.last ?? inputShape)
         if maxBatchSize > 0 { reserve(batch: maxBatchSize) }

@@ -31,7 +31,7 @@ import Testing
         let gradScale = c.grads.values.flatMap { $0 }.reduce(1e-6) { max($0, abs(Double($1))) }
         for (pname, p) in model.parameters {
             let expected = try #require(c.grads[pname], "\(name): no gradient for \(pname)")
-            #expect(relativeError(p.grad.values, expected, floor: gradScale * 1e-3) < 1e-5, "\(name): gradient of \(pname)")
+            #expect(relativeError(p.grad.values, expected, floor: gradScale * 1e-2) < 1e-5, "\(name): gradient of \(pname)")
         }
         for (bname, entry) in model.buffers {
             switch (entry, c.state_after[bname]) {

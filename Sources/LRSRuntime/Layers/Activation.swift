@@ -12,6 +12,9 @@ final class Activation: Layer {
     private let inputGrad: BatchBuffer
     private var input: Tensor?
     private var result: Tensor?
+    /// Set by `Sequential` when the previous layer applies this relu itself: then this
+    /// layer passes values and gradients through.
+    var fusedIntoPrevious = false
 
     init(_ kind: ActivationKind, shape: [Int]) {
         self.kind = kind
@@ -21,6 +24,7 @@ final class Activation: Layer {
 
     func forward(_ input: Tensor, training: Bool) -> Tensor {
         let batch = checkInput(input, sampleCount: output.sampleCount, layer: "\(kind)")
+        if fusedIntoPrevious { return input }
         let y = output.view(batch: batch)
         self.input = input
         result = y
@@ -46,6 +50,7 @@ final class Activation: Layer {
 
     func backward(_ outputGrad: Tensor, needsInputGrad: Bool) -> Tensor? {
         guard needsInputGrad else { return nil }
+        if fusedIntoPrevious { return outputGrad }
         guard let input, let result else { preconditionFailure("\(kind): backward before forward") }
         precondition(outputGrad.shape == result.shape,
                      "\(kind): output gradient of shape \(outputGrad.shape), expected \(result.shape)")

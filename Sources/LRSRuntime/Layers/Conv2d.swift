@@ -15,6 +15,10 @@ final class Conv2d: Layer {
     /// Per-chunk scratch: a column-gradient matrix and a partial weight/bias gradient.
     private var scratch: [Tensor] = []
     private var input: Tensor?
+    private var result: Tensor?
+    /// Set by `Sequential` when a relu follows: y = relu(conv(x)) is computed per sample while
+    /// the sample's output is in cache, and backward masks dY by y > 0 the same way.
+    var fusedReLU = false
 
     init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int, bias: Bool,
          inputShape: [Int]) {
@@ -44,6 +48,8 @@ final class Conv2d: Layer {
                                layer: "conv \(g.channels) \(outChannels) \(g.kernel)")
         self.input = input
         let y = output.view(batch: batch), cols = columns.view(batch: batch)
+        result = y
+        let fusedReLU = self.fusedReLU
         let inSize = g.channels * g.height * g.width, outSize = outChannels * g.positions
         let colSize = g.patchSize * g.positions
         let p = UncheckedSendable((x: input.data, y: y.data, cols: cols.data, w: weight.value.data,
@@ -58,6 +64,7 @@ final class Conv2d: Layer {
                 }
                 BLAS.gemm(m: self.outChannels, n: g.positions, k: g.patchSize, a: p.value.w, b: col,
                           beta: p.value.b == nil ? 0 : 1, c: out, threads: threads)
+                if fusedReLU { VectorKernels.relu(out, out, 0..<outSize) }
             }
         }
         return y
@@ -75,18 +82,25 @@ final class Conv2d: Layer {
         let inSize = g.channels * g.height * g.width
         let weightSize = outChannels * g.patchSize
         let chunks = ParallelFor.splits(count: batch, workPerItem: outSize * g.patchSize * 2) ? ParallelFor.width : 1
-        // Per chunk: [dW partial | db partial | dcol].
-        let scratchSize = weightSize + outChannels + colSize
+        // Per chunk: [dW partial | db partial | dcol | masked dY].
+        let scratchSize = weightSize + outChannels + colSize + outSize
+        if scratch.first.map({ $0.count < scratchSize }) ?? false { scratch.removeAll() }
         while scratch.count < chunks { scratch.append(Tensor(zeros: [scratchSize])) }
         let parts = UncheckedSendable(scratch.map { $0.data })
         let p = UncheckedSendable((dy: outputGrad.data, cols: columns.view(batch: batch).data,
-                                   w: weight.value.data, dx: dx?.data))
+                                   w: weight.value.data, dx: dx?.data, y: result?.data))
+        let fusedReLU = self.fusedReLU
         let threads = chunks > 1 ? 1 : nil
         ParallelFor.run(count: batch, workPerItem: outSize * g.patchSize * 2) { chunk, range in
-            let dw = parts.value[chunk], db = dw + weightSize, dcol = db + outChannels
+            let dw = parts.value[chunk], db = dw + weightSize, dcol = db + outChannels, masked = dcol + colSize
             dw.update(repeating: 0, count: weightSize + outChannels)
             for s in range {
-                let dy = p.value.dy + s * outSize
+                var dy = UnsafePointer(p.value.dy + s * outSize)
+                // relu'(z) = 1 where relu(z) > 0
+                if fusedReLU, let y = p.value.y {
+                    VectorKernels.reluBackward(y + s * outSize, dy, masked, 0..<outSize)
+                    dy = UnsafePointer(masked)
+                }
                 // dL/dW += dY[s] col[s]^T
                 if wantWeight {
                     BLAS.gemm(transB: true, m: self.outChannels, n: g.patchSize, k: g.positions, a: dy,

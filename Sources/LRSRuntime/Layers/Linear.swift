@@ -7,7 +7,12 @@ final class Linear: Layer {
     let bias: Parameter?
     private let output: BatchBuffer
     private let inputGrad: BatchBuffer
+    private let maskedGrad: BatchBuffer
     private var input: Tensor?
+    private var result: Tensor?
+    /// Set by `Sequential` when a relu follows: y = relu(x W^T + b) in place, and backward
+    /// masks dY by y > 0.
+    var fusedReLU = false
 
     init(inFeatures: Int, outFeatures: Int, bias: Bool, inputShape: [Int]) {
         self.inFeatures = inFeatures
@@ -16,6 +21,7 @@ final class Linear: Layer {
         self.bias = bias ? Parameter(shape: [outFeatures]) : nil
         self.output = BatchBuffer(sampleShape: [outFeatures])
         self.inputGrad = BatchBuffer(sampleShape: inputShape)
+        self.maskedGrad = BatchBuffer(sampleShape: [outFeatures])
     }
 
     var state: [(name: String, entry: StateEntry)] {
@@ -40,14 +46,22 @@ final class Linear: Layer {
         }
         BLAS.gemm(transB: true, m: batch, n: outFeatures, k: inFeatures,
                   a: input.data, b: weight.value.data, beta: beta, c: y.data)
+        if fusedReLU { VectorKernels.relu(y.data, y.data, 0..<y.count) }
+        result = y
         return y
     }
 
-    func backward(_ outputGrad: Tensor, needsInputGrad: Bool) -> Tensor? {
-        guard let input else { preconditionFailure("linear: backward before forward") }
+    func backward(_ givenGrad: Tensor, needsInputGrad: Bool) -> Tensor? {
+        guard let input, let result else { preconditionFailure("linear: backward before forward") }
         let batch = input.shape[0]
-        precondition(outputGrad.shape == [batch, outFeatures],
-                     "linear: output gradient of shape \(outputGrad.shape), expected \([batch, outFeatures])")
+        precondition(givenGrad.shape == [batch, outFeatures],
+                     "linear: output gradient of shape \(givenGrad.shape), expected \([batch, outFeatures])")
+        var outputGrad = givenGrad
+        if fusedReLU {
+            // relu'(z) = 1 where relu(z) > 0
+            outputGrad = maskedGrad.view(batch: batch)
+            VectorKernels.reluBackward(result.data, givenGrad.data, outputGrad.data, 0..<outputGrad.count)
+        }
         // dL/dW += dY^T X
         if weight.requiresGrad {
             BLAS.gemm(transA: true, m: outFeatures, n: inFeatures, k: batch,

@@ -151,6 +151,11 @@ def layer_cases():
     cases.append(layer_case("model_mlp", [
         {"kind": "linear", "in": 10, "out": 8}, {"kind": "sigmoid"}, {"kind": "relu"},
         {"kind": "linear", "in": 8, "out": 4, "bias": False}], (3, 10), seed=8))
+    # A relu after a conv or linear is fused into it by the runtime: check the pairs.
+    cases.append(layer_case("model_conv_relu_linear_relu", [
+        {"kind": "conv", "in": 3, "out": 4, "kernel": 3, "padding": 1}, {"kind": "relu"},
+        {"kind": "linear", "in": 144, "out": 5}, {"kind": "relu"}, {"kind": "linear", "in": 5, "out": 3}],
+        (3, 3, 6, 6), seed=9))
     return cases
 
 
