@@ -13,6 +13,8 @@ enum BLAS {
     /// A product with a dimension this thin does not split well across threads.
     static let twoThreadMinimumSide = 64
 
+    /// From this many multiply-adds a thin product is split between our own two threads.
+    nonisolated(unsafe) static var ownSplitWork = 1 << 21
     nonisolated(unsafe) private static var currentThreads = -1
 
     /// C[m x n] = alpha * op(A) * op(B) + beta * C, all row-major with packed leading dimensions.
@@ -27,7 +29,30 @@ enum BLAS {
             for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
             return
         }
-        setThreads(threads ?? preferredThreads(m: m, n: n, k: k))
+        let wanted = threads ?? preferredThreads(m: m, n: n, k: k)
+        if threads == nil, wanted == 1, m * n * k >= ownSplitWork, Swift.max(m, n) >= 32 {
+            // A thin product that OpenBLAS runs best on one thread: split C's longer side
+            // between our own threads instead, each half single-threaded.
+            setThreads(1)
+            let p = UncheckedSendable((a: a, b: b, c: c))
+            let byRows = m >= n
+            ParallelFor.run(count: byRows ? m : n, workPerItem: Int.max) { _, range in
+                let lda = transA ? m : k, ldb = transB ? k : n
+                if byRows {
+                    let a = transA ? p.value.a + range.lowerBound : p.value.a + range.lowerBound * k
+                    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                                Int32(range.count), Int32(n), Int32(k), alpha, a, Int32(lda),
+                                p.value.b, Int32(ldb), beta, p.value.c + range.lowerBound * n, Int32(n))
+                } else {
+                    let b = transB ? p.value.b + range.lowerBound * k : p.value.b + range.lowerBound
+                    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                                Int32(m), Int32(range.count), Int32(k), alpha, p.value.a, Int32(lda),
+                                b, Int32(ldb), beta, p.value.c + range.lowerBound, Int32(n))
+                }
+            }
+            return
+        }
+        setThreads(wanted)
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))

@@ -36,7 +36,7 @@ struct ConvGeometry {
                         if lo > 0 { dst.update(repeating: 0, count: lo) }
                         let src = plane + iy * width - padding + kj
                         if stride == 1 {
-                            (dst + lo).update(from: src + lo, count: hi - lo)
+                            VectorKernels.copy(src + lo, dst + lo, hi - lo)
                         } else {
                             for xo in lo..<hi { dst[xo] = src[xo * stride] }
                         }

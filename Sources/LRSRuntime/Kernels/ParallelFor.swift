@@ -20,14 +20,9 @@ enum ParallelFor {
             body(0, 0..<count)
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let lower = count * chunk / chunks
-                let upper = count * (chunk + 1) / chunks
-                box.value(chunk, lower..<upper)
-            }
-        }
+        // Two chunks: this thread takes the first, the pool's helper the second.
+        let middle = count / 2
+        WorkerPool.shared.run({ body(0, 0..<middle) }, { body(1, middle..<count) })
     }
 
     /// Whether `run` would split a loop of this size.

@@ -64,6 +64,24 @@ enum VectorKernels {
         }
     }
 
+    /// dst[i] = src[i] for short runs, where a memmove call costs more than the copy.
+    @inline(__always)
+    static func copy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
+        guard count < 64 else {
+            dst.update(from: src, count: count)
+            return
+        }
+        var i = 0
+        while i + 8 <= count {
+            store(load(src + i), dst + i)
+            i += 8
+        }
+        while i < count {
+            dst[i] = src[i]
+            i += 1
+        }
+    }
+
     @inline(__always) static func load(_ p: UnsafePointer<Float>) -> Lanes {
         UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
     }
