@@ -99,6 +99,8 @@ def run_lrs(binary: str, iterations: int, warmup: int) -> dict:
                          check=True, capture_output=True, text=True)
     res = {}
     for line in out.stdout.splitlines():
+        if line.startswith("# blas core"):
+            res["blas_core"] = line.split()[-1]
         parts = line.split()
         if len(parts) == 2 and parts[0].startswith("runtime."):
             res[parts[0]] = float(parts[1])
@@ -130,7 +132,8 @@ def main():
                 else:
                     meta[k] = v
     print(f"torch {meta.get('torch')} ({meta.get('threads')} threads), {args.rounds} rounds x "
-          f"{args.iterations} iterations, best median per configuration (ms; memory MiB)")
+          f"{args.iterations} iterations, best median per configuration (ms; memory MiB); "
+          f"lrs on OpenBLAS {meta.get('blas_core')} kernels")
     print(f"{'workload':<28}{'lrs':>10}{'torch':>10}{'tuned':>10}{'lrs/torch':>11}{'lrs/tuned':>11}")
     for key in best["lrs"]:
         a, b, c = best["lrs"][key], best["stock"].get(key), best["tuned"].get(key)

@@ -17,6 +17,7 @@ func runRuntimeBench(_ args: [String]) {
         index += 2
     }
     let baseline = peakResidentMB()
+    print("# blas core \(RuntimeInfo.blasCore)")
     if only == nil || only == "cnn" {
         let cnn = RuntimeWorkload.seedOneCNN()
         cnn.report(name: "cnn", iterations: iterations, warmup: warmup)
@@ -167,11 +168,16 @@ final class InlineSGD {
     }
 
     func step(_ t: Int) {
-        let p = parameter.value.data, g = parameter.grad.data, b = buffer.data
+        let count = parameter.value.count, lr = learningRate
+        let ptrs = UnsafeSendable((p: parameter.value.data, g: parameter.grad.data, b: buffer.data))
         let mu: Float = t == 1 ? 0 : momentum
-        for i in 0..<parameter.value.count {
-            b[i] = mu * b[i] + g[i]
-            p[i] -= learningRate * b[i]
+        let chunks = count >= 1 << 16 ? 2 : 1
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let (p, g, b) = ptrs.value
+            for i in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
+                b[i] = mu * b[i] + g[i]
+                p[i] -= lr * b[i]
+            }
         }
     }
 }

@@ -64,3 +64,9 @@ enum BLASCoreSelection {
         return nil
     }
 }
+
+/// Facts about the runtime's numerical back end, for reports and benchmarks.
+public enum RuntimeInfo {
+    /// The OpenBLAS kernel set in use (e.g. "SkylakeX"), after the runtime's selection.
+    public static var blasCore: String { BLASCoreSelection.coreName }
+}
