@@ -140,6 +140,20 @@ public final class Sequential {
         isTraining = training
     }
 
+    /// Why a training batch of `batch` samples cannot run, in PyTorch's words, or nil. A
+    /// batchnorm needs more than one value per channel in training mode (a last batch of one
+    /// sample before `batchnorm C` on [B, C]): the training loop reports this instead of
+    /// calling `forward`, which treats it as a programming error.
+    public func trainingBatchProblem(batch: Int) -> String? {
+        for (index, layer) in layers.enumerated() {
+            if let norm = layer as? BatchNorm, batch * norm.spatial <= 1 {
+                let shape = [batch] + (index == 0 ? inputShape : layerOutputShapes[index - 1])
+                return "expected more than 1 value per channel when training, got input size \(shape) (layer '\(layerSpecs[index].name)')"
+            }
+        }
+        return nil
+    }
+
     /// Runs the model on `input` of shape [B] + inputShape; returns [B] + outputShape.
     public func forward(_ input: Tensor) -> Tensor {
         precondition(input.shape.count == inputShape.count + 1 && Array(input.shape.dropFirst()) == inputShape,

@@ -108,6 +108,17 @@ import Testing
         #expect(abs(variance.data[1] - (0.81 + 0.19 * 13)) < 1e-5)
     }
 
+    @Test func singleSampleBatchnormBatchesAreReportedNotRun() {
+        let model = Sequential(layers: [("0", .linear(in: 3, out: 2)), ("bn", .batchnorm(channels: 2))],
+                               inputShape: [3], generator: RandomGenerator(seed: 0))
+        #expect(model.trainingBatchProblem(batch: 2) == nil)
+        let problem = model.trainingBatchProblem(batch: 1)
+        #expect(problem?.contains("more than 1 value per channel") == true)
+        #expect(problem?.contains("'bn'") == true)
+        let spatial = Sequential(layers: [("0", .batchnorm(channels: 2))], inputShape: [2, 2, 2], generator: RandomGenerator(seed: 0))
+        #expect(spatial.trainingBatchProblem(batch: 1) == nil)
+    }
+
     @Test func seedOneForwardAndBackwardShapes() throws {
         let model = Self.seedOne()
         let x = Tensor(zeros: [2, 3, 28, 28])
