@@ -115,6 +115,13 @@ struct RandomFixtures: Codable, Sendable {
     let uniform_double_seed42: [Double]
     let normal_double_seed42: [Double]
     let randperm: [String: [Int]]
+    let dataloader: [LoaderCase]
+}
+
+struct LoaderCase: Codable, Sendable {
+    let seed: UInt64
+    let n: Int
+    let epochs: [[Int]]
 }
 
 extension Sequential {

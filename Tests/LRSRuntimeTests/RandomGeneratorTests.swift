@@ -58,6 +58,16 @@ import Testing
         }
     }
 
+    @Test func shuffledOrderIsDataLoaders() throws {
+        let f = try #require(Fixtures.random)
+        #expect(f.dataloader.count == 2)
+        for c in f.dataloader {
+            let g = RandomGenerator(seed: c.seed)
+            _ = Sequential(layers: [("0", .linear(in: 5, out: 3))], inputShape: [5], generator: g)
+            #expect(c.epochs.map { _ in g.shuffledOrder(c.n) } == c.epochs, "seed \(c.seed) n \(c.n)")
+        }
+    }
+
     @Test func stateRestoresExactly() throws {
         let g = RandomGenerator(seed: 9)
         for _ in 0..<700 { _ = g.nextUInt32() }

@@ -83,6 +83,20 @@ public final class RandomGenerator {
         return r * Foundation.cos(theta) * std + mean
     }
 
+    /// A non-negative 63-bit integer, as `torch.empty((), dtype=torch.int64).random_()`.
+    public func nextInt64() -> Int64 {
+        Int64(nextUInt64() % (1 << 63))
+    }
+
+    /// The order in which one epoch of `DataLoader(dataset, shuffle=True)` (no workers, no
+    /// generator given) visits `n` samples when this is the global generator: starting the
+    /// epoch's iterator draws a base seed with `nextInt64()`, then its RandomSampler draws a
+    /// seed the same way, seeds a fresh generator with it and takes its `randperm(n)`.
+    public func shuffledOrder(_ n: Int) -> [Int] {
+        _ = nextInt64()
+        return RandomGenerator(seed: UInt64(nextInt64())).randperm(n)
+    }
+
     /// A random permutation of 0..<n, as `torch.randperm(n)` with this generator.
     public func randperm(_ n: Int) -> [Int] {
         precondition(n >= 0, "randperm: negative count \(n)")

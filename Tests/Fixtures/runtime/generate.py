@@ -222,6 +222,16 @@ def random_fixtures():
         torch.manual_seed(seed)
         perms[f"{seed}_{n}"] = torch.randperm(n).tolist()
     res["randperm"] = perms
+    # DataLoader(shuffle=True) after the model is built: two epochs' visiting orders.
+    loaders = []
+    for seed, n in ((1, 10), (4, 37)):
+        torch.manual_seed(seed)
+        nn.Linear(5, 3)
+        data = torch.utils.data.TensorDataset(torch.arange(n))
+        loader = torch.utils.data.DataLoader(data, batch_size=n, shuffle=True)
+        epochs = [next(iter(loader))[0].tolist() for _ in range(2)]
+        loaders.append({"seed": seed, "n": n, "epochs": epochs})
+    res["dataloader"] = loaders
     return res
 
 
