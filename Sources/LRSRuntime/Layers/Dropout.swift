@@ -1,8 +1,10 @@
 /// `nn.Dropout(p)`: in training, each element is kept with probability 1 - p and scaled by
 /// 1 / (1 - p); in evaluation (or with p = 0) the input passes through unchanged.
 ///
-/// The mask draws one uniform float per element from the model's generator in storage order
-/// and keeps the element when u < 1 - p (ATen's bernoulli(1 - p) without MKL).
+/// As ATen's CPU dropout: the mask is `bernoulli_(1 - p)`, one double uniform per element
+/// (64-bit draw) from the model's generator in storage order, kept when u < 1 - p, then
+/// divided by 1 - p in float; p = 1 zeroes everything without drawing. So the same seed
+/// gives PyTorch's masks.
 final class Dropout: Layer {
     let probability: Double
     let generator: RandomGenerator
@@ -24,13 +26,14 @@ final class Dropout: Layer {
         masked = training && probability > 0
         guard masked else { return input }
         let m = mask.view(batch: batch), y = output.view(batch: batch)
-        let keep = Float(1 - probability)
-        // p = 1 zeroes everything (ATen multiplies by 0 rather than dividing by 0).
-        let scale: Float = probability >= 1 ? 0 : Float(1 / (1 - probability))
-        for i in 0..<input.count {
-            m.data[i] = generator.uniformFloat(from: 0, to: 1) < keep ? scale : 0
-            y.data[i] = input.data[i] * m.data[i]
+        if probability >= 1 {
+            m.fill(0)
+        } else {
+            let keep = 1 - probability
+            let scale = 1 / Float(keep)
+            for i in 0..<input.count { m.data[i] = generator.uniformDouble() < keep ? scale : 0 }
         }
+        for i in 0..<input.count { y.data[i] = input.data[i] * m.data[i] }
         return y
     }
 

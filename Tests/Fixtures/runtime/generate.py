@@ -131,6 +131,10 @@ def layer_cases():
     for kind in ("relu", "tanh", "sigmoid", "gelu", "flatten"):
         cases.append(layer_case(kind, [{"kind": kind}], (2, 3, 4), seed=40))
     cases.append(layer_case("dropout_p0_train", [{"kind": "dropout", "p": 0.0}], (2, 5), seed=41))
+    cases.append(layer_case("dropout_train", [{"kind": "dropout", "p": 0.3}], (4, 50), seed=42))
+    cases.append(layer_case("model_dropout_masks_follow_init", [
+        {"kind": "linear", "in": 6, "out": 20}, {"kind": "dropout", "p": 0.5}, {"kind": "linear", "in": 20, "out": 3},
+        {"kind": "dropout", "p": 0.1}], (5, 6), seed=43))
     cases.append(layer_case("dropout_eval", [{"kind": "dropout", "p": 0.5}], (2, 5), training=False, seed=41))
     for training in (True, False):
         mode = "train" if training else "eval"
