@@ -72,4 +72,33 @@ import Testing
             #expect(relativeError(p.grad.values, expected) < 1e-5, "\(name)")
         }
     }
+
+    @Test func everyLayerGivesTheSameResultsSplitOrNot() throws {
+        func run() throws -> [[Float]] {
+            let model = Sequential(layers: [("0", .conv(in: 3, out: 8, kernel: 3, padding: 1)), ("1", .batchnorm(channels: 8)),
+                                            ("2", .relu), ("3", .avgpool(kernel: 2, stride: 2)), ("4", .gelu),
+                                            ("5", .maxpool(kernel: 2, stride: 2)), ("6", .layernorm(features: 4)),
+                                            ("7", .dropout(p: 0.2)), ("8", .linear(in: 128, out: 5))],
+                                   inputShape: [3, 16, 16], generator: RandomGenerator(seed: 31))
+            let x = Tensor(zeros: [16, 3, 16, 16])
+            RandomGenerator(seed: 32).fillUniform(x, from: -1, to: 1)
+            let y = model.forward(x)
+            let g = model.outputGradient(batch: 16)
+            let loss = try Losses.crossEntropy(logits: y, labels: (0..<16).map { $0 % 5 }, gradient: g)
+            let dx = try #require(model.backward(g, computeInputGradient: true))
+            var buffers: [Float] = []
+            for case .tensor(let t) in model.buffers.map(\.entry) { buffers += t.values }
+            return [y.values, [loss], dx.values, buffers] + model.parameters.map { $0.parameter.grad.values }
+        }
+        let split = try run()
+        let saved = ParallelFor.minimumWork
+        ParallelFor.minimumWork = Int.max
+        let serial = try run()
+        ParallelFor.minimumWork = saved
+        #expect(split.count == serial.count)
+        // The conv bias before batchnorm has an exactly-zero gradient: compare on an absolute floor.
+        for (index, (a, b)) in zip(split, serial).enumerated() {
+            #expect(relativeError(a, b, floor: 1e-3) < 1e-5, "result \(index)")
+        }
+    }
 }

@@ -9,7 +9,7 @@ enum ParallelFor {
 
     /// Below this many scalar operations in total, thread hand-off costs more than it saves
     /// (a dispatch round trip is a few microseconds).
-    static let minimumWork = 1 << 18
+    nonisolated(unsafe) static var minimumWork = 1 << 18
 
     /// Runs `body(chunkIndex, range)` over `0..<count`, split into chunks when `count *
     /// workPerItem` reaches `minimumWork`. `body` must only write disjoint memory per range.

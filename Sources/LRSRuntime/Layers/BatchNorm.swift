@@ -18,8 +18,9 @@ final class BatchNorm: Layer {
     let numBatchesTracked = Counter()
     private let output: BatchBuffer
     private let inputGrad: BatchBuffer
-    private var mean: [Double]
-    private var invStd: [Double]
+    /// Per-channel statistics of the last forward (batch or running), written by parallel chunks.
+    private let mean: UnsafeMutablePointer<Double>
+    private let invStd: UnsafeMutablePointer<Double>
     private var input: Tensor?
     private var trainedBatch = false
 
@@ -34,8 +35,15 @@ final class BatchNorm: Layer {
         runningVar.fill(1)
         output = BatchBuffer(sampleShape: inputShape)
         inputGrad = BatchBuffer(sampleShape: inputShape)
-        mean = Array(repeating: 0, count: channels)
-        invStd = Array(repeating: 0, count: channels)
+        mean = .allocate(capacity: channels)
+        mean.initialize(repeating: 0, count: channels)
+        invStd = .allocate(capacity: channels)
+        invStd.initialize(repeating: 0, count: channels)
+    }
+
+    deinit {
+        mean.deallocate()
+        invStd.deallocate()
     }
 
     var state: [(name: String, entry: StateEntry)] {
@@ -50,8 +58,11 @@ final class BatchNorm: Layer {
                      "batchnorm \(channels): expected more than 1 value per channel when training, got input \(input.shape)")
         self.input = input
         trainedBatch = training
-        let x = input.data, stride = channels * spatial
-        for c in 0..<channels {
+        let x = input.data, stride = channels * spatial, spatial = self.spatial
+        let mean = self.mean, invStd = self.invStd
+        let runningMean = self.runningMean.data, runningVar = self.runningVar.data
+        // Channels are independent: split them across the cores.
+        ParallelFor.run(count: channels, workPerItem: n * 4) { _, range in for c in range {
             if training {
                 var sum = 0.0
                 for b in 0..<batch {
@@ -68,16 +79,16 @@ final class BatchNorm: Layer {
                 invStd[c] = 1 / (squares / Double(n) + Self.eps).squareRoot()
                 // running = (1 - momentum) running + momentum stat, variance unbiased
                 let unbiased = squares / Double(n - 1)
-                runningMean.data[c] = Float(Self.momentum * m + (1 - Self.momentum) * Double(runningMean.data[c]))
-                runningVar.data[c] = Float(Self.momentum * unbiased + (1 - Self.momentum) * Double(runningVar.data[c]))
+                runningMean[c] = Float(Self.momentum * m + (1 - Self.momentum) * Double(runningMean[c]))
+                runningVar[c] = Float(Self.momentum * unbiased + (1 - Self.momentum) * Double(runningVar[c]))
             } else {
-                mean[c] = Double(runningMean.data[c])
-                invStd[c] = 1 / (Double(runningVar.data[c]) + Self.eps).squareRoot()
+                mean[c] = Double(runningMean[c])
+                invStd[c] = 1 / (Double(runningVar[c]) + Self.eps).squareRoot()
             }
-        }
+        } }
         if training { numBatchesTracked.value &+= 1 }
         let y = output.view(batch: batch)
-        for c in 0..<channels {
+        ParallelFor.run(count: channels, workPerItem: n * 2) { _, range in for c in range {
             // y = x * alpha + beta with alpha = invstd * w, beta = b - mean * alpha (as ATen)
             let alpha = Float(invStd[c]) * weight.value.data[c]
             let beta = bias.value.data[c] - Float(mean[c]) * alpha
@@ -85,7 +96,7 @@ final class BatchNorm: Layer {
                 let src = x + b * stride + c * spatial, dst = y.data + b * stride + c * spatial
                 for i in 0..<spatial { dst[i] = src[i] * alpha + beta }
             }
-        }
+        } }
         return y
     }
 
@@ -96,7 +107,9 @@ final class BatchNorm: Layer {
         let batch = input.shape[0], n = Double(batch * spatial), stride = channels * spatial
         let x = input.data, dy = outputGrad.data
         let dx = needsInputGrad ? inputGrad.view(batch: batch) : nil
-        for c in 0..<channels {
+        let mean = self.mean, invStd = self.invStd, spatial = self.spatial, trainedBatch = self.trainedBatch
+        let weightGrad = weight.requiresGrad ? weight.grad.data : nil, biasGrad = bias.requiresGrad ? bias.grad.data : nil
+        ParallelFor.run(count: channels, workPerItem: batch * spatial * 4) { _, range in for c in range {
             var sumDy = 0.0, dot = 0.0
             for b in 0..<batch {
                 let xs = x + b * stride + c * spatial, gs = dy + b * stride + c * spatial
@@ -106,8 +119,8 @@ final class BatchNorm: Layer {
                 }
             }
             // dL/dweight = sum(dy * xhat);  dL/dbias = sum(dy)
-            if weight.requiresGrad { weight.grad.data[c] += Float(dot * invStd[c]) }
-            if bias.requiresGrad { bias.grad.data[c] += Float(sumDy) }
+            weightGrad?[c] += Float(dot * invStd[c])
+            biasGrad?[c] += Float(sumDy)
             guard let dx else { continue }
             let w = Double(weight.value.data[c]), inv = invStd[c]
             if trainedBatch {
@@ -129,7 +142,7 @@ final class BatchNorm: Layer {
                     for i in 0..<spatial { out[i] = gs[i] * scale }
                 }
             }
-        }
+        } }
         return dx
     }
 }
