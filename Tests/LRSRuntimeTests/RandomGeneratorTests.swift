@@ -21,6 +21,13 @@ import Testing
         for (a, b) in zip(normals, f.normal_double_seed42) { #expect(abs(a - b) <= 1e-15 * max(1, abs(b))) }
     }
 
+    @Test func fillNormalFollowsTheScalarNormals() {
+        let a = RandomGenerator(seed: 13), b = RandomGenerator(seed: 13)
+        let t = Tensor(zeros: [7])
+        a.fillNormal(t, mean: 1, std: 2)
+        #expect(t.values == (0..<7).map { _ in Float(b.normal(mean: 1, std: 2)) })
+    }
+
     @Test func randpermIsTorchs() throws {
         let f = try #require(Fixtures.random)
         #expect(f.randperm.count >= 5)

@@ -83,6 +83,13 @@ public final class RandomGenerator {
         return r * Foundation.cos(theta) * std + mean
     }
 
+    /// Fills `tensor` in storage order with `normal(mean:std:)` samples rounded to float.
+    /// (Deterministic for a seed, but not `torch.randn`'s float path, which vectorises
+    /// Box-Muller in blocks of 16 with its own log/sin/cos.)
+    public func fillNormal(_ tensor: Tensor, mean: Double = 0, std: Double = 1) {
+        for i in 0..<tensor.count { tensor.data[i] = Float(normal(mean: mean, std: std)) }
+    }
+
     /// A non-negative 63-bit integer, as `torch.empty((), dtype=torch.int64).random_()`.
     public func nextInt64() -> Int64 {
         Int64(nextUInt64() % (1 << 63))
