@@ -14,6 +14,8 @@ struct ConvGeometry {
     var patchSize: Int { channels * kernel * kernel }
     /// Columns of the column matrix: output positions.
     var positions: Int { outHeight * outWidth }
+    /// A 1x1 kernel with stride 1 and no padding: the input [C, H*W] is its own column matrix.
+    var isPointwise: Bool { kernel == 1 && stride == 1 && padding == 0 }
 
     /// col[(c*K + ki)*K + kj][oh*OW + ow] = x[c][oh*S - P + ki][ow*S - P + kj], 0 outside.
     func im2col(_ x: UnsafePointer<Float>, into col: UnsafeMutablePointer<Float>) {

@@ -47,7 +47,9 @@ final class Conv2d: Layer {
         let batch = checkInput(input, sampleCount: g.channels * g.height * g.width,
                                layer: "conv \(g.channels) \(outChannels) \(g.kernel)")
         self.input = input
-        let y = output.view(batch: batch), cols = columns.view(batch: batch)
+        let y = output.view(batch: batch)
+        // A pointwise conv's column matrices are the samples themselves (colSize == inSize).
+        let cols = g.isPointwise ? input : columns.view(batch: batch)
         result = y
         let fusedReLU = self.fusedReLU
         let inSize = g.channels * g.height * g.width, outSize = outChannels * g.positions
@@ -58,7 +60,7 @@ final class Conv2d: Layer {
         ParallelFor.run(count: batch, workPerItem: outSize * g.patchSize) { _, range in
             for s in range {
                 let col = p.value.cols + s * colSize, out = p.value.y + s * outSize
-                g.im2col(p.value.x + s * inSize, into: col)
+                if !g.isPointwise { g.im2col(p.value.x + s * inSize, into: col) }
                 if let b = p.value.b {
                     for o in 0..<self.outChannels { (out + o * g.positions).update(repeating: b[o], count: g.positions) }
                 }
@@ -87,7 +89,8 @@ final class Conv2d: Layer {
         if scratch.first.map({ $0.count < scratchSize }) ?? false { scratch.removeAll() }
         while scratch.count < chunks { scratch.append(Tensor(zeros: [scratchSize])) }
         let parts = UncheckedSendable(scratch.map { $0.data })
-        let p = UncheckedSendable((dy: outputGrad.data, cols: columns.view(batch: batch).data,
+        let cols = g.isPointwise ? input : columns.view(batch: batch)
+        let p = UncheckedSendable((dy: outputGrad.data, cols: cols.data,
                                    w: weight.value.data, dx: dx?.data, y: result?.data))
         let fusedReLU = self.fusedReLU
         let threads = chunks > 1 ? 1 : nil
@@ -112,11 +115,13 @@ final class Conv2d: Layer {
                 }
                 // dL/dx[s] = col2im(W^T dY[s])
                 if let dx = p.value.dx {
-                    BLAS.gemm(transA: true, m: g.patchSize, n: g.positions, k: self.outChannels, a: p.value.w,
-                              b: dy, c: dcol, threads: threads)
                     let dxs = dx + s * inSize
-                    dxs.update(repeating: 0, count: inSize)
-                    g.col2im(dcol, into: dxs)
+                    BLAS.gemm(transA: true, m: g.patchSize, n: g.positions, k: self.outChannels, a: p.value.w,
+                              b: dy, c: g.isPointwise ? dxs : dcol, threads: threads)
+                    if !g.isPointwise {
+                        dxs.update(repeating: 0, count: inSize)
+                        g.col2im(dcol, into: dxs)
+                    }
                 }
             }
         }
