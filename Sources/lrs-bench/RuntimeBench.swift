@@ -141,10 +141,9 @@ final class InlineAdam {
         let ptrs = UnsafeSendable((p: parameter.value.data, g: parameter.grad.data, m: m.data, v: v.data))
         let fb1 = Float(b1), fb2 = Float(b2), eps: Float = 1e-8
         // Large tensors are updated in two halves concurrently (as a fused kernel would).
-        let chunks = count >= 1 << 16 ? 2 : 1
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        ParallelFor.run(count: count, workPerItem: 8) { _, range in
             let (p, g, m, v) = ptrs.value
-            for i in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
+            for i in range {
                 m[i] = fb1 * m[i] + (1 - fb1) * g[i]
                 v[i] = fb2 * v[i] + (1 - fb2) * g[i] * g[i]
                 p[i] -= stepSize * m[i] / (v[i].squareRoot() * invCorrection2 + eps)
@@ -171,10 +170,9 @@ final class InlineSGD {
         let count = parameter.value.count, lr = learningRate
         let ptrs = UnsafeSendable((p: parameter.value.data, g: parameter.grad.data, b: buffer.data))
         let mu: Float = t == 1 ? 0 : momentum
-        let chunks = count >= 1 << 16 ? 2 : 1
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        ParallelFor.run(count: count, workPerItem: 4) { _, range in
             let (p, g, b) = ptrs.value
-            for i in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
+            for i in range {
                 b[i] = mu * b[i] + g[i]
                 p[i] -= lr * b[i]
             }

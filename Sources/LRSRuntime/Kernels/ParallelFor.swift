@@ -2,7 +2,8 @@ import Dispatch
 
 /// Splits a loop over `0..<count` into one contiguous chunk per core, run concurrently,
 /// but only when the loop is big enough for the split to pay; otherwise runs it inline.
-enum ParallelFor {
+/// Public so the optimizers can split large updates the same way.
+public enum ParallelFor {
     /// How many chunks a parallel loop is split into (the machine's cores, at most 2 here:
     /// more would only add scheduling cost on the 2-core target).
     static let width = Swift.max(1, Swift.min(2, sysconfCores()))
@@ -13,7 +14,7 @@ enum ParallelFor {
 
     /// Runs `body(chunkIndex, range)` over `0..<count`, split into chunks when `count *
     /// workPerItem` reaches `minimumWork`. `body` must only write disjoint memory per range.
-    static func run(count: Int, workPerItem: Int = 1, _ body: (Int, Range<Int>) -> Void) {
+    public static func run(count: Int, workPerItem: Int = 1, _ body: (Int, Range<Int>) -> Void) {
         guard count > 0 else { return }
         let chunks = Swift.min(width, count)
         if chunks <= 1 || totalWork(count, workPerItem) < minimumWork {
