@@ -12,6 +12,9 @@ public final class Tensor {
     public let count: Int
     /// The elements. Valid for `count` floats for the tensor's whole life.
     public let data: UnsafeMutablePointer<Float>
+    /// The tensor whose storage this one views (nil when the tensor owns its storage); held
+    /// so the storage outlives every view of it.
+    private let base: Tensor?
 
     /// A zero-filled tensor.
     public init(zeros shape: [Int]) {
@@ -22,6 +25,19 @@ public final class Tensor {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
         raw.initializeMemory(as: Float.self, repeating: 0, count: Swift.max(count, 1))
         self.data = raw.assumingMemoryBound(to: Float.self)
+        self.base = nil
+    }
+
+    /// A tensor of `shape` over the first elements of `base`'s storage, without a copy.
+    /// Layers keep buffers sized for the largest batch and hand out views for smaller ones.
+    public init(viewing base: Tensor, shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
+        let count = shape.reduce(1, *)
+        precondition(count <= base.count, "Tensor: view of shape \(shape) exceeds storage of shape \(base.shape)")
+        self.shape = shape
+        self.count = count
+        self.data = base.data
+        self.base = base.base ?? base
     }
 
     /// A tensor holding `values` (row-major) with the given shape.
@@ -34,7 +50,7 @@ public final class Tensor {
     }
 
     deinit {
-        UnsafeMutableRawPointer(data).deallocate()
+        if base == nil { UnsafeMutableRawPointer(data).deallocate() }
     }
 
     /// The elements as a buffer, for `for` loops and `withUnsafe...` APIs.

@@ -1,0 +1,74 @@
+import COpenBLAS
+
+/// Single-precision matrix products through OpenBLAS, row-major, with the BLAS thread count
+/// chosen per call shape.
+///
+/// Measured on the target machine (OpenBLAS 0.3.21, Cooperlake kernels, 2 cores): the
+/// conv- and linear-sized products of the seed models run faster on one thread, only
+/// large near-square products gain from two. Inside `ParallelFor` regions callers pass
+/// `threads: 1`, so the two levels of parallelism never stack.
+enum BLAS {
+    /// Below this many multiply-adds a second BLAS thread costs more than it saves.
+    static let twoThreadWork = 1 << 22
+    /// A product with a dimension this thin does not split well across threads.
+    static let twoThreadMinimumSide = 64
+
+    /// From this many multiply-adds a thin product is split between our own two threads.
+    nonisolated(unsafe) static var ownSplitWork = 1 << 21
+    nonisolated(unsafe) private static var currentThreads = -1
+
+    /// C[m x n] = alpha * op(A) * op(B) + beta * C, all row-major with packed leading dimensions.
+    /// op(A) is [m x k] (A stored [k x m] when `transA`), op(B) is [k x n] (B stored [n x k]
+    /// when `transB`).
+    static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                     alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                     beta: Float = 0, c: UnsafeMutablePointer<Float>, threads: Int? = nil) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            // An empty sum: C = beta * C.
+            for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
+            return
+        }
+        let wanted = threads ?? preferredThreads(m: m, n: n, k: k)
+        if threads == nil, wanted == 1, m * n * k >= ownSplitWork, Swift.max(m, n) >= 32 {
+            // A thin product that OpenBLAS runs best on one thread: split C's longer side
+            // between our own threads instead, each half single-threaded.
+            setThreads(1)
+            let p = UncheckedSendable((a: a, b: b, c: c))
+            let byRows = m >= n
+            ParallelFor.run(count: byRows ? m : n, workPerItem: Int.max) { _, range in
+                let lda = transA ? m : k, ldb = transB ? k : n
+                if byRows {
+                    let a = transA ? p.value.a + range.lowerBound : p.value.a + range.lowerBound * k
+                    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                                Int32(range.count), Int32(n), Int32(k), alpha, a, Int32(lda),
+                                p.value.b, Int32(ldb), beta, p.value.c + range.lowerBound * n, Int32(n))
+                } else {
+                    let b = transB ? p.value.b + range.lowerBound * k : p.value.b + range.lowerBound
+                    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                                Int32(m), Int32(range.count), Int32(k), alpha, p.value.a, Int32(lda),
+                                b, Int32(ldb), beta, p.value.c + range.lowerBound, Int32(n))
+                }
+            }
+            return
+        }
+        setThreads(wanted)
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+    }
+
+    /// The thread count this machine runs an [m x k] @ [k x n] product fastest with.
+    static func preferredThreads(m: Int, n: Int, k: Int) -> Int {
+        let side = Swift.min(m, n, k)
+        return m * n * k >= twoThreadWork && side >= twoThreadMinimumSide ? ParallelFor.width : 1
+    }
+
+    private static func setThreads(_ threads: Int) {
+        _ = BLASCoreSelection.coreName
+        if threads != currentThreads {
+            openblas_set_num_threads(Int32(threads))
+            currentThreads = threads
+        }
+    }
+}

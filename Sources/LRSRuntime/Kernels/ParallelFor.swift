@@ -1,0 +1,57 @@
+import Dispatch
+
+/// Splits a loop over `0..<count` into one contiguous chunk per core, run concurrently,
+/// but only when the loop is big enough for the split to pay; otherwise runs it inline.
+/// Public so the optimizers can split large updates the same way.
+public enum ParallelFor {
+    /// How many chunks a parallel loop is split into (the machine's cores, at most 2 here:
+    /// more would only add scheduling cost on the 2-core target).
+    static let width = Swift.max(1, Swift.min(2, sysconfCores()))
+
+    /// Below this many scalar operations in total, thread hand-off costs more than it saves
+    /// (a dispatch round trip is a few microseconds).
+    nonisolated(unsafe) static var minimumWork = 1 << 18
+
+    /// Runs `body(chunkIndex, range)` over `0..<count`, split into chunks when `count *
+    /// workPerItem` reaches `minimumWork`. `body` must only write disjoint memory per range.
+    public static func run(count: Int, workPerItem: Int = 1, _ body: (Int, Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunks = Swift.min(width, count)
+        if chunks <= 1 || totalWork(count, workPerItem) < minimumWork {
+            body(0, 0..<count)
+            return
+        }
+        // Two chunks: this thread takes the first, the pool's helper the second.
+        let middle = count / 2
+        WorkerPool.shared.run({ body(0, 0..<middle) }, { body(1, middle..<count) })
+    }
+
+    /// Whether `run` would split a loop of this size.
+    static func splits(count: Int, workPerItem: Int = 1) -> Bool {
+        width > 1 && count > 1 && totalWork(count, workPerItem) >= minimumWork
+    }
+
+    private static func totalWork(_ count: Int, _ workPerItem: Int) -> Int {
+        let (product, overflow) = count.multipliedReportingOverflow(by: workPerItem)
+        return overflow ? Int.max : product
+    }
+
+    private static func sysconfCores() -> Int {
+        #if canImport(Glibc)
+        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #else
+        return 1
+        #endif
+    }
+}
+
+/// Carries a non-Sendable value (raw pointers, a loop body) into concurrent chunks that
+/// touch disjoint memory; the caller vouches for that.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

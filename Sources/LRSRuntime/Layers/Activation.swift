@@ -1,0 +1,107 @@
+import Foundation
+
+/// The elementwise activations, each forward beside its derivative.
+enum ActivationKind {
+    case relu, tanh, sigmoid, gelu
+}
+
+/// `nn.ReLU`, `nn.Tanh`, `nn.Sigmoid`, `nn.GELU` (exact erf form), elementwise over any shape.
+final class Activation: Layer {
+    let kind: ActivationKind
+    private let output: BatchBuffer
+    private let inputGrad: BatchBuffer
+    private var input: Tensor?
+    private var result: Tensor?
+    /// Set by `Sequential` when the previous layer applies this relu itself: then this
+    /// layer passes values and gradients through.
+    var fusedIntoPrevious = false
+
+    init(_ kind: ActivationKind, shape: [Int]) {
+        self.kind = kind
+        output = BatchBuffer(sampleShape: shape)
+        inputGrad = BatchBuffer(sampleShape: shape)
+    }
+
+    func forward(_ input: Tensor, training: Bool) -> Tensor {
+        let batch = checkInput(input, sampleCount: output.sampleCount, layer: "\(kind)")
+        if fusedIntoPrevious { return input }
+        let y = output.view(batch: batch)
+        self.input = input
+        result = y
+        let p = UncheckedSendable((x: input.data, y: y.data))
+        let kind = self.kind
+        ParallelFor.run(count: input.count, workPerItem: kind == .relu ? 1 : 16) { _, range in
+            let x = p.value.x, y = p.value.y
+            switch kind {
+            case .relu:
+                VectorKernels.relu(x, y, range)
+            case .tanh:
+                for i in range { y[i] = Foundation.tanh(x[i]) }
+            case .sigmoid:
+                // sigmoid(x) = 1 / (1 + exp(-x))
+                for i in range { y[i] = 1 / (1 + Foundation.exp(-x[i])) }
+            case .gelu:
+                // gelu(x) = x/2 (1 + erf(x / sqrt 2))
+                for i in range { y[i] = 0.5 * x[i] * (1 + Foundation.erf(x[i] * Float(0.5).squareRoot())) }
+            }
+        }
+        return y
+    }
+
+    func backward(_ outputGrad: Tensor, needsInputGrad: Bool) -> Tensor? {
+        guard needsInputGrad else { return nil }
+        if fusedIntoPrevious { return outputGrad }
+        guard let input, let result else { preconditionFailure("\(kind): backward before forward") }
+        precondition(outputGrad.shape == result.shape,
+                     "\(kind): output gradient of shape \(outputGrad.shape), expected \(result.shape)")
+        let dx = inputGrad.view(batch: input.shape[0])
+        let p = UncheckedSendable((x: input.data, y: result.data, dy: outputGrad.data, dx: dx.data))
+        let kind = self.kind
+        ParallelFor.run(count: input.count, workPerItem: kind == .gelu ? 16 : 1) { _, range in
+            let x = p.value.x, y = p.value.y, dy = p.value.dy, dx = p.value.dx
+            switch kind {
+            case .relu:
+                // relu'(x) = 1 if x > 0 else 0
+                VectorKernels.reluBackward(x, dy, dx, range)
+            case .tanh:
+                // tanh'(x) = 1 - tanh(x)^2
+                for i in range { dx[i] = dy[i] * (1 - y[i] * y[i]) }
+            case .sigmoid:
+                // sigmoid'(x) = sigmoid(x) (1 - sigmoid(x))
+                for i in range { dx[i] = dy[i] * (1 - y[i]) * y[i] }
+            case .gelu:
+                // gelu'(x) = (1 + erf(x / sqrt 2)) / 2 + x exp(-x^2 / 2) / sqrt(2 pi)
+                let invSqrt2 = Float(0.5).squareRoot(), invSqrt2Pi = 1 / Float(2 * Float.pi).squareRoot()
+                for i in range {
+                    let v = x[i]
+                    let cdf = 0.5 * (1 + Foundation.erf(v * invSqrt2))
+                    let pdf = Foundation.exp(-0.5 * v * v) * invSqrt2Pi
+                    dx[i] = dy[i] * (cdf + v * pdf)
+                }
+            }
+        }
+        return dx
+    }
+}
+
+/// `nn.Flatten`: [B, d1, d2, ...] to [B, d1*d2*...], a view without a copy either way.
+final class Flatten: Layer {
+    let sampleCount: Int
+    private var inputShape: [Int] = []
+
+    init(sampleCount: Int) { self.sampleCount = sampleCount }
+
+    func forward(_ input: Tensor, training: Bool) -> Tensor {
+        let batch = checkInput(input, sampleCount: sampleCount, layer: "flatten")
+        inputShape = input.shape
+        return Tensor(viewing: input, shape: [batch, sampleCount])
+    }
+
+    // Flatten only renames dimensions: dL/dx is dL/dy in the input's shape.
+    func backward(_ outputGrad: Tensor, needsInputGrad: Bool) -> Tensor? {
+        guard needsInputGrad else { return nil }
+        precondition(outputGrad.count == inputShape.reduce(1, *),
+                     "flatten: output gradient of shape \(outputGrad.shape) for input \(inputShape)")
+        return Tensor(viewing: outputGrad, shape: inputShape)
+    }
+}

@@ -1,0 +1,148 @@
+/// `nn.BatchNorm1d` / `nn.BatchNorm2d`: per channel c over the batch and spatial positions,
+/// y = (x - mean) / sqrt(var + eps) * weight + bias, eps 1e-5.
+///
+/// Training uses the batch's mean and biased variance and updates the running statistics
+/// with momentum 0.1 (running_var with the unbiased variance) and `num_batches_tracked`;
+/// evaluation uses the running statistics. Statistics are accumulated in double, as ATen's
+/// CPU kernel does.
+final class BatchNorm: Layer {
+    static let eps = 1e-5
+    static let momentum = 0.1
+    let channels: Int
+    /// Elements per channel per sample (H * W, L, or 1).
+    let spatial: Int
+    let weight: Parameter
+    let bias: Parameter
+    let runningMean: Tensor
+    let runningVar: Tensor
+    let numBatchesTracked = Counter()
+    private let output: BatchBuffer
+    private let inputGrad: BatchBuffer
+    /// Per-channel statistics of the last forward (batch or running), written by parallel chunks.
+    private let mean: UnsafeMutablePointer<Double>
+    private let invStd: UnsafeMutablePointer<Double>
+    private var input: Tensor?
+    private var trainedBatch = false
+
+    init(channels: Int, inputShape: [Int]) {
+        self.channels = channels
+        spatial = inputShape.dropFirst().reduce(1, *)
+        weight = Parameter(shape: [channels])
+        weight.value.fill(1)
+        bias = Parameter(shape: [channels])
+        runningMean = Tensor(zeros: [channels])
+        runningVar = Tensor(zeros: [channels])
+        runningVar.fill(1)
+        output = BatchBuffer(sampleShape: inputShape)
+        inputGrad = BatchBuffer(sampleShape: inputShape)
+        mean = .allocate(capacity: channels)
+        mean.initialize(repeating: 0, count: channels)
+        invStd = .allocate(capacity: channels)
+        invStd.initialize(repeating: 0, count: channels)
+    }
+
+    deinit {
+        mean.deallocate()
+        invStd.deallocate()
+    }
+
+    var state: [(name: String, entry: StateEntry)] {
+        [("weight", .parameter(weight)), ("bias", .parameter(bias)), ("running_mean", .tensor(runningMean)),
+         ("running_var", .tensor(runningVar)), ("num_batches_tracked", .counter(numBatchesTracked))]
+    }
+
+    func forward(_ input: Tensor, training: Bool) -> Tensor {
+        let batch = checkInput(input, sampleCount: channels * spatial, layer: "batchnorm \(channels)")
+        let n = batch * spatial
+        precondition(!training || n > 1,
+                     "batchnorm \(channels): expected more than 1 value per channel when training, got input \(input.shape)")
+        self.input = input
+        trainedBatch = training
+        let x = input.data, stride = channels * spatial, spatial = self.spatial
+        let mean = self.mean, invStd = self.invStd
+        let runningMean = self.runningMean.data, runningVar = self.runningVar.data
+        // Channels are independent: split them across the cores.
+        ParallelFor.run(count: channels, workPerItem: n * 4) { _, range in for c in range {
+            if training {
+                var sum = 0.0
+                for b in 0..<batch {
+                    let row = x + b * stride + c * spatial
+                    for i in 0..<spatial { sum += Double(row[i]) }
+                }
+                let m = sum / Double(n)
+                var squares = 0.0
+                for b in 0..<batch {
+                    let row = x + b * stride + c * spatial
+                    for i in 0..<spatial { let d = Double(row[i]) - m; squares += d * d }
+                }
+                mean[c] = m
+                invStd[c] = 1 / (squares / Double(n) + Self.eps).squareRoot()
+                // running = (1 - momentum) running + momentum stat, variance unbiased
+                let unbiased = squares / Double(n - 1)
+                runningMean[c] = Float(Self.momentum * m + (1 - Self.momentum) * Double(runningMean[c]))
+                runningVar[c] = Float(Self.momentum * unbiased + (1 - Self.momentum) * Double(runningVar[c]))
+            } else {
+                mean[c] = Double(runningMean[c])
+                invStd[c] = 1 / (Double(runningVar[c]) + Self.eps).squareRoot()
+            }
+        } }
+        if training { numBatchesTracked.value &+= 1 }
+        let y = output.view(batch: batch)
+        ParallelFor.run(count: channels, workPerItem: n * 2) { _, range in for c in range {
+            // y = x * alpha + beta with alpha = invstd * w, beta = b - mean * alpha (as ATen)
+            let alpha = Float(invStd[c]) * weight.value.data[c]
+            let beta = bias.value.data[c] - Float(mean[c]) * alpha
+            for b in 0..<batch {
+                let src = x + b * stride + c * spatial, dst = y.data + b * stride + c * spatial
+                for i in 0..<spatial { dst[i] = src[i] * alpha + beta }
+            }
+        } }
+        return y
+    }
+
+    func backward(_ outputGrad: Tensor, needsInputGrad: Bool) -> Tensor? {
+        guard let input else { preconditionFailure("batchnorm: backward before forward") }
+        precondition(outputGrad.shape == input.shape,
+                     "batchnorm: output gradient of shape \(outputGrad.shape), expected \(input.shape)")
+        let batch = input.shape[0], n = Double(batch * spatial), stride = channels * spatial
+        let x = input.data, dy = outputGrad.data
+        let dx = needsInputGrad ? inputGrad.view(batch: batch) : nil
+        let mean = self.mean, invStd = self.invStd, spatial = self.spatial, trainedBatch = self.trainedBatch
+        let weightGrad = weight.requiresGrad ? weight.grad.data : nil, biasGrad = bias.requiresGrad ? bias.grad.data : nil
+        ParallelFor.run(count: channels, workPerItem: batch * spatial * 4) { _, range in for c in range {
+            var sumDy = 0.0, dot = 0.0
+            for b in 0..<batch {
+                let xs = x + b * stride + c * spatial, gs = dy + b * stride + c * spatial
+                for i in 0..<spatial {
+                    sumDy += Double(gs[i])
+                    dot += (Double(xs[i]) - mean[c]) * Double(gs[i])
+                }
+            }
+            // dL/dweight = sum(dy * xhat);  dL/dbias = sum(dy)
+            weightGrad?[c] += Float(dot * invStd[c])
+            biasGrad?[c] += Float(sumDy)
+            guard let dx else { continue }
+            let w = Double(weight.value.data[c]), inv = invStd[c]
+            if trainedBatch {
+                // dx = (dy - mean(dy) - (x - mean) * sum(dy (x - mean)) invstd^2 / N) * invstd * w
+                let meanDy = sumDy / n, projection = dot * inv * inv / n
+                for b in 0..<batch {
+                    let xs = x + b * stride + c * spatial, gs = dy + b * stride + c * spatial
+                    let out = dx.data + b * stride + c * spatial
+                    for i in 0..<spatial {
+                        let centred = Double(xs[i]) - mean[c]
+                        out[i] = Float((Double(gs[i]) - meanDy - centred * projection) * inv * w)
+                    }
+                }
+            } else {
+                // dx = dy * invstd * w with the running statistics held constant
+                let scale = Float(inv * w)
+                for b in 0..<batch {
+                    let gs = dy + b * stride + c * spatial, out = dx.data + b * stride + c * spatial
+                    for i in 0..<spatial { out[i] = gs[i] * scale }
+                }
+            }
+        } }
+        return dx
+    }
+}

@@ -1,0 +1,58 @@
+/// One layer of a `Sequential` model: a forward pass and, beside it, its backward rule.
+///
+/// Autograd is layer-level reverse mode: `forward` keeps references to its input and output
+/// (and whatever else the backward rule needs, in buffers reused across steps), and
+/// `backward` turns d(loss)/d(output) into parameter gradients (accumulated) and, when asked,
+/// d(loss)/d(input). Tensors handed out are views of the layer's buffers: they stay valid
+/// until the layer's next forward (resp. backward).
+protocol Layer: AnyObject {
+    /// The layer's state_dict entries under their local names (`weight`, `running_mean`...).
+    var state: [(name: String, entry: StateEntry)] { get }
+    /// Runs the layer on `input` ([B, sample shape...]).
+    func forward(_ input: Tensor, training: Bool) -> Tensor
+    /// Accumulates parameter gradients from `outputGrad` for the last forward, and returns
+    /// d(loss)/d(input) when `needsInputGrad`.
+    func backward(_ outputGrad: Tensor, needsInputGrad: Bool) -> Tensor?
+}
+
+extension Layer {
+    var state: [(name: String, entry: StateEntry)] { [] }
+}
+
+/// A buffer for one batch-shaped activation or gradient, sized for the largest batch seen
+/// (or reserved) and handed out as views of the current batch size.
+final class BatchBuffer {
+    let sampleShape: [Int]
+    let sampleCount: Int
+    private var storage: Tensor?
+    private var lastView: Tensor?
+
+    init(sampleShape: [Int]) {
+        self.sampleShape = sampleShape
+        self.sampleCount = sampleShape.reduce(1, *)
+    }
+
+    /// A [batch, sampleShape...] tensor over this buffer's storage. Contents are whatever the
+    /// last user left; callers overwrite (or zero) them.
+    func view(batch: Int) -> Tensor {
+        if let view = lastView, view.shape.first == batch { return view }
+        let needed = batch * sampleCount
+        let store: Tensor
+        if let existing = storage, existing.count >= needed {
+            store = existing
+        } else {
+            store = Tensor(zeros: [needed])
+            storage = store
+        }
+        let view = Tensor(viewing: store, shape: [batch] + sampleShape)
+        lastView = view
+        return view
+    }
+}
+
+/// Checks that a layer received a batch of the per-sample shape it was built for.
+func checkInput(_ input: Tensor, sampleCount: Int, layer: String) -> Int {
+    precondition(!input.shape.isEmpty && input.shape[0] >= 1 && input.count == input.shape[0] * sampleCount,
+                 "\(layer): input of shape \(input.shape) does not hold samples of \(sampleCount) elements")
+    return input.shape[0]
+}

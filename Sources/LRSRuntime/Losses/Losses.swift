@@ -1,0 +1,84 @@
+import Foundation
+
+/// A class label outside 0..<classes.
+public struct LabelError: Error, Equatable, CustomStringConvertible {
+    /// Position of the sample in the batch.
+    public let sample: Int
+    /// The offending label.
+    public let label: Int
+    /// Number of classes (the logits' width).
+    public let classes: Int
+
+    public var description: String { "target \(label) is out of bounds for \(classes) classes (sample \(sample))" }
+}
+
+/// The training losses, mean-reduced as PyTorch's defaults, each with its gradient.
+public enum Losses {
+    /// `F.cross_entropy(logits, labels)`: mean over the batch of -log_softmax(logits)[label],
+    /// with a numerically stable log-softmax. Writes d(loss)/d(logits) = (softmax - onehot) / B
+    /// into `gradient` when given. Labels come from data files, so a bad one is an error.
+    public static func crossEntropy(logits: Tensor, labels: [Int], gradient: Tensor?) throws(LabelError) -> Float {
+        precondition(logits.shape.count == 2 && logits.shape[0] == labels.count,
+                     "crossEntropy: logits of shape \(logits.shape) for \(labels.count) labels")
+        let batch = logits.shape[0], classes = logits.shape[1]
+        if let gradient {
+            precondition(gradient.shape == logits.shape, "crossEntropy: gradient of shape \(gradient.shape), logits \(logits.shape)")
+        }
+        for (sample, label) in labels.enumerated() where label < 0 || label >= classes {
+            throw LabelError(sample: sample, label: label, classes: classes)
+        }
+        var total = 0.0
+        let scale = 1 / Float(batch)
+        for row in 0..<batch {
+            let z = logits.data + row * classes
+            var maximum = -Float.infinity
+            for j in 0..<classes where z[j] > maximum || z[j].isNaN { maximum = z[j] }
+            // log_softmax(z)_j = z_j - max - log(sum_k exp(z_k - max))
+            var sum: Float = 0
+            for j in 0..<classes { sum += Foundation.exp(z[j] - maximum) }
+            let logSum = Foundation.log(sum)
+            let label = labels[row]
+            total -= Double(z[label] - maximum - logSum)
+            // d/dz_j = (softmax_j - [j == label]) / B
+            if let gradient {
+                let g = gradient.data + row * classes
+                for j in 0..<classes { g[j] = Foundation.exp(z[j] - maximum - logSum) * scale }
+                g[label] -= scale
+            }
+        }
+        return Float(total / Double(batch))
+    }
+
+    /// `F.mse_loss(output, target)`: mean over all elements of (output - target)^2. Writes
+    /// d(loss)/d(output) = 2 (output - target) / N into `gradient` when given.
+    public static func mse(output: Tensor, target: Tensor, gradient: Tensor?) -> Float {
+        precondition(output.shape == target.shape, "mse: output of shape \(output.shape), target \(target.shape)")
+        if let gradient {
+            precondition(gradient.shape == output.shape, "mse: gradient of shape \(gradient.shape), output \(output.shape)")
+        }
+        let n = output.count
+        var total = 0.0
+        let scale = 2 / Float(n)
+        for i in 0..<n {
+            let d = output.data[i] - target.data[i]
+            total += Double(d * d)
+            gradient?.data[i] = d * scale
+        }
+        return Float(total / Double(n))
+    }
+
+    /// How many rows of `logits` have their largest entry (the first, on ties) at the label.
+    public static func correctCount(logits: Tensor, labels: [Int]) -> Int {
+        precondition(logits.shape.count == 2 && logits.shape[0] == labels.count,
+                     "correctCount: logits of shape \(logits.shape) for \(labels.count) labels")
+        let classes = logits.shape[1]
+        var correct = 0
+        for (row, label) in labels.enumerated() {
+            let z = logits.data + row * classes
+            var best = 0
+            for j in 1..<Swift.max(classes, 1) where z[j] > z[best] { best = j }
+            if best == label { correct += 1 }
+        }
+        return correct
+    }
+}

@@ -1,0 +1,196 @@
+/// A sequential model, as `nn.Sequential`: named layers run in order, each layer's backward
+/// rule beside its forward, all activation and gradient buffers allocated once for the
+/// largest batch and reused across steps.
+///
+///     let model = Sequential(layers: [("0", .conv(in: 3, out: 16, kernel: 3)), ("1", .relu),
+///                                     ("2", .linear(in: 10816, out: 10))],
+///                            inputShape: [3, 28, 28], generator: RandomGenerator(seed: 1))
+///     let logits = model.forward(x)                       // x: [B, 3, 28, 28]
+///     let dlogits = model.outputGradient(batch: B)
+///     let loss = try Losses.crossEntropy(logits: logits, labels: y, gradient: dlogits)
+///     model.zeroGrad(); model.backward(dlogits)          // grads in model.parameters
+///
+/// Tensors returned by `forward` and `outputGradient` are views of the model's buffers,
+/// overwritten by the next step.
+public final class Sequential {
+    /// Layer names (labels, or positions from 0) and their descriptions, in order.
+    public let layerSpecs: [(name: String, spec: LayerSpec)]
+    /// Shape of one input sample (no batch dimension).
+    public let inputShape: [Int]
+    /// Per-sample output shape of every layer, in order.
+    public let layerOutputShapes: [[Int]]
+    /// Shape of one output sample.
+    public var outputShape: [Int] { layerOutputShapes.last ?? inputShape }
+    /// The generator dropout draws its masks from (the one given at construction).
+    public let generator: RandomGenerator
+    /// Training mode (batch statistics, dropout) when true, evaluation mode when false.
+    public var isTraining = true
+
+    let layers: [any Layer]
+    private let lossGradient: BatchBuffer
+
+    /// Builds the model, initialising parameters from `generator` in layer order exactly as
+    /// PyTorch does after `torch.manual_seed(seed)`. Shapes must fit (the language's checker
+    /// has checked them; a mismatch here is a programming error naming both shapes).
+    public init(layers specs: [(name: String, spec: LayerSpec)], inputShape: [Int],
+                generator: RandomGenerator, maxBatchSize: Int = 0) {
+        let shapes: [[Int]]
+        switch Sequential.outputShapes(of: specs.map(\.spec), inputShape: inputShape) {
+        case .success(let s): shapes = s
+        case .failure(let error): preconditionFailure("Sequential: \(error)")
+        }
+        layerSpecs = specs
+        self.inputShape = inputShape
+        layerOutputShapes = shapes
+        self.generator = generator
+        var built: [any Layer] = []
+        for (index, entry) in specs.enumerated() {
+            let input = index == 0 ? inputShape : shapes[index - 1]
+            built.append(Sequential.makeLayer(entry.spec, input: input, output: shapes[index], generator: generator))
+        }
+        // A relu right after a conv or linear is applied by that layer, in cache.
+        for index in built.indices.dropFirst() {
+            guard let relu = built[index] as? Activation, relu.kind == .relu else { continue }
+            if let conv = built[index - 1] as? Conv2d {
+                conv.fusedReLU = true
+                relu.fusedIntoPrevious = true
+            } else if let linear = built[index - 1] as? Linear {
+                linear.fusedReLU = true
+                relu.fusedIntoPrevious = true
+            }
+        }
+        self.layers = built
+        lossGradient = BatchBuffer(sampleShape: shapes.last ?? inputShape)
+        if maxBatchSize > 0 { reserve(batch: maxBatchSize) }
+    }
+
+    /// Every layer's per-sample output shape for `inputShape`, or the first disagreement.
+    public static func outputShapes(of specs: [LayerSpec], inputShape: [Int]) -> Result<[[Int]], ShapeError> {
+        var shapes: [[Int]] = []
+        var current = inputShape
+        for (index, spec) in specs.enumerated() {
+            switch spec.outputShape(for: current, layerIndex: index) {
+            case .success(let next): current = next
+            case .failure(let error): return .failure(error)
+            }
+            shapes.append(current)
+        }
+        return .success(shapes)
+    }
+
+    private static func makeLayer(_ spec: LayerSpec, input: [Int], output: [Int],
+                                  generator: RandomGenerator) -> any Layer {
+        switch spec {
+        case let .linear(inFeatures, out, bias):
+            let layer = Linear(inFeatures: inFeatures, outFeatures: out, bias: bias, inputShape: input)
+            layer.initialize(generator)
+            return layer
+        case let .conv(inChannels, out, kernel, stride, padding, bias):
+            let layer = Conv2d(inChannels: inChannels, outChannels: out, kernel: kernel, stride: stride,
+                               padding: padding, bias: bias, inputShape: input)
+            layer.initialize(generator)
+            return layer
+        case .relu: return Activation(.relu, shape: input)
+        case .tanh: return Activation(.tanh, shape: input)
+        case .sigmoid: return Activation(.sigmoid, shape: input)
+        case .gelu: return Activation(.gelu, shape: input)
+        case .flatten: return Flatten(sampleCount: input.reduce(1, *))
+        case let .maxpool(kernel, stride): return Pool2d(.max, kernel: kernel, stride: stride, inputShape: input)
+        case let .avgpool(kernel, stride): return Pool2d(.average, kernel: kernel, stride: stride, inputShape: input)
+        case .dropout(let p): return Dropout(probability: p, shape: input, generator: generator)
+        case .batchnorm(let channels): return BatchNorm(channels: channels, inputShape: input)
+        case .layernorm(let features): return LayerNorm(features: features, inputShape: input)
+        }
+    }
+
+    /// The state_dict: parameters and buffers under PyTorch's names, in PyTorch's order.
+    public var stateDict: [(name: String, entry: StateEntry)] {
+        zip(layerSpecs, layers).flatMap { spec, layer in
+            layer.state.map { (name: "\(spec.name).\($0.name)", entry: $0.entry) }
+        }
+    }
+
+    /// The parameters in state_dict order (`0.weight`, `0.bias`, `layer1.weight`, ...).
+    public var parameters: [(name: String, parameter: Parameter)] {
+        stateDict.compactMap { item in
+            if case .parameter(let p) = item.entry { return (item.name, p) }
+            return nil
+        }
+    }
+
+    /// The buffers in state_dict order (`running_mean`, `running_var` as `.tensor`,
+    /// `num_batches_tracked` as `.counter`).
+    public var buffers: [(name: String, entry: StateEntry)] {
+        stateDict.filter { if case .parameter = $0.entry { return false } else { return true } }
+    }
+
+    /// Switches to training mode (as `model.train()`).
+    public func train() { isTraining = true }
+    /// Switches to evaluation mode (as `model.eval()`).
+    public func eval() { isTraining = false }
+
+    /// Allocates every buffer for batches of up to `batch` samples now rather than on first use.
+    public func reserve(batch: Int) {
+        precondition(batch > 0, "Sequential.reserve: batch \(batch)")
+        let x = Tensor(zeros: [batch] + inputShape)
+        let training = isTraining
+        isTraining = false
+        _ = forward(x)
+        _ = outputGradient(batch: batch)
+        isTraining = training
+    }
+
+    /// Why a training batch of `batch` samples cannot run, in PyTorch's words, or nil. A
+    /// batchnorm needs more than one value per channel in training mode (a last batch of one
+    /// sample before `batchnorm C` on [B, C]): the training loop reports this instead of
+    /// calling `forward`, which treats it as a programming error.
+    public func trainingBatchProblem(batch: Int) -> String? {
+        for (index, layer) in layers.enumerated() {
+            if let norm = layer as? BatchNorm, batch * norm.spatial <= 1 {
+                let shape = [batch] + (index == 0 ? inputShape : layerOutputShapes[index - 1])
+                return "expected more than 1 value per channel when training, got input size \(shape) (layer '\(layerSpecs[index].name)')"
+            }
+        }
+        return nil
+    }
+
+    /// Runs the model on `input` of shape [B] + inputShape; returns [B] + outputShape.
+    public func forward(_ input: Tensor) -> Tensor {
+        precondition(input.shape.count == inputShape.count + 1 && Array(input.shape.dropFirst()) == inputShape,
+                     "Sequential.forward: input of shape \(input.shape), expected [B] + \(inputShape)")
+        var x = input
+        for layer in layers { x = layer.forward(x, training: isTraining) }
+        return x
+    }
+
+    /// A buffer of the output's shape for `batch` samples, to receive d(loss)/d(output).
+    public func outputGradient(batch: Int) -> Tensor { lossGradient.view(batch: batch) }
+
+    /// Back-propagates d(loss)/d(output) for the last forward, accumulating into the grad of
+    /// every parameter with `requiresGrad`; computes no gradient for frozen parameters and
+    /// none for layers before the first trainable one.
+    public func backward(_ outputGrad: Tensor) {
+        _ = backward(outputGrad, computeInputGradient: false)
+    }
+
+    /// As `backward(_:)`, and also returns d(loss)/d(input) when asked (a view of the first
+    /// layer's buffer).
+    public func backward(_ outputGrad: Tensor, computeInputGradient: Bool) -> Tensor? {
+        let trainable = layers.map { layer in
+            layer.state.contains { if case .parameter(let p) = $0.entry { return p.requiresGrad } else { return false } }
+        }
+        let first = computeInputGradient ? 0 : (trainable.firstIndex(of: true) ?? layers.count)
+        var grad = outputGrad
+        for index in stride(from: layers.count - 1, through: first, by: -1) {
+            let needsInput = index > first || computeInputGradient
+            guard let next = layers[index].backward(grad, needsInputGrad: needsInput) else { return nil }
+            grad = next
+        }
+        return computeInputGradient ? grad : nil
+    }
+
+    /// Sets every parameter's gradient to zero.
+    public func zeroGrad() {
+        for (_, p) in parameters { p.grad.fill(0) }
+    }
+}

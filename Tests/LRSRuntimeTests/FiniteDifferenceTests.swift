@@ -1,0 +1,147 @@
+import Testing
+@testable import LRSRuntime
+
+/// Every layer's and loss's analytic gradient (the runtime, float32) against central finite
+/// differences of an independent double-precision forward (DoubleReference).
+@Suite struct FiniteDifferenceTests {
+    struct Case: CustomStringConvertible, Sendable {
+        let name: String
+        let specs: [LayerSpec]
+        let inputShape: [Int]
+        let batch: Int
+        var training = true
+        var description: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "linear", specs: [.linear(in: 4, out: 3)], inputShape: [4], batch: 3),
+        Case(name: "linear no bias, flattening", specs: [.linear(in: 6, out: 2, bias: false)], inputShape: [2, 3], batch: 2),
+        Case(name: "conv", specs: [.conv(in: 2, out: 2, kernel: 3)], inputShape: [2, 5, 4], batch: 2),
+        Case(name: "conv stride 2 padding 1", specs: [.conv(in: 2, out: 3, kernel: 3, stride: 2, padding: 1)],
+             inputShape: [2, 5, 6], batch: 2),
+        Case(name: "conv no bias stride 3 padding 2", specs: [.conv(in: 1, out: 2, kernel: 2, stride: 3, padding: 2, bias: false)],
+             inputShape: [1, 5, 5], batch: 2),
+        Case(name: "maxpool", specs: [.maxpool(kernel: 2, stride: 2)], inputShape: [2, 4, 5], batch: 2),
+        Case(name: "maxpool overlapping", specs: [.maxpool(kernel: 3, stride: 1)], inputShape: [1, 4, 4], batch: 2),
+        Case(name: "avgpool", specs: [.avgpool(kernel: 2, stride: 2)], inputShape: [2, 4, 5], batch: 2),
+        Case(name: "avgpool overlapping", specs: [.avgpool(kernel: 3, stride: 2)], inputShape: [1, 5, 5], batch: 2),
+        Case(name: "relu", specs: [.relu], inputShape: [7], batch: 2),
+        Case(name: "tanh", specs: [.tanh], inputShape: [7], batch: 2),
+        Case(name: "sigmoid", specs: [.sigmoid], inputShape: [7], batch: 2),
+        Case(name: "gelu", specs: [.gelu], inputShape: [7], batch: 2),
+        Case(name: "flatten", specs: [.flatten, .linear(in: 6, out: 2)], inputShape: [2, 3], batch: 2),
+        Case(name: "dropout eval", specs: [.dropout(p: 0.5), .linear(in: 3, out: 2)], inputShape: [3], batch: 2, training: false),
+        Case(name: "batchnorm1d train", specs: [.batchnorm(channels: 3)], inputShape: [3], batch: 4),
+        Case(name: "batchnorm2d train", specs: [.batchnorm(channels: 2)], inputShape: [2, 3, 2], batch: 2),
+        Case(name: "batchnorm eval", specs: [.batchnorm(channels: 2)], inputShape: [2, 3], batch: 2, training: false),
+        Case(name: "layernorm", specs: [.layernorm(features: 5)], inputShape: [2, 5], batch: 2),
+        Case(name: "conv relu linear relu (fused pairs)",
+             specs: [.conv(in: 1, out: 2, kernel: 2, padding: 1), .relu, .linear(in: 32, out: 3), .relu, .linear(in: 3, out: 2)],
+             inputShape: [1, 3, 3], batch: 2),
+        Case(name: "small cnn", specs: [.conv(in: 1, out: 2, kernel: 3, padding: 1), .batchnorm(channels: 2), .tanh,
+                                        .maxpool(kernel: 2, stride: 2), .linear(in: 8, out: 3), .layernorm(features: 3)],
+             inputShape: [1, 4, 4], batch: 3),
+    ]
+
+    @Test(arguments: cases)
+    func gradientsMatchFiniteDifferences(_ c: Case) throws {
+        let generator = RandomGenerator(seed: 5)
+        let model = Sequential(layers: c.specs.enumerated().map { ("\($0.offset)", $0.element) },
+                               inputShape: c.inputShape, generator: generator)
+        model.isTraining = c.training
+        // Norm layers start at ones/zeros; perturb them so their gradients are generic.
+        for (name, p) in model.parameters where name.hasSuffix("weight") || name.hasSuffix("bias") {
+            for i in 0..<p.value.count { p.value.data[i] += generator.uniformFloat(from: -0.3, to: 0.3) }
+        }
+        for case .tensor(let t) in model.buffers.map(\.entry) {
+            for i in 0..<t.count { t.data[i] = generator.uniformFloat(from: 0.5, to: 1.5) }
+        }
+        var params: [String: [Double]] = [:]
+        for (name, entry) in model.stateDict {
+            switch entry {
+            case .parameter(let p): params[name] = p.value.values.map(Double.init)
+            case .tensor(let t): params[name] = t.values.map(Double.init)
+            case .counter: break
+            }
+        }
+        let x = Tensor(zeros: [c.batch] + c.inputShape)
+        generator.fillUniform(x, from: -2, to: 2)
+        let xd = x.values.map(Double.init)
+
+        let y = model.forward(x)
+        let upstream = Tensor(zeros: y.shape)
+        generator.fillUniform(upstream, from: -1, to: 1)
+        let r = upstream.values.map(Double.init)
+        let reference = DoubleReference.forward(c.specs, inputShape: c.inputShape, batch: c.batch, x: xd,
+                                                params: params, training: c.training)
+        #expect(relativeError(y.values, reference.map { Float($0) }) < 1e-5, "forward")
+
+        // L = sum(f(x) * r); its gradient is what backward(r) computes.
+        func loss(_ x: [Double], _ params: [String: [Double]]) -> Double {
+            let out = DoubleReference.forward(c.specs, inputShape: c.inputShape, batch: c.batch, x: x,
+                                              params: params, training: c.training)
+            return zip(out, r).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        model.zeroGrad()
+        let dx = try #require(model.backward(upstream, computeInputGradient: true))
+        let h = 1e-6
+        var numeric = [Float](repeating: 0, count: xd.count)
+        for i in 0..<xd.count {
+            var plus = xd, minus = xd
+            plus[i] += h
+            minus[i] -= h
+            numeric[i] = Float((loss(plus, params) - loss(minus, params)) / (2 * h))
+        }
+        #expect(relativeError(dx.values, numeric, floor: 1e-3) < 1e-3, "input gradient")
+        for (name, p) in model.parameters {
+            let values = try #require(params[name])
+            var numericP = [Float](repeating: 0, count: values.count)
+            for i in 0..<values.count {
+                var plus = params, minus = params
+                plus[name]?[i] += h
+                minus[name]?[i] -= h
+                numericP[i] = Float((loss(xd, plus) - loss(xd, minus)) / (2 * h))
+            }
+            #expect(relativeError(p.grad.values, numericP, floor: 1e-3) < 1e-3, "gradient of \(name)")
+        }
+    }
+
+    @Test func crossEntropyGradientMatchesFiniteDifferences() throws {
+        let generator = RandomGenerator(seed: 11)
+        let logits = Tensor(zeros: [4, 5])
+        generator.fillUniform(logits, from: -4, to: 4)
+        let labels = [0, 4, 2, 2]
+        let gradient = Tensor(zeros: [4, 5])
+        let loss = try Losses.crossEntropy(logits: logits, labels: labels, gradient: gradient)
+        let z = logits.values.map(Double.init)
+        #expect(abs(Double(loss) - DoubleReference.crossEntropy(z, classes: 5, labels: labels)) < 1e-6)
+        let h = 1e-6
+        let numeric = (0..<z.count).map { i -> Float in
+            var plus = z, minus = z
+            plus[i] += h
+            minus[i] -= h
+            return Float((DoubleReference.crossEntropy(plus, classes: 5, labels: labels)
+                - DoubleReference.crossEntropy(minus, classes: 5, labels: labels)) / (2 * h))
+        }
+        #expect(relativeError(gradient.values, numeric) < 1e-4)
+    }
+
+    @Test func mseGradientMatchesFiniteDifferences() {
+        let generator = RandomGenerator(seed: 12)
+        let output = Tensor(zeros: [3, 2]), target = Tensor(zeros: [3, 2])
+        generator.fillUniform(output, from: -1, to: 1)
+        generator.fillUniform(target, from: -1, to: 1)
+        let gradient = Tensor(zeros: [3, 2])
+        let loss = Losses.mse(output: output, target: target, gradient: gradient)
+        let o = output.values.map(Double.init), t = target.values.map(Double.init)
+        #expect(abs(Double(loss) - DoubleReference.mse(o, t)) < 1e-6)
+        let h = 1e-6
+        let numeric = (0..<o.count).map { i -> Float in
+            var plus = o, minus = o
+            plus[i] += h
+            minus[i] -= h
+            return Float((DoubleReference.mse(plus, t) - DoubleReference.mse(minus, t)) / (2 * h))
+        }
+        #expect(relativeError(gradient.values, numeric) < 1e-4)
+    }
+}

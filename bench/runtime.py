@@ -1,0 +1,147 @@
+"""The runtime benchmarks side by side: lrs (release build) and PyTorch on identical workloads.
+
+    /work/venv/bin/python bench/runtime.py [--lrs-bench PATH] [--iterations N] [--rounds R]
+
+Workloads (same as `lrs-bench runtime`):
+  cnn  seed 1: conv 3 16 3; relu; linear 10816 10; batch 64 of 3x28x28; cross_entropy;
+       Adam with two groups (conv lr 0.01, linear lr 0.001)
+  mlp  784-256-256-10 with relu; batch 128; cross_entropy; SGD lr 0.01 momentum 0.9
+Phases: forward (forward + loss), forward_backward (zero_grad + forward + loss + backward),
+step (forward_backward + optimizer step). Each figure is the median over N iterations.
+
+PyTorch runs in two configurations, each in its own process: `stock` (defaults: foreach
+Adam, glibc malloc defaults) and `tuned` (fused Adam, and MALLOC_MMAP_THRESHOLD_ /
+MALLOC_TRIM_THRESHOLD_ set so freed activation memory is kept rather than returned to the
+OS every step). R rounds alternate lrs and PyTorch; the table shows each configuration's
+best median over the rounds, and the ratios lrs / PyTorch from those.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+TUNED_ENV = {"MALLOC_MMAP_THRESHOLD_": str(1 << 30), "MALLOC_TRIM_THRESHOLD_": str(1 << 31)}
+
+
+def torch_worker(config: str, iterations: int, warmup: int) -> dict:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    def peak_mb():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    fused = config == "tuned"
+    results = {}
+    rss_before = peak_mb()
+
+    def run(name, model, x, y, opt):
+        def forward():
+            out = model(x)
+            return F.cross_entropy(out, y)
+
+        def forward_backward():
+            opt.zero_grad()
+            forward().backward()
+
+        def step():
+            forward_backward()
+            opt.step()
+
+        for phase, body in (("forward_ms", forward), ("forward_backward_ms", forward_backward), ("step_ms", step)):
+            for _ in range(warmup):
+                body()
+            times = []
+            for _ in range(iterations):
+                t0 = time.perf_counter_ns()
+                body()
+                times.append((time.perf_counter_ns() - t0) / 1e6)
+            times.sort()
+            results[f"runtime.{name}.{phase}"] = times[len(times) // 2]
+
+    torch.manual_seed(1)
+    cnn = nn.Sequential(nn.Conv2d(3, 16, 3), nn.ReLU(), nn.Flatten(), nn.Linear(10816, 10))
+    x = torch.rand(64, 3, 28, 28)
+    y = torch.arange(64) % 10
+    opt = torch.optim.Adam([{"params": cnn[0].parameters(), "lr": 0.01},
+                            {"params": cnn[3].parameters(), "lr": 0.001}], fused=fused or None)
+    run("cnn", cnn, x, y, opt)
+    results["runtime.cnn.peak_rss_mb"] = peak_mb()
+    results["runtime.cnn.rss_before_mb"] = rss_before
+
+    torch.manual_seed(2)
+    mlp = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+    x = torch.rand(128, 784)
+    y = torch.arange(128) % 10
+    opt = torch.optim.SGD(mlp.parameters(), lr=0.01, momentum=0.9)
+    run("mlp", mlp, x, y, opt)
+    results["threads"] = torch.get_num_threads()
+    results["torch"] = torch.__version__
+    return results
+
+
+def run_torch(config: str, iterations: int, warmup: int) -> dict:
+    env = dict(os.environ)
+    if config == "tuned":
+        env.update(TUNED_ENV)
+    out = subprocess.run([sys.executable, __file__, "--worker", config, "--iterations", str(iterations),
+                          "--warmup", str(warmup)], env=env, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def run_lrs(binary: str, iterations: int, warmup: int) -> dict:
+    out = subprocess.run([binary, "runtime", "--iterations", str(iterations), "--warmup", str(warmup)],
+                         check=True, capture_output=True, text=True)
+    res = {}
+    for line in out.stdout.splitlines():
+        if line.startswith("# blas core"):
+            res["blas_core"] = line.split()[-1]
+        parts = line.split()
+        if len(parts) == 2 and parts[0].startswith("runtime."):
+            res[parts[0]] = float(parts[1])
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lrs-bench", default=os.path.join(ROOT, ".build", "release", "lrs-bench"))
+    ap.add_argument("--iterations", type=int, default=200)
+    ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--worker")
+    args = ap.parse_args()
+    if args.worker:
+        print(json.dumps(torch_worker(args.worker, args.iterations, args.warmup)))
+        return
+    if not os.path.exists(args.lrs_bench):
+        sys.exit(f"{args.lrs_bench} not found: build it with `swift build -c release --product lrs-bench`")
+    best = {"lrs": {}, "stock": {}, "tuned": {}}
+    meta = {}
+    for _ in range(args.rounds):
+        for config in ("lrs", "stock", "tuned"):
+            res = run_lrs(args.lrs_bench, args.iterations, args.warmup) if config == "lrs" \
+                else run_torch(config, args.iterations, args.warmup)
+            for k, v in res.items():
+                if isinstance(v, float) and k.startswith("runtime."):
+                    best[config][k] = min(best[config].get(k, v), v)
+                else:
+                    meta[k] = v
+    print(f"torch {meta.get('torch')} ({meta.get('threads')} threads), {args.rounds} rounds x "
+          f"{args.iterations} iterations, best median per configuration (ms; memory MiB); "
+          f"lrs on OpenBLAS {meta.get('blas_core')} kernels")
+    print(f"{'workload':<28}{'lrs':>10}{'torch':>10}{'tuned':>10}{'lrs/torch':>11}{'lrs/tuned':>11}")
+    for key in best["lrs"]:
+        a, b, c = best["lrs"][key], best["stock"].get(key), best["tuned"].get(key)
+        name = key[len("runtime."):]
+        r1 = f"{a / b:.2f}" if b else "-"
+        r2 = f"{a / c:.2f}" if c else "-"
+        print(f"{name:<28}{a:>10.3f}{b:>10.3f}{c:>10.3f}{r1:>11}{r2:>11}")
+
+
+if __name__ == "__main__":
+    main()
