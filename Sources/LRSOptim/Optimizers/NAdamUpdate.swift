@@ -1,0 +1,60 @@
+import Foundation
+import LRSRuntime
+
+/// NAdam (Adam with Nesterov momentum and a momentum schedule), with decoupled weight decay,
+/// as torch's `_single_tensor_nadam`. State: `step`, `mu_product`, `exp_avg`, `exp_avg_sq`.
+enum NAdamUpdate {
+    static func makeState(_ config: ParamGroupConfig, _ value: Tensor) -> ParameterState {
+        let state = ParameterState()
+        state.expAvg = Tensor(zeros: value.shape)
+        state.expAvgSq = Tensor(zeros: value.shape)
+        return state
+    }
+
+    static func kernel(_ config: ParamGroupConfig, _ state: ParameterState,
+                       _ value: Tensor, _ grad: Tensor) -> StepKernel {
+        state.step += 1
+        let step = Double(state.step)
+        let lr = config.learningRate, beta1 = config.beta1, beta2 = config.beta2
+        // μ_t = β1 (1 - ½ · 0.96^(t ψ)), the product kept in float32 as torch keeps it.
+        let mu = beta1 * (1.0 - 0.5 * pow(0.96, step * config.momentumDecay))
+        let muNext = beta1 * (1.0 - 0.5 * pow(0.96, (step + 1) * config.momentumDecay))
+        state.muProduct = state.muProduct * Float(mu)
+        let muProduct = Double(state.muProduct)
+        let muProductNext = muProduct * muNext
+        let correction2 = Float(1 - pow(beta2, step))
+        let gradFactor = Float(-lr * (1.0 - mu) / (1.0 - muProduct))
+        let momentFactor = Float((-lr * muNext) / (1.0 - muProductNext))
+        let sign: Float = config.maximize ? -1 : 1
+        let decoupled = config.decoupledWeightDecay
+        let hasDecay = config.weightDecay != 0 && !decoupled
+        let hasDecoupledDecay = config.weightDecay != 0 && decoupled
+        let decay = Float(config.weightDecay), shrink = Float(1 - lr * config.weightDecay)
+        let weight1 = Float(1 - beta1), beta2f = Float(beta2), weight2 = Float(1 - beta2)
+        let eps = Float(config.eps)
+        let expAvg = state.expAvg ?? Tensor(zeros: value.shape)
+        let expAvgSq = state.expAvgSq ?? Tensor(zeros: value.shape)
+        state.expAvg = expAvg
+        state.expAvgSq = expAvgSq
+        let p = value.data, gradient = UnsafePointer(grad.data), m = expAvg.data, v = expAvgSq.data
+        // p = p (1 - lr λ)                  decoupled
+        // g = ±grad + λ p                   otherwise
+        // m = lerp(m, g, 1 - β1);  v = β2 v + (1 - β2) g g
+        // d = √(v / (1 - β2^t)) + ε
+        // p = p - lr (1 - μ_t) / (1 - Πμ_t) · g / d - lr μ_{t+1} / (1 - Πμ_{t+1}) · m / d
+        return StepKernel(count: value.count) { range in
+            for i in range {
+                var pi = p[i], g = sign * gradient[i]
+                if hasDecoupledDecay { pi = pi * shrink }
+                if hasDecay { g = g + decay * pi }
+                let mi = lerp(m[i], g, weight: weight1)
+                let vi = v[i] * beta2f + weight2 * g * g
+                m[i] = mi
+                v[i] = vi
+                let d = (vi / correction2).squareRoot() + eps
+                pi = pi + gradFactor * g / d
+                p[i] = pi + momentFactor * mi / d
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import LRSRuntime
+
+/// An optimizer of one kind over one or more parameter groups, with PyTorch's update rules,
+/// lazily created state and update order.
+///
+/// A script whose groups use several kinds gets one `Optimizer` per kind, as PyTorch code
+/// would. `step()` updates every parameter that has a gradient in one fused pass over its
+/// value, gradient and state, split across cores for large totals.
+public final class Optimizer {
+    /// The update rule of every group.
+    public let kind: OptimizerKind
+    /// The groups; schedules change `config.learningRate`, `config.momentum` and
+    /// `config.beta1` between steps, the engine sets each parameter's `grad`.
+    public var groups: [ParamGroup]
+    /// State per group and parameter, nil until the parameter's first step.
+    var states: [[ParameterState?]]
+
+    /// An optimizer over `groups`, all of which must have `config.kind == kind`.
+    public init(kind: OptimizerKind, groups: [ParamGroup]) {
+        precondition(groups.allSatisfy { $0.config.kind == kind },
+                     "Optimizer: a group of another kind than \(kind)")
+        self.kind = kind
+        self.groups = groups
+        states = groups.map { [ParameterState?](repeating: nil, count: $0.parameters.count) }
+        // Adagrad creates its state in its constructor, for every parameter of every group.
+        if kind == .adagrad {
+            for g in groups.indices {
+                for i in groups[g].parameters.indices {
+                    states[g][i] = AdagradUpdate.makeState(groups[g].config, groups[g].parameters[i].value)
+                }
+            }
+        }
+    }
+
+    /// Applies one step of the update rule to every parameter that has a gradient.
+    ///
+    /// Call `firstNonFiniteGradient()` first when gradients may hold NaN or infinity: this
+    /// step would write them into the state.
+    public func step() {
+        var kernels: [StepKernel] = []
+        for g in groups.indices {
+            let config = groups[g].config
+            for i in groups[g].parameters.indices {
+                let parameter = groups[g].parameters[i]
+                guard let grad = parameter.grad else { continue }
+                precondition(grad.count == parameter.value.count,
+                             "Optimizer.step: gradient of \(grad.count) elements for a parameter of \(parameter.value.count)")
+                let state = stateOf(group: g, index: i, config: config, value: parameter.value)
+                kernels.append(makeKernel(config, state, parameter.value, grad))
+            }
+        }
+        ParallelRanges.run(counts: kernels.map(\.count)) { item, range in
+            kernels[item].update(range)
+        }
+    }
+
+    /// The state of a parameter, created as PyTorch creates it at the parameter's first step.
+    private func stateOf(group g: Int, index i: Int, config: ParamGroupConfig, value: Tensor) -> ParameterState {
+        if let state = states[g][i] { return state }
+        let state: ParameterState
+        switch kind {
+        case .sgd: state = ParameterState()
+        case .adam, .adamw: state = AdamUpdate.makeState(config, value)
+        case .rmsprop: state = RMSpropUpdate.makeState(config, value)
+        case .adagrad: state = AdagradUpdate.makeState(config, value)
+        case .adadelta: state = AdadeltaUpdate.makeState(config, value)
+        case .adamax: state = AdamaxUpdate.makeState(config, value)
+        case .nadam: state = NAdamUpdate.makeState(config, value)
+        case .radam: state = RAdamUpdate.makeState(config, value)
+        }
+        states[g][i] = state
+        return state
+    }
+
+    private func makeKernel(_ config: ParamGroupConfig, _ state: ParameterState,
+                            _ value: Tensor, _ grad: Tensor) -> StepKernel {
+        switch kind {
+        case .sgd: SGDUpdate.kernel(config, state, value, grad)
+        case .adam, .adamw: AdamUpdate.kernel(config, state, value, grad)
+        case .rmsprop: RMSpropUpdate.kernel(config, state, value, grad)
+        case .adagrad: AdagradUpdate.kernel(config, state, value, grad)
+        case .adadelta: AdadeltaUpdate.kernel(config, state, value, grad)
+        case .adamax: AdamaxUpdate.kernel(config, state, value, grad)
+        case .nadam: NAdamUpdate.kernel(config, state, value, grad)
+        case .radam: RAdamUpdate.kernel(config, state, value, grad)
+        }
+    }
+}
