@@ -28,13 +28,14 @@ enum AdadeltaUpdate {
         // p = p - lr δ
         return StepKernel(count: value.count) { range in
             for i in range {
+                let pi = p[i]
                 var g = sign * gradient[i]
-                if hasDecay { g = g + decay * p[i] }
-                let si = s[i] * rho + weight * g * g
+                if hasDecay { g = fused(decay, pi, g) }
+                let si = fused(weight * g, g, s[i] * rho)
                 s[i] = si
-                let delta = (u[i] + eps).squareRoot() / (si + eps).squareRoot() * g
-                u[i] = u[i] * rho + weight * delta * delta
-                p[i] = p[i] + negativeRate * delta
+                let delta = squareRoot(u[i] + eps) / squareRoot(si + eps) * g
+                u[i] = fused(weight * delta, delta, u[i] * rho)
+                p[i] = fused(negativeRate, delta, pi)
             }
         }
     }

@@ -27,11 +27,12 @@ enum AdagradUpdate {
         // p = p - lr / (1 + (t - 1) lr_decay) · g / (√s + ε)
         return StepKernel(count: value.count) { range in
             for i in range {
+                let pi = p[i]
                 var g = sign * gradient[i]
-                if hasDecay { g = g + decay * p[i] }
-                let si = s[i] + g * g
+                if hasDecay { g = fused(decay, pi, g) }
+                let si = fused(g, g, s[i])
                 s[i] = si
-                p[i] = p[i] + negativeRate * g / (si.squareRoot() + eps)
+                p[i] = pi + negativeRate * g / (squareRoot(si) + eps)
             }
         }
     }

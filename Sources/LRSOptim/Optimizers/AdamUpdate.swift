@@ -43,14 +43,14 @@ enum AdamUpdate {
                 for i in range {
                     var pi = p[i], g = sign * gradient[i]
                     if hasDecoupledDecay { pi = pi * shrink }
-                    if hasDecay { g = g + decay * pi }
+                    if hasDecay { g = fused(decay, pi, g) }
                     let mi = lerp(m[i], g, weight: weight1)
-                    let vi = v[i] * beta2f + weight2 * g * g
+                    let vi = fused(weight2 * g, g, v[i] * beta2f)
                     let ci = vMax[i] > vi ? vMax[i] : vi
                     m[i] = mi
                     v[i] = vi
                     vMax[i] = ci
-                    p[i] = pi + negativeStepSize * mi / (ci.squareRoot() / correction2Root + eps)
+                    p[i] = pi + negativeStepSize * mi / (squareRoot(ci) / correction2Root + eps)
                 }
             }
         }
@@ -64,12 +64,12 @@ enum AdamUpdate {
             for i in range {
                 var pi = p[i], g = sign * gradient[i]
                 if hasDecoupledDecay { pi = pi * shrink }
-                if hasDecay { g = g + decay * pi }
+                if hasDecay { g = fused(decay, pi, g) }
                 let mi = lerp(m[i], g, weight: weight1)
-                let vi = v[i] * beta2f + weight2 * g * g
+                let vi = fused(weight2 * g, g, v[i] * beta2f)
                 m[i] = mi
                 v[i] = vi
-                p[i] = pi + negativeStepSize * mi / (vi.squareRoot() / correction2Root + eps)
+                p[i] = pi + negativeStepSize * mi / (squareRoot(vi) / correction2Root + eps)
             }
         }
     }

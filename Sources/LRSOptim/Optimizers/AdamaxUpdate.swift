@@ -30,15 +30,16 @@ enum AdamaxUpdate {
         // p = p - lr / (1 - β1^t) · m / u
         return StepKernel(count: value.count) { range in
             for i in range {
+                let pi = p[i]
                 var g = sign * gradient[i]
-                if hasDecay { g = g + decay * p[i] }
+                if hasDecay { g = fused(decay, pi, g) }
                 let mi = lerp(m[i], g, weight: weight1)
                 m[i] = mi
                 let decayed = u[i] * beta2, bound = g.magnitude + eps
                 // torch.maximum propagates NaN from either side.
                 let ui = decayed.isNaN || decayed > bound ? decayed : bound
                 u[i] = ui
-                p[i] = p[i] + negativeRate * mi / ui
+                p[i] = pi + negativeRate * mi / ui
             }
         }
     }

@@ -46,12 +46,12 @@ enum NAdamUpdate {
             for i in range {
                 var pi = p[i], g = sign * gradient[i]
                 if hasDecoupledDecay { pi = pi * shrink }
-                if hasDecay { g = g + decay * pi }
+                if hasDecay { g = fused(decay, pi, g) }
                 let mi = lerp(m[i], g, weight: weight1)
-                let vi = v[i] * beta2f + weight2 * g * g
+                let vi = fused(weight2 * g, g, v[i] * beta2f)
                 m[i] = mi
                 v[i] = vi
-                let d = (vi / correction2).squareRoot() + eps
+                let d = squareRoot(vi / correction2) + eps
                 pi = pi + gradFactor * g / d
                 p[i] = pi + momentFactor * mi / d
             }

@@ -49,15 +49,15 @@ enum RAdamUpdate {
             for i in range {
                 var pi = p[i], g = sign * gradient[i]
                 if hasDecoupledDecay { pi = pi * shrink }
-                if hasDecay { g = g + decay * pi }
+                if hasDecay { g = fused(decay, pi, g) }
                 let mi = lerp(m[i], g, weight: weight1)
-                let vi = v[i] * beta2f + weight2 * g * g
+                let vi = fused(weight2 * g, g, v[i] * beta2f)
                 m[i] = mi
                 v[i] = vi
                 var update = mi / correction1f * lrf
                 if rectified {
                     // torch evaluates `c / x` on a tensor as reciprocal(x) · c.
-                    let adaptive = 1 / (vi.squareRoot() + eps) * correction2Root
+                    let adaptive = 1 / (squareRoot(vi) + eps) * correction2Root
                     update = update * adaptive * rectifier
                 }
                 p[i] = pi - update

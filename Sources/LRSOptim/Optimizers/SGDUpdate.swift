@@ -13,9 +13,10 @@ enum SGDUpdate {
             // g = ±grad + λ p;  p = p - lr g
             return StepKernel(count: value.count) { range in
                 for i in range {
+                    let pi = p[i]
                     var g = sign * gradient[i]
-                    if hasDecay { g = g + decay * p[i] }
-                    p[i] = p[i] + negativeRate * g
+                    if hasDecay { g = fused(decay, pi, g) }
+                    p[i] = fused(negativeRate, g, pi)
                 }
             }
         }
@@ -24,19 +25,40 @@ enum SGDUpdate {
         state.momentumBuffer = buffer
         let b = buffer.data
         let momentum = Float(config.momentum), keep = Float(1 - config.dampening)
-        let nesterov = config.nesterov
+        let update = MomentumUpdate(p: p, gradient: gradient, b: b, sign: sign, hasDecay: hasDecay, decay: decay,
+                                    momentum: momentum, keep: keep, negativeRate: negativeRate)
+        // One loop per combination of the flags, so each loop is straight-line and vectorises.
+        return StepKernel(count: value.count) { range in
+            switch (isFirstStep, config.nesterov) {
+            case (true, true): update.run(range, isFirstStep: true, nesterov: true)
+            case (true, false): update.run(range, isFirstStep: true, nesterov: false)
+            case (false, true): update.run(range, isFirstStep: false, nesterov: true)
+            case (false, false): update.run(range, isFirstStep: false, nesterov: false)
+            }
+        }
+    }
+
+    /// The momentum update over one range, with the step's scalars.
+    private struct MomentumUpdate {
+        let p: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>
+        let sign: Float, hasDecay: Bool, decay: Float, momentum: Float, keep: Float, negativeRate: Float
+
         // g = ±grad + λ p
         // b = g at the first step, else μ b + (1 - dampening) g
         // g = g + μ b with Nesterov, else b
         // p = p - lr g
-        return StepKernel(count: value.count) { range in
+        @inline(__always)
+        func run(_ range: Range<Int>, isFirstStep: Bool, nesterov: Bool) {
+            // Locals, so the loop keeps them in registers instead of reloading them after stores.
+            let p = p, gradient = gradient, b = b, sign = sign, hasDecay = hasDecay, decay = decay
+            let momentum = momentum, keep = keep, negativeRate = negativeRate
             for i in range {
+                let pi = p[i]
                 var g = sign * gradient[i]
-                if hasDecay { g = g + decay * p[i] }
-                let bi = isFirstStep ? g : b[i] * momentum + keep * g
+                if hasDecay { g = fused(decay, pi, g) }
+                let bi = isFirstStep ? g : fused(keep, g, b[i] * momentum)
                 b[i] = bi
-                let direction = nesterov ? g + momentum * bi : bi
-                p[i] = p[i] + negativeRate * direction
+                p[i] = fused(negativeRate, nesterov ? fused(momentum, bi, g) : bi, pi)
             }
         }
     }

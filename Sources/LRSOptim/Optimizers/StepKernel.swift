@@ -14,8 +14,36 @@ struct StepKernel {
 /// Torch's `lerp(start, end, weight)` for a weight in float32, in the two forms torch picks
 /// between to stay accurate near both ends.
 ///
-/// start + w (end - start) when |w| < 0.5, else end - (end - start)(1 - w).
+/// start + w (end - start) when |w| < 0.5, else end + (w - 1)(end - start), each one
+/// fused multiply-add.
 @inline(__always)
 func lerp(_ start: Float, _ end: Float, weight: Float) -> Float {
-    weight.magnitude < 0.5 ? start + weight * (end - start) : end - (end - start) * (1 - weight)
+    weight.magnitude < 0.5 ? fused(weight, end - start, start) : fused(weight - 1, end - start, end)
+}
+
+/// √x, NaN for x < 0, as torch's `sqrt` in float32.
+///
+/// Spelled through `magnitude` because Swift on Linux lowers a plain `squareRoot()` to libm's
+/// `sqrtf`, whose errno path keeps loops from vectorising; the square root of a value known
+/// not to be negative becomes the vector instruction.
+@inline(__always)
+func squareRoot(_ x: Float) -> Float {
+    x < 0 ? .nan : x.magnitude.squareRoot()
+}
+
+/// a b + c where torch's vectorised kernels use a fused multiply-add (`add(x, y, alpha)`,
+/// `lerp`, `addcmul`).
+///
+/// Built with `-DLRS_EXACT_FMA` and an FMA-capable target (`-target-cpu x86-64-v3`) this
+/// rounds once, as torch does, and results match torch bit for bit. The portable build has
+/// no FMA instruction: `addingProduct` would become a libm call per element and a
+/// double-precision emulation halves the speed, so it rounds the product and the sum
+/// separately, within a few float32 ulps of torch.
+@inline(__always)
+func fused(_ a: Float, _ b: Float, _ c: Float) -> Float {
+    #if LRS_EXACT_FMA
+    c.addingProduct(a, b)
+    #else
+    a * b + c
+    #endif
 }
