@@ -7,21 +7,25 @@ import LRSRuntime
 /// 10 tensors of 1 M and as 1000 tensors of 10 k, and a streaming triad for the memory
 /// bandwidth of this run. Prints one tab-separated line per measurement,
 /// `optim <name> <layout> <elements> <milliseconds per step>`, which bench/optim.py puts
-/// beside PyTorch's figures. `lrs-bench optim [--kinds adam,sgd,...] [--steps N]`.
+/// beside PyTorch's figures. `lrs-bench optim [--kinds adam,sgd,...|all] [--steps N] [--layout TENSORSxSIZE]`.
 func runOptimizerBench(_ args: [String]) {
     var kinds: [String] = ["adam", "sgd_momentum"]
     var steps = 30
+    var layouts = [(name: "10x1M", tensors: 10, size: 1_000_000), (name: "1000x10k", tensors: 1000, size: 10_000)]
     var index = 0
     while index < args.count {
         let value = index + 1 < args.count ? args[index + 1] : ""
         switch args[index] {
         case "--kinds": kinds = value == "all" ? OptimizerBenchCase.allNames : value.split(separator: ",").map(String.init)
         case "--steps": steps = max(1, Int(value) ?? steps)
+        case "--layout":
+            // TENSORSxSIZE, e.g. 100000x100.
+            let parts = value.split(separator: "x").compactMap { Int($0) }
+            if parts.count == 2, parts[0] > 0, parts[1] > 0 { layouts = [(value, parts[0], parts[1])] }
         default: break
         }
         index += 2
     }
-    let layouts = [(name: "10x1M", tensors: 10, size: 1_000_000), (name: "1000x10k", tensors: 1000, size: 10_000)]
     print("optim\ttriad\t-\t10000000\t\(String(format: "%.4f", triadMilliseconds(count: 10_000_000, repeats: steps)))")
     for name in kinds {
         guard let benchCase = OptimizerBenchCase(name: name) else {

@@ -37,20 +37,37 @@ public final class Optimizer {
     /// Call `firstNonFiniteGradient()` first when gradients may hold NaN or infinity: this
     /// step would write them into the state.
     public func step() {
-        var kernels: [StepKernel] = []
+        switch kind {
+        case .sgd: step(SGDUpdate.self)
+        case .adam, .adamw: step(AdamUpdate.self)
+        case .rmsprop: step(RMSpropUpdate.self)
+        case .adagrad: step(AdagradUpdate.self)
+        case .adadelta: step(AdadeltaUpdate.self)
+        case .adamax: step(AdamaxUpdate.self)
+        case .nadam: step(NAdamUpdate.self)
+        case .radam: step(RAdamUpdate.self)
+        }
+    }
+
+    /// The serial prologue for every parameter, then the one parallel pass over memory.
+    private func step<Update: ParameterUpdate>(_: Update.Type) {
+        var updates: [Update] = []
+        updates.reserveCapacity(groups.reduce(0) { $0 + $1.parameters.count })
         for g in groups.indices {
             let config = groups[g].config
             for i in groups[g].parameters.indices {
-                let parameter = groups[g].parameters[i]
-                guard let grad = parameter.grad else { continue }
-                precondition(grad.count == parameter.value.count,
-                             "Optimizer.step: gradient of \(grad.count) elements for a parameter of \(parameter.value.count)")
-                let state = stateOf(group: g, index: i, config: config, value: parameter.value)
-                kernels.append(makeKernel(config, state, parameter.value, grad))
+                guard let grad = groups[g].parameters[i].grad else { continue }
+                let value = groups[g].parameters[i].value
+                precondition(grad.count == value.count,
+                             "Optimizer.step: gradient of \(grad.count) elements for a parameter of \(value.count)")
+                let state = stateOf(group: g, index: i, config: config, value: value)
+                updates.append(Update(config, state, value, grad))
             }
         }
-        ParallelRanges.run(counts: kernels.map(\.count)) { item, range in
-            kernels[item].update(range)
+        updates.withUnsafeBufferPointer { updates in
+            ParallelRanges.run(counts: updates.map(\.count)) { item, range in
+                updates[item].run(range)
+            }
         }
     }
 
@@ -70,19 +87,5 @@ public final class Optimizer {
         }
         states[g][i] = state
         return state
-    }
-
-    private func makeKernel(_ config: ParamGroupConfig, _ state: ParameterState,
-                            _ value: Tensor, _ grad: Tensor) -> StepKernel {
-        switch kind {
-        case .sgd: SGDUpdate.kernel(config, state, value, grad)
-        case .adam, .adamw: AdamUpdate.kernel(config, state, value, grad)
-        case .rmsprop: RMSpropUpdate.kernel(config, state, value, grad)
-        case .adagrad: AdagradUpdate.kernel(config, state, value, grad)
-        case .adadelta: AdadeltaUpdate.kernel(config, state, value, grad)
-        case .adamax: AdamaxUpdate.kernel(config, state, value, grad)
-        case .nadam: NAdamUpdate.kernel(config, state, value, grad)
-        case .radam: RAdamUpdate.kernel(config, state, value, grad)
-        }
     }
 }

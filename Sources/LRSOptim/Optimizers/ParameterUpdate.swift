@@ -1,14 +1,19 @@
-/// One parameter's update for the current step, with every per-step scalar already bound:
-/// `update(range)` applies the update rule to those elements of the parameter and its state.
+import LRSRuntime
+
+/// One parameter's update for the current step, with every per-step scalar bound.
 ///
-/// Building a kernel is the serial prologue of a step (lazy state, step counts, bias
-/// corrections in double precision, as PyTorch computes them in Python floats); running
-/// kernels is the one pass over memory, shared between cores by `ParallelRanges`.
-struct StepKernel {
+/// `init` is the serial prologue of a step: it creates state lazily, counts the step and
+/// computes bias corrections in double precision, as PyTorch computes them in Python floats.
+/// `run` applies the update rule to some of the parameter's elements: the one pass over
+/// memory, shared between cores by `ParallelRanges`. Conforming types hold raw pointers and
+/// floats only, so a step over many small tensors allocates and retains nothing per tensor.
+protocol ParameterUpdate {
+    /// Prepares the step of one parameter whose gradient is `grad`.
+    init(_ config: ParamGroupConfig, _ state: ParameterState, _ value: Tensor, _ grad: Tensor)
     /// Elements of the parameter.
-    let count: Int
+    var count: Int { get }
     /// Applies the update to the elements in the range; disjoint ranges may run concurrently.
-    let update: (Range<Int>) -> Void
+    func run(_ range: Range<Int>)
 }
 
 /// Torch's `lerp(start, end, weight)` for a weight in float32, in the two forms torch picks
