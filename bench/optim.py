@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYOUTS = [("10x1M", 10, 1_000_000), ("1000x10k", 1000, 10_000)]
 BYTES = {"adam": 28, "adamw": 28, "sgd_momentum": 20, "sgd": 12, "rmsprop": 20, "adagrad": 20,
          "adadelta": 28, "adamax": 28, "nadam": 28, "radam": 28, "adam_amsgrad": 36,
-         "rmsprop_centered": 36, "triad": 12}
+         "rmsprop_centered": 36, "triad": 12, "finite_check": 4}
 
 
 def median_ms(fn, steps, warmup=3):
@@ -99,7 +99,7 @@ def main():
         print(f"| {kind} | {layout} | {impl} | {ms:.2f} | {elements / ms / 1e3:.0f} | "
               f"{BYTES.get(kind, 0) * elements / ms / 1e6:.1f} | {ratio} |")
     adam = {layout: best.get(("adam", layout, "lrs")) for layout, _, _ in LAYOUTS}
-    others = [k for k in keys if k[2] == "lrs" and k[0] not in ("adam", "triad")]
+    others = [k for k in keys if k[2] == "lrs" and k[0] not in ("adam", "triad", "finite_check")]
     if others and all(adam.values()):
         print("\nlrs time per element relative to lrs Adam on the same layout:")
         for kind, layout, _ in others:

@@ -27,7 +27,11 @@ func runOptimizerBench(_ args: [String]) {
         index += 2
     }
     print("optim\ttriad\t-\t10000000\t\(String(format: "%.4f", triadMilliseconds(count: 10_000_000, repeats: steps)))")
-    for name in kinds {
+    for layout in layouts where kinds.contains("finite_check") {
+        let ms = finiteCheckMilliseconds(tensors: layout.tensors, size: layout.size, steps: steps)
+        print("optim\tfinite_check\t\(layout.name)\t\(layout.tensors * layout.size)\t\(String(format: "%.4f", ms))")
+    }
+    for name in kinds where name != "finite_check" {
         guard let benchCase = OptimizerBenchCase(name: name) else {
             print("optim: unknown kind \(name)")
             continue
@@ -43,7 +47,7 @@ func runOptimizerBench(_ args: [String]) {
 private struct OptimizerBenchCase {
     var config: ParamGroupConfig
 
-    static let allNames = ["adam", "adamw", "sgd_momentum", "sgd", "rmsprop", "adagrad", "adadelta",
+    static let allNames = ["finite_check", "adam", "adamw", "sgd_momentum", "sgd", "rmsprop", "adagrad", "adadelta",
                            "adamax", "nadam", "radam", "adam_amsgrad", "rmsprop_centered"]
 
     init?(name: String) {
@@ -84,6 +88,24 @@ private struct OptimizerBenchCase {
         }
         return times.sorted()[times.count / 2]
     }
+}
+
+/// Median milliseconds of `firstNonFiniteGradient()` over finite gradients: 4 bytes per element.
+private func finiteCheckMilliseconds(tensors: Int, size: Int, steps: Int) -> Double {
+    let parameters = (0..<tensors).map { _ in
+        let grad = Tensor(zeros: [size])
+        grad.fill(0.25)
+        return OptimizerParameter(value: Tensor(zeros: [size]), grad: grad)
+    }
+    let config = ParamGroupConfig(kind: .sgd, learningRate: 1e-3)
+    let optimizer = Optimizer(kind: .sgd, groups: [ParamGroup(config: config, parameters: parameters)])
+    var times: [Double] = []
+    for _ in 0..<(steps + 3) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        precondition(optimizer.firstNonFiniteGradient() == nil)
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    return times.dropFirst(3).sorted()[steps / 2]
 }
 
 /// Median milliseconds of the streaming triad a = b + s c over `count` floats on all cores:

@@ -33,5 +33,10 @@ import Testing
         values[599_999] = .nan
         let bad = Self.optimizer(grads: [[1], values])
         #expect(bad.firstNonFiniteGradient() == NonFiniteGradient(group: 1, parameter: 0))
+        // With several bad gradients checked concurrently, the first in group order is reported.
+        var early = [Float](repeating: 0.5, count: 300_000)
+        early[0] = -.infinity
+        let twoBad = Self.optimizer(grads: [[1], values, early, values])
+        #expect(twoBad.firstNonFiniteGradient() == NonFiniteGradient(group: 1, parameter: 0))
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A gradient element that is NaN or infinite, found before a step could spread it into
 /// the optimizer's state.
 public struct NonFiniteGradient: Equatable, Sendable {
@@ -28,27 +30,33 @@ extension Optimizer {
             }
         }
         let pieces = groups.flatMap { $0.parameters.compactMap(\.grad) }
-        // One flag per parameter; pieces of one parameter only ever set it.
-        var flags = [Bool](repeating: false, count: pieces.count)
-        flags.withUnsafeMutableBufferPointer { flagBuffer in
-            let flagsPointer = flagBuffer
-            ParallelRanges.run(counts: counts) { item, range in
-                if !allFinite(UnsafePointer(pieces[item].data), range) { flagsPointer[item] = true }
+        // The smallest index of a parameter with a non-finite element, shared by the workers.
+        let firstBad = Atomic<Int>(Int.max)
+        ParallelRanges.run(counts: counts) { item, range in
+            guard item < firstBad.load(ordering: .relaxed),
+                  !allFinite(UnsafePointer(pieces[item].data), range) else { return }
+            var seen = firstBad.load(ordering: .relaxed)
+            while item < seen {
+                let (exchanged, original) = firstBad.compareExchange(
+                    expected: seen, desired: item, ordering: .relaxed)
+                if exchanged { break }
+                seen = original
             }
         }
-        guard let first = flags.firstIndex(of: true) else { return nil }
+        let first = firstBad.load(ordering: .relaxed)
+        guard first < located.count else { return nil }
         return NonFiniteGradient(group: located[first].group, parameter: located[first].parameter)
     }
 }
 
 /// Whether every element in the range is finite: an exponent field of all ones marks NaN
-/// and infinity, and the largest exponent field seen is an integer reduction that vectorises.
+/// and infinity, and adding one to the exponent field carries into the sign bit only then.
+/// Or-ing those sums is a branch-free integer reduction that vectorises.
 private func allFinite(_ values: UnsafePointer<Float>, _ range: Range<Int>) -> Bool {
     let bits = UnsafeRawPointer(values).assumingMemoryBound(to: UInt32.self)
-    var largest: UInt32 = 0
+    var found: UInt32 = 0
     for i in range {
-        let exponent = bits[i] & 0x7f80_0000
-        largest = largest > exponent ? largest : exponent
+        found |= (bits[i] & 0x7f80_0000) &+ 0x0080_0000
     }
-    return largest != 0x7f80_0000
+    return found & 0x8000_0000 == 0
 }
