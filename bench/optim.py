@@ -58,7 +58,8 @@ def torch_round(steps):
 
 
 def lrs_round(binary, steps, kinds):
-    out = subprocess.run([binary, "optim", "--kinds", kinds, "--steps", str(steps)],
+    layout = ["--layout", LAYOUTS[0][0]] if len(LAYOUTS) == 1 else []
+    out = subprocess.run([binary, "optim", "--kinds", kinds, "--steps", str(steps)] + layout,
                          check=True, capture_output=True, text=True).stdout
     results = {}
     for line in out.splitlines():
@@ -75,7 +76,11 @@ def main():
     parser.add_argument("--kinds", default="adam,sgd_momentum")
     parser.add_argument("--lrs-bench", default=os.path.join(ROOT, ".build", "release", "lrs-bench"))
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--layout", help="TENSORSxSIZE instead of the two standard layouts, e.g. 100000x100")
     args = parser.parse_args()
+    if args.layout:
+        tensors, size = (int(x) for x in args.layout.split("x"))
+        LAYOUTS[:] = [(args.layout, tensors, size)]
     if not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "lrs-bench"], cwd=ROOT, check=True,
                        stdout=sys.stderr)
@@ -86,14 +91,14 @@ def main():
                 best[key] = min(ms, best.get(key, float("inf")))
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; best of {args.rounds} rounds, "
-          f"each the median of {args.steps} steps; 10 M parameters\n")
+          f"each the median of {args.steps} steps\n")
     print("| workload | layout | implementation | ms/step | M elem/s | GB/s | vs torch fused |")
     print("| --- | --- | --- | ---: | ---: | ---: | ---: |")
     order = ["lrs", "torch fused", "torch foreach", "torch for-loop", "torch"]
     keys = sorted(best, key=lambda k: (k[0] != "triad", k[0], k[1], order.index(k[2])))
     for kind, layout, impl in keys:
         ms = best[(kind, layout, impl)]
-        elements = 10_000_000
+        elements = 10_000_000 if layout == "-" else next(t * n for name, t, n in LAYOUTS if name == layout)
         fused = best.get((kind, layout, "torch fused"))
         ratio = f"{fused / ms:.2f}x" if fused else ""
         print(f"| {kind} | {layout} | {impl} | {ms:.2f} | {elements / ms / 1e3:.0f} | "
