@@ -81,3 +81,21 @@ import Testing
         #expect(trained.values.map { ($0 * 1000).rounded() / 1000 } == [0.9, 2.1])
     }
 }
+
+/// The engine may add groups or parameters after construction; existing state stays.
+@Test func addingParametersLaterKeepsExistingState() {
+    let first = Tensor(shape: [2], values: [1, 2])
+    let optimizer = Optimizer(kind: .adagrad, groups: [ParamGroup(
+        config: ParamGroupConfig(kind: .adagrad, learningRate: 0.1),
+        parameters: [OptimizerParameter(value: first, grad: Tensor(shape: [2], values: [1, 1]))])])
+    optimizer.step()
+    let before = optimizer.exportState()[0]
+    var config = ParamGroupConfig(kind: .adagrad, learningRate: 0.1)
+    config.initialAccumulatorValue = 0.5
+    optimizer.groups.append(ParamGroup(config: config, parameters: [
+        OptimizerParameter(value: Tensor(shape: [3], values: [0, 0, 0]), grad: nil)]))
+    let saved = optimizer.exportState()
+    #expect(saved[0] == before)
+    #expect(saved[1]?.tensors["sum"] == [0.5, 0.5, 0.5])
+    #expect(saved[1]?.scalars["step"] == 0)
+}

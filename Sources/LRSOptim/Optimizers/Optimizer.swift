@@ -11,7 +11,9 @@ public final class Optimizer {
     public let kind: OptimizerKind
     /// The groups; schedules change `config.learningRate`, `config.momentum` and
     /// `config.beta1` between steps, the engine sets each parameter's `grad`.
-    public var groups: [ParamGroup]
+    public var groups: [ParamGroup] {
+        didSet { matchStatesToGroups() }
+    }
     /// State per group and parameter, nil until the parameter's first step.
     var states: [[ParameterState?]]
 
@@ -21,13 +23,21 @@ public final class Optimizer {
                      "Optimizer: a group of another kind than \(kind)")
         self.kind = kind
         self.groups = groups
-        states = groups.map { [ParameterState?](repeating: nil, count: $0.parameters.count) }
-        // Adagrad creates its state in its constructor, for every parameter of every group.
-        if kind == .adagrad {
-            for g in groups.indices {
-                for i in groups[g].parameters.indices {
-                    states[g][i] = AdagradUpdate.makeState(groups[g].config, groups[g].parameters[i].value)
-                }
+        states = []
+        matchStatesToGroups()
+    }
+
+    /// Gives every parameter a state slot after `groups` changed shape (groups or parameters
+    /// added by the engine), keeping the state of parameters already there.
+    private func matchStatesToGroups() {
+        guard states.count != groups.count || zip(states, groups).contains(where: { $0.count != $1.parameters.count })
+        else { return }
+        states = groups.indices.map { g in
+            let old = g < states.count ? states[g] : []
+            return groups[g].parameters.indices.map { i in
+                if i < old.count, let state = old[i] { return state }
+                // Adagrad creates its state in its constructor, for every parameter of every group.
+                return kind == .adagrad ? AdagradUpdate.makeState(groups[g].config, groups[g].parameters[i].value) : nil
             }
         }
     }
