@@ -1,0 +1,121 @@
+import Foundation
+import LRSOptim
+import LRSRuntime
+
+/// A reference case computed by PyTorch (Tests/Fixtures/optim/make_fixtures.py): initial
+/// parameters, recorded gradients, per-step group rates, and the parameters and state
+/// torch's optimizer reached.
+struct OptimizerFixture: Decodable {
+    struct Group: Decodable {
+        let params: [Int]
+        let config: [String: Setting]
+    }
+
+    /// A hyperparameter as torch's param_groups hold it: a number, a flag or `betas`.
+    enum Setting: Decodable {
+        case number(Double), flag(Bool), pair([Double])
+        init(from decoder: Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let flag = try? container.decode(Bool.self) { self = .flag(flag) }
+            else if let number = try? container.decode(Double.self) { self = .number(number) }
+            else { self = .pair(try container.decode([Double].self)) }
+        }
+    }
+
+    /// A state entry: a tensor, or a scalar such as `step`.
+    enum StateValue: Decodable {
+        case scalar(Double), tensor([Float])
+        init(from decoder: Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let number = try? container.decode(Double.self) { self = .scalar(number) }
+            else { self = .tensor(try container.decode([Float].self)) }
+        }
+    }
+
+    let name: String
+    let kind: String
+    let steps: Int
+    let groups: [Group]
+    let shapes: [[Int]]
+    let init_: [[Float]]
+    let grads: [[[Float]?]]
+    let schedule: [[[String: Double]]]?
+    let final: [[Float]]
+    let state: [String: [String: StateValue]]
+
+    enum CodingKeys: String, CodingKey {
+        case name, kind, steps, groups, shapes, grads, schedule, final, state
+        case init_ = "init"
+    }
+
+    static let folder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/optim/cases")
+
+    /// The names of every committed case.
+    static var names: [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    static func load(_ name: String) throws -> OptimizerFixture {
+        let data = try Data(contentsOf: folder.appendingPathComponent(name + ".json"))
+        return try JSONDecoder().decode(OptimizerFixture.self, from: data)
+    }
+
+    /// The group's configuration, PyTorch's names mapped to the Swift fields.
+    static func config(kind: OptimizerKind, _ settings: [String: Setting]) throws -> ParamGroupConfig {
+        var config = ParamGroupConfig(kind: kind, learningRate: 0)
+        for (name, setting) in settings {
+            switch (name, setting) {
+            case ("lr", .number(let x)): config.learningRate = x
+            case ("momentum", .number(let x)): config.momentum = x
+            case ("dampening", .number(let x)): config.dampening = x
+            case ("nesterov", .flag(let x)): config.nesterov = x
+            case ("betas", .pair(let x)) where x.count == 2: config.beta1 = x[0]; config.beta2 = x[1]
+            case ("eps", .number(let x)): config.eps = x
+            case ("weight_decay", .number(let x)): config.weightDecay = x
+            case ("amsgrad", .flag(let x)): config.amsgrad = x
+            case ("maximize", .flag(let x)): config.maximize = x
+            case ("alpha", .number(let x)): config.alpha = x
+            case ("centered", .flag(let x)): config.centered = x
+            case ("lr_decay", .number(let x)): config.lrDecay = x
+            case ("initial_accumulator_value", .number(let x)): config.initialAccumulatorValue = x
+            case ("rho", .number(let x)): config.rho = x
+            case ("momentum_decay", .number(let x)): config.momentumDecay = x
+            case ("decoupled_weight_decay", .flag(let x)): config.decoupledWeightDecay = x
+            case ("initial_lr", _): break
+            default: throw FixtureError.unknownSetting(name)
+            }
+        }
+        return config
+    }
+
+    enum FixtureError: Error { case unknownSetting(String), unknownKind(String) }
+
+    /// Fresh parameters at their initial values, and an optimizer over them as the case groups them.
+    func makeOptimizer() throws -> (Optimizer, [Tensor]) {
+        guard let kind = OptimizerKind(rawValue: kind) else { throw FixtureError.unknownKind(self.kind) }
+        let values = zip(shapes, init_).map { Tensor(shape: $0, values: $1) }
+        let paramGroups = try groups.map { group in
+            ParamGroup(config: try Self.config(kind: kind, group.config),
+                       parameters: group.params.map { OptimizerParameter(value: values[$0], grad: nil) })
+        }
+        return (Optimizer(kind: kind, groups: paramGroups), values)
+    }
+
+    /// Sets the recorded gradients and the schedule's values of step `step`.
+    func prepare(_ optimizer: Optimizer, step: Int) {
+        for g in optimizer.groups.indices {
+            if let row = schedule?[step][g] {
+                if let lr = row["lr"] { optimizer.groups[g].config.learningRate = lr }
+                if let momentum = row["momentum"] { optimizer.groups[g].config.momentum = momentum }
+                if let beta1 = row["beta1"] { optimizer.groups[g].config.beta1 = beta1 }
+            }
+            for (i, index) in groups[g].params.enumerated() {
+                let grad = grads[step][index].map { Tensor(shape: shapes[index], values: $0) }
+                optimizer.groups[g].parameters[i].grad = grad
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+"""Optimizer step throughput: lrs beside PyTorch, measured in one run.
+
+    /work/venv/bin/python bench/optim.py [--rounds R] [--steps N] [--kinds adam,sgd_momentum|all]
+                                         [--lrs-bench PATH] [--no-build]
+
+Builds `lrs-bench` in release (unless --no-build), then for each of R rounds times PyTorch
+(for-loop, foreach and fused Adam and SGD-momentum, and a streaming triad) and runs
+`lrs-bench optim`, alternating so both see the same machine load. Each figure is the median
+step time of N steps; the table shows the best round. 10 M float32 parameters as 10 tensors
+of 1 M and as 1000 tensors of 10 k. Bytes moved per element: Adam 28 (read param, grad,
+exp_avg, exp_avg_sq; write param, exp_avg, exp_avg_sq), SGD-momentum 20, triad 12.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+import torch
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAYOUTS = [("10x1M", 10, 1_000_000), ("1000x10k", 1000, 10_000)]
+BYTES = {"adam": 28, "adamw": 28, "sgd_momentum": 20, "sgd": 12, "rmsprop": 20, "adagrad": 20,
+         "adadelta": 28, "adamax": 28, "nadam": 28, "radam": 28, "adam_amsgrad": 36,
+         "rmsprop_centered": 36, "triad": 12, "finite_check": 4}
+
+
+def median_ms(fn, steps, warmup=3):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    return sorted(times)[len(times) // 2]
+
+
+def torch_round(steps):
+    results = {}
+    n = 10_000_000
+    a, b, c = torch.zeros(n), torch.ones(n), torch.ones(n)
+    results[("triad", "-", "torch")] = median_ms(lambda: torch.add(b, c, alpha=3.0, out=a), steps)
+    del a, b, c
+    gen = torch.Generator().manual_seed(0)
+    for layout, tensors, size in LAYOUTS:
+        params = [torch.randn(size, generator=gen) for _ in range(tensors)]
+        for p in params:
+            p.grad = torch.randn(size, generator=gen) * 0.01
+        for kind, make in [("adam", lambda **kw: torch.optim.Adam(params, lr=1e-3, **kw)),
+                           ("sgd_momentum", lambda **kw: torch.optim.SGD(params, lr=1e-3, momentum=0.9, **kw))]:
+            for impl, kw in [("for-loop", {"foreach": False}), ("foreach", {"foreach": True}),
+                             ("fused", {"fused": True})]:
+                opt = make(**kw)
+                results[(kind, layout, "torch " + impl)] = median_ms(opt.step, steps)
+                del opt
+    return results
+
+
+def lrs_round(binary, steps, kinds):
+    layout = ["--layout", LAYOUTS[0][0]] if len(LAYOUTS) == 1 else []
+    out = subprocess.run([binary, "optim", "--kinds", kinds, "--steps", str(steps)] + layout,
+                         check=True, capture_output=True, text=True).stdout
+    results = {}
+    for line in out.splitlines():
+        fields = line.split("\t")
+        if len(fields) == 5 and fields[0] == "optim":
+            results[(fields[1], fields[2], "lrs")] = float(fields[4])
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--kinds", default="adam,sgd_momentum")
+    parser.add_argument("--lrs-bench", default=os.path.join(ROOT, ".build", "release", "lrs-bench"))
+    parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--layout", help="TENSORSxSIZE instead of the two standard layouts, e.g. 100000x100")
+    args = parser.parse_args()
+    if args.layout:
+        tensors, size = (int(x) for x in args.layout.split("x"))
+        LAYOUTS[:] = [(args.layout, tensors, size)]
+    if not args.no_build:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "lrs-bench"], cwd=ROOT, check=True,
+                       stdout=sys.stderr)
+    best = {}
+    for _ in range(args.rounds):
+        for results in (torch_round(args.steps), lrs_round(args.lrs_bench, args.steps, args.kinds)):
+            for key, ms in results.items():
+                best[key] = min(ms, best.get(key, float("inf")))
+
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; best of {args.rounds} rounds, "
+          f"each the median of {args.steps} steps\n")
+    print("| workload | layout | implementation | ms/step | M elem/s | GB/s | vs torch fused |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: |")
+    order = ["lrs", "torch fused", "torch foreach", "torch for-loop", "torch"]
+    keys = sorted(best, key=lambda k: (k[0] != "triad", k[0], k[1], order.index(k[2])))
+    for kind, layout, impl in keys:
+        ms = best[(kind, layout, impl)]
+        elements = 10_000_000 if layout == "-" else next(t * n for name, t, n in LAYOUTS if name == layout)
+        fused = best.get((kind, layout, "torch fused"))
+        ratio = f"{fused / ms:.2f}x" if fused else ""
+        print(f"| {kind} | {layout} | {impl} | {ms:.2f} | {elements / ms / 1e3:.0f} | "
+              f"{BYTES.get(kind, 0) * elements / ms / 1e6:.1f} | {ratio} |")
+    adam = {layout: best.get(("adam", layout, "lrs")) for layout, _, _ in LAYOUTS}
+    others = [k for k in keys if k[2] == "lrs" and k[0] not in ("adam", "triad", "finite_check")]
+    if others and all(adam.values()):
+        print("\nlrs time per element relative to lrs Adam on the same layout:")
+        for kind, layout, _ in others:
+            print(f"  {kind:18s} {layout:9s} {best[(kind, layout, 'lrs')] / adam[layout]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
