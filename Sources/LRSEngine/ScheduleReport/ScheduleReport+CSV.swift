@@ -10,6 +10,12 @@ extension ScheduleReport {
         var out: [UInt8] = []
         out.reserveCapacity(32 + table.rates.count * 32)
         out.append(contentsOf: "epoch,step,group,lr\n".utf8)
+        // A group's rate often stays put for many rows (per-epoch schedules, no schedule):
+        // its text is then reused instead of formatted again.
+        // Slots of 32 bytes: the longest shortest form, "-1.7976931348623157e+308", has 24.
+        var lastBits = [UInt64](repeating: 0, count: width)
+        var lastLength = [Int](repeating: 0, count: width)
+        var slots = [UInt8](repeating: 0, count: width * 32)
         var step = 0
         table.rates.withUnsafeBufferPointer { rates in
             for epoch in 0..<table.epochs {
@@ -20,7 +26,21 @@ extension ScheduleReport {
                         out.append(UInt8(ascii: ","))
                         out.appendDecimal(step)
                         out.append(contentsOf: names[g])
-                        out.appendShortest(rates[row + g])
+                        let value = rates[row + g]
+                        if value.bitPattern != lastBits[g] || lastLength[g] == 0 {
+                            lastBits[g] = value.bitPattern
+                            var text = value.description
+                            lastLength[g] = text.withUTF8 { utf8 in
+                                let n = min(utf8.count, 32)
+                                slots.withUnsafeMutableBufferPointer { slot in
+                                    for i in 0..<n { slot[g * 32 + i] = utf8[i] }
+                                }
+                                return n
+                            }
+                        }
+                        slots.withUnsafeBufferPointer { slot in
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: slot[(g * 32)..<(g * 32 + lastLength[g])]))
+                        }
                         out.append(UInt8(ascii: "\n"))
                     }
                     step += 1

@@ -46,7 +46,7 @@ extension ScheduleReport {
             var header = zip(lead, leadWidths).map { pad($0.0, $1) }.joined(separator: "  ")
             for g in block { header += "  " + pad(columns[g].0, columnWidth(columns[g])) }
             out += header + "\n"
-            for (r, row) in rows.enumerated() {
+            for r in rows.indices {
                 var line = zip(lead, leadWidths).map { pad($0.1[r], $1) }.joined(separator: "  ")
                 for g in block { line += "  " + pad(columns[g].1[r], columnWidth(columns[g])) }
                 out += line + "\n"

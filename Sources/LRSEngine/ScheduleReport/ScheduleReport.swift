@@ -46,21 +46,22 @@ public enum ScheduleReport {
 extension Array where Element == UInt8 {
     /// A non-negative integer in decimal (epochs and steps are never negative).
     mutating func appendDecimal(_ value: Int) {
-        var v = Swift.max(value, 0)
-        var digits = 1
-        var power = 10
-        while digits < 19 && v >= power {
-            digits += 1
-            power &*= 10
+        var v = UInt(Swift.max(value, 0))
+        if v < 10 {
+            append(UInt8(truncatingIfNeeded: 48 &+ v))
+            return
         }
-        let start = count
-        append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
-        var i = start + digits - 1
-        repeat {
-            self[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
-            v /= 10
-            i -= 1
-        } while v > 0 && i >= start
+        // Digits backwards into a 20-byte stack buffer (UInt.max has 20 digits).
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        Swift.withUnsafeMutableBytes(of: &buffer) { raw in
+            var i = 20
+            while v > 0 && i > 0 {
+                i -= 1
+                raw[i] = UInt8(truncatingIfNeeded: 48 &+ v % 10)
+                v /= 10
+            }
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i..<20]))
+        }
     }
 
     /// The shortest text that reads back as the same double (Swift's `description`,

@@ -8,9 +8,11 @@ extension GroupSchedule {
 
     /// `scheduler.step()` of the node's torch class; `initial` is its `_is_initial` flag.
     mutating func stepNode(_ index: Int, initial: Bool) throws(ScheduleError) {
-        switch nodes[index].rule {
-        case .sequential(let milestones):
+        // Dispatch on the payload-free tag: switching on `rule` would copy its closures.
+        switch nodes[index].tag {
+        case .sequential:
             // SequentialLR.step: past a milestone the next schedule restarts from epoch 0.
+            guard case .sequential(let milestones) = nodes[index].rule else { return }
             nodes[index].lastEpoch += 1
             let epoch = nodes[index].lastEpoch
             let position = bisectRight(milestones, epoch)
@@ -22,12 +24,13 @@ extension GroupSchedule {
             }
         case .chained:
             for child in nodes[index].children { try stepNode(child, initial: false) }
-        case .cosineRestarts(_, let tMult, _):
+        case .cosineRestarts:
+            guard case .cosineRestarts(_, let tMult, _) = nodes[index].rule else { return }
             stepWarmRestarts(index, tMult: tMult)
         case .plateau:
             // Only reachable as a root, where `step(metric:)` handles it.
             break
-        default:
+        case .other:
             nodes[index].stepCount += 1
             try updateLR(index, epoch: nil, initial: initial)
         }

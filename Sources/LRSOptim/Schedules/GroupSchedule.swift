@@ -32,8 +32,7 @@ public struct GroupSchedule: Sendable {
 
     /// Whether `step` needs the epoch's loss (`plateau`).
     public var needsMetric: Bool {
-        if case .plateau = nodes.last?.rule { return true }
-        return false
+        nodes.last?.tag == .plateau
     }
 
     var root: Int { nodes.count - 1 }
@@ -42,8 +41,9 @@ public struct GroupSchedule: Sendable {
     /// `scheduler.step()`, or `scheduler.step(metric)` for `plateau`.
     public mutating func step(metric: Double? = nil) throws(ScheduleError) {
         guard !nodes.isEmpty else { return }
-        if case .plateau(let options) = nodes[root].rule {
+        if nodes[root].tag == .plateau {
             guard let metric else { throw .missingMetric }
+            guard case .plateau(let options) = nodes[root].rule else { return }
             stepPlateau(root, options, metric: metric)
         } else {
             try stepNode(root, initial: false)

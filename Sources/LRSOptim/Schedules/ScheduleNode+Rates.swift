@@ -5,7 +5,8 @@ import Foundation
 extension ScheduleNode {
     /// `get_lr()`: the next rate from the group's current one; cyclic and onecycle also
     /// write the cycled momentum into the group.
-    func rate(group: inout TorchGroup, initial: Bool) throws(ScheduleError) -> Double {
+    /// `mutating` only so that it runs on the node in place: a copy would retain its closure.
+    mutating func rate(group: inout TorchGroup, initial: Bool) throws(ScheduleError) -> Double {
         let lr = group.lr
         let epoch = lastEpoch
         switch rule {

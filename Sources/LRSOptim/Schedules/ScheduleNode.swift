@@ -3,6 +3,7 @@
 /// Composite schedules hold their children as indices into `GroupSchedule.nodes`.
 struct ScheduleNode: Sendable {
     let rule: Rule
+    let tag: Tag
     var children: [Int] = []
 
     var lastEpoch = -1
@@ -18,6 +19,18 @@ struct ScheduleNode: Sendable {
 
     init(rule: Rule) {
         self.rule = rule
+        tag = switch rule {
+        case .sequential: .sequential
+        case .chained: .chained
+        case .cosineRestarts: .cosineRestarts
+        case .plateau: .plateau
+        default: .other
+        }
+    }
+
+    /// How `step()` dispatches: the classes that override torch's `LRScheduler.step`.
+    enum Tag: Sendable {
+        case sequential, chained, cosineRestarts, plateau, other
     }
 
     enum Rule: Sendable {
