@@ -102,6 +102,14 @@ enum ScheduleReferenceCases {
         case "sequential_of_chained":
             return try main(.sequential([.chained([.constant(factor: 0.5, totalIters: 2), .exponential(gamma: 0.9)]),
                                          .polynomial(totalIters: 5, power: 1)], milestones: [6]))
+        case "chained_of_sequential":
+            return try main(.chained([.sequential([.linear(startFactor: 0.25, endFactor: 1, totalIters: 3), .exponential(gamma: 0.8)],
+                                                  milestones: [3]),
+                                      .step(stepSize: 4, gamma: 0.5)]))
+        case "onecycle_three_phase_cos_adam":
+            return try main(onecycle(0.004, 40, pct: 0.2, threePhase: true), lr: 0.001, momentum: adam, perStep: true)
+        case "cyclic_per_epoch":
+            return try main(cyclic(0.01, 0.05, up: 2, down: 3, mode: .triangular2), momentum: .momentum(0.5))
         case "mixed_groups":
             return [
                 RateTable.Group(name: "warm", lr: 0.2, schedule: try GroupSchedule(
@@ -114,6 +122,21 @@ enum ScheduleReferenceCases {
             ]
         default:
             return nil
+        }
+    }
+
+    /// Long-run case name -> its schedule (SGD lr 0.1 momentum 0.9, stepped 20000 times).
+    static func long(_ name: String) -> ScheduleSpec? {
+        switch name {
+        case "long_cosine": .cosine(tMax: 50, etaMin: 1e-4)
+        case "long_cosine_restarts": .cosineRestarts(t0: 7, tMult: 2, etaMin: 1e-5)
+        case "long_cyclic_exp_range": cyclic(1e-4, 1e-2, up: 37, down: 50, mode: .expRange, gamma: 0.9995)
+        case "long_onecycle": onecycle(0.1, 20000)
+        case "long_chained": .chained([.step(stepSize: 100, gamma: 0.9), .exponential(gamma: 0.9999), .multiplicative { _ in 1.00001 }])
+        case "long_sequential":
+            .sequential([.linear(startFactor: 0.01, endFactor: 1, totalIters: 500), .polynomial(totalIters: 15000, power: 1.5),
+                         .lambda { _ in 0.5 }], milestones: [500, 15500])
+        default: nil
         }
     }
 

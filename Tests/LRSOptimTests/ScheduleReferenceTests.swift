@@ -49,6 +49,32 @@ import Testing
         }
     }
 
+    @Test(arguments: ScheduleFixtures.cases(in: "long"))
+    func longRunsStayWithinTorchsRates(_ name: String) throws {
+        let spec = try #require(ScheduleReferenceCases.long(name))
+        let url = ScheduleFixtures.root.appendingPathComponent("long/\(name)/sampled.csv")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
+        var expected: [Int: (Double, Double)] = [:]
+        for line in lines {
+            let f = line.split(separator: ",")
+            guard f.count == 3, let s = Int(f[0]), let lr = Double(f[1]), let m = Double(f[2]) else {
+                Issue.record("malformed row \(line)")
+                return
+            }
+            expected[s] = (lr, m)
+        }
+        let last = try #require(expected.keys.max())
+        #expect(expected.count > 200)
+        var schedule = try GroupSchedule(spec, initialLR: 0.1, initialMomentum: .momentum(0.9))
+        for step in 0...last {
+            if let (lr, m) = expected[step] {
+                #expect(closeToTorch(schedule.lr, lr), "\(name) step \(step): \(schedule.lr) vs torch \(lr)")
+                #expect(closeToTorch(schedule.momentum?.value ?? 0.9, m), "\(name) step \(step): momentum")
+            }
+            try schedule.step()
+        }
+    }
+
     @Test(arguments: ScheduleFixtures.cases(in: "plateau"))
     func plateauMatchesTorchOnRecordedLosses(_ name: String) throws {
         let options = try #require(ScheduleReferenceCases.plateau(name))

@@ -7,6 +7,7 @@ It rewrites, deterministically:
                  /work/shared/reference/check.py can also run them through `lrs schedule`;
                  plus momentum.csv (epoch,step,group,momentum) where a schedule cycles
                  momentum or betas[0].
+  long/NAME/     20000-step runs, every 97th step's lr and momentum kept (sampled.csv).
   plateau/NAME/  ReduceLROnPlateau driven by a recorded loss sequence: case.lrs,
                  losses.csv (epoch,loss) and schedule.csv (rates torch gives for it).
 refgen.py is found through $LRS_REFGEN, else /work/shared/reference.
@@ -184,11 +185,68 @@ CASES = [
          lambda o: S.SequentialLR(o, [S.ChainedScheduler([S.ConstantLR(o, factor=0.5, total_iters=2),
                                                           S.ExponentialLR(o, 0.9)]),
                                       S.PolynomialLR(o, total_iters=5)], milestones=[6])),
+    case("chained_of_sequential", "schedule main (linear start_factor 0.25 total_iters 3 until 3 then exponential 0.8) with step 4 gamma 0.5",
+         "ChainedScheduler([SequentialLR([LinearLR(0.25, 3), ExponentialLR(0.8)], [3]), StepLR(4, 0.5)]), 14 epochs.", 14,
+         lambda o: S.ChainedScheduler([S.SequentialLR(o, [S.LinearLR(o, start_factor=0.25, total_iters=3),
+                                                          S.ExponentialLR(o, 0.8)], milestones=[3]),
+                                       S.StepLR(o, 4, 0.5)])),
+    case("onecycle_three_phase_cos_adam", "schedule main onecycle 0.004 40 pct_start 0.2 three_phase true",
+         "OneCycleLR three_phase with cos annealing on Adam (betas[0] cycled), 8 x 5 steps.", 8,
+         lambda o: S.OneCycleLR(o, max_lr=0.004, total_steps=40, pct_start=0.2, three_phase=True),
+         opt=Adam, hps={"lr": 0.001}, per_step=True, steps=5),
+    case("cyclic_per_epoch", "schedule main cyclic 0.01 0.05 step_size_up 2 step_size_down 3 mode triangular2 per epoch",
+         "CyclicLR stepped per epoch (triangular2, up 2 down 3), SGD momentum 0.5, 20 epochs.", 20,
+         lambda o: S.CyclicLR(o, 0.01, 0.05, step_size_up=2, step_size_down=3, mode="triangular2"),
+         hps={"lr": 0.1, "momentum": 0.5}),
     ScheduleCase("mixed_groups", MIXED,
                  "Four groups: per-step lambda warmup, per-epoch exponential, no schedule, per-step cyclic "
                  "(momentum 0.8..0.9), 6 epochs x 4 steps.",
                  epochs=6, steps_per_epoch=4, groups=mixed_groups),
 ]
+
+
+# --------------------------------------------------------------------------- long runs
+
+LONG = [
+    ("long_cosine", "cosine T_max 50 per step, 20000 steps", 20000,
+     lambda o: S.CosineAnnealingLR(o, T_max=50, eta_min=1e-4)),
+    ("long_cosine_restarts", "cosine_restarts T_0 7 t_mult 2 eta_min 1e-5, 20000 steps", 20000,
+     lambda o: S.CosineAnnealingWarmRestarts(o, T_0=7, T_mult=2, eta_min=1e-5)),
+    ("long_cyclic_exp_range", "cyclic 1e-4 1e-2 up 37 down 50 exp_range gamma 0.9995, 20000 steps", 20000,
+     lambda o: S.CyclicLR(o, 1e-4, 1e-2, step_size_up=37, step_size_down=50, mode="exp_range", gamma=0.9995)),
+    ("long_onecycle", "onecycle 0.1 20000 steps, run to its end", 20000,
+     lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=20000)),
+    ("long_chained", "step 100 gamma 0.9 with exponential 0.9999 with multiplicative 1.00001, 20000 steps", 20000,
+     lambda o: S.ChainedScheduler([S.StepLR(o, 100, 0.9), S.ExponentialLR(o, 0.9999),
+                                   S.MultiplicativeLR(o, lambda e: 1.00001)])),
+    ("long_sequential", "linear 0.01 over 500 until 500 then polynomial 15000 power 1.5 until 15500 then lambda 0.5, 20000 steps", 20000,
+     lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.01, total_iters=500),
+                                  S.PolynomialLR(o, total_iters=15000, power=1.5),
+                                  S.LambdaLR(o, lambda e: 0.5)], milestones=[500, 15500])),
+]
+LONG_STRIDE = 97
+
+
+def build_long(name, desc, steps, make, root):
+    """Every step is computed; the fixture keeps every LONG_STRIDE-th and the last 3 rows."""
+    d = os.path.join(root, name)
+    if os.path.isdir(d):
+        shutil.rmtree(d)
+    os.makedirs(d)
+    dummy = torch.zeros(1, requires_grad=True)
+    opt = SGD([dummy], lr=0.1, momentum=0.9)
+    sched = make(opt)
+    rows = ["step,lr,momentum"]
+    for s in range(steps):
+        if s % LONG_STRIDE == 0 or s >= steps - 3:
+            pg = opt.param_groups[0]
+            rows.append(f"{s},{R.fmt_float(pg['lr'])},{R.fmt_float(pg['momentum'])}")
+        opt.step()
+        sched.step()
+    write(os.path.join(d, "sampled.csv"), "\n".join(rows) + "\n")
+    write(os.path.join(d, "expected.json"), json.dumps(
+        {"kind": "long", "steps": steps, "lr": 0.1, "optimizer": "sgd momentum 0.9", "description": desc,
+         "generated_by": f"torch {torch.__version__}"}, indent=2) + "\n")
 
 
 # --------------------------------------------------------------------------- plateau
@@ -287,6 +345,11 @@ def main() -> int:
             write(os.path.join(root, c.name, "momentum.csv"), "epoch,step,group,momentum\n" +
                   "".join(f"{e},{s},{g},{R.fmt_float(m)}\n" for e, s, g, m in rows))
         print("wrote", c.name)
+    lroot = os.path.join(HERE, "long")
+    os.makedirs(lroot, exist_ok=True)
+    for name, desc, steps, make in LONG:
+        build_long(name, desc, steps, make, lroot)
+        print("wrote", name)
     proot = os.path.join(HERE, "plateau")
     os.makedirs(proot, exist_ok=True)
     for p in PLATEAU:
