@@ -108,3 +108,12 @@ import Testing
         #expect((0..<6).map { t.lr(step: $0, group: 2) } == [0.1, 0.1, 0.05, 0.05, 0.025, 0.025])
     }
 }
+
+@Test func cycledHyperparameterFollowsTorchsDefaultsPerKind() {
+    #expect(Momentum.cycled(for: .adamw, momentum: 0, beta1: 0.9) == .beta1(0.9))
+    #expect(Momentum.cycled(for: .nadam, momentum: 0, beta1: 0.8) == .beta1(0.8))
+    #expect(Momentum.cycled(for: .rmsprop, momentum: 0.5, beta1: 0.9) == .momentum(0.5))
+    #expect(Momentum.cycled(for: .sgd, momentum: 0, beta1: 0.9) == .momentum(0))
+    #expect(Momentum.cycled(for: .adagrad, momentum: 0, beta1: 0.9) == nil)
+    #expect(Momentum.cycled(for: .adadelta, momentum: 0, beta1: 0.9) == nil)
+}
