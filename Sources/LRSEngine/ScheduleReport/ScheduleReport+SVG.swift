@@ -22,7 +22,7 @@ struct SVGPlot {
     let left = 84.0, top = 46.0, bottom = 58.0
     var legendWidth: Double {
         let longest = table.groups.map(\.count).max() ?? 0
-        return min(Double(longest) * 7.2 + 48, 230)
+        return min(Double(min(longest, 26)) * 7.2 + 48 + (table.heldConstant.isEmpty ? 0 : 44), 270)
     }
     var width: Double { left + plotWidth + 24 + legendWidth }
     var plotHeight: Double { height - top - bottom }
@@ -193,7 +193,9 @@ struct SVGPlot {
             let held = table.heldConstant.contains(table.groups[g])
             let dash = held || g >= Self.palette.count ? " stroke-dasharray=\"6 3\"" : ""
             s += "<line x1=\"\(f(x0))\" x2=\"\(f(x0 + 24))\" y1=\"\(f(py))\" y2=\"\(f(py))\" stroke=\"\(color)\" stroke-width=\"3\"\(dash)/>\n"
-            let name = xml(table.groups[g]) + (held ? " (held)" : "")
+            let full = table.groups[g]
+            let clipped = full.count > 26 ? String(full.prefix(25)) + "…" : full
+            let name = xml(clipped) + (held ? " (held)" : "")
             s += "<text x=\"\(f(x0 + 30))\" y=\"\(f(py + 4))\" fill=\"#222\">\(name)</text>\n"
         }
         if table.groups.count > shown {
