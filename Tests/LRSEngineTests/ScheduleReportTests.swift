@@ -1,0 +1,158 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import LRSEngine
+import LRSOptim
+
+/// The renderers of `lrs schedule`, on tables computed by the schedule API.
+@Suite struct ScheduleReportTests {
+    static let fixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/schedules")
+
+    static func seed2(epochs: Int = 20) throws -> RateTable {
+        try RateTable.compute([
+            .init(name: "layer1", lr: 0.01, schedule: try GroupSchedule(.lambda { pow(0.95, Double($0)) },
+                                                                        initialLR: 0.01, initialMomentum: .beta1(0.9)), perStep: false),
+            .init(name: "layer2", lr: 0.001, schedule: try GroupSchedule(.lambda { _ in 1 }, initialLR: 0.001,
+                                                                         initialMomentum: .beta1(0.9)), perStep: false),
+        ], epochs: epochs, stepsPerEpoch: 1)
+    }
+
+    static func onecycle() throws -> RateTable {
+        let spec = ScheduleSpec.oneCycle(OneCycleOptions(maxLR: 0.1, totalSteps: 100, pctStart: 0.3, anneal: .cos, divFactor: 25,
+                                                         finalDivFactor: 1e4, threePhase: false,
+                                                         momentum: MomentumCycle(base: 0.85, max: 0.95)))
+        return try RateTable.compute([.init(name: "main", lr: 0.01, schedule: try GroupSchedule(
+            spec, initialLR: 0.01, initialMomentum: .momentum(0.9)), perStep: true)], epochs: 10, stepsPerEpoch: 10)
+    }
+
+    @Test func csvIsTorchsReferenceFileByteForByte() throws {
+        for (name, table) in [("sched_seed2_lambda", try Self.seed2()), ("sched_onecycle", try Self.onecycle())] {
+            let want = try Data(contentsOf: Self.fixtures.appendingPathComponent("reference/\(name)/schedule.csv"))
+            let got = ScheduleReport.csv(table)
+            #expect(got == Array(want), "\(name): csv differs from torch's schedule.csv")
+        }
+    }
+
+    @Test func csvNumbersReadBackExactlyAndReadNaturally() throws {
+        let values = [1e-05, 0.1, 0.0001, 0.0040000000000000036, 3e-10, 1.0, 0.0, 123.5]
+        let table = try #require(RateTable(groups: ["a"], epochs: values.count, stepsPerEpoch: 1, rates: values))
+        let text = String(decoding: ScheduleReport.csv(table), as: UTF8.self)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "epoch,step,group,lr")
+        #expect(Array(lines.dropFirst().prefix(3)) == ["0,0,a,1e-05", "1,1,a,0.1", "2,2,a,0.0001"])
+        for (line, value) in zip(lines.dropFirst(), values) {
+            #expect(Double(line.split(separator: ",")[3]) == value)
+        }
+        #expect(text.hasSuffix("\n"))
+    }
+
+    @Test func csvRowsFollowTheContractOrder() throws {
+        let table = try #require(RateTable(groups: ["x", "y,z"], epochs: 2, stepsPerEpoch: 3,
+                                           rates: (0..<12).map { Double($0) / 8 }))
+        let lines = String(decoding: ScheduleReport.csv(table), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 13)
+        #expect(lines[1] == "0,0,x,0.0")
+        #expect(lines[2] == "0,0,\"y,z\",0.125")
+        #expect(lines[7] == "1,3,x,0.75")
+        #expect(lines[12] == "1,5,\"y,z\",1.375")
+    }
+
+    @Test func jsonCarriesTheSameRates() throws {
+        let table = try Self.onecycle()
+        let json = ScheduleReport.json(table)
+        // The structure through JSONSerialization; the numbers from their text, since
+        // Foundation's parser on Linux rounds some doubles.
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8))
+        let root = try #require(object as? [String: Any])
+        #expect(root["epochs"] as? Int == 10)
+        #expect(root["steps_per_epoch"] as? Int == 10)
+        #expect(root["groups"] as? [String] == ["main"])
+        let rows = try #require(root["rows"] as? [[String: Any]])
+        #expect(rows.count == 100)
+        let lines = json.split(separator: "\n").filter { $0.contains("\"step\"") }
+        #expect(lines.count == 100)
+        for (s, (row, line)) in zip(rows, lines).enumerated() {
+            #expect(row["step"] as? Int == s && row["epoch"] as? Int == s / 10)
+            let text = try #require(line.split(separator: "\"main\": ").last?.split(separator: "}").first)
+            #expect(Double(text) == table.lr(step: s, group: 0))
+        }
+    }
+
+    @Test func tableFitsEightyColumnsAndSummarisesLongRuns() throws {
+        let table = try Self.seed2(epochs: 300)
+        let text = ScheduleReport.text(table)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.allSatisfy { $0.count <= 80 })
+        #expect(lines[0].contains("epoch") && lines[0].contains("layer1") && lines[0].contains("layer2"))
+        #expect(lines[1].hasSuffix("0.01       0.001") || lines[1].contains("0.01"))
+        #expect(text.contains("40 of 300 optimizer steps shown"))
+        #expect(lines.count < 90)
+        let all = ScheduleReport.text(table, options: .init(all: true))
+        #expect(all.split(separator: "\n").count == 301)
+        #expect(!all.contains("shown"))
+        // the last epoch is always shown: 0.01 * 0.95^299
+        #expect(text.contains(ScheduleReport.compact(0.01 * pow(0.95, 299))))
+    }
+
+    @Test func tableShowsStepsWhenRatesMoveInsideEpochsAndWrapsWideGroups() throws {
+        let steps = try ScheduleReport.text(Self.onecycle(), options: .init(all: true))
+        #expect(steps.split(separator: "\n").first?.contains("step") == true)
+        #expect(steps.split(separator: "\n").count == 101)
+        let names = (0..<12).map { "group_number_\($0)" }
+        let wide = try #require(RateTable(groups: names, epochs: 3, stepsPerEpoch: 1, rates: Array(repeating: 0.5, count: 36)))
+        let text = ScheduleReport.text(wide)
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        for name in names { #expect(text.contains(name)) }
+        #expect(text.components(separatedBy: "epoch").count > 2, "groups continue in further blocks")
+    }
+
+    @Test func svgIsWellFormedWithALinePerGroupAndALegend() throws {
+        for log in [false, true] {
+            let svg = ScheduleReport.svg(try Self.seed2(), options: .init(logScale: log, title: "seed 2"))
+            let parser = XMLParser(data: Data(svg.utf8))
+            #expect(parser.parse(), "svg must be well-formed XML")
+            #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
+            #expect(svg.contains(">layer1<") && svg.contains(">layer2<") && svg.contains(">seed 2<"))
+            #expect(svg.contains("log scale") == log)
+        }
+        let perStep = ScheduleReport.svg(try Self.onecycle())
+        #expect(perStep.contains("stroke-dasharray=\"2 3\""), "epoch boundaries are marked")
+    }
+
+    /// Writes the README's sample plot when LRS_SCHEDULE_SAMPLE is set (a path, no extension).
+    @Test func writeSample() throws {
+        guard let path = ProcessInfo.processInfo.environment["LRS_SCHEDULE_SAMPLE"] else { return }
+        let table = try ScheduleReportSample.table()
+        try Data(ScheduleReport.svg(table, options: .init(title: "four groups: warmup then cosine, onecycle, cyclic triangular2, step"))
+            .utf8).write(to: URL(fileURLWithPath: path + ".svg"))
+        try Data(ScheduleReport.svg(table, options: .init(logScale: true, title: "log scale"))
+            .utf8).write(to: URL(fileURLWithPath: path + "-log.svg"))
+        try Data(ScheduleReport.text(table).utf8).write(to: URL(fileURLWithPath: path + ".txt"))
+    }
+}
+
+/// Four groups with typical schedules, per epoch and per step, for the README plot.
+enum ScheduleReportSample {
+    static func table() throws -> RateTable {
+        let sgd = Momentum.momentum(0.9)
+        return try RateTable.compute([
+            .init(name: "backbone", lr: 0.01, schedule: try GroupSchedule(
+                .sequential([.linear(startFactor: 0.1, endFactor: 1, totalIters: 5), .cosine(tMax: 25, etaMin: 0.0005)],
+                            milestones: [5]), initialLR: 0.01, initialMomentum: sgd), perStep: false),
+            .init(name: "head", lr: 0.02, schedule: try GroupSchedule(
+                .oneCycle(OneCycleOptions(maxLR: 0.05, totalSteps: 300, pctStart: 0.3, anneal: .cos, divFactor: 25,
+                                          finalDivFactor: 1e4, threePhase: false, momentum: MomentumCycle(base: 0.85, max: 0.95))),
+                initialLR: 0.02, initialMomentum: sgd), perStep: true),
+            .init(name: "norm", lr: 0.03, schedule: try GroupSchedule(
+                .cyclic(CyclicOptions(baseLR: 0.002, maxLR: 0.03, stepSizeUp: 40, stepSizeDown: nil, mode: .triangular2,
+                                      gamma: 1, momentum: MomentumCycle(base: 0.8, max: 0.9))),
+                initialLR: 0.03, initialMomentum: sgd), perStep: true),
+            .init(name: "embeddings", lr: 0.04, schedule: try GroupSchedule(
+                .step(stepSize: 10, gamma: 0.3), initialLR: 0.04, initialMomentum: sgd), perStep: false),
+        ], epochs: 30, stepsPerEpoch: 10)
+    }
+}
