@@ -35,18 +35,7 @@ struct CheckCommand: ParsableCommand {
         _ = try overrides()
     }
 
-    /// `-D NAME=VALUE` as a dictionary; a malformed one is a usage error.
-    func overrides() throws -> [String: Double] {
-        var values: [String: Double] = [:]
-        for define in defines {
-            let parts = define.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, let value = Double(parts[1]), value.isFinite else {
-                throw ValidationError("-D expects NAME=VALUE with a finite number, got '\(define)'")
-            }
-            values[parts[0]] = value
-        }
-        return values
-    }
+    func overrides() throws -> [String: Double] { try Defines.overrides(defines) }
 
     func run() throws {
         let overrides = try overrides()

@@ -9,6 +9,8 @@ struct LRSCommand: ParsableCommand {
         abstract: "A language for parameter-specific learning rates.",
         subcommands: [
             CheckCommand.self,
+            RunCommand.self,
+            ScheduleCommand.self,
         ]
     )
 

@@ -13,8 +13,9 @@ public enum CheckPipeline {
         public let initialValues: InitialValueProvider
     }
 
-    /// Runs the checks. `initialValues` defaults to `placeholderInitialValues` (see its
-    /// TODO); `availableMemory` to this machine's physical memory.
+    /// Runs the checks. `initialValues` defaults to the model a run would build (seeded
+    /// default initialisation, then the `init` file); `availableMemory` to this machine's
+    /// physical memory.
     public static func run(_ source: SourceFile, overrides: [String: Double] = [:],
                            options: Checker.Options = Checker.Options(),
                            availableMemory: Int? = MemoryEstimate.physicalMemory(),
@@ -27,7 +28,7 @@ public enum CheckPipeline {
         if let memory = MemoryEstimate.check(script, available: availableMemory) {
             return Outcome(script: nil, resolution: nil, diagnostics: checked.diagnostics + [memory], initialValues: none)
         }
-        let provider = initialValues?(script) ?? placeholderInitialValues(for: script.model, seed: script.seed)
+        let provider = initialValues?(script) ?? ModelFactory(script).initialValues
         let resolution = GroupResolver.resolve(script, initialValues: provider)
         // One list in source order; those without a place (overrides, defaults) last.
         let diagnostics = (checked.diagnostics + resolution.diagnostics).enumerated().sorted { a, b in

@@ -58,3 +58,7 @@ extension Array where Element == Diagnostic {
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { contains { $0.severity == .error } }
 }
+
+/// A diagnostic can be thrown by a phase that stops at its first error (loading files,
+/// running), so the caller prints it like any other.
+extension Diagnostic: Error {}

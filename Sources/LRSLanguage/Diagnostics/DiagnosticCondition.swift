@@ -92,6 +92,17 @@ public enum DiagnosticCondition: Sendable, Equatable {
     // Resources
     case memoryTooLarge(needed: Int, available: Int)
     case initialValuesUnavailable(String, reason: String)
+    // Running (reported at the statement that caused them)
+    case dataFile(String, reason: String)
+    case stateFile(String, reason: String)
+    case scheduleFailed(group: String, reason: String)
+    case invalidRate(group: String, what: String, epoch: Int, step: Int)
+    case nonFiniteLoss(String, epoch: Int, step: Int, rates: String)
+    case nonFiniteGradient(parameter: String, epoch: Int, step: Int, rates: String)
+    case trainingFailed(String)
+    case plateauHeldConstant(group: String)
+    case noTrainStatement
+    case interrupted(epoch: Int, step: Int)
 
     /// The message text.
     public var message: String {
@@ -204,6 +215,20 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .defaultOptimizer: return "no 'optimizer' statement; using sgd with PyTorch's defaults"
         case .memoryTooLarge(let needed, let available):
             return "the model needs \(bytes(needed)) for parameters, gradients and optimizer state; this machine has \(bytes(available))"
+        case .dataFile(let path, let reason): return "cannot use data file '\(path)': \(reason)"
+        case .stateFile(let path, let reason): return "cannot use '\(path)': \(reason)"
+        case .scheduleFailed(let group, let reason): return "schedule of group '\(group)': \(reason)"
+        case .invalidRate(let group, let what, let epoch, let step):
+            return "learning rate of group '\(group)' is \(what) at epoch \(epoch) (step \(step))"
+        case .nonFiniteLoss(let what, let epoch, let step, let rates):
+            return "the loss is \(what) at epoch \(epoch), step \(step); learning rates: \(rates)"
+        case .nonFiniteGradient(let parameter, let epoch, let step, let rates):
+            return "the gradient of '\(parameter)' is not finite at epoch \(epoch), step \(step); learning rates: \(rates)"
+        case .trainingFailed(let reason): return reason
+        case .plateauHeldConstant(let group):
+            return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
+        case .noTrainStatement: return "no 'train' statement; showing 10 epochs (use --epochs)"
+        case .interrupted(let epoch, let step): return "interrupted at epoch \(epoch), step \(step)"
         case .initialValuesUnavailable(let name, let reason):
             return "initial values of '\(name)' are not available: \(reason)"
         }

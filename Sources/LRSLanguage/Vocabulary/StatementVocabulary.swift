@@ -22,7 +22,7 @@ enum StatementVocabulary {
     static func options(ofSource source: String) -> [ArgumentSpec] {
         switch source {
         case "csv":
-            return [ArgumentSpec("label", .expression, default: .unset), ArgumentSpec("header", .bool, default: .bool(true))]
+            return [ArgumentSpec("label", .expression, default: .unset), ArgumentSpec("header", .bool, default: .unset)]
         case "synthetic":
             return [ArgumentSpec("samples", .integer, default: .unset), ArgumentSpec("classes", .integer, default: .unset),
                     ArgumentSpec("noise", .number, default: .unset)]

@@ -1,0 +1,71 @@
+import LRSLanguage
+
+/// The data a run trains and validates on, loaded from the script's `data`, `validate`
+/// and `split` statements. File problems become diagnostics at the statement.
+public struct RunData: Sendable {
+    public let training: Dataset
+    public let validation: Dataset?
+
+    /// Loads the script's data; nil with a diagnostic when a file cannot be used, and nil
+    /// with none when the script has no `data` statement.
+    public static func load(_ script: CheckedScript) -> Result<RunData?, Diagnostic> {
+        guard let source = script.data else { return .success(nil) }
+        let seed = UInt64(truncatingIfNeeded: script.seed ?? 0)
+        var training: Dataset
+        switch load(source, shape: script.model.inputShape, seed: seed) {
+        case .success(let d): training = d
+        case .failure(let e): return .failure(e)
+        }
+        var validation: Dataset?
+        for statement in script.statements {
+            switch statement {
+            case .validate(let other):
+                switch load(other, shape: script.model.inputShape, seed: seed &+ 1) {
+                case .success(let d): validation = d
+                case .failure(let e): return .failure(e)
+                }
+            case .split(let fraction, _):
+                (training, validation) = training.splitLast(fraction)
+            default: break
+            }
+        }
+        return .success(RunData(training: training, validation: validation))
+    }
+
+    static func load(_ source: CheckedDataSource, shape: [Int]?, seed: UInt64) -> Result<Dataset, Diagnostic> {
+        let options = Dictionary(source.options.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        do {
+            switch source.kind {
+            case "npy":
+                guard source.files.count == 2 else { break }
+                return .success(try Dataset.npy(inputs: source.files[0].path, targets: source.files[1].path, sampleShape: shape))
+            case "csv":
+                guard let file = source.files.first else { break }
+                var label: Dataset.CSVLabel?
+                switch options["label"] {
+                case .string(let name)?, .symbol(let name)?: label = .name(name)
+                case let value?: label = value.number.map { .index(Int($0)) }
+                case nil: label = nil
+                }
+                var header: Bool?
+                if case .bool(let b)? = options["header"] { header = b }
+                return .success(try Dataset.csv(path: file.path, label: label, header: header, sampleShape: shape))
+            case "synthetic":
+                let count = { (name: String, fallback: Int) -> Int in
+                    guard let x = options[name]?.number, x.isFinite, x >= 1, x < 1e9 else { return fallback }
+                    return Int(x)
+                }
+                let noise = options["noise"]?.number ?? 0.5
+                return .success(Dataset.synthetic(samples: count("samples", 1000), classes: count("classes", 10),
+                                                  noise: noise, sampleShape: shape ?? [], seed: seed))
+            default: break
+            }
+        } catch let error as FileFormatError {
+            let range = source.files.first { $0.path == error.path }?.range ?? source.range
+            return .failure(.error(.dataFile(error.path, reason: error.reason), at: range))
+        } catch {
+            return .failure(.error(.trainingFailed("\(error)"), at: source.range))
+        }
+        return .failure(.error(.trainingFailed("unsupported data source '\(source.kind)'"), at: source.range))
+    }
+}

@@ -1,0 +1,32 @@
+import LRSLanguage
+import LRSOptim
+
+/// Each resolved group's own schedule, built as if the group had its own PyTorch scheduler
+/// on its own optimizer (construction takes the scheduler's first step, so `lr` is already
+/// the rate in force for the first optimizer step).
+enum GroupScheduleLowering {
+    struct Lowered {
+        var schedule: GroupSchedule?
+        var perStep: Bool
+    }
+
+    static func make(_ group: ResolvedGroup, stepsPerEpoch: Int) throws(Diagnostic) -> Lowered {
+        guard let statement = group.schedule else { return Lowered(schedule: nil, perStep: false) }
+        guard let config = OptimizerLowering.config(for: group) else {
+            throw .error(.trainingFailed("unknown optimizer kind '\(group.optimizerKind)'"), at: group.range)
+        }
+        let spec = ScheduleLowering.spec(statement.schedule, perStep: statement.perStep, stepsPerEpoch: stepsPerEpoch)
+        let momentum = Momentum.cycled(for: config.kind, momentum: config.momentum, beta1: config.beta1)
+        let schedule: GroupSchedule
+        do {
+            schedule = try GroupSchedule(spec, initialLR: config.learningRate, initialMomentum: momentum)
+        } catch {
+            throw .error(.scheduleFailed(group: group.name, reason: error.description), at: statement.range)
+        }
+        guard schedule.lr.isFinite, schedule.lr >= 0 else {
+            throw .error(.invalidRate(group: group.name, what: TrainingState.describe(schedule.lr), epoch: 0, step: 0),
+                         at: statement.range)
+        }
+        return Lowered(schedule: schedule, perStep: statement.perStep)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import LRSLanguage
+import LRSRuntime
+
+/// What `lrs run` does with one script: check it, lower it onto the runtime, then carry out
+/// its statements in order (`show`, `train`, `save`, `checkpoint`).
+public final class ScriptRun {
+    public struct Options: Sendable {
+        public var overrides: [String: Double] = [:]
+        /// `--trace FILE`: the per-step JSONL trace.
+        public var tracePath: String?
+        /// `--resume FILE`: continue from a checkpoint.
+        public var resumePath: String?
+        /// Relative `save`/`checkpoint` paths go here instead of beside the script (batches).
+        public var outputDirectory: String?
+
+        public init() {}
+    }
+
+    public let script: CheckedScript
+    public let resolution: GroupResolution
+    public let state: TrainingState
+    public let data: RunData?
+    let options: Options
+    /// Warnings and notes from checking, for the caller to print.
+    public let diagnostics: [Diagnostic]
+
+    /// Checks and lowers the script; every problem comes back as diagnostics (errors mean
+    /// nothing runs).
+    public static func prepare(_ source: SourceFile, options: Options) -> Result<ScriptRun, DiagnosticList> {
+        var factory: ModelFactory?
+        let outcome = CheckPipeline.run(source, overrides: options.overrides) { script in
+            let made = ModelFactory(script)
+            factory = made
+            return made.initialValues
+        }
+        guard let script = outcome.script, let resolution = outcome.resolution, !outcome.diagnostics.hasErrors else {
+            return .failure(DiagnosticList(outcome.diagnostics))
+        }
+        let models = factory ?? ModelFactory(script)
+        do throws(Diagnostic) {
+            let (model, generator) = try models.model().get()
+            let data = try RunData.load(script).get()
+            let batch = script.train?.batch ?? 32
+            let steps = data.map { Trainer.stepsPerEpoch(samples: $0.training.count, batch: batch) } ?? 1
+            let state = try TrainingState(script: script, resolution: resolution, model: model,
+                                          generator: generator, stepsPerEpoch: steps)
+            let run = ScriptRun(script: script, resolution: resolution, state: state, data: data, options: options,
+                                diagnostics: outcome.diagnostics)
+            if let path = options.resumePath { try run.resume(from: path) }
+            return .success(run)
+        } catch {
+            return .failure(DiagnosticList(outcome.diagnostics + [error]))
+        }
+    }
+
+    init(script: CheckedScript, resolution: GroupResolution, state: TrainingState, data: RunData?, options: Options,
+         diagnostics: [Diagnostic]) {
+        self.script = script
+        self.resolution = resolution
+        self.state = state
+        self.data = data
+        self.options = options
+        self.diagnostics = diagnostics
+    }
+
+    func resume(from path: String) throws(Diagnostic) {
+        let file: SafetensorsFile
+        do {
+            file = try SafetensorsFile.read(path: path)
+        } catch let error as FileFormatError {
+            throw .error(.stateFile(path, reason: error.reason), at: nil)
+        } catch {
+            throw .error(.stateFile(path, reason: "\(error)"), at: nil)
+        }
+        if let problem = Checkpoint.restore(file, into: state) {
+            throw .error(.stateFile(path, reason: problem), at: nil)
+        }
+    }
+
+    /// Where a file the script writes goes.
+    func outputPath(_ file: CheckedFile) -> String {
+        guard let dir = options.outputDirectory, !file.written.hasPrefix("/") else { return file.path }
+        return dir + "/" + file.written
+    }
+
+    /// Carries out the statements in order. `output` receives `show` text.
+    public func execute(observer: TrainingObserver?, output: (String) -> Void) throws(Diagnostic) -> RunSummary {
+        let clock = ContinuousClock.now
+        var summary = RunSummary(status: .ok)
+        var checkpoints: [(Int, CheckedFile)] = []
+        let trace = options.tracePath.map { TraceWriter(path: $0) }
+        defer { try? trace?.finish() }
+        for statement in script.statements {
+            switch statement {
+            case .show(let show):
+                output(ShowText.render(show, state: state))
+            case .checkpoint(let every, let file):
+                checkpoints.append((every, file))
+            case .save(let file):
+                let path = outputPath(file)
+                do { try Checkpoint.save(state, to: path) } catch {
+                    throw .error(.stateFile(file.written, reason: "\(error)"), at: file.range)
+                }
+            case .train(let settings):
+                guard let data else { throw .error(.trainingFailed("'train' needs a 'data' statement"), at: settings.range) }
+                let trainer = try Trainer(state: state, data: data, settings: settings)
+                trainer.trace = trace
+                trainer.checkpoints = checkpoints.map { every, file in
+                    let path = outputPath(file)
+                    return (every, { (state: TrainingState) throws(Diagnostic) in
+                        do { try Checkpoint.save(state, to: path) } catch {
+                            throw .error(.stateFile(file.written, reason: "\(error)"), at: file.range)
+                        }
+                    })
+                }
+                let reports = try trainer.run(observer: observer)
+                if let last = reports.last {
+                    summary.finalLoss = last.meanLoss
+                    summary.finalAccuracy = last.accuracy
+                }
+                summary.epochs = state.epoch
+                for r in reports {
+                    if let v = r.validationLoss, v < (summary.bestValidationLoss ?? .infinity) { summary.bestValidationLoss = v }
+                    if let a = r.validationAccuracy, a > (summary.bestValidationAccuracy ?? -1) { summary.bestValidationAccuracy = a }
+                }
+            default:
+                break
+            }
+        }
+        summary.seconds = (ContinuousClock.now - clock) / .seconds(1)
+        return summary
+    }
+}

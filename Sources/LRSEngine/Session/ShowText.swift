@@ -1,0 +1,90 @@
+import Foundation
+import LRSLanguage
+import LRSRuntime
+
+/// The text of `show WHAT` (scripts and the REPL alike).
+public enum ShowText {
+    public static func render(_ show: CheckedShow, state: TrainingState) -> String {
+        switch show.what {
+        case "model": return model(state)
+        case "groups": return GroupReport.text(state.script, state.resolution)
+        case "lr": return rates(state)
+        case "param": return parameter(show.argument ?? "", state: state, gradient: false)
+        case "grad": return parameter(show.argument ?? "", state: state, gradient: true)
+        case "state": return optimizerState(group: show.argument ?? "", state: state)
+        default: return "cannot show '\(show.what)'\n"
+        }
+    }
+
+    /// Layers with their output shapes and parameter counts.
+    public static func model(_ state: TrainingState) -> String {
+        let model = state.script.model
+        var rows: [[String]] = [["layer", "kind", "output", "parameters"]]
+        for layer in model.layers {
+            let count = model.parameters.filter { $0.layerIndex == layer.index }.reduce(0) { $0 + $1.count }
+            let shape = layer.outputShape.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } ?? "?"
+            rows.append([layer.name, layer.kind.rawValue + (layer.flattensInput ? " (flattens)" : ""), shape, count > 0 ? "\(count)" : ""])
+        }
+        let input = model.inputShape.map { $0.map(String.init).joined(separator: " ") } ?? "?"
+        return "input \(input)\n" + table(rows) + "total parameters: \(model.parameterCount)\n"
+    }
+
+    public static func rates(_ state: TrainingState) -> String {
+        let rows = [["group", "lr"]] + state.rates.map { [$0.group, "\($0.lr)"] }
+        return "epoch \(state.epoch), step \(state.step)\n" + table(rows)
+    }
+
+    static func parameter(_ name: String, state: TrainingState, gradient: Bool) -> String {
+        guard let p = state.model.parameters.first(where: { $0.name == name })?.parameter else {
+            return "no parameter is named '\(name)'\n"
+        }
+        let t = gradient ? p.grad : p.value
+        let v = t.values
+        let n = Double(max(v.count, 1))
+        let mean = v.reduce(0.0) { $0 + Double($1) } / n
+        let variance = v.count > 1 ? v.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / (n - 1) : 0
+        let norm = v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let head = v.prefix(8).map { String(format: "%.6g", Double($0)) }.joined(separator: " ")
+        return "\(gradient ? "grad of " : "")\(name) [\(t.shape.map(String.init).joined(separator: ", "))]"
+            + (p.requiresGrad ? "" : " (frozen)") + "\n"
+            + String(format: "  mean %.6g  std %.6g  min %.6g  max %.6g  norm %.6g\n", mean, variance.squareRoot(),
+                     Double(v.min() ?? 0), Double(v.max() ?? 0), norm)
+            + "  values \(head)\(v.count > 8 ? " ..." : "")\n"
+    }
+
+    static func optimizerState(group name: String, state: TrainingState) -> String {
+        guard let index = state.resolution.groups.firstIndex(where: { $0.name == name }) else {
+            return "no group is named '\(name)'\n"
+        }
+        let group = state.resolution.groups[index]
+        let file = Checkpoint.file(of: state)
+        let c = state.config(of: index)
+        var out = "group \(name): \(group.optimizerKind), lr \(c.learningRate)\n"
+        var any = false
+        for parameter in group.parameters {
+            for key in file.names where key.hasPrefix("optimizer.\(parameter).") {
+                guard let t = file[key] else { continue }
+                any = true
+                let values = t.doubles
+                let label = String(key.dropFirst("optimizer.".count))
+                if t.shape.isEmpty {
+                    out += "  \(label) = \(values.first ?? 0)\n"
+                } else {
+                    let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                    out += "  \(label) [\(t.shape.map(String.init).joined(separator: ", "))] norm \(String(format: "%.6g", norm))\n"
+                }
+            }
+        }
+        if !any { out += "  no state yet (it is created at the first optimizer step)\n" }
+        return out
+    }
+
+    static func table(_ rows: [[String]]) -> String {
+        guard let first = rows.first else { return "" }
+        let widths = first.indices.map { i in rows.map { i < $0.count ? $0[i].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingTrailingSpaces
+        }.joined(separator: "\n") + "\n"
+    }
+}

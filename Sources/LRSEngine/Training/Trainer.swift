@@ -1,0 +1,164 @@
+import LRSLanguage
+import LRSOptim
+import LRSRuntime
+
+/// The contract's training loop (section 9), in PyTorch's order of operations: for each
+/// batch forward, mean loss, backward, optimizer step, then the per-step schedules; after
+/// the epoch's last batch, validation and the per-epoch schedules.
+public final class Trainer {
+    public let state: TrainingState
+    public let data: RunData
+    public let settings: CheckedTrain
+    let loss: LossFunction
+    public var trace: TraceWriter?
+    /// Called after every `every` completed epochs (checkpoints).
+    public var checkpoints: [(every: Int, write: (TrainingState) throws(Diagnostic) -> Void)] = []
+
+    private var batchInputs: [Int: Tensor] = [:]
+    private var batchTargets: [Int: Tensor] = [:]
+
+    public init(state: TrainingState, data: RunData, settings: CheckedTrain) throws(Diagnostic) {
+        self.state = state
+        self.data = data
+        self.settings = settings
+        loss = try LossFunction.choose(settings, data: data, outputShape: state.model.outputShape)
+    }
+
+    /// Optimizer steps per epoch for `samples` training samples in batches of `batch`.
+    public static func stepsPerEpoch(samples: Int, batch: Int) -> Int {
+        batch > 0 ? (samples + batch - 1) / batch : 0
+    }
+
+    /// Trains until `state.epoch == settings.epochs` (or `until`), one epoch at a time.
+    /// Returns the reports of the epochs it ran; stops early, with the state consistent at
+    /// a batch boundary, when the observer asks.
+    @discardableResult
+    public func run(until lastEpoch: Int? = nil, observer: TrainingObserver?) throws(Diagnostic) -> [EpochReport] {
+        var reports: [EpochReport] = []
+        let target = lastEpoch ?? settings.epochs
+        state.model.reserve(batch: max(1, min(settings.batch, data.training.count)))
+        while state.epoch < target {
+            guard let report = try runEpoch(observer: observer) else { break }
+            reports.append(report)
+            observer?.epochFinished(report)
+            for checkpoint in checkpoints where checkpoint.every > 0 && state.epoch % checkpoint.every == 0 {
+                try checkpoint.write(state)
+            }
+        }
+        return reports
+    }
+
+    /// One epoch; nil when stopped before its end.
+    func runEpoch(observer: TrainingObserver?) throws(Diagnostic) -> EpochReport? {
+        let clock = ContinuousClock.now
+        let train = data.training
+        let n = train.count
+        let batch = max(1, settings.batch)
+        let order = settings.shuffle ? state.generator.shuffledOrder(n) : Array(0 ..< n)
+        let batches = Trainer.stepsPerEpoch(samples: n, batch: batch)
+        var total = 0.0
+        var correct = 0
+        let model = state.model
+        model.train()
+        for b in 0 ..< batches {
+            if observer?.shouldStop() == true {
+                throw .error(.interrupted(epoch: state.epoch, step: state.step), at: settings.range)
+            }
+            let rows = order[b * batch ..< min(n, (b + 1) * batch)]
+            let (x, y) = gather(train, rows: rows)
+            if let problem = model.trainingBatchProblem(batch: rows.count) {
+                throw .error(.trainingFailed(problem), at: settings.range)
+            }
+            let rates = state.rates
+            model.zeroGrad()
+            let output = model.forward(x)
+            let gradient = model.outputGradient(batch: rows.count)
+            let value = try loss.evaluate(output: output, targets: y, rows: rows, data: train, gradient: gradient)
+            guard value.isFinite else {
+                throw .error(.nonFiniteLoss(value.isNaN ? "NaN" : "infinite", epoch: state.epoch, step: state.step,
+                                            rates: state.ratesText), at: settings.range)
+            }
+            if case .classes = train.targets { correct += loss.correct(output: output, rows: rows, data: train) }
+            model.backward(gradient)
+            for optimizer in state.optimizers {
+                if let bad = optimizer.firstNonFiniteGradient() {
+                    let name = parameterName(optimizer, bad)
+                    throw .error(.nonFiniteGradient(parameter: name, epoch: state.epoch, step: state.step,
+                                                    rates: state.ratesText), at: settings.range)
+                }
+            }
+            for optimizer in state.optimizers { optimizer.step() }
+            trace?.record(epoch: state.epoch, step: state.step, loss: value, rates: rates)
+            total += value * Double(rows.count)
+            state.step += 1
+            try state.stepSchedules(perStep: true, metric: nil)
+            observer?.batchFinished(b + 1, of: batches)
+        }
+        let mean = n > 0 ? total / Double(n) : .nan
+        var validationLoss: Double?
+        var validationAccuracy: Double?
+        if let validation = data.validation, validation.count > 0 {
+            (validationLoss, validationAccuracy) = try evaluate(validation)
+        }
+        state.epoch += 1
+        try state.stepSchedules(perStep: false, metric: validationLoss ?? mean)
+        let seconds = (ContinuousClock.now - clock) / .seconds(1)
+        let hasClasses = train.classCount != nil
+        return EpochReport(epoch: state.epoch, epochs: settings.epochs, meanLoss: mean,
+                           accuracy: hasClasses && n > 0 ? Double(correct) / Double(n) : nil,
+                           validationLoss: validationLoss, validationAccuracy: validationAccuracy,
+                           rates: state.rates, seconds: seconds)
+    }
+
+    /// Mean loss (and accuracy) over a data set in evaluation mode, in batches, in order.
+    public func evaluate(_ set: Dataset) throws(Diagnostic) -> (Double, Double?) {
+        let model = state.model
+        model.eval()
+        defer { model.train() }
+        let batch = max(1, settings.batch)
+        var total = 0.0
+        var correct = 0
+        var start = 0
+        while start < set.count {
+            let rows = start ..< min(set.count, start + batch)
+            let (x, y) = gather(set, rows: rows)
+            let output = model.forward(x)
+            let value = try loss.evaluate(output: output, targets: y, rows: rows, data: set, gradient: nil)
+            total += value * Double(rows.count)
+            if case .classes = set.targets { correct += loss.correct(output: output, rows: rows, data: set) }
+            start += batch
+        }
+        let accuracy: Double? = set.classCount != nil ? Double(correct) / Double(set.count) : nil
+        return (total / Double(set.count), accuracy)
+    }
+
+    /// The batch's inputs (and float targets) copied into tensors reused across steps.
+    private func gather<Rows: Collection<Int>>(_ set: Dataset, rows: Rows) -> (Tensor, Tensor?) {
+        let count = rows.count
+        let size = set.sampleSize
+        let x = batchInputs[count] ?? Tensor(zeros: [count] + set.sampleShape)
+        batchInputs[count] = x
+        set.inputs.withUnsafeBufferPointer { source in
+            for (i, row) in rows.enumerated() {
+                (x.data + i * size).update(from: source.baseAddress! + row * size, count: size)
+            }
+        }
+        guard case .values(let values, let width) = set.targets else { return (x, nil) }
+        let y = batchTargets[count] ?? Tensor(zeros: [count, width])
+        batchTargets[count] = y
+        values.withUnsafeBufferPointer { source in
+            for (i, row) in rows.enumerated() {
+                (y.data + i * width).update(from: source.baseAddress! + row * width, count: width)
+            }
+        }
+        return (x, y)
+    }
+
+    private func parameterName(_ optimizer: Optimizer, _ bad: NonFiniteGradient) -> String {
+        guard let index = state.optimizers.firstIndex(where: { $0 === optimizer }),
+              let g = state.slots.firstIndex(where: { $0.optimizer == index && $0.group == bad.group }),
+              bad.parameter < state.resolution.groups[g].parameters.count
+        else { return "?" }
+        return state.resolution.groups[g].parameters[bad.parameter]
+    }
+}

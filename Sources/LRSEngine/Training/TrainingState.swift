@@ -1,0 +1,119 @@
+import LRSLanguage
+import LRSOptim
+import LRSRuntime
+
+/// Everything a run changes as it trains, lowered from a checked script: the model, one
+/// optimizer per kind (groups in declaration order within it), each group's own schedule,
+/// the global generator, and the position in the run. A checkpoint saves exactly this.
+public final class TrainingState {
+    public let script: CheckedScript
+    public let resolution: GroupResolution
+    public let model: Sequential
+    public let generator: RandomGenerator
+    public let optimizers: [Optimizer]
+    /// For each resolved group (declaration order): its optimizer and index within it.
+    let slots: [(optimizer: Int, group: Int)]
+    /// Each group's schedule (nil: the rate stays), and whether it steps per optimizer step.
+    var schedules: [GroupSchedule?]
+    let perStep: [Bool]
+    /// Optimizer steps in one epoch, which relates a lambda's `epoch` and `step`.
+    public let stepsPerEpoch: Int
+    /// Epochs completed and optimizer steps taken.
+    public internal(set) var epoch = 0
+    public internal(set) var step = 0
+
+    /// Lowers the script. `stepsPerEpoch` comes from the training data (1 without data).
+    public init(script: CheckedScript, resolution: GroupResolution, model: Sequential,
+                generator: RandomGenerator, stepsPerEpoch: Int) throws(Diagnostic) {
+        self.script = script
+        self.resolution = resolution
+        self.model = model
+        self.generator = generator
+        self.stepsPerEpoch = max(stepsPerEpoch, 1)
+        let parameters = Dictionary(model.parameters.map { ($0.name, $0.parameter) }, uniquingKeysWith: { a, _ in a })
+        for name in resolution.frozen { parameters[name]?.requiresGrad = false }
+
+        var kinds: [OptimizerKind] = []
+        var groupsByKind: [OptimizerKind: [ParamGroup]] = [:]
+        var slots: [(optimizer: Int, group: Int)] = []
+        var schedules: [GroupSchedule?] = []
+        var perStep: [Bool] = []
+        for group in resolution.groups {
+            guard let config = OptimizerLowering.config(for: group) else {
+                throw .error(.trainingFailed("unknown optimizer kind '\(group.optimizerKind)'"), at: group.range)
+            }
+            if groupsByKind[config.kind] == nil {
+                kinds.append(config.kind)
+                groupsByKind[config.kind] = []
+            }
+            let members = group.parameters.compactMap { parameters[$0] }.map { OptimizerParameter(value: $0.value, grad: $0.grad) }
+            slots.append((kinds.firstIndex(of: config.kind)!, groupsByKind[config.kind]!.count))
+            groupsByKind[config.kind]!.append(ParamGroup(config: config, parameters: members))
+            let lowered = try GroupScheduleLowering.make(group, stepsPerEpoch: self.stepsPerEpoch)
+            schedules.append(lowered.schedule)
+            perStep.append(lowered.perStep)
+        }
+        optimizers = kinds.map { Optimizer(kind: $0, groups: groupsByKind[$0]!) }
+        self.slots = slots
+        self.schedules = schedules
+        self.perStep = perStep
+        for index in resolution.groups.indices { applySchedule(index) }
+    }
+
+    /// The group's hyperparameters as the optimizer holds them now.
+    public func config(of groupIndex: Int) -> ParamGroupConfig {
+        let slot = slots[groupIndex]
+        return optimizers[slot.optimizer].groups[slot.group].config
+    }
+
+    /// The learning rates in force, by group, in declaration order.
+    public var rates: [(group: String, lr: Double)] {
+        resolution.groups.indices.map { (resolution.groups[$0].name, config(of: $0).learningRate) }
+    }
+
+    /// Copies a schedule's rate (and cycled momentum) into its group, as torch schedulers
+    /// write `param_group['lr']`.
+    func applySchedule(_ index: Int) {
+        guard let schedule = schedules[index] else { return }
+        let slot = slots[index]
+        var config = optimizers[slot.optimizer].groups[slot.group].config
+        config.learningRate = schedule.lr
+        switch schedule.momentum {
+        case .momentum(let m)?: config.momentum = m
+        case .beta1(let b)?: config.beta1 = b
+        case nil: break
+        }
+        optimizers[slot.optimizer].groups[slot.group].config = config
+    }
+
+    /// Steps the schedules that step per optimizer step (`perStep`) or per epoch, and
+    /// checks the rates they give.
+    func stepSchedules(perStep wanted: Bool, metric: Double?) throws(Diagnostic) {
+        for index in schedules.indices where schedules[index] != nil && perStep[index] == wanted {
+            let group = resolution.groups[index]
+            let range = group.schedule?.range ?? group.range
+            do {
+                try schedules[index]!.step(metric: metric)
+            } catch {
+                if case .invalidRate(let value) = error {
+                    throw .error(.invalidRate(group: group.name, what: Self.describe(value), epoch: epoch, step: step), at: range)
+                }
+                throw .error(.scheduleFailed(group: group.name, reason: error.description), at: range)
+            }
+            let lr = schedules[index]!.lr
+            guard lr.isFinite, lr >= 0 else {
+                throw .error(.invalidRate(group: group.name, what: Self.describe(lr), epoch: epoch, step: step), at: range)
+            }
+            applySchedule(index)
+        }
+    }
+
+    static func describe(_ value: Double) -> String {
+        value.isNaN ? "NaN" : value.isInfinite ? "infinite" : value < 0 ? "negative (\(value))" : "\(value)"
+    }
+
+    /// "conv 0.01, linear 0.001" for messages.
+    var ratesText: String {
+        rates.map { "\($0.group) \($0.lr)" }.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import LRSEngine
+import LRSLanguage
+
+/// A batch of runs: every script for every combination of the `-D` values, N at a time in
+/// separate processes, with a live status line on a terminal and a results table at the end.
+struct BatchCommand {
+    let files: [String]
+    let axes: [GridPlan.Axis]
+    let jobs: Int
+    let results: String?
+    let out: String?
+    let quiet: Bool
+
+    func run() throws {
+        let plan = GridPlan(scripts: files, axes: axes)
+        // Every run is checked before any starts: a bad -D name or value stops the batch here.
+        var failed = false
+        for script in files {
+            guard let source = SourceFile(contentsOf: script) else {
+                Terminal.writeError("lrs run: cannot read '\(script)'\n")
+                failed = true
+                continue
+            }
+            for run in plan.runs where run.script == script {
+                let overrides = Dictionary(run.overrides.map { ($0.name, Double($0.value) ?? .nan) }, uniquingKeysWith: { a, _ in a })
+                let outcome = CheckPipeline.run(source, overrides: overrides) { ModelFactory($0).initialValues }
+                let errors = outcome.diagnostics.filter { $0.severity == .error }
+                if !errors.isEmpty {
+                    Terminal.printDiagnostics(errors, in: source)
+                    failed = true
+                    break
+                }
+            }
+        }
+        if failed { throw ExitCode(1) }
+
+        let directory = out ?? "runs/" + Self.timestamp()
+        let runner = BatchRunner(executable: Self.executablePath(), plan: plan, jobs: jobs, outputDirectory: directory)
+        let interactive = isatty(2) != 0 && !quiet
+        // Ctrl-C: end the running runs, keep what finished, write the table.
+        signal(SIGINT, SIG_IGN)
+        let interrupts = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupts.setEventHandler { runner.cancel() }
+        interrupts.resume()
+        defer { interrupts.cancel() }
+
+        let outcomes = try runner.run { progress in
+            guard interactive else { return }
+            var line = "\r\u{1B}[Kruns: \(progress.done)/\(progress.total) done, \(progress.running) running, \(progress.failed) failed"
+            if let left = progress.secondsLeft { line += String(format: ", about %.0fs left", left) }
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let table = ResultsTable(axes: axes.map(\.name), outcomes: outcomes)
+        Terminal.writeOutput(table.render(.text))
+        Terminal.writeOutput("runs in \(directory)\n")
+        if let results, let format = ResultsTable.Format(path: results) {
+            try AtomicFile.write(text: table.render(format), to: results)
+        }
+        if outcomes.contains(where: { $0.summary?.status != .ok }) { throw ExitCode(1) }
+    }
+
+    static func timestamp() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: Date())
+    }
+
+    /// This executable, for the child runs.
+    static func executablePath() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import LRSEngine
+import LRSLanguage
+
+/// `lrs schedule FILE`: every group's learning rate for every step, without training.
+struct ScheduleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "Show every group's learning rate over the run, without training."
+    )
+
+    @Argument(help: "The script.")
+    var file: String
+
+    @Option(help: "Epochs to show (default: the script's 'train epochs').")
+    var epochs: Int?
+
+    @Option(help: "Optimizer steps per epoch.")
+    var stepsPerEpoch: Int = 1
+
+    @Option(help: "table, csv, json or svg.")
+    var format: ScheduleReport.Format = .table
+
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+    var output: String?
+
+    @Flag(help: "Every row of the table, not a summary of long runs.")
+    var all = false
+
+    @Flag(help: "A logarithmic rate axis (svg).")
+    var log = false
+
+    @Option(name: .customShort("D"), help: ArgumentHelp("Override a 'let' value.", valueName: "NAME=VALUE"))
+    var defines: [String] = []
+
+    func validate() throws {
+        if let epochs, epochs < 0 || epochs > 100_000_000 { throw ValidationError("--epochs must be between 0 and 100000000") }
+        if stepsPerEpoch < 1 || stepsPerEpoch > 100_000_000 { throw ValidationError("--steps-per-epoch must be between 1 and 100000000") }
+        _ = try Defines.overrides(defines)
+    }
+
+    func run() throws {
+        guard let source = SourceFile(contentsOf: file) else {
+            Terminal.writeError("lrs schedule: cannot read '\(file)'\n")
+            throw ExitCode(1)
+        }
+        let outcome = CheckPipeline.run(source, overrides: try Defines.overrides(defines)) { ModelFactory($0).initialValues }
+        Terminal.printDiagnostics(outcome.diagnostics, in: source)
+        guard let script = outcome.script, let resolution = outcome.resolution else { throw ExitCode(1) }
+        var count = epochs ?? script.train?.epochs ?? 0
+        if epochs == nil, script.train == nil {
+            count = 10
+            Terminal.printDiagnostics([.note(.noTrainStatement, at: nil)], in: source)
+        }
+        switch SchedulePreview.rates(script, resolution, epochs: count, stepsPerEpoch: stepsPerEpoch) {
+        case .failure(let diagnostic):
+            Terminal.printDiagnostics([diagnostic], in: source)
+            throw ExitCode(1)
+        case .success(let (table, warnings)):
+            Terminal.printDiagnostics(warnings, in: source)
+            let width = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
+            let options = ScheduleReport.Options(all: all, width: max(40, width), logScale: log,
+                                                 title: URL(fileURLWithPath: file).lastPathComponent)
+            let bytes = ScheduleReport.render(table, format: format, options: options)
+            if let output {
+                do { try AtomicFile.write(bytes, to: output) } catch {
+                    Terminal.writeError("lrs schedule: \(error)\n")
+                    throw ExitCode(1)
+                }
+            } else {
+                FileHandle.standardOutput.write(Data(bytes))
+            }
+        }
+    }
+}
+
+extension ScheduleReport.Format: ExpressibleByArgument {}
