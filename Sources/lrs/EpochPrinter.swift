@@ -54,7 +54,7 @@ final class EpochPrinter: TrainingObserver {
         if let v = r.validationLoss { parts.append(String(format: "val_loss %.4f", v)) }
         if let a = r.validationAccuracy { parts.append(String(format: "val_acc %.1f%%", a * 100)) }
         parts.append("lr " + r.rates.map { "\($0.group) " + String(format: "%.4g", $0.lr) }.joined(separator: " "))
-        parts.append(String(format: "%.2fs", r.seconds))
+        parts.append(r.seconds < 1 ? String(format: "%.0fms", r.seconds * 1000) : String(format: "%.2fs", r.seconds))
         return parts.joined(separator: "  ")
     }
 }
