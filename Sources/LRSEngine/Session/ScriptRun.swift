@@ -43,6 +43,7 @@ public final class ScriptRun {
             let data = try RunData.load(script).get()
             let batch = script.train?.batch ?? 32
             let steps = data.map { Trainer.stepsPerEpoch(samples: $0.training.count, batch: batch) } ?? 1
+            if let train = script.train { try checkOneCycleLength(resolution, steps: train.epochs * steps) }
             let state = try TrainingState(script: script, resolution: resolution, model: model,
                                           generator: generator, stepsPerEpoch: steps)
             let run = ScriptRun(script: script, resolution: resolution, state: state, data: data, options: options,
@@ -62,6 +63,19 @@ public final class ScriptRun {
         self.data = data
         self.options = options
         self.diagnostics = diagnostics
+    }
+
+    /// A onecycle schedule must cover the run (torch raises when stepped past total_steps);
+    /// the checker can tell only when it knows the data's size, so the run checks again.
+    static func checkOneCycleLength(_ resolution: GroupResolution, steps: Int) throws(Diagnostic) {
+        var seen = Set<Int>()
+        for group in resolution.groups {
+            guard let statement = group.schedule, statement.perStep, seen.insert(statement.range.start).inserted,
+                  case .single(.onecycle, _, _) = statement.schedule,
+                  let total = statement.schedule.argument("total_steps")?.number, Int(total) < steps
+            else { continue }
+            throw .error(.onecycleTooShort(totalSteps: Int(total), run: steps), at: statement.range)
+        }
     }
 
     func resume(from path: String) throws(Diagnostic) {
