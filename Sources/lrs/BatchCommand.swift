@@ -39,14 +39,17 @@ struct BatchCommand {
         let directory = out ?? "runs/" + Self.timestamp()
         let runner = BatchRunner(executable: Self.executablePath(), plan: plan, jobs: jobs, outputDirectory: directory)
         let interactive = isatty(2) != 0 && !quiet
-        // Ctrl-C: end the running runs, keep what finished, write the table.
-        signal(SIGINT, SIG_IGN)
-        let interrupts = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupts.setEventHandler { runner.cancel() }
-        interrupts.resume()
-        defer { interrupts.cancel() }
+        // Ctrl-C: end the running runs, keep what finished, write the table. (A handler, not
+        // SIG_IGN: an ignored signal never reaches anyone on Linux, and children must not
+        // inherit the disposition.)
+        signal(SIGINT) { _ in BatchInterrupt.requested = 1 }
+        signal(SIGTERM) { _ in BatchInterrupt.requested = 1 }
+        defer {
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
 
-        let outcomes = try runner.run { progress in
+        let outcomes = try runner.run(shouldCancel: { BatchInterrupt.requested != 0 }) { progress in
             guard interactive else { return }
             var line = "\r\u{1B}[Kruns: \(progress.done)/\(progress.total) done, \(progress.running) running, \(progress.failed) failed"
             if let left = progress.secondsLeft { line += String(format: ", about %.0fs left", left) }
@@ -72,4 +75,9 @@ struct BatchCommand {
     static func executablePath() -> String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
+}
+
+/// Set by SIGINT/SIGTERM during a batch.
+enum BatchInterrupt {
+    nonisolated(unsafe) static var requested: sig_atomic_t = 0
 }

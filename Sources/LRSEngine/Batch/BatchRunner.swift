@@ -59,7 +59,10 @@ public final class BatchRunner: @unchecked Sendable {
     }
 
     /// Runs every run and returns their outcomes in plan order.
-    public func run(onProgress: @escaping @Sendable (Progress) -> Void = { _ in }) throws -> [Outcome] {
+    ///
+    /// `shouldCancel` is polled ten times a second (a signal handler can only set a flag).
+    public func run(shouldCancel: @escaping () -> Bool = { false },
+                    onProgress: @escaping @Sendable (Progress) -> Void = { _ in }) throws -> [Outcome] {
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         var outcomes: [Int: Outcome] = [:]
         var pending = plan.runs[...]
@@ -109,7 +112,9 @@ public final class BatchRunner: @unchecked Sendable {
             lock.unlock()
             report()
             if active == 0 { break }
-            finished.wait()
+            while finished.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+                if shouldCancel() { cancel() }
+            }
             // Collect whatever has ended.
             lock.lock()
             let endedNow = ended.compactMap { i in running[i].map { (i, $0) } }

@@ -36,7 +36,7 @@ public struct ResultsTable: Sendable {
         let values = axes.map { axis in o.run.overrides.first { $0.name == axis }?.value ?? "" }
         return [o.run.script] + values + [
             number(s?.finalLoss, 4), number(s?.bestValidationLoss, 4), number(s?.bestValidationAccuracy, 4),
-            number(s?.seconds, 1), s?.status.rawValue ?? "not run", s?.error ?? "",
+            number(s?.seconds, 2), s?.status.rawValue ?? "not run", s?.error ?? "",
         ]
     }
 
