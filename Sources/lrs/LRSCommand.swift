@@ -9,6 +9,7 @@ struct LRSCommand: ParsableCommand {
         abstract: "A language for parameter-specific learning rates.",
         subcommands: [
             CheckCommand.self,
+            ExportCommand.self,
         ]
     )
 

@@ -1,0 +1,94 @@
+import LRSLanguage
+
+// `main()`: seed, model, init, freeze, optimizers, schedules, then the script's `train`
+// and `save` statements in the script's order.
+extension ProgramWriter {
+    mutating func mainSection() throws(ExportRefusal) -> String {
+        let distributed = options.distributed
+        var out: [String] = []
+        if script.statements.contains(where: { if case .save = $0 { return true }; return checkpoint != nil }) {
+            imports.insert("from safetensors.torch import load_file, save_file")
+            out += [
+                "def save(model, name):",
+                "    \"\"\"The state_dict (buffers included) as safetensors, written atomically.\"\"\"",
+                "    target = path(name)",
+                "    temporary = target + \".tmp\"",
+                "    save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, temporary)",
+                "    os.replace(temporary, target)",
+                "", "",
+            ]
+        }
+        out += ["def main():",
+                "    parser = argparse.ArgumentParser(description=\"Train \(scriptName)'s setup with PyTorch.\")"]
+        if let train = script.train {
+            out.append("    parser.add_argument(\"--epochs\", type=int, default=EPOCHS,")
+            out.append("                        help=\"epochs to train (the script says %(default)s)\")")
+            out.append("    parser.add_argument(\"--trace\", metavar=\"FILE\", help=\"write one JSON line per optimizer step\")")
+            _ = train
+        }
+        out.append("    args = parser.parse_args()")
+        if distributed { out.append("    rank, world, device = start_distributed()") }
+        out += ["", "    torch.manual_seed(SEED)", "    model = build_model()"]
+        if let initFile = script.initFile {
+            imports.insert("from safetensors.torch import load_file, save_file")
+            out.append("    model.load_state_dict(load_file(path(\(PythonText.string(initFile.written)))))  # "
+                       + origin(initFile.range))
+        }
+        if !resolution.frozen.isEmpty {
+            out.append("    for name in FROZEN:")
+            out.append("        model.get_parameter(name).requires_grad_(False)")
+        }
+        if distributed { out.append("    model.to(device)") }
+        out.append("    optimizers = make_optimizers(model)")
+        out.append(hasSchedules ? "    schedules = make_schedules(optimizers)" : "    schedules = []")
+        if distributed {
+            out.append("    ddp_model = DistributedDataParallel(model, device_ids=[device.index] if device.type == \"cuda\" else None)")
+        }
+        for statement in script.statements {
+            switch statement {
+            case .train(let train):
+                guard script.data != nil else {
+                    throw ExportRefusal("'train' without a 'data' statement has nothing to train on", at: train.range)
+                }
+                out += [""] + trainCall(train)
+            case .save(let file):
+                out.append("")
+                let call = "save(model, \(PythonText.string(file.written)))  # " + origin(file.range)
+                out.append(distributed ? "    if rank == 0:\n        " + call : "    " + call)
+            default:
+                continue
+            }
+        }
+        if distributed { out.append("    dist.destroy_process_group()") }
+        if !hasSchedules { out.insert(contentsOf: [], at: 0) }
+        return out.joined(separator: "\n")
+    }
+
+    private func trainCall(_ train: CheckedTrain) -> [String] {
+        var out = ["    data, validation = load_data()"]
+        if options.distributed {
+            out.append("    data = tuple(t.to(device) for t in data)")
+            out.append("    if validation is not None:")
+            out.append("        validation = tuple(t.to(device) for t in validation)")
+        }
+        let comment = "  # " + origin(train.range)
+        switch train.loss {
+        case "cross_entropy"?: out.append("    loss_fn = nn.CrossEntropyLoss()" + comment)
+        case "mse"?: out.append("    loss_fn = nn.MSELoss()" + comment)
+        default:
+            out.append("    # cross_entropy for class indices, else mse (" + origin(train.range) + ")")
+            out.append("    loss_fn = nn.CrossEntropyLoss() if data[1].dtype == torch.int64 else nn.MSELoss()")
+        }
+        let trace = options.distributed ? "args.trace and rank == 0" : "args.trace"
+        out += ["    trace = open(args.trace, \"w\", encoding=\"utf-8\") if \(trace) else None",
+                "    try:"]
+        if options.distributed {
+            out.append("        train(ddp_model, optimizers, schedules, loss_fn, data, validation, args.epochs, trace,")
+            out.append("              rank, world)")
+        } else {
+            out.append("        train(model, optimizers, schedules, loss_fn, data, validation, args.epochs, trace)")
+        }
+        out += ["    finally:", "        if trace:", "            trace.close()"]
+        return out
+    }
+}

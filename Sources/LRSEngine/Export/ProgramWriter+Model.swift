@@ -1,0 +1,106 @@
+import LRSLanguage
+
+// The program's opening: docstring, imports, constants, and the model.
+extension ProgramWriter {
+    func header() -> String {
+        let usage = "python \(options.programName) [--epochs N] [--trace FILE.jsonl]"
+        let run = options.distributed ? "torchrun --nproc_per_node=N \(options.programName) [--epochs N] [--trace FILE.jsonl]" : usage
+        var lines = ["#!/usr/bin/env python3", "\"\"\"\(scriptName) as a PyTorch program, written by `lrs export`.", ""]
+        lines.append("The model, parameter groups, optimizers, schedules, data and training loop are the")
+        lines.append("script's: this program trains as `lrs run \(scriptName)` does.")
+        if options.distributed {
+            lines.append("It runs under torchrun with DistributedDataParallel (gloo on CPU, nccl with CUDA):")
+            lines.append("each process trains on its share of every batch, losses are averaged across")
+            lines.append("processes, and only the first process writes files. With one process it trains")
+            lines.append("exactly as the plain export does.")
+        }
+        lines += ["", "    " + run, "\"\"\""]
+        var standard = ["argparse", "os"]
+        var third: [String] = []
+        var froms: [String] = []
+        for module in imports.sorted() {
+            if module.hasPrefix("from ") { froms.append(module) } else if ["numpy"].contains(module) {
+                third.append("import numpy as np")
+            } else { standard.append(module) }
+        }
+        if usesMath { standard.append("math") }
+        let stdlib = Set(standard).sorted().map { "import " + $0 }
+        let fromStd = froms.filter { $0.hasPrefix("from collections") }
+        let fromTorch = froms.filter { !$0.hasPrefix("from collections") }.sorted()
+        var blocks = [(stdlib + fromStd).joined(separator: "\n")]
+        blocks.append((third + ["import torch"] + fromTorch).joined(separator: "\n"))
+        return lines.joined(separator: "\n") + "\n\n" + blocks.joined(separator: "\n\n")
+    }
+
+    func constantsSection() -> String {
+        var lines = ["HERE = os.path.dirname(os.path.abspath(__file__))", "SEED = \(script.seed ?? 0)"]
+        if let shape = script.model.inputShape {
+            lines.append("INPUT_SHAPE = (" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")"))
+        }
+        if let train = script.train {
+            lines.append("EPOCHS = \(train.epochs)")
+            lines.append("BATCH_SIZE = \(train.batch)")
+            lines.append("SHUFFLE = \(PythonText.bool(train.shuffle))")
+        }
+        lines += ["", "", "def path(name):",
+                  "    \"\"\"A file named in the script: relative paths are relative to this program.\"\"\"",
+                  "    return os.path.join(HERE, name)"]
+        return lines.joined(separator: "\n")
+    }
+
+    mutating func modelSection() throws(ExportRefusal) -> String {
+        imports.insert("from torch import nn")
+        imports.insert("from collections import OrderedDict")
+        var out: [String] = []
+        if script.model.layers.contains(where: \.flattensInput) {
+            out += ["class FlattenLinear(nn.Linear):",
+                    "    \"\"\"nn.Linear that flattens a multi-dimensional input first, as lrs's `linear`",
+                    "    does; its parameters keep the names weight and bias.\"\"\"",
+                    "",
+                    "    def forward(self, x):",
+                    "        return super().forward(x.flatten(1))",
+                    "", ""]
+        }
+        out += ["def build_model():",
+                "    \"\"\"The script's model; state_dict names are the script's parameter names.\"\"\"",
+                "    return nn.Sequential(OrderedDict(["]
+        for layer in script.model.layers {
+            out.append("        (\(PythonText.string(layer.name)), \(try module(layer))),")
+        }
+        out.append("    ]))")
+        return out.joined(separator: "\n")
+    }
+
+    private func module(_ layer: CheckedLayer) throws(ExportRefusal) -> String {
+        switch layer.spec {
+        case let .linear(inFeatures, outFeatures, bias):
+            let cls = layer.flattensInput ? "FlattenLinear" : "nn.Linear"
+            return "\(cls)(\(inFeatures), \(outFeatures)" + (bias ? "" : ", bias=False") + ")"
+        case let .conv(inChannels, outChannels, kernel, stride, padding, bias):
+            var args = ["\(inChannels)", "\(outChannels)", "\(kernel)"]
+            if stride != 1 { args.append("stride=\(stride)") }
+            if padding != 0 { args.append("padding=\(padding)") }
+            if !bias { args.append("bias=False") }
+            return "nn.Conv2d(" + args.joined(separator: ", ") + ")"
+        case .relu: return "nn.ReLU()"
+        case .tanh: return "nn.Tanh()"
+        case .sigmoid: return "nn.Sigmoid()"
+        case .gelu: return "nn.GELU()"
+        case .flatten: return "nn.Flatten()"
+        case let .maxpool(kernel, stride):
+            return "nn.MaxPool2d(\(kernel)" + (stride == kernel ? "" : ", stride=\(stride)") + ")"
+        case let .avgpool(kernel, stride):
+            return "nn.AvgPool2d(\(kernel)" + (stride == kernel ? "" : ", stride=\(stride)") + ")"
+        case .dropout(let p): return "nn.Dropout(\(PythonText.float(p)))"
+        case .batchnorm(let features):
+            switch layer.inputShape?.count {
+            case 1: return "nn.BatchNorm1d(\(features))"
+            case 3: return "nn.BatchNorm2d(\(features))"
+            default:
+                throw ExportRefusal("batchnorm on an input of shape \(layer.inputShape ?? []): PyTorch's "
+                                    + "BatchNorm1d/2d take 1-D or 3-D samples", at: layer.range)
+            }
+        case .layernorm(let n): return "nn.LayerNorm(\(n))"
+        }
+    }
+}
