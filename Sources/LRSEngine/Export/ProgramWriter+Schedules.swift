@@ -27,8 +27,6 @@ extension ProgramWriter {
             if shared && sharedDone.contains(kind) { continue }
             var names = Set<String>()
             let perStep = statement.perStep
-            let plateauNote = try checkPlateau(statement.schedule, top: true)
-            _ = plateauNote
             let comment = "        # " + origin(statement.range)
             let step = perStep ? ", per_step=True" : ""
             if shared {
@@ -61,22 +59,6 @@ extension ProgramWriter {
         out += entries
         out.append("    ]")
         return out.joined(separator: "\n")
-    }
-
-    /// `plateau` steps with a loss; PyTorch's SequentialLR and ChainedScheduler step their
-    /// children without one.
-    private func checkPlateau(_ schedule: CheckedSchedule, top: Bool) throws(ExportRefusal) -> Bool {
-        switch schedule {
-        case .single(let kind, _, let range):
-            if kind == .plateau && !top {
-                throw ExportRefusal("'plateau' inside 'until'/'with': PyTorch's SequentialLR and "
-                                    + "ChainedScheduler step it without the loss it needs", at: range)
-            }
-            return kind == .plateau
-        case .sequential(let children, _, _), .chained(let children, _):
-            for child in children { _ = try checkPlateau(child, top: false) }
-            return false
-        }
     }
 
     private mutating func schedulerText(_ schedule: CheckedSchedule, optimizer: String, perStep: Bool,

@@ -81,7 +81,7 @@ struct ProgramWriter {
     func origin(_ range: SourceRange) -> String { PythonText.origin(range, in: script.source) }
 
     mutating func write() throws(ExportRefusal) -> String {
-        try refuseUnsupportedStatements()
+        try refuseUnexpressibleNames()
         let model = try modelSection()
         let groups = groupsSection()
         let schedules = try schedulesSection()
@@ -97,18 +97,8 @@ struct ProgramWriter {
         return header() + "\n\n" + body + "\n\n\nif __name__ == \"__main__\":\n    main()\n"
     }
 
-    /// Statements the program cannot do as `lrs run` does them.
-    func refuseUnsupportedStatements() throws(ExportRefusal) {
-        var trains = 0
-        for statement in script.statements {
-            if case .train(let train) = statement {
-                trains += 1
-                if trains > 1 {
-                    throw ExportRefusal("a second 'train' statement: the exported program trains once "
-                                        + "(split the script, or raise 'epochs')", at: train.range)
-                }
-            }
-        }
+    /// Layer names PyTorch cannot give a submodule of `nn.Sequential`.
+    func refuseUnexpressibleNames() throws(ExportRefusal) {
         for layer in script.model.layers where ProgramWriter.moduleAttributes.contains(layer.name) {
             throw ExportRefusal("layer name '\(layer.name)' is an attribute of torch.nn.Sequential; PyTorch "
                                 + "cannot name a submodule so, and the state_dict names would change", at: layer.range)
