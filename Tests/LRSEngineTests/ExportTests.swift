@@ -57,17 +57,22 @@ import Testing
             """))
         #expect(program.contains("(\"layer1\", nn.Linear(100, 50)),"))
         #expect(program.contains("(\"1\", nn.ReLU()),"))
-        #expect(program.contains("torch.optim.Adam(groups(ADAM_GROUPS)),  # line 7: optimizer adam"))
+        #expect(program.contains("        # line 7: optimizer adam\n        torch.optim.Adam(groups(ADAM_GROUPS)),"))
         #expect(!program.contains("FlattenLinear"))
-        #expect(program.contains("save(model, \"out.safetensors\")  # line 14: save \"out.safetensors\""))
+        #expect(program.contains("    # line 14: save \"out.safetensors\"\n    save(model, \"out.safetensors\")"))
     }
 
     @Test func differentSchedulesPerGroupGetThrowawayOptimizers() throws {
         let program = try Self.export(Self.seed2)
         #expect(program.contains("class GroupSchedule(Schedule):"))
-        #expect(program.contains("LambdaLR(optimizer, lambda epoch: 0.95 ** epoch)"))
-        #expect(program.contains("LambdaLR(optimizer, lambda epoch: 1)"))
-        #expect(program.contains("\"layer1\""))
+        #expect(program.contains("""
+                # line 10: schedule layer1 lambda 0.95^epoch
+                def layer1_schedule(optimizer):
+                    return LambdaLR(optimizer, lambda epoch: 0.95 ** epoch)
+            """))
+        #expect(program.contains("return LambdaLR(optimizer, lambda epoch: 1)"))
+        #expect(program.contains("GroupSchedule(adam, \"layer1\", layer1_schedule),"))
+        #expect(program.contains("GroupSchedule(adam, \"layer2\", layer2_schedule),"))
     }
 
     @Test func oneScheduleForEveryGroupIsOneSchedulerOnTheOptimizer() throws {
@@ -79,7 +84,8 @@ import Testing
             group out
             schedule all cosine 30 eta_min 1e-4
             """)
-        #expect(program.contains("Schedule(CosineAnnealingLR(sgd, T_max=30, eta_min=0.0001)),"))
+        #expect(program.contains("return CosineAnnealingLR(optimizer, T_max=30, eta_min=0.0001)"))
+        #expect(program.contains("Schedule(all_schedule(sgd)),"))
         #expect(!program.contains("GroupSchedule"))
         #expect(program.contains("torch.optim.SGD(groups(SGD_GROUPS), lr=0.1, momentum=0.9),"))
         #expect(program.contains("{\"name\": \"out\", \"params\": [\"out.weight\", \"out.bias\"]},"))
@@ -164,9 +170,17 @@ import Testing
             schedule body linear start_factor 0.1 total_iters 5 until 5 then cosine_restarts 10 t_mult 2
             schedule head onecycle 0.5 2000 pct_start 0.25 anneal_strategy linear
             """)
-        #expect(program.contains("SequentialLR(optimizer, [LinearLR(optimizer, start_factor=0.1, total_iters=5), "
-                                 + "CosineAnnealingWarmRestarts(optimizer, T_0=10, T_mult=2)], milestones=[5])"))
-        #expect(program.contains("OneCycleLR(optimizer, max_lr=0.5, total_steps=2000, pct_start=0.25, anneal_strategy=\"linear\"), per_step=True"))
+        #expect(program.contains("""
+                    return SequentialLR(optimizer, [
+                        LinearLR(optimizer, start_factor=0.1, total_iters=5),
+                        CosineAnnealingWarmRestarts(optimizer, T_0=10, T_mult=2),
+                    ], milestones=[5])
+            """))
+        #expect(program.contains("""
+                    return OneCycleLR(
+                        optimizer, max_lr=0.5, total_steps=2000, pct_start=0.25, anneal_strategy="linear")
+            """))
+        #expect(program.contains("GroupSchedule(sgd, \"head\", head_schedule, per_step=True),"))
         #expect(program.contains("for key in (\"lr\", \"momentum\", \"betas\"):"))
     }
 

@@ -46,7 +46,7 @@ extension ProgramWriter {
             }
             call += "),"
             if kind == script.optimizer.kind, let range = script.optimizer.range {
-                call += "  # " + origin(range)
+                out.append("        # " + origin(range))
             }
             out.append("        " + call)
         }
@@ -54,7 +54,8 @@ extension ProgramWriter {
         out += ["", "", "def parameter_groups(optimizers):",
                 "    \"\"\"Every parameter group, in the script's order.\"\"\""]
         if kinds.count > 1 {
-            out.append("    by_name = {group[\"name\"]: group for optimizer in optimizers for group in optimizer.param_groups}")
+            out.append("    groups = [group for optimizer in optimizers for group in optimizer.param_groups]")
+            out.append("    by_name = {group[\"name\"]: group for group in groups}")
             out.append("    return [by_name[name] for name in GROUP_ORDER]")
         } else {
             out.append("    return [group for optimizer in optimizers for group in optimizer.param_groups]")

@@ -9,13 +9,16 @@ extension ProgramWriter {
     }
 
     mutating func loopSection() -> String {
-        guard script.train != nil, script.data != nil else { return "" }
+        guard script.train != nil, script.data != nil else {
+            return options.distributed ? startDistributed().joined(separator: "\n") : ""
+        }
         imports.insert("json")
         imports.insert("sys")
         imports.insert("time")
         usesMath = true
         var out = options.distributed ? distributedBatches() : plainBatches()
-        out += ["", ""] + evaluate() + ["", ""] + stopUnlessFinite() + ["", ""]
+        if validationStatement != nil { out += ["", ""] + evaluate() }
+        out += ["", ""] + stopUnlessFinite() + ["", ""]
         out += options.distributed ? distributedTrain() : plainTrain()
         return out.joined(separator: "\n")
     }
@@ -35,18 +38,7 @@ extension ProgramWriter {
 
     private mutating func distributedBatches() -> [String] {
         imports.insert("from torch.utils.data import BatchSampler, DistributedSampler, RandomSampler")
-        imports.insert("from torch import distributed as dist")
-        imports.insert("from torch.nn.parallel import DistributedDataParallel")
-        return [
-            "def start_distributed():",
-            "    \"\"\"Joins the torchrun job: (rank, number of processes, device).\"\"\"",
-            "    cuda = torch.cuda.is_available()",
-            "    dist.init_process_group(\"nccl\" if cuda else \"gloo\")",
-            "    if cuda:",
-            "        local_rank = int(os.environ.get(\"LOCAL_RANK\", 0))",
-            "        torch.cuda.set_device(local_rank)",
-            "        return dist.get_rank(), dist.get_world_size(), torch.device(\"cuda\", local_rank)",
-            "    return dist.get_rank(), dist.get_world_size(), torch.device(\"cpu\")",
+        return startDistributed() + [
             "",
             "",
             "def epoch_order(n):",
@@ -65,6 +57,22 @@ extension ProgramWriter {
             "    for positions in BatchSampler(sampler, max(1, BATCH_SIZE // world), drop_last=False):",
             "        index = order[positions]",
             "        yield x[index], y[index]",
+        ]
+    }
+
+    private mutating func startDistributed() -> [String] {
+        imports.insert("from torch import distributed as dist")
+        imports.insert("from torch.nn.parallel import DistributedDataParallel")
+        return [
+            "def start_distributed():",
+            "    \"\"\"Joins the torchrun job: (rank, number of processes, device).\"\"\"",
+            "    cuda = torch.cuda.is_available()",
+            "    dist.init_process_group(\"nccl\" if cuda else \"gloo\")",
+            "    if cuda:",
+            "        local_rank = int(os.environ.get(\"LOCAL_RANK\", 0))",
+            "        torch.cuda.set_device(local_rank)",
+            "        return dist.get_rank(), dist.get_world_size(), torch.device(\"cuda\", local_rank)",
+            "    return dist.get_rank(), dist.get_world_size(), torch.device(\"cpu\")",
         ]
     }
 
@@ -109,20 +117,30 @@ extension ProgramWriter {
     }
 
     private func epochEnd(indent: String) -> [String] {
-        [
+        var lines = [
             indent + "line = f\"epoch {epoch + 1}/{epochs}: loss {mean:.6g}\"",
             indent + "if y.dtype == torch.int64:",
             indent + "    line += f\", accuracy {correct / count:.4f}\"",
             indent + "metric = mean",
+        ]
+        if validationStatement != nil {
+            lines += validationLines(indent: indent)
+        }
+        return lines + [
+            indent + "line += \", lr \" + \", \".join(f\"{g['name']} {g['lr']:.6g}\" for g in groups)",
+            indent + "for schedule in schedules:",
+            indent + "    if not schedule.per_step:",
+            indent + "        schedule.step(metric)",
+        ]
+    }
+
+    private func validationLines(indent: String) -> [String] {
+        [
             indent + "if validation is not None:",
             indent + "    metric, accuracy = evaluate(model, loss_fn, *validation)",
             indent + "    line += f\", validation loss {metric:.6g}\"",
             indent + "    if validation[1].dtype == torch.int64:",
             indent + "        line += f\", accuracy {accuracy:.4f}\"",
-            indent + "line += \", lr \" + \", \".join(f\"{g['name']} {g['lr']:.6g}\" for g in groups)",
-            indent + "for schedule in schedules:",
-            indent + "    if not schedule.per_step:",
-            indent + "        schedule.step(metric)",
         ]
     }
 

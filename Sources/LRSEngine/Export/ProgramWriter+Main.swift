@@ -7,7 +7,7 @@ extension ProgramWriter {
         let distributed = options.distributed
         var out: [String] = []
         if script.statements.contains(where: { if case .save = $0 { return true }; return checkpoint != nil }) {
-            imports.insert("from safetensors.torch import load_file, save_file")
+            imports.insert("from safetensors.torch import save_file")
             out += [
                 "def save(model, name):",
                 "    \"\"\"The state_dict (buffers included) as safetensors, written atomically.\"\"\"",
@@ -30,9 +30,9 @@ extension ProgramWriter {
         if distributed { out.append("    rank, world, device = start_distributed()") }
         out += ["", "    torch.manual_seed(SEED)", "    model = build_model()"]
         if let initFile = script.initFile {
-            imports.insert("from safetensors.torch import load_file, save_file")
-            out.append("    model.load_state_dict(load_file(path(\(PythonText.string(initFile.written)))))  # "
-                       + origin(initFile.range))
+            imports.insert("from safetensors.torch import load_file")
+            out.append("    # " + origin(initFile.range))
+            out.append("    model.load_state_dict(load_file(path(\(PythonText.string(initFile.written)))))")
         }
         if !resolution.frozen.isEmpty {
             out.append("    for name in FROZEN:")
@@ -42,7 +42,8 @@ extension ProgramWriter {
         out.append("    optimizers = make_optimizers(model)")
         out.append(hasSchedules ? "    schedules = make_schedules(optimizers)" : "    schedules = []")
         if distributed {
-            out.append("    ddp_model = DistributedDataParallel(model, device_ids=[device.index] if device.type == \"cuda\" else None)")
+            out.append("    device_ids = [device.index] if device.type == \"cuda\" else None")
+            out.append("    ddp_model = DistributedDataParallel(model, device_ids=device_ids)")
         }
         for statement in script.statements {
             switch statement {
@@ -52,15 +53,14 @@ extension ProgramWriter {
                 }
                 out += [""] + trainCall(train)
             case .save(let file):
-                out.append("")
-                let call = "save(model, \(PythonText.string(file.written)))  # " + origin(file.range)
+                let call = "save(model, \(PythonText.string(file.written)))"
+                out += ["", "    # " + origin(file.range)]
                 out.append(distributed ? "    if rank == 0:\n        " + call : "    " + call)
             default:
                 continue
             }
         }
         if distributed { out.append("    dist.destroy_process_group()") }
-        if !hasSchedules { out.insert(contentsOf: [], at: 0) }
         return out.joined(separator: "\n")
     }
 
@@ -71,12 +71,12 @@ extension ProgramWriter {
             out.append("    if validation is not None:")
             out.append("        validation = tuple(t.to(device) for t in validation)")
         }
-        let comment = "  # " + origin(train.range)
+        out.append("    # " + origin(train.range))
         switch train.loss {
-        case "cross_entropy"?: out.append("    loss_fn = nn.CrossEntropyLoss()" + comment)
-        case "mse"?: out.append("    loss_fn = nn.MSELoss()" + comment)
+        case "cross_entropy"?: out.append("    loss_fn = nn.CrossEntropyLoss()")
+        case "mse"?: out.append("    loss_fn = nn.MSELoss()")
         default:
-            out.append("    # cross_entropy for class indices, else mse (" + origin(train.range) + ")")
+            out.append("    # (no loss given: cross_entropy for class indices, else mse)")
             out.append("    loss_fn = nn.CrossEntropyLoss() if data[1].dtype == torch.int64 else nn.MSELoss()")
         }
         let trace = options.distributed ? "args.trace and rank == 0" : "args.trace"

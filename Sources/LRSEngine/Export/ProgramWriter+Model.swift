@@ -1,3 +1,4 @@
+import Foundation
 import LRSLanguage
 
 // The program's opening: docstring, imports, constants, and the model.
@@ -26,10 +27,27 @@ extension ProgramWriter {
         if usesMath { standard.append("math") }
         let stdlib = Set(standard).sorted().map { "import " + $0 }
         let fromStd = froms.filter { $0.hasPrefix("from collections") }
-        let fromTorch = froms.filter { !$0.hasPrefix("from collections") }.sorted()
+        let fromTorch = froms.filter { !$0.hasPrefix("from collections") }.sorted().map(Self.wrappedImport)
         var blocks = [(stdlib + fromStd).joined(separator: "\n")]
         blocks.append((third + ["import torch"] + fromTorch).joined(separator: "\n"))
         return lines.joined(separator: "\n") + "\n\n" + blocks.joined(separator: "\n\n")
+    }
+
+    /// `from M import A, B, C` within 99 columns: parenthesised, one continuation line per fit.
+    static func wrappedImport(_ line: String) -> String {
+        guard line.count > 99, let range = line.range(of: " import ") else { return line }
+        let names = line[range.upperBound...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var lines = [String(line[..<range.upperBound]) + "("]
+        var current = "   "
+        for name in names {
+            if current.count + name.count + 2 > 99 {
+                lines.append(current)
+                current = "   "
+            }
+            current += " " + name + ","
+        }
+        lines.append(current)
+        return lines.joined(separator: "\n") + "\n)"
     }
 
     func constantsSection() -> String {

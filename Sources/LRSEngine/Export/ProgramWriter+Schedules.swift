@@ -17,6 +17,10 @@ extension ProgramWriter {
     mutating func schedulesSection() throws(ExportRefusal) -> String {
         guard hasSchedules else { return "" }
         var classes: Set<String> = ["ReduceLROnPlateau"]
+        // One factory function per `schedule` statement, named after its groups.
+        var factories: [Int: String] = [:]
+        var definitions: [String] = []
+        var taken: Set<String> = Set(kinds)
         var entries: [String] = []
         var needsGroupSchedule = false
         var sharedDone: Set<String> = []
@@ -25,40 +29,85 @@ extension ProgramWriter {
             let kind = group.optimizerKind
             let shared = sharesOneSchedule(kind) != nil
             if shared && sharedDone.contains(kind) { continue }
-            var names = Set<String>()
-            let perStep = statement.perStep
-            let comment = "        # " + origin(statement.range)
-            let step = perStep ? ", per_step=True" : ""
+            let factory: String
+            if let known = factories[statement.range.start] {
+                factory = known
+            } else {
+                factory = Self.identifier(statement.groupNames.joined(separator: "_") + "_schedule", avoiding: &taken)
+                factories[statement.range.start] = factory
+                var names = Set<String>()
+                let scheduler = try schedulerLines(statement.schedule, optimizer: "optimizer",
+                                                   perStep: statement.perStep, classes: &names)
+                classes.formUnion(names)
+                definitions += ["", "    # " + origin(statement.range), "    def \(factory)(optimizer):"]
+                definitions += Self.returning(scheduler, indent: "        ")
+            }
+            let step = statement.perStep ? ", per_step=True" : ""
             if shared {
                 sharedDone.insert(kind)
-                let scheduler = try schedulerText(statement.schedule, optimizer: kind, perStep: perStep, classes: &names)
-                entries.append(comment)
-                entries.append("        Schedule(\(scheduler)\(step)),")
+                entries.append("        Schedule(\(factory)(\(kind))\(step)),")
             } else {
                 needsGroupSchedule = true
-                let scheduler = try schedulerText(statement.schedule, optimizer: "optimizer", perStep: perStep, classes: &names)
-                entries.append(comment)
-                let line = "        GroupSchedule(\(kind), \(PythonText.string(group.name)), "
-                    + "lambda optimizer: \(scheduler)\(step)),"
-                if line.count <= 99 {
-                    entries.append(line)
-                } else {
-                    entries.append("        GroupSchedule(")
-                    entries.append("            \(kind), \(PythonText.string(group.name)),")
-                    entries.append("            lambda optimizer: \(scheduler)\(step)),")
-                }
+                entries.append("        GroupSchedule(\(kind), \(PythonText.string(group.name)), \(factory)\(step)),")
             }
-            classes.formUnion(names)
         }
         imports.insert("from torch.optim.lr_scheduler import " + classes.sorted().joined(separator: ", "))
         var out = scheduleClasses(group: needsGroupSchedule)
         out += ["", "", "def make_schedules(optimizers):",
                 "    \"\"\"Each group's schedule, in group order; groups without one keep their rate.\"\"\""]
         out.append("    " + (kinds.count == 1 ? "[\(kinds[0])]" : kinds.joined(separator: ", ")) + " = optimizers")
-        out.append("    return [")
-        out += entries
-        out.append("    ]")
+        out += definitions
+        out += ["", "    return ["] + entries + ["    ]"]
         return out.joined(separator: "\n")
+    }
+
+    /// A Python identifier from a name (`tail.2.weight` -> `tail_2_weight`), unique among `taken`.
+    static func identifier(_ name: String, avoiding taken: inout Set<String>) -> String {
+        var base = String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
+        if base.first?.isNumber ?? true { base = "group_" + base }
+        var candidate = base
+        var suffix = 2
+        while taken.contains(candidate) {
+            candidate = base + "_\(suffix)"
+            suffix += 1
+        }
+        taken.insert(candidate)
+        return candidate
+    }
+
+    /// `return EXPR`, its lines indented.
+    static func returning(_ lines: [String], indent: String) -> [String] {
+        guard let first = lines.first else { return [] }
+        return [indent + "return " + first] + lines.dropFirst().map { indent + $0 }
+    }
+
+    /// A scheduler as lines: one line when it fits, else a nested list one child per line
+    /// or the arguments on a continuation line.
+    private mutating func schedulerLines(_ schedule: CheckedSchedule, optimizer: String, perStep: Bool,
+                                         classes: inout Set<String>) throws(ExportRefusal) -> [String] {
+        let single = try schedulerText(schedule, optimizer: optimizer, perStep: perStep, classes: &classes)
+        if single.count <= 80 { return [single] }
+        switch schedule {
+        case .single:
+            guard let open = single.firstIndex(of: "(") else { return [single] }
+            let name = single[..<open]
+            let arguments = single[single.index(after: open)..<single.index(before: single.endIndex)]
+            return [name + "(", "    " + arguments + ")"]
+        case .sequential(let children, let milestones, _):
+            var lines = ["SequentialLR(\(optimizer), ["]
+            for child in children {
+                lines.append("    " + (try schedulerText(child, optimizer: optimizer, perStep: perStep, classes: &classes)) + ",")
+            }
+            lines.append("], milestones=[" + milestones.map(String.init).joined(separator: ", ") + "])")
+            return lines
+        case .chained(let children, _):
+            var lines = ["ChainedScheduler(["]
+            for child in children {
+                lines.append("    " + (try schedulerText(child, optimizer: optimizer, perStep: perStep, classes: &classes)) + ",")
+            }
+            lines.append("], optimizer=\(optimizer))")
+            return lines
+        }
     }
 
     private mutating func schedulerText(_ schedule: CheckedSchedule, optimizer: String, perStep: Bool,
