@@ -27,7 +27,7 @@ enum ExportPython {
         let stderr: String
     }
 
-    /// Runs `python ARGS...` in `directory`, one torch thread (the reference's setting).
+    /// Runs `python ARGS...` in `directory`, one OpenMP thread (the reference's setting).
     static func python(_ arguments: [String], in directory: String) throws -> Result {
         try run(executable ?? "python3", arguments, in: directory)
     }
@@ -39,6 +39,8 @@ enum ExportPython {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["OMP_NUM_THREADS"] = "1"
+        // Gloo on the loopback interface: the machine's hostname need not resolve.
+        if environment["GLOO_SOCKET_IFNAME"] == nil { environment["GLOO_SOCKET_IFNAME"] = "lo" }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
