@@ -19,14 +19,15 @@ extension ProgramWriter {
             ]
         }
         out += ["def main():",
-                "    parser = argparse.ArgumentParser(description=\"Train \(scriptName)'s setup with PyTorch.\")"]
-        if let train = script.train {
+                "    parser = argparse.ArgumentParser(description=\"\(script.train != nil ? "Train" : "Build") "
+                + "\(scriptName)'s setup with PyTorch.\")"]
+        let trains = script.train != nil
+        if trains {
             out.append("    parser.add_argument(\"--epochs\", type=int, default=EPOCHS,")
             out.append("                        help=\"epochs to train (the script says %(default)s)\")")
             out.append("    parser.add_argument(\"--trace\", metavar=\"FILE\", help=\"write one JSON line per optimizer step\")")
-            _ = train
         }
-        out.append("    args = parser.parse_args()")
+        out.append(trains ? "    args = parser.parse_args()" : "    parser.parse_args()")
         if distributed { out.append("    rank, world, device = start_distributed()") }
         out += ["", "    torch.manual_seed(SEED)", "    model = build_model()"]
         if let initFile = script.initFile {
@@ -40,7 +41,15 @@ extension ProgramWriter {
         }
         if distributed { out.append("    model.to(device)") }
         out.append("    optimizers = make_optimizers(model)")
-        out.append(hasSchedules ? "    schedules = make_schedules(optimizers)" : "    schedules = []")
+        if trains {
+            out.append(hasSchedules ? "    schedules = make_schedules(optimizers)" : "    schedules = []")
+        } else {
+            // No training: show what was built, as `show groups` would.
+            if hasSchedules { out.append("    make_schedules(optimizers)  # each group's starting rate") }
+            out += ["    for group in parameter_groups(optimizers):",
+                    "        count = sum(p.numel() for p in group[\"params\"])",
+                    "        print(f\"{group['name']}: {count} elements, lr {group['lr']:g}\")"]
+        }
         if distributed {
             out.append("    device_ids = [device.index] if device.type == \"cuda\" else None")
             out.append("    ddp_model = DistributedDataParallel(model, device_ids=device_ids)")

@@ -4,11 +4,17 @@ import LRSLanguage
 // The program's opening: docstring, imports, constants, and the model.
 extension ProgramWriter {
     func header() -> String {
-        let usage = "python \(options.programName) [--epochs N] [--trace FILE.jsonl]"
-        let run = options.distributed ? "torchrun --nproc_per_node=N \(options.programName) [--epochs N] [--trace FILE.jsonl]" : usage
+        let trains = script.train != nil && script.data != nil
+        let usage = "python \(options.programName)" + (trains ? " [--epochs N] [--trace FILE.jsonl]" : "")
+        let run = options.distributed ? "torchrun --nproc_per_node=N " + usage.dropFirst("python ".count) : usage
         var lines = ["#!/usr/bin/env python3", "\"\"\"\(scriptName) as a PyTorch program, written by `lrs export`.", ""]
-        lines.append("The model, parameter groups, optimizers, schedules, data and training loop are the")
-        lines.append("script's: this program trains as `lrs run \(scriptName)` does.")
+        if trains {
+            lines.append("The model, parameter groups, optimizers, schedules, data and training loop are the")
+            lines.append("script's: this program trains as `lrs run \(scriptName)` does.")
+        } else {
+            lines.append("The script does not train: this program builds its model, parameter groups,")
+            lines.append("optimizers and schedules, and prints the groups with their starting rates.")
+        }
         if options.distributed {
             lines.append("It runs under torchrun with DistributedDataParallel (gloo on CPU, nccl with CUDA):")
             lines.append("each process trains on its share of every batch, losses are averaged across")
