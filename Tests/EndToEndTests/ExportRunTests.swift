@@ -75,6 +75,44 @@ struct ExportRunTests {
         }
     }
 
+    static let scheduleCases: [String] = {
+        let root = LRSBinary.fixture("reference")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return names.filter { $0.hasPrefix("sched_") }.sorted()
+    }()
+
+    /// The schedule cases have no data: given some (4 samples a step, in order), the
+    /// program's trace must show PyTorch's rate for every group at every step.
+    @Test(arguments: scheduleCases)
+    func scheduleRatesMatchPyTorchReference(_ name: String) throws {
+        let directory = try LRSBinary.scratchCopy(of: LRSBinary.fixture("reference/" + name))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let expected = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: directory + "/expected.json"))) as? [String: Any]
+        let epochs = try #require(expected?["epochs"] as? Int)
+        let steps = try #require(expected?["steps_per_epoch"] as? Int)
+        let script = try String(contentsOfFile: directory + "/case.lrs", encoding: .utf8)
+            + "\ndata synthetic samples \(steps * 4) classes 2\ntrain epochs \(epochs) batch 4 shuffle false\n"
+        try script.write(toFile: directory + "/case.lrs", atomically: true, encoding: .utf8)
+        try Self.export("case.lrs", to: "exported.py", in: directory)
+        let run = try ExportPython.python(["exported.py", "--trace", "exported.jsonl"], in: directory)
+        try #require(run.status == 0, "the exported program failed: \(run.stderr)")
+        let trace = try ExportPython.readTrace(directory + "/exported.jsonl")
+        try #require(trace.count == epochs * steps)
+        let rows = try String(contentsOfFile: directory + "/schedule.csv", encoding: .utf8)
+            .split(separator: "\n").dropFirst()
+        #expect(!rows.isEmpty)
+        for row in rows {
+            let cells = row.split(separator: ",").map(String.init)
+            try #require(cells.count == 4)
+            let step = try #require(Int(cells[1]))
+            let want = try #require(Double(cells[3]))
+            try #require(step >= 0 && step < trace.count)
+            let got = try #require(trace[step].rates.first { $0.group == cells[2] }?.lr, "no rate for \(cells[2])")
+            #expect(Self.relativeDifference(got, want) <= 1e-9, "step \(step), \(cells[2]): \(got), PyTorch \(want)")
+        }
+    }
+
     @Test(arguments: samples)
     func sampleExportsAndRunsOneEpoch(_ name: String) throws {
         let samples = LRSBinary.packageRoot.appendingPathComponent("samples").path
@@ -144,6 +182,20 @@ struct ExportRunTests {
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("#!/usr/bin/env python3\n\"\"\"seed2.lrs as a PyTorch program"))
         #expect(result.stdout.contains("if __name__ == \"__main__\":"))
+    }
+
+    /// docs/export-example.py is what `lrs export samples/seed2.lrs` writes today.
+    @Test func documentedExampleIsCurrent() throws {
+        let directory = NSTemporaryDirectory() + "lrs-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let root = LRSBinary.packageRoot.path
+        let result = try LRSBinary.run(["export", root + "/samples/seed2.lrs", "--to", "pytorch",
+                                        "-o", directory + "/export-example.py"])
+        #expect(result.status == 0)
+        let written = try String(contentsOfFile: directory + "/export-example.py", encoding: .utf8)
+        let committed = try String(contentsOfFile: root + "/docs/export-example.py", encoding: .utf8)
+        #expect(written == committed, "regenerate: lrs export samples/seed2.lrs --to pytorch -o docs/export-example.py")
     }
 
     @Test func missingTargetIsAUsageError() throws {
