@@ -134,6 +134,36 @@ struct ExportRunTests {
         }
     }
 
+    /// CSV with a header and a named label column in the middle, and `split`: 60 rows,
+    /// 15 held out, 45 trained in batches of 8 (6 steps an epoch), labels as classes.
+    @Test func csvDataWithNamedLabelAndSplit() throws {
+        let directory = NSTemporaryDirectory() + "lrs-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var csv = "a,b,label,c\n"
+        for i in 0..<60 {
+            let a = Double(i % 7) / 3 - 1, b = Double(i % 5) / 2 - 1, c = Double(i % 3) - 1
+            csv += "\(a),\(b),\(a > 0 ? 1 : 0),\(c)\n"
+        }
+        try csv.write(toFile: directory + "/d.csv", atomically: true, encoding: .utf8)
+        try """
+            input 3
+            model < linear 3 8; relu; linear 8 2 >
+            optimizer adam lr 0.01
+            data csv "d.csv" label "label"
+            split 0.25
+            train epochs 3 batch 8
+            """.write(toFile: directory + "/c.lrs", atomically: true, encoding: .utf8)
+        try Self.export("c.lrs", to: "exported.py", in: directory)
+        let run = try ExportPython.python(["exported.py", "--trace", "trace.jsonl"], in: directory)
+        try #require(run.status == 0, "\(run.stderr)")
+        let trace = try ExportPython.readTrace(directory + "/trace.jsonl")
+        #expect(trace.count == 18)
+        #expect(trace.filter { $0.epoch == 0 }.count == 6)
+        #expect(run.stdout.contains("validation loss"))
+        #expect(run.stdout.contains("accuracy"))
+    }
+
     @Test func distributedProgramTrainsWithTwoProcessesAndMatchesThePlainOneWithOne() throws {
         let directory = try LRSBinary.scratchCopy(of: LRSBinary.fixture("reference/train_seed2"))
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -20,18 +20,36 @@ extension PyTorchExport {
         }
     }
 
-    /// The parameters as the runtime initialises them; `nil` when the model has no input
-    /// shape to build with.
+    /// The parameters as the runtime initialises them, built on the first question (most
+    /// scripts have no `where` and never ask); `nil` without an input shape to build with.
     static func defaultInitialValues(_ model: CheckedModel, seed: Int) -> InitialValueProvider {
         guard let inputShape = model.inputShape else { return { _ in nil } }
         let specs = model.layers.map { (name: $0.name, spec: runtimeSpec($0.spec)) }
-        let built = Sequential(layers: specs, inputShape: inputShape,
-                               generator: RandomGenerator(seed: UInt64(truncatingIfNeeded: seed)))
-        var values: [String: InitialValue] = [:]
-        for (name, parameter) in built.parameters {
-            values[name] = InitialValue(shape: parameter.shape, values: parameter.value.values)
+        let values = LazyValues {
+            let built = Sequential(layers: specs, inputShape: inputShape,
+                                   generator: RandomGenerator(seed: UInt64(truncatingIfNeeded: seed)))
+            var values: [String: InitialValue] = [:]
+            for (name, parameter) in built.parameters {
+                values[name] = InitialValue(shape: parameter.shape, values: parameter.value.values)
+            }
+            return values
         }
-        return { values[$0] }
+        return { values.get()[$0] }
+    }
+
+    /// A dictionary computed once, when first read.
+    private final class LazyValues {
+        private let make: () -> [String: InitialValue]
+        private var made: [String: InitialValue]?
+
+        init(_ make: @escaping () -> [String: InitialValue]) { self.make = make }
+
+        func get() -> [String: InitialValue] {
+            if let made { return made }
+            let values = make()
+            made = values
+            return values
+        }
     }
 
     private static func runtimeSpec(_ spec: LRSLanguage.LayerSpec) -> LRSRuntime.LayerSpec {
