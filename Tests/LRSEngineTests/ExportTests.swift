@@ -91,6 +91,17 @@ import Testing
         #expect(program.contains("{\"name\": \"out\", \"params\": [\"out.weight\", \"out.bias\"]},"))
     }
 
+    @Test func withoutGroupStatementsOneGroupAllTakesEverything() throws {
+        let program = try Self.export("model < linear 4 2 >\n")
+        #expect(program.contains("""
+            SGD_GROUPS = [
+                # no 'group' statement: every parameter in the group 'all'
+                {"name": "all", "params": ["0.weight", "0.bias"]},
+            ]
+            """))
+        #expect(program.contains("torch.optim.SGD(groups(SGD_GROUPS)),"))
+    }
+
     @Test func implicitFlattenKeepsTheNames() throws {
         let program = try Self.export("""
             input 3 28 28

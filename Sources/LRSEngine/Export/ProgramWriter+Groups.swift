@@ -12,7 +12,8 @@ extension ProgramWriter {
         for kind in kinds {
             out.append(Self.groupsName(kind) + " = [")
             for group in resolution.groups where group.optimizerKind == kind {
-                out.append("    # " + origin(group.range))
+                out.append("    # " + (script.hasNoGroups ? "no 'group' statement: every parameter in the group 'all'"
+                                                    : origin(group.range)))
                 var entries = ["\"name\": " + PythonText.string(group.name),
                                "\"params\": " + PythonText.stringList(group.parameters)]
                 for setting in group.hyperparameters where ownSetting(setting, kind: kind) {
