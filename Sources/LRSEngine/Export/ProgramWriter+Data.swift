@@ -13,12 +13,6 @@ extension ProgramWriter {
         return nil
     }
 
-    /// Whether the targets are known to be class indices without reading the files.
-    var dataHasClasses: Bool? {
-        guard let data = script.data else { return nil }
-        return data.kind == "synthetic" ? true : nil
-    }
-
     mutating func dataSection() throws(ExportRefusal) -> String {
         guard let data = script.data, script.train != nil else { return "" }
         var kinds = [data.kind]

@@ -33,10 +33,24 @@ extension ProgramWriter {
         if usesMath { standard.append("math") }
         let stdlib = Set(standard).sorted().map { "import " + $0 }
         let fromStd = froms.filter { $0.hasPrefix("from collections") }
-        let fromTorch = froms.filter { !$0.hasPrefix("from collections") }.sorted().map(Self.wrappedImport)
+        let fromTorch = Self.merged(froms.filter { !$0.hasPrefix("from collections") }).map(Self.wrappedImport)
         var blocks = [(stdlib + fromStd).joined(separator: "\n")]
         blocks.append((third + ["import torch"] + fromTorch).joined(separator: "\n"))
         return lines.joined(separator: "\n") + "\n\n" + blocks.joined(separator: "\n\n")
+    }
+
+    /// `from M import A` and `from M import B` as `from M import A, B`, modules sorted.
+    static func merged(_ lines: [String]) -> [String] {
+        var names: [String: [String]] = [:]
+        for line in lines {
+            guard let range = line.range(of: " import ") else { continue }
+            let module = String(line[..<range.lowerBound])
+            for name in line[range.upperBound...].split(separator: ",") {
+                let trimmed = name.trimmingCharacters(in: .whitespaces)
+                if !(names[module] ?? []).contains(trimmed) { names[module, default: []].append(trimmed) }
+            }
+        }
+        return names.keys.sorted().map { $0 + " import " + (names[$0] ?? []).sorted().joined(separator: ", ") }
     }
 
     /// `from M import A, B, C` within 99 columns: parenthesised, one continuation line per fit.
