@@ -68,7 +68,9 @@ enum PythonText {
         for index in (first - 1)..<last where index >= 0 && index < lines.count {
             words += withoutComment(lines[index]).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
         }
-        return "line \(first): " + words.joined(separator: " ")
+        let text = "line \(first): " + words.joined(separator: " ")
+        // A pointer, not a copy: long statements are cut so that comments stay short.
+        return text.count <= 84 ? text : String(text.prefix(81)) + "..."
     }
 
     /// The line up to a `#` that is not inside a string.
