@@ -8,21 +8,14 @@ optimizers and schedules, and prints the groups with their starting rates.
 """
 
 import argparse
-import os
 from collections import OrderedDict
 
 import torch
 from torch import nn
 from torch.optim.lr_scheduler import LambdaLR, ReduceLROnPlateau
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = 0
 INPUT_SHAPE = (100,)
-
-
-def path(name):
-    """A file named in the script: relative paths are relative to this program."""
-    return os.path.join(HERE, name)
 
 
 def build_model():

@@ -22,7 +22,8 @@ extension ProgramWriter {
             lines.append("exactly as the plain export does.")
         }
         lines += ["", "    " + run, "\"\"\""]
-        var standard = ["argparse", "os"]
+        var standard = ["argparse"]
+        if namesFiles || options.distributed { standard.append("os") }
         var third: [String] = []
         var froms: [String] = []
         for module in imports.sorted() {
@@ -71,7 +72,8 @@ extension ProgramWriter {
     }
 
     func constantsSection() -> String {
-        var lines = ["HERE = os.path.dirname(os.path.abspath(__file__))", "SEED = \(script.seed ?? 0)"]
+        var lines = namesFiles ? ["HERE = os.path.dirname(os.path.abspath(__file__))"] : []
+        lines.append("SEED = \(script.seed ?? 0)")
         if let shape = script.model.inputShape {
             lines.append("INPUT_SHAPE = (" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")"))
         }
@@ -80,10 +82,23 @@ extension ProgramWriter {
             lines.append("BATCH_SIZE = \(train.batch)")
             lines.append("SHUFFLE = \(PythonText.bool(train.shuffle))")
         }
-        lines += ["", "", "def path(name):",
-                  "    \"\"\"A file named in the script: relative paths are relative to this program.\"\"\"",
-                  "    return os.path.join(HERE, name)"]
+        if namesFiles {
+            lines += ["", "", "def path(name):",
+                      "    \"\"\"A file named in the script: relative paths are relative to this program.\"\"\"",
+                      "    return os.path.join(HERE, name)"]
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// Whether the script reads or writes a file (`init`, `data`, `validate`, `save`, `checkpoint`).
+    var namesFiles: Bool {
+        script.statements.contains { statement in
+            switch statement {
+            case .initFile, .save, .checkpoint: return true
+            case .data(let source), .validate(let source): return !source.files.isEmpty
+            default: return false
+            }
+        }
     }
 
     mutating func modelSection() throws(ExportRefusal) -> String {
