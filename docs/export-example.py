@@ -15,7 +15,6 @@ from torch import nn
 from torch.optim.lr_scheduler import LambdaLR, ReduceLROnPlateau
 
 SEED = 0
-INPUT_SHAPE = (100,)
 
 
 def build_model():

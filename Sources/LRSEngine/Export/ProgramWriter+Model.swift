@@ -74,7 +74,14 @@ extension ProgramWriter {
     func constantsSection() -> String {
         var lines = namesFiles ? ["HERE = os.path.dirname(os.path.abspath(__file__))"] : []
         lines.append("SEED = \(script.seed ?? 0)")
-        if let shape = script.model.inputShape {
+        // Synthetic and CSV samples take the model's input shape; npy files carry theirs.
+        let shapesData = script.statements.contains { statement in
+            switch statement {
+            case .data(let source), .validate(let source): return source.kind == "synthetic" || source.kind == "csv"
+            default: return false
+            }
+        }
+        if shapesData, script.train != nil, let shape = script.model.inputShape {
             lines.append("INPUT_SHAPE = (" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")"))
         }
         if let train = script.train {
