@@ -74,12 +74,32 @@ struct ExportCommand: ParsableCommand {
             Terminal.writeOutput(program)
             return
         }
+        let here = URL(fileURLWithPath: output).deletingLastPathComponent().standardizedFileURL.path
+        let there = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
+        let files = Self.relativeFiles(script)
+        if here != there, !files.isEmpty {
+            Terminal.writeError("note: the program finds \(files.joined(separator: ", ")) beside itself, in '\(here)'; "
+                                + "the script's are in '\(there)'\n")
+        }
         do {
             try AtomicFile.write(text: program, to: output)
         } catch {
             Terminal.writeError("lrs export: cannot write '\(output)': \(error)\n")
             throw ExitCode(1)
         }
+    }
+
+    /// The relative paths the script names, which the program resolves against its own directory.
+    static func relativeFiles(_ script: CheckedScript) -> [String] {
+        var files: [CheckedFile] = []
+        for statement in script.statements {
+            switch statement {
+            case .initFile(let file), .save(let file), .checkpoint(_, let file): files.append(file)
+            case .data(let source), .validate(let source): files += source.files
+            default: continue
+            }
+        }
+        return files.map(\.written).filter { !$0.hasPrefix("/") }.map { "'\($0)'" }
     }
 
     /// `FILE:LINE:COLUMN: error: cannot export to PyTorch: WHY`, the line, a caret.

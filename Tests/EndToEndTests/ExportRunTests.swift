@@ -228,6 +228,19 @@ struct ExportRunTests {
         #expect(written == committed, "regenerate: lrs export samples/seed2.lrs --to pytorch -o docs/export-example.py")
     }
 
+    @Test func programAwayFromTheScriptNotesWhereItLooksForFiles() throws {
+        let directory = try LRSBinary.scratchCopy(of: LRSBinary.fixture("reference/train_seed2"))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/out", withIntermediateDirectories: true)
+        let away = try LRSBinary.run(["export", "case.lrs", "--to", "pytorch", "-o", "out/p.py"], in: directory)
+        #expect(away.status == 0)
+        #expect(away.stderr.contains("note: the program finds 'init.safetensors', 'x.npy', 'y.npy', 'out.safetensors' beside itself"))
+        let beside = try LRSBinary.run(["export", "case.lrs", "--to", "pytorch", "-o", "p.py"], in: directory)
+        #expect(beside.status == 0)
+        #expect(!beside.stderr.contains("beside itself"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/out/p.py"))
+    }
+
     @Test func missingTargetIsAUsageError() throws {
         let result = try LRSBinary.run(["export", "nothing.lrs"])
         #expect(result.status == 2)
