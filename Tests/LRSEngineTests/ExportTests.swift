@@ -243,4 +243,20 @@ import Testing
         let range = try #require(refusal.range)
         #expect(source.location(of: range.start).line == 2)
     }
+
+    @Test func cycledMomentumOnAKindWithoutMomentumIsRefused() throws {
+        let (refusal, source) = try Self.refusal("""
+            model < linear 4 2 >
+            optimizer adagrad lr 0.01
+            schedule all cyclic 0.01 0.1 step_size_up 5
+            """)
+        #expect(refusal.message.contains("cyclic cycles momentum, but 'adagrad' has neither"))
+        let range = try #require(refusal.range)
+        #expect(source.location(of: range.start).line == 3)
+        _ = try Self.export("""
+            model < linear 4 2 >
+            optimizer adagrad lr 0.01
+            schedule all cyclic 0.01 0.1 step_size_up 5 cycle_momentum false
+            """)
+    }
 }

@@ -27,6 +27,7 @@ extension ProgramWriter {
         for group in resolution.groups {
             guard let statement = group.schedule else { continue }
             let kind = group.optimizerKind
+            try refuseCycledMomentum(statement.schedule, kind: kind)
             let shared = sharesOneSchedule(kind) != nil
             if shared && sharedDone.contains(kind) { continue }
             let factory: String
@@ -59,6 +60,22 @@ extension ProgramWriter {
         out += definitions
         out += ["", "    return ["] + entries + ["    ]"]
         return out.joined(separator: "\n")
+    }
+
+    /// `cyclic` and `onecycle` cycle `momentum` or `betas[0]`; on a kind with neither,
+    /// PyTorch's constructor raises, as `lrs run` stops: say so now, at the schedule.
+    private func refuseCycledMomentum(_ schedule: CheckedSchedule, kind: String) throws(ExportRefusal) {
+        switch schedule {
+        case .single(let scheduleKind, _, let range):
+            guard scheduleKind == .cyclic || scheduleKind == .onecycle,
+                  case .bool(true)? = schedule.argument("cycle_momentum"),
+                  kind == "adagrad" || kind == "adadelta" else { return }
+            throw ExportRefusal("\(scheduleKind.rawValue) cycles momentum, but '\(kind)' has neither 'momentum' "
+                                + "nor 'betas' (PyTorch's \(scheduleKind.pytorchName) raises; use cycle_momentum false)",
+                                at: range)
+        case .sequential(let children, _, _), .chained(let children, _):
+            for child in children { try refuseCycledMomentum(child, kind: kind) }
+        }
     }
 
     /// A Python identifier from a name (`tail.2.weight` -> `tail_2_weight`), unique among `taken`.
