@@ -11,6 +11,7 @@ struct LRSCommand: ParsableCommand {
             CheckCommand.self,
             RunCommand.self,
             ScheduleCommand.self,
+            ExportCommand.self,
         ]
     )
 

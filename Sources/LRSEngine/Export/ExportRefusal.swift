@@ -1,0 +1,15 @@
+import LRSLanguage
+
+/// Why a script cannot be exported: a setup PyTorch cannot express faithfully, with the
+/// place in the script that asks for it. Never an approximation written out instead.
+public struct ExportRefusal: Error, Sendable {
+    /// What cannot be exported and why (lower case, no trailing period).
+    public let message: String
+    /// The statement or expression responsible.
+    public let range: SourceRange?
+
+    public init(_ message: String, at range: SourceRange?) {
+        self.message = message
+        self.range = range
+    }
+}

@@ -1,0 +1,83 @@
+import LRSLanguage
+
+// Parameter groups as lists of dicts (one list per optimizer kind), and the optimizers.
+extension ProgramWriter {
+    /// `ADAM_GROUPS` for `adam`.
+    static func groupsName(_ kind: String) -> String { kind.uppercased() + "_GROUPS" }
+
+    mutating func groupsSection() -> String {
+        var out: [String] = []
+        out.append("# Parameter groups in the script's order, parameters by state_dict name;")
+        out.append("# a group's own hyperparameters override its optimizer's.")
+        for kind in kinds {
+            out.append(Self.groupsName(kind) + " = [")
+            for group in resolution.groups where group.optimizerKind == kind {
+                out.append("    # " + (script.hasNoGroups ? "no 'group' statement: every parameter in the group 'all'"
+                                                    : origin(group.range)))
+                var entries = ["\"name\": " + PythonText.string(group.name),
+                               "\"params\": " + PythonText.stringList(group.parameters)]
+                for setting in group.hyperparameters where ownSetting(setting, kind: kind) {
+                    entries.append(PythonText.string(setting.name) + ": " + (PythonText.value(setting.value) ?? "None"))
+                }
+                out += wrapped(entries, indent: "    ", open: "{", close: "},")
+            }
+            out.append("]")
+        }
+        if !resolution.frozen.isEmpty {
+            let ranges = script.freezes.map { "# " + origin($0.range) }
+            out += ranges
+            out.append("FROZEN = " + PythonText.stringList(resolution.frozen))
+        }
+        if kinds.count > 1 {
+            out.append("# Every group in the script's order, across the optimizers.")
+            out.append("GROUP_ORDER = " + PythonText.stringList(resolution.groups.map(\.name)))
+        }
+        out += ["", "", "def make_optimizers(model):",
+                "    \"\"\"One optimizer per kind, in order of first use, holding its groups in order.\"\"\"",
+                "    named = dict(model.named_parameters())", "",
+                "    def groups(spec):",
+                "        return [{**group, \"params\": [named[name] for name in group[\"params\"]]} for group in spec]",
+                "", "    return ["]
+        for kind in kinds {
+            var call = "torch.optim.\(TorchOptimizer.className(kind) ?? kind)(groups(\(Self.groupsName(kind)))"
+            if kind == script.optimizer.kind {
+                for setting in script.optimizer.hyperparameters where !setting.isDefault {
+                    call += ", \(setting.name)=" + (PythonText.value(setting.value) ?? "None")
+                }
+            }
+            call += "),"
+            if kind == script.optimizer.kind, let range = script.optimizer.range {
+                out.append("        # " + origin(range))
+            }
+            out.append("        " + call)
+        }
+        out.append("    ]")
+        out += ["", "", "def parameter_groups(optimizers):",
+                "    \"\"\"Every parameter group, in the script's order.\"\"\""]
+        if kinds.count > 1 {
+            out.append("    groups = [group for optimizer in optimizers for group in optimizer.param_groups]")
+            out.append("    by_name = {group[\"name\"]: group for group in groups}")
+            out.append("    return [by_name[name] for name in GROUP_ORDER]")
+        } else {
+            out.append("    return [group for optimizer in optimizers for group in optimizer.param_groups]")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// Whether a group writes the setting itself (else its optimizer's value or PyTorch's
+    /// default applies, which the optimizer's constructor gives).
+    private func ownSetting(_ setting: HyperparameterSetting, kind: String) -> Bool {
+        switch setting.source {
+        case .group: return true
+        case .optimizer: return kind != script.optimizer.kind
+        case .default: return false
+        }
+    }
+
+    /// `{a, b, c}` on one line when it fits in 99 columns, else one entry per line.
+    func wrapped(_ entries: [String], indent: String, open: String, close: String) -> [String] {
+        let line = indent + open + entries.joined(separator: ", ") + close
+        if line.count <= 99 { return [line] }
+        return [indent + open] + entries.map { indent + "    " + $0 + "," } + [indent + close]
+    }
+}

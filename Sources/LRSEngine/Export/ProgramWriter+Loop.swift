@@ -1,0 +1,237 @@
+import LRSLanguage
+
+// The training loop of section 9, as `lrs run` runs it; under DDP each process takes its
+// share of every batch and losses are averaged across processes.
+extension ProgramWriter {
+    var checkpoint: (every: Int, file: CheckedFile)? {
+        for case .checkpoint(let every, let file) in script.statements { return (every, file) }
+        return nil
+    }
+
+    mutating func loopSection() -> String {
+        guard script.train != nil, script.data != nil else {
+            return options.distributed ? startDistributed().joined(separator: "\n") : ""
+        }
+        imports.insert("json")
+        imports.insert("sys")
+        imports.insert("time")
+        usesMath = true
+        var out = options.distributed ? distributedBatches() : plainBatches()
+        if validationStatement != nil { out += ["", ""] + evaluate() }
+        out += ["", ""] + stopUnlessFinite() + ["", ""]
+        out += options.distributed ? distributedTrain() : plainTrain()
+        return out.joined(separator: "\n")
+    }
+
+    private mutating func plainBatches() -> [String] {
+        imports.insert("from torch.utils.data import DataLoader, TensorDataset")
+        return [
+            "def batches(x, y):",
+            "    \"\"\"One epoch's batches of BATCH_SIZE samples, the last one possibly smaller.\"\"\"",
+            "    if SHUFFLE:",
+            "        return DataLoader(TensorDataset(x, y), batch_size=BATCH_SIZE, shuffle=True)",
+            "    # In order and without a DataLoader: its iterator draws a seed from the global",
+            "    # generator even when not shuffling, which lrs does not (it matters to dropout).",
+            "    return [(x[i:i + BATCH_SIZE], y[i:i + BATCH_SIZE]) for i in range(0, len(x), BATCH_SIZE)]",
+        ]
+    }
+
+    private mutating func distributedBatches() -> [String] {
+        imports.insert("from torch.utils.data import BatchSampler, DistributedSampler, RandomSampler")
+        return startDistributed() + [
+            "",
+            "",
+            "def epoch_order(n):",
+            "    \"\"\"DataLoader(shuffle=True)'s order: its iterator draws a base seed, then its sampler",
+            "    a seed, from the global generator. Drawing the same keeps one process in step with",
+            "    the plain program and `lrs run`.\"\"\"",
+            "    torch.empty((), dtype=torch.int64).random_()",
+            "    return torch.tensor(list(RandomSampler(range(n))))",
+            "",
+            "",
+            "def batches(x, y, rank, world):",
+            "    \"\"\"This process's share of each of the epoch's batches: the epoch's order split by",
+            "    a DistributedSampler, BATCH_SIZE samples per batch across the processes.\"\"\"",
+            "    order = epoch_order(len(x)) if SHUFFLE else torch.arange(len(x))",
+            "    sampler = DistributedSampler(range(len(x)), num_replicas=world, rank=rank, shuffle=False)",
+            "    for positions in BatchSampler(sampler, max(1, BATCH_SIZE // world), drop_last=False):",
+            "        index = order[positions]",
+            "        yield x[index], y[index]",
+        ]
+    }
+
+    private mutating func startDistributed() -> [String] {
+        imports.insert("from torch import distributed as dist")
+        imports.insert("from torch.nn.parallel import DistributedDataParallel")
+        return [
+            "def start_distributed():",
+            "    \"\"\"Joins the torchrun job: (rank, number of processes, device).\"\"\"",
+            "    cuda = torch.cuda.is_available()",
+            "    dist.init_process_group(\"nccl\" if cuda else \"gloo\")",
+            "    if cuda:",
+            "        local_rank = int(os.environ.get(\"LOCAL_RANK\", 0))",
+            "        torch.cuda.set_device(local_rank)",
+            "        return dist.get_rank(), dist.get_world_size(), torch.device(\"cuda\", local_rank)",
+            "    return dist.get_rank(), dist.get_world_size(), torch.device(\"cpu\")",
+        ]
+    }
+
+    private func evaluate() -> [String] {
+        [
+            "def evaluate(model, loss_fn, x, y):",
+            "    \"\"\"Validation: mean loss over the samples (batches of BATCH_SIZE, in order) and the",
+            "    accuracy where there are classes.\"\"\"",
+            "    model.eval()",
+            "    total, correct = 0.0, 0",
+            "    with torch.no_grad():",
+            "        for i in range(0, len(x), BATCH_SIZE):",
+            "            xb, yb = x[i:i + BATCH_SIZE], y[i:i + BATCH_SIZE]",
+            "            out = model(xb)",
+            "            total += loss_fn(out, yb).item() * len(xb)",
+            "            if yb.dtype == torch.int64:",
+            "                correct += (out.argmax(1) == yb).sum().item()",
+            "    return total / len(x), correct / len(x)",
+        ]
+    }
+
+    private func stopUnlessFinite() -> [String] {
+        [
+            "def stop_unless_finite(model, loss, epoch, step, rates):",
+            "    \"\"\"Like lrs, stops at a NaN or infinite loss or gradient, before the optimizer step.\"\"\"",
+            "    grads = [p.grad for p in model.parameters() if p.grad is not None]",
+            "    if math.isfinite(loss) and all(torch.isfinite(g).all() for g in grads):",
+            "        return",
+            "    shown = \", \".join(f\"{name} {lr:g}\" for name, lr in rates.items())",
+            "    sys.exit(f\"error: epoch {epoch}, step {step}: the loss or a gradient is not finite \"",
+            "             f\"(rates: {shown})\")",
+        ]
+    }
+
+    private func checkpointLines(indent: String) -> [String] {
+        guard let checkpoint else { return [] }
+        let save = options.distributed ? "if rank == 0 and (epoch + 1) % \(checkpoint.every) == 0:"
+            : "if (epoch + 1) % \(checkpoint.every) == 0:"
+        return [indent + "# " + origin(checkpoint.file.range),
+                indent + save,
+                indent + "    save(model, \(PythonText.string(checkpoint.file.written)))"]
+    }
+
+    private func epochEnd(indent: String) -> [String] {
+        var lines = [
+            indent + "line = f\"epoch {epoch + 1}/{epochs}: loss {mean:.6g}\"",
+            indent + "if y.dtype == torch.int64:",
+            indent + "    line += f\", accuracy {correct / count:.4f}\"",
+            indent + "metric = mean",
+        ]
+        if validationStatement != nil {
+            lines += validationLines(indent: indent)
+        }
+        return lines + [
+            indent + "line += \", lr \" + \", \".join(f\"{g['name']} {g['lr']:.6g}\" for g in groups)",
+            indent + "for schedule in schedules:",
+            indent + "    if not schedule.per_step:",
+            indent + "        schedule.step(metric)",
+        ]
+    }
+
+    private func validationLines(indent: String) -> [String] {
+        [
+            indent + "if validation is not None:",
+            indent + "    metric, accuracy = evaluate(model, loss_fn, *validation)",
+            indent + "    line += f\", validation loss {metric:.6g}\"",
+            indent + "    if validation[1].dtype == torch.int64:",
+            indent + "        line += f\", accuracy {accuracy:.4f}\"",
+        ]
+    }
+
+    private func plainTrain() -> [String] {
+        var out = [
+            "def train(model, optimizers, schedules, loss_fn, data, validation, epochs, trace):",
+            "    \"\"\"Per batch: zero_grad, forward, mean loss, backward, every optimizer steps, then",
+            "    every per-step schedule; after the epoch every per-epoch schedule steps (plateau",
+            "    on the validation loss when there is validation data, else the mean loss).\"\"\"",
+            "    x, y = data",
+            "    groups = parameter_groups(optimizers)",
+            "    step = 0",
+            "    for epoch in range(epochs):",
+            "        started = time.perf_counter()",
+            "        total, correct, count = 0.0, 0, len(x)",
+            "        for xb, yb in batches(x, y):",
+            "            model.train()",
+            "            for optimizer in optimizers:",
+            "                optimizer.zero_grad()",
+            "            out = model(xb)",
+            "            loss = loss_fn(out, yb)",
+            "            loss.backward()",
+            "            rates = {group[\"name\"]: group[\"lr\"] for group in groups}",
+            "            stop_unless_finite(model, loss.item(), epoch, step, rates)",
+            "            for optimizer in optimizers:",
+            "                optimizer.step()",
+            "            if trace:",
+            "                record = {\"epoch\": epoch, \"step\": step, \"loss\": loss.item(), \"lr\": rates}",
+            "                trace.write(json.dumps(record) + \"\\n\")",
+            "            total += loss.item() * len(xb)",
+            "            if yb.dtype == torch.int64:",
+            "                correct += (out.argmax(1) == yb).sum().item()",
+            "            step += 1",
+            "            for schedule in schedules:",
+            "                if schedule.per_step:",
+            "                    schedule.step()",
+            "        mean = total / count",
+        ]
+        out += epochEnd(indent: "        ")
+        out.append("        print(f\"{line}; {time.perf_counter() - started:.2f}s\", flush=True)")
+        out += checkpointLines(indent: "        ")
+        return out
+    }
+
+    private func distributedTrain() -> [String] {
+        var out = [
+            "def train(ddp_model, optimizers, schedules, loss_fn, data, validation, epochs, trace, rank, world):",
+            "    \"\"\"Per batch: zero_grad, forward, mean loss, backward (DDP averages the gradients),",
+            "    every optimizer steps, then every per-step schedule; after the epoch every per-epoch",
+            "    schedule steps (plateau on the validation loss when there is validation data, else",
+            "    the mean loss). Losses are averaged across the processes.\"\"\"",
+            "    model = ddp_model.module",
+            "    x, y = data",
+            "    groups = parameter_groups(optimizers)",
+            "    step = 0",
+            "    for epoch in range(epochs):",
+            "        started = time.perf_counter()",
+            "        total, correct, count = 0.0, 0, 0",
+            "        for xb, yb in batches(x, y, rank, world):",
+            "            ddp_model.train()",
+            "            for optimizer in optimizers:",
+            "                optimizer.zero_grad()",
+            "            out = ddp_model(xb)",
+            "            loss = loss_fn(out, yb)",
+            "            loss.backward()",
+            "            hits = (out.argmax(1) == yb).sum().item() if yb.dtype == torch.int64 else 0",
+            "            # Summed over the processes: losses, loss x samples, samples, correct answers.",
+            "            sums = torch.tensor([loss.item(), loss.item() * len(xb), len(xb), hits],",
+            "                                dtype=torch.float64, device=loss.device)",
+            "            dist.all_reduce(sums)",
+            "            mean_loss = sums[0].item() / world",
+            "            rates = {group[\"name\"]: group[\"lr\"] for group in groups}",
+            "            stop_unless_finite(model, mean_loss, epoch, step, rates)",
+            "            for optimizer in optimizers:",
+            "                optimizer.step()",
+            "            if trace:",
+            "                record = {\"epoch\": epoch, \"step\": step, \"loss\": mean_loss, \"lr\": rates}",
+            "                trace.write(json.dumps(record) + \"\\n\")",
+            "            total += sums[1].item()",
+            "            count += int(sums[2].item())",
+            "            correct += int(sums[3].item())",
+            "            step += 1",
+            "            for schedule in schedules:",
+            "                if schedule.per_step:",
+            "                    schedule.step()",
+            "        mean = total / count",
+        ]
+        out += epochEnd(indent: "        ")
+        out.append("        if rank == 0:")
+        out.append("            print(f\"{line}; {time.perf_counter() - started:.2f}s\", flush=True)")
+        out += checkpointLines(indent: "        ")
+        return out
+    }
+}

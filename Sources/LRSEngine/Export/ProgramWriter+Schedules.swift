@@ -1,0 +1,238 @@
+import LRSLanguage
+
+// Schedules: PyTorch's scheduler classes, on the real optimizer where one scheduler serves
+// all of its groups, else on a throwaway optimizer per group (refgen.py's GroupRate).
+extension ProgramWriter {
+    /// Whether every group of the kind follows one and the same `schedule` statement, so
+    /// one scheduler on the real optimizer does what a scheduler per group would.
+    func sharesOneSchedule(_ kind: String) -> CheckedScheduleStatement? {
+        let groups = resolution.groups.filter { $0.optimizerKind == kind }
+        guard let first = groups.first?.schedule else { return nil }
+        for group in groups where group.schedule?.range != first.range { return nil }
+        return first
+    }
+
+    var hasSchedules: Bool { resolution.groups.contains { $0.schedule != nil } }
+
+    mutating func schedulesSection() throws(ExportRefusal) -> String {
+        guard hasSchedules else { return "" }
+        var classes: Set<String> = ["ReduceLROnPlateau"]
+        // One factory function per `schedule` statement, named after its groups.
+        var factories: [Int: String] = [:]
+        var definitions: [String] = []
+        var taken: Set<String> = Set(kinds)
+        var entries: [String] = []
+        var needsGroupSchedule = false
+        var sharedDone: Set<String> = []
+        for group in resolution.groups {
+            guard let statement = group.schedule else { continue }
+            let kind = group.optimizerKind
+            try refuseCycledMomentum(statement.schedule, kind: kind)
+            let shared = sharesOneSchedule(kind) != nil
+            if shared && sharedDone.contains(kind) { continue }
+            let factory: String
+            if let known = factories[statement.range.start] {
+                factory = known
+            } else {
+                factory = Self.identifier(statement.groupNames.joined(separator: "_") + "_schedule", avoiding: &taken)
+                factories[statement.range.start] = factory
+                var names = Set<String>()
+                let scheduler = try schedulerLines(statement.schedule, optimizer: "optimizer",
+                                                   perStep: statement.perStep, classes: &names)
+                classes.formUnion(names)
+                definitions += ["", "    # " + origin(statement.range), "    def \(factory)(optimizer):"]
+                definitions += Self.returning(scheduler, indent: "        ")
+            }
+            let step = statement.perStep ? ", per_step=True" : ""
+            if shared {
+                sharedDone.insert(kind)
+                entries.append("        Schedule(\(factory)(\(kind))\(step)),")
+            } else {
+                needsGroupSchedule = true
+                entries.append("        GroupSchedule(\(kind), \(PythonText.string(group.name)), \(factory)\(step)),")
+            }
+        }
+        imports.insert("from torch.optim.lr_scheduler import " + classes.sorted().joined(separator: ", "))
+        var out = scheduleClasses(group: needsGroupSchedule)
+        out += ["", "", "def make_schedules(optimizers):",
+                "    \"\"\"Each group's schedule, in group order; groups without one keep their rate.\"\"\""]
+        out.append("    " + (kinds.count == 1 ? "[\(kinds[0])]" : kinds.joined(separator: ", ")) + " = optimizers")
+        out += definitions
+        out += ["", "    return ["] + entries + ["    ]"]
+        return out.joined(separator: "\n")
+    }
+
+    /// `cyclic` and `onecycle` cycle `momentum` or `betas[0]`; on a kind with neither,
+    /// PyTorch's constructor raises, as `lrs run` stops: say so now, at the schedule.
+    private func refuseCycledMomentum(_ schedule: CheckedSchedule, kind: String) throws(ExportRefusal) {
+        switch schedule {
+        case .single(let scheduleKind, _, let range):
+            guard scheduleKind == .cyclic || scheduleKind == .onecycle,
+                  case .bool(true)? = schedule.argument("cycle_momentum"),
+                  kind == "adagrad" || kind == "adadelta" else { return }
+            throw ExportRefusal("\(scheduleKind.rawValue) cycles momentum, but '\(kind)' has neither 'momentum' "
+                                + "nor 'betas' (PyTorch's \(scheduleKind.pytorchName) raises; use cycle_momentum false)",
+                                at: range)
+        case .sequential(let children, _, _), .chained(let children, _):
+            for child in children { try refuseCycledMomentum(child, kind: kind) }
+        }
+    }
+
+    /// A Python identifier from a name (`tail.2.weight` -> `tail_2_weight`), unique among `taken`.
+    static func identifier(_ name: String, avoiding taken: inout Set<String>) -> String {
+        var base = String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
+        if base.first?.isNumber ?? true { base = "group_" + base }
+        var candidate = base
+        var suffix = 2
+        while taken.contains(candidate) {
+            candidate = base + "_\(suffix)"
+            suffix += 1
+        }
+        taken.insert(candidate)
+        return candidate
+    }
+
+    /// `return EXPR`, its lines indented.
+    static func returning(_ lines: [String], indent: String) -> [String] {
+        guard let first = lines.first else { return [] }
+        return [indent + "return " + first] + lines.dropFirst().map { indent + $0 }
+    }
+
+    /// A scheduler as lines: one line when it fits, else a nested list one child per line
+    /// or the arguments on a continuation line.
+    private mutating func schedulerLines(_ schedule: CheckedSchedule, optimizer: String, perStep: Bool,
+                                         classes: inout Set<String>) throws(ExportRefusal) -> [String] {
+        let single = try schedulerText(schedule, optimizer: optimizer, perStep: perStep, classes: &classes)
+        if single.count <= 80 { return [single] }
+        switch schedule {
+        case .single:
+            guard let open = single.firstIndex(of: "(") else { return [single] }
+            let name = single[..<open]
+            let arguments = single[single.index(after: open)..<single.index(before: single.endIndex)]
+            return [name + "(", "    " + arguments + ")"]
+        case .sequential(let children, let milestones, _):
+            var lines = ["SequentialLR(\(optimizer), ["]
+            for child in children {
+                lines.append("    " + (try schedulerText(child, optimizer: optimizer, perStep: perStep, classes: &classes)) + ",")
+            }
+            lines.append("], milestones=[" + milestones.map(String.init).joined(separator: ", ") + "])")
+            return lines
+        case .chained(let children, _):
+            var lines = ["ChainedScheduler(["]
+            for child in children {
+                lines.append("    " + (try schedulerText(child, optimizer: optimizer, perStep: perStep, classes: &classes)) + ",")
+            }
+            lines.append("], optimizer=\(optimizer))")
+            return lines
+        }
+    }
+
+    private mutating func schedulerText(_ schedule: CheckedSchedule, optimizer: String, perStep: Bool,
+                                        classes: inout Set<String>) throws(ExportRefusal) -> String {
+        switch schedule {
+        case .single(let kind, let arguments, _):
+            classes.insert(kind.pytorchName)
+            var parts = [optimizer]
+            let positional = Set(kind.positional.map(\.name))
+            for argument in arguments where positional.contains(argument.name) || !argument.isDefault {
+                if argument.name == "lr_lambda" {
+                    parts.append(try lambdaText(argument, perStep: perStep))
+                    continue
+                }
+                guard let value = PythonText.value(argument.value) else {
+                    throw ExportRefusal("'\(argument.name)' must be a constant to be exported", at: argument.range ?? schedule.range)
+                }
+                parts.append(Self.torchArgumentName(argument.name) + "=" + value)
+            }
+            return kind.pytorchName + "(" + parts.joined(separator: ", ") + ")"
+        case .sequential(let children, let milestones, _):
+            classes.insert("SequentialLR")
+            var inner: [String] = []
+            for child in children {
+                inner.append(try schedulerText(child, optimizer: optimizer, perStep: perStep, classes: &classes))
+            }
+            return "SequentialLR(\(optimizer), [" + inner.joined(separator: ", ") + "], milestones=["
+                + milestones.map(String.init).joined(separator: ", ") + "])"
+        case .chained(let children, _):
+            classes.insert("ChainedScheduler")
+            var inner: [String] = []
+            for child in children {
+                inner.append(try schedulerText(child, optimizer: optimizer, perStep: perStep, classes: &classes))
+            }
+            return "ChainedScheduler([" + inner.joined(separator: ", ") + "], optimizer=\(optimizer))"
+        }
+    }
+
+    /// `lambda epoch: 0.95 ** epoch`; per step the count is of optimizer steps, so `step`.
+    private mutating func lambdaText(_ argument: ResolvedArgument, perStep: Bool) throws(ExportRefusal) -> String {
+        let variable = perStep ? "step" : "epoch"
+        guard case .expression(let compiled) = argument.value else {
+            guard let value = argument.value.number else {
+                throw ExportRefusal("the factor is not a number", at: argument.range)
+            }
+            return "lambda \(variable): " + PythonText.number(value)
+        }
+        let other = perStep ? "epoch" : "step"
+        if compiled.usedVariables.contains(other) {
+            throw ExportRefusal("'\(other)' in a \(perStep ? "per-step" : "per-epoch") schedule: PyTorch's "
+                                + "scheduler counts only \(perStep ? "optimizer steps" : "epochs")",
+                                at: compiled.syntax.range)
+        }
+        var python = PythonExpression(constants: script.constants, variables: [variable])
+        let body = try python.text(compiled.syntax)
+        usesMath = usesMath || python.usesMath
+        return "lambda \(variable): " + body
+    }
+
+    /// The language's argument names are PyTorch's but for `t_mult`.
+    static func torchArgumentName(_ name: String) -> String {
+        name == "t_mult" ? "T_mult" : name
+    }
+
+    private func scheduleClasses(group: Bool) -> [String] {
+        var out = [
+            "class Schedule:",
+            "    \"\"\"A PyTorch scheduler and when it steps: after every optimizer step (per_step) or",
+            "    after every epoch; ReduceLROnPlateau steps with the epoch's loss.\"\"\"",
+            "",
+            "    def __init__(self, scheduler, per_step=False):",
+            "        self.scheduler = scheduler",
+            "        self.per_step = per_step",
+            "",
+            "    def step(self, loss=None):",
+            "        if isinstance(self.scheduler, ReduceLROnPlateau):",
+            "            self.scheduler.step(loss)",
+            "        else:",
+            "            self.scheduler.step()",
+        ]
+        guard group else { return out }
+        out += [
+            "", "",
+            "class GroupSchedule(Schedule):",
+            "    \"\"\"A schedule for one parameter group alone, as if the group had an optimizer of",
+            "    its own: the scheduler runs on a throwaway optimizer (same kind and hyperparameters,",
+            "    one dummy parameter), and after every step the group takes its lr, and the momentum",
+            "    or betas that cyclic and one-cycle schedules cycle.\"\"\"",
+            "",
+            "    def __init__(self, optimizer, name, make_scheduler, per_step=False):",
+            "        self.group = next(g for g in optimizer.param_groups if g[\"name\"] == name)",
+            "        settings = {k: v for k, v in self.group.items() if k not in (\"params\", \"initial_lr\")}",
+            "        dummy = torch.zeros(1, requires_grad=True)",
+            "        self.own = type(optimizer)([{**settings, \"params\": [dummy]}])",
+            "        super().__init__(make_scheduler(self.own), per_step)",
+            "        self.copy_rates()",
+            "",
+            "    def copy_rates(self):",
+            "        own = self.own.param_groups[0]",
+            "        for key in (\"lr\", \"momentum\", \"betas\"):",
+            "            if key in own and key in self.group:",
+            "                self.group[key] = own[key]",
+            "",
+            "    def step(self, loss=None):",
+            "        self.own.step()  # no gradient: changes nothing, keeps PyTorch's step-order check quiet",
+            "        super().step(loss)",
+            "        self.copy_rates()",
+        ]
+        return out
+    }
+}

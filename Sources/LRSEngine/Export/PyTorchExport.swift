@@ -1,0 +1,122 @@
+import LRSLanguage
+
+/// `lrs export FILE --to pytorch`: a checked script and its resolved groups as one
+/// self-contained PyTorch program (torch, numpy and safetensors only) that builds the
+/// same model, groups, optimizers and schedules, reads the same files and trains with
+/// the same loop as `lrs run`. A pure function of its inputs.
+public enum PyTorchExport {
+    /// What to write.
+    public struct Options: Sendable {
+        /// Write a program for `torchrun` with DistributedDataParallel.
+        public var distributed: Bool
+        /// The program's file name, for its usage line (`seed2.py`).
+        public var programName: String
+
+        public init(distributed: Bool = false, programName: String = "train.py") {
+            self.distributed = distributed
+            self.programName = programName
+        }
+    }
+
+    /// The program's text, or why the script cannot be exported faithfully.
+    public static func program(_ script: CheckedScript, _ resolution: GroupResolution,
+                               options: Options = Options()) throws(ExportRefusal) -> String {
+        var writer = try ProgramWriter(script: script, resolution: resolution, options: options)
+        return try writer.write()
+    }
+}
+
+/// The torch class of each optimizer kind.
+enum TorchOptimizer {
+    static func className(_ kind: String) -> String? {
+        switch kind {
+        case "sgd": return "SGD"
+        case "adam": return "Adam"
+        case "adamw": return "AdamW"
+        case "rmsprop": return "RMSprop"
+        case "adagrad": return "Adagrad"
+        case "adadelta": return "Adadelta"
+        case "adamax": return "Adamax"
+        case "nadam": return "NAdam"
+        case "radam": return "RAdam"
+        default: return nil
+        }
+    }
+}
+
+/// Collects the program's sections; each `+Concern` file writes one of them.
+struct ProgramWriter {
+    let script: CheckedScript
+    let resolution: GroupResolution
+    let options: Options
+    typealias Options = PyTorchExport.Options
+
+    /// Optimizer kinds in order of first appearance among the groups.
+    let kinds: [String]
+    /// Imports the sections asked for (module lines, sorted when written).
+    var imports: Set<String> = []
+    var usesMath = false
+
+    init(script: CheckedScript, resolution: GroupResolution, options: Options) throws(ExportRefusal) {
+        self.script = script
+        self.resolution = resolution
+        self.options = options
+        var kinds: [String] = []
+        for group in resolution.groups where !kinds.contains(group.optimizerKind) {
+            guard TorchOptimizer.className(group.optimizerKind) != nil else {
+                throw ExportRefusal("optimizer '\(group.optimizerKind)' has no PyTorch class", at: group.range)
+            }
+            kinds.append(group.optimizerKind)
+        }
+        if kinds.isEmpty { kinds = [script.optimizer.kind] }
+        self.kinds = kinds
+    }
+
+    /// The script's file name (`seed2.lrs`).
+    var scriptName: String {
+        script.source.path.split(separator: "/").last.map(String.init) ?? script.source.path
+    }
+
+    /// A comment pointing back at the script.
+    func origin(_ range: SourceRange) -> String { PythonText.origin(range, in: script.source) }
+
+    mutating func write() throws(ExportRefusal) -> String {
+        try refuseUnexpressibleNames()
+        let model = try modelSection()
+        let groups = groupsSection()
+        let schedules = try schedulesSection()
+        let data = try dataSection()
+        let loop = loopSection()
+        let main = try mainSection()
+        var sections = [constantsSection(), model, groups]
+        if !schedules.isEmpty { sections.append(schedules) }
+        if !data.isEmpty { sections.append(data) }
+        if !loop.isEmpty { sections.append(loop) }
+        sections.append(main)
+        let body = sections.joined(separator: "\n\n\n")
+        return header() + "\n\n" + body + "\n\n\nif __name__ == \"__main__\":\n    main()\n"
+    }
+
+    /// Layer names PyTorch cannot give a submodule of `nn.Sequential`.
+    func refuseUnexpressibleNames() throws(ExportRefusal) {
+        for layer in script.model.layers where ProgramWriter.moduleAttributes.contains(layer.name) {
+            throw ExportRefusal("layer name '\(layer.name)' is an attribute of torch.nn.Sequential; PyTorch "
+                                + "cannot name a submodule so, and the state_dict names would change", at: layer.range)
+        }
+    }
+
+    /// Public attribute names of `torch.nn.Sequential` (PyTorch 2.13): `add_module` refuses them.
+    static let moduleAttributes: Set<String> = [
+        "T_destination", "add_module", "append", "apply", "bfloat16", "buffers", "call_super_init", "children",
+        "compile", "cpu", "cuda", "double", "dump_patches", "eval", "extend", "extra_repr", "float", "forward",
+        "get_buffer", "get_extra_state", "get_parameter", "get_submodule", "half", "insert", "ipu",
+        "load_state_dict", "modules", "mtia", "named_buffers", "named_children", "named_modules",
+        "named_parameters", "parameters", "pop", "register_backward_hook", "register_buffer",
+        "register_forward_hook", "register_forward_pre_hook", "register_full_backward_hook",
+        "register_full_backward_pre_hook", "register_load_state_dict_post_hook",
+        "register_load_state_dict_pre_hook", "register_module", "register_parameter",
+        "register_state_dict_post_hook", "register_state_dict_pre_hook", "requires_grad_", "set_extra_state",
+        "set_submodule", "share_memory", "state_dict", "to", "to_empty", "train", "training", "type", "xpu",
+        "zero_grad",
+    ]
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import LRSEngine
+import LRSLanguage
+
+/// `lrs export FILE --to pytorch [-o OUT.py] [--ddp]`: the script as one self-contained
+/// PyTorch program. Diagnostics on standard error; the program on standard output unless
+/// `-o` names a file.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the script's setup as an equivalent PyTorch program."
+    )
+
+    enum Target: String, ExpressibleByArgument, CaseIterable {
+        case pytorch
+    }
+
+    @Argument(help: "The script to export.")
+    var file: String
+
+    @Option(help: "What to export to.")
+    var to: Target
+
+    @Option(name: .customShort("o"), help: ArgumentHelp("Write the program here (default: standard output).", valueName: "OUT.py"))
+    var output: String?
+
+    @Flag(help: "A program for torchrun with DistributedDataParallel.")
+    var ddp = false
+
+    @Option(name: .customShort("D"), help: ArgumentHelp("Override a 'let' value.", valueName: "NAME=VALUE"))
+    var defines: [String] = []
+
+    @Flag(help: "Colour diagnostics on a terminal.")
+    var color = false
+
+    func validate() throws {
+        _ = try overrides()
+    }
+
+    func overrides() throws -> [String: Double] {
+        var values: [String: Double] = [:]
+        for define in defines {
+            let parts = define.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let value = Double(parts[1]), value.isFinite else {
+                throw ValidationError("-D expects NAME=VALUE with a finite number, got '\(define)'")
+            }
+            values[parts[0]] = value
+        }
+        return values
+    }
+
+    func run() throws {
+        guard let source = SourceFile(contentsOf: file) else {
+            Terminal.writeError("lrs export: cannot read '\(file)'\n")
+            throw ExitCode(1)
+        }
+        let outcome = PyTorchExport.check(source, overrides: try overrides())
+        Terminal.printDiagnostics(outcome.diagnostics, in: source, color: color)
+        guard let script = outcome.script, let resolution = outcome.resolution, !outcome.diagnostics.hasErrors else {
+            throw ExitCode(1)
+        }
+        let name = output.map { URL(fileURLWithPath: $0).lastPathComponent }
+            ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + ".py"
+        let program: String
+        do {
+            program = try PyTorchExport.program(script, resolution,
+                                                options: .init(distributed: ddp, programName: name))
+        } catch {
+            Terminal.writeError(Self.render(error, in: source))
+            throw ExitCode(1)
+        }
+        guard let output else {
+            Terminal.writeOutput(program)
+            return
+        }
+        let here = URL(fileURLWithPath: output).deletingLastPathComponent().standardizedFileURL.path
+        let there = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
+        let files = Self.relativeFiles(script)
+        if here != there, !files.isEmpty {
+            Terminal.writeError("note: the program finds \(files.joined(separator: ", ")) beside itself, in '\(here)'; "
+                                + "the script's are in '\(there)'\n")
+        }
+        do {
+            try AtomicFile.write(text: program, to: output)
+        } catch {
+            Terminal.writeError("lrs export: cannot write '\(output)': \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The relative paths the script names, which the program resolves against its own directory.
+    static func relativeFiles(_ script: CheckedScript) -> [String] {
+        var files: [CheckedFile] = []
+        for statement in script.statements {
+            switch statement {
+            case .initFile(let file), .save(let file), .checkpoint(_, let file): files.append(file)
+            case .data(let source), .validate(let source): files += source.files
+            default: continue
+            }
+        }
+        return files.map(\.written).filter { !$0.hasPrefix("/") }.map { "'\($0)'" }
+    }
+
+    /// `FILE:LINE:COLUMN: error: cannot export to PyTorch: WHY`, the line, a caret.
+    static func render(_ refusal: ExportRefusal, in source: SourceFile) -> String {
+        let message = "error: cannot export to PyTorch: " + refusal.message + "\n"
+        guard let range = refusal.range else { return source.path + ": " + message }
+        let location = source.location(of: range.start)
+        let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let index = location.line - 1
+        let text = index >= 0 && index < lines.count ? String(lines[index]) : ""
+        let caret = String(repeating: " ", count: Swift.max(0, location.column - 1)) + "^"
+        return "\(source.path):\(location.line):\(location.column): " + message + text + "\n" + caret + "\n"
+    }
+}
