@@ -73,6 +73,8 @@ public final class Trainer {
         public var steps = 0
         public var report: EpochReport?
         public var stopped = false
+        /// The loss of the last batch taken.
+        public var lastLoss: Double?
     }
 
     /// Takes up to `maxSteps` optimizer steps (nil: to the end of the epoch), starting an
@@ -126,6 +128,7 @@ public final class Trainer {
             epoch.total += value * Double(rows.count)
             epoch.nextBatch += 1
             outcome.steps += 1
+            outcome.lastLoss = value
             state.step += 1
             progress = epoch
             try state.stepSchedules(perStep: true, metric: nil)

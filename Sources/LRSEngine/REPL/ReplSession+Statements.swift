@@ -1,0 +1,137 @@
+import LRSLanguage
+
+extension ReplSession {
+    /// Statements of the language: checked with the whole script, then kept (declarations)
+    /// or carried out (`show`, `save`, `train`). Nothing changes unless all of it is valid.
+    func statements(_ text: String, observer: TrainingObserver?, into reply: inout ReplReply) {
+        let typed = SourceFile(path: "<repl>", text: text)
+        let parsed = Parser.parse(typed).script.statements
+        var added: [Entry] = []
+        for statement in parsed where !Self.actionKeywords.contains(statement.keyword.text) {
+            var name: String?
+            if case .let(let n, _) = statement.kind { name = n.text }
+            added.append(Entry(keyword: statement.keyword.text, name: name, text: typed.text(of: statement.range)))
+        }
+        // A second singular statement replaces the first; a `let` of a known name replaces
+        // it where it stands (later statements use it), and is blanked where it was typed.
+        var kept = entries
+        var blanked = Array(text.utf8)
+        var appended: [Entry] = []
+        for (entry, statement) in zip(added, parsed.filter { !Self.actionKeywords.contains($0.keyword.text) }) {
+            if let name = entry.name, let index = kept.firstIndex(where: { $0.name == name }) {
+                kept[index] = entry
+                for i in statement.range.start ..< min(statement.range.end, blanked.count) where blanked[i] != UInt8(ascii: "\n") {
+                    blanked[i] = UInt8(ascii: " ")
+                }
+                continue
+            }
+            if Self.replacedKeywords.contains(entry.keyword) {
+                let family: Set<String> = entry.keyword == "validate" || entry.keyword == "split" ? ["validate", "split"] : [entry.keyword]
+                kept.removeAll { family.contains($0.keyword) }
+            }
+            appended.append(entry)
+        }
+        let prefix = kept.map { $0.text + "\n" }.joined()
+        let offset = prefix.utf8.count
+        let candidate = source(prefix + String(decoding: blanked, as: UTF8.self) + "\n")
+        let finalEntries = kept + appended
+        let hasModel = finalEntries.contains { $0.keyword == "model" }
+
+        let checked = Checker.check(candidate)
+        let candidateDiagnostics: [Diagnostic]
+        var script = checked.script
+        if hasModel, checked.script != nil {
+            let outcome = CheckPipeline.run(candidate)
+            candidateDiagnostics = outcome.diagnostics
+            script = outcome.script
+        } else {
+            candidateDiagnostics = checked.diagnostics.filter { d in
+                if !hasModel, case .missingModel = d.condition { return false }
+                return true
+            }
+        }
+        let worth = candidateDiagnostics.filter { d in
+            d.severity == .error || (d.range.map { $0.start >= offset } ?? false)
+        }
+        reply.report(worth.filter { $0.range != nil || $0.severity == .error }, in: shown(candidate))
+        if worth.hasErrors { return }
+        let actions = parsed.filter { Self.actionKeywords.contains($0.keyword.text) || $0.keyword.text == "train" }
+        if !hasModel {
+            if !actions.isEmpty { reply.fail("there is no model yet: type a 'model' statement first") }
+            else {
+                push(snapshot())
+                entries = finalEntries
+            }
+            return
+        }
+        guard let script else { return }
+
+        let before = snapshot()
+        let changesSetup = appended.contains { $0.keyword != "train" && $0.keyword != "checkpoint" } || added.count > appended.count
+        let newTrain = script.statements.compactMap { s -> CheckedTrain? in
+            if case .train(let t) = s, t.range.start >= offset { return t }
+            return nil
+        }.last
+        if changesSetup || run == nil || (newTrain != nil && !hasTrained) {
+            switch ScriptRun.prepare(source(finalEntries.map { $0.text + "\n" }.joined()), options: ScriptRun.Options()) {
+            case .failure(let list):
+                reply.report(list.diagnostics.filter { $0.severity == .error }, in: shown(source(finalEntries.map { $0.text + "\n" }.joined())))
+                return
+            case .success(let rebuilt):
+                if hasTrained {
+                    reply.output += "note: the setup changed, so the run was rebuilt from the script (epoch 0, step 0); 'undo' goes back\n"
+                }
+                run = rebuilt
+                trainer = nil
+            }
+        } else if let newTrain, let run {
+            let batch = run.script.train?.batch ?? 32
+            if newTrain.batch != batch {
+                reply.fail("this run takes batches of \(batch) (its steps per epoch depend on it); 'reset' to change the batch size")
+                return
+            }
+            trainer = nil
+            pendingProgress = before.progress
+        }
+        entries = finalEntries
+        latestScript = script
+        push(before)
+        execute(script.statements.filter { statementStart($0) >= offset }, source: shown(candidate),
+                observer: observer, into: &reply)
+    }
+
+    /// Whether the run has taken optimizer steps (so a rebuild would lose them).
+    var hasTrained: Bool { (run?.state.step ?? 0) > 0 || trainer?.progress != nil }
+
+    func statementStart(_ statement: CheckedStatement) -> Int {
+        switch statement {
+        case .show(let s): return s.range.start
+        case .save(let f): return f.range.start
+        case .train(let t): return t.range.start
+        default: return -1
+        }
+    }
+
+    /// Carries out the `show`, `save` and `train` statements just entered, in order.
+    func execute(_ statements: [CheckedStatement], source: SourceFile, observer: TrainingObserver?,
+                 into reply: inout ReplReply) {
+        guard let run else { return }
+        for statement in statements {
+            switch statement {
+            case .show(let show):
+                reply.output += ShowText.render(show, state: run.state)
+            case .save(let file):
+                save(to: file.path, shownAs: file.written, into: &reply)
+            case .train(let settings):
+                do throws(Diagnostic) {
+                    try train(settings, observer: observer, into: &reply)
+                } catch {
+                    reply.report([error], in: source)
+                    return
+                }
+            default:
+                break
+            }
+        }
+    }
+}
