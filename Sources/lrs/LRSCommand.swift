@@ -11,6 +11,7 @@ struct LRSCommand: ParsableCommand {
             CheckCommand.self,
             RunCommand.self,
             ScheduleCommand.self,
+            ReplCommand.self,
         ]
     )
 
@@ -18,6 +19,11 @@ struct LRSCommand: ParsableCommand {
     /// ArgumentParser reports usage errors as 64 (EX_USAGE); they become 2 here.
     static func main() {
         do {
+            // Bare `lrs` on a terminal opens the REPL.
+            if CommandLine.arguments.count == 1, isatty(STDIN_FILENO) != 0 {
+                try ReplCommand().run()
+                return
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch {

@@ -130,16 +130,21 @@ extension ReplSession {
         directory = URL(fileURLWithPath: full).deletingLastPathComponent().path
         let undoDepth = undoStack.count
         var loaded = ReplReply()
-        statements(file.text, observer: observer, into: &loaded)
+        statements(file.text, observer: observer, into: &loaded, runActions: false)
         // The session text is the file's text, so its locations are the file's.
         reply.output += loaded.output
         reply.messages += loaded.messages
-        reply.problems += loaded.problems.map { ReplReply.Problem(diagnostic: $0.diagnostic, source: displayed) }
+        reply.problems += loaded.problems.filter { $0.diagnostic.severity != .note }
+            .map { ReplReply.Problem(diagnostic: $0.diagnostic, source: displayed) }
         undoStack.removeLast(undoStack.count - min(undoStack.count, undoDepth))
         if entries.isEmpty {
             restore(before)
         } else {
             push(before)
+            if verbose {
+                reply.output += "loaded \(path): \(entries.count) statements"
+                    + (entries.contains { $0.keyword == "train" } ? "; 'train' runs its training, 'step' and 'epoch' step through it" : "") + "\n"
+            }
         }
     }
 }

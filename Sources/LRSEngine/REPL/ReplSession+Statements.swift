@@ -3,7 +3,9 @@ import LRSLanguage
 extension ReplSession {
     /// Statements of the language: checked with the whole script, then kept (declarations)
     /// or carried out (`show`, `save`, `train`). Nothing changes unless all of it is valid.
-    func statements(_ text: String, observer: TrainingObserver?, into reply: inout ReplReply) {
+    /// `runActions` false (loading a file) keeps the declarations and the `train` settings
+    /// without carrying out `show`, `save` or `train`.
+    func statements(_ text: String, observer: TrainingObserver?, into reply: inout ReplReply, runActions: Bool = true) {
         let typed = SourceFile(path: "<repl>", text: text)
         let parsed = Parser.parse(typed).script.statements
         var added: [Entry] = []
@@ -55,7 +57,7 @@ extension ReplSession {
         }
         reply.report(worth.filter { $0.range != nil || $0.severity == .error }, in: shown(candidate))
         if worth.hasErrors { return }
-        let actions = parsed.filter { Self.actionKeywords.contains($0.keyword.text) || $0.keyword.text == "train" }
+        let actions = !runActions ? [] : parsed.filter { Self.actionKeywords.contains($0.keyword.text) || $0.keyword.text == "train" }
         if !hasModel {
             if !actions.isEmpty { reply.fail("there is no model yet: type a 'model' statement first") }
             else {
@@ -96,6 +98,7 @@ extension ReplSession {
         entries = finalEntries
         latestScript = script
         push(before)
+        guard runActions else { return }
         execute(script.statements.filter { statementStart($0) >= offset }, source: shown(candidate),
                 observer: observer, into: &reply)
     }

@@ -93,7 +93,7 @@ extension ReplSession {
         guard let state else { return "" }
         var text = "epoch \(state.epoch), step \(state.step)"
         if let progress = trainer?.progress {
-            text += " (batch \(progress.nextBatch) of \(progress.order.count == 0 ? 0 : state.stepsPerEpoch) done in epoch \(state.epoch + 1))"
+            text += " (\(progress.nextBatch) of \(state.stepsPerEpoch) batches into epoch \(state.epoch + 1))"
         }
         if let loss { text += ", loss \(String(format: "%.6g", loss))" }
         return text + "\n"

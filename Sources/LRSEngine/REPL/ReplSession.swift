@@ -48,6 +48,8 @@ public final class ReplSession {
     /// The last script checked with a model: its `train` and `checkpoint` statements.
     var latestScript: CheckedScript?
     var undoStack: [Snapshot] = []
+    /// Whether to say what happened when it prints nothing else (`load`); off for piped input.
+    public var verbose = true
     /// Columns a chart may use (the CLI sets the terminal's width).
     public var width = 80
 
