@@ -21,7 +21,8 @@ struct LRSCommand: ParsableCommand {
         do {
             // Bare `lrs` on a terminal opens the REPL.
             if CommandLine.arguments.count == 1, isatty(STDIN_FILENO) != 0 {
-                try ReplCommand().run()
+                let repl = try ReplCommand.parse([])
+                try repl.run()
                 return
             }
             var command = try parseAsRoot()

@@ -48,7 +48,7 @@ extension ReplSession {
                 save(to: path.hasPrefix("/") ? path : directory + "/" + path, shownAs: path, into: &reply)
             case "show":
                 let name = arguments.dropFirst().first ?? ""
-                guard let state else { return reply.fail("there is no model yet: type a 'model' statement first") }
+                guard let state else { return reply.fail(noRun) }
                 guard state.model.parameters.contains(where: { $0.name == name }) else {
                     return reply.fail("no parameter is named '\(name)'")
                 }
@@ -80,7 +80,7 @@ extension ReplSession {
 
     /// `explain PARAM`: which group took it and why.
     private func explain(_ arguments: [String], into reply: inout ReplReply) {
-        guard let run else { return reply.fail("there is no model yet: type a 'model' statement first") }
+        guard let run else { return reply.fail(noRun) }
         guard arguments.count == 1, let name = arguments.first else { return reply.fail("usage: explain PARAM (explain fc.weight)") }
         guard let lines = GroupExplanation.explain(name, in: run.script, run.resolution,
                                                    initialValues: ModelFactory(run.script).initialValues) else {
@@ -92,7 +92,7 @@ extension ReplSession {
 
     /// `plot lr [epochs N]`: every group's rate over the run, as a chart.
     private func plot(_ arguments: [String], into reply: inout ReplReply) {
-        guard let run else { return reply.fail("there is no model yet: type a 'model' statement first") }
+        guard let run else { return reply.fail(noRun) }
         var epochs = latestScript?.train?.epochs ?? run.script.train?.epochs ?? 10
         switch arguments.count {
         case 1 where arguments[0] == "lr": break

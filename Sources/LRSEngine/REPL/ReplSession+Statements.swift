@@ -40,30 +40,36 @@ extension ReplSession {
         let hasModel = finalEntries.contains { $0.keyword == "model" }
 
         let checked = Checker.check(candidate)
-        let candidateDiagnostics: [Diagnostic]
+        var candidateDiagnostics = checked.diagnostics
         var script = checked.script
-        if hasModel, checked.script != nil {
+        if checked.script != nil {
             let outcome = CheckPipeline.run(candidate)
             candidateDiagnostics = outcome.diagnostics
             script = outcome.script
-        } else {
-            candidateDiagnostics = checked.diagnostics.filter { d in
-                if !hasModel, case .missingModel = d.condition { return false }
-                return true
-            }
         }
+        // A setup typed a line at a time is incomplete for a while (no model yet, parameters
+        // in no group yet): accepted, with no run until it is complete.
+        let pending = candidateDiagnostics.filter { $0.severity == .error && Self.isPending($0) }
         let worth = candidateDiagnostics.filter { d in
-            d.severity == .error || (d.range.map { $0.start >= offset } ?? false)
+            !Self.isPending(d) && (d.severity == .error || (d.range.map { $0.start >= offset } ?? false))
         }
         reply.report(worth.filter { $0.range != nil || $0.severity == .error }, in: shown(candidate))
         if worth.hasErrors { return }
         let actions = !runActions ? [] : parsed.filter { Self.actionKeywords.contains($0.keyword.text) || $0.keyword.text == "train" }
-        if !hasModel {
-            if !actions.isEmpty { reply.fail("there is no model yet: type a 'model' statement first") }
-            else {
-                push(snapshot())
-                entries = finalEntries
+        if !pending.isEmpty || !hasModel {
+            let why = Self.incompleteness(pending, hasModel: hasModel)
+            if !actions.isEmpty {
+                reply.fail("the setup is incomplete: " + why)
+                return
             }
+            if hasTrained { reply.output += "note: the trained run is set aside ('undo' brings it back)\n" }
+            push(snapshot())
+            entries = finalEntries
+            run = nil
+            trainer = nil
+            pendingProgress = nil
+            latestScript = nil
+            if hasModel && verbose { reply.output += "setup incomplete: " + why + "\n" }
             return
         }
         guard let script else { return }
@@ -99,8 +105,32 @@ extension ReplSession {
         latestScript = script
         push(before)
         guard runActions else { return }
-        execute(script.statements.filter { statementStart($0) >= offset }, source: shown(candidate),
-                observer: observer, into: &reply)
+        let started = execute(script.statements.filter { statementStart($0) >= offset }, source: shown(candidate),
+                              observer: observer, into: &reply)
+        if !started {
+            // The entry's `train` could not start: the entry does not apply at all.
+            undoStack.removeLast()
+            restore(before)
+        }
+    }
+
+    static func isPending(_ diagnostic: Diagnostic) -> Bool {
+        switch diagnostic.condition {
+        case .missingModel, .unassignedParameter: return true
+        default: return false
+        }
+    }
+
+    /// "parameters b.weight, b.bias are in no group yet".
+    static func incompleteness(_ pending: [Diagnostic], hasModel: Bool) -> String {
+        guard hasModel else { return "there is no 'model' statement yet" }
+        let names = pending.compactMap { d -> String? in
+            if case .unassignedParameter(let name) = d.condition { return name }
+            return nil
+        }
+        let listed = names.prefix(6).joined(separator: ", ") + (names.count > 6 ? ", ..." : "")
+        return (names.count == 1 ? "parameter \(listed) is" : "parameters \(listed) are")
+            + " in no group yet (add a group, or freeze them)"
     }
 
     /// Whether the run has taken optimizer steps (so a rebuild would lose them).
@@ -115,10 +145,11 @@ extension ReplSession {
         }
     }
 
-    /// Carries out the `show`, `save` and `train` statements just entered, in order.
+    /// Carries out the `show`, `save` and `train` statements just entered, in order; false
+    /// when a `train` could not start.
     func execute(_ statements: [CheckedStatement], source: SourceFile, observer: TrainingObserver?,
-                 into reply: inout ReplReply) {
-        guard let run else { return }
+                 into reply: inout ReplReply) -> Bool {
+        guard let run else { return true }
         for statement in statements {
             switch statement {
             case .show(let show):
@@ -127,14 +158,15 @@ extension ReplSession {
                 save(to: file.path, shownAs: file.written, into: &reply)
             case .train(let settings):
                 do throws(Diagnostic) {
-                    try train(settings, observer: observer, into: &reply)
+                    if try !train(settings, observer: observer, into: &reply) { return false }
                 } catch {
                     reply.report([error], in: source)
-                    return
+                    return true
                 }
             default:
                 break
             }
         }
+        return true
     }
 }

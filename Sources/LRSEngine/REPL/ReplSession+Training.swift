@@ -5,7 +5,7 @@ extension ReplSession {
     /// The trainer for `step`, `epoch` and `train`: the script's `train` settings (or the
     /// defaults), continuing the epoch in progress.
     func currentTrainer(_ settings: CheckedTrain? = nil) throws(ReplFailure) -> Trainer {
-        guard let run else { throw ReplFailure("there is no model yet: type a 'model' statement first") }
+        guard let run else { throw ReplFailure(noRun) }
         guard let data = run.data else { throw ReplFailure("training needs a 'data' statement") }
         guard data.training.count > 0 else { throw ReplFailure("the training data has no samples") }
         if let trainer, settings == nil { return trainer }
@@ -25,20 +25,32 @@ extension ReplSession {
         Checker.check(source(scriptText + "train\n")).script?.train
     }
 
-    /// `train [epochs N] ...`: trains until epoch N of the run, like a script.
-    func train(_ settings: CheckedTrain, observer: TrainingObserver?, into reply: inout ReplReply) throws(Diagnostic) {
+    /// Why there is no run: no model yet, or parameters in no group yet.
+    var noRun: String {
+        guard entries.contains(where: { $0.keyword == "model" }) else {
+            return "there is no model yet: type a 'model' statement first"
+        }
+        let outcome = CheckPipeline.run(source(scriptText))
+        return "the setup is incomplete: "
+            + Self.incompleteness(outcome.diagnostics.filter { Self.isPending($0) }, hasModel: true)
+    }
+
+    /// `train [epochs N] ...`: trains until epoch N of the run, like a script. False when
+    /// training cannot start (no data, a loss that does not fit the model).
+    func train(_ settings: CheckedTrain, observer: TrainingObserver?, into reply: inout ReplReply) throws(Diagnostic) -> Bool {
         let made: Trainer
         do { made = try currentTrainer(settings) } catch {
             reply.fail(error.message)
-            return
+            return false
         }
         trainer = made
-        guard let state else { return }
+        guard let state else { return true }
         while state.epoch < settings.epochs {
             let outcome = try made.advance(maxSteps: nil, observer: observer)
-            if finish(outcome, observer: observer, into: &reply) { return }
+            if finish(outcome, observer: observer, into: &reply) { return true }
         }
         reply.output += position()
+        return true
     }
 
     /// `step [N]`: N optimizer steps, across epoch boundaries.
@@ -101,7 +113,7 @@ extension ReplSession {
 
     func save(to path: String, shownAs name: String, into reply: inout ReplReply) {
         guard let state else {
-            reply.fail("there is no model yet: nothing to save")
+            reply.fail(noRun)
             return
         }
         do {
