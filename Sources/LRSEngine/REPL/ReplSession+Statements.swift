@@ -74,7 +74,9 @@ extension ReplSession {
         }
         guard let script else { return }
 
-        let before = snapshot()
+        // Only what changes the session is a step `undo` goes back over (not `show`, `save`).
+        let changes = !added.isEmpty || parsed.contains { $0.keyword.text == "train" }
+        let before = changes ? snapshot() : nil
         let changesSetup = appended.contains { $0.keyword != "train" && $0.keyword != "checkpoint" } || added.count > appended.count
         let newTrain = script.statements.compactMap { s -> CheckedTrain? in
             if case .train(let t) = s, t.range.start >= offset { return t }
@@ -99,18 +101,20 @@ extension ReplSession {
                 return
             }
             trainer = nil
-            pendingProgress = before.progress
+            pendingProgress = before?.progress
         }
         entries = finalEntries
         latestScript = script
-        push(before)
+        if let before { push(before) }
         guard runActions else { return }
         let started = execute(script.statements.filter { statementStart($0) >= offset }, source: shown(candidate),
                               observer: observer, into: &reply)
         if !started {
             // The entry's `train` could not start: the entry does not apply at all.
-            undoStack.removeLast()
-            restore(before)
+            if let before {
+                undoStack.removeLast()
+                restore(before)
+            }
         }
     }
 
