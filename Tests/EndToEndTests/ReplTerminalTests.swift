@@ -111,6 +111,15 @@ struct ReplTerminalTests {
         terminal.type("show gro", enter: false)
         terminal.key("C-c")
         #expect(terminal.waitFor("^C").ok)
+        // At the continuation prompt it abandons the whole entry.
+        terminal.type("model <")
+        #expect(terminal.waitFor("...> ").ok)
+        terminal.type("x: linear 4", enter: false)
+        terminal.key("C-c")
+        #expect(terminal.waitFor("^C", count: 2).ok)
+        terminal.type("show model")
+        let model = terminal.waitFor("total parameters: 67")
+        #expect(model.ok, "\(model.screen)")
         // 100000 batches: far longer than the test waits.
         terminal.type("epoch")
         usleep(700_000)

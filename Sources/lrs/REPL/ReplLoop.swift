@@ -11,6 +11,7 @@ final class ReplLoop {
     private let color: Bool
     private let reader: LineReader
     private let printer = EpochPrinter(quiet: false)
+    private var primaryPrompt = ""
 
     init(interactive: Bool) {
         self.interactive = interactive
@@ -20,6 +21,8 @@ final class ReplLoop {
         let completer = ReplCompleter(session: session)
         reader = LineReader(interactive: interactive) { line, word in completer.candidates(line: line, word: word) }
         printer.stopRequested = { InterruptFlag.take() }
+        primaryPrompt = interactive ? (color ? "\u{1}\u{1B}[1;36m\u{2}lrs> \u{1}\u{1B}[0m\u{2}" : "lrs> ") : ""
+        if interactive { InterruptFlag.primaryPrompt = strdup(primaryPrompt) }
         session.verbose = interactive
     }
 
@@ -46,11 +49,14 @@ final class ReplLoop {
     }
 
     /// One entry: a line, and more lines while a model block or bracket is open.
+    /// Ctrl-C at the continuation prompt abandons the whole entry.
     private func readEntry() -> String? {
-        guard var text = reader.readLine(prompt: prompt("lrs> ")) else { return nil }
+        InterruptFlag.cleared = 0
+        guard var text = reader.readLine(prompt: primaryPrompt) else { return nil }
         while ReplInput.isIncomplete(text) {
+            InterruptFlag.cleared = 0
             guard let more = reader.readLine(prompt: prompt("...> ")) else { return text }
-            text += "\n" + more
+            text = InterruptFlag.cleared != 0 ? more : text + "\n" + more
         }
         return text
     }
