@@ -128,7 +128,7 @@ extension ReplSession {
         pendingProgress = nil
         latestScript = nil
         directory = URL(fileURLWithPath: full).deletingLastPathComponent().path
-        let undoDepth = undoStack.count
+        let undoSteps = undoStack
         var loaded = ReplReply()
         statements(file.text, observer: observer, into: &loaded, runActions: false)
         // The session text is the file's text, so its locations are the file's.
@@ -136,7 +136,8 @@ extension ReplSession {
         reply.messages += loaded.messages
         reply.problems += loaded.problems.filter { $0.diagnostic.severity != .note }
             .map { ReplReply.Problem(diagnostic: $0.diagnostic, source: displayed) }
-        undoStack.removeLast(undoStack.count - min(undoStack.count, undoDepth))
+        // One undo step for the whole load, whatever `statements` pushed.
+        undoStack = undoSteps
         if entries.isEmpty {
             restore(before)
         } else {
