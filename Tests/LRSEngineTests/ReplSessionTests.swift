@@ -21,7 +21,7 @@ import Testing
     /// A session that loaded `setup`: its declarations and train settings, nothing run.
     static func session() -> ReplSession {
         let directory = Fixtures.temporaryDirectory()
-        FileManager.default.createFile(atPath: directory + "/setup.lrs", contents: Data(setup.utf8))
+        _ = FileManager.default.createFile(atPath: directory + "/setup.lrs", contents: Data(setup.utf8))
         let session = ReplSession(directory: directory)
         let reply = session.enter("load setup.lrs")
         #expect(!reply.failed, "\(reply.messages) \(reply.problems.map(\.diagnostic.message))")
@@ -184,6 +184,32 @@ import Testing
         #expect(session.enter("frobnicate").failed)
         #expect(session.enter("quit").quit)
         #expect(session.enter("help").output.contains("step [N]"))
+    }
+
+    @Test func saveWritesACheckpointARunResumesFrom() throws {
+        let session = Self.session()
+        _ = session.enter("epoch")
+        let reply = session.enter("save ck.safetensors")
+        #expect(!reply.failed)
+        #expect(reply.output == "saved ck.safetensors\n")
+        let file = try SafetensorsFile.read(path: session.directory + "/ck.safetensors")
+        let fresh = Self.session()
+        let state = try #require(fresh.state)
+        #expect(Checkpoint.restore(file, into: state) == nil)
+        #expect(Self.tensors(fresh) == Self.tensors(session))
+        #expect(fresh.state?.step == 5)
+        // The statement form does the same; mid-epoch it says what a resume would do.
+        _ = session.enter("step 2")
+        #expect(session.enter("save \"mid.safetensors\"").output.contains("a resumed run restarts that epoch"))
+    }
+
+    @Test func commandsAndStatementsAreToldApart() {
+        #expect(ReplInput.isCommand("step 3"))
+        #expect(ReplInput.isCommand("save out.safetensors"))
+        #expect(!ReplInput.isCommand("save \"out.safetensors\""))
+        #expect(ReplInput.isCommand("show grad a.weight"))
+        #expect(!ReplInput.isCommand("show param a.weight"))
+        #expect(!ReplInput.isCommand("group step lr 0.1"))
     }
 
     @Test func continuation() {

@@ -53,7 +53,7 @@ public enum ReplInput {
     }
 
     /// The first word of an entry and the rest, trimmed.
-    static func split(_ text: String) -> (word: String, rest: String) {
+    public static func split(_ text: String) -> (word: String, rest: String) {
         let trimmed = text.trimmingWhitespace
         guard let space = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) else { return (trimmed, "") }
         return (String(trimmed[..<space]), String(trimmed[space...]).trimmingWhitespace)
@@ -62,7 +62,7 @@ public enum ReplInput {
     /// Whether the entry is a REPL command rather than statements. `save FILE` without
     /// quotes is the command; `save "FILE"` is the statement (both write a checkpoint).
     /// `show grad NAME` is the REPL's addition to `show`.
-    static func isCommand(_ text: String) -> Bool {
+    public static func isCommand(_ text: String) -> Bool {
         let (word, rest) = split(text)
         if commands.contains(word) { return true }
         if word == "save" { return !rest.isEmpty && !rest.hasPrefix("\"") }
