@@ -12,6 +12,7 @@ struct LRSCommand: ParsableCommand {
             RunCommand.self,
             ScheduleCommand.self,
             ExportCommand.self,
+            ReplCommand.self,
         ]
     )
 
@@ -19,6 +20,12 @@ struct LRSCommand: ParsableCommand {
     /// ArgumentParser reports usage errors as 64 (EX_USAGE); they become 2 here.
     static func main() {
         do {
+            // Bare `lrs` on a terminal opens the REPL.
+            if CommandLine.arguments.count == 1, isatty(STDIN_FILENO) != 0 {
+                let repl = try ReplCommand.parse([])
+                try repl.run()
+                return
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch {

@@ -14,6 +14,11 @@ public final class Trainer {
     /// Called after every `every` completed epochs (checkpoints).
     public var checkpoints: [(every: Int, write: (TrainingState) throws(Diagnostic) -> Void)] = []
 
+    /// The epoch in progress between batches (nil between epochs): a caller that takes
+    /// steps one at a time (the REPL) keeps it, and may hand it to a new Trainer.
+    public var progress: EpochProgress?
+
+    private var reserved = false
     private var batchInputs: [Int: Tensor] = [:]
     private var batchTargets: [Int: Tensor] = [:]
 
@@ -36,7 +41,7 @@ public final class Trainer {
     public func run(until lastEpoch: Int? = nil, observer: TrainingObserver?) throws(Diagnostic) -> [EpochReport] {
         var reports: [EpochReport] = []
         let target = lastEpoch ?? settings.epochs
-        state.model.reserve(batch: max(1, min(settings.batch, data.training.count)))
+        reserveOnce()
         while state.epoch < target {
             guard let report = try runEpoch(observer: observer) else { break }
             reports.append(report)
@@ -48,23 +53,54 @@ public final class Trainer {
         return reports
     }
 
-    /// One epoch; nil when stopped before its end.
+    /// Sizes the model's buffers for the batch once per trainer.
+    private func reserveOnce() {
+        guard !reserved else { return }
+        reserved = true
+        state.model.reserve(batch: max(1, min(settings.batch, data.training.count)))
+    }
+
+    /// One epoch (or the rest of the one in progress); nil when stopped before its end.
     func runEpoch(observer: TrainingObserver?) throws(Diagnostic) -> EpochReport? {
-        let clock = ContinuousClock.now
+        let outcome = try advance(maxSteps: nil, observer: observer)
+        if outcome.stopped { throw .error(.interrupted(epoch: state.epoch, step: state.step), at: settings.range) }
+        return outcome.report
+    }
+
+    /// What `advance` did: optimizer steps taken, the report of an epoch it finished, and
+    /// whether the observer stopped it.
+    public struct Advance: Sendable {
+        public var steps = 0
+        public var report: EpochReport?
+        public var stopped = false
+        /// The loss of the last batch taken.
+        public var lastLoss: Double?
+    }
+
+    /// Takes up to `maxSteps` optimizer steps (nil: to the end of the epoch), starting an
+    /// epoch when none is in progress and finishing it (validation, per-epoch schedules)
+    /// when its last batch is done. Stops cleanly at a batch boundary when the observer
+    /// asks; the epoch in progress then continues on the next call.
+    public func advance(maxSteps: Int?, observer: TrainingObserver?) throws(Diagnostic) -> Advance {
         let train = data.training
         let n = train.count
         let batch = max(1, settings.batch)
-        let order = settings.shuffle ? state.generator.shuffledOrder(n) : Array(0 ..< n)
         let batches = Trainer.stepsPerEpoch(samples: n, batch: batch)
-        var total = 0.0
-        var correct = 0
+        reserveOnce()
+        // The shuffled order is drawn when the epoch starts, as DataLoader's iterator does.
+        var epoch = progress ?? EpochProgress(order: settings.shuffle ? state.generator.shuffledOrder(n) : Array(0 ..< n))
+        progress = epoch
+        var outcome = Advance()
         let model = state.model
         model.train()
-        for b in 0 ..< batches {
+        while epoch.nextBatch < batches {
+            if let maxSteps, outcome.steps >= maxSteps { return outcome }
             if observer?.shouldStop() == true {
-                throw .error(.interrupted(epoch: state.epoch, step: state.step), at: settings.range)
+                outcome.stopped = true
+                return outcome
             }
-            let rows = order[b * batch ..< min(n, (b + 1) * batch)]
+            let b = epoch.nextBatch
+            let rows = epoch.order[b * batch ..< min(n, (b + 1) * batch)]
             let (x, y) = gather(train, rows: rows)
             if let problem = model.trainingBatchProblem(batch: rows.count) {
                 throw .error(.trainingFailed(problem), at: settings.range)
@@ -78,7 +114,7 @@ public final class Trainer {
                 throw .error(.nonFiniteLoss(value.isNaN ? "NaN" : "infinite", epoch: state.epoch, step: state.step,
                                             rates: state.ratesText), at: settings.range)
             }
-            if case .classes = train.targets { correct += loss.correct(output: output, rows: rows, data: train) }
+            if case .classes = train.targets { epoch.correct += loss.correct(output: output, rows: rows, data: train) }
             model.backward(gradient)
             for optimizer in state.optimizers {
                 if let bad = optimizer.firstNonFiniteGradient() {
@@ -89,25 +125,31 @@ public final class Trainer {
             }
             for optimizer in state.optimizers { optimizer.step() }
             trace?.record(epoch: state.epoch, step: state.step, loss: value, rates: rates)
-            total += value * Double(rows.count)
+            epoch.total += value * Double(rows.count)
+            epoch.nextBatch += 1
+            outcome.steps += 1
+            outcome.lastLoss = value
             state.step += 1
+            progress = epoch
             try state.stepSchedules(perStep: true, metric: nil)
             observer?.batchFinished(b + 1, of: batches)
         }
-        let mean = n > 0 ? total / Double(n) : .nan
+        let mean = n > 0 ? epoch.total / Double(n) : .nan
         var validationLoss: Double?
         var validationAccuracy: Double?
         if let validation = data.validation, validation.count > 0 {
             (validationLoss, validationAccuracy) = try evaluate(validation)
         }
+        progress = nil
         state.epoch += 1
         try state.stepSchedules(perStep: false, metric: validationLoss ?? mean)
-        let seconds = (ContinuousClock.now - clock) / .seconds(1)
+        let seconds = (ContinuousClock.now - epoch.started) / .seconds(1)
         let hasClasses = train.classCount != nil
-        return EpochReport(epoch: state.epoch, epochs: settings.epochs, meanLoss: mean,
-                           accuracy: hasClasses && n > 0 ? Double(correct) / Double(n) : nil,
-                           validationLoss: validationLoss, validationAccuracy: validationAccuracy,
-                           rates: state.rates, seconds: seconds)
+        outcome.report = EpochReport(epoch: state.epoch, epochs: settings.epochs, meanLoss: mean,
+                                     accuracy: hasClasses && n > 0 ? Double(epoch.correct) / Double(n) : nil,
+                                     validationLoss: validationLoss, validationAccuracy: validationAccuracy,
+                                     rates: state.rates, seconds: seconds)
+        return outcome
     }
 
     /// Mean loss (and accuracy) over a data set in evaluation mode, in batches, in order.
@@ -161,4 +203,16 @@ public final class Trainer {
         else { return "?" }
         return state.resolution.groups[g].parameters[bad.parameter]
     }
+}
+
+/// Where an epoch stands between two batches: the order its batches are drawn in, the
+/// next batch, and the sums its report needs.
+public struct EpochProgress: Sendable {
+    public let order: [Int]
+    public internal(set) var nextBatch = 0
+    var total = 0.0
+    var correct = 0
+    let started = ContinuousClock.now
+
+    init(order: [Int]) { self.order = order }
 }

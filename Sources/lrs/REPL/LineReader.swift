@@ -92,14 +92,26 @@ enum ReadlineHooks {
 enum InterruptFlag {
     nonisolated(unsafe) static var atPrompt = false
     nonisolated(unsafe) static var requested: sig_atomic_t = 0
+    /// Set when Ctrl-C cleared the line at a prompt.
+    nonisolated(unsafe) static var cleared: sig_atomic_t = 0
+    /// The prompt a cleared line comes back to (set once, never freed).
+    nonisolated(unsafe) static var primaryPrompt: UnsafeMutablePointer<CChar>?
 
     static func installForPrompt() {
+        // A parent may start us with signals blocked (test harnesses, some launchers): Ctrl-C
+        // and the terminal's hang-up must reach the REPL.
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)
         // Readline would otherwise re-raise SIGINT after cleaning up, killing the process.
         rl_catch_signals = 0
         signal(SIGINT) { _ in
             if InterruptFlag.atPrompt {
-                // Abandon the line being typed and show a fresh prompt.
+                // Abandon the line being typed (and an entry continued over several lines)
+                // and show a fresh primary prompt.
+                InterruptFlag.cleared = 1
                 write(STDOUT_FILENO, "^C\n", 3)
+                if let prompt = InterruptFlag.primaryPrompt { rl_set_prompt(prompt) }
                 rl_on_new_line()
                 rl_replace_line("", 0)
                 rl_redisplay()

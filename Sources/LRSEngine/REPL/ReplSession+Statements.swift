@@ -1,0 +1,176 @@
+import LRSLanguage
+
+extension ReplSession {
+    /// Statements of the language: checked with the whole script, then kept (declarations)
+    /// or carried out (`show`, `save`, `train`). Nothing changes unless all of it is valid.
+    /// `runActions` false (loading a file) keeps the declarations and the `train` settings
+    /// without carrying out `show`, `save` or `train`.
+    func statements(_ text: String, observer: TrainingObserver?, into reply: inout ReplReply, runActions: Bool = true) {
+        let typed = SourceFile(path: "<repl>", text: text)
+        let parsed = Parser.parse(typed).script.statements
+        var added: [Entry] = []
+        for statement in parsed where !Self.actionKeywords.contains(statement.keyword.text) {
+            var name: String?
+            if case .let(let n, _) = statement.kind { name = n.text }
+            added.append(Entry(keyword: statement.keyword.text, name: name, text: typed.text(of: statement.range)))
+        }
+        // A second singular statement replaces the first; a `let` of a known name replaces
+        // it where it stands (later statements use it), and is blanked where it was typed.
+        var kept = entries
+        var blanked = Array(text.utf8)
+        var appended: [Entry] = []
+        for (entry, statement) in zip(added, parsed.filter { !Self.actionKeywords.contains($0.keyword.text) }) {
+            if let name = entry.name, let index = kept.firstIndex(where: { $0.name == name }) {
+                kept[index] = entry
+                for i in statement.range.start ..< min(statement.range.end, blanked.count) where blanked[i] != UInt8(ascii: "\n") {
+                    blanked[i] = UInt8(ascii: " ")
+                }
+                continue
+            }
+            if Self.replacedKeywords.contains(entry.keyword) {
+                let family: Set<String> = entry.keyword == "validate" || entry.keyword == "split" ? ["validate", "split"] : [entry.keyword]
+                kept.removeAll { family.contains($0.keyword) }
+            }
+            appended.append(entry)
+        }
+        let prefix = kept.map { $0.text + "\n" }.joined()
+        let offset = prefix.utf8.count
+        let candidate = source(prefix + String(decoding: blanked, as: UTF8.self) + "\n")
+        let finalEntries = kept + appended
+        let hasModel = finalEntries.contains { $0.keyword == "model" }
+
+        let checked = Checker.check(candidate)
+        var candidateDiagnostics = checked.diagnostics
+        var script = checked.script
+        if checked.script != nil {
+            let outcome = CheckPipeline.run(candidate)
+            candidateDiagnostics = outcome.diagnostics
+            script = outcome.script
+        }
+        // A setup typed a line at a time is incomplete for a while (no model yet, parameters
+        // in no group yet): accepted, with no run until it is complete.
+        let pending = candidateDiagnostics.filter { $0.severity == .error && Self.isPending($0) }
+        let worth = candidateDiagnostics.filter { d in
+            !Self.isPending(d) && (d.severity == .error || (d.range.map { $0.start >= offset } ?? false))
+        }
+        reply.report(worth.filter { $0.range != nil || $0.severity == .error }, in: shown(candidate))
+        if worth.hasErrors { return }
+        let actions = !runActions ? [] : parsed.filter { Self.actionKeywords.contains($0.keyword.text) || $0.keyword.text == "train" }
+        if !pending.isEmpty || !hasModel {
+            let why = Self.incompleteness(pending, hasModel: hasModel)
+            if !actions.isEmpty {
+                reply.fail("the setup is incomplete: " + why)
+                return
+            }
+            if hasTrained { reply.output += "note: the trained run is set aside ('undo' brings it back)\n" }
+            push(snapshot())
+            entries = finalEntries
+            run = nil
+            trainer = nil
+            pendingProgress = nil
+            latestScript = nil
+            if hasModel && verbose { reply.output += "setup incomplete: " + why + "\n" }
+            return
+        }
+        guard let script else { return }
+
+        // Only what changes the session is a step `undo` goes back over (not `show`, `save`).
+        let changes = !added.isEmpty || parsed.contains { $0.keyword.text == "train" }
+        let before = changes ? snapshot() : nil
+        let changesSetup = appended.contains { $0.keyword != "train" && $0.keyword != "checkpoint" } || added.count > appended.count
+        let newTrain = script.statements.compactMap { s -> CheckedTrain? in
+            if case .train(let t) = s, t.range.start >= offset { return t }
+            return nil
+        }.last
+        if changesSetup || run == nil || (newTrain != nil && !hasTrained) {
+            switch ScriptRun.prepare(source(finalEntries.map { $0.text + "\n" }.joined()), options: ScriptRun.Options()) {
+            case .failure(let list):
+                reply.report(list.diagnostics.filter { $0.severity == .error }, in: shown(source(finalEntries.map { $0.text + "\n" }.joined())))
+                return
+            case .success(let rebuilt):
+                if hasTrained {
+                    reply.output += "note: the setup changed, so the run was rebuilt from the script (epoch 0, step 0); 'undo' goes back\n"
+                }
+                run = rebuilt
+                trainer = nil
+            }
+        } else if let newTrain, let run {
+            let batch = run.script.train?.batch ?? 32
+            if newTrain.batch != batch {
+                reply.fail("this run takes batches of \(batch) (its steps per epoch depend on it); 'reset' to change the batch size")
+                return
+            }
+            trainer = nil
+            pendingProgress = before?.progress
+        }
+        entries = finalEntries
+        latestScript = script
+        if let before { push(before) }
+        guard runActions else { return }
+        let started = execute(script.statements.filter { statementStart($0) >= offset }, source: shown(candidate),
+                              observer: observer, into: &reply)
+        if !started {
+            // The entry's `train` could not start: the entry does not apply at all.
+            if let before {
+                undoStack.removeLast()
+                restore(before)
+            }
+        }
+    }
+
+    static func isPending(_ diagnostic: Diagnostic) -> Bool {
+        switch diagnostic.condition {
+        case .missingModel, .unassignedParameter: return true
+        default: return false
+        }
+    }
+
+    /// "parameters b.weight, b.bias are in no group yet".
+    static func incompleteness(_ pending: [Diagnostic], hasModel: Bool) -> String {
+        guard hasModel else { return "there is no 'model' statement yet" }
+        let names = pending.compactMap { d -> String? in
+            if case .unassignedParameter(let name) = d.condition { return name }
+            return nil
+        }
+        let listed = names.prefix(6).joined(separator: ", ") + (names.count > 6 ? ", ..." : "")
+        return (names.count == 1 ? "parameter \(listed) is" : "parameters \(listed) are")
+            + " in no group yet (add a group, or freeze them)"
+    }
+
+    /// Whether the run has taken optimizer steps (so a rebuild would lose them).
+    var hasTrained: Bool { (run?.state.step ?? 0) > 0 || trainer?.progress != nil }
+
+    func statementStart(_ statement: CheckedStatement) -> Int {
+        switch statement {
+        case .show(let s): return s.range.start
+        case .save(let f): return f.range.start
+        case .train(let t): return t.range.start
+        default: return -1
+        }
+    }
+
+    /// Carries out the `show`, `save` and `train` statements just entered, in order; false
+    /// when a `train` could not start.
+    func execute(_ statements: [CheckedStatement], source: SourceFile, observer: TrainingObserver?,
+                 into reply: inout ReplReply) -> Bool {
+        guard let run else { return true }
+        for statement in statements {
+            switch statement {
+            case .show(let show):
+                reply.output += ShowText.render(show, state: run.state)
+            case .save(let file):
+                save(to: file.path, shownAs: file.written, into: &reply)
+            case .train(let settings):
+                do throws(Diagnostic) {
+                    if try !train(settings, observer: observer, into: &reply) { return false }
+                } catch {
+                    reply.report([error], in: source)
+                    return true
+                }
+            default:
+                break
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import LRSLanguage
+import LRSRuntime
+
+/// The REPL's state: the script typed so far (its declarations) and the run lowered from
+/// it. Every entry is checked with the whole script, so it gets the diagnostics a script
+/// would (located as `<repl>:LINE:COL`), and it applies whole or not at all.
+///
+/// Declarations that change the setup rebuild the run from the script, exactly as
+/// `lrs run` would build it (trained weights do not carry over; `undo` brings them back).
+/// A second `seed`, `input`, `model`, `optimizer`, `init`, `data`, `validate`/`split` or
+/// `train` replaces the first, and a `let` of a defined name replaces its value.
+public final class ReplSession {
+    /// One kept statement of the script typed so far.
+    struct Entry {
+        let keyword: String
+        /// The name a `let` defines.
+        let name: String?
+        let text: String
+    }
+
+    /// What `undo` goes back to.
+    struct Snapshot {
+        let entries: [Entry]
+        let directory: String
+        let run: ScriptRun?
+        let trainer: Trainer?
+        let state: SafetensorsFile?
+        let progress: EpochProgress?
+        let latestScript: CheckedScript?
+    }
+
+    static let replacedKeywords: Set<String> = ["seed", "input", "model", "optimizer", "init", "data", "validate",
+                                                "split", "train"]
+    /// Statements carried out when entered and not kept in the script.
+    static let actionKeywords: Set<String> = ["show", "save"]
+    /// How many `undo` steps are kept (each holds a copy of the weights and optimizer state).
+    public static let undoLimit = 20
+
+    var entries: [Entry] = []
+    /// Relative paths resolve here: the working directory, or the loaded script's.
+    public internal(set) var directory: String
+    /// The run lowered from the script; nil until the script has a model.
+    public internal(set) var run: ScriptRun?
+    var trainer: Trainer?
+    /// The epoch in progress, for the next trainer when `train` changed its settings.
+    var pendingProgress: EpochProgress?
+    /// The last script checked with a model: its `train` and `checkpoint` statements.
+    var latestScript: CheckedScript?
+    var undoStack: [Snapshot] = []
+    /// Whether to say what happened when it prints nothing else (`load`); off for piped input.
+    public var verbose = true
+    /// Columns a chart may use (the CLI sets the terminal's width).
+    public var width = 80
+
+    public init(directory: String = FileManager.default.currentDirectoryPath) {
+        self.directory = directory
+    }
+
+    /// The script typed so far (declarations and the last `train`), as it is checked.
+    public var scriptText: String { entries.map { $0.text + "\n" }.joined() }
+
+    /// The training state, once the script has a model.
+    public var state: TrainingState? { run?.state }
+
+    /// Group names and parameter names, for completion.
+    public var groupNames: [String] { run?.resolution.groups.map(\.name) ?? [] }
+    public var parameterNames: [String] { run?.script.model.parameters.map(\.name) ?? [] }
+    public var layerNames: [String] { run?.script.model.layers.map(\.name) ?? [] }
+
+    /// Carries out one entry (possibly several lines): a REPL command or statements.
+    public func enter(_ text: String, observer: TrainingObserver? = nil) -> ReplReply {
+        var reply = ReplReply()
+        let trimmed = text.trimmingWhitespace
+        if trimmed.isEmpty || trimmed.hasPrefix("#") && !trimmed.contains("\n") { return reply }
+        if ReplInput.isCommand(trimmed) {
+            command(trimmed, observer: observer, into: &reply)
+        } else {
+            statements(text, observer: observer, into: &reply)
+        }
+        return reply
+    }
+
+    /// The source the script is checked as: named `<repl>`, in `directory` so that relative
+    /// paths resolve there.
+    func source(_ text: String) -> SourceFile {
+        SourceFile(path: directory + "/<repl>", text: text)
+    }
+
+    /// The same bytes under the name diagnostics print.
+    func shown(_ source: SourceFile) -> SourceFile {
+        SourceFile(path: "<repl>", bytes: source.bytes)
+    }
+
+    func snapshot() -> Snapshot {
+        Snapshot(entries: entries, directory: directory, run: run, trainer: trainer,
+                 state: run.map { Checkpoint.file(of: $0.state) }, progress: trainer?.progress ?? pendingProgress,
+                 latestScript: latestScript)
+    }
+
+    func push(_ snapshot: Snapshot) {
+        undoStack.append(snapshot)
+        if undoStack.count > Self.undoLimit { undoStack.removeFirst(undoStack.count - Self.undoLimit) }
+    }
+
+    /// Puts everything back as the snapshot found it.
+    func restore(_ snapshot: Snapshot) {
+        entries = snapshot.entries
+        directory = snapshot.directory
+        run = snapshot.run
+        trainer = snapshot.trainer
+        if let run, let file = snapshot.state { _ = Checkpoint.restore(file, into: run.state) }
+        trainer?.progress = snapshot.progress
+        pendingProgress = trainer == nil ? snapshot.progress : nil
+        latestScript = snapshot.latestScript
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import LRSEngine
+import LRSLanguage
+import Testing
+
+/// The REPL's engine: statements apply whole or not at all, steps are exact, undo goes back.
+@Suite struct ReplSessionTests {
+    /// 40 samples in batches of 8: five optimizer steps per epoch; a per-step schedule so
+    /// that a step taken out of place would change the rates.
+    static let setup = """
+        seed 3
+        model < a: linear 4 8; relu; b: linear 8 3 >
+        optimizer adam
+        group a lr 0.01
+        group b lr 0.001
+        schedule a lambda 0.9^step per step
+        data synthetic samples 40 classes 3
+        train epochs 2 batch 8
+        """
+
+    /// A session that loaded `setup`: its declarations and train settings, nothing run.
+    static func session() -> ReplSession {
+        let directory = Fixtures.temporaryDirectory()
+        _ = FileManager.default.createFile(atPath: directory + "/setup.lrs", contents: Data(setup.utf8))
+        let session = ReplSession(directory: directory)
+        let reply = session.enter("load setup.lrs")
+        #expect(!reply.failed, "\(reply.messages) \(reply.problems.map(\.diagnostic.message))")
+        #expect(session.state?.step == 0)
+        return session
+    }
+
+    /// Every tensor of the state's checkpoint, by name (weights, optimizer state).
+    static func tensors(_ session: ReplSession) -> [String: StoredTensor] {
+        guard let state = session.state else { return [:] }
+        return Checkpoint.file(of: state).tensors
+    }
+
+    final class StopAfter: TrainingObserver {
+        var remaining: Int
+        var reports: [EpochReport] = []
+        init(_ batches: Int) { remaining = batches }
+        func epochFinished(_ report: EpochReport) { reports.append(report) }
+        func shouldStop() -> Bool {
+            if remaining == 0 { return true }
+            remaining -= 1
+            return false
+        }
+    }
+
+    @Test func stepsAcrossEpochsEqualAScriptRun() throws {
+        let session = Self.session()
+        #expect(!session.enter("step 3").failed)
+        #expect(!session.enter("step 4").failed)
+        #expect(session.state?.epoch == 1)
+        #expect(session.state?.step == 7)
+        #expect(!session.enter("epoch").failed)
+        #expect(session.state?.epoch == 2)
+        #expect(session.state?.step == 10)
+
+        let source = SourceFile(path: Fixtures.temporaryDirectory() + "/s.lrs", text: Self.setup)
+        let run = try ScriptRun.prepare(source, options: ScriptRun.Options()).get()
+        _ = try run.execute(observer: nil) { _ in }
+        let expected = Checkpoint.file(of: run.state).tensors
+        #expect(!expected.isEmpty)
+        #expect(Self.tensors(session) == expected)
+    }
+
+    @Test func trainStatementRunsToItsEpoch() {
+        let session = Self.session()
+        // A second `train` replaces the first whole: batch 8 must be given again.
+        let reply = session.enter("train epochs 1 batch 8")
+        #expect(!reply.failed)
+        #expect(session.state?.epoch == 1)
+        #expect(session.state?.step == 5)
+        #expect(reply.output.contains("epoch 1, step 5"))
+    }
+
+    @Test func rejectedStatementLeavesEverythingAsItWas() {
+        let session = Self.session()
+        _ = session.enter("step 2")
+        let text = session.scriptText
+        let before = Self.tensors(session)
+        let reply = session.enter("group nope lr 1")
+        #expect(reply.failed)
+        let located = reply.problems.first { $0.diagnostic.severity == .error }
+        #expect(located?.source.path == "<repl>")
+        if let located, let range = located.diagnostic.range {
+            #expect(located.source.location(of: range.start).line == 9)
+            #expect(located.source.location(of: range.start).column == 7)
+        }
+        #expect(session.scriptText == text)
+        #expect(session.state?.step == 2)
+        #expect(Self.tensors(session) == before)
+        // Two statements, the second bad: neither applies.
+        #expect(session.enter("group \"a.bias\" lr 0.5; schedule nope cosine 3").failed)
+        #expect(session.scriptText == text)
+        #expect(session.state?.rates.map(\.group) == ["a", "b"])
+    }
+
+    @Test func undoGoesBackOneStatementOrStep() {
+        let session = Self.session()
+        let start = Self.tensors(session)
+        _ = session.enter("step 3")
+        let afterThree = Self.tensors(session)
+        _ = session.enter("step")
+        #expect(session.state?.step == 4)
+        #expect(!session.enter("undo").failed)
+        #expect(session.state?.step == 3)
+        #expect(Self.tensors(session) == afterThree)
+        // The epoch in progress continues where it stood: 3 + 2 steps finish epoch 1.
+        _ = session.enter("epoch")
+        #expect(session.state?.step == 5)
+        #expect(session.state?.epoch == 1)
+        _ = session.enter("undo")
+        _ = session.enter("undo")
+        #expect(session.state?.step == 0)
+        #expect(Self.tensors(session) == start)
+
+        let text = session.scriptText
+        _ = session.enter("optimizer sgd")
+        #expect(session.scriptText != text)
+        #expect(session.state?.optimizers.count == 1)
+        _ = session.enter("undo")
+        #expect(session.scriptText == text)
+    }
+
+    @Test func interruptedEpochStopsAtABatchAndContinuesExactly() {
+        let stopped = Self.session()
+        let observer = StopAfter(2)
+        let reply = stopped.enter("epoch 2", observer: observer)
+        #expect(reply.output.contains("interrupted"))
+        #expect(stopped.state?.step == 2)
+        #expect(stopped.state?.epoch == 0)
+        _ = stopped.enter("epoch 2")
+        let straight = Self.session()
+        _ = straight.enter("epoch 2")
+        #expect(stopped.state?.step == 10)
+        #expect(Self.tensors(stopped) == Self.tensors(straight))
+    }
+
+    @Test func incompleteSetupWaitsForItsGroups() {
+        let session = ReplSession(directory: Fixtures.temporaryDirectory())
+        #expect(!session.enter("seed 1").failed)
+        #expect(!session.enter("model <\n  a: linear 4 8\n  relu\n  b: linear 8 2\n>").failed)
+        #expect(session.state != nil)
+        let partial = session.enter("group a lr 0.1")
+        #expect(!partial.failed)
+        #expect(session.state == nil)
+        #expect(session.enter("show lr").failed)
+        #expect(!session.enter("group b lr 0.2").failed)
+        #expect(session.groupNames == ["a", "b"])
+        #expect(session.parameterNames == ["a.weight", "a.bias", "b.weight", "b.bias"])
+    }
+
+    @Test func secondSingularStatementReplacesTheFirst() {
+        let session = ReplSession(directory: Fixtures.temporaryDirectory())
+        for line in ["let base = 0.5", "model < a: linear 4 8; relu; b: linear 8 3 >", "optimizer sgd momentum 0.9",
+                     "group a lr base", "group b lr 0.1"] {
+            #expect(!session.enter(line).failed, "\(line)")
+        }
+        #expect(session.state?.rates.map(\.lr) == [0.5, 0.1])
+        // `let` is replaced where it stands, so the group that uses it sees the new value.
+        #expect(!session.enter("let base = 0.25").failed)
+        #expect(session.state?.rates.map(\.lr) == [0.25, 0.1])
+        #expect(!session.enter("optimizer adam").failed)
+        #expect(session.state?.optimizers.count == 1)
+        #expect(session.state.map { $0.resolution.groups.map(\.optimizerKind) } == ["adam", "adam"])
+        #expect(session.scriptText.components(separatedBy: "optimizer").count == 2)
+        #expect(session.scriptText.components(separatedBy: "let base").count == 2)
+        // A second group of the same name is an error, as in a script.
+        #expect(session.enter("group \"b.*\" lr 1 as a").failed)
+    }
+
+    @Test func showAndCommandsAnswer() {
+        let session = Self.session()
+        #expect(session.enter("show lr").output.contains("a      0.01"))
+        #expect(session.enter("explain b.weight").output.contains("taken by group 'b'"))
+        #expect(session.enter("explain nope").failed)
+        session.width = 60
+        let chart = session.enter("plot lr epochs 3").output
+        #expect(chart.contains("* a"))
+        #expect(chart.split(separator: "\n").allSatisfy { $0.count <= 60 })
+        #expect(session.enter("step 0").failed)
+        #expect(session.enter("frobnicate").failed)
+        #expect(session.enter("quit").quit)
+        #expect(session.enter("help").output.contains("step [N]"))
+    }
+
+    @Test func saveWritesACheckpointARunResumesFrom() throws {
+        let session = Self.session()
+        _ = session.enter("epoch")
+        let reply = session.enter("save ck.safetensors")
+        #expect(!reply.failed)
+        #expect(reply.output == "saved ck.safetensors\n")
+        let file = try SafetensorsFile.read(path: session.directory + "/ck.safetensors")
+        let fresh = Self.session()
+        let state = try #require(fresh.state)
+        #expect(Checkpoint.restore(file, into: state) == nil)
+        #expect(Self.tensors(fresh) == Self.tensors(session))
+        #expect(fresh.state?.step == 5)
+        // The statement form does the same; mid-epoch it says what a resume would do.
+        _ = session.enter("step 2")
+        #expect(session.enter("save \"mid.safetensors\"").output.contains("a resumed run restarts that epoch"))
+    }
+
+    @Test func commandsAndStatementsAreToldApart() {
+        #expect(ReplInput.isCommand("step 3"))
+        #expect(ReplInput.isCommand("save out.safetensors"))
+        #expect(!ReplInput.isCommand("save \"out.safetensors\""))
+        #expect(ReplInput.isCommand("show grad a.weight"))
+        #expect(!ReplInput.isCommand("show param a.weight"))
+        #expect(!ReplInput.isCommand("group step lr 0.1"))
+    }
+
+    @Test func continuation() {
+        #expect(ReplInput.isIncomplete("model <"))
+        #expect(ReplInput.isIncomplete("model < a: linear 4 8\nrelu"))
+        #expect(!ReplInput.isIncomplete("model < a: linear 4 8 >"))
+        #expect(!ReplInput.isIncomplete("group \"*.weight\" where mean(abs(param)) < 0.5 lr 0.1"))
+        #expect(ReplInput.isIncomplete("schedule a multistep [1, 2,"))
+        #expect(ReplInput.isIncomplete("group x where (numel > 3"))
+        #expect(!ReplInput.isIncomplete("group a lr 0.1 # model < ("))
+        #expect(ReplInput.isIncomplete("init \"unterminated"))
+    }
+}
