@@ -19,6 +19,7 @@ struct LRSCommand: ParsableCommand {
     /// The contract's exit statuses: 0 success, 1 script errors, 2 bad command-line usage.
     /// ArgumentParser reports usage errors as 64 (EX_USAGE); they become 2 here.
     static func main() {
+        SignalMask.unblockAll()
         do {
             // Bare `lrs` on a terminal opens the REPL.
             if CommandLine.arguments.count == 1, isatty(STDIN_FILENO) != 0 {

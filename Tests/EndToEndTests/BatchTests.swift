@@ -97,14 +97,14 @@ import Testing
         while process.isRunning, Date() < stopBy { usleep(20_000) }
         let stopped = !process.isRunning
         if !stopped {
-            // Do not leave a batch running behind a failed test.
-            process.terminate()
-            _ = try? LRSBinary.run(["--help"])
+            // Do not leave a batch running behind a failed test: its runs first, then itself,
+            // with a signal nothing can block.
             let pkill = Process()
             pkill.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
-            pkill.arguments = ["-f", dir]
+            pkill.arguments = ["-KILL", "-P", String(process.processIdentifier)]
             try? pkill.run()
             pkill.waitUntilExit()
+            kill(process.processIdentifier, SIGKILL)
         }
         #expect(stopped, "lrs run did not stop within 20 s of SIGINT")
         process.waitUntilExit()

@@ -98,11 +98,6 @@ enum InterruptFlag {
     nonisolated(unsafe) static var primaryPrompt: UnsafeMutablePointer<CChar>?
 
     static func installForPrompt() {
-        // A parent may start us with signals blocked (test harnesses, some launchers): Ctrl-C
-        // and the terminal's hang-up must reach the REPL.
-        var none = sigset_t()
-        sigemptyset(&none)
-        sigprocmask(SIG_SETMASK, &none, nil)
         // Readline would otherwise re-raise SIGINT after cleaning up, killing the process.
         rl_catch_signals = 0
         signal(SIGINT) { _ in
