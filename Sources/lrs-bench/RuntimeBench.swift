@@ -1,8 +1,9 @@
 // The runtime benchmarks: the seed-1 CNN and an MLP, forward, forward+backward and full
 // training step, on release builds. bench/runtime.py runs the same workloads in PyTorch and
-// prints both side by side. The optimizer updates here are plain fused loops (Adam, SGD with
-// momentum) written inline, standing in for LRSOptim until the lead swaps it in.
+// prints both side by side. The step is the one `lrs run` takes: LRSOptim's optimizer,
+// after its check for non-finite gradients.
 import Foundation
+import LRSOptim
 import LRSRuntime
 
 /// The runtime benchmarks (forward, backward, training steps). Prints `name value` lines.
@@ -35,13 +36,30 @@ final class RuntimeWorkload {
     let model: Sequential
     let input: Tensor
     let labels: [Int]
-    let update: (Int) -> Void
+    let optimizer: Optimizer
 
-    init(model: Sequential, input: Tensor, labels: [Int], update: @escaping (Int) -> Void) {
+    init(model: Sequential, input: Tensor, labels: [Int], optimizer: Optimizer) {
         self.model = model
         self.input = input
         self.labels = labels
-        self.update = update
+        self.optimizer = optimizer
+    }
+
+    /// One parameter group per learning rate, over the model's parameters in order.
+    static func optimizer(_ model: Sequential, kind: OptimizerKind, rates: [Double],
+                          configure: (inout ParamGroupConfig) -> Void = { _ in }) -> Optimizer {
+        var groups: [ParamGroup] = []
+        for (parameter, rate) in zip(model.parameters.map(\.parameter), rates) {
+            let member = OptimizerParameter(value: parameter.value, grad: parameter.grad)
+            if let last = groups.indices.last, groups[last].config.learningRate == rate {
+                groups[last].parameters.append(member)
+            } else {
+                var config = ParamGroupConfig(kind: kind, learningRate: rate)
+                configure(&config)
+                groups.append(ParamGroup(config: config, parameters: [member]))
+            }
+        }
+        return Optimizer(kind: kind, groups: groups)
     }
 
     /// Seed 1: conv 3 16 3; relu; linear 10816 10, batch 64 of 3x28x28, Adam with conv lr
@@ -54,12 +72,8 @@ final class RuntimeWorkload {
         let input = Tensor(zeros: [64, 3, 28, 28])
         generator.fillUniform(input, from: 0, to: 1)
         let labels = (0..<64).map { $0 % 10 }
-        let params = model.parameters.map(\.parameter)
-        let rates = [0.01, 0.01, 0.001, 0.001]
-        let adam = zip(params, rates).map { InlineAdam(parameter: $0, learningRate: $1) }
-        return RuntimeWorkload(model: model, input: input, labels: labels) { step in
-            for a in adam { a.step(step) }
-        }
+        let adam = optimizer(model, kind: .adam, rates: [0.01, 0.01, 0.001, 0.001])
+        return RuntimeWorkload(model: model, input: input, labels: labels, optimizer: adam)
     }
 
     /// MLP 784-256-256-10 with relu, batch 128, SGD lr 0.01 momentum 0.9.
@@ -72,10 +86,10 @@ final class RuntimeWorkload {
         let input = Tensor(zeros: [128, 784])
         generator.fillUniform(input, from: 0, to: 1)
         let labels = (0..<128).map { $0 % 10 }
-        let sgd = model.parameters.map { InlineSGD(parameter: $0.parameter, learningRate: 0.01, momentum: 0.9) }
-        return RuntimeWorkload(model: model, input: input, labels: labels) { step in
-            for s in sgd { s.step(step) }
+        let sgd = optimizer(model, kind: .sgd, rates: Array(repeating: 0.01, count: model.parameters.count)) {
+            $0.momentum = 0.9
         }
+        return RuntimeWorkload(model: model, input: input, labels: labels, optimizer: sgd)
     }
 
     @discardableResult
@@ -92,14 +106,13 @@ final class RuntimeWorkload {
     }
 
     func report(name: String, iterations: Int, warmup: Int) {
-        var step = 0
         let phases: [(String, () -> Void)] = [
             ("forward_ms", { self.forward() }),
             ("forward_backward_ms", { self.forwardBackward() }),
             ("step_ms", {
                 self.forwardBackward()
-                step += 1
-                self.update(step)
+                precondition(self.optimizer.firstNonFiniteGradient() == nil)
+                self.optimizer.step()
             }),
         ]
         for (phase, body) in phases {
@@ -115,75 +128,6 @@ final class RuntimeWorkload {
             print("runtime.\(name).\(phase) \(format(times[times.count / 2]))")
         }
     }
-}
-
-/// torch.optim.Adam's update for one parameter (defaults betas 0.9, 0.999, eps 1e-8):
-/// m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
-/// p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-final class InlineAdam {
-    let parameter: Parameter
-    let learningRate: Double
-    let m: Tensor
-    let v: Tensor
-
-    init(parameter: Parameter, learningRate: Double) {
-        self.parameter = parameter
-        self.learningRate = learningRate
-        m = Tensor(zeros: parameter.shape)
-        v = Tensor(zeros: parameter.shape)
-    }
-
-    func step(_ t: Int) {
-        let b1 = 0.9, b2 = 0.999
-        let correction1 = 1 - pow(b1, Double(t)), correction2Sqrt = (1 - pow(b2, Double(t))).squareRoot()
-        let stepSize = Float(learningRate / correction1), invCorrection2 = Float(1 / correction2Sqrt)
-        let count = parameter.value.count
-        let ptrs = UnsafeSendable((p: parameter.value.data, g: parameter.grad.data, m: m.data, v: v.data))
-        let fb1 = Float(b1), fb2 = Float(b2), eps: Float = 1e-8
-        // Large tensors are updated in two halves concurrently (as a fused kernel would).
-        ParallelFor.run(count: count, workPerItem: 8) { _, range in
-            let (p, g, m, v) = ptrs.value
-            for i in range {
-                m[i] = fb1 * m[i] + (1 - fb1) * g[i]
-                v[i] = fb2 * v[i] + (1 - fb2) * g[i] * g[i]
-                p[i] -= stepSize * m[i] / (v[i].squareRoot() * invCorrection2 + eps)
-            }
-        }
-    }
-}
-
-/// torch.optim.SGD with momentum: b = mu b + g (b = g on the first step);  p -= lr b
-final class InlineSGD {
-    let parameter: Parameter
-    let learningRate: Float
-    let momentum: Float
-    let buffer: Tensor
-
-    init(parameter: Parameter, learningRate: Float, momentum: Float) {
-        self.parameter = parameter
-        self.learningRate = learningRate
-        self.momentum = momentum
-        buffer = Tensor(zeros: parameter.shape)
-    }
-
-    func step(_ t: Int) {
-        let count = parameter.value.count, lr = learningRate
-        let ptrs = UnsafeSendable((p: parameter.value.data, g: parameter.grad.data, b: buffer.data))
-        let mu: Float = t == 1 ? 0 : momentum
-        ParallelFor.run(count: count, workPerItem: 4) { _, range in
-            let (p, g, b) = ptrs.value
-            for i in range {
-                b[i] = mu * b[i] + g[i]
-                p[i] -= lr * b[i]
-            }
-        }
-    }
-}
-
-/// Raw pointers handed to the two halves of an update, which touch disjoint elements.
-struct UnsafeSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
 
 /// Peak resident set size of this process so far, in MiB.
