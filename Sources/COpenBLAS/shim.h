@@ -1,2 +1,2 @@
-// Debian's libopenblas-dev: CBLAS plus openblas_set_num_threads.
+// Debian's libopenblas-dev: the CBLAS declarations (enums and prototypes).
 #include <cblas.h>

@@ -40,12 +40,12 @@ enum BLAS {
                 let lda = transA ? m : k, ldb = transB ? k : n
                 if byRows {
                     let a = transA ? p.value.a + range.lowerBound : p.value.a + range.lowerBound * k
-                    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    OpenBLASLibrary.shared.sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                                 Int32(range.count), Int32(n), Int32(k), alpha, a, Int32(lda),
                                 p.value.b, Int32(ldb), beta, p.value.c + range.lowerBound * n, Int32(n))
                 } else {
                     let b = transB ? p.value.b + range.lowerBound * k : p.value.b + range.lowerBound
-                    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    OpenBLASLibrary.shared.sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                                 Int32(m), Int32(range.count), Int32(k), alpha, p.value.a, Int32(lda),
                                 b, Int32(ldb), beta, p.value.c + range.lowerBound, Int32(n))
                 }
@@ -53,7 +53,7 @@ enum BLAS {
             return
         }
         setThreads(wanted)
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+        OpenBLASLibrary.shared.sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
     }
@@ -65,9 +65,8 @@ enum BLAS {
     }
 
     private static func setThreads(_ threads: Int) {
-        _ = BLASCoreSelection.coreName
         if threads != currentThreads {
-            openblas_set_num_threads(Int32(threads))
+            OpenBLASLibrary.shared.setThreads(Int32(threads))
             currentThreads = threads
         }
     }
