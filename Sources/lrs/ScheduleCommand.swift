@@ -62,6 +62,11 @@ struct ScheduleCommand: ParsableCommand {
             let width = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
             let options = ScheduleReport.Options(all: all, width: max(40, width), logScale: log,
                                                  title: URL(fileURLWithPath: file).lastPathComponent)
+            if format == .csv, output == nil {
+                // A million rows stream out in chunks rather than one 30 MB buffer.
+                ScheduleReport.csv(table) { Terminal.writeOutput($0) }
+                return
+            }
             let bytes = ScheduleReport.render(table, format: format, options: options)
             if let output {
                 do { try AtomicFile.write(bytes, to: output) } catch {

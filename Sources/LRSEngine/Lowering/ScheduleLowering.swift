@@ -68,10 +68,11 @@ enum ScheduleLowering {
         }
         let perEpoch = max(stepsPerEpoch, 1)
         // Variables are compiled in the order CheckedSchedule.expressionVariables gives: epoch, step.
+        let evaluate = expression.function2()
         if perStep {
-            return { last in expression.evaluate([Double(last / perEpoch), Double(last)]) }
+            return { last in evaluate(Double(last / perEpoch), Double(last)) }
         }
-        return { last in expression.evaluate([Double(last), Double(last * perEpoch)]) }
+        return { last in evaluate(Double(last), Double(last * perEpoch)) }
     }
 
     private struct Arguments {

@@ -64,5 +64,26 @@ public struct CompiledExpression: Sendable {
         return evaluate([Double](repeating: 0, count: variables.count))
     }
 
+    /// The expression as a function of its first two variables (a schedule's epoch and
+    /// step; any others read as 0). Called once per step and group, it builds no array and
+    /// holds only the compiled body.
+    public func function2() -> @Sendable (Double, Double) -> Double {
+        if let constantValue { return { _, _ in constantValue } }
+        let body = self.body
+        let count = variables.count
+        guard count <= 2 else {
+            return { a, b in
+                var values = [Double](repeating: 0, count: count)
+                values[0] = a
+                values[1] = b
+                return values.withUnsafeBufferPointer { body($0.baseAddress!) }
+            }
+        }
+        return { a, b in
+            var pair = (a, b)
+            return withUnsafePointer(to: &pair) { $0.withMemoryRebound(to: Double.self, capacity: 2, body) }
+        }
+    }
+
     @usableFromInline func run(_ values: UnsafePointer<Double>) -> Double { body(values) }
 }
