@@ -17,6 +17,7 @@ struct BatchCommand {
         let plan = GridPlan(scripts: files, axes: axes)
         // Every run is checked before any starts: a bad -D name or value stops the batch here.
         var failed = false
+        var costs: [Int: Double] = [:]
         for script in files {
             guard let source = SourceFile(contentsOf: script) else {
                 Terminal.writeError("lrs run: cannot read '\(script)'\n")
@@ -26,6 +27,11 @@ struct BatchCommand {
             for run in plan.runs where run.script == script {
                 let overrides = Dictionary(run.overrides.map { ($0.name, Double($0.value) ?? .nan) }, uniquingKeysWith: { a, _ in a })
                 let outcome = CheckPipeline.run(source, overrides: overrides) { ModelFactory($0).initialValues }
+                if let checked = outcome.script {
+                    // Work grows with the parameters and the epochs; enough to order the runs.
+                    let elements = checked.model.parameters.reduce(0) { $0 + $1.count }
+                    costs[run.index] = Double(elements + 1) * Double(checked.train?.epochs ?? 1)
+                }
                 let errors = outcome.diagnostics.filter { $0.severity == .error }
                 if !errors.isEmpty {
                     Terminal.printDiagnostics(errors, in: source)
@@ -37,7 +43,8 @@ struct BatchCommand {
         if failed { throw ExitCode(1) }
 
         let directory = out ?? "runs/" + Self.timestamp()
-        let runner = BatchRunner(executable: Self.executablePath(), plan: plan, jobs: jobs, outputDirectory: directory)
+        let runner = BatchRunner(executable: Self.executablePath(), plan: plan, jobs: jobs, outputDirectory: directory,
+                                 costs: costs)
         let interactive = isatty(2) != 0 && !quiet
         // Ctrl-C: end the running runs, keep what finished, write the table. (A handler, not
         // SIG_IGN: an ignored signal never reaches anyone on Linux, and children must not

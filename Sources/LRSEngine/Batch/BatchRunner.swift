@@ -1,4 +1,5 @@
 import Foundation
+import LRSRuntime
 
 /// Runs a grid's runs as separate `lrs run` processes, `jobs` at a time.
 ///
@@ -27,12 +28,16 @@ public final class BatchRunner: @unchecked Sendable {
     private let plan: GridPlan
     private let jobs: Int
     private let outputDirectory: String
+    /// Estimated cost of each run by plan index: the costliest start first, so that a long
+    /// run does not start last and finish alone while the other cores idle.
+    private let costs: [Int: Double]
     private let lock = NSLock()
-    private var running: [Int: Process] = [:]
+    private var running: [Int: ChildProcess] = [:]
     private var ended: [Int] = []
     private var cancelled = false
 
-    public init(executable: String, plan: GridPlan, jobs: Int, outputDirectory: String) {
+    public init(executable: String, plan: GridPlan, jobs: Int, outputDirectory: String, costs: [Int: Double] = [:]) {
+        self.costs = costs
         self.executable = executable
         self.plan = plan
         self.jobs = max(1, jobs)
@@ -55,7 +60,7 @@ public final class BatchRunner: @unchecked Sendable {
         cancelled = true
         let processes = Array(running.values)
         lock.unlock()
-        for p in processes where p.isRunning { p.terminate() }
+        for p in processes { p.terminate() }
     }
 
     /// Runs every run and returns their outcomes in plan order.
@@ -65,7 +70,10 @@ public final class BatchRunner: @unchecked Sendable {
                     onProgress: @escaping @Sendable (Progress) -> Void = { _ in }) throws -> [Outcome] {
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         var outcomes: [Int: Outcome] = [:]
-        var pending = plan.runs[...]
+        var pending = plan.runs.enumerated().sorted { a, b in
+            let (ca, cb) = (costs[a.element.index] ?? 0, costs[b.element.index] ?? 0)
+            return ca != cb ? ca > cb : a.offset < b.offset
+        }.map(\.element)[...]
         let finished = DispatchSemaphore(value: 0)
         var durations: [Double] = []
         var failed = 0
@@ -94,17 +102,15 @@ public final class BatchRunner: @unchecked Sendable {
                 let dir = directory(of: run)
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 let index = run.index
-                let process = try prepare(run, in: dir) { [self] in
+                // Registered under the lock it ends under, so its end is always found.
+                lock.lock()
+                defer { lock.unlock() }
+                running[run.index] = try start(run, in: dir) { [self] in
                     lock.lock()
                     ended.append(index)
                     lock.unlock()
                     finished.signal()
                 }
-                // Registered before it starts, so its end is always found.
-                lock.lock()
-                running[run.index] = process
-                lock.unlock()
-                try process.run()
                 started[run.index] = Date()
             }
             lock.lock()
@@ -123,17 +129,21 @@ public final class BatchRunner: @unchecked Sendable {
             let wasCancelled = cancelled
             lock.unlock()
             for (index, process) in endedNow {
-                process.waitUntilExit()
                 let run = plan.runs[index]
                 let dir = directory(of: run)
                 let seconds = Date().timeIntervalSince(started[index] ?? Date())
                 var summary = RunSummary.read(from: dir + "/summary.json") ?? RunSummary(status: .failed)
-                if summary.status == .ok, process.terminationStatus != 0 { summary.status = .failed }
-                if process.terminationReason == .uncaughtSignal {
+                switch process.ended {
+                case .signalled(let signal)?:
                     summary.status = wasCancelled ? .interrupted : .failed
-                    if summary.error == nil, !wasCancelled { summary.error = "killed by signal \(process.terminationStatus)" }
-                } else if summary.status != .ok, summary.error == nil {
-                    summary.error = Self.lastErrorLine(in: dir + "/log.txt") ?? "exit status \(process.terminationStatus)"
+                    if summary.error == nil, !wasCancelled { summary.error = "killed by signal \(signal)" }
+                case .exited(let code)?:
+                    if summary.status == .ok, code != 0 { summary.status = .failed }
+                    if summary.status != .ok, summary.error == nil {
+                        summary.error = Self.lastErrorLine(in: dir + "/log.txt") ?? "exit status \(code)"
+                    }
+                case nil:
+                    break
                 }
                 if wasCancelled, summary.status != .ok { summary.status = .interrupted }
                 summary.seconds = seconds
@@ -148,24 +158,13 @@ public final class BatchRunner: @unchecked Sendable {
         return plan.runs.map { outcomes[$0.index]! }
     }
 
-    private func prepare(_ run: GridPlan.Run, in dir: String, whenDone: @escaping @Sendable () -> Void) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["run", run.script] + run.defineArguments + [
+    private func start(_ run: GridPlan.Run, in dir: String, whenDone: @escaping @Sendable () -> Void) throws -> ChildProcess {
+        // Runs side by side share the cores rather than each spinning up threads for all.
+        var environment = ProcessInfo.processInfo.environment
+        environment["LRS_THREADS"] = String(Swift.max(1, ParallelFor.availableCores() / jobs))
+        return try ChildProcess(executable: executable, arguments: ["run", run.script] + run.defineArguments + [
             "--trace", dir + "/trace.jsonl", "--summary", dir + "/summary.json", "--output-dir", dir,
-        ]
-        guard FileManager.default.createFile(atPath: dir + "/log.txt", contents: nil) else {
-            throw AtomicFile.WriteError(path: dir + "/log.txt", reason: "cannot create the run's log")
-        }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/log.txt"))
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        process.terminationHandler = { _ in
-            try? log.close()
-            whenDone()
-        }
-        return process
+        ], environment: environment, log: dir + "/log.txt", whenDone: whenDone)
     }
 
     /// The last line of a log that reads like a diagnostic, for the results table.

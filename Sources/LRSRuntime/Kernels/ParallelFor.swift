@@ -4,9 +4,15 @@ import Dispatch
 /// but only when the loop is big enough for the split to pay; otherwise runs it inline.
 /// Public so the optimizers can split large updates the same way.
 public enum ParallelFor {
-    /// How many chunks a parallel loop is split into (the machine's cores, at most 2 here:
-    /// more would only add scheduling cost on the 2-core target).
-    static let width = Swift.max(1, Swift.min(2, sysconfCores()))
+    /// How many chunks a parallel loop is split into: the cores this process may use, at
+    /// most 2 (more would only add scheduling cost on the 2-core target), or `LRS_THREADS`
+    /// when set (a batch of runs gives each run its share of the cores).
+    public static let width: Int = {
+        if let text = getenv("LRS_THREADS"), let wanted = Int(String(cString: text)), wanted >= 1 {
+            return Swift.min(2, wanted)
+        }
+        return Swift.max(1, Swift.min(2, availableCores()))
+    }()
 
     /// Below this many scalar operations in total, thread hand-off costs more than it saves
     /// (a dispatch round trip is a few microseconds).
@@ -36,9 +42,10 @@ public enum ParallelFor {
         return overflow ? Int.max : product
     }
 
-    private static func sysconfCores() -> Int {
+    /// The cores online.
+    public static func availableCores() -> Int {
         #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else
         return 1
         #endif
