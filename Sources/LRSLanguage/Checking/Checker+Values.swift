@@ -49,8 +49,12 @@ extension Checker {
             diagnostics.error(.valueNotWhole(what, value: value), at: expr.range)
             return nil
         }
-        guard value >= Double(range.lowerBound), value <= Double(range.upperBound) else {
+        guard value >= Double(range.lowerBound) else {
             diagnostics.error(.valueOutOfRange(what, value: value, range: rangeText), at: expr.range)
+            return nil
+        }
+        guard value <= Double(range.upperBound) else {
+            diagnostics.error(.valueOutOfRange(what, value: value, range: "at most \(range.upperBound)"), at: expr.range)
             return nil
         }
         return Int(value)

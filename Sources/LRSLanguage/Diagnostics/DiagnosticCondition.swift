@@ -110,7 +110,14 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .invalidUTF8(let byte):
             return "invalid UTF-8 byte 0x\(String(byte, radix: 16, uppercase: true))"
         case .nulByte: return "NUL byte in source"
-        case .unexpectedCharacter(let c): return "unexpected character '\(c)'"
+        case .unexpectedCharacter(let c):
+            // A control character would disturb the terminal: name it by its code point.
+            let invisible = c.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+            if invisible, let scalar = c.unicodeScalars.first {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                return "unexpected character U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            }
+            return "unexpected character '\(c)'"
         case .unterminatedString: return "unterminated string"
         case .invalidEscape(let e): return "invalid escape '\\\(e)' in string; only '\\\"' and '\\\\' are allowed"
         case .numberTooLarge(let text): return "number '\(clip(text))' is too large"

@@ -32,28 +32,44 @@ public struct DiagnosticRenderer: Sendable {
         }
         let start = source.location(of: range.start)
         out += "\(source.path):\(start.line):\(start.column): \(severity) \(diagnostic.message)\n"
-        let line = printable(source.lineBytes(start.line))
-        out += line + "\n"
+        var line = Array(printable(source.lineBytes(start.line)).unicodeScalars)
         // Tildes cover the rest of the range on this line; a range that goes on to later
         // lines is underlined to the end of the first.
         let end = source.location(of: range.end)
-        let lineLength = line.unicodeScalars.count
-        let lastColumn = end.line == start.line ? end.column : lineLength + 1
-        let width = Swift.max(0, Swift.min(lastColumn, lineLength + 1) - start.column - 1)
+        var caretColumn = start.column
+        var lastColumn = end.line == start.line ? end.column : line.count + 1
+        // A very long line (400 KB of parentheses) is shown as a window around the caret.
+        if line.count > Self.widestLine {
+            let first = Swift.max(0, Swift.min(start.column - 1 - Self.widestLine / 3, line.count - Self.widestLine))
+            let last = Swift.min(line.count, first + Self.widestLine)
+            let head: [Unicode.Scalar] = first > 0 ? Array("...".unicodeScalars) : []
+            let tail: [Unicode.Scalar] = last < line.count ? Array("...".unicodeScalars) : []
+            line = head + line[first..<last] + tail
+            caretColumn = start.column - first + head.count
+            lastColumn = Swift.min(lastColumn - first + head.count, line.count - tail.count + 1)
+        }
+        var text = ""
+        text.unicodeScalars.append(contentsOf: line)
+        out += text + "\n"
+        let lineLength = line.count
+        let width = Swift.max(0, Swift.min(lastColumn, lineLength + 1) - caretColumn - 1)
         var marker = ""
-        for scalar in line.unicodeScalars.prefix(start.column - 1) {
+        for scalar in line.prefix(Swift.max(0, caretColumn - 1)) {
             marker.unicodeScalars.append(scalar == "\t" ? "\t" : " ")
         }
         marker += paint("^" + String(repeating: "~", count: width), code: "32")
         out += marker + "\n"
     }
 
-    /// The line as text, control characters (NUL, escape, ...) shown as spaces so the
-    /// terminal is not disturbed and columns still line up.
+    /// The most characters of a source line a diagnostic shows.
+    static let widestLine = 160
+
+    /// The line as text, control characters (NUL, escape, C1 controls, ...) shown as spaces
+    /// so the terminal is not disturbed and columns still line up.
     private func printable(_ bytes: ArraySlice<UInt8>) -> String {
         var text = ""
         for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
-            if scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F {
+            if scalar.value < 0x20 && scalar != "\t" || (0x7F...0x9F).contains(scalar.value) {
                 text.unicodeScalars.append(" ")
             } else {
                 text.unicodeScalars.append(scalar)
