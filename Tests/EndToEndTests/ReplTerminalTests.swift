@@ -53,7 +53,8 @@ struct ReplTerminalTests {
         terminal.type("group nowhere lr 1")
         let error = terminal.waitFor("error: 'nowhere'")
         #expect(error.ok, "\(error.screen)")
-        #expect(error.screen.contains("<repl>:8:7"))
+        // The second line typed (the file given on the command line is not a line of input).
+        #expect(error.screen.contains("<repl>:2:7"))
         terminal.type("show lr")
         let shown = terminal.waitFor("head_group     0.01")
         #expect(shown.ok, "\(shown.screen)")

@@ -65,6 +65,27 @@ import Testing
         #expect(Self.tensors(session) == expected)
     }
 
+    @Test func diagnosticsPointWhereTheLineWasTypedOrLoadedFrom() throws {
+        let session = Self.session()
+        _ = session.enter("step 1")
+        _ = session.enter("")
+        _ = session.enter("# a comment")
+        // Line 5, the second statement of the line.
+        let typed = session.enter("seed 4; group rlu lr 1")
+        let problem = try #require(typed.problems.first { $0.diagnostic.severity == .error })
+        let range = try #require(problem.diagnostic.range)
+        #expect(problem.source.path == "<repl>")
+        #expect(problem.source.location(of: range.start).line == 5)
+        #expect(problem.source.location(of: range.start).column == 15)
+        // An entry that breaks a loaded statement: located in the loaded file.
+        let broken = session.enter("input 5")
+        let loaded = try #require(broken.problems.first { $0.diagnostic.severity == .error })
+        let where_ = try #require(loaded.diagnostic.range)
+        #expect(loaded.source.path == "setup.lrs")
+        #expect(loaded.source.location(of: where_.start).line == 2)
+        #expect(loaded.source.location(of: where_.start).column == 9)
+    }
+
     @Test func trainStatementRunsToItsEpoch() {
         let session = Self.session()
         // A second `train` replaces the first whole: batch 8 must be given again.
@@ -85,7 +106,8 @@ import Testing
         let located = reply.problems.first { $0.diagnostic.severity == .error }
         #expect(located?.source.path == "<repl>")
         if let located, let range = located.diagnostic.range {
-            #expect(located.source.location(of: range.start).line == 9)
+            // The third line entered: `load`, `step 2`, then this one.
+            #expect(located.source.location(of: range.start).line == 3)
             #expect(located.source.location(of: range.start).column == 7)
         }
         #expect(session.scriptText == text)

@@ -104,9 +104,9 @@ extension ReplSession {
         }
         switch SchedulePreview.rates(run.script, run.resolution, epochs: epochs, stepsPerEpoch: run.state.stepsPerEpoch) {
         case .failure(let diagnostic):
-            reply.report([diagnostic], in: shown(run.script.source))
+            report([diagnostic], of: run.script.source, into: &reply)
         case .success(let (table, warnings)):
-            reply.report(warnings, in: shown(run.script.source))
+            report(warnings, of: run.script.source, into: &reply)
             reply.output += RateChart.render(table, width: width)
         }
     }
@@ -130,12 +130,11 @@ extension ReplSession {
         directory = URL(fileURLWithPath: full).deletingLastPathComponent().path
         let undoSteps = undoStack
         var loaded = ReplReply()
-        statements(file.text, observer: observer, into: &loaded, runActions: false)
-        // The session text is the file's text, so its locations are the file's.
+        statements(file.text, origin: ReplSourceMap.Origin(path: path, line: 1, column: 0), observer: observer,
+                   into: &loaded, runActions: false)
         reply.output += loaded.output
         reply.messages += loaded.messages
         reply.problems += loaded.problems.filter { $0.diagnostic.severity != .note }
-            .map { ReplReply.Problem(diagnostic: $0.diagnostic, source: displayed) }
         // One undo step for the whole load, whatever `statements` pushed.
         undoStack = undoSteps
         if entries.isEmpty {

@@ -5,14 +5,16 @@ extension ReplSession {
     /// or carried out (`show`, `save`, `train`). Nothing changes unless all of it is valid.
     /// `runActions` false (loading a file) keeps the declarations and the `train` settings
     /// without carrying out `show`, `save` or `train`.
-    func statements(_ text: String, observer: TrainingObserver?, into reply: inout ReplReply, runActions: Bool = true) {
+    func statements(_ text: String, origin: ReplSourceMap.Origin, observer: TrainingObserver?,
+                    into reply: inout ReplReply, runActions: Bool = true) {
         let typed = SourceFile(path: "<repl>", text: text)
         let parsed = Parser.parse(typed).script.statements
         var added: [Entry] = []
         for statement in parsed where !Self.actionKeywords.contains(statement.keyword.text) {
             var name: String?
             if case .let(let n, _) = statement.kind { name = n.text }
-            added.append(Entry(keyword: statement.keyword.text, name: name, text: typed.text(of: statement.range)))
+            added.append(Entry(keyword: statement.keyword.text, name: name, text: typed.text(of: statement.range),
+                               origin: Self.origin(of: statement.range.start, in: typed.bytes, from: origin)))
         }
         // A second singular statement replaces the first; a `let` of a known name replaces
         // it where it stands (later statements use it), and is blanked where it was typed.
@@ -33,9 +35,10 @@ extension ReplSession {
             }
             appended.append(entry)
         }
-        let prefix = kept.map { $0.text + "\n" }.joined()
-        let offset = prefix.utf8.count
-        let candidate = source(prefix + String(decoding: blanked, as: UTF8.self) + "\n")
+        let map = ReplSourceMap(kept.map { (Array($0.text.utf8), $0.origin) } + [(typed.bytes, origin)])
+        let offset = kept.reduce(0) { $0 + $1.text.utf8.count + 1 }
+        let candidate = source(String(decoding: kept.flatMap { Array($0.text.utf8) + [UInt8(ascii: "\n")] } + blanked + [UInt8(ascii: "\n")],
+                                      as: UTF8.self))
         let finalEntries = kept + appended
         let hasModel = finalEntries.contains { $0.keyword == "model" }
 
@@ -53,7 +56,7 @@ extension ReplSession {
         let worth = candidateDiagnostics.filter { d in
             !Self.isPending(d) && (d.severity == .error || (d.range.map { $0.start >= offset } ?? false))
         }
-        reply.report(worth.filter { $0.range != nil || $0.severity == .error }, in: shown(candidate))
+        reply.problems += worth.filter { $0.range != nil || $0.severity == .error }.map(map.problem)
         if worth.hasErrors { return }
         let actions = !runActions ? [] : parsed.filter { Self.actionKeywords.contains($0.keyword.text) || $0.keyword.text == "train" }
         if !pending.isEmpty || !hasModel {
@@ -85,7 +88,7 @@ extension ReplSession {
         if changesSetup || run == nil || (newTrain != nil && !hasTrained) {
             switch ScriptRun.prepare(source(finalEntries.map { $0.text + "\n" }.joined()), options: ScriptRun.Options()) {
             case .failure(let list):
-                reply.report(list.diagnostics.filter { $0.severity == .error }, in: shown(source(finalEntries.map { $0.text + "\n" }.joined())))
+                reply.problems += list.diagnostics.filter { $0.severity == .error }.map(sourceMap(finalEntries).problem)
                 return
             case .success(let rebuilt):
                 if hasTrained {
@@ -107,7 +110,7 @@ extension ReplSession {
         latestScript = script
         if let before { push(before) }
         guard runActions else { return }
-        let started = execute(script.statements.filter { statementStart($0) >= offset }, source: shown(candidate),
+        let started = execute(script.statements.filter { statementStart($0) >= offset }, map: map,
                               observer: observer, into: &reply)
         if !started {
             // The entry's `train` could not start: the entry does not apply at all.
@@ -151,7 +154,7 @@ extension ReplSession {
 
     /// Carries out the `show`, `save` and `train` statements just entered, in order; false
     /// when a `train` could not start.
-    func execute(_ statements: [CheckedStatement], source: SourceFile, observer: TrainingObserver?,
+    func execute(_ statements: [CheckedStatement], map: ReplSourceMap, observer: TrainingObserver?,
                  into reply: inout ReplReply) -> Bool {
         guard let run else { return true }
         for statement in statements {
@@ -164,7 +167,7 @@ extension ReplSession {
                 do throws(Diagnostic) {
                     if try !train(settings, observer: observer, into: &reply) { return false }
                 } catch {
-                    reply.report([error], in: source)
+                    reply.problems.append(map.problem(error))
                     return true
                 }
             default:
@@ -172,5 +175,15 @@ extension ReplSession {
             }
         }
         return true
+    }
+
+    /// Where a statement that starts at `offset` of an entry was typed: its line and byte
+    /// column, counted from where the entry began.
+    static func origin(of offset: Int, in bytes: [UInt8], from entry: ReplSourceMap.Origin) -> ReplSourceMap.Origin {
+        let before = bytes[..<Swift.max(0, Swift.min(offset, bytes.count))]
+        let lines = before.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        return ReplSourceMap.Origin(path: entry.path, line: entry.line + lines,
+                                    column: (lines == 0 ? entry.column : 0) + before.count - lineStart)
     }
 }

@@ -17,6 +17,8 @@ public final class ReplSession {
         /// The name a `let` defines.
         let name: String?
         let text: String
+        /// Where it was typed (or loaded from), for diagnostics.
+        let origin: ReplSourceMap.Origin
     }
 
     /// What `undo` goes back to.
@@ -52,6 +54,9 @@ public final class ReplSession {
     public var verbose = true
     /// Columns a chart may use (the CLI sets the terminal's width).
     public var width = 80
+    /// The number of the next line entered: diagnostics say `<repl>:LINE:COL` with LINE
+    /// counting every line of input, so piped input is located like a script.
+    public internal(set) var nextLine = 1
 
     public init(directory: String = FileManager.default.currentDirectoryPath) {
         self.directory = directory
@@ -69,14 +74,17 @@ public final class ReplSession {
     public var layerNames: [String] { run?.script.model.layers.map(\.name) ?? [] }
 
     /// Carries out one entry (possibly several lines): a REPL command or statements.
-    public func enter(_ text: String, observer: TrainingObserver? = nil) -> ReplReply {
+    /// `counted` false (the command line's own `load FILE`) leaves the line count alone.
+    public func enter(_ text: String, observer: TrainingObserver? = nil, counted: Bool = true) -> ReplReply {
         var reply = ReplReply()
+        let origin = ReplSourceMap.Origin(path: "<repl>", line: nextLine, column: 0)
+        if counted { nextLine += 1 + text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } }
         let trimmed = text.trimmingWhitespace
         if trimmed.isEmpty || trimmed.hasPrefix("#") && !trimmed.contains("\n") { return reply }
         if ReplInput.isCommand(trimmed) {
             command(trimmed, observer: observer, into: &reply)
         } else {
-            statements(text, observer: observer, into: &reply)
+            statements(text, origin: origin, observer: observer, into: &reply)
         }
         return reply
     }
@@ -87,9 +95,20 @@ public final class ReplSession {
         SourceFile(path: directory + "/<repl>", text: text)
     }
 
-    /// The same bytes under the name diagnostics print.
-    func shown(_ source: SourceFile) -> SourceFile {
-        SourceFile(path: "<repl>", bytes: source.bytes)
+    /// Where the kept statements came from, joined as `scriptText` joins them.
+    func sourceMap(_ entries: [Entry]) -> ReplSourceMap {
+        ReplSourceMap(entries.map { (Array($0.text.utf8), $0.origin) })
+    }
+
+    /// Diagnostics of the run's script, located where its statements were typed; when the
+    /// run was built from other statements than those kept, in the script as it was built.
+    func report(_ diagnostics: [Diagnostic], of script: SourceFile, into reply: inout ReplReply) {
+        let map = sourceMap(entries)
+        if map.joined == script.bytes {
+            reply.problems += diagnostics.map(map.problem)
+        } else {
+            reply.report(diagnostics, in: SourceFile(path: "<repl>", bytes: script.bytes))
+        }
     }
 
     func snapshot() -> Snapshot {

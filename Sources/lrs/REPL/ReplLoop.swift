@@ -34,7 +34,7 @@ final class ReplLoop {
         }
         if let file {
             let quoted = "\"" + file.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-            if !show(session.enter("load " + quoted, observer: printer)) { ok = false }
+            if !show(session.enter("load " + quoted, observer: printer, counted: false)) { ok = false }
         }
         while let entry = readEntry() {
             _ = InterruptFlag.take()
