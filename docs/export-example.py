@@ -69,47 +69,20 @@ class Schedule:
             self.scheduler.step()
 
 
-class GroupSchedule(Schedule):
-    """A schedule for one parameter group alone, as if the group had an optimizer of
-    its own: the scheduler runs on a throwaway optimizer (same kind and hyperparameters,
-    one dummy parameter), and after every step the group takes its lr, and the momentum
-    or betas that cyclic and one-cycle schedules cycle."""
-
-    def __init__(self, optimizer, name, make_scheduler, per_step=False):
-        self.group = next(g for g in optimizer.param_groups if g["name"] == name)
-        settings = {k: v for k, v in self.group.items() if k not in ("params", "initial_lr")}
-        dummy = torch.zeros(1, requires_grad=True)
-        self.own = type(optimizer)([{**settings, "params": [dummy]}])
-        super().__init__(make_scheduler(self.own), per_step)
-        self.copy_rates()
-
-    def copy_rates(self):
-        own = self.own.param_groups[0]
-        for key in ("lr", "momentum", "betas"):
-            if key in own and key in self.group:
-                self.group[key] = own[key]
-
-    def step(self, loss=None):
-        self.own.step()  # no gradient: changes nothing, keeps PyTorch's step-order check quiet
-        super().step(loss)
-        self.copy_rates()
-
-
 def make_schedules(optimizers):
     """Each group's schedule, in group order; groups without one keep their rate."""
     [adam] = optimizers
 
     # line 10: schedule layer1 lambda 0.95^epoch
-    def layer1_schedule(optimizer):
-        return LambdaLR(optimizer, lambda epoch: 0.95 ** epoch)
-
     # line 11: schedule layer2 lambda 1
-    def layer2_schedule(optimizer):
-        return LambdaLR(optimizer, lambda epoch: 1)
+    # LambdaLR: a factor of each group's initial rate, in group order.
+    adam_factors = [
+        lambda epoch: 0.95 ** epoch,  # layer1
+        lambda epoch: 1,  # layer2
+    ]
 
     return [
-        GroupSchedule(adam, "layer1", layer1_schedule),
-        GroupSchedule(adam, "layer2", layer2_schedule),
+        Schedule(LambdaLR(adam, adam_factors)),
     ]
 
 

@@ -62,17 +62,50 @@ import Testing
         #expect(program.contains("    # line 14: save \"out.safetensors\"\n    save(model, \"out.safetensors\")"))
     }
 
-    @Test func differentSchedulesPerGroupGetThrowawayOptimizers() throws {
+    @Test func lambdasPerGroupAreOneLambdaLRWithAFactorEach() throws {
+        // Seed 2 as PyTorch users write it: LambdaLR with a list of lambdas.
         let program = try Self.export(Self.seed2)
-        #expect(program.contains("class GroupSchedule(Schedule):"))
+        #expect(!program.contains("class GroupSchedule(Schedule):"))
         #expect(program.contains("""
                 # line 10: schedule layer1 lambda 0.95^epoch
-                def layer1_schedule(optimizer):
-                    return LambdaLR(optimizer, lambda epoch: 0.95 ** epoch)
+                # line 11: schedule layer2 lambda 1
+                # LambdaLR: a factor of each group's initial rate, in group order.
+                adam_factors = [
+                    lambda epoch: 0.95 ** epoch,  # layer1
+                    lambda epoch: 1,  # layer2
+                ]
             """))
-        #expect(program.contains("return LambdaLR(optimizer, lambda epoch: 1)"))
-        #expect(program.contains("GroupSchedule(adam, \"layer1\", layer1_schedule),"))
-        #expect(program.contains("GroupSchedule(adam, \"layer2\", layer2_schedule),"))
+        #expect(program.contains("Schedule(LambdaLR(adam, adam_factors)),"))
+        // A group without a schedule keeps its rate: the factor 1.
+        let partly = try Self.export("""
+            model < a: linear 4 4; b: linear 4 2 >
+            optimizer sgd
+            group a lr 0.1
+            group b lr 0.2
+            schedule b multiplicative 0.9 per step
+            """)
+        #expect(partly.contains("        lambda step: 1,  # a (no schedule: its rate stays)\n        lambda step: 0.9,  # b"))
+        #expect(partly.contains("Schedule(MultiplicativeLR(sgd, sgd_factors), per_step=True),"))
+    }
+
+    @Test func differentSchedulesPerGroupGetThrowawayOptimizers() throws {
+        let program = try Self.export("""
+            model < a: linear 4 4; b: linear 4 2 >
+            optimizer sgd
+            group a lr 0.1
+            group b lr 0.2
+            schedule a step 3 gamma 0.5
+            schedule b lambda 0.9^epoch
+            """)
+        #expect(program.contains("class GroupSchedule(Schedule):"))
+        #expect(program.contains("""
+                # line 5: schedule a step 3 gamma 0.5
+                def a_schedule(optimizer):
+                    return StepLR(optimizer, step_size=3, gamma=0.5)
+            """))
+        #expect(program.contains("return LambdaLR(optimizer, lambda epoch: 0.9 ** epoch)"))
+        #expect(program.contains("GroupSchedule(sgd, \"a\", a_schedule),"))
+        #expect(program.contains("GroupSchedule(sgd, \"b\", b_schedule),"))
     }
 
     @Test func oneScheduleForEveryGroupIsOneSchedulerOnTheOptimizer() throws {
@@ -244,19 +277,4 @@ import Testing
         #expect(source.location(of: range.start).line == 2)
     }
 
-    @Test func cycledMomentumOnAKindWithoutMomentumIsRefused() throws {
-        let (refusal, source) = try Self.refusal("""
-            model < linear 4 2 >
-            optimizer adagrad lr 0.01
-            schedule all cyclic 0.01 0.1 step_size_up 5
-            """)
-        #expect(refusal.message.contains("cyclic cycles momentum, but 'adagrad' has neither"))
-        let range = try #require(refusal.range)
-        #expect(source.location(of: range.start).line == 3)
-        _ = try Self.export("""
-            model < linear 4 2 >
-            optimizer adagrad lr 0.01
-            schedule all cyclic 0.01 0.1 step_size_up 5 cycle_momentum false
-            """)
-    }
 }

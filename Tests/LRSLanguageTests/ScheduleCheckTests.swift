@@ -21,6 +21,22 @@ import Testing
         #expect(arguments.filter { $0.isDefault }.count == 7)
     }
 
+    @Test func cycledMomentumNeedsAKindWithMomentumOrBetas() throws {
+        // PyTorch's CyclicLR and OneCycleLR raise for adagrad and adadelta: an error here.
+        let adagrad = check("model < linear 4 2 >\noptimizer adagrad\nschedule all cyclic 0.01 0.1\n")
+        #expect(errors(adagrad) == [.momentumNotCycled(schedule: "cyclic", group: "all", kind: "adagrad")])
+        let own = check("""
+            model < a: linear 4 4; b: linear 4 2 >
+            optimizer adam
+            group a optimizer adadelta
+            group b
+            schedule all onecycle 0.1 100
+            """)
+        #expect(errors(own) == [.momentumNotCycled(schedule: "onecycle", group: "a", kind: "adadelta")])
+        #expect(errors(check("model < linear 4 2 >\noptimizer adagrad\nschedule all cyclic 0.01 0.1 cycle_momentum false\n")).isEmpty)
+        #expect(errors(schedule("schedule a linear until 3 then onecycle 0.1 100")).isEmpty)
+    }
+
     @Test func lambdaCompilesOverEpochAndStep() throws {
         let script = try #require(schedule("schedule a lambda 0.95^epoch").script)
         guard case .expression(let lambda)? = script.schedules.first?.schedule.argument("lr_lambda") else {

@@ -14,6 +14,22 @@ extension ProgramWriter {
 
     var hasSchedules: Bool { resolution.groups.contains { $0.schedule != nil } }
 
+    /// When every schedule of the kind's groups is a `lambda` (or every one a
+    /// `multiplicative`), all stepping alike, one LambdaLR (MultiplicativeLR) with a
+    /// function per group serves them all, as PyTorch users write it; a group without a
+    /// schedule gets the factor 1. The scheduler kind and whether it steps per step.
+    func lambdaPerGroup(_ kind: String) -> (scheduler: ScheduleKind, perStep: Bool)? {
+        let groups = resolution.groups.filter { $0.optimizerKind == kind }
+        let statements = groups.compactMap(\.schedule)
+        guard let first = statements.first, case .single(let scheduler, _, _) = first.schedule,
+              scheduler == .lambda || scheduler == .multiplicative else { return nil }
+        for statement in statements {
+            guard case .single(let other, _, _) = statement.schedule, other == scheduler,
+                  statement.perStep == first.perStep else { return nil }
+        }
+        return (scheduler, first.perStep)
+    }
+
     mutating func schedulesSection() throws(ExportRefusal) -> String {
         guard hasSchedules else { return "" }
         var classes: Set<String> = ["ReduceLROnPlateau"]
@@ -24,10 +40,39 @@ extension ProgramWriter {
         var entries: [String] = []
         var needsGroupSchedule = false
         var sharedDone: Set<String> = []
+        for kind in kinds where sharesOneSchedule(kind) == nil {
+            guard let (scheduler, perStep) = lambdaPerGroup(kind) else { continue }
+            sharedDone.insert(kind)
+            classes.insert(scheduler.pytorchName)
+            let name = Self.identifier(kind + "_factors", avoiding: &taken)
+            let groups = resolution.groups.filter { $0.optimizerKind == kind }
+            var lines: [String] = []
+            var comments: [String] = []
+            var commented: Set<Int> = []
+            for group in groups {
+                if let statement = group.schedule, commented.insert(statement.range.start).inserted {
+                    comments.append("    # " + origin(statement.range))
+                }
+                let factor: String
+                if let statement = group.schedule, case .single(_, let arguments, _) = statement.schedule,
+                   let argument = arguments.first(where: { $0.name == "lr_lambda" }) {
+                    factor = try lambdaText(argument, perStep: perStep)
+                } else {
+                    factor = "lambda \(perStep ? "step" : "epoch"): 1"
+                }
+                let note = group.schedule == nil ? " (no schedule: its rate stays)" : ""
+                lines.append("        \(factor),  # \(group.name)\(note)")
+            }
+            definitions += [""] + comments
+                + ["    # \(scheduler.pytorchName): a factor of each group's initial rate, in group order.",
+                   "    \(name) = ["] + lines + ["    ]"]
+            let step = perStep ? ", per_step=True" : ""
+            entries.append("        Schedule(\(scheduler.pytorchName)(\(kind), \(name))\(step)),")
+        }
         for group in resolution.groups {
             guard let statement = group.schedule else { continue }
             let kind = group.optimizerKind
-            try refuseCycledMomentum(statement.schedule, kind: kind)
+            if lambdaPerGroup(kind) != nil && sharesOneSchedule(kind) == nil { continue }
             let shared = sharesOneSchedule(kind) != nil
             if shared && sharedDone.contains(kind) { continue }
             let factory: String
@@ -60,22 +105,6 @@ extension ProgramWriter {
         out += definitions
         out += ["", "    return ["] + entries + ["    ]"]
         return out.joined(separator: "\n")
-    }
-
-    /// `cyclic` and `onecycle` cycle `momentum` or `betas[0]`; on a kind with neither,
-    /// PyTorch's constructor raises, as `lrs run` stops: say so now, at the schedule.
-    private func refuseCycledMomentum(_ schedule: CheckedSchedule, kind: String) throws(ExportRefusal) {
-        switch schedule {
-        case .single(let scheduleKind, _, let range):
-            guard scheduleKind == .cyclic || scheduleKind == .onecycle,
-                  case .bool(true)? = schedule.argument("cycle_momentum"),
-                  kind == "adagrad" || kind == "adadelta" else { return }
-            throw ExportRefusal("\(scheduleKind.rawValue) cycles momentum, but '\(kind)' has neither 'momentum' "
-                                + "nor 'betas' (PyTorch's \(scheduleKind.pytorchName) raises; use cycle_momentum false)",
-                                at: range)
-        case .sequential(let children, _, _), .chained(let children, _):
-            for child in children { try refuseCycledMomentum(child, kind: kind) }
-        }
     }
 
     /// A Python identifier from a name (`tail.2.weight` -> `tail_2_weight`), unique among `taken`.

@@ -6,6 +6,7 @@ extension Checker {
         let declared = Set(declaredList)
         var scheduledAt: [String: SourceRange] = [:]
         for (syntax, range) in zip(scheduleSyntax, scheduleRanges) {
+            var scheduled: [String] = []
             for name in syntax.groups {
                 var targets: [String] = []
                 if name.text == "all" {
@@ -17,6 +18,7 @@ extension Checker {
                     let suggestions = Suggestions.nearest(to: name.text, in: declaredList + ["all"])
                     diagnostics.error(.unknownScheduleGroup(name.text, suggestions: suggestions), at: name.range)
                 }
+                scheduled += targets
                 for target in targets {
                     if let first = scheduledAt[target], first != name.range {
                         diagnostics.error(.groupScheduledTwice(target), at: name.range,
@@ -31,6 +33,7 @@ extension Checker {
             }
             guard let schedule = checkSchedule(syntax.schedule, perStep: perStep, topLevel: true) else { continue }
             checkRunLength(schedule, perStep: perStep)
+            checkCycledMomentum(schedule, groups: scheduled)
             schedules.append(CheckedScheduleStatement(groupNames: syntax.groups.map(\.text), schedule: schedule,
                                                       perStep: perStep, range: range))
         }
@@ -52,6 +55,25 @@ extension Checker {
             }
         }
         return names
+    }
+
+    /// `cyclic` and `onecycle` cycle `momentum` or `betas[0]` unless told not to; PyTorch
+    /// refuses them on kinds with neither (adagrad, adadelta), so the script is wrong here.
+    private mutating func checkCycledMomentum(_ schedule: CheckedSchedule, groups names: [String]) {
+        switch schedule {
+        case .single(let kind, _, let range):
+            guard kind == .cyclic || kind == .onecycle, case .bool(true)? = schedule.argument("cycle_momentum") else { return }
+            for name in names {
+                // An `each` group's parts (`NAME.LAYER`) have the kind of the group they come from.
+                let base = groups.first { $0.name == name } ?? groups.first { name.hasPrefix($0.name + ".") && $0.each != nil }
+                let optimizerKind = base?.optimizerKind ?? optimizer?.kind ?? "sgd"
+                guard !OptimizerVocabulary.cyclesMomentum(optimizerKind) else { continue }
+                diagnostics.error(.momentumNotCycled(schedule: kind.rawValue, group: name, kind: optimizerKind), at: range)
+                return
+            }
+        case .sequential(let children, _, _), .chained(let children, _):
+            for child in children { checkCycledMomentum(child, groups: names) }
+        }
     }
 
     /// `onecycle` and `cyclic` step per optimizer step unless `per epoch` is written.

@@ -79,6 +79,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case onecycleTooShort(totalSteps: Int, run: Int)
     case unknownPer(String)
     case plateauPerStep
+    /// `cyclic`/`onecycle` cycle momentum, on a group whose kind has none to cycle.
+    case momentumNotCycled(schedule: String, group: String, kind: String)
     // Statements
     case unknownOption(String, statement: String, valid: [String], suggestions: [String])
     case unknownDataSource(String, suggestions: [String])
@@ -208,6 +210,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "onecycle total_steps \(total) is shorter than the run (\(run) steps)"
         case .unknownPer(let word): return "expected 'step' or 'epoch' after 'per', found '\(clip(word))'"
         case .plateauPerStep: return "'plateau' steps once per epoch, on the epoch's loss"
+        case .momentumNotCycled(let schedule, let group, let kind):
+            return "\(schedule) cycles momentum, but group '\(group)' uses \(kind), which has neither 'momentum' "
+                + "nor 'betas' (add 'cycle_momentum false')"
         case .unknownOption(let name, let statement, let valid, let s):
             let hint = s.isEmpty ? "" : "did you mean \(quotedList(s))? "
             return "'\(statement)' has no option '\(clip(name))'; \(hint)it takes \(quotedList(valid, conjunction: "and"))"

@@ -13,6 +13,11 @@ public enum OptimizerVocabulary {
         ArgumentSpec(name, .bool, default: .bool(false))
     }
 
+    /// Whether a kind has a `momentum` or `betas` that `cyclic` and `onecycle` can cycle.
+    public static func cyclesMomentum(_ kind: String) -> Bool {
+        hyperparameters(of: kind)?.contains { $0.name == "momentum" || $0.name == "betas" } ?? false
+    }
+
     /// The hyperparameters of a kind in PyTorch's order, with defaults; `nil` for an
     /// unknown kind.
     public static func hyperparameters(of kind: String) -> [ArgumentSpec]? { tables[kind] }
