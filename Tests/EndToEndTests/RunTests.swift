@@ -153,4 +153,38 @@ import Testing
         #expect(last.hasPrefix("epoch 40/40"))
         #expect(last.contains("acc 100.0%"), "\(last)")
     }
+
+    @Test func aCheckpointAfterTrainStillApplies() throws {
+        // A setting of the run, like a group: its place in the script does not matter.
+        let dir = try workspace("""
+            input 64
+            model < linear 64 10 >
+            optimizer sgd lr 0.05
+            data npy "digits_x.npy" "digits_y.npy"
+            train epochs 2 batch 64
+            checkpoint every 1 epochs "ckpt.safetensors"
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try LRSBinary.run(["run", "run.lrs", "--quiet"], in: dir)
+        try #require(result.status == 0, "\(result.stderr)")
+        let meta = try SafetensorsFile.read(path: dir + "/ckpt.safetensors").metadata["lrs.position"]
+        #expect(meta?.contains("\"epoch\":2") == true, "\(meta ?? "no position")")
+    }
+
+    @Test func msePrintsNoAccuracyEvenOnClassLabels() throws {
+        // Regressing the class index is not classifying: no accuracy column.
+        let dir = try workspace("""
+            input 64
+            model < linear 64 1 >
+            optimizer sgd lr 0.01
+            data npy "digits_x.npy" "digits_y.npy"
+            split 0.2
+            train epochs 1 batch 64 loss mse
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try LRSBinary.run(["run", "run.lrs"], in: dir)
+        try #require(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("val_loss"))
+        #expect(!result.stdout.contains("acc"), "\(result.stdout)")
+    }
 }

@@ -102,15 +102,18 @@ public final class ScriptRun {
     public func execute(observer: TrainingObserver?, output: (String) -> Void) throws(Diagnostic) -> RunSummary {
         let clock = ContinuousClock.now
         var summary = RunSummary(status: .ok)
-        var checkpoints: [(Int, CheckedFile)] = []
+        // A `checkpoint` is a setting of the run, like a group: it applies to every `train`,
+        // wherever it stands in the script.
+        let checkpoints = script.statements.compactMap { statement -> (Int, CheckedFile)? in
+            if case .checkpoint(let every, let file) = statement { return (every, file) }
+            return nil
+        }
         let trace = options.tracePath.map { TraceWriter(path: $0) }
         defer { try? trace?.finish() }
         for statement in script.statements {
             switch statement {
             case .show(let show):
                 output(ShowText.render(show, state: state))
-            case .checkpoint(let every, let file):
-                checkpoints.append((every, file))
             case .save(let file):
                 let path = outputPath(file)
                 do { try Checkpoint.save(state, to: path) } catch {

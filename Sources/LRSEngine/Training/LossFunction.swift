@@ -57,6 +57,12 @@ enum LossFunction {
         }
     }
 
+    /// Whether the outputs are class scores, so accuracy is defined.
+    var isClassifier: Bool {
+        if case .crossEntropy = self { return true }
+        return false
+    }
+
     func correct<Rows: Collection<Int>>(output: Tensor, rows: Rows, data: Dataset) -> Int {
         guard case .crossEntropy = self, case .classes(let labels) = data.targets else { return 0 }
         return Losses.correctCount(logits: output, labels: rows.map { Int(labels[$0]) })

@@ -144,7 +144,8 @@ public final class Trainer {
         state.epoch += 1
         try state.stepSchedules(perStep: false, metric: validationLoss ?? mean)
         let seconds = (ContinuousClock.now - epoch.started) / .seconds(1)
-        let hasClasses = train.classCount != nil
+        // Accuracy means something only for a classifier (mse on class indices is a regression).
+        let hasClasses = train.classCount != nil && loss.isClassifier
         outcome.report = EpochReport(epoch: state.epoch, epochs: settings.epochs, meanLoss: mean,
                                      accuracy: hasClasses && n > 0 ? Double(epoch.correct) / Double(n) : nil,
                                      validationLoss: validationLoss, validationAccuracy: validationAccuracy,
@@ -170,7 +171,7 @@ public final class Trainer {
             if case .classes = set.targets { correct += loss.correct(output: output, rows: rows, data: set) }
             start += batch
         }
-        let accuracy: Double? = set.classCount != nil ? Double(correct) / Double(set.count) : nil
+        let accuracy: Double? = set.classCount != nil && loss.isClassifier ? Double(correct) / Double(set.count) : nil
         return (total / Double(set.count), accuracy)
     }
 
