@@ -53,8 +53,8 @@ public struct ResultsTable: Sendable {
         case .json:
             let objects = outcomes.map { o -> String in
                 let s = o.summary
-                var fields = ["\"script\": \(SafetensorsFile.jsonString(o.run.script))"]
-                let values = o.run.overrides.map { "\(SafetensorsFile.jsonString($0.name)): \(SafetensorsFile.jsonString($0.value))" }
+                var fields = ["\"script\": \(JSON.string(o.run.script))"]
+                let values = o.run.overrides.map { "\(JSON.string($0.name)): \(JSON.string($0.value))" }
                 fields.append("\"values\": {\(values.joined(separator: ", "))}")
                 let opt = { (x: Double?) in x.map(JSONNumber.format) ?? "null" }
                 fields.append("\"final_loss\": \(opt(s?.finalLoss))")
@@ -62,8 +62,8 @@ public struct ResultsTable: Sendable {
                 fields.append("\"best_val_acc\": \(opt(s?.bestValidationAccuracy))")
                 fields.append("\"seconds\": \(opt(s?.seconds))")
                 fields.append("\"status\": \"\(s?.status.rawValue ?? "not run")\"")
-                fields.append("\"error\": \(s?.error.map(SafetensorsFile.jsonString) ?? "null")")
-                fields.append("\"directory\": \(SafetensorsFile.jsonString(o.directory))")
+                fields.append("\"error\": \(s?.error.map(JSON.string) ?? "null")")
+                fields.append("\"directory\": \(JSON.string(o.directory))")
                 return "  {" + fields.joined(separator: ", ") + "}"
             }
             return "[\n" + objects.joined(separator: ",\n") + "\n]\n"

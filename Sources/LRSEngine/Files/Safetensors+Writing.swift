@@ -12,7 +12,7 @@ extension SafetensorsFile {
         var header = "{"
         var parts: [String] = []
         if !metadata.isEmpty {
-            let fields = metadata.keys.sorted().map { "\(Self.jsonString($0)):\(Self.jsonString(metadata[$0]!))" }
+            let fields = metadata.keys.sorted().map { "\(JSON.string($0)):\(JSON.string(metadata[$0]!))" }
             parts.append("\"__metadata__\":{\(fields.joined(separator: ","))}")
         }
         var offset = 0
@@ -20,7 +20,7 @@ extension SafetensorsFile {
             let name = names[i]
             let t = tensors[name]!
             let shape = t.shape.map(String.init).joined(separator: ",")
-            parts.append("\(Self.jsonString(name)):{\"dtype\":\"\(t.type.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + t.bytes.count)]}")
+            parts.append("\(JSON.string(name)):{\"dtype\":\"\(t.type.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + t.bytes.count)]}")
             offset += t.bytes.count
         }
         header += parts.joined(separator: ",") + "}"
@@ -41,25 +41,5 @@ extension SafetensorsFile {
     /// Writes the file atomically.
     public func write(to path: String) throws {
         try AtomicFile.write(serialized(), to: path)
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

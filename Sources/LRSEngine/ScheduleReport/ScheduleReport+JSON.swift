@@ -6,8 +6,8 @@ extension ScheduleReport {
     public static func json(_ table: RateTable) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(64 + table.rates.count * 28)
-        let keys = table.groups.map { Array((jsonString($0) + ": ").utf8) }
-        func list(_ names: [String]) -> String { "[" + names.map(jsonString).joined(separator: ", ") + "]" }
+        let keys = table.groups.map { Array((JSON.string($0) + ": ").utf8) }
+        func list(_ names: [String]) -> String { "[" + names.map(JSON.string).joined(separator: ", ") + "]" }
         out.append(contentsOf: "{\n  \"epochs\": \(table.epochs),\n  \"steps_per_epoch\": \(table.stepsPerEpoch),\n".utf8)
         out.append(contentsOf: "  \"groups\": \(list(table.groups)),\n".utf8)
         out.append(contentsOf: "  \"held_constant\": \(list(table.heldConstant)),\n".utf8)
@@ -32,27 +32,5 @@ extension ScheduleReport {
         }
         out.append(contentsOf: (step == 0 ? "]\n}\n" : "\n  ]\n}\n").utf8)
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// A JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var s = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": s += "\\\""
-            case "\\": s += "\\\\"
-            case "\n": s += "\\n"
-            case "\r": s += "\\r"
-            case "\t": s += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    s += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    s.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return s + "\""
     }
 }

@@ -19,7 +19,7 @@ public final class TraceWriter {
         text += "{\"epoch\": \(epoch), \"step\": \(step), \"loss\": \(JSONNumber.format(loss)), \"lr\": {"
         for (i, rate) in rates.enumerated() {
             if i > 0 { text += ", " }
-            text += SafetensorsFile.jsonString(rate.group) + ": " + JSONNumber.format(rate.lr)
+            text += JSON.string(rate.group) + ": " + JSONNumber.format(rate.lr)
         }
         text += "}}\n"
     }
