@@ -3,15 +3,24 @@ import LRSEngine
 import Testing
 
 /// `lrs export --to pytorch`, then the program run by PyTorch: its trace and saved weights
-/// against the reference cases PyTorch computed (Tests/Fixtures/reference/train_*), every
-/// sample with data for one epoch, and the DDP program under torchrun.
+/// against the reference cases PyTorch computed (Tests/Fixtures/reference/train_* and a few
+/// of Tests/Fixtures/reference-own), every sample with data for one epoch, and the DDP
+/// program under torchrun.
 @Suite(.serialized, .enabled(if: ExportPython.hasTorch,
                              "torch is not importable: set LRS_PYTHON to a Python with torch, numpy and safetensors"))
 struct ExportRunTests {
+    /// Own cases whose programs use what the visible ones do not: a `validate` source and
+    /// dropout, a `split` with shuffling and batchnorm, a csv, and Adagrad's constructor-only
+    /// initial_accumulator_value. (All of reference-own passes too; these keep the suite short.)
+    static let ownTrainingCases = ["data_csv_label_shuffle", "data_validate_dropout", "opt_adagrad",
+                                   "sched_plateau_validation"]
+
+    /// Cases as `FOLDER/NAME`.
     static let trainingCases: [String] = {
         let root = LRSBinary.fixture("reference")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return names.filter { $0.hasPrefix("train_") }.sorted()
+        return names.filter { $0.hasPrefix("train_") }.sorted().map { "reference/" + $0 }
+            + ownTrainingCases.map { "reference-own/" + $0 }
     }()
 
     static let samples: [String] = {
@@ -33,7 +42,7 @@ struct ExportRunTests {
 
     @Test(arguments: trainingCases)
     func programMatchesPyTorchReference(_ name: String) throws {
-        let directory = try LRSBinary.scratchCopy(of: LRSBinary.fixture("reference/" + name))
+        let directory = try LRSBinary.scratchCopy(of: LRSBinary.fixture(name))
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.export("case.lrs", to: "exported.py", in: directory)
         let run = try ExportPython.python(["exported.py", "--trace", "exported.jsonl"], in: directory)

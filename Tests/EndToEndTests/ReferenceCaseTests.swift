@@ -2,15 +2,22 @@ import Foundation
 import LRSEngine
 import Testing
 
-/// The PyTorch reference cases (Tests/Fixtures/reference, copied from shared/reference),
-/// checked the way shared/reference/check.py checks them: `lrs schedule` against
-/// schedule.csv, and for training cases `lrs run` against trace.jsonl and final.safetensors,
-/// within each case's tolerances.
+/// The PyTorch reference cases, checked the way shared/reference/check.py checks them:
+/// `lrs schedule` against schedule.csv, and for training cases `lrs run` against trace.jsonl
+/// and final.safetensors, within each case's tolerances. Two folders of cases:
+/// Tests/Fixtures/reference (the visible cases, copied from shared/reference) and
+/// Tests/Fixtures/reference-own (the project's own training cases, made by its make_cases.py
+/// with shared/reference/refgen.py: every optimizer kind, layer and schedule).
 @Suite struct ReferenceCaseTests {
-    static let caseRoot = LRSBinary.fixture("reference")
-    static let caseNames: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: caseRoot)) ?? [])
-        .filter { FileManager.default.fileExists(atPath: caseRoot + "/" + $0 + "/expected.json") }
-        .sorted()
+    static let folders = ["reference", "reference-own"]
+    /// Cases as `FOLDER/NAME`.
+    static let caseNames: [String] = folders.flatMap { folder in
+        let root = LRSBinary.fixture(folder)
+        return ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+            .filter { FileManager.default.fileExists(atPath: root + "/" + $0 + "/expected.json") }
+            .sorted()
+            .map { folder + "/" + $0 }
+    }
 
     struct Expected: Decodable {
         struct Tolerances: Decodable {
@@ -34,11 +41,12 @@ import Testing
     }
 
     @Test func everyCaseIsPresent() {
-        #expect(Self.caseNames.count >= 10)
+        #expect(Self.caseNames.filter { $0.hasPrefix("reference/") }.count >= 10)
+        #expect(Self.caseNames.filter { $0.hasPrefix("reference-own/") }.count >= 32)
     }
 
     @Test(arguments: caseNames) func matchesPyTorch(_ name: String) throws {
-        let source = Self.caseRoot + "/" + name
+        let source = LRSBinary.fixture(name)
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: URL(fileURLWithPath: source + "/expected.json")))
         let work = try LRSBinary.scratchCopy(of: source, excluding: ["expected.json", "schedule.csv", "trace.jsonl", "final.safetensors"])
         defer { try? FileManager.default.removeItem(atPath: work) }

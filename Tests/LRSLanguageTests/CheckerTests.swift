@@ -98,6 +98,45 @@ import Testing
         #expect(script.groups[1].hyperparameters.first(where: { $0.name == "lr" })?.value.number == 0.001)
     }
 
+    /// torch.optim.Adagrad fills its accumulators with the constructor's
+    /// initial_accumulator_value and never reads a group's: a group's own value gives way to
+    /// the optimizer statement's (or the default for a group of another kind), with a warning
+    /// when they differ.
+    @Test func adagradInitialAccumulatorComesFromTheOptimizer() throws {
+        let text = """
+            model < a: linear 3 3; b: linear 3 3; c: linear 3 3; d: linear 3 3 >
+            optimizer adagrad initial_accumulator_value 0.1
+            group a initial_accumulator_value 0.5
+            group b initial_accumulator_value 0.1
+            group c
+            group d optimizer adagrad initial_accumulator_value 0.3
+            """
+        let result = check(text)
+        let script = try #require(result.script)
+        let values = script.groups.map { $0.hyperparameters.first { $0.name == "initial_accumulator_value" } }
+        #expect(values.map { $0?.value.number } == [0.1, 0.1, 0.1, 0.1])
+        #expect(values.map { $0?.source } == [.optimizer, .optimizer, .optimizer, .optimizer])
+        let warnings = result.diagnostics.filter { $0.severity == .warning }
+        #expect(warnings.map(\.condition) == [
+            .constructorOnlyHyperparameter("initial_accumulator_value", kind: "adagrad", used: "0.1"),
+            .constructorOnlyHyperparameter("initial_accumulator_value", kind: "adagrad", used: "0.1"),
+        ])
+        // At the group's own setting (groups a and d; b's equals the optimizer's).
+        let bytes = Array(text.utf8)
+        #expect(warnings.map { w in w.range.map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) } } == [
+            "initial_accumulator_value 0.5", "initial_accumulator_value 0.3",
+        ])
+
+        // A group of another kind than the optimizer statement's: that kind's constructor default.
+        let other = check("model < a: linear 3 3 >\noptimizer sgd\ngroup a optimizer adagrad initial_accumulator_value 0.5")
+        let group = try #require(other.script?.groups.first)
+        #expect(group.hyperparameters.first { $0.name == "initial_accumulator_value" }?.value.number == 0)
+        #expect(group.hyperparameters.first { $0.name == "initial_accumulator_value" }?.isDefault == true)
+        #expect(other.diagnostics.filter { $0.severity == .warning }.map(\.condition) == [
+            .constructorOnlyHyperparameter("initial_accumulator_value", kind: "adagrad", used: "0"),
+        ])
+    }
+
     @Test func groupNames() throws {
         let script = try #require(check(#"model < head: linear 3 3 >"# + "\ngroup head\ngroup \"*.bias\"\ngroup all as everything").script)
         #expect(script.groups.map(\.name) == ["head", "group2", "everything"])

@@ -26,11 +26,35 @@ extension Checker {
             // kind's defaults, not from the optimizer statement's values.
             let base = kind == optimizer.kind ? optimizer.hyperparameters : nil
             let variables = syntax.each == nil ? [] : CheckedGroup.eachVariables
-            guard let settings = hyperparameters(kind: kind, specs: specs, base: base, syntax.hyperparameters,
+            guard var settings = hyperparameters(kind: kind, specs: specs, base: base, syntax.hyperparameters,
                                                  source: .group, variables: variables) else { continue }
+            constructorOnly(&settings, kind: kind, base: base)
             groups.append(CheckedGroup(name: name, selector: syntax.selector, each: syntax.each, optimizerKind: kind,
                                        hyperparameters: settings, range: range))
         }
+    }
+
+    /// Hyperparameters that PyTorch reads from the optimizer's constructor only, never from
+    /// a parameter group: `torch.optim.Adagrad` fills its accumulators with the constructor's
+    /// `initial_accumulator_value` (the `optimizer` statement's value for its own kind, else
+    /// the default) whatever a group says. A group's own value is replaced by that one, with
+    /// a warning when they differ, so a run does what the equivalent PyTorch program does.
+    mutating func constructorOnly(_ settings: inout [HyperparameterSetting], kind: String,
+                                  base: [HyperparameterSetting]?) {
+        let name = "initial_accumulator_value"
+        guard let index = settings.firstIndex(where: { $0.name == name && $0.source == .group }) else { return }
+        let own = settings[index]
+        let constructor = base?.first { $0.name == name }
+            ?? OptimizerVocabulary.hyperparameters(of: kind)?.first { $0.name == name }.map {
+                HyperparameterSetting(name: name, value: defaultArgument($0), source: .default, range: nil)
+            }
+        guard let constructor else { return }
+        if own.value.number == nil || own.value.number != constructor.value.number {
+            let used = constructor.value.number.map(format) ?? constructor.value.text
+            diagnostics.warning(.constructorOnlyHyperparameter(name, kind: kind, used: used),
+                                at: own.range)
+        }
+        settings[index] = constructor
     }
 
     /// Every word of a selector must be a layer kind or a layer name; predicates must

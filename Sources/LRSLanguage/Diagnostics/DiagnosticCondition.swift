@@ -56,6 +56,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case betaOutOfRange(Double)
     case nesterovNeedsMomentum
     case hyperparameterNotConstant(String, name: String)
+    case constructorOnlyHyperparameter(String, kind: String, used: String)
     // Groups and selectors
     case unknownSelectorWord(String, suggestions: [String])
     case unknownEach(String)
@@ -178,6 +179,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .nesterovNeedsMomentum: return "nesterov momentum requires a momentum above 0 and zero dampening"
         case .hyperparameterNotConstant(let name, let used):
             return "'\(name)' may not depend on '\(used)' here"
+        case .constructorOnlyHyperparameter(let name, let kind, let used):
+            return "PyTorch's \(kind) reads '\(name)' from the optimizer, not from its groups: "
+                + "this group starts from \(used), the optimizer's value"
         case .unknownSelectorWord(let word, let s):
             return "'\(clip(word))' is neither a layer kind nor a layer name\(didYouMean(s))"
         case .unknownEach(let word): return "expected 'layer' or 'param' after 'each', found '\(clip(word))'"
