@@ -3,6 +3,7 @@
 //
 // Targets are the layers of the system; arrows point down only:
 //   lrs (CLI, REPL) -> LRSEngine -> LRSLanguage, LRSOptim -> LRSRuntime -> COpenBLAS
+//                                              LRSOptim -> COptimKernels
 import PackageDescription
 
 // Kernels are measured on release builds; exclusivity checks cost a lot in inner loops.
@@ -26,8 +27,11 @@ let package = Package(
         .target(name: "LRSLanguage"),
         // Tensors, autograd, layers, losses, initialisation, random numbers. Knows no language.
         .target(name: "LRSRuntime", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
+        // The optimizers' inner loops in C, compiled for AVX-512, AVX2 and the baseline and
+        // picked at load time; no contraction, so each rounds where torch rounds.
+        .target(name: "COptimKernels", cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-math-errno"])]),
         // Optimizers and learning-rate schedules over the runtime.
-        .target(name: "LRSOptim", dependencies: ["LRSRuntime"], swiftSettings: kernelSettings),
+        .target(name: "LRSOptim", dependencies: ["LRSRuntime", "COptimKernels"], swiftSettings: kernelSettings),
         // Where the language meets the runtime: groups, lowering, data, files, training, export.
         .target(name: "LRSEngine", dependencies: ["LRSLanguage", "LRSRuntime", "LRSOptim"]),
         // The command line and the REPL: thin.

@@ -1,11 +1,11 @@
+import COptimKernels
 import LRSRuntime
 
 /// Adadelta, as torch's `_single_tensor_adadelta`. State: `step`, `square_avg`, `acc_delta`.
+/// The loop, with its formula, is `lrs_adadelta` (Sources/COptimKernels/adadelta.c).
 struct AdadeltaUpdate: ParameterUpdate {
     let count: Int
-    let p: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>
-    let s: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>
-    let sign: Float, hasDecay: Bool, decay: Float, rho: Float, weight: Float, eps: Float, negativeRate: Float
+    let args: lrs_adadelta_args
 
     static func makeState(_ config: ParamGroupConfig, _ value: Tensor) -> ParameterState {
         let state = ParameterState()
@@ -21,37 +21,14 @@ struct AdadeltaUpdate: ParameterUpdate {
         state.squareAvg = squareAvg
         state.accDelta = accDelta
         count = value.count
-        p = value.data
-        gradient = UnsafePointer(grad.data)
-        s = squareAvg.data
-        u = accDelta.data
-        sign = config.maximize ? -1 : 1
-        hasDecay = config.weightDecay != 0
-        decay = Float(config.weightDecay)
-        rho = Float(config.rho)
-        weight = Float(1 - config.rho)
-        eps = Float(config.eps)
-        negativeRate = Float(-config.learningRate)
+        args = lrs_adadelta_args(
+            p: value.data, g: grad.data, s: squareAvg.data, u: accDelta.data,
+            sign: config.maximize ? -1 : 1, decay: Float(config.weightDecay), rho: Float(config.rho),
+            weight: Float(1 - config.rho), eps: Float(config.eps), negative_rate: Float(-config.learningRate),
+            has_decay: config.weightDecay != 0)
     }
 
-    // g = ±grad + λ p
-    // s = ρ s + (1 - ρ) g g
-    // δ = √(u + ε) / √(s + ε) · g
-    // u = ρ u + (1 - ρ) δ δ
-    // p = p - lr δ
     func run(_ range: Range<Int>) {
-        // Locals, so the loop keeps them in registers instead of reloading them after stores.
-        let p = p, gradient = gradient, s = s, u = u, sign = sign, hasDecay = hasDecay, decay = decay
-        let rho = rho, weight = weight, eps = eps, negativeRate = negativeRate
-        for i in range {
-            let pi = p[i]
-            var g = sign * gradient[i]
-            if hasDecay { g = fused(decay, pi, g) }
-            let si = fused(weight * g, g, s[i] * rho)
-            s[i] = si
-            let delta = squareRoot(u[i] + eps) / squareRoot(si + eps) * g
-            u[i] = fused(weight * delta, delta, u[i] * rho)
-            p[i] = fused(negativeRate, delta, pi)
-        }
+        withUnsafePointer(to: args) { lrs_adadelta($0, range.lowerBound, range.upperBound) }
     }
 }

@@ -1,15 +1,13 @@
+import COptimKernels
 import Foundation
 import LRSRuntime
 
 /// RAdam (Adam with a rectified adaptive rate), with decoupled weight decay, as torch's
 /// `_single_tensor_radam`. State: `step`, `exp_avg`, `exp_avg_sq`.
+/// The loop, with its formula, is `lrs_radam` (Sources/COptimKernels/radam.c).
 struct RAdamUpdate: ParameterUpdate {
     let count: Int
-    let p: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>
-    let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
-    let sign: Float, hasDecay: Bool, decay: Float, hasDecoupledDecay: Bool, shrink: Float
-    let weight1: Float, beta2: Float, weight2: Float, eps: Float
-    let correction1: Float, learningRate: Float, correction2Root: Float, rectifier: Float, rectified: Bool
+    let args: lrs_radam_args
 
     static func makeState(_ config: ParamGroupConfig, _ value: Tensor) -> ParameterState {
         let state = ParameterState()
@@ -27,64 +25,27 @@ struct RAdamUpdate: ParameterUpdate {
         let rhoInfinity = 2 / (1 - beta2) - 1
         let rhoT = rhoInfinity - 2 * step * pow(beta2, step) / correction2
         // r_t = √((ρ_t - 4)(ρ_t - 2) ρ∞ / ((ρ∞ - 4)(ρ∞ - 2) ρ_t)), used once ρ_t > 5.
-        rectified = rhoT > 5.0
-        rectifier = rectified
+        let rectified = rhoT > 5.0
+        let rectifier = rectified
             ? Float(pow((rhoT - 4) * (rhoT - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rhoT), 0.5))
             : 1
-        correction1 = Float(1 - pow(beta1, step))
-        learningRate = Float(lr)
-        correction2Root = Float(pow(correction2, 0.5))
-        sign = config.maximize ? -1 : 1
-        hasDecay = config.weightDecay != 0 && !config.decoupledWeightDecay
-        hasDecoupledDecay = config.weightDecay != 0 && config.decoupledWeightDecay
-        decay = Float(config.weightDecay)
-        shrink = Float(1 - lr * config.weightDecay)
-        weight1 = Float(1 - beta1)
-        self.beta2 = Float(beta2)
-        weight2 = Float(1 - beta2)
-        eps = Float(config.eps)
         let expAvg = state.expAvg ?? Tensor(zeros: value.shape)
         let expAvgSq = state.expAvgSq ?? Tensor(zeros: value.shape)
         state.expAvg = expAvg
         state.expAvgSq = expAvgSq
         count = value.count
-        p = value.data
-        gradient = UnsafePointer(grad.data)
-        m = expAvg.data
-        v = expAvgSq.data
+        let decoupled = config.decoupledWeightDecay
+        args = lrs_radam_args(
+            p: value.data, g: grad.data, m: expAvg.data, v: expAvgSq.data,
+            sign: config.maximize ? -1 : 1, decay: Float(config.weightDecay), shrink: Float(1 - lr * config.weightDecay),
+            weight1: Float(1 - beta1), beta2: Float(beta2), weight2: Float(1 - beta2), eps: Float(config.eps),
+            correction1: Float(1 - pow(beta1, step)), learning_rate: Float(lr),
+            correction2_root: Float(pow(correction2, 0.5)), rectifier: rectifier,
+            has_decay: config.weightDecay != 0 && !decoupled, has_decoupled_decay: config.weightDecay != 0 && decoupled,
+            rectified: rectified)
     }
 
     func run(_ range: Range<Int>) {
-        if rectified { update(range, rectified: true) } else { update(range, rectified: false) }
-    }
-
-    // p = p (1 - lr λ)                  decoupled
-    // g = ±grad + λ p                   otherwise
-    // m = lerp(m, g, 1 - β1);  v = β2 v + (1 - β2) g g
-    // p = p - m / (1 - β1^t) · lr · √(1 - β2^t) / (√v + ε) · r_t    when ρ_t > 5
-    // p = p - m / (1 - β1^t) · lr                                   otherwise
-    @inline(__always)
-    private func update(_ range: Range<Int>, rectified: Bool) {
-        // Locals, so the loop keeps them in registers instead of reloading them after stores.
-        let p = p, gradient = gradient, m = m, v = v, sign = sign, hasDecay = hasDecay, decay = decay
-        let hasDecoupledDecay = hasDecoupledDecay, shrink = shrink, weight1 = weight1, beta2 = beta2
-        let weight2 = weight2, eps = eps, correction1 = correction1, learningRate = learningRate
-        let correction2Root = correction2Root, rectifier = rectifier
-        for i in range {
-            var pi = p[i], g = sign * gradient[i]
-            if hasDecoupledDecay { pi = pi * shrink }
-            if hasDecay { g = fused(decay, pi, g) }
-            let mi = lerp(m[i], g, weight: weight1)
-            let vi = fused(weight2 * g, g, v[i] * beta2)
-            m[i] = mi
-            v[i] = vi
-            var update = mi / correction1 * learningRate
-            if rectified {
-                // torch evaluates `c / x` on a tensor as reciprocal(x) · c.
-                let adaptive = 1 / (squareRoot(vi) + eps) * correction2Root
-                update = update * adaptive * rectifier
-            }
-            p[i] = pi - update
-        }
+        withUnsafePointer(to: args) { lrs_radam($0, range.lowerBound, range.upperBound) }
     }
 }

@@ -1,0 +1,74 @@
+// The inner loops of the optimizers: one pass over a range of a parameter's elements,
+// with every per-step scalar computed beforehand (in double, in Swift, as PyTorch does in
+// Python floats). Each kernel is compiled for AVX-512, for AVX2 with FMA and for the
+// baseline, and the loader picks the best the CPU has (target_clones): the square roots
+// and divisions that bound these loops run 4, 8 or 16 floats at a time.
+//
+// `fused(a, b, c)` below is one rounding of a*b + c, where torch's vectorised kernels use
+// a fused multiply-add; everything else rounds as written (contraction is off).
+#ifndef LRS_OPTIM_KERNELS_H
+#define LRS_OPTIM_KERNELS_H
+
+#include <stdbool.h>
+
+typedef struct {
+    float *p; const float *g; float *b;
+    float sign, decay, momentum, keep, negative_rate;
+    bool has_decay, has_momentum, first_step, nesterov;
+} lrs_sgd_args;
+
+typedef struct {
+    float *p; const float *g; float *m; float *v; float *v_max;
+    float sign, decay, shrink, weight1, beta2, weight2, negative_step_size, correction2_root, eps;
+    bool has_decay, has_decoupled_decay, amsgrad;
+} lrs_adam_args;
+
+typedef struct {
+    float *p; const float *g; float *s; float *a; float *b;
+    float sign, decay, alpha, weight, eps, momentum, negative_rate;
+    bool has_decay, centered, has_momentum;
+} lrs_rmsprop_args;
+
+typedef struct {
+    float *p; const float *g; float *s;
+    float sign, decay, eps, negative_rate;
+    bool has_decay;
+} lrs_adagrad_args;
+
+typedef struct {
+    float *p; const float *g; float *s; float *u;
+    float sign, decay, rho, weight, eps, negative_rate;
+    bool has_decay;
+} lrs_adadelta_args;
+
+typedef struct {
+    float *p; const float *g; float *m; float *u;
+    float sign, decay, weight1, beta2, eps, negative_rate;
+    bool has_decay;
+} lrs_adamax_args;
+
+typedef struct {
+    float *p; const float *g; float *m; float *v;
+    float sign, decay, shrink, weight1, beta2, weight2, correction2, eps, grad_factor, moment_factor;
+    bool has_decay, has_decoupled_decay;
+} lrs_nadam_args;
+
+typedef struct {
+    float *p; const float *g; float *m; float *v;
+    float sign, decay, shrink, weight1, beta2, weight2, eps, correction1, learning_rate, correction2_root, rectifier;
+    bool has_decay, has_decoupled_decay, rectified;
+} lrs_radam_args;
+
+void lrs_sgd(const lrs_sgd_args *args, long lo, long hi);
+void lrs_adam(const lrs_adam_args *args, long lo, long hi);
+void lrs_rmsprop(const lrs_rmsprop_args *args, long lo, long hi);
+void lrs_adagrad(const lrs_adagrad_args *args, long lo, long hi);
+void lrs_adadelta(const lrs_adadelta_args *args, long lo, long hi);
+void lrs_adamax(const lrs_adamax_args *args, long lo, long hi);
+void lrs_nadam(const lrs_nadam_args *args, long lo, long hi);
+void lrs_radam(const lrs_radam_args *args, long lo, long hi);
+
+/// The instruction set the kernels run with on this CPU: "avx512", "avx2" or "baseline".
+const char *lrs_optim_kernel_isa(void);
+
+#endif
