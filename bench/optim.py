@@ -19,6 +19,7 @@ import time
 import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KERNELS = ["?"]  # the instruction set lrs's optimizer loops run with, as lrs-bench reports it
 LAYOUTS = [("10x1M", 10, 1_000_000), ("1000x10k", 1000, 10_000)]
 BYTES = {"adam": 28, "adamw": 28, "sgd_momentum": 20, "sgd": 12, "rmsprop": 20, "adagrad": 20,
          "adadelta": 28, "adamax": 28, "nadam": 28, "radam": 28, "adam_amsgrad": 36,
@@ -64,7 +65,9 @@ def lrs_round(binary, steps, kinds):
     results = {}
     for line in out.splitlines():
         fields = line.split("\t")
-        if len(fields) == 5 and fields[0] == "optim":
+        if len(fields) == 5 and fields[0] == "optim" and fields[1] == "kernels":
+            KERNELS[0] = fields[2]
+        elif len(fields) == 5 and fields[0] == "optim":
             results[(fields[1], fields[2], "lrs")] = float(fields[4])
     return results
 
@@ -90,8 +93,8 @@ def main():
             for key, ms in results.items():
                 best[key] = min(ms, best.get(key, float("inf")))
 
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; best of {args.rounds} rounds, "
-          f"each the median of {args.steps} steps\n")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; lrs kernels {KERNELS[0]}; best of "
+          f"{args.rounds} rounds, each the median of {args.steps} steps\n")
     print("| workload | layout | implementation | ms/step | M elem/s | GB/s | vs torch fused |")
     print("| --- | --- | --- | ---: | ---: | ---: | ---: |")
     order = ["lrs", "torch fused", "torch foreach", "torch for-loop", "torch"]

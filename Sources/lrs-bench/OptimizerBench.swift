@@ -26,6 +26,7 @@ func runOptimizerBench(_ args: [String]) {
         }
         index += 2
     }
+    print("optim\tkernels\t\(OptimizerKernels.instructionSet)\t0\t0")
     print("optim\ttriad\t-\t10000000\t\(String(format: "%.4f", triadMilliseconds(count: 10_000_000, repeats: steps)))")
     for layout in layouts where kinds.contains("finite_check") {
         let ms = finiteCheckMilliseconds(tensors: layout.tensors, size: layout.size, steps: steps)
