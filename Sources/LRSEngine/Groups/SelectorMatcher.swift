@@ -5,52 +5,57 @@ struct SelectorMatcher {
     let model: CheckedModel
     let constants: [String: Double]
     let initialValues: InitialValueProvider
+    /// How many layers have parameters (`layers` in predicates).
+    let layerCount: Int
     /// Parameters whose values were needed but not available.
     private(set) var missing: [String] = []
     /// Predicate results by (selector range, parameter), so each runs once.
-    private var cache: [String: Bool] = [:]
+    private var cache: [PredicateKey: Bool] = [:]
+
+    private struct PredicateKey: Hashable {
+        let selectorStart: Int
+        let parameter: String
+    }
 
     init(model: CheckedModel, constants: [String: Double], initialValues: @escaping InitialValueProvider) {
         self.model = model
         self.constants = constants
         self.initialValues = initialValues
+        self.layerCount = model.parameterLayerCount
     }
 
     mutating func matches(_ selector: SelectorSyntax, _ parameter: ParameterInfo) -> Bool {
         switch selector.kind {
         case .all, .rest: return true
         case .word(let word):
-            if LayerKind(rawValue: word) == parameter.layerKind { return true }
+            // The kind's spelling, not `LayerKind(rawValue:)`: one comparison, not one per kind.
+            if word == parameter.layerKind.rawValue { return true }
             return parameter.layerName == word
         case .glob(let pattern):
             return Glob.matches(pattern, parameter.name)
         case .where(let inner, let predicate):
             guard matches(inner, parameter) else { return false }
-            return holds(predicate, parameter, key: "\(selector.range.start):\(parameter.name)")
+            return holds(predicate, parameter, key: PredicateKey(selectorStart: selector.range.start, parameter: parameter.name))
         case .and(let a, let b): return matches(a, parameter) && matches(b, parameter)
         case .or(let a, let b): return matches(a, parameter) || matches(b, parameter)
         case .not(let inner): return !matches(inner, parameter)
         }
     }
 
-    private mutating func holds(_ predicate: Expr, _ parameter: ParameterInfo, key: String) -> Bool {
+    private mutating func holds(_ predicate: Expr, _ parameter: ParameterInfo, key: PredicateKey) -> Bool {
         if let cached = cache[key] { return cached }
-        let provider = initialValues
-        let name = parameter.name
-        var evaluator = PredicateEvaluator(constants: constants, parameter: parameter, layers: model.parameterLayerCount,
-                                           values: { provider(name)?.values })
+        var evaluator = PredicateEvaluator(constants: constants, parameter: parameter, layers: layerCount,
+                                           initialValues: initialValues)
         let result = evaluator.holds(predicate)
-        if evaluator.missingValues, !missing.contains(name) { missing.append(name) }
+        if evaluator.missingValues, !missing.contains(parameter.name) { missing.append(parameter.name) }
         cache[key] = result
         return result
     }
 
     /// The value of a predicate for a parameter (for explanations).
     func value(of predicate: Expr, _ parameter: ParameterInfo) -> Double {
-        let provider = initialValues
-        let name = parameter.name
-        var evaluator = PredicateEvaluator(constants: constants, parameter: parameter, layers: model.parameterLayerCount,
-                                           values: { provider(name)?.values })
+        var evaluator = PredicateEvaluator(constants: constants, parameter: parameter, layers: layerCount,
+                                           initialValues: initialValues)
         return evaluator.evaluate(predicate).number
     }
 }

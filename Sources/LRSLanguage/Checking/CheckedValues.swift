@@ -8,8 +8,9 @@ public enum ArgumentValue: Sendable {
     case symbol(String)
     case string(String)
     /// An expression evaluated later (a `lambda`, or a hyperparameter of an `each` group
-    /// that reads `layer`, `layers`, `numel` or `ndim`).
-    case expression(CompiledExpression)
+    /// that reads `layer`, `layers`, `numel` or `ndim`). Boxed: inline, its 104 bytes would
+    /// make every value that large, and every group holds a handful of plain numbers.
+    indirect case expression(CompiledExpression)
     /// PyTorch's `None` (`step_size_down` unset, `stride` of a pool).
     case unset
 

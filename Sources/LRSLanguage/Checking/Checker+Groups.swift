@@ -5,18 +5,20 @@ extension Checker {
         layerNames = Set(model.layers.map(\.name))
         for freeze in freezes { checkSelector(freeze.selector, model: model) }
         guard let optimizer else { return }
+        let optimizerSpecs = OptimizerVocabulary.hyperparameters(of: optimizer.kind) ?? []
         var names: [String: SourceRange] = [:]
+        names.reserveCapacity(groupSyntax.count)
+        groups.reserveCapacity(groupSyntax.count)
         for (position, (syntax, range)) in groupSyntax.enumerated() {
             checkSelector(syntax.selector, model: model)
             let name = syntax.alias?.text ?? syntax.selector.plainWord ?? "group\(position + 1)"
             let nameRange = syntax.alias?.range ?? syntax.selector.range
-            if let first = names[name] {
+            if let first = names.updateValue(nameRange, forKey: name) {
                 diagnostics.error(.duplicateGroupName(name), at: nameRange,
                                   notes: [.note(.previousDefinition(name), at: first)])
             }
-            names[name] = nameRange
             var kind = optimizer.kind
-            var specs = OptimizerVocabulary.hyperparameters(of: kind) ?? []
+            var specs = optimizerSpecs
             if let own = syntax.optimizerKind {
                 guard let ownSpecs = knownKind(own) else { continue }
                 kind = own.text

@@ -34,6 +34,7 @@ extension Checker {
             ok = false
         }
         var settings: [HyperparameterSetting] = []
+        settings.reserveCapacity(specs.count)
         for (index, spec) in specs.enumerated() {
             guard let option = options.first(where: { $0.name.text == spec.name }) else {
                 // `base` lists the same kind's hyperparameters in the same order.

@@ -5,6 +5,8 @@ extension Checker {
         let declaredList = groupSyntax.isEmpty ? ["all"] : groups.map(\.name) + expandedGroupNames()
         let declared = Set(declaredList)
         var scheduledAt: [String: SourceRange] = [:]
+        scheduledAt.reserveCapacity(scheduleSyntax.count)
+        schedules.reserveCapacity(scheduleSyntax.count)
         for (syntax, range) in zip(scheduleSyntax, scheduleRanges) {
             for name in syntax.groups {
                 var targets: [String] = []
@@ -18,11 +20,10 @@ extension Checker {
                     diagnostics.error(.unknownScheduleGroup(name.text, suggestions: suggestions), at: name.range)
                 }
                 for target in targets {
-                    if let first = scheduledAt[target], first != name.range {
+                    if let first = scheduledAt.updateValue(name.range, forKey: target), first != name.range {
                         diagnostics.error(.groupScheduledTwice(target), at: name.range,
                                           notes: [.note(.previousSchedule(target), at: first)])
                     }
-                    scheduledAt[target] = name.range
                 }
             }
             let perStep = syntax.per.map { $0.text == "step" } ?? defaultsToPerStep(syntax.schedule)
@@ -125,8 +126,7 @@ extension Checker {
                                               range: positional[0].range.union(positional[positional.count - 1].range)))
         } else {
             for (spec, expr) in zip(specs, positional) {
-                let option = OptionSyntax(name: Name(spec.name, range: expr.range), values: [expr], range: expr.range)
-                guard let value = scheduleValue(option, spec: spec, kind: kind, perStep: perStep) else {
+                guard let value = scheduleValue(expr, spec: spec, kind: kind, perStep: perStep) else {
                     ok = false
                     continue
                 }
@@ -154,22 +154,38 @@ extension Checker {
         return schedule
     }
 
-    /// One argument, typed and range-checked as PyTorch's constructor would.
-    private mutating func scheduleValue(_ option: OptionSyntax, spec: ArgumentSpec, kind: ScheduleKind,
+    /// A positional argument (one value), typed and range-checked as PyTorch's
+    /// constructor would.
+    private mutating func scheduleValue(_ expr: Expr, spec: ArgumentSpec, kind: ScheduleKind,
                                         perStep: Bool) -> ArgumentValue? {
-        let what = "'\(spec.name)' of '\(kind.rawValue)'"
         if spec.type == .expression {
-            guard let first = option.values.first,
-                  let compiled = compile(first, variables: CheckedSchedule.expressionVariables) else { return nil }
+            guard let compiled = compile(expr, variables: CheckedSchedule.expressionVariables) else { return nil }
             if !perStep, compiled.usedVariables.contains("step") {
-                diagnostics.error(.nameNotAllowed("step", context: "in a per-epoch schedule; add 'per step'"), at: first.range)
+                diagnostics.error(.nameNotAllowed("step", context: "in a per-epoch schedule; add 'per step'"), at: expr.range)
                 return nil
             }
             return .expression(compiled)
         }
-        guard let value = value(of: option, spec: spec, what: what) else { return nil }
+        guard let value = value(of: expr, spec: spec, what: "'\(spec.name)' of '\(kind.rawValue)'") else { return nil }
+        return obeyingRules(value, spec: spec, kind: kind, at: expr.range)
+    }
+
+    /// A keyword argument, as a positional one after its count is checked.
+    private mutating func scheduleValue(_ option: OptionSyntax, spec: ArgumentSpec, kind: ScheduleKind,
+                                        perStep: Bool) -> ArgumentValue? {
+        if spec.type == .expression {
+            guard let first = option.values.first else { return nil }
+            return scheduleValue(first, spec: spec, kind: kind, perStep: perStep)
+        }
+        guard let value = value(of: option, spec: spec, what: "'\(spec.name)' of '\(kind.rawValue)'") else { return nil }
+        return obeyingRules(value, spec: spec, kind: kind, at: option.values.first?.range ?? option.range)
+    }
+
+    /// The value, or `nil` after reporting the rule of PyTorch's constructor it breaks.
+    private mutating func obeyingRules(_ value: ArgumentValue, spec: ArgumentSpec, kind: ScheduleKind,
+                                       at range: SourceRange) -> ArgumentValue? {
         if let problem = ScheduleRules.problem(kind: kind, argument: spec.name, value: value) {
-            diagnostics.error(problem, at: option.values.first?.range ?? option.range)
+            diagnostics.error(problem, at: range)
             return nil
         }
         return value
