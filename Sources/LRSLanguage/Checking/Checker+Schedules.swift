@@ -27,7 +27,7 @@ extension Checker {
                 }
             }
             let perStep = syntax.per.map { $0.text == "step" } ?? defaultsToPerStep(syntax.schedule)
-            if perStep, case .single(let name, _, _) = syntax.schedule.kind, name.text == "plateau" {
+            if perStep, case .single(.plateau, let name, _, _) = syntax.schedule.kind {
                 diagnostics.error(.plateauPerStep, at: syntax.per?.range ?? name.range)
             }
             guard let schedule = checkSchedule(syntax.schedule, perStep: perStep, topLevel: true) else { continue }
@@ -58,7 +58,7 @@ extension Checker {
     /// `onecycle` and `cyclic` step per optimizer step unless `per epoch` is written.
     private func defaultsToPerStep(_ syntax: ScheduleSyntax) -> Bool {
         switch syntax.kind {
-        case .single(let name, _, _): return ScheduleKind(rawValue: name.text)?.isPerStepByDefault ?? false
+        case .single(let kind, _, _, _): return kind.isPerStepByDefault
         case .sequential(let first, let rest): return defaultsToPerStep(first) || rest.contains { defaultsToPerStep($0.schedule) }
         case .chained(let parts): return parts.contains { defaultsToPerStep($0) }
         }
@@ -66,8 +66,7 @@ extension Checker {
 
     private mutating func checkSchedule(_ syntax: ScheduleSyntax, perStep: Bool, topLevel: Bool) -> CheckedSchedule? {
         switch syntax.kind {
-        case .single(let name, let positional, let keywords):
-            guard let kind = ScheduleKind(rawValue: name.text) else { return nil }
+        case .single(let kind, let name, let positional, let keywords):
             if kind == .plateau && !topLevel {
                 diagnostics.error(.nameNotAllowed("plateau", context: "inside 'until ... then' or 'with'"), at: name.range)
                 return nil
@@ -116,6 +115,7 @@ extension Checker {
         }
         guard checkDistinct(keywords) else { return nil }
         var arguments: [ResolvedArgument] = []
+        arguments.reserveCapacity((kind.isVariadic ? 1 : specs.count) + kind.keywords.count)
         var ok = true
         if kind.isVariadic {
             var values: [Int] = []
@@ -166,7 +166,8 @@ extension Checker {
             }
             return .expression(compiled)
         }
-        guard let value = value(of: expr, spec: spec, what: "'\(spec.name)' of '\(kind.rawValue)'") else { return nil }
+        let name = spec.name
+        guard let value = value(of: expr, spec: spec, what: "'\(name)' of '\(kind.rawValue)'") else { return nil }
         return obeyingRules(value, spec: spec, kind: kind, at: expr.range)
     }
 
@@ -177,7 +178,8 @@ extension Checker {
             guard let first = option.values.first else { return nil }
             return scheduleValue(first, spec: spec, kind: kind, perStep: perStep)
         }
-        guard let value = value(of: option, spec: spec, what: "'\(spec.name)' of '\(kind.rawValue)'") else { return nil }
+        let name = spec.name
+        guard let value = value(of: option, spec: spec, what: "'\(name)' of '\(kind.rawValue)'") else { return nil }
         return obeyingRules(value, spec: spec, kind: kind, at: option.values.first?.range ?? option.range)
     }
 

@@ -7,6 +7,10 @@ public struct Parser {
     /// The deepest nesting of brackets, `not`s and unary minuses the parser follows.
     public static let maxDepth = 256
 
+    /// Room reserved in a list of options at its first: grown one at a time from empty, an
+    /// array is reallocated at the 1st, 2nd and 3rd option.
+    static let typicalOptionCount = 4
+
     let source: SourceFile
     var tokens: [Token]
     /// The kinds of `tokens`, apart: most checks need only the kind, and reading it from
