@@ -40,7 +40,8 @@ extension Checker {
     mutating func checkSelector(_ selector: SelectorSyntax, model: CheckedModel) {
         switch selector.kind {
         case .word(let word):
-            if LayerKind(rawValue: word) == nil, !layerNames.contains(word) {
+            // Layer names first: one lookup, where a kind is found by comparing with each.
+            if !layerNames.contains(word), LayerKind(rawValue: word) == nil {
                 let candidates = LayerKind.allCases.map(\.rawValue) + model.layers.map(\.name) + ["all", "rest"]
                 diagnostics.error(.unknownSelectorWord(word, suggestions: Suggestions.nearest(to: word, in: candidates)),
                                   at: selector.range)

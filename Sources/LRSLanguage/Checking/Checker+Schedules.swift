@@ -9,21 +9,20 @@ extension Checker {
         schedules.reserveCapacity(scheduleSyntax.count)
         for (syntax, range) in zip(scheduleSyntax, scheduleRanges) {
             for name in syntax.groups {
-                var targets: [String] = []
-                if name.text == "all" {
-                    // `all` is every group, even when one of them is named `all`.
-                    targets = groupSyntax.isEmpty ? ["all"] : groups.map(\.name)
-                } else if declared.contains(name.text) {
-                    targets = [name.text]
-                } else {
-                    let suggestions = Suggestions.nearest(to: name.text, in: declaredList + ["all"])
-                    diagnostics.error(.unknownScheduleGroup(name.text, suggestions: suggestions), at: name.range)
-                }
-                for target in targets {
+                func schedule(_ target: String) {
                     if let first = scheduledAt.updateValue(name.range, forKey: target), first != name.range {
                         diagnostics.error(.groupScheduledTwice(target), at: name.range,
                                           notes: [.note(.previousSchedule(target), at: first)])
                     }
+                }
+                if name.text == "all" {
+                    // `all` is every group, even when one of them is named `all`.
+                    for target in groupSyntax.isEmpty ? ["all"] : groups.map(\.name) { schedule(target) }
+                } else if declared.contains(name.text) {
+                    schedule(name.text)
+                } else {
+                    let suggestions = Suggestions.nearest(to: name.text, in: declaredList + ["all"])
+                    diagnostics.error(.unknownScheduleGroup(name.text, suggestions: suggestions), at: name.range)
                 }
             }
             let perStep = syntax.per.map { $0.text == "step" } ?? defaultsToPerStep(syntax.schedule)
