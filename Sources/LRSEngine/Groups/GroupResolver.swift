@@ -49,12 +49,12 @@ public struct GroupResolver {
         }
         for (index, group) in script.groups.enumerated() {
             var members: [ParameterInfo] = []
-            var takenBy: [String] = []
+            // The earlier groups, by position (names are unique), named only for a warning.
+            var takenBy: [Int] = []
             for (position, parameter) in parameters.enumerated() where !frozen[position] {
                 guard matcher.matches(group.selector, parameter) else { continue }
                 if let earlier = owner[position] {
-                    let name = script.groups[earlier].name
-                    if !takenBy.contains(name) { takenBy.append(name) }
+                    if !takenBy.contains(earlier) { takenBy.append(earlier) }
                     continue
                 }
                 owner[position] = index
@@ -62,7 +62,7 @@ public struct GroupResolver {
             }
             if members.isEmpty {
                 let condition: DiagnosticCondition = takenBy.isEmpty ? .selectorMatchesNothing(group.name)
-                    : .emptyGroup(group.name, takenBy: takenBy)
+                    : .emptyGroup(group.name, takenBy: takenBy.map { script.groups[$0].name })
                 diagnostics.append(.warning(condition, at: group.selector.range))
             }
             expand(group, members: members, into: &resolved)
@@ -88,7 +88,7 @@ public struct GroupResolver {
         let layers = matcher.layerCount
         guard let each = group.each, !members.isEmpty else {
             let settings = evaluate(group, layer: 0, layers: layers, numel: members.reduce(0) { $0 + $1.count },
-                                    ndim: members.map(\.shape.count).max() ?? 0, label: group.name)
+                                    ndim: members.reduce(0) { Swift.max($0, $1.shape.count) }, label: group.name)
             resolved.append(make(group, name: group.name, members: members, settings: settings))
             return
         }
@@ -110,7 +110,7 @@ public struct GroupResolver {
         }
         for (name, list) in parts {
             let settings = evaluate(group, layer: list[0].parameterLayerIndex, layers: layers,
-                                    numel: list.reduce(0) { $0 + $1.count }, ndim: list.map(\.shape.count).max() ?? 0,
+                                    numel: list.reduce(0) { $0 + $1.count }, ndim: list.reduce(0) { Swift.max($0, $1.shape.count) },
                                     label: name)
             resolved.append(make(group, name: name, members: list, settings: settings))
         }
