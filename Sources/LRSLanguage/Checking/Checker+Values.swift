@@ -34,7 +34,7 @@ extension Checker {
             diagnostics.error(.valueType(what(), expected: "a number, not true or false"), at: expr.range)
             return nil
         }
-        let fast = ExpressionCompiler(constants: constants, variables: []).constantValue(expr)
+        let fast = ExpressionCompiler.constantValue(expr, constants: constants)
         guard let value = fast ?? compile(expr)?.evaluate() else { return nil }
         guard value.isFinite else {
             diagnostics.error(.valueNotFinite(what()), at: expr.range)
