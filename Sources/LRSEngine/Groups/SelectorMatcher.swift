@@ -9,13 +9,6 @@ struct SelectorMatcher {
     let layerCount: Int
     /// Parameters whose values were needed but not available.
     private(set) var missing: [String] = []
-    /// Predicate results by (selector range, parameter), so each runs once.
-    private var cache: [PredicateKey: Bool] = [:]
-
-    private struct PredicateKey: Hashable {
-        let selectorStart: Int
-        let parameter: String
-    }
 
     init(model: CheckedModel, constants: [String: Double], initialValues: @escaping InitialValueProvider) {
         self.model = model
@@ -35,20 +28,21 @@ struct SelectorMatcher {
             return Glob.matches(pattern, parameter.name)
         case .where(let inner, let predicate):
             guard matches(inner, parameter) else { return false }
-            return holds(predicate, parameter, key: PredicateKey(selectorStart: selector.range.start, parameter: parameter.name))
+            return holds(predicate, parameter)
         case .and(let a, let b): return matches(a, parameter) && matches(b, parameter)
         case .or(let a, let b): return matches(a, parameter) || matches(b, parameter)
         case .not(let inner): return !matches(inner, parameter)
         }
     }
 
-    private mutating func holds(_ predicate: Expr, _ parameter: ParameterInfo, key: PredicateKey) -> Bool {
-        if let cached = cache[key] { return cached }
+    /// Whether a predicate holds for a parameter. Not cached: each (selector, parameter) is
+    /// asked once, and the cache this replaces was keyed by where the selector starts, which
+    /// `(S where P) where Q` shares between its two predicates (Q was never evaluated).
+    private mutating func holds(_ predicate: Expr, _ parameter: ParameterInfo) -> Bool {
         var evaluator = PredicateEvaluator(constants: constants, parameter: parameter, layers: layerCount,
                                            initialValues: initialValues)
         let result = evaluator.holds(predicate)
         if evaluator.missingValues, !missing.contains(parameter.name) { missing.append(parameter.name) }
-        cache[key] = result
         return result
     }
 
