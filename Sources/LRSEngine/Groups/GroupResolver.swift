@@ -84,7 +84,8 @@ public struct GroupResolver {
     }
 
     /// One group, or one per layer / per parameter for `each`, appended to `resolved`.
-    private mutating func expand(_ group: CheckedGroup, members: [ParameterInfo], into resolved: inout [ResolvedGroup]) {
+    private mutating func expand(_ group: CheckedGroup, members: [ParameterInfo],
+                                 into resolved: inout [ResolvedGroup]) {
         let layers = matcher.layerCount
         guard let each = group.each, !members.isEmpty else {
             let settings = evaluate(group, layer: 0, layers: layers, numel: members.reduce(0) { $0 + $1.count },
@@ -110,8 +111,8 @@ public struct GroupResolver {
         }
         for (name, list) in parts {
             let settings = evaluate(group, layer: list[0].parameterLayerIndex, layers: layers,
-                                    numel: list.reduce(0) { $0 + $1.count }, ndim: list.reduce(0) { Swift.max($0, $1.shape.count) },
-                                    label: name)
+                                    numel: list.reduce(0) { $0 + $1.count },
+                                    ndim: list.reduce(0) { Swift.max($0, $1.shape.count) }, label: name)
             resolved.append(make(group, name: name, members: list, settings: settings))
         }
     }

@@ -56,7 +56,8 @@ public struct Lexer {
         case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
             // The whole run: one call per blank would cost more than the blank.
             position += 1
-            while let next = peek(), next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\r") {
+            while let next = peek(), next == UInt8(ascii: " ") || next == UInt8(ascii: "\t")
+                    || next == UInt8(ascii: "\r") {
                 position += 1
             }
         case UInt8(ascii: "\n"):

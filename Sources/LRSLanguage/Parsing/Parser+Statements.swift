@@ -4,7 +4,7 @@ extension Parser {
         rule("script")
         var statements: [Statement] = []
         // At most one statement per line or ';': sized once, as growing the array would
-        // copy every statement so far (200 bytes each) at each doubling.
+        // copy every statement so far (192 bytes each) at each doubling.
         statements.reserveCapacity(tokens.reduce(1) { $1.kind == .newline || $1.kind == .semicolon ? $0 + 1 : $0 })
         while !check(.endOfFile), !diagnostics.isFull {
             if check(.newline) || check(.semicolon) {

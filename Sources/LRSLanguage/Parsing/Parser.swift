@@ -7,8 +7,8 @@ public struct Parser {
     /// The deepest nesting of brackets, `not`s and unary minuses the parser follows.
     public static let maxDepth = 256
 
-    /// Room reserved in a list of options at its first: grown one at a time from empty, an
-    /// array is reallocated at the 1st, 2nd and 3rd option.
+    /// Room reserved for a list of options when its first is read: grown from empty, an
+    /// array is allocated anew (and copied) at its 1st, 2nd and 3rd element.
     static let typicalOptionCount = 4
 
     let source: SourceFile
