@@ -132,12 +132,14 @@ extension Checker {
 
     /// Reports options given twice; returns whether all were distinct.
     mutating func checkDistinct(_ options: [OptionSyntax]) -> Bool {
-        // Option lists are short: a quadratic scan allocates nothing.
+        // Option lists are short: a quadratic scan of the names allocates nothing (and, by
+        // index, copies no option).
         var ok = true
-        for (i, option) in options.enumerated() {
-            guard let first = options[..<i].first(where: { $0.name.text == option.name.text }) else { continue }
-            diagnostics.error(.duplicateOption(option.name.text), at: option.name.range,
-                              notes: [.note(.previousDefinition(option.name.text), at: first.name.range)])
+        for i in options.indices {
+            let name = options[i].name
+            guard let first = options[..<i].firstIndex(where: { $0.name.text == name.text }) else { continue }
+            diagnostics.error(.duplicateOption(name.text), at: name.range,
+                              notes: [.note(.previousDefinition(name.text), at: options[first].name.range)])
             ok = false
         }
         return ok
