@@ -99,7 +99,7 @@ import Testing
 
     @Test func scheduleArgumentsPositionalThenKeyword() throws {
         let list = try statements("schedule a multistep 2 5 8 gamma 0.5\nschedule b onecycle 0.1 100 anneal_strategy linear three_phase true")
-        guard case .schedule(let first)? = list.first?.kind, case .single(_, let positional, let keywords) = first.schedule.kind else {
+        guard case .schedule(let first)? = list.first?.kind, case .single(_, _, let positional, let keywords) = first.schedule.kind else {
             Issue.record("not a schedule")
             return
         }

@@ -13,34 +13,56 @@ public enum GroupReport {
             if let output = model.outputShape { out += " -> output \(describe(output))" }
             out += "; \(model.parameters.count) parameters, \(model.parameterCount) elements\n"
         }
-        let shapes = Dictionary(model.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        // Each parameter's shape as text, once: thousands of groups list the same few.
+        var shapes: [String: (text: String, count: Int)] = [:]
+        for parameter in model.parameters where shapes[parameter.name] == nil {
+            shapes[parameter.name] = (describe(parameter.shape), parameter.count)
+        }
         for group in resolution.groups {
-            out += "\ngroup \(group.name) (\(group.optimizerKind)): \(group.parameters.count) parameter"
-            out += "\(group.parameters.count == 1 ? "" : "s"), \(group.elementCount) elements\n"
-            let width = group.parameters.map(\.count).max() ?? 0
-            let shapeTexts = group.parameters.map { shapes[$0].map { describe($0.shape) } ?? "?" }
-            let shapeWidth = shapeTexts.map(\.count).max() ?? 0
-            for (name, shape) in zip(group.parameters, shapeTexts) {
-                let pad = String(repeating: " ", count: width - name.count)
-                let shapePad = String(repeating: " ", count: shapeWidth - shape.count)
-                out += "  \(name)\(pad)  \(shape)\(shapePad)  \(shapes[name]?.count ?? 0)\n"
-            }
-            let hpWidth = group.hyperparameters.map(\.name.count).max() ?? 0
-            for setting in group.hyperparameters {
-                let pad = String(repeating: " ", count: hpWidth - setting.name.count)
-                out += "  \(setting.name)\(pad)  \(setting.value.text)\(setting.isDefault ? "  (default)" : "")\n"
-            }
-            if let schedule = group.schedule {
-                let text = script.source.text(of: schedule.schedule.range)
-                out += "  schedule  \(text) (per \(schedule.perStep ? "step" : "epoch"))\n"
-            } else {
-                out += "  schedule  none\n"
-            }
+            append(group, shapes: shapes, source: script.source, to: &out)
         }
         if !resolution.frozen.isEmpty {
             out += "\nfrozen: \(resolution.frozen.joined(separator: " "))\n"
         }
         return out
+    }
+
+    /// One group's block. Its rows are written into `out` piece by piece: a report of a
+    /// generated script runs to tens of thousands of rows, and an interpolated row would
+    /// first build (and then free) a string of its own.
+    private static func append(_ group: ResolvedGroup, shapes: [String: (text: String, count: Int)],
+                               source: SourceFile, to out: inout String) {
+        let count = group.parameters.count
+        out += "\ngroup \(group.name) (\(group.optimizerKind)): \(count) parameter\(count == 1 ? "" : "s"), "
+        out += "\(group.elementCount) elements\n"
+        let width = group.parameters.reduce(0) { Swift.max($0, $1.count) }
+        let shapeWidth = group.parameters.reduce(0) { Swift.max($0, (shapes[$1]?.text ?? "?").count) }
+        for name in group.parameters {
+            let shape = shapes[name]
+            out += "  "
+            out.append(name, paddedTo: width)
+            out += "  "
+            out.append(shape?.text ?? "?", paddedTo: shapeWidth)
+            out += "  "
+            out += String(shape?.count ?? 0)
+            out += "\n"
+        }
+        let hpWidth = group.hyperparameters.reduce(0) { Swift.max($0, $1.name.count) }
+        for setting in group.hyperparameters {
+            out += "  "
+            out.append(setting.name, paddedTo: hpWidth)
+            out += "  "
+            out += setting.value.text
+            if setting.isDefault { out += "  (default)" }
+            out += "\n"
+        }
+        if let schedule = group.schedule {
+            out += "  schedule  "
+            out += source.text(of: schedule.schedule.range)
+            out += schedule.perStep ? " (per step)\n" : " (per epoch)\n"
+        } else {
+            out += "  schedule  none\n"
+        }
     }
 
     /// The same data as JSON for tools (one object; keys in a fixed order).
@@ -104,5 +126,14 @@ extension JSON {
         case .expression(let e): return e.constantValue.map(number) ?? "null"
         case .unset: return "null"
         }
+    }
+}
+
+private extension String {
+    /// Appends `text`, then spaces up to `width` characters: a column of the report.
+    mutating func append(_ text: String, paddedTo width: Int) {
+        self += text
+        let padding = width - text.count
+        if padding > 0 { self += String(repeating: " ", count: padding) }
     }
 }

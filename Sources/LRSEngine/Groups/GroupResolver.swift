@@ -16,6 +16,7 @@ public struct GroupResolver {
     public init(script: CheckedScript, initialValues: @escaping InitialValueProvider) {
         self.script = script
         var index: [String: CheckedScheduleStatement] = [:]
+        index.reserveCapacity(script.schedules.count)
         for statement in script.schedules {
             for name in statement.groupNames where index[name] == nil { index[name] = statement }
         }
@@ -32,11 +33,14 @@ public struct GroupResolver {
     mutating func run() -> GroupResolution {
         let model = script.model
         let parameters = model.parameters
-        let frozen = Set(parameters.filter { p in script.freezes.contains { matcher.matches($0.selector, p) } }.map(\.name))
-        var owner: [String: Int] = [:]
+        // Per parameter, by position in `parameters` (names are unique): an array read
+        // where a dictionary would hash the name for every group.
+        let frozen = parameters.map { p in script.freezes.contains { matcher.matches($0.selector, p) } }
+        var owner = [Int?](repeating: nil, count: parameters.count)
         var resolved: [ResolvedGroup] = []
+        resolved.reserveCapacity(script.groups.count)
         if script.hasNoGroups {
-            let members = parameters.filter { !frozen.contains($0.name) }
+            let members = zip(parameters, frozen).filter { !$0.1 }.map(\.0)
             resolved.append(ResolvedGroup(name: "all", baseName: "all", parameters: members.map(\.name),
                                           elementCount: members.reduce(0) { $0 + $1.count },
                                           optimizerKind: script.optimizer.kind,
@@ -45,29 +49,29 @@ public struct GroupResolver {
         }
         for (index, group) in script.groups.enumerated() {
             var members: [ParameterInfo] = []
-            var takenBy: [String] = []
-            for parameter in parameters where !frozen.contains(parameter.name) {
+            // The earlier groups, by position (names are unique), named only for a warning.
+            var takenBy: [Int] = []
+            for (position, parameter) in parameters.enumerated() where !frozen[position] {
                 guard matcher.matches(group.selector, parameter) else { continue }
-                if let earlier = owner[parameter.name] {
-                    let name = script.groups[earlier].name
-                    if !takenBy.contains(name) { takenBy.append(name) }
+                if let earlier = owner[position] {
+                    if !takenBy.contains(earlier) { takenBy.append(earlier) }
                     continue
                 }
-                owner[parameter.name] = index
+                owner[position] = index
                 members.append(parameter)
             }
             if members.isEmpty {
                 let condition: DiagnosticCondition = takenBy.isEmpty ? .selectorMatchesNothing(group.name)
-                    : .emptyGroup(group.name, takenBy: takenBy)
+                    : .emptyGroup(group.name, takenBy: takenBy.map { script.groups[$0].name })
                 diagnostics.append(.warning(condition, at: group.selector.range))
             }
-            resolved.append(contentsOf: expand(group, members: members))
+            expand(group, members: members, into: &resolved)
         }
         for name in matcher.missing {
             diagnostics.append(.error(.predicateSource(name), at: script.groups.first { $0.selector.usesPredicate }?.range))
         }
         if !script.hasNoGroups {
-            for parameter in parameters where !frozen.contains(parameter.name) && owner[parameter.name] == nil {
+            for (position, parameter) in parameters.enumerated() where !frozen[position] && owner[position] == nil {
                 let range = model.layers.first { $0.index == parameter.layerIndex }?.range
                 diagnostics.append(.error(.unassignedParameter(parameter.name), at: range))
             }
@@ -75,17 +79,19 @@ public struct GroupResolver {
         let ordered = diagnostics.enumerated().sorted { a, b in
             (a.element.range?.start ?? Int.max, a.offset) < (b.element.range?.start ?? Int.max, b.offset)
         }.map(\.element)
-        return GroupResolution(groups: resolved, frozen: parameters.map(\.name).filter(frozen.contains),
+        return GroupResolution(groups: resolved, frozen: zip(parameters, frozen).filter { $0.1 }.map(\.0.name),
                                diagnostics: ordered)
     }
 
-    /// One group, or one per layer / per parameter for `each`.
-    private mutating func expand(_ group: CheckedGroup, members: [ParameterInfo]) -> [ResolvedGroup] {
-        let layers = script.model.parameterLayerCount
+    /// One group, or one per layer / per parameter for `each`, appended to `resolved`.
+    private mutating func expand(_ group: CheckedGroup, members: [ParameterInfo],
+                                 into resolved: inout [ResolvedGroup]) {
+        let layers = matcher.layerCount
         guard let each = group.each, !members.isEmpty else {
             let settings = evaluate(group, layer: 0, layers: layers, numel: members.reduce(0) { $0 + $1.count },
-                                    ndim: members.map(\.shape.count).max() ?? 0, label: group.name)
-            return [make(group, name: group.name, members: members, settings: settings)]
+                                    ndim: members.reduce(0) { Swift.max($0, $1.shape.count) }, label: group.name)
+            resolved.append(make(group, name: group.name, members: members, settings: settings))
+            return
         }
         var parts: [(String, [ParameterInfo])] = []
         switch each {
@@ -103,11 +109,11 @@ public struct GroupResolver {
                 }
             }
         }
-        return parts.map { name, list in
+        for (name, list) in parts {
             let settings = evaluate(group, layer: list[0].parameterLayerIndex, layers: layers,
-                                    numel: list.reduce(0) { $0 + $1.count }, ndim: list.map(\.shape.count).max() ?? 0,
-                                    label: name)
-            return make(group, name: name, members: list, settings: settings)
+                                    numel: list.reduce(0) { $0 + $1.count },
+                                    ndim: list.reduce(0) { Swift.max($0, $1.shape.count) }, label: name)
+            resolved.append(make(group, name: name, members: list, settings: settings))
         }
     }
 
@@ -122,7 +128,14 @@ public struct GroupResolver {
     /// checked as PyTorch's constructor would check the number.
     private mutating func evaluate(_ group: CheckedGroup, layer: Int, layers: Int, numel: Int, ndim: Int,
                                    label: String) -> [HyperparameterSetting] {
+        // Most groups hold numbers only: share their settings instead of copying them.
+        let hasExpressions = group.hyperparameters.contains {
+            if case .expression = $0.value { return true }
+            return false
+        }
+        guard hasExpressions else { return group.hyperparameters }
         var settings: [HyperparameterSetting] = []
+        settings.reserveCapacity(group.hyperparameters.count)
         for setting in group.hyperparameters {
             guard case .expression(let compiled) = setting.value else {
                 settings.append(setting)

@@ -17,17 +17,18 @@ struct PredicateEvaluator {
     let constants: [String: Double]
     let parameter: ParameterInfo
     let layers: Int
-    /// Called at most once, and only when the predicate reads `param`.
-    let values: () -> [Float]?
+    /// Asked at most once, and only when the predicate reads `param`.
+    let initialValues: InitialValueProvider
     private var cache: [Float]?
     /// Set when the values were needed but not available.
     private(set) var missingValues = false
 
-    init(constants: [String: Double], parameter: ParameterInfo, layers: Int, values: @escaping () -> [Float]?) {
+    init(constants: [String: Double], parameter: ParameterInfo, layers: Int,
+         initialValues: @escaping InitialValueProvider) {
         self.constants = constants
         self.parameter = parameter
         self.layers = layers
-        self.values = values
+        self.initialValues = initialValues
     }
 
     /// Whether the predicate holds (non-zero, as in C; NaN does not hold).
@@ -82,7 +83,7 @@ struct PredicateEvaluator {
 
     private mutating func tensor() -> [Float] {
         if let cache { return cache }
-        guard let loaded = values() else {
+        guard let loaded = initialValues(parameter.name)?.values else {
             missingValues = true
             cache = []
             return []

@@ -5,52 +5,51 @@ struct SelectorMatcher {
     let model: CheckedModel
     let constants: [String: Double]
     let initialValues: InitialValueProvider
+    /// How many layers have parameters (`layers` in predicates).
+    let layerCount: Int
     /// Parameters whose values were needed but not available.
     private(set) var missing: [String] = []
-    /// Predicate results by (selector range, parameter), so each runs once.
-    private var cache: [String: Bool] = [:]
 
     init(model: CheckedModel, constants: [String: Double], initialValues: @escaping InitialValueProvider) {
         self.model = model
         self.constants = constants
         self.initialValues = initialValues
+        self.layerCount = model.parameterLayerCount
     }
 
     mutating func matches(_ selector: SelectorSyntax, _ parameter: ParameterInfo) -> Bool {
         switch selector.kind {
         case .all, .rest: return true
         case .word(let word):
-            if LayerKind(rawValue: word) == parameter.layerKind { return true }
+            // The kind's spelling, not `LayerKind(rawValue:)`: one comparison, not one per kind.
+            if word == parameter.layerKind.rawValue { return true }
             return parameter.layerName == word
         case .glob(let pattern):
             return Glob.matches(pattern, parameter.name)
         case .where(let inner, let predicate):
             guard matches(inner, parameter) else { return false }
-            return holds(predicate, parameter, key: "\(selector.range.start):\(parameter.name)")
+            return holds(predicate, parameter)
         case .and(let a, let b): return matches(a, parameter) && matches(b, parameter)
         case .or(let a, let b): return matches(a, parameter) || matches(b, parameter)
         case .not(let inner): return !matches(inner, parameter)
         }
     }
 
-    private mutating func holds(_ predicate: Expr, _ parameter: ParameterInfo, key: String) -> Bool {
-        if let cached = cache[key] { return cached }
-        let provider = initialValues
-        let name = parameter.name
-        var evaluator = PredicateEvaluator(constants: constants, parameter: parameter, layers: model.parameterLayerCount,
-                                           values: { provider(name)?.values })
+    /// Whether a predicate holds for a parameter. Not cached: each (selector, parameter) is
+    /// asked once, and the cache this replaces was keyed by where the selector starts, which
+    /// `(S where P) where Q` shares between its two predicates (Q was never evaluated).
+    private mutating func holds(_ predicate: Expr, _ parameter: ParameterInfo) -> Bool {
+        var evaluator = PredicateEvaluator(constants: constants, parameter: parameter, layers: layerCount,
+                                           initialValues: initialValues)
         let result = evaluator.holds(predicate)
-        if evaluator.missingValues, !missing.contains(name) { missing.append(name) }
-        cache[key] = result
+        if evaluator.missingValues, !missing.contains(parameter.name) { missing.append(parameter.name) }
         return result
     }
 
     /// The value of a predicate for a parameter (for explanations).
     func value(of predicate: Expr, _ parameter: ParameterInfo) -> Double {
-        let provider = initialValues
-        let name = parameter.name
-        var evaluator = PredicateEvaluator(constants: constants, parameter: parameter, layers: model.parameterLayerCount,
-                                           values: { provider(name)?.values })
+        var evaluator = PredicateEvaluator(constants: constants, parameter: parameter, layers: layerCount,
+                                           initialValues: initialValues)
         return evaluator.evaluate(predicate).number
     }
 }
@@ -59,14 +58,26 @@ struct SelectorMatcher {
 /// characters (dots included), `?` one character, `[abc]` / `[!abc]` a set.
 enum Glob {
     static func matches(_ pattern: String, _ name: String) -> Bool {
-        let p = Array(pattern.unicodeScalars)
-        let s = Array(name.unicodeScalars)
+        // Patterns and parameter names are nearly always ASCII: then each byte is one
+        // scalar, and the bytes are matched where they are, not copied into arrays.
+        var pattern = pattern, name = name
+        let ascii: Bool? = pattern.withUTF8 { p in
+            name.withUTF8 { s in p.allSatisfy { $0 < 0x80 } && s.allSatisfy { $0 < 0x80 } ? match(p, s) : nil }
+        }
+        if let ascii { return ascii }
+        return match(pattern.unicodeScalars.map(\.value), name.unicodeScalars.map(\.value))
+    }
+
+    /// Matches scalars (or ASCII bytes) `s` against the pattern `p`.
+    private static func match<C: RandomAccessCollection>(_ p: C, _ s: C) -> Bool
+        where C.Index == Int, C.Element: FixedWidthInteger {
+        let star = C.Element(UInt8(ascii: "*"))
         // Iterative matching with one backtrack point for the last '*': linear in practice,
         // never exponential on hostile patterns.
         var i = 0, j = 0
         var starP = -1, starS = 0
         while j < s.count {
-            if i < p.count, p[i] == "*" {
+            if i < p.count, p[i] == star {
                 starP = i
                 starS = j
                 i += 1
@@ -81,23 +92,25 @@ enum Glob {
                 return false
             }
         }
-        while i < p.count, p[i] == "*" { i += 1 }
+        while i < p.count, p[i] == star { i += 1 }
         return i == p.count
     }
 
     /// Whether the pattern element at `i` matches `c`, and the index after the element.
-    private static func single(_ p: [Unicode.Scalar], _ i: Int, _ c: Unicode.Scalar) -> (Bool, Int)? {
-        if p[i] == "?" { return (true, i + 1) }
-        guard p[i] == "[" else { return (p[i] == c, i + 1) }
+    private static func single<C: RandomAccessCollection>(_ p: C, _ i: Int, _ c: C.Element) -> (Bool, Int)?
+        where C.Index == Int, C.Element: FixedWidthInteger {
+        func code(_ ascii: Unicode.Scalar) -> C.Element { C.Element(ascii.value) }
+        if p[i] == code("?") { return (true, i + 1) }
+        guard p[i] == code("[") else { return (p[i] == c, i + 1) }
         var k = i + 1
         var negate = false
-        if k < p.count, p[k] == "!" { negate = true; k += 1 }
+        if k < p.count, p[k] == code("!") { negate = true; k += 1 }
         var found = false
         var first = true
-        while k < p.count, p[k] != "]" || first {
+        while k < p.count, p[k] != code("]") || first {
             first = false
-            if k + 2 < p.count, p[k + 1] == "-", p[k + 2] != "]" {
-                if p[k].value <= c.value && c.value <= p[k + 2].value { found = true }
+            if k + 2 < p.count, p[k + 1] == code("-"), p[k + 2] != code("]") {
+                if p[k] <= c && c <= p[k + 2] { found = true }
                 k += 3
             } else {
                 if p[k] == c { found = true }
@@ -105,7 +118,7 @@ enum Glob {
             }
         }
         // An unclosed '[' is a literal '[' (as fnmatch treats it).
-        guard k < p.count else { return (c == "[", i + 1) }
+        guard k < p.count else { return (c == code("["), i + 1) }
         return (found != negate, k + 1)
     }
 }

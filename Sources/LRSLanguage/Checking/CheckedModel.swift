@@ -83,7 +83,7 @@ public struct CheckedModel: Sendable {
     public let range: SourceRange
 
     /// How many layers have parameters (`layers` in expressions).
-    public var parameterLayerCount: Int { layers.filter { $0.parameterLayerIndex != nil }.count }
+    public var parameterLayerCount: Int { layers.reduce(0) { $0 + ($1.parameterLayerIndex == nil ? 0 : 1) } }
 
     /// Total number of parameter elements.
     public var parameterCount: Int { parameters.reduce(0) { $0 &+ $1.count } }

@@ -8,8 +8,9 @@ public enum ArgumentValue: Sendable {
     case symbol(String)
     case string(String)
     /// An expression evaluated later (a `lambda`, or a hyperparameter of an `each` group
-    /// that reads `layer`, `layers`, `numel` or `ndim`).
-    case expression(CompiledExpression)
+    /// that reads `layer`, `layers`, `numel` or `ndim`). Boxed: inline, its 104 bytes would
+    /// make every value that large, and every group holds a handful of plain numbers.
+    indirect case expression(CompiledExpression)
     /// PyTorch's `None` (`step_size_down` unset, `stride` of a pool).
     case unset
 
@@ -27,10 +28,10 @@ public enum ArgumentValue: Sendable {
     /// A short text for reports (`0.001`, `0.9 0.999`, `true`, `cos`, `lambda`).
     public var text: String {
         switch self {
-        case .number(let x): return "\(x)"
-        case .integer(let n): return "\(n)"
+        case .number(let x): return x.description
+        case .integer(let n): return String(n)
         case .integers(let list): return list.map(String.init).joined(separator: " ")
-        case .numbers(let list): return list.map { "\($0)" }.joined(separator: " ")
+        case .numbers(let list): return list.map(\.description).joined(separator: " ")
         case .bool(let b): return b ? "true" : "false"
         case .symbol(let s): return s
         case .string(let s): return "\"\(s)\""

@@ -5,18 +5,20 @@ extension Checker {
         layerNames = Set(model.layers.map(\.name))
         for freeze in freezes { checkSelector(freeze.selector, model: model) }
         guard let optimizer else { return }
+        let optimizerSpecs = OptimizerVocabulary.hyperparameters(of: optimizer.kind) ?? []
         var names: [String: SourceRange] = [:]
+        names.reserveCapacity(groupSyntax.count)
+        groups.reserveCapacity(groupSyntax.count)
         for (position, (syntax, range)) in groupSyntax.enumerated() {
             checkSelector(syntax.selector, model: model)
             let name = syntax.alias?.text ?? syntax.selector.plainWord ?? "group\(position + 1)"
             let nameRange = syntax.alias?.range ?? syntax.selector.range
-            if let first = names[name] {
+            if let first = names.updateValue(nameRange, forKey: name) {
                 diagnostics.error(.duplicateGroupName(name), at: nameRange,
                                   notes: [.note(.previousDefinition(name), at: first)])
             }
-            names[name] = nameRange
             var kind = optimizer.kind
-            var specs = OptimizerVocabulary.hyperparameters(of: kind) ?? []
+            var specs = optimizerSpecs
             if let own = syntax.optimizerKind {
                 guard let ownSpecs = knownKind(own) else { continue }
                 kind = own.text
@@ -62,7 +64,8 @@ extension Checker {
     mutating func checkSelector(_ selector: SelectorSyntax, model: CheckedModel) {
         switch selector.kind {
         case .word(let word):
-            if LayerKind(rawValue: word) == nil, !layerNames.contains(word) {
+            // Layer names first: one lookup, where a kind is found by comparing with each.
+            if !layerNames.contains(word), LayerKind(rawValue: word) == nil {
                 let candidates = LayerKind.allCases.map(\.rawValue) + model.layers.map(\.name) + ["all", "rest"]
                 diagnostics.error(.unknownSelectorWord(word, suggestions: Suggestions.nearest(to: word, in: candidates)),
                                   at: selector.range)

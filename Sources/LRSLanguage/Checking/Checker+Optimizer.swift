@@ -34,8 +34,11 @@ extension Checker {
             ok = false
         }
         var settings: [HyperparameterSetting] = []
+        settings.reserveCapacity(specs.count)
         for (index, spec) in specs.enumerated() {
-            guard let option = options.first(where: { $0.name.text == spec.name }) else {
+            // The message text captures the name alone: capturing `spec` would copy it.
+            let name = spec.name
+            guard let option = options.first(where: { $0.name.text == name }) else {
                 // `base` lists the same kind's hyperparameters in the same order.
                 if let base, index < base.count, base[index].name == spec.name {
                     settings.append(base[index])
@@ -46,7 +49,7 @@ extension Checker {
                 }
                 continue
             }
-            guard let value = value(of: option, spec: spec, what: "'\(spec.name)'", variables: variables) else {
+            guard let value = value(of: option, spec: spec, what: "'\(name)'", variables: variables) else {
                 ok = false
                 continue
             }

@@ -5,30 +5,30 @@ extension Checker {
         let declaredList = groupSyntax.isEmpty ? ["all"] : groups.map(\.name) + expandedGroupNames()
         let declared = Set(declaredList)
         var scheduledAt: [String: SourceRange] = [:]
+        scheduledAt.reserveCapacity(scheduleSyntax.count)
+        schedules.reserveCapacity(scheduleSyntax.count)
         for (syntax, range) in zip(scheduleSyntax, scheduleRanges) {
             var scheduled: [String] = []
             for name in syntax.groups {
-                var targets: [String] = []
+                func schedule(_ target: String) {
+                    scheduled.append(target)
+                    if let first = scheduledAt.updateValue(name.range, forKey: target), first != name.range {
+                        diagnostics.error(.groupScheduledTwice(target), at: name.range,
+                                          notes: [.note(.previousSchedule(target), at: first)])
+                    }
+                }
                 if name.text == "all" {
                     // `all` is every group, even when one of them is named `all`.
-                    targets = groupSyntax.isEmpty ? ["all"] : groups.map(\.name)
+                    for target in groupSyntax.isEmpty ? ["all"] : groups.map(\.name) { schedule(target) }
                 } else if declared.contains(name.text) {
-                    targets = [name.text]
+                    schedule(name.text)
                 } else {
                     let suggestions = Suggestions.nearest(to: name.text, in: declaredList + ["all"])
                     diagnostics.error(.unknownScheduleGroup(name.text, suggestions: suggestions), at: name.range)
                 }
-                scheduled += targets
-                for target in targets {
-                    if let first = scheduledAt[target], first != name.range {
-                        diagnostics.error(.groupScheduledTwice(target), at: name.range,
-                                          notes: [.note(.previousSchedule(target), at: first)])
-                    }
-                    scheduledAt[target] = name.range
-                }
             }
             let perStep = syntax.per.map { $0.text == "step" } ?? defaultsToPerStep(syntax.schedule)
-            if perStep, case .single(let name, _, _) = syntax.schedule.kind, name.text == "plateau" {
+            if perStep, case .single(.plateau, let name, _, _) = syntax.schedule.kind {
                 diagnostics.error(.plateauPerStep, at: syntax.per?.range ?? name.range)
             }
             guard let schedule = checkSchedule(syntax.schedule, perStep: perStep, topLevel: true) else { continue }
@@ -79,7 +79,7 @@ extension Checker {
     /// `onecycle` and `cyclic` step per optimizer step unless `per epoch` is written.
     private func defaultsToPerStep(_ syntax: ScheduleSyntax) -> Bool {
         switch syntax.kind {
-        case .single(let name, _, _): return ScheduleKind(rawValue: name.text)?.isPerStepByDefault ?? false
+        case .single(let kind, _, _, _): return kind.isPerStepByDefault
         case .sequential(let first, let rest): return defaultsToPerStep(first) || rest.contains { defaultsToPerStep($0.schedule) }
         case .chained(let parts): return parts.contains { defaultsToPerStep($0) }
         }
@@ -87,8 +87,7 @@ extension Checker {
 
     private mutating func checkSchedule(_ syntax: ScheduleSyntax, perStep: Bool, topLevel: Bool) -> CheckedSchedule? {
         switch syntax.kind {
-        case .single(let name, let positional, let keywords):
-            guard let kind = ScheduleKind(rawValue: name.text) else { return nil }
+        case .single(let kind, let name, let positional, let keywords):
             if kind == .plateau && !topLevel {
                 diagnostics.error(.nameNotAllowed("plateau", context: "inside 'until ... then' or 'with'"), at: name.range)
                 return nil
@@ -137,6 +136,7 @@ extension Checker {
         }
         guard checkDistinct(keywords) else { return nil }
         var arguments: [ResolvedArgument] = []
+        arguments.reserveCapacity((kind.isVariadic ? 1 : specs.count) + kind.keywords.count)
         var ok = true
         if kind.isVariadic {
             var values: [Int] = []
@@ -147,8 +147,7 @@ extension Checker {
                                               range: positional[0].range.union(positional[positional.count - 1].range)))
         } else {
             for (spec, expr) in zip(specs, positional) {
-                let option = OptionSyntax(name: Name(spec.name, range: expr.range), values: [expr], range: expr.range)
-                guard let value = scheduleValue(option, spec: spec, kind: kind, perStep: perStep) else {
+                guard let value = scheduleValue(expr, spec: spec, kind: kind, perStep: perStep) else {
                     ok = false
                     continue
                 }
@@ -176,22 +175,40 @@ extension Checker {
         return schedule
     }
 
-    /// One argument, typed and range-checked as PyTorch's constructor would.
-    private mutating func scheduleValue(_ option: OptionSyntax, spec: ArgumentSpec, kind: ScheduleKind,
+    /// A positional argument (one value), typed and range-checked as PyTorch's
+    /// constructor would.
+    private mutating func scheduleValue(_ expr: Expr, spec: ArgumentSpec, kind: ScheduleKind,
                                         perStep: Bool) -> ArgumentValue? {
-        let what = "'\(spec.name)' of '\(kind.rawValue)'"
         if spec.type == .expression {
-            guard let first = option.values.first,
-                  let compiled = compile(first, variables: CheckedSchedule.expressionVariables) else { return nil }
+            guard let compiled = compile(expr, variables: CheckedSchedule.expressionVariables) else { return nil }
             if !perStep, compiled.usedVariables.contains("step") {
-                diagnostics.error(.nameNotAllowed("step", context: "in a per-epoch schedule; add 'per step'"), at: first.range)
+                diagnostics.error(.nameNotAllowed("step", context: "in a per-epoch schedule; add 'per step'"), at: expr.range)
                 return nil
             }
             return .expression(compiled)
         }
-        guard let value = value(of: option, spec: spec, what: what) else { return nil }
+        let name = spec.name
+        guard let value = value(of: expr, spec: spec, what: "'\(name)' of '\(kind.rawValue)'") else { return nil }
+        return obeyingRules(value, spec: spec, kind: kind, at: expr.range)
+    }
+
+    /// A keyword argument, as a positional one after its count is checked.
+    private mutating func scheduleValue(_ option: OptionSyntax, spec: ArgumentSpec, kind: ScheduleKind,
+                                        perStep: Bool) -> ArgumentValue? {
+        if spec.type == .expression {
+            guard let first = option.values.first else { return nil }
+            return scheduleValue(first, spec: spec, kind: kind, perStep: perStep)
+        }
+        let name = spec.name
+        guard let value = value(of: option, spec: spec, what: "'\(name)' of '\(kind.rawValue)'") else { return nil }
+        return obeyingRules(value, spec: spec, kind: kind, at: option.values.first?.range ?? option.range)
+    }
+
+    /// The value, or `nil` after reporting the rule of PyTorch's constructor it breaks.
+    private mutating func obeyingRules(_ value: ArgumentValue, spec: ArgumentSpec, kind: ScheduleKind,
+                                       at range: SourceRange) -> ArgumentValue? {
         if let problem = ScheduleRules.problem(kind: kind, argument: spec.name, value: value) {
-            diagnostics.error(problem, at: option.values.first?.range ?? option.range)
+            diagnostics.error(problem, at: range)
             return nil
         }
         return value

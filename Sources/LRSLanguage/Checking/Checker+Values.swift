@@ -10,11 +10,11 @@ extension Checker {
         "param": "outside a 'where' predicate",
     ]
 
-    /// A compiler over the current constants with the given variables.
+    /// A compiler over the current constants with the given variables. `constantContext`
+    /// is passed whole: the compiler reads variables before it looks a name up there, so
+    /// removing them would only copy the dictionary on every call.
     func compiler(variables: [String] = []) -> ExpressionCompiler {
-        var forbidden = Checker.constantContext
-        for name in variables { forbidden[name] = nil }
-        return ExpressionCompiler(constants: constants, variables: variables, forbidden: forbidden)
+        ExpressionCompiler(constants: constants, variables: variables, forbidden: Checker.constantContext)
     }
 
     /// Compiles an expression, reporting its diagnostics.
@@ -27,34 +27,36 @@ extension Checker {
         }
     }
 
-    /// A finite constant number.
-    mutating func number(_ expr: Expr, _ what: String) -> Double? {
+    /// A finite constant number. `what` names the value in messages; it is built only
+    /// when there is a message (most values are fine, and the text costs an allocation).
+    mutating func number(_ expr: Expr, _ what: @autoclosure () -> String) -> Double? {
         if case .bool = expr.kind {
-            diagnostics.error(.valueType(what, expected: "a number, not true or false"), at: expr.range)
+            diagnostics.error(.valueType(what(), expected: "a number, not true or false"), at: expr.range)
             return nil
         }
-        let fast = ExpressionCompiler(constants: constants, variables: []).constantValue(expr)
+        let fast = ExpressionCompiler.constantValue(expr, constants: constants)
         guard let value = fast ?? compile(expr)?.evaluate() else { return nil }
         guard value.isFinite else {
-            diagnostics.error(.valueNotFinite(what), at: expr.range)
+            diagnostics.error(.valueNotFinite(what()), at: expr.range)
             return nil
         }
         return value
     }
 
     /// A whole number in `range` (`1...` for sizes). Never traps on huge values.
-    mutating func integer(_ expr: Expr, _ what: String, in range: ClosedRange<Int>, rangeText: String) -> Int? {
-        guard let value = number(expr, what) else { return nil }
+    mutating func integer(_ expr: Expr, _ what: @autoclosure () -> String, in range: ClosedRange<Int>,
+                          rangeText: String) -> Int? {
+        guard let value = number(expr, what()) else { return nil }
         guard value == value.rounded() else {
-            diagnostics.error(.valueNotWhole(what, value: value), at: expr.range)
+            diagnostics.error(.valueNotWhole(what(), value: value), at: expr.range)
             return nil
         }
         guard value >= Double(range.lowerBound) else {
-            diagnostics.error(.valueOutOfRange(what, value: value, range: rangeText), at: expr.range)
+            diagnostics.error(.valueOutOfRange(what(), value: value, range: rangeText), at: expr.range)
             return nil
         }
         guard value <= Double(range.upperBound) else {
-            diagnostics.error(.valueOutOfRange(what, value: value, range: "at most \(range.upperBound)"), at: expr.range)
+            diagnostics.error(.valueOutOfRange(what(), value: value, range: "at most \(range.upperBound)"), at: expr.range)
             return nil
         }
         return Int(value)
@@ -64,59 +66,68 @@ extension Checker {
     /// real run, far from overflowing products of a few of them.
     static let maxCount = 1 << 40
 
-    mutating func positiveInteger(_ expr: Expr, _ what: String) -> Int? {
-        integer(expr, what, in: 1...Checker.maxCount, rangeText: "at least 1")
+    mutating func positiveInteger(_ expr: Expr, _ what: @autoclosure () -> String) -> Int? {
+        integer(expr, what(), in: 1...Checker.maxCount, rangeText: "at least 1")
     }
 
-    mutating func nonNegativeInteger(_ expr: Expr, _ what: String) -> Int? {
-        integer(expr, what, in: 0...Checker.maxCount, rangeText: "at least 0")
+    mutating func nonNegativeInteger(_ expr: Expr, _ what: @autoclosure () -> String) -> Int? {
+        integer(expr, what(), in: 0...Checker.maxCount, rangeText: "at least 0")
     }
 
     /// `true` or `false`.
-    mutating func bool(_ expr: Expr, _ what: String) -> Bool? {
+    mutating func bool(_ expr: Expr, _ what: @autoclosure () -> String) -> Bool? {
         if case .bool(let value) = expr.kind { return value }
-        diagnostics.error(.valueType(what, expected: "true or false"), at: expr.range)
+        diagnostics.error(.valueType(what(), expected: "true or false"), at: expr.range)
         return nil
     }
 
     /// One of a fixed set of words.
-    mutating func symbol(_ expr: Expr, _ what: String, choices: [String]) -> String? {
+    mutating func symbol(_ expr: Expr, _ what: @autoclosure () -> String, choices: [String]) -> String? {
         if let name = expr.bareName, choices.contains(name) { return name }
         let written = expr.bareName ?? source.text(of: expr.range)
         let suggestions = Suggestions.nearest(to: written, in: choices)
         let hint = suggestions.isEmpty ? "" : " (did you mean \(quotedList(suggestions))?)"
-        diagnostics.error(.valueType(what, expected: quotedList(choices) + hint), at: expr.range)
+        diagnostics.error(.valueType(what(), expected: quotedList(choices) + hint), at: expr.range)
         return nil
     }
 
     /// A value of the type an argument spec asks for.
-    mutating func value(of option: OptionSyntax, spec: ArgumentSpec, what: String,
+    mutating func value(of option: OptionSyntax, spec: ArgumentSpec, what: @autoclosure () -> String,
                         variables: [String] = []) -> ArgumentValue? {
         guard option.values.count == spec.arity else {
-            diagnostics.error(.valueCount(what, expected: spec.arity, got: option.values.count), at: option.range)
+            diagnostics.error(.valueCount(what(), expected: spec.arity, got: option.values.count), at: option.range)
             return nil
         }
         guard let first = option.values.first else { return nil }
-        switch spec.type {
-        case .number where spec.arity > 1:
+        if case .number = spec.type, spec.arity > 1 {
             var numbers: [Double] = []
+            numbers.reserveCapacity(option.values.count)
             for value in option.values {
-                guard let x = number(value, what) else { return nil }
+                guard let x = number(value, what()) else { return nil }
                 numbers.append(x)
             }
             return .numbers(numbers)
+        }
+        return value(of: first, spec: spec, what: what(), variables: variables)
+    }
+
+    /// The value of one expression (an argument that takes one value) of the type `spec`
+    /// asks for.
+    mutating func value(of first: Expr, spec: ArgumentSpec, what: @autoclosure () -> String,
+                        variables: [String] = []) -> ArgumentValue? {
+        switch spec.type {
         case .number:
             if !variables.isEmpty, let compiled = compile(first, variables: variables), compiled.constantValue == nil {
                 return .expression(compiled)
             }
-            return number(first, what).map(ArgumentValue.number)
+            return number(first, what()).map(ArgumentValue.number)
         case .integer:
-            return integer(first, what, in: -Checker.maxCount...Checker.maxCount, rangeText: "a whole number")
+            return integer(first, what(), in: -Checker.maxCount...Checker.maxCount, rangeText: "a whole number")
                 .map(ArgumentValue.integer)
         case .bool:
-            return bool(first, what).map(ArgumentValue.bool)
+            return bool(first, what()).map(ArgumentValue.bool)
         case .symbol(let choices):
-            return symbol(first, what, choices: choices).map(ArgumentValue.symbol)
+            return symbol(first, what(), choices: choices).map(ArgumentValue.symbol)
         case .expression:
             if case .string(let text) = first.kind { return .string(text) }
             return compile(first, variables: variables).map(ArgumentValue.expression)
@@ -125,12 +136,14 @@ extension Checker {
 
     /// Reports options given twice; returns whether all were distinct.
     mutating func checkDistinct(_ options: [OptionSyntax]) -> Bool {
-        // Option lists are short: a quadratic scan allocates nothing.
+        // Option lists are short: a quadratic scan of the names allocates nothing (and, by
+        // index, copies no option).
         var ok = true
-        for (i, option) in options.enumerated() {
-            guard let first = options[..<i].first(where: { $0.name.text == option.name.text }) else { continue }
-            diagnostics.error(.duplicateOption(option.name.text), at: option.name.range,
-                              notes: [.note(.previousDefinition(option.name.text), at: first.name.range)])
+        for i in options.indices {
+            let name = options[i].name
+            guard let first = options[..<i].firstIndex(where: { $0.name.text == name.text }) else { continue }
+            diagnostics.error(.duplicateOption(name.text), at: name.range,
+                              notes: [.note(.previousDefinition(name.text), at: options[first].name.range)])
             ok = false
         }
         return ok

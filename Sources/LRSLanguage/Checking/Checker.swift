@@ -88,6 +88,13 @@ public struct Checker {
     mutating func run() -> CheckedScript? {
         // Pass 1, in script order: values, the model, the optimizer, options.
         statements.reserveCapacity(script.statements.count)
+        // Sized once: growing a dictionary rehashes every name in it.
+        let letCount = script.statements.reduce(0) { count, statement in
+            if case .let = statement.kind { return count + 1 }
+            return count
+        }
+        constants.reserveCapacity(letCount)
+        letRanges.reserveCapacity(letCount)
         for statement in script.statements {
             if diagnostics.isFull { break }
             if hasSyntaxError(statement.range) { continue }

@@ -2,7 +2,8 @@
 /// otherwise divide by zero), as diagnostics.
 enum ScheduleRules {
     static func problem(kind: ScheduleKind, argument: String, value: ArgumentValue) -> DiagnosticCondition? {
-        let what = "'\(argument)' of '\(kind.rawValue)'"
+        // Built only for a message: most arguments are in range.
+        var what: String { "'\(argument)' of '\(kind.rawValue)'" }
         func atLeast(_ bound: Double) -> DiagnosticCondition? {
             guard let x = value.number, x < bound else { return nil }
             return .valueOutOfRange(what, value: x, range: "at least \(format(bound))")

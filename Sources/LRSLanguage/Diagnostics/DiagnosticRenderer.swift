@@ -21,7 +21,12 @@ public struct DiagnosticRenderer: Sendable {
 
     /// The text of every diagnostic in order.
     public func render(_ diagnostics: [Diagnostic], in source: SourceFile) -> String {
-        diagnostics.map { render($0, in: source) }.joined()
+        var out = ""
+        for diagnostic in diagnostics {
+            append(diagnostic, in: source, to: &out)
+            for note in diagnostic.notes { append(note, in: source, to: &out) }
+        }
+        return out
     }
 
     private func append(_ diagnostic: Diagnostic, in source: SourceFile, to out: inout String) {
@@ -32,10 +37,28 @@ public struct DiagnosticRenderer: Sendable {
         }
         let start = source.location(of: range.start)
         out += "\(source.path):\(start.line):\(start.column): \(severity) \(diagnostic.message)\n"
-        var line = Array(printable(source.lineBytes(start.line)).unicodeScalars)
+        let bytes = source.lineBytes(start.line)
         // Tildes cover the rest of the range on this line; a range that goes on to later
         // lines is underlined to the end of the first.
         let end = source.location(of: range.end)
+        if bytes.count <= Self.widestLine, bytes.allSatisfy({ $0 < 0x80 }) {
+            // The common case, ASCII: columns are byte counts.
+            out += printable(bytes)
+            out += "\n"
+            let lastColumn = end.line == start.line ? end.column : bytes.count + 1
+            let width = Swift.max(0, Swift.min(lastColumn, bytes.count + 1) - start.column - 1)
+            let indent = Swift.max(0, start.column - 1)
+            if !bytes.prefix(indent).contains(UInt8(ascii: "\t")) {
+                out += String(repeating: " ", count: Swift.min(indent, bytes.count))
+            } else {
+                // Under the line's text: blanks, except tabs stay tabs so the caret lines up.
+                for byte in bytes.prefix(indent) { out += byte == UInt8(ascii: "\t") ? "\t" : " " }
+            }
+            out += paint("^" + String(repeating: "~", count: width), code: "32")
+            out += "\n"
+            return
+        }
+        var line = Array(printable(bytes).unicodeScalars)
         var caretColumn = start.column
         var lastColumn = end.line == start.line ? end.column : line.count + 1
         // A very long line (400 KB of parentheses) is shown as a window around the caret.
@@ -51,14 +74,14 @@ public struct DiagnosticRenderer: Sendable {
         var text = ""
         text.unicodeScalars.append(contentsOf: line)
         out += text + "\n"
-        let lineLength = line.count
-        let width = Swift.max(0, Swift.min(lastColumn, lineLength + 1) - caretColumn - 1)
+        let width = Swift.max(0, Swift.min(lastColumn, line.count + 1) - caretColumn - 1)
         var marker = ""
         for scalar in line.prefix(Swift.max(0, caretColumn - 1)) {
             marker.unicodeScalars.append(scalar == "\t" ? "\t" : " ")
         }
-        marker += paint("^" + String(repeating: "~", count: width), code: "32")
-        out += marker + "\n"
+        out += marker
+        out += paint("^" + String(repeating: "~", count: width), code: "32")
+        out += "\n"
     }
 
     /// The most characters of a source line a diagnostic shows.
@@ -67,6 +90,10 @@ public struct DiagnosticRenderer: Sendable {
     /// The line as text, control characters (NUL, escape, C1 controls, ...) shown as spaces
     /// so the terminal is not disturbed and columns still line up.
     private func printable(_ bytes: ArraySlice<UInt8>) -> String {
+        // ASCII without a control byte is printable as it is (C1 controls are multi-byte).
+        if !bytes.contains(where: { $0 < 0x20 && $0 != UInt8(ascii: "\t") || $0 >= 0x7F }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var text = ""
         for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
             if scalar.value < 0x20 && scalar != "\t" || (0x7F...0x9F).contains(scalar.value) {

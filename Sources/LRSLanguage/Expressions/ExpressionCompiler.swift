@@ -22,8 +22,16 @@ public struct ExpressionCompiler: Sendable {
 
     /// The value of an expression that reads only constants, by one walk of the tree with
     /// no closures built; `nil` when it reads anything else (then `compile` explains).
-    /// The checker calls this for every number in a script, so it must be cheap.
     public func constantValue(_ expr: Expr) -> Double? {
+        Self.constantValue(expr, constants: constants, variables: variables)
+    }
+
+    /// `constantValue(_:)` without a compiler: the checker calls this for every number in
+    /// a script, and building a compiler for each cost more than most numbers' walk.
+    static func constantValue(_ expr: Expr, constants: [String: Double], variables: [String] = []) -> Double? {
+        func constantValue(_ expr: Expr) -> Double? {
+            Self.constantValue(expr, constants: constants, variables: variables)
+        }
         switch expr.kind {
         case .number(let value): return value
         case .bool(let value): return value ? 1 : 0

@@ -6,6 +6,8 @@
 /// `< >` the parser treats them as layer separators.
 public struct Lexer {
     private let bytes: [UInt8]
+    /// `Lexer.powersOfTen`, held here: a static would be looked up (and retained) per number.
+    private let powersOfTen = Lexer.powersOfTen
     private var position = 0
     private var bracketDepth = 0
     private var tokens: [Token] = []
@@ -32,6 +34,12 @@ public struct Lexer {
         tokens.append(Token(kind: .endOfFile, range: .at(end)))
     }
 
+    /// The bytes `start..<end` as text, read through a buffer pointer: an array slice
+    /// would retain and release the array for every identifier.
+    private func text(from start: Int, to end: Int) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+    }
+
     @inline(__always) private func peek(_ ahead: Int = 0) -> UInt8? {
         let index = position + ahead
         return index < bytes.count ? bytes[index] : nil
@@ -46,7 +54,12 @@ public struct Lexer {
         let byte = bytes[position]
         switch byte {
         case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+            // The whole run: one call per blank would cost more than the blank.
             position += 1
+            while let next = peek(), next == UInt8(ascii: " ") || next == UInt8(ascii: "\t")
+                    || next == UInt8(ascii: "\r") {
+                position += 1
+            }
         case UInt8(ascii: "\n"):
             position += 1
             if bracketDepth == 0 { add(.newline, from: start) }
@@ -60,7 +73,7 @@ public struct Lexer {
             if let next = peek(1), isDigit(next) { scanNumber() } else { single(.dot) }
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"):
             while let next = peek(), isIdentifierByte(next) { position += 1 }
-            add(.identifier, from: start, text: String(decoding: bytes[start..<position], as: UTF8.self))
+            add(.identifier, from: start, text: text(from: start, to: position))
         case UInt8(ascii: ";"): single(.semicolon)
         case UInt8(ascii: ","): single(.comma)
         case UInt8(ascii: ":"): single(.colon)
@@ -181,8 +194,7 @@ public struct Lexer {
             } else {
                 position += ahead
                 while let byte = peek(), isIdentifierByte(byte) { position += 1 }
-                let text = String(decoding: bytes[start..<position], as: UTF8.self)
-                report(.malformedNumber(text), from: start)
+                report(.malformedNumber(text(from: start, to: position)), from: start)
                 add(.number, from: start, value: .nan)
                 return
             }
@@ -191,7 +203,7 @@ public struct Lexer {
             add(.number, from: start, value: value)
             return
         }
-        let text = String(decoding: bytes[start..<position], as: UTF8.self)
+        let text = text(from: start, to: position)
         let value = Double(text) ?? .infinity
         if !value.isFinite { report(.numberTooLarge(text), from: start) }
         add(.number, from: start, value: value)
@@ -242,7 +254,7 @@ public struct Lexer {
         }
         if mantissa == 0 { return 0 }
         guard exponent >= -22, exponent <= 22 else { return nil }
-        let scale = Lexer.powersOfTen[Swift.abs(exponent)]
+        let scale = powersOfTen[Swift.abs(exponent)]
         return exponent < 0 ? Double(mantissa) / scale : Double(mantissa) * scale
     }
 

@@ -82,6 +82,7 @@ extension Parser {
             throw Abort()
         }
         var positional: [Expr] = []
+        positional.reserveCapacity(kind.isVariadic ? Parser.typicalOptionCount : kind.positional.count)
         var keywords: [OptionSyntax] = []
         while true {
             if check(.identifier), Parser.isScheduleStopWord(tokens[index].text) { break }
@@ -97,6 +98,7 @@ extension Parser {
                     throw Abort()
                 }
                 let values = try parseValues(count: 1)
+                if keywords.isEmpty { keywords.reserveCapacity(Parser.typicalOptionCount) }
                 keywords.append(OptionSyntax(name: argument, values: values, range: range(from: argument.range)))
             } else if startsExpression(current), keywords.isEmpty {
                 positional.append(try parseExpression())
@@ -104,7 +106,7 @@ extension Parser {
                 break
             }
         }
-        return ScheduleSyntax(.single(name: name, positional: positional, keywords: keywords),
+        return ScheduleSyntax(.single(kind: kind, name: name, positional: positional, keywords: keywords),
                               range: range(from: name.range))
     }
 }

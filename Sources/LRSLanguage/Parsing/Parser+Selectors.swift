@@ -26,6 +26,7 @@ extension Parser {
                 group.alias = try expectName("a group name after 'as'")
             default:
                 advance()
+                if group.hyperparameters.isEmpty { group.hyperparameters.reserveCapacity(Parser.typicalOptionCount) }
                 let name = Name(word.text, range: word.range)
                 let values = try parseValues(count: OptimizerVocabulary.arity(of: word.text),
                                              stopAt: { OptimizerVocabulary.allNames.contains($0) || $0 == "as" })

@@ -3,14 +3,16 @@ extension Parser {
     mutating func parseScript() -> [Statement] {
         rule("script")
         var statements: [Statement] = []
+        // At most one statement per line or ';': sized once, as growing the array would
+        // copy every statement so far (192 bytes each) at each doubling.
+        statements.reserveCapacity(tokens.reduce(1) { $1.kind == .newline || $1.kind == .semicolon ? $0 + 1 : $0 })
         while !check(.endOfFile), !diagnostics.isFull {
             if check(.newline) || check(.semicolon) {
                 advance()
                 continue
             }
             do throws(Abort) {
-                let statement = try parseStatement()
-                statements.append(statement)
+                statements.append(try parseStatement())
                 if !current.endsStatement {
                     throw fail(expected: "end of statement")
                 }
@@ -85,6 +87,7 @@ extension Parser {
         rule("options")
         var options: [OptionSyntax] = []
         while check(.identifier), !stopWords.contains(current.text) {
+            if options.isEmpty { options.reserveCapacity(Parser.typicalOptionCount) }
             let name = Name(advance().text, range: previousRange)
             let values = try parseValues(count: arity(name.text), stopAt: { OptimizerVocabulary.allNames.contains($0) })
             options.append(OptionSyntax(name: name, values: values, range: range(from: name.range)))
@@ -98,6 +101,7 @@ extension Parser {
                               minPrecedence: Int = 1) throws(Abort) -> [Expr] {
         rule("value")
         var values: [Expr] = []
+        values.reserveCapacity(count)
         while values.count < count, startsExpression(current), !(check(.identifier) && stopAt(current.text)) {
             values.append(try parseExpression(minPrecedence: minPrecedence))
         }

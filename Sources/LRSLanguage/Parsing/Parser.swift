@@ -7,11 +7,12 @@ public struct Parser {
     /// The deepest nesting of brackets, `not`s and unary minuses the parser follows.
     public static let maxDepth = 256
 
+    /// Room reserved for a list of options when its first is read: grown from empty, an
+    /// array is allocated anew (and copied) at its 1st, 2nd and 3rd element.
+    static let typicalOptionCount = 4
+
     let source: SourceFile
     var tokens: [Token]
-    /// The kinds of `tokens`, apart: most checks need only the kind, and reading it from
-    /// here touches no string (no reference counting in the hot loop).
-    let kinds: [Token.Kind]
     var index = 0
     var depth = 0
     var diagnostics: DiagnosticCollector
@@ -21,7 +22,6 @@ public struct Parser {
     init(source: SourceFile, tokens: [Token], errorLimit: Int) {
         self.source = source
         self.tokens = tokens.isEmpty ? [Token(kind: .endOfFile, range: .at(0))] : tokens
-        self.kinds = self.tokens.map(\.kind)
         self.diagnostics = DiagnosticCollector(errorLimit: errorLimit)
     }
 
@@ -83,9 +83,9 @@ public struct Parser {
         return token
     }
 
-    func check(_ kind: Token.Kind) -> Bool { kinds[index] == kind }
+    func check(_ kind: Token.Kind) -> Bool { tokens[index].kind == kind }
 
-    func checkWord(_ word: String) -> Bool { kinds[index] == .identifier && tokens[index].text == word }
+    func checkWord(_ word: String) -> Bool { tokens[index].kind == .identifier && tokens[index].text == word }
 
     mutating func match(_ kind: Token.Kind) -> Bool {
         guard check(kind) else { return false }

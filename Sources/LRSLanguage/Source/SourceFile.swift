@@ -74,9 +74,12 @@ public struct SourceFile: Sendable {
     }
 
     /// Counts scalars as `String(decoding:)` would produce them, so columns match the
-    /// printed line even when the bytes are not valid UTF-8.
+    /// printed line even when the bytes are not valid UTF-8. ASCII bytes are one scalar
+    /// each, so most lines are counted without decoding them.
     func scalarCount(from start: Int, to end: Int) -> Int {
         guard end > start else { return 0 }
-        return String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars.count
+        let slice = bytes[start..<end]
+        if slice.allSatisfy({ $0 < 0x80 }) { return slice.count }
+        return String(decoding: slice, as: UTF8.self).unicodeScalars.count
     }
 }

@@ -37,6 +37,18 @@ func values(_ table: [String: [Float]], model: CheckedModel, fill: Float = 0.1) 
         #expect(resolution.groups[2].number("momentum") == 0)
     }
 
+    @Test func nestedPredicatesAreBothEvaluated() throws {
+        // The outer predicate holds for no parameter: the group must take nothing, although
+        // both predicates' selectors start at the same '('.
+        let script = try checked("""
+        model < linear 32 64; linear 64 10 >
+        group (linear where numel > 100) where numel < 0 as g
+        group all as others
+        """)
+        let resolution = GroupResolver.resolve(script, initialValues: values([:], model: script.model))
+        #expect(resolution.groups.map(\.parameters) == [[], ["0.weight", "0.bias", "1.weight", "1.bias"]])
+    }
+
     @Test(arguments: [
         ("std(param) > 2.32244", true), ("std(param) > 2.32245", false),     // torch: 2.3224449157714844 (unbiased)
         ("mean(param) == 1.125", true), ("norm(param) > 5.87898", true), ("norm(param) > 5.87899", false),

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Writes the 10,000-line parse-and-check benchmark script (small model; 3,996 lets,
 3,000 groups, 3,000 schedules) to the path given (default big.lrs). Deterministic.
-Used for the throughput figure in the front end's report:
-    python3 generate_big.py /tmp/big.lrs
-    swift build -c release --product lrs
-    hyperfine -N --warmup 5 '.build/release/lrs check samples/seed1.lrs' '.build/release/lrs check /tmp/big.lrs'
+Used for the front end's throughput (see bench/README.md, "Front end"):
+    python3 bench/generate_big.py /tmp/big.lrs
+    swift build -c release
+    .build/release/lrs-bench check /tmp/big.lrs
+    hyperfine -N --warmup 3 '.build/release/lrs check samples/seed1.lrs' '.build/release/lrs check /tmp/big.lrs'
 """
 import sys
 
