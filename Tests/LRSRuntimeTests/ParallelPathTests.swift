@@ -3,7 +3,8 @@ import Testing
 
 /// Batches large enough to be split across the two threads (and thin products split between
 /// them) give what the same samples give one at a time, on the serial path.
-@Suite struct ParallelPathTests {
+// Serialized: one test turns splitting off for a while, which another would see.
+@Suite(.serialized) struct ParallelPathTests {
     @Test func splitBatchesMatchSampleBySample() throws {
         let specs: [(name: String, spec: LayerSpec)] = [
             ("0", .conv(in: 3, out: 16, kernel: 3, padding: 1)), ("1", .relu), ("2", .maxpool(kernel: 2, stride: 2)),
