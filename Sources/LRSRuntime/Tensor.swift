@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A dense, contiguous float32 tensor: a shape and the storage that holds its elements in
 /// C (row-major) order.
 ///
@@ -22,10 +26,23 @@ public final class Tensor {
         self.shape = shape
         self.count = shape.reduce(1, *)
         let bytes = Swift.max(count, 1) * MemoryLayout<Float>.stride
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        let raw = Tensor.allocateStorage(bytes)
         raw.initializeMemory(as: Float.self, repeating: 0, count: Swift.max(count, 1))
         self.data = raw.assumingMemoryBound(to: Float.self)
         self.base = nil
+    }
+
+    /// Storage of at least 2 MiB is aligned to 2 MiB and asks the kernel for huge pages:
+    /// streaming passes (optimizer steps over millions of parameters) then spend no time
+    /// walking page tables. Smaller storage is 64-byte aligned, for vector loads.
+    static func allocateStorage(_ bytes: Int) -> UnsafeMutableRawPointer {
+        let hugePage = 1 << 21
+        guard bytes >= hugePage else { return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64) }
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: hugePage)
+        #if canImport(Glibc)
+        _ = madvise(raw, (bytes + hugePage - 1) / hugePage * hugePage, MADV_HUGEPAGE)
+        #endif
+        return raw
     }
 
     /// A tensor of `shape` over the first elements of `base`'s storage, without a copy.
