@@ -1,5 +1,4 @@
-import Dispatch
-import Foundation
+import LRSRuntime
 
 /// Runs work over the concatenation of many element ranges on all cores.
 ///
@@ -15,13 +14,10 @@ enum ParallelRanges {
     /// How many chunks each core gets, so a core slowed by other load does not hold up the rest.
     static let chunksPerCore = 4
 
-    /// Active processors, read once.
-    static let activeCores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-
     /// Calls `body(item, range)` once or more for each item, together covering `0..<counts[item]`.
     static func run(counts: [Int], _ body: (Int, Range<Int>) -> Void) {
         let total = counts.reduce(0, +)
-        let cores = activeCores
+        let cores = ParallelFor.width
         if total < serialLimit || cores < 2 {
             for (item, count) in counts.enumerated() where count > 0 { body(item, 0..<count) }
             return
@@ -29,14 +25,14 @@ enum ParallelRanges {
         let chunks = max(cores, min(cores * chunksPerCore, total / minimumChunk))
         var starts = [Int](repeating: 0, count: counts.count + 1)
         for (item, count) in counts.enumerated() { starts[item + 1] = starts[item] + count }
-        withoutActuallyEscaping(body) { body in
-            let shared = UncheckedSendable(body)
-            starts.withUnsafeBufferPointer { startsBuffer in
-                let starts = UncheckedSendable(startsBuffer)
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        starts.withUnsafeBufferPointer { starts in
+            // The runtime's persistent helper thread takes half the chunks: waking a Dispatch
+            // worker for every step costs more than the update of a small model.
+            ParallelFor.run(count: chunks, workPerItem: Int.max) { _, range in
+                for chunk in range {
                     let lower = total / chunks * chunk + min(chunk, total % chunks)
                     let upper = total / chunks * (chunk + 1) + min(chunk + 1, total % chunks)
-                    visit(lower..<upper, starts: starts.value, body: shared.value)
+                    visit(lower..<upper, starts: starts, body: body)
                 }
             }
         }
@@ -59,11 +55,4 @@ enum ParallelRanges {
             item += 1
         }
     }
-}
-
-/// A value handed to worker threads that the caller guarantees they only read, or write
-/// in disjoint places.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
