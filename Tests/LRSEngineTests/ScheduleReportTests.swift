@@ -50,6 +50,17 @@ import LRSOptim
         #expect(text.hasSuffix("\n"))
     }
 
+    @Test func csvStreamsRowsLongerThanItsBuffer() throws {
+        // A group name of 100 KB once overran the 64 KiB chunk buffer.
+        let name = String(repeating: "x", count: 100_000)
+        let table = try #require(RateTable(groups: ["a", name], epochs: 2, stepsPerEpoch: 1, rates: [0.1, 0.2, 0.1, 0.2]))
+        let text = String(decoding: ScheduleReport.csv(table), as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 5)
+        #expect(lines[2] == "0,0,\(name),0.2")
+        #expect(lines[4] == "1,1,\(name),0.2")
+    }
+
     @Test func csvRowsFollowTheContractOrder() throws {
         let table = try #require(RateTable(groups: ["x", "y,z"], epochs: 2, stepsPerEpoch: 3,
                                            rates: (0..<12).map { Double($0) / 8 }))

@@ -57,13 +57,12 @@ extension ScheduleReport {
                                 }
                             }
                             let nameStart = g == 0 ? 0 : nameEnds[g - 1]
-                            writer.reserve(prefix.count + (nameEnds[g] - nameStart) + lastLength[g] + 1)
-                            prefix.withBytes { writer.appendUnchecked($0) }
-                            writer.appendUnchecked(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: names[nameStart..<nameEnds[g]])))
+                            prefix.withBytes { writer.append($0) }
+                            writer.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: names[nameStart..<nameEnds[g]])))
                             slots.withUnsafeBytes { slot in
-                                writer.appendUnchecked(UnsafeRawBufferPointer(rebasing: slot[(g * 32)..<(g * 32 + lastLength[g])]))
+                                writer.append(UnsafeRawBufferPointer(rebasing: slot[(g * 32)..<(g * 32 + lastLength[g])]))
                             }
-                            writer.appendUnchecked(UInt8(ascii: "\n"))
+                            writer.append(UInt8(ascii: "\n"))
                         }
                         step += 1
                     }
@@ -96,27 +95,25 @@ struct ChunkWriter: ~Copyable {
         used = 0
     }
 
-    /// Makes room for `count` bytes (at most `capacity`) for the unchecked appends that follow.
-    mutating func reserve(_ count: Int) {
-        if used + count > ChunkWriter.capacity { flush() }
-    }
-
-    mutating func appendUnchecked(_ bytes: UnsafeRawBufferPointer) {
-        (buffer.baseAddress! + used).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+    /// Copies the bytes in, handing the buffer on first when they would not fit; bytes
+    /// longer than the whole buffer (a group name of 100 KB) go straight to the sink.
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        if used + bytes.count > ChunkWriter.capacity { flush() }
+        guard bytes.count <= ChunkWriter.capacity else { return sink(bytes) }
+        guard let base = bytes.baseAddress else { return }
+        (buffer.baseAddress! + used).copyMemory(from: base, byteCount: bytes.count)
         used += bytes.count
     }
 
-    mutating func appendUnchecked(_ byte: UInt8) {
+    mutating func append(_ byte: UInt8) {
+        if used == ChunkWriter.capacity { flush() }
         buffer[used] = byte
         used += 1
     }
 
     mutating func append(_ text: String) {
         var text = text
-        text.withUTF8 { utf8 in
-            reserve(utf8.count)
-            appendUnchecked(UnsafeRawBufferPointer(utf8))
-        }
+        text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
 
     /// "EPOCH,STEP" in decimal, kept for the rows that share it.
