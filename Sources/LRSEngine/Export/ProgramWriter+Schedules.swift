@@ -40,9 +40,11 @@ extension ProgramWriter {
         var entries: [String] = []
         var needsGroupSchedule = false
         var sharedDone: Set<String> = []
+        // Kinds whose groups all got a factor in one LambdaLR/MultiplicativeLR.
+        var listed: Set<String> = []
         for kind in kinds where sharesOneSchedule(kind) == nil {
             guard let (scheduler, perStep) = lambdaPerGroup(kind) else { continue }
-            sharedDone.insert(kind)
+            listed.insert(kind)
             classes.insert(scheduler.pytorchName)
             let name = Self.identifier(kind + "_factors", avoiding: &taken)
             let groups = resolution.groups.filter { $0.optimizerKind == kind }
@@ -72,7 +74,7 @@ extension ProgramWriter {
         for group in resolution.groups {
             guard let statement = group.schedule else { continue }
             let kind = group.optimizerKind
-            if lambdaPerGroup(kind) != nil && sharesOneSchedule(kind) == nil { continue }
+            if listed.contains(kind) { continue }
             let shared = sharesOneSchedule(kind) != nil
             if shared && sharedDone.contains(kind) { continue }
             let factory: String
