@@ -13,6 +13,13 @@ final class ChildProcess: @unchecked Sendable {
         case signalled(Int32)
     }
 
+    /// posix_spawn refused: no such program, no room for a process, an unwritable log.
+    struct StartError: Error, CustomStringConvertible {
+        let executable: String
+        let reason: String
+        var description: String { "cannot start '\(executable)': \(reason)" }
+    }
+
     let pid: pid_t
     private let lock = NSLock()
     private var ending: Ending?
@@ -49,7 +56,7 @@ final class ChildProcess: @unchecked Sendable {
         var spawned: pid_t = 0
         let status = posix_spawn(&spawned, executable, &actions, &attributes, argv, envp)
         guard status == 0 else {
-            throw AtomicFile.WriteError(path: executable, reason: "cannot start it: " + String(cString: strerror(status)))
+            throw StartError(executable: executable, reason: String(cString: strerror(status)))
         }
         let pid = spawned
         self.pid = pid
