@@ -1,6 +1,6 @@
 """Optimizer step throughput: lrs beside PyTorch, measured in one run.
 
-    /work/venv/bin/python bench/optim.py [--rounds R] [--steps N] [--kinds adam,sgd_momentum|all]
+    "$TORCH_PYTHON" bench/optim.py [--rounds R] [--steps N] [--kinds adam,sgd_momentum|all]
                                          [--lrs-bench PATH] [--no-build]
 
 Builds `lrs-bench` in release (unless --no-build), then for each of R rounds times PyTorch

@@ -3,7 +3,7 @@
 data, beside the same runs in PyTorch (bench/run_torch.py), as whole-process wall time and
 peak resident memory, each run `--repeat` times in alternation, in one invocation.
 
-    python bench/run.py [--lrs .build/release/lrs] [--python /work/venv/bin/python] [--repeat 3]
+    python bench/run.py [--lrs .build/release/lrs] [--python "$TORCH_PYTHON"] [--repeat 3]
 """
 import argparse
 import os

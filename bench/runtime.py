@@ -1,6 +1,6 @@
 """The runtime benchmarks side by side: lrs (release build) and PyTorch on identical workloads.
 
-    /work/venv/bin/python bench/runtime.py [--lrs-bench PATH] [--iterations N] [--rounds R]
+    "$TORCH_PYTHON" bench/runtime.py [--lrs-bench PATH] [--iterations N] [--rounds R]
 
 Workloads (same as `lrs-bench runtime`):
   cnn  seed 1: conv 3 16 3; relu; linear 10816 10; batch 64 of 3x28x28; cross_entropy;

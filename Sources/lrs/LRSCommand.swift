@@ -7,6 +7,7 @@ struct LRSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lrs",
         abstract: "A language for parameter-specific learning rates.",
+        version: "lrs 1.1.0",
         subcommands: [
             CheckCommand.self,
             RunCommand.self,

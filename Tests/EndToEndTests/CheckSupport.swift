@@ -1,11 +1,7 @@
 import Foundation
 
-/// Runs the built `lrs` binary and captures what it prints.
-struct LRSRun {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-}
+/// What `lrs` printed and how it ended.
+typealias LRSRun = ProcessResult
 
 /// The Tests directory and the package root, found from this file.
 let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -20,33 +16,7 @@ let lrsExecutable: URL = {
     return packageRoot.appendingPathComponent(".build/debug/lrs")
 }()
 
-/// Runs `lrs ARGUMENTS` in `directory` with colour off.
+/// Runs `lrs ARGUMENTS` in `directory` with colour off, within the runner's time limit.
 func runLRS(_ arguments: [String], in directory: URL = packageRoot) throws -> LRSRun {
-    let process = Process()
-    process.executableURL = lrsExecutable
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    var environment = ProcessInfo.processInfo.environment
-    environment["NO_COLOR"] = "1"
-    process.environment = environment
-    // Files, not pipes: a child that fills one pipe while we drain the other would block.
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lrs-run-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: scratch) }
-    let outURL = scratch.appendingPathComponent("stdout")
-    let errURL = scratch.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let out = try FileHandle(forWritingTo: outURL)
-    let err = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    process.waitUntilExit()
-    try out.close()
-    try err.close()
-    let outData = try Data(contentsOf: outURL)
-    let errData = try Data(contentsOf: errURL)
-    return LRSRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                  stderr: String(decoding: errData, as: UTF8.self))
+    try ProcessRunner.run(lrsExecutable.path, arguments, in: directory.path)
 }

@@ -1,13 +1,12 @@
 import Foundation
 
-/// The Python that runs exported programs: `LRS_PYTHON`, else /work/venv/bin/python, else
-/// `python3` on the PATH; usable only when `import torch, numpy, safetensors` works.
+/// The Python that runs exported programs: `LRS_PYTHON`, else `python3` on the PATH; usable
+/// only when `import torch, numpy, safetensors` works.
 enum ExportPython {
     static let executable: String? = {
         let environment = ProcessInfo.processInfo.environment
         var candidates: [String] = []
         if let chosen = environment["LRS_PYTHON"], !chosen.isEmpty { candidates.append(chosen) }
-        candidates.append("/work/venv/bin/python")
         for directory in (environment["PATH"] ?? "").split(separator: ":") {
             candidates.append(String(directory) + "/python3")
         }
@@ -21,11 +20,7 @@ enum ExportPython {
         return result?.status == 0
     }()
 
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Result = ProcessResult
 
     /// Runs `python ARGS...` in `directory`, one OpenMP thread (the reference's setting).
     static func python(_ arguments: [String], in directory: String) throws -> Result {
@@ -33,31 +28,11 @@ enum ExportPython {
     }
 
     static func run(_ executable: String, _ arguments: [String], in directory: String) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["OMP_NUM_THREADS"] = "1"
         // Gloo on the loopback interface: the machine's hostname need not resolve.
-        if environment["GLOO_SOCKET_IFNAME"] == nil { environment["GLOO_SOCKET_IFNAME"] = "lo" }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let loopback = ProcessInfo.processInfo.environment["GLOO_SOCKET_IFNAME"] ?? "lo"
+        return try ProcessRunner.run(executable, arguments, in: directory,
+                                     environment: ["OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": loopback],
+                                     timeout: 600)
     }
 
     /// One line of a trace: `{"epoch", "step", "loss", "lr": {GROUP: RATE}}`, group order kept.

@@ -2,11 +2,7 @@ import Foundation
 
 /// Runs the built `lrs` executable as a user would, and captures what it prints.
 enum LRSBinary {
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Result = ProcessResult
 
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -29,38 +25,12 @@ enum LRSBinary {
         packageRoot.appendingPathComponent("Tests/Fixtures/" + relative).path
     }
 
-    /// Runs `lrs ARGS...` in `directory` with `input` on standard input.
+    /// Runs `lrs ARGS...` in `directory` with `input` on standard input, within a time limit.
     static func run(_ arguments: [String], in directory: String? = nil, input: String = "",
-                    environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inp
-        try process.run()
-        inp.fileHandleForWriting.write(input.data(using: .utf8) ?? Data())
-        try? inp.fileHandleForWriting.close()
-        // Read both pipes while the process runs, so a large output cannot block it.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                    environment: [String: String] = [:],
+                    timeout: TimeInterval = ProcessRunner.defaultTimeout) throws -> Result {
+        try ProcessRunner.run(path, arguments, in: directory, input: input, environment: environment,
+                              timeout: timeout)
     }
 
     /// A fresh directory holding copies of the given files (a case's inputs).

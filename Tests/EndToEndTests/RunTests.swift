@@ -64,6 +64,7 @@ import Testing
             }
             usleep(2000)
         }
+        if process.isRunning, killedAt == nil { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try #require(killedAt != nil, "the run ended before it could be killed")
         #expect(!FileManager.default.fileExists(atPath: dir + "/final.safetensors"))

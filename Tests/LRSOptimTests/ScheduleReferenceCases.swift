@@ -32,7 +32,7 @@ enum ScheduleReferenceCases {
     /// Case name -> its groups, for the directories under reference/ and cases/.
     static func groups(_ name: String) throws -> [RateTable.Group]? {
         switch name {
-        // visible reference cases (/work/shared/reference/cases)
+        // visible reference cases (../shared/reference/cases)
         case "sched_seed2_lambda":
             return [
                 RateTable.Group(name: "layer1", lr: 0.01, schedule: try GroupSchedule(

@@ -1,6 +1,6 @@
 """Reference cases for the lrs optimizers, computed by PyTorch.
 
-Run with a Python that has torch (e.g. /work/venv/bin/python make_fixtures.py); it rewrites
+Run with a Python that has torch (e.g. "$TORCH_PYTHON" make_fixtures.py); it rewrites
 cases/NAME.json next to this file, deterministically. Each case builds a torch optimizer over small
 float32 tensors, feeds it recorded gradients for STEPS steps (torch's default for-loop
 implementation, as lrs mirrors), optionally changing lr / momentum / betas[0] per step as a

@@ -3,7 +3,7 @@
 
 Run with the torch venv:
 
-    /work/venv/bin/python Tests/Fixtures/reference-own/make_cases.py [--refgen DIR] [--only NAME...]
+    "$TORCH_PYTHON" Tests/Fixtures/reference-own/make_cases.py [--refgen DIR] [--only NAME...]
 
 It rewrites ./NAME/ beside this file for every case, deterministically, in shared/reference's
 layout (case.lrs, expected.json, schedule.csv, data files, init.safetensors, trace.jsonl,
@@ -1350,11 +1350,11 @@ schedule of the contract's section 8 inside a training run. Tolerances are refge
 
 Regenerate (deterministic; needs torch, so the venv, and shared/reference):
 
-    /work/venv/bin/python Tests/Fixtures/reference-own/make_cases.py [--refgen DIR] [--only NAME...]
+    "$TORCH_PYTHON" Tests/Fixtures/reference-own/make_cases.py [--refgen DIR] [--only NAME...]
 
 Check against a build:
 
-    python3 /work/shared/reference/check.py --lrs .build/release/lrs Tests/Fixtures/reference-own
+    python3 ../shared/reference/check.py --lrs .build/release/lrs Tests/Fixtures/reference-own
 
 `swift test` runs them too (Tests/EndToEndTests/ReferenceCaseTests.swift). make_cases.py
 explains how its reference loop extends refgen's (seeded generator before the model is built,

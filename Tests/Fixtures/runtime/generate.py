@@ -1,6 +1,6 @@
 """Writes the runtime's PyTorch reference fixtures (layers.json, random.json).
 
-Run with the PyTorch venv:  /work/venv/bin/python Tests/Fixtures/runtime/generate.py
+Run with the PyTorch venv:  "$TORCH_PYTHON" Tests/Fixtures/runtime/generate.py
 Deterministic: every random choice comes from fixed seeds. Values are float32, written
 with Python's shortest repr so they read back bit-exactly.
 """

@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """Schedule reference cases for lrs's Swift tests, computed by real PyTorch.
 
-Run with the torch venv:  /work/venv/bin/python Tests/Fixtures/schedules/cases.py
+Run with the torch venv:  "$TORCH_PYTHON" Tests/Fixtures/schedules/cases.py
 It rewrites, deterministically:
   cases/NAME/    refgen ScheduleCase layout (case.lrs, expected.json, schedule.csv), so
-                 /work/shared/reference/check.py can also run them through `lrs schedule`;
+                 ../shared/reference/check.py can also run them through `lrs schedule`;
                  plus momentum.csv (epoch,step,group,momentum) where a schedule cycles
                  momentum or betas[0].
   long/NAME/     20000-step runs, every 97th step's lr and momentum kept (sampled.csv).
   plateau/NAME/  ReduceLROnPlateau driven by a recorded loss sequence: case.lrs,
                  losses.csv (epoch,loss) and schedule.csv (rates torch gives for it).
-refgen.py is found through $LRS_REFGEN, else /work/shared/reference.
+refgen.py is found through $LRS_REFGEN, else ../shared/reference.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import shutil
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.environ.get("LRS_REFGEN", "/work/shared/reference"))
+sys.path.insert(0, os.environ.get("LRS_REFGEN", "../shared/reference"))
 import refgen as R  # noqa: E402
 from refgen import Group, Sched, ScheduleCase  # noqa: E402
 
