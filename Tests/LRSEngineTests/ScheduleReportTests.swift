@@ -31,7 +31,7 @@ import LRSOptim
 
     @Test func csvIsTorchsReferenceFileByteForByte() throws {
         for (name, table) in [("sched_seed2_lambda", try Self.seed2()), ("sched_onecycle", try Self.onecycle())] {
-            let want = try Data(contentsOf: Self.fixtures.appendingPathComponent("reference/\(name)/schedule.csv"))
+            let want = try Data(contentsOf: Self.fixtures.appendingPathComponent("../reference/\(name)/schedule.csv"))
             let got = ScheduleReport.csv(table)
             #expect(got == Array(want), "\(name): csv differs from torch's schedule.csv")
         }
@@ -132,38 +132,5 @@ import LRSOptim
         }
         let perStep = ScheduleReport.svg(try Self.onecycle())
         #expect(perStep.contains("stroke-dasharray=\"2 3\""), "epoch boundaries are marked")
-    }
-
-    /// Writes the README's sample plot when LRS_SCHEDULE_SAMPLE is set (a path, no extension).
-    @Test func writeSample() throws {
-        guard let path = ProcessInfo.processInfo.environment["LRS_SCHEDULE_SAMPLE"] else { return }
-        let table = try ScheduleReportSample.table()
-        try Data(ScheduleReport.svg(table, options: .init(title: "four groups: warmup then cosine, onecycle, cyclic triangular2, step"))
-            .utf8).write(to: URL(fileURLWithPath: path + ".svg"))
-        try Data(ScheduleReport.svg(table, options: .init(logScale: true, title: "log scale"))
-            .utf8).write(to: URL(fileURLWithPath: path + "-log.svg"))
-        try Data(ScheduleReport.text(table).utf8).write(to: URL(fileURLWithPath: path + ".txt"))
-    }
-}
-
-/// Four groups with typical schedules, per epoch and per step, for the README plot.
-enum ScheduleReportSample {
-    static func table() throws -> RateTable {
-        let sgd = Momentum.momentum(0.9)
-        return try RateTable.compute([
-            .init(name: "backbone", lr: 0.01, schedule: try GroupSchedule(
-                .sequential([.linear(startFactor: 0.1, endFactor: 1, totalIters: 5), .cosine(tMax: 25, etaMin: 0.0005)],
-                            milestones: [5]), initialLR: 0.01, initialMomentum: sgd), perStep: false),
-            .init(name: "head", lr: 0.02, schedule: try GroupSchedule(
-                .oneCycle(OneCycleOptions(maxLR: 0.05, totalSteps: 300, pctStart: 0.3, anneal: .cos, divFactor: 25,
-                                          finalDivFactor: 1e4, threePhase: false, momentum: MomentumCycle(base: 0.85, max: 0.95))),
-                initialLR: 0.02, initialMomentum: sgd), perStep: true),
-            .init(name: "norm", lr: 0.03, schedule: try GroupSchedule(
-                .cyclic(CyclicOptions(baseLR: 0.002, maxLR: 0.03, stepSizeUp: 40, stepSizeDown: nil, mode: .triangular2,
-                                      gamma: 1, momentum: MomentumCycle(base: 0.8, max: 0.9))),
-                initialLR: 0.03, initialMomentum: sgd), perStep: true),
-            .init(name: "embeddings", lr: 0.04, schedule: try GroupSchedule(
-                .step(stepSize: 10, gamma: 0.3), initialLR: 0.04, initialMomentum: sgd), perStep: false),
-        ], epochs: 30, stepsPerEpoch: 10)
     }
 }

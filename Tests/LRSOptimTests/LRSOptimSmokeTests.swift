@@ -1,6 +1,0 @@
-import Testing
-@testable import LRSOptim
-
-@Test func moduleLinks() {
-    #expect(Bool(true))
-}
