@@ -55,6 +55,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case negativeHyperparameter(String, value: Double)
     case betaOutOfRange(Double)
     case nesterovNeedsMomentum
+    case adamwCoupledDecay
     case hyperparameterNotConstant(String, name: String)
     case constructorOnlyHyperparameter(String, kind: String, used: String)
     // Groups and selectors
@@ -177,6 +178,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .negativeHyperparameter(let name, let value): return "'\(name)' must not be negative, got \(format(value))"
         case .betaOutOfRange(let value): return "betas must be in [0, 1), got \(format(value))"
         case .nesterovNeedsMomentum: return "nesterov momentum requires a momentum above 0 and zero dampening"
+        case .adamwCoupledDecay:
+            return "'adamw' always decouples its weight decay (PyTorch's AdamW is Adam with 'decoupled_weight_decay' true); "
+                + "for weight decay added to the gradient use 'adam'"
         case .hyperparameterNotConstant(let name, let used):
             return "'\(name)' may not depend on '\(used)' here"
         case .constructorOnlyHyperparameter(let name, let kind, let used):
