@@ -106,6 +106,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case trainingFailed(String)
     case plateauHeldConstant(group: String)
     case noTrainStatement
+    case stepsPerEpochFromData(steps: Int, origin: String, batch: Int)
+    case stepsPerEpochUnknown(reason: String)
     case interrupted(epoch: Int, step: Int)
 
     /// The message text.
@@ -248,6 +250,12 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .plateauHeldConstant(let group):
             return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
         case .noTrainStatement: return "no 'train' statement; showing 10 epochs (use --epochs)"
+        case .stepsPerEpochFromData(let steps, let origin, let batch):
+            return "\(steps) optimizer \(steps == 1 ? "step" : "steps") per epoch, as 'lrs run' takes them: "
+                + "\(origin), in batches of \(batch) (--steps-per-epoch to show another number)"
+        case .stepsPerEpochUnknown(let reason):
+            return "showing 1 optimizer step per epoch: cannot count the training samples (\(reason)); "
+                + "give --steps-per-epoch"
         case .interrupted(let epoch, let step): return "interrupted at epoch \(epoch), step \(step)"
         case .initialValuesUnavailable(let name, let reason):
             return "initial values of '\(name)' are not available: \(reason)"
