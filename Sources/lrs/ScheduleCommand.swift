@@ -16,8 +16,8 @@ struct ScheduleCommand: ParsableCommand {
     @Option(help: "Epochs to show (default: the script's 'train epochs').")
     var epochs: Int?
 
-    @Option(help: "Optimizer steps per epoch.")
-    var stepsPerEpoch: Int = 1
+    @Option(help: "Optimizer steps per epoch (default: as 'lrs run' takes them, from the script's data and batch size; else 1).")
+    var stepsPerEpoch: Int?
 
     @Option(help: "table, csv, json or svg.")
     var format: ScheduleReport.Format = .table
@@ -36,7 +36,7 @@ struct ScheduleCommand: ParsableCommand {
 
     func validate() throws {
         if let epochs, epochs < 0 || epochs > 100_000_000 { throw ValidationError("--epochs must be between 0 and 100000000") }
-        if stepsPerEpoch < 1 || stepsPerEpoch > 100_000_000 { throw ValidationError("--steps-per-epoch must be between 1 and 100000000") }
+        if let stepsPerEpoch, stepsPerEpoch < 1 || stepsPerEpoch > 100_000_000 { throw ValidationError("--steps-per-epoch must be between 1 and 100000000") }
         _ = try Defines.overrides(defines)
     }
 
@@ -53,7 +53,8 @@ struct ScheduleCommand: ParsableCommand {
             count = 10
             Terminal.printDiagnostics([.note(.noTrainStatement, at: nil)], in: source)
         }
-        switch SchedulePreview.rates(script, resolution, epochs: count, stepsPerEpoch: stepsPerEpoch) {
+        let steps = stepsPerEpoch ?? scriptStepsPerEpoch(script, source)
+        switch SchedulePreview.rates(script, resolution, epochs: count, stepsPerEpoch: steps) {
         case .failure(let diagnostic):
             Terminal.printDiagnostics([diagnostic], in: source)
             throw ExitCode(1)
@@ -76,6 +77,22 @@ struct ScheduleCommand: ParsableCommand {
             } else {
                 FileHandle.standardOutput.write(Data(bytes))
             }
+        }
+    }
+
+    /// The script's own steps per epoch when it has `data` and `train` (a note says where
+    /// the number came from), else 1.
+    private func scriptStepsPerEpoch(_ script: CheckedScript, _ source: SourceFile) -> Int {
+        switch TrainingSampleCount.of(script) {
+        case nil:
+            return 1
+        case .success(let count)?:
+            Terminal.printDiagnostics([.note(.stepsPerEpochFromData(steps: count.stepsPerEpoch, origin: count.origin,
+                                                                    batch: count.batch), at: nil)], in: source)
+            return count.stepsPerEpoch
+        case .failure(let problem)?:
+            Terminal.printDiagnostics([.note(.stepsPerEpochUnknown(reason: problem.reason), at: nil)], in: source)
+            return 1
         }
     }
 }

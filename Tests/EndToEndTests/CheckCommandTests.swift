@@ -8,7 +8,9 @@ import Testing
         #expect(run.status == 0)
         #expect(run.stdout.contains("group conv (adam): 2 parameters, 448 elements"))
         #expect(run.stdout.contains("0.weight  16x3x3x3  432"))
-        #expect(run.stdout.contains("eps           1e-08  (default)"))
+        // Values line up after the longest name, adam's decoupled_weight_decay.
+        #expect(run.stdout.contains("eps                     1e-08  (default)"))
+        #expect(run.stdout.contains("decoupled_weight_decay  false  (default)"))
         #expect(run.stderr.contains("note: layer '2' flattens its input 16x26x26 to 10816 features"))
     }
 
@@ -61,7 +63,7 @@ import Testing
         let run = try runLRS(["check", "-D", "base_lr=0.5", "samples/layerwise_decay.lrs"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("group decay.head (adamw)"))
-        #expect(run.stdout.contains("lr            0.5\n"))
+        #expect(run.stdout.contains("lr                      0.5\n"))
         let bad = try runLRS(["check", "-D", "nope=1", "samples/seed1.lrs"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("error: -D nope: the script has no 'let nope'"))

@@ -10,10 +10,13 @@ import Testing
                              "torch is not importable: set LRS_PYTHON to a Python with torch, numpy and safetensors"))
 struct ExportRunTests {
     /// Own cases whose programs use what the visible ones do not: a `validate` source and
-    /// dropout, a `split` with shuffling and batchnorm, a csv, and Adagrad's constructor-only
-    /// initial_accumulator_value. (All of reference-own passes too; these keep the suite short.)
+    /// dropout, a `split` with shuffling and batchnorm, a csv, Adagrad's constructor-only
+    /// initial_accumulator_value, and the options PyTorch 2.13 added (Adam's
+    /// decoupled_weight_decay, which AdamW's constructor does not take; NAdam's and RAdam's
+    /// maximize). (All of reference-own passes too; these keep the suite short.)
     static let ownTrainingCases = ["data_csv_label_shuffle", "data_validate_dropout", "opt_adagrad",
-                                   "sched_plateau_validation"]
+                                   "opt_adam_decoupled", "opt_adamw_decoupled", "opt_nadam_maximize",
+                                   "opt_radam_maximize", "sched_plateau_validation"]
 
     /// Cases as `FOLDER/NAME`.
     static let trainingCases: [String] = {

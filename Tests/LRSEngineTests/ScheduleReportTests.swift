@@ -100,13 +100,55 @@ import LRSOptim
         #expect(lines.allSatisfy { $0.count <= 80 })
         #expect(lines[0].contains("epoch") && lines[0].contains("layer1") && lines[0].contains("layer2"))
         #expect(lines[1].hasSuffix("0.01       0.001") || lines[1].contains("0.01"))
-        #expect(text.contains("40 of 300 optimizer steps shown"))
+        #expect(text.contains("(20 of 300 epochs shown: every 16th and the last; every epoch: --all)"))
         #expect(lines.count < 90)
         let all = ScheduleReport.text(table, options: .init(all: true))
         #expect(all.split(separator: "\n").count == 301)
         #expect(!all.contains("shown"))
         // the last epoch is always shown: 0.01 * 0.95^299
         #expect(text.contains(ScheduleReport.compact(0.01 * pow(0.95, 299))))
+    }
+
+    /// Rows left out of a long table are marked by a `...` line wherever they are, in every
+    /// block of columns; the rows shown are a regular stride and the last; the CSV keeps all.
+    @Test func tableMarksEveryElisionAndCSVStaysComplete() throws {
+        for epochs in [41, 50, 73, 300, 1000] {
+            let table = try Self.seed2(epochs: epochs)
+            let text = ScheduleReport.text(table, options: .init(width: 24))  // two blocks of columns
+            let blocks = text.components(separatedBy: "\n\n")
+            #expect(blocks.count == 2)
+            for block in blocks {
+                let lines = block.split(separator: "\n").filter { !$0.hasPrefix("(") }.dropFirst()  // header
+                #expect(lines.count <= 40)
+                var previous: Int?
+                var marked = false
+                var gaps: Set<Int> = []
+                for line in lines {
+                    if line == "  ..." {
+                        #expect(!marked, "one mark per gap")
+                        marked = true
+                        continue
+                    }
+                    let epoch = try #require(Int(line.split(separator: " ").first ?? ""))
+                    if let previous {
+                        #expect((epoch - previous > 1) == marked, "epochs \(previous) to \(epoch): a gap has a mark, only a gap")
+                        if epoch != epochs - 1 { gaps.insert(epoch - previous) }
+                    } else {
+                        #expect(epoch == 0)
+                    }
+                    previous = epoch
+                    marked = false
+                }
+                #expect(previous == epochs - 1, "the last epoch is shown")
+                #expect(gaps.count == 1, "a regular stride: \(gaps)")
+            }
+            let csv = ScheduleReport.csv(table)
+            #expect(csv.split(separator: UInt8(ascii: "\n")).count == 1 + 2 * epochs)
+        }
+        // Short runs, and --all, have every row and no mark.
+        for text in [ScheduleReport.text(try Self.seed2(epochs: 40)), ScheduleReport.text(try Self.seed2(epochs: 300), options: .init(all: true))] {
+            #expect(!text.contains("..."))
+        }
     }
 
     @Test func tableShowsStepsWhenRatesMoveInsideEpochsAndWrapsWideGroups() throws {

@@ -82,9 +82,38 @@ import Testing
 
     @Test func optimizerDefaultsArePyTorchs() throws {
         let adamw = try #require(check("model < linear 3 3 >\noptimizer adamw").script).optimizer
-        #expect(adamw.hyperparameters.map(\.name) == ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"])
+        #expect(adamw.hyperparameters.map(\.name) == ["lr", "betas", "eps", "weight_decay", "amsgrad", "maximize",
+                                                      "decoupled_weight_decay"])
         #expect(adamw.hyperparameters.first(where: { $0.name == "weight_decay" })?.value.number == 0.01)
         #expect(adamw.hyperparameters.allSatisfy { $0.isDefault })
+    }
+
+    /// PyTorch 2.13's options: Adam's decoupled_weight_decay (AdamW's is always true), NAdam's
+    /// and RAdam's maximize, each with PyTorch's default.
+    @Test func pyTorch213OptionsWithTheirDefaults() throws {
+        func defaults(_ kind: String) throws -> [String: String] {
+            let optimizer = try #require(check("model < linear 3 3 >\noptimizer \(kind)").script).optimizer
+            return Dictionary(uniqueKeysWithValues: optimizer.hyperparameters.map { ($0.name, $0.value.text) })
+        }
+        #expect(try defaults("adam")["decoupled_weight_decay"] == "false")
+        #expect(try defaults("adamw")["decoupled_weight_decay"] == "true")
+        #expect(try defaults("nadam")["maximize"] == "false")
+        #expect(try defaults("radam")["maximize"] == "false")
+        #expect(try #require(check("model < linear 3 3 >\noptimizer nadam").script).optimizer.hyperparameters.map(\.name)
+                == ["lr", "betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay", "maximize"])
+        for line in ["optimizer adam decoupled_weight_decay true weight_decay 0.1",
+                     "optimizer adamw decoupled_weight_decay true",
+                     "optimizer nadam maximize true decoupled_weight_decay true",
+                     "optimizer radam maximize true",
+                     "optimizer sgd\ngroup all optimizer radam maximize true"] {
+            #expect(errors(check("model < linear 3 3 >\n" + line)).isEmpty, "\(line)")
+        }
+        // PyTorch's AdamW sets decoupled_weight_decay itself and takes no such argument.
+        let coupled = check("model < linear 3 3 >\noptimizer adamw lr 0.01 decoupled_weight_decay false")
+        #expect(errors(coupled) == [.adamwCoupledDecay])
+        #expect(coupled.diagnostics.first?.range?.start == 21 + 24)  // at `decoupled_weight_decay false`
+        #expect(errors(check("model < linear 3 3 >\noptimizer adam\ngroup all optimizer adamw decoupled_weight_decay false"))
+                == [.adamwCoupledDecay])
     }
 
     @Test func groupsInheritTheOptimizerStatement() throws {

@@ -41,7 +41,7 @@ extension ProgramWriter {
         for kind in kinds {
             var call = "torch.optim.\(TorchOptimizer.className(kind) ?? kind)(groups(\(Self.groupsName(kind)))"
             if kind == script.optimizer.kind {
-                for setting in script.optimizer.hyperparameters where !setting.isDefault {
+                for setting in script.optimizer.hyperparameters where !setting.isDefault && takesArgument(setting, kind) {
                     call += ", \(setting.name)=" + (PythonText.value(setting.value) ?? "None")
                 }
             }
@@ -72,6 +72,12 @@ extension ProgramWriter {
         case .optimizer: return kind != script.optimizer.kind
         case .default: return false
         }
+    }
+
+    /// Whether the optimizer's constructor takes the setting: AdamW's sets
+    /// `decoupled_weight_decay` itself (to true, the only value lrs accepts for it).
+    private func takesArgument(_ setting: HyperparameterSetting, _ kind: String) -> Bool {
+        !(kind == "adamw" && setting.name == "decoupled_weight_decay")
     }
 
     /// `{a, b, c}` on one line when it fits in 99 columns, else one entry per line.

@@ -43,7 +43,7 @@ public struct CSVTable: Sendable {
         return CSVTable(header: names, columnCount: width, cells: cells)
     }
 
-    private static func splitCells(_ line: Substring) -> [String] {
+    static func splitCells(_ line: Substring) -> [String] {
         var cells: [String] = []
         var current = ""
         var quoted = false

@@ -59,8 +59,8 @@ extension Checker {
             }
             settings.append(HyperparameterSetting(name: spec.name, value: value, source: source, range: option.range))
         }
-        if ok, let problem = HyperparameterRules.problem(settings: settings) {
-            let range = options.first { $0.name.text == "nesterov" }?.range ?? options.first?.range
+        if ok, let (problem, name) = HyperparameterRules.problem(kind: kind, settings: settings) {
+            let range = options.first { $0.name.text == name }?.range ?? options.first?.range
             diagnostics.error(problem, at: range)
             ok = false
         }

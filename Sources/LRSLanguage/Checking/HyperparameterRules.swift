@@ -14,8 +14,19 @@ public enum HyperparameterRules {
         return nil
     }
 
+    /// The rules between values: SGD's nesterov needs momentum > 0 and dampening 0; AdamW is
+    /// Adam with `decoupled_weight_decay` true, which its constructor does not let one change.
+    /// The second value is the name of the setting the problem is about.
+    public static func problem(kind: String, settings: [HyperparameterSetting]) -> (DiagnosticCondition, String)? {
+        func value(_ name: String) -> ArgumentValue? { settings.first { $0.name == name }?.value }
+        if kind == "adamw", case .bool(false)? = value("decoupled_weight_decay") {
+            return (.adamwCoupledDecay, "decoupled_weight_decay")
+        }
+        return problem(settings: settings).map { ($0, "nesterov") }
+    }
+
     /// SGD's rule: nesterov needs momentum > 0 and dampening 0.
-    public static func problem(settings: [HyperparameterSetting]) -> DiagnosticCondition? {
+    private static func problem(settings: [HyperparameterSetting]) -> DiagnosticCondition? {
         func value(_ name: String) -> ArgumentValue? { settings.first { $0.name == name }?.value }
         guard case .bool(true)? = value("nesterov") else { return nil }
         guard let momentum = value("momentum")?.number, let dampening = value("dampening")?.number else { return nil }

@@ -55,6 +55,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case negativeHyperparameter(String, value: Double)
     case betaOutOfRange(Double)
     case nesterovNeedsMomentum
+    case adamwCoupledDecay
     case hyperparameterNotConstant(String, name: String)
     case constructorOnlyHyperparameter(String, kind: String, used: String)
     // Groups and selectors
@@ -105,6 +106,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case trainingFailed(String)
     case plateauHeldConstant(group: String)
     case noTrainStatement
+    case stepsPerEpochFromData(steps: Int, origin: String, batch: Int)
+    case stepsPerEpochUnknown(reason: String)
     case interrupted(epoch: Int, step: Int)
 
     /// The message text.
@@ -177,6 +180,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .negativeHyperparameter(let name, let value): return "'\(name)' must not be negative, got \(format(value))"
         case .betaOutOfRange(let value): return "betas must be in [0, 1), got \(format(value))"
         case .nesterovNeedsMomentum: return "nesterov momentum requires a momentum above 0 and zero dampening"
+        case .adamwCoupledDecay:
+            return "'adamw' always decouples its weight decay (PyTorch's AdamW is Adam with 'decoupled_weight_decay' true); "
+                + "for weight decay added to the gradient use 'adam'"
         case .hyperparameterNotConstant(let name, let used):
             return "'\(name)' may not depend on '\(used)' here"
         case .constructorOnlyHyperparameter(let name, let kind, let used):
@@ -244,6 +250,12 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .plateauHeldConstant(let group):
             return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
         case .noTrainStatement: return "no 'train' statement; showing 10 epochs (use --epochs)"
+        case .stepsPerEpochFromData(let steps, let origin, let batch):
+            return "\(steps) optimizer \(steps == 1 ? "step" : "steps") per epoch, as 'lrs run' takes them: "
+                + "\(origin), in batches of \(batch) (--steps-per-epoch to show another number)"
+        case .stepsPerEpochUnknown(let reason):
+            return "showing 1 optimizer step per epoch: cannot count the training samples (\(reason)); "
+                + "give --steps-per-epoch"
         case .interrupted(let epoch, let step): return "interrupted at epoch \(epoch), step \(step)"
         case .initialValuesUnavailable(let name, let reason):
             return "initial values of '\(name)' are not available: \(reason)"

@@ -33,10 +33,12 @@ public enum OptimizerVocabulary {
                     number("weight_decay", 0), flag("nesterov"), maximize]
         case "adam":
             return [number("lr", 1e-3), betas, number("eps", 1e-8), number("weight_decay", 0),
-                    flag("amsgrad"), maximize]
+                    flag("amsgrad"), maximize, flag("decoupled_weight_decay")]
         case "adamw":
+            // AdamW is Adam with decoupled_weight_decay=True: its groups hold the key, its
+            // constructor does not take it, and only `true` is accepted (HyperparameterRules).
             return [number("lr", 1e-3), betas, number("eps", 1e-8), number("weight_decay", 1e-2),
-                    flag("amsgrad"), maximize]
+                    flag("amsgrad"), maximize, ArgumentSpec("decoupled_weight_decay", .bool, default: .bool(true))]
         case "rmsprop":
             return [number("lr", 1e-2), number("alpha", 0.99), number("eps", 1e-8), number("weight_decay", 0),
                     number("momentum", 0), flag("centered"), maximize]
@@ -49,10 +51,10 @@ public enum OptimizerVocabulary {
             return [number("lr", 2e-3), betas, number("eps", 1e-8), number("weight_decay", 0), maximize]
         case "nadam":
             return [number("lr", 2e-3), betas, number("eps", 1e-8), number("weight_decay", 0),
-                    number("momentum_decay", 4e-3), flag("decoupled_weight_decay")]
+                    number("momentum_decay", 4e-3), flag("decoupled_weight_decay"), maximize]
         case "radam":
             return [number("lr", 1e-3), betas, number("eps", 1e-8), number("weight_decay", 0),
-                    flag("decoupled_weight_decay")]
+                    flag("decoupled_weight_decay"), maximize]
         default:
             return nil
         }

@@ -72,6 +72,13 @@ CASES = [
     ("sgd_groups_scheduled", "sgd", {"lr": 0.05, "momentum": 0.9}, {"groups": True, "schedule": "momentum"}),
     ("rmsprop_groups_scheduled", "rmsprop", {"lr": 0.01, "momentum": 0.8}, {"groups": True,
                                                                           "schedule": "momentum"}),
+    # PyTorch 2.13's options together (appended: a case's seed is its position).
+    ("adam_decoupled_amsgrad_maximize", "adam", {"lr": 0.01, "weight_decay": 0.2, "decoupled_weight_decay": True,
+                                                 "amsgrad": True, "maximize": True}, {}),
+    ("nadam_decoupled_maximize", "nadam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True,
+                                           "maximize": True}, {}),
+    ("radam_decoupled_maximize", "radam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True,
+                                           "maximize": True}, {}),
 ]
 
 

@@ -608,6 +608,114 @@ save "out.safetensors"
      ],
      epochs=4, loss="cross_entropy")
 
+case("opt_adam_decoupled", """\
+# Adam with decoupled_weight_decay (PyTorch 2.13; AdamW's update) from the optimizer statement,
+# with amsgrad on one group, and a group that turns it off again (L2 weight decay).
+seed 24
+input 6
+model < linear 6 16; relu; linear 16 8; tanh; linear 8 3 >
+init "init.safetensors"
+optimizer adam lr 0.01 weight_decay 0.05 decoupled_weight_decay true
+group "0.*" as decoupled
+group "2.*" amsgrad true as decoupled_ams
+group "4.*" decoupled_weight_decay false as coupled
+""" + TAIL + """\
+train epochs 4 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "Adam(weight_decay 0.05, decoupled_weight_decay true) as constructor arguments; a group with amsgrad; "
+     "a group with decoupled_weight_decay false (L2 decay); 64 samples, batch 16, 4 epochs.",
+     seed=24, data=lambda rng: class_data(rng, 64, (6,), 3),
+     model=lambda: seq(mlp(6, 16, "relu", 8, "tanh", 3)),
+     groups=lambda m: [
+         Group("decoupled", Adam, {}, names(m, "0")),
+         Group("decoupled_ams", Adam, {"amsgrad": True}, names(m, "2")),
+         Group("coupled", Adam, {"decoupled_weight_decay": False}, names(m, "4")),
+     ],
+     ctor={Adam: {"lr": 0.01, "weight_decay": 0.05, "decoupled_weight_decay": True}},
+     epochs=4, loss="cross_entropy")
+
+case("opt_adamw_decoupled", """\
+# AdamW with decoupled_weight_decay written out (true, its only value: PyTorch's AdamW sets it
+# and takes no such argument), beside an Adam group with decoupled_weight_decay true.
+seed 25
+input 5
+model < linear 5 16; tanh; linear 16 3 >
+init "init.safetensors"
+optimizer adamw lr 0.01 weight_decay 0.1 decoupled_weight_decay true maximize false
+group "0.*" as adamw
+group "2.*" optimizer adam lr 0.01 weight_decay 0.1 decoupled_weight_decay true as adam_decoupled
+""" + TAIL + """\
+train epochs 4 batch 16 loss mse shuffle false
+save "out.safetensors"
+""",
+     "AdamW(weight_decay 0.1) with decoupled_weight_decay true written on the optimizer statement; an Adam "
+     "group with weight_decay 0.1 decoupled_weight_decay true; regression [60, 3], mse, 4 epochs.",
+     seed=25, data=lambda rng: regression_data(rng, 60, 5, 3),
+     model=lambda: seq(mlp(5, 16, "tanh", 3)),
+     groups=lambda m: [
+         Group("adamw", AdamW, {}, names(m, "0")),
+         Group("adam_decoupled", Adam, {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
+               names(m, "2")),
+     ],
+     ctor={AdamW: {"lr": 0.01, "weight_decay": 0.1, "maximize": False}},
+     epochs=4, loss="mse")
+
+case("opt_nadam_maximize", """\
+# NAdam with maximize (PyTorch 2.13): ascent, ascent with decoupled weight decay, and descent
+# with maximize false written out.
+seed 26
+input 8
+model < linear 8 16; gelu; linear 16 16; gelu; linear 16 3 >
+init "init.safetensors"
+optimizer nadam lr 0.004 maximize true
+group "0.*" as ascent
+group "2.*" weight_decay 0.05 decoupled_weight_decay true as ascent_decoupled
+group "4.*" maximize false weight_decay 0.01 lr 0.01 as descent
+""" + TAIL + """\
+train epochs 4 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "NAdam(lr 0.004, maximize true); a maximize group with weight_decay 0.05 decoupled_weight_decay true; "
+     "a group with maximize false, weight_decay 0.01, lr 0.01; 60 samples, 4 epochs.",
+     seed=26, data=lambda rng: class_data(rng, 60, (8,), 3),
+     model=lambda: seq(mlp(8, 16, "gelu", 16, "gelu", 3)),
+     groups=lambda m: [
+         Group("ascent", NAdam, {}, names(m, "0")),
+         Group("ascent_decoupled", NAdam, {"weight_decay": 0.05, "decoupled_weight_decay": True}, names(m, "2")),
+         Group("descent", NAdam, {"maximize": False, "weight_decay": 0.01, "lr": 0.01}, names(m, "4")),
+     ],
+     ctor={NAdam: {"lr": 0.004, "maximize": True}},
+     epochs=4, loss="cross_entropy")
+
+case("opt_radam_maximize", """\
+# RAdam with maximize (PyTorch 2.13) over 20 steps (unrectified, then rectified from step 6):
+# ascent, ascent with decoupled weight decay, and descent with maximize false written out.
+seed 27
+input 6
+model < linear 6 16; relu; linear 16 8; tanh; linear 8 3 >
+init "init.safetensors"
+optimizer radam lr 0.004 maximize true
+group "0.*" as ascent
+group "2.*" weight_decay 0.02 decoupled_weight_decay true betas 0.8 0.99 as ascent_decoupled
+group "4.*" maximize false lr 0.01 as descent
+""" + TAIL + """\
+train epochs 4 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "RAdam(lr 0.004, maximize true); a maximize group with weight_decay 0.02 decoupled_weight_decay true "
+     "betas (0.8, 0.99); a group with maximize false, lr 0.01; 80 samples, batch 16, 4 epochs = 20 steps.",
+     seed=27, data=lambda rng: class_data(rng, 80, (6,), 3),
+     model=lambda: seq(mlp(6, 16, "relu", 8, "tanh", 3)),
+     groups=lambda m: [
+         Group("ascent", RAdam, {}, names(m, "0")),
+         Group("ascent_decoupled", RAdam, {"weight_decay": 0.02, "decoupled_weight_decay": True, "betas": (0.8, 0.99)},
+               names(m, "2")),
+         Group("descent", RAdam, {"maximize": False, "lr": 0.01}, names(m, "4")),
+     ],
+     ctor={RAdam: {"lr": 0.004, "maximize": True}},
+     epochs=4, loss="cross_entropy")
+
 # ============================================================================= groups
 
 case("groups_mixed_kinds", """\

@@ -1,0 +1,119 @@
+import Foundation
+import LRSLanguage
+
+/// How many optimizer steps an epoch of `lrs run` takes, told from the script without
+/// loading its data: the first dimension in the `.npy` header, the data rows of the CSV
+/// (counted, not parsed), or `synthetic samples N`; less what `split` keeps for validation;
+/// in batches of `train batch`. `lrs schedule` shows that many steps per epoch by default.
+public struct TrainingSampleCount: Sendable, Equatable {
+    /// Optimizer steps per epoch (at least 1).
+    public let stepsPerEpoch: Int
+    /// Training samples, after `split`.
+    public let samples: Int
+    public let batch: Int
+    /// Where the samples came from, for the note: `'x.npy' holds 80 samples, 64 after
+    /// 'split 0.2'`.
+    public let origin: String
+
+    /// Why a script's count could not be told.
+    public struct Problem: Error, Sendable, Equatable {
+        public let reason: String
+    }
+
+    /// The count for a script with `data` and `train`; `nil` when it lacks either.
+    public static func of(_ script: CheckedScript) -> Result<TrainingSampleCount, Problem>? {
+        guard let data = script.data, let train = script.train else { return nil }
+        let total: Int
+        var origin: String
+        do {
+            switch data.kind {
+            case "npy":
+                guard let file = data.files.first else { return .failure(Problem(reason: "'data npy' names no file")) }
+                total = try npyFirstDimension(file.path)
+                origin = "'\(file.written)' holds \(total) samples"
+            case "csv":
+                guard let file = data.files.first else { return .failure(Problem(reason: "'data csv' names no file")) }
+                var header: Bool?
+                if case .bool(let b)? = data.options.first(where: { $0.name == "header" })?.value { header = b }
+                total = try CSVTable.dataRowCount(try FileBytes.readAll(file.path), path: file.path, header: header)
+                origin = "'\(file.written)' holds \(total) data rows"
+            case "synthetic":
+                total = syntheticSamples(data)
+                origin = "'synthetic' makes \(total) samples"
+            default:
+                return .failure(Problem(reason: "unknown data source '\(data.kind)'"))
+            }
+        } catch let error as FileFormatError {
+            return .failure(Problem(reason: "'\(error.path)': \(error.reason)"))
+        } catch {
+            return .failure(Problem(reason: "\(error)"))
+        }
+        var samples = total
+        for case .split(let fraction, _) in script.statements {
+            // As Dataset.splitLast: the last round(N x F) samples validate.
+            let held = min(total, max(0, Int((Double(total) * fraction).rounded())))
+            samples = total - held
+            origin += ", \(samples) after 'split \(fraction)'"
+        }
+        let batch = max(1, train.batch)
+        let steps = Trainer.stepsPerEpoch(samples: samples, batch: batch)
+        guard steps >= 1 else { return .failure(Problem(reason: origin + ": no training samples")) }
+        return .success(TrainingSampleCount(stepsPerEpoch: steps, samples: samples, batch: batch, origin: origin))
+    }
+
+    /// `synthetic samples N` as RunData.load reads it: 1000 when unset or out of range.
+    private static func syntheticSamples(_ data: CheckedDataSource) -> Int {
+        guard let x = data.options.first(where: { $0.name == "samples" })?.value.number,
+              x.isFinite, x >= 1, x < 1e9 else { return 1000 }
+        return Int(x)
+    }
+
+    /// The first dimension of an `.npy` array, from its header alone (as NpyArray.read
+    /// parses it).
+    static func npyFirstDimension(_ path: String) throws -> Int {
+        let fileSize = try FileBytes.size(of: path)
+        guard fileSize >= 10 else { throw FileFormatError(path: path, "not a .npy file (\(fileSize) bytes)") }
+        let prefix = try FileBytes.read(path, offset: 0, count: min(12, fileSize))
+        guard prefix.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) else {
+            throw FileFormatError(path: path, "not a .npy file (no \\x93NUMPY magic)")
+        }
+        let major = prefix[6]
+        let length: Int, start: Int
+        switch major {
+        case 1:
+            (length, start) = (Int(prefix[8]) | Int(prefix[9]) << 8, 10)
+        case 2, 3:
+            guard prefix.count == 12 else { throw FileFormatError(path: path, "truncated .npy header") }
+            (length, start) = (Int(prefix[8]) | Int(prefix[9]) << 8 | Int(prefix[10]) << 16 | Int(prefix[11]) << 24, 12)
+        default:
+            throw FileFormatError(path: path, ".npy format version \(major).\(prefix[7]) is not supported (1.0 to 3.0 are)")
+        }
+        guard length <= fileSize - start else { throw FileFormatError(path: path, "truncated .npy header") }
+        let bytes = try FileBytes.read(path, offset: start, count: length)
+        guard let text = String(bytes: bytes, encoding: major == 3 ? .utf8 : .isoLatin1) else {
+            throw FileFormatError(path: path, "unreadable .npy header")
+        }
+        let shape = try NpyHeader.parse(text, path: path).shape
+        guard let first = shape.first, first >= 0 else { throw FileFormatError(path: path, "the array has no sample dimension") }
+        return first
+    }
+}
+
+extension CSVTable {
+    /// The number of data rows `parse` would read, without converting any cell: non-blank
+    /// lines, less the header row (as `header` says, else guessed as `parse` guesses it).
+    static func dataRowCount(_ bytes: [UInt8], path: String, header: Bool?) throws -> Int {
+        var text = Substring(String(decoding: bytes, as: UTF8.self))
+        if text.first == "\u{FEFF}" { text = text.dropFirst() }  // a byte-order mark is not a cell
+        var rows = 0
+        var first: Substring?
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        where !line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+            if first == nil { first = line }
+            rows += 1
+        }
+        guard let first else { throw FileFormatError(path: path, "the CSV file has no rows") }
+        let hasHeader = header ?? splitCells(first).contains { Double($0.trimmed) == nil }
+        return hasHeader ? rows - 1 : rows
+    }
+}
