@@ -245,3 +245,43 @@ import Testing
         #expect(ReplInput.isIncomplete("init \"unterminated"))
     }
 }
+
+/// Statements are checked against what was checked before them; the answers are those of
+/// checking the whole session again.
+@Suite struct ReplIncrementalTests {
+    @Test func aLetAfterTrainingKeepsTheTrainedRun() {
+        let session = ReplSessionTests.session()
+        #expect(!session.enter("step 2").failed)
+        #expect(!session.enter("let k = 3").failed)
+        #expect(session.state?.step == 2, "a new let changes nothing before it")
+        let reply = session.enter("group a lr k * nothing")
+        #expect(reply.failed)
+        #expect(!session.enter("let k = 4").failed, "a replaced let is checked in full")
+        #expect(!session.enter("undo").failed)
+        #expect(!session.enter("undo").failed)
+        #expect(session.scriptText.contains("let k") == false)
+        #expect(session.state?.step == 2)
+        // After undo, the kept statements are checked again from the start, and still work.
+        #expect(!session.enter("let k = 5; let j = k + 1").failed)
+        #expect(session.scriptText.hasSuffix("let k = 5\nlet j = k + 1\n"))
+        let bad = session.enter("let q = j +")
+        #expect(bad.problems.first.map { "\($0.diagnostic.condition)" } != nil)
+    }
+
+    @Test func incrementalDiagnosticsMatchAFullCheck() {
+        let session = ReplSession(directory: NSTemporaryDirectory())
+        session.verbose = false
+        for line in ["seed 1", "let a = 2", "model < l1: linear 4 4; relu; l2: linear 4 2 >", "let b = a * 3",
+                     "group l1 lr b", "# a comment", "optimizer sgd  # and another"] {
+            let reply = session.enter(line)
+            #expect(!reply.failed, "\(line): \(reply.messages) \(reply.problems.map(\.diagnostic.message))")
+        }
+        let reply = session.enter("group l2 lr c")
+        #expect(reply.problems.count == 1)
+        let location = reply.problems.first.map { $0.source.location(of: $0.diagnostic.range?.start ?? 0) }
+        #expect(location?.line == 8)
+        #expect(location?.column == 13)
+        #expect(!session.enter("group l2 lr b / 10").failed)
+        #expect(session.state != nil)
+    }
+}

@@ -18,12 +18,16 @@ extension ReplSession {
         }
         // A second singular statement replaces the first; a `let` of a known name replaces
         // it where it stands (later statements use it), and is blanked where it was typed.
+        var facts = takeFacts()
         var kept = entries
+        var replaced = false
         var blanked = Array(text.utf8)
         var appended: [Entry] = []
         for (entry, statement) in zip(added, parsed.filter { !Self.actionKeywords.contains($0.keyword.text) }) {
-            if let name = entry.name, let index = kept.firstIndex(where: { $0.name == name }) {
+            if let name = entry.name,
+               let index = replaced || facts == nil ? kept.firstIndex(where: { $0.name == name }) : facts?.letPositions[name] {
                 kept[index] = entry
+                replaced = true
                 for i in statement.range.start ..< min(statement.range.end, blanked.count) where blanked[i] != UInt8(ascii: "\n") {
                     blanked[i] = UInt8(ascii: " ")
                 }
@@ -31,22 +35,68 @@ extension ReplSession {
             }
             if Self.replacedKeywords.contains(entry.keyword) {
                 let family: Set<String> = entry.keyword == "validate" || entry.keyword == "split" ? ["validate", "split"] : [entry.keyword]
-                kept.removeAll { family.contains($0.keyword) }
+                if kept.contains(where: { family.contains($0.keyword) }) {
+                    kept.removeAll { family.contains($0.keyword) }
+                    replaced = true
+                }
             }
             appended.append(entry)
         }
-        let map = ReplSourceMap(kept.map { (Array($0.text.utf8), $0.origin) } + [(typed.bytes, origin)])
-        let offset = kept.reduce(0) { $0 + $1.text.utf8.count + 1 }
-        let candidate = source(String(decoding: kept.flatMap { Array($0.text.utf8) + [UInt8(ascii: "\n")] } + blanked + [UInt8(ascii: "\n")],
-                                      as: UTF8.self))
-        let finalEntries = kept + appended
-        let hasModel = finalEntries.contains { $0.keyword == "model" }
+        if replaced { facts = nil }
+        // The kept statements when they are not simply `entries` (which then grow in place).
+        let keptIfReplaced = replaced ? kept : nil
+        let keptCount = kept.count
+        kept = []
+        let entryBytes = Array(appended.map { $0.text + "\n" }.joined().utf8)
+        let candidateBytes = blanked + [UInt8(ascii: "\n")]
+        let checked: CheckResult
+        let offset: Int
+        // The check of the kept statements with the appended ones, for the run and the next
+        // entry: the entry's own check when it is exactly those statements.
+        var entriesCheck: (result: CheckResult, facts: ReplSessionFacts)?
+        let hadModel = facts?.hasModel
+        if var extended = facts {
+            // Only statements appended: checked against what was checked before. Moved out
+            // of `facts`, so that it is extended in place.
+            facts = nil
+            offset = extended.prefix.source.bytes.count
+            if candidateBytes == entryBytes {
+                checked = extended.prefix.add(candidateBytes)
+                extended.note(appended, from: keptCount)
+                entriesCheck = (checked, extended)
+            } else {
+                var trial = extended.prefix
+                checked = trial.add(candidateBytes)
+                if !checked.diagnostics.contains(where: { $0.severity == .error && !Self.isPending($0) }) {
+                    let result = extended.prefix.add(entryBytes)
+                    extended.note(appended, from: keptCount)
+                    entriesCheck = (result, extended)
+                }
+            }
+        } else {
+            let before = keptIfReplaced ?? entries
+            offset = before.reduce(0) { $0 + $1.text.utf8.count + 1 }
+            checked = Checker.check(source(String(decoding: before.flatMap { Array($0.text.utf8) + [UInt8(ascii: "\n")] } + candidateBytes,
+                                                  as: UTF8.self)))
+        }
+        // Where what is checked came from, built only for what it reports. Until the entry
+        // is kept, and after, the kept statements before it are the first `keptCount`.
+        let map = { [unowned self] in
+            ReplSourceMap((keptIfReplaced ?? Array(self.entries.prefix(keptCount))).map { (Array($0.text.utf8), $0.origin) }
+                + [(typed.bytes, origin)])
+        }
+        let hasModel = appended.contains { $0.keyword == "model" }
+            || (hadModel ?? (keptIfReplaced ?? entries).contains { $0.keyword == "model" })
+        // Keeps the entry's statements (and what is known of them, for the next entry).
+        let keep = { [unowned self] in
+            if let keptIfReplaced { entries = keptIfReplaced + appended } else { entries.append(contentsOf: appended) }
+            self.facts = entriesCheck?.facts
+        }
 
-        let checked = Checker.check(candidate)
         var candidateDiagnostics = checked.diagnostics
         var script = checked.script
         if checked.script != nil {
-            let outcome = CheckPipeline.run(candidate)
+            let outcome = CheckPipeline.run(checked: checked)
             candidateDiagnostics = outcome.diagnostics
             script = outcome.script
         }
@@ -56,7 +106,8 @@ extension ReplSession {
         let worth = candidateDiagnostics.filter { d in
             !Self.isPending(d) && (d.severity == .error || (d.range.map { $0.start >= offset } ?? false))
         }
-        reply.problems += worth.filter { $0.range != nil || $0.severity == .error }.map(map.problem)
+        let shown = worth.filter { $0.range != nil || $0.severity == .error }
+        if !shown.isEmpty { reply.problems += shown.map(map().problem) }
         if worth.hasErrors { return }
         let actions = !runActions ? [] : parsed.filter { Self.actionKeywords.contains($0.keyword.text) || $0.keyword.text == "train" }
         if !pending.isEmpty || !hasModel {
@@ -66,8 +117,8 @@ extension ReplSession {
                 return
             }
             if hasTrained { reply.output += "note: the trained run is set aside ('undo' brings it back)\n" }
-            push(snapshot())
-            entries = finalEntries
+            push(snapshot(appending: !replaced))
+            keep()
             run = nil
             trainer = nil
             pendingProgress = nil
@@ -79,16 +130,21 @@ extension ReplSession {
 
         // Only what changes the session is a step `undo` goes back over (not `show`, `save`).
         let changes = !added.isEmpty || parsed.contains { $0.keyword.text == "train" }
-        let before = changes ? snapshot() : nil
-        let changesSetup = appended.contains { $0.keyword != "train" && $0.keyword != "checkpoint" } || added.count > appended.count
+        let before = changes ? snapshot(appending: !replaced) : nil
+        // A new `let` changes nothing before it; a replaced one may.
+        let changesSetup = appended.contains { !["train", "checkpoint", "let"].contains($0.keyword) } || replaced
         let newTrain = script.statements.compactMap { s -> CheckedTrain? in
             if case .train(let t) = s, t.range.start >= offset { return t }
             return nil
         }.last
         if changesSetup || run == nil || (newTrain != nil && !hasTrained) {
-            switch ScriptRun.prepare(source(finalEntries.map { $0.text + "\n" }.joined()), options: ScriptRun.Options()) {
+            let prepared = entriesCheck.map { ScriptRun.prepare(checked: $0.result, options: ScriptRun.Options()) }
+                ?? ScriptRun.prepare(source(((keptIfReplaced ?? entries) + appended).map { $0.text + "\n" }.joined()),
+                                     options: ScriptRun.Options())
+            switch prepared {
             case .failure(let list):
-                reply.problems += list.diagnostics.filter { $0.severity == .error }.map(sourceMap(finalEntries).problem)
+                reply.problems += list.diagnostics.filter { $0.severity == .error }
+                    .map(sourceMap((keptIfReplaced ?? entries) + appended).problem)
                 return
             case .success(let rebuilt):
                 if hasTrained {
@@ -106,7 +162,7 @@ extension ReplSession {
             trainer = nil
             pendingProgress = before?.progress
         }
-        entries = finalEntries
+        keep()
         latestScript = script
         if let before { push(before) }
         guard runActions else { return }
@@ -154,7 +210,7 @@ extension ReplSession {
 
     /// Carries out the `show`, `save` and `train` statements just entered, in order; false
     /// when a `train` could not start.
-    func execute(_ statements: [CheckedStatement], map: ReplSourceMap, observer: TrainingObserver?,
+    func execute(_ statements: [CheckedStatement], map: () -> ReplSourceMap, observer: TrainingObserver?,
                  into reply: inout ReplReply) -> Bool {
         guard let run else { return true }
         for statement in statements {
@@ -167,7 +223,7 @@ extension ReplSession {
                 do throws(Diagnostic) {
                     if try !train(settings, observer: observer, into: &reply) { return false }
                 } catch {
-                    reply.problems.append(map.problem(error))
+                    reply.problems.append(map().problem(error))
                     return true
                 }
             default:

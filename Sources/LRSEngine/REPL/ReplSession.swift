@@ -23,7 +23,11 @@ public final class ReplSession {
 
     /// What `undo` goes back to.
     struct Snapshot {
-        let entries: [Entry]
+        /// The statements, or nil when the step after the snapshot only appended to them
+        /// (going back then drops what it appended: holding the array would make every
+        /// append copy it).
+        let entries: [Entry]?
+        let entryCount: Int
         let directory: String
         let run: ScriptRun?
         let trainer: Trainer?
@@ -39,7 +43,12 @@ public final class ReplSession {
     /// How many `undo` steps are kept (each holds a copy of the weights and optimizer state).
     public static let undoLimit = 20
 
-    var entries: [Entry] = []
+    var entries: [Entry] = [] {
+        // Changed other than by `statements` appending: the facts no longer hold.
+        didSet { facts = nil }
+    }
+    /// What is known of `entries`, for checking the next entry against (nil: build it).
+    var facts: ReplSessionFacts?
     /// Relative paths resolve here: the working directory, or the loaded script's.
     public internal(set) var directory: String
     /// The run lowered from the script; nil until the script has a model.
@@ -111,8 +120,9 @@ public final class ReplSession {
         }
     }
 
-    func snapshot() -> Snapshot {
-        Snapshot(entries: entries, directory: directory, run: run, trainer: trainer,
+    /// The session as it is; `appending` when the step to come only appends statements.
+    func snapshot(appending: Bool = false) -> Snapshot {
+        Snapshot(entries: appending ? nil : entries, entryCount: entries.count, directory: directory, run: run, trainer: trainer,
                  state: run.map { Checkpoint.file(of: $0.state) }, progress: trainer?.progress ?? pendingProgress,
                  latestScript: latestScript)
     }
@@ -124,7 +134,13 @@ public final class ReplSession {
 
     /// Puts everything back as the snapshot found it.
     func restore(_ snapshot: Snapshot) {
-        entries = snapshot.entries
+        if let kept = snapshot.entries {
+            entries = kept
+        } else if entries.count > snapshot.entryCount {
+            // Steps are undone last first, so the statements are those of the snapshot
+            // followed by what the step appended.
+            entries.removeLast(entries.count - snapshot.entryCount)
+        }
         directory = snapshot.directory
         run = snapshot.run
         trainer = snapshot.trainer
