@@ -24,4 +24,17 @@ import Testing
         #expect(result.stderr.contains("<repl>:\(count + 1):"), "\(result.stderr)")
         #expect(result.stderr.contains("'nothing'"), "\(result.stderr)")
     }
+
+    /// Errors of commands say where the command was typed, as every diagnostic does.
+    @Test func commandErrorsAreLocated() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = "undo\n\n  step\nlet a = 1\nexplain a.weight\n"
+        let result = try TimedProcess.run(["repl"], in: dir, input: input, timeout: 60)
+        #expect(result.status == 1)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains("<repl>:1:1: error: nothing to undo"), "\(result.stderr)")
+        #expect(lines.contains("<repl>:3:3: error: there is no model yet: type a 'model' statement first"), "\(result.stderr)")
+        #expect(lines.contains { $0.hasPrefix("<repl>:5:1: error: ") }, "\(result.stderr)")
+    }
 }

@@ -87,6 +87,7 @@ public final class ReplSession {
     public func enter(_ text: String, observer: TrainingObserver? = nil, counted: Bool = true) -> ReplReply {
         var reply = ReplReply()
         let origin = ReplSourceMap.Origin(path: "<repl>", line: nextLine, column: 0)
+        if counted { reply.place = Self.place(of: text, from: nextLine) }
         if counted { nextLine += 1 + text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } }
         let trimmed = text.trimmingWhitespace
         if trimmed.isEmpty || trimmed.hasPrefix("#") && !trimmed.contains("\n") { return reply }
@@ -95,7 +96,25 @@ public final class ReplSession {
         } else {
             statements(text, origin: origin, observer: observer, into: &reply)
         }
+        reply.placeUnlocated()
         return reply
+    }
+
+    /// `<repl>:LINE:COL` of the first word of an entry that starts on line `line`.
+    static func place(of text: String, from line: Int) -> String {
+        var line = line
+        var column = 1
+        for c in text.unicodeScalars {
+            if c == "\n" {
+                line += 1
+                column = 1
+            } else if c == " " || c == "\t" || c == "\r" {
+                column += 1
+            } else {
+                break
+            }
+        }
+        return "<repl>:\(line):\(column)"
     }
 
     /// The source the script is checked as: named `<repl>`, in `directory` so that relative
