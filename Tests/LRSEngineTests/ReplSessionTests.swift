@@ -285,3 +285,63 @@ import Testing
         #expect(session.state != nil)
     }
 }
+
+/// Statements loaded from a file are placed on the file's lines; `train` and `load` do
+/// what `help` says.
+@Suite struct ReplLoadedFileTests {
+    static let script = """
+        # a comment, then a blank line
+
+        seed 1
+        model < layer1: linear 4 8; relu; layer2: linear 8 3 >
+        # groups
+        group layer1 lr 0.1 as g1
+
+        group layer2 lr 0.01
+        data synthetic samples 32 classes 3
+        train epochs 3 batch 8
+        show lr
+        """
+
+    static func session() -> ReplSession {
+        let directory = Fixtures.temporaryDirectory()
+        _ = FileManager.default.createFile(atPath: directory + "/two.lrs", contents: Data(script.utf8))
+        let session = ReplSession(directory: directory)
+        session.verbose = false
+        let reply = session.enter("load two.lrs")
+        #expect(!reply.failed, "\(reply.messages) \(reply.problems.map(\.diagnostic.message))")
+        return session
+    }
+
+    @Test func explainNamesTheFilesLines() {
+        let session = Self.session()
+        let reply = session.enter("explain layer2.bias")
+        #expect(reply.output.contains("passed group 'g1' (line 6 of two.lrs)"), "\(reply.output)")
+        #expect(reply.output.contains("taken by group 'layer2' (line 8 of two.lrs)"), "\(reply.output)")
+        #expect(!session.enter("freeze layer2").failed)
+        #expect(session.enter("explain layer2.bias").output.contains("at line 3 of <repl>"))
+    }
+
+    @Test func notesPointIntoTheFileTheyCameFrom() {
+        let session = Self.session()
+        let reply = session.enter("group layer2 lr 0.3 as g1")
+        #expect(reply.problems.count == 2)
+        let note = reply.problems.last
+        #expect(note?.diagnostic.severity == .note)
+        #expect(note?.source.path == "two.lrs")
+        #expect(note.map { $0.source.location(of: $0.diagnostic.range?.start ?? 0).line } == 6)
+    }
+
+    @Test func loadRunsNothingAndTrainAloneRunsTheScriptsTraining() {
+        let session = Self.session()
+        #expect(session.state?.step == 0)
+        let reply = session.enter("train")
+        #expect(!reply.failed, "\(reply.messages)")
+        #expect(session.state?.epoch == 3, "the script's 'train epochs 3', not one epoch")
+        #expect(session.state?.step == 12)
+        let undone = session.enter("undo")
+        #expect(undone.output.hasPrefix("undid 'train'; now epoch 0, step 0"), "\(undone.output)")
+        #expect(!session.enter("step 2").failed)
+        #expect(session.enter("undo").output.hasPrefix("undid 'step 2'"))
+    }
+}

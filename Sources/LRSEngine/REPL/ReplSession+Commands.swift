@@ -32,7 +32,7 @@ extension ReplSession {
                     return
                 }
                 restore(last)
-                reply.output += state == nil ? "undone\n" : "undone: " + position()
+                reply.output += "undid '\(last.what)'" + (state == nil ? "\n" : "; now " + position())
             case "reset":
                 push(snapshot())
                 entries = []
@@ -82,8 +82,14 @@ extension ReplSession {
     private func explain(_ arguments: [String], into reply: inout ReplReply) {
         guard let run else { return reply.fail(noRun) }
         guard arguments.count == 1, let name = arguments.first else { return reply.fail("usage: explain PARAM (explain fc.weight)") }
+        // The run's script is the kept statements joined (or a prefix of them, when only
+        // statements were appended since it was built): each from where it was typed or loaded.
+        let map = sourceMap(entries)
+        let place: ((SourceRange) -> String)? = map.joined.starts(with: run.script.source.bytes)
+            ? { map.place(of: $0.start) ?? "" } : nil
         guard let lines = GroupExplanation.explain(name, in: run.script, run.resolution,
-                                                   initialValues: ModelFactory(run.script).initialValues) else {
+                                                   initialValues: ModelFactory(run.script).initialValues,
+                                                   place: place) else {
             let names = run.script.model.parameters.map(\.name)
             return reply.fail("no parameter is named '\(name)'; the parameters are " + names.joined(separator: ", "))
         }
@@ -111,8 +117,8 @@ extension ReplSession {
         }
     }
 
-    /// `load FILE`: the script replaces the session (declarations kept, its `show`, `save`
-    /// and `train` carried out); on errors nothing changes.
+    /// `load FILE`: the script replaces the session (declarations and `train` settings
+    /// kept; nothing runs: `train` then runs its training); on errors nothing changes.
     private func load(_ path: String, observer: TrainingObserver?, into reply: inout ReplReply) {
         guard !path.isEmpty else { return reply.fail("usage: load FILE.lrs") }
         let full = path.hasPrefix("/") ? path : directory + "/" + path
@@ -143,7 +149,7 @@ extension ReplSession {
             push(before)
             if verbose {
                 reply.output += "loaded \(path): \(entries.count) statements"
-                    + (entries.contains { $0.keyword == "train" } ? "; 'train' runs its training, 'step' and 'epoch' step through it" : "") + "\n"
+                    + (entries.contains { $0.keyword == "train" } ? "; nothing ran: 'train' runs its training, 'step' and 'epoch' step through it" : "") + "\n"
             }
         }
     }

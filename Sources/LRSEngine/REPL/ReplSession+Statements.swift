@@ -9,6 +9,20 @@ extension ReplSession {
                     into reply: inout ReplReply, runActions: Bool = true) {
         let typed = SourceFile(path: "<repl>", text: text)
         let parsed = Parser.parse(typed).script.statements
+        // `train` alone runs the script's training (its epochs, batch, loss), as `lrs run`
+        // would; `train` with options is a `train` statement of its own.
+        if runActions, parsed.count == 1, case .train(let options) = parsed[0].kind, options.isEmpty,
+           let settings = latestScript?.train, run != nil {
+            let before = snapshot()
+            do throws(Diagnostic) {
+                if try train(settings, observer: observer, into: &reply) { push(before) }
+            } catch {
+                // A failed step (a non-finite loss): placed at this entry.
+                push(before)
+                reply.report([Diagnostic(error.severity, error.condition, at: nil, notes: [])], in: source(""))
+            }
+            return
+        }
         var added: [Entry] = []
         for statement in parsed where !Self.actionKeywords.contains(statement.keyword.text) {
             var name: String?
@@ -107,7 +121,7 @@ extension ReplSession {
             !Self.isPending(d) && (d.severity == .error || (d.range.map { $0.start >= offset } ?? false))
         }
         let shown = worth.filter { $0.range != nil || $0.severity == .error }
-        if !shown.isEmpty { reply.problems += shown.map(map().problem) }
+        if !shown.isEmpty { reply.problems += shown.flatMap(map().problems) }
         if worth.hasErrors { return }
         let actions = !runActions ? [] : parsed.filter { Self.actionKeywords.contains($0.keyword.text) || $0.keyword.text == "train" }
         if !pending.isEmpty || !hasModel {
@@ -144,7 +158,7 @@ extension ReplSession {
             switch prepared {
             case .failure(let list):
                 reply.problems += list.diagnostics.filter { $0.severity == .error }
-                    .map(sourceMap((keptIfReplaced ?? entries) + appended).problem)
+                    .flatMap(sourceMap((keptIfReplaced ?? entries) + appended).problems)
                 return
             case .success(let rebuilt):
                 if hasTrained {
@@ -223,7 +237,7 @@ extension ReplSession {
                 do throws(Diagnostic) {
                     if try !train(settings, observer: observer, into: &reply) { return false }
                 } catch {
-                    reply.problems.append(map().problem(error))
+                    reply.problems += map().problems(error)
                     return true
                 }
             default:

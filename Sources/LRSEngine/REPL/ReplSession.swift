@@ -34,6 +34,8 @@ public final class ReplSession {
         let state: SafetensorsFile?
         let progress: EpochProgress?
         let latestScript: CheckedScript?
+        /// The entry that changed the session after it, as typed (what `undo` undoes).
+        var what = ""
     }
 
     static let replacedKeywords: Set<String> = ["seed", "input", "model", "optimizer", "init", "data", "validate",
@@ -66,6 +68,8 @@ public final class ReplSession {
     /// The number of the next line entered: diagnostics say `<repl>:LINE:COL` with LINE
     /// counting every line of input, so piped input is located like a script.
     public internal(set) var nextLine = 1
+    /// The entry being carried out, first line, for `undo` to name.
+    var currentEntry = ""
 
     public init(directory: String = FileManager.default.currentDirectoryPath) {
         self.directory = directory
@@ -90,6 +94,8 @@ public final class ReplSession {
         if counted { reply.place = Self.place(of: text, from: nextLine) }
         if counted { nextLine += 1 + text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } }
         let trimmed = text.trimmingWhitespace
+        let firstLine = trimmed.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        currentEntry = firstLine.count > 60 ? String(firstLine.prefix(57)) + "..." : firstLine
         if trimmed.isEmpty || trimmed.hasPrefix("#") && !trimmed.contains("\n") { return reply }
         if ReplInput.isCommand(trimmed) {
             command(trimmed, observer: observer, into: &reply)
@@ -133,7 +139,7 @@ public final class ReplSession {
     func report(_ diagnostics: [Diagnostic], of script: SourceFile, into reply: inout ReplReply) {
         let map = sourceMap(entries)
         if map.joined == script.bytes {
-            reply.problems += diagnostics.map(map.problem)
+            reply.problems += diagnostics.flatMap(map.problems)
         } else {
             reply.report(diagnostics, in: SourceFile(path: "<repl>", bytes: script.bytes))
         }
@@ -147,6 +153,8 @@ public final class ReplSession {
     }
 
     func push(_ snapshot: Snapshot) {
+        var snapshot = snapshot
+        snapshot.what = currentEntry
         undoStack.append(snapshot)
         if undoStack.count > Self.undoLimit { undoStack.removeFirst(undoStack.count - Self.undoLimit) }
     }

@@ -45,7 +45,7 @@ struct ReplCompleter {
         case ("show"?, 2) where words[1] == "param" || words[1] == "grad": pool = session.parameterNames
         case ("show"?, 2) where words[1] == "state": pool = session.groupNames
         case ("explain"?, 1): pool = session.parameterNames
-        case ("help"?, 1): pool = ["statements", "step", "show", "plot", "undo", "load", "save", "keys"]
+        case ("help"?, 1): pool = ReplHelp.topicNames
         case ("plot"?, 1): pool = ["lr"]
         case ("optimizer"?, 1): pool = OptimizerVocabulary.kinds
         case ("schedule"?, 1), ("freeze"?, 1): pool = session.groupNames + session.layerNames
