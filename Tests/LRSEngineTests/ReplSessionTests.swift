@@ -345,3 +345,38 @@ import Testing
         #expect(session.enter("undo").output.hasPrefix("undid 'step 2'"))
     }
 }
+
+/// Tab completion offers only what parses where the cursor is.
+@Suite struct ReplCompletionTests {
+    static let names = ReplCompletion.Names(groups: ["enc_group", "base.fc"], layers: ["c1", "1", "head"],
+                                            parameters: ["c1.weight", "c1.bias", "1.weight", "head.bias"])
+
+    func complete(_ line: String, _ word: String) -> [String] {
+        ReplCompletion.candidates(line: line + word, word: word, names: Self.names) { ["<path>"] }
+    }
+
+    @Test func parameterNamesInsideQuotesOfASelectorOnly() {
+        #expect(complete("group \"", "c1.b") == ["c1.bias"])
+        #expect(complete("freeze \"", "") == ["c1.weight", "c1.bias", "1.weight", "head.bias"])
+        #expect(complete("group ", "c1.b").isEmpty, "a bare c1.bias does not parse in a selector")
+        #expect(complete("group ", "c1") == ["c1"])
+        #expect(complete("group ", "1").isEmpty, "a layer named 1 is a number there")
+        #expect(complete("data npy \"", "x") == ["<path>"])
+        #expect(complete("show param ", "c1.") == ["c1.weight", "c1.bias"])
+        #expect(complete("explain ", "he") == ["head.bias"])
+        #expect(complete("schedule ", "") == ["enc_group"])
+        #expect(complete("help ", "tr") == ["train"])
+    }
+}
+
+/// The REPL's commands name the nearest parameters when a name is wrong.
+@Suite struct ReplSuggestionTests {
+    @Test func explainAndShowGradSuggest() {
+        let session = ReplSessionTests.session()
+        #expect(session.enter("explain a.wieght").messages
+                == ["no parameter is named 'a.wieght'; did you mean 'a.weight' or 'b.weight'?"])
+        #expect(session.enter("show grad b.bais").messages == ["no parameter is named 'b.bais'; did you mean 'b.bias' or 'a.bias'?"])
+        #expect(session.enter("explain zzz").messages
+                == ["no parameter is named 'zzz'; the parameters are 'a.weight', 'a.bias', 'b.weight' and 'b.bias'"])
+    }
+}

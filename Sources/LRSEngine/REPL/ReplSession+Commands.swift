@@ -50,7 +50,7 @@ extension ReplSession {
                 let name = arguments.dropFirst().first ?? ""
                 guard let state else { return reply.fail(noRun) }
                 guard state.model.parameters.contains(where: { $0.name == name }) else {
-                    return reply.fail("no parameter is named '\(name)'")
+                    return reply.fail(Self.unknownParameter(name, among: state.model.parameters.map(\.name)))
                 }
                 reply.output += ShowText.parameter(name, state: state, gradient: true)
             default:
@@ -90,10 +90,16 @@ extension ReplSession {
         guard let lines = GroupExplanation.explain(name, in: run.script, run.resolution,
                                                    initialValues: ModelFactory(run.script).initialValues,
                                                    place: place) else {
-            let names = run.script.model.parameters.map(\.name)
-            return reply.fail("no parameter is named '\(name)'; the parameters are " + names.joined(separator: ", "))
+            return reply.fail(Self.unknownParameter(name, among: run.script.model.parameters.map(\.name)))
         }
         reply.output += lines.map { $0 + "\n" }.joined()
+    }
+
+    /// "no parameter is named 'a.wieght'; did you mean 'a.weight'?", else the names there are.
+    static func unknownParameter(_ name: String, among names: [String]) -> String {
+        let near = nearestNames(to: name, in: names)
+        return DiagnosticCondition.unknownParameter(name, suggestions: near).message
+            + (near.isEmpty ? "; the parameters are " + quotedNames(names) : "")
     }
 
     /// `plot lr [epochs N]`: every group's rate over the run, as a chart.

@@ -115,7 +115,7 @@ public struct Checker {
     mutating func finish() -> CheckedScript? {
         if syntaxFailed { return nil }
         for name in overrides.keys.sorted() where letRanges[name] == nil {
-            diagnostics.error(.overrideWithoutLet(name), at: nil)
+            diagnostics.error(.overrideWithoutLet(name, suggestions: nearestNames(to: name, in: letRanges.keys.sorted())), at: nil)
         }
         if modelStatement == nil {
             diagnostics.error(.missingModel, at: script.statements.first?.range ?? .at(0))
