@@ -51,6 +51,7 @@ struct BatchCommand {
         // inherit the disposition.)
         signal(SIGINT) { _ in BatchInterrupt.requested = 1 }
         signal(SIGTERM) { _ in BatchInterrupt.requested = 1 }
+        BatchInterrupt.requested = 0
         defer {
             signal(SIGINT, SIG_DFL)
             signal(SIGTERM, SIG_DFL)
@@ -68,6 +69,10 @@ struct BatchCommand {
         Terminal.writeOutput("runs in \(directory)\n")
         if let results, let format = ResultsTable.Format(path: results) {
             try AtomicFile.write(text: table.render(format), to: results)
+        }
+        // Interrupted, as a shell expects of Ctrl-C (128 + SIGINT), after the table is written.
+        if BatchInterrupt.requested != 0 || outcomes.contains(where: { $0.summary?.status == .interrupted }) {
+            throw ExitCode(130)
         }
         if outcomes.contains(where: { $0.summary?.status != .ok }) { throw ExitCode(1) }
     }
