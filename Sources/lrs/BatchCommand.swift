@@ -15,31 +15,20 @@ struct BatchCommand {
 
     func run() throws {
         let plan = GridPlan(scripts: files, axes: axes)
-        // Every run is checked before any starts: a bad -D name or value stops the batch here.
-        var failed = false
-        var costs: [Int: Double] = [:]
-        for script in files {
-            guard let source = SourceFile(contentsOf: script) else {
-                Terminal.writeError("lrs run: cannot read '\(script)'\n")
-                failed = true
+        // Every run is checked before any starts: a bad -D name or value stops the batch here,
+        // each error said once with the grid points it occurs in.
+        let check = GridCheck.run(plan, scripts: files) { path in
+            (SourceFile(contentsOf: path), SourceFile.unreadableReason(path))
+        }
+        for problem in check.problems {
+            guard let source = problem.source else {
+                Terminal.writeError("lrs run: cannot read '\(problem.script)'" + (problem.reason.map { ": " + $0 } ?? "") + "\n")
                 continue
             }
-            for run in plan.runs where run.script == script {
-                let overrides = Dictionary(run.overrides.map { ($0.name, Double($0.value) ?? .nan) }, uniquingKeysWith: { a, _ in a })
-                let outcome = CheckPipeline.run(source, overrides: overrides) { ModelFactory($0).initialValues }
-                if let checked = outcome.script {
-                    // Work grows with the parameters and the epochs; enough to order the runs.
-                    let elements = checked.model.parameters.reduce(0) { $0 + $1.count }
-                    costs[run.index] = Double(elements + 1) * Double(checked.train?.epochs ?? 1)
-                }
-                let errors = outcome.diagnostics.filter { $0.severity == .error }
-                if !errors.isEmpty {
-                    Terminal.printDiagnostics(errors, in: source)
-                    failed = true
-                    break
-                }
-            }
+            Terminal.printDiagnostics(problem.diagnostics, in: source)
         }
+        let failed = check.failed
+        let costs = check.costs
         if failed { throw ExitCode(1) }
 
         let directory = out ?? "runs/" + Self.timestamp()

@@ -26,6 +26,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case duplicateLet(String)
     case previousDefinition(String)
     case overrideWithoutLet(String, suggestions: [String])
+    /// A note: the grid points (`rate=-5, width=8`) of a batch where an error occurs, the
+    /// first few, and how many more.
+    case inGridPoints([String], more: Int)
     case valueNotFinite(String)
     case valueNotWhole(String, value: Double)
     case valueOutOfRange(String, value: Double, range: String)
@@ -144,6 +147,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .duplicateLet(let name): return "'\(name)' is already defined"
         case .previousDefinition(let name): return "'\(name)' was defined here"
         case .overrideWithoutLet(let name, let s): return "-D \(name): the script has no 'let \(name)'\(didYouMean(s))"
+        case .inGridPoints(let points, let more):
+            return (points.count + more == 1 ? "in the grid point " : "in the grid points ")
+                + points.joined(separator: "; ") + (more > 0 ? " and \(more) more" : "")
         case .valueNotFinite(let what): return "\(what) is not a finite number"
         case .valueNotWhole(let what, let value): return "\(what) must be a whole number, got \(format(value))"
         case .valueOutOfRange(let what, let value, let range): return "\(what) must be \(range), got \(format(value))"
