@@ -22,7 +22,7 @@ struct BatchCommand {
         }
         for problem in check.problems {
             guard let source = problem.source else {
-                Terminal.writeError("lrs run: cannot read '\(problem.script)'" + (problem.reason.map { ": " + $0 } ?? "") + "\n")
+                Terminal.writeError("lrs run: " + SourceFile.cannotRead(problem.script) + "\n")
                 continue
             }
             Terminal.printDiagnostics(problem.diagnostics, in: source)

@@ -43,7 +43,7 @@ struct CheckCommand: ParsableCommand {
         var reports: [String] = []
         for path in files {
             guard let source = SourceFile(contentsOf: path) else {
-                Terminal.writeError("lrs check: cannot read '\(path)'\n")
+                Terminal.writeError("lrs check: " + SourceFile.cannotRead(path) + "\n")
                 failed = true
                 continue
             }

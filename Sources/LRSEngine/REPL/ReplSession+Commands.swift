@@ -128,7 +128,7 @@ extension ReplSession {
     private func load(_ path: String, observer: TrainingObserver?, into reply: inout ReplReply) {
         guard !path.isEmpty else { return reply.fail("usage: load FILE.lrs") }
         let full = path.hasPrefix("/") ? path : directory + "/" + path
-        guard let file = SourceFile(contentsOf: full) else { return reply.fail("cannot read '\(path)'") }
+        guard let file = SourceFile(contentsOf: full) else { return reply.fail(SourceFile.cannotRead(full, shownAs: path)) }
         let displayed = SourceFile(path: path, bytes: file.bytes)
         let checked = Checker.check(file)
         reply.report(checked.diagnostics.filter { $0.severity == .error }, in: displayed)

@@ -14,3 +14,11 @@ extension SourceFile {
         return nil
     }
 }
+
+extension SourceFile {
+    /// "cannot read 'x.lrs': no such file or directory", for a script that cannot be read
+    /// (`path` is opened, `shown` is how the user wrote it).
+    public static func cannotRead(_ path: String, shownAs shown: String? = nil) -> String {
+        "cannot read '\(shown ?? path)'" + (unreadableReason(path).map { ": " + $0 } ?? "")
+    }
+}
