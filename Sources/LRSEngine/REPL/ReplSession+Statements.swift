@@ -65,6 +65,8 @@ extension ReplSession {
         let candidateBytes = blanked + [UInt8(ascii: "\n")]
         let checked: CheckResult
         let offset: Int
+        // Where the entry's checked statements begin, when known without a search.
+        var firstNew: Int?
         // The check of the kept statements with the appended ones, for the run and the next
         // entry: the entry's own check when it is exactly those statements.
         var entriesCheck: (result: CheckResult, facts: ReplSessionFacts)?
@@ -74,6 +76,7 @@ extension ReplSession {
             // of `facts`, so that it is extended in place.
             facts = nil
             offset = extended.prefix.source.bytes.count
+            firstNew = extended.prefix.checkedCount
             if candidateBytes == entryBytes {
                 checked = extended.prefix.add(candidateBytes)
                 extended.note(appended, from: keptCount)
@@ -147,7 +150,9 @@ extension ReplSession {
         let before = changes ? snapshot(appending: !replaced) : nil
         // A new `let` changes nothing before it; a replaced one may.
         let changesSetup = appended.contains { !["train", "checkpoint", "let"].contains($0.keyword) } || replaced
-        let newTrain = script.statements.compactMap { s -> CheckedTrain? in
+        let entryStatements = firstNew.map { Array(script.statements[Swift.min($0, script.statements.count)...]) }
+            ?? script.statements.filter { statementStart($0) >= offset }
+        let newTrain = entryStatements.compactMap { s -> CheckedTrain? in
             if case .train(let t) = s, t.range.start >= offset { return t }
             return nil
         }.last
@@ -180,7 +185,7 @@ extension ReplSession {
         latestScript = script
         if let before { push(before) }
         guard runActions else { return }
-        let started = execute(script.statements.filter { statementStart($0) >= offset }, map: map,
+        let started = execute(entryStatements.filter { statementStart($0) >= offset }, map: map,
                               observer: observer, into: &reply)
         if !started {
             // The entry's `train` could not start: the entry does not apply at all.

@@ -28,6 +28,9 @@ public struct CheckedPrefix {
         if !isContinuable { return nil }
     }
 
+    /// How many checked statements the text so far gave (those of an addition follow).
+    public var checkedCount: Int { checker.statements.count }
+
     /// Whether the text so far parsed (a prefix with syntax errors checks nothing further).
     public var isContinuable: Bool { !checker.syntaxFailed }
 
