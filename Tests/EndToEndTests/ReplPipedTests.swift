@@ -25,6 +25,20 @@ import Testing
         #expect(result.stderr.contains("'nothing'"), "\(result.stderr)")
     }
 
+    /// The same with a model: a `let` neither rebuilds the run nor copies the session.
+    @Test func aLongSessionWithAModelCostsItsLength() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let count = 3000
+        let lines = ["model < a: linear 4 8; relu; b: linear 8 3 >"] + (1 ... count).map { "let x\($0) = \($0)" }
+            + ["group a lr x\(count) / 1e5", "group b lr 0.5", "show lr"]
+        let result = try TimedProcess.run(["repl"], in: dir, input: lines.joined(separator: "\n") + "\n", timeout: 90)
+        #expect(!result.timedOut)
+        #expect(result.seconds < 30, "\(count) lines took \(result.seconds) s")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("0.03"), "\(result.stdout)")
+    }
+
     /// Errors of commands say where the command was typed, as every diagnostic does.
     @Test func commandErrorsAreLocated() throws {
         let dir = try scratch()

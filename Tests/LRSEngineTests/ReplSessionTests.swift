@@ -268,6 +268,26 @@ import Testing
         #expect(bad.problems.first.map { "\($0.diagnostic.condition)" } != nil)
     }
 
+    /// Statements that do not train keep no copy of the weights for undo; going back
+    /// still finds them as they were.
+    @Test func undoOverStatementsFindsTheWeightsAsTheyWere() {
+        let session = ReplSessionTests.session()
+        #expect(!session.enter("step 2").failed)
+        let trained = ReplSessionTests.tensors(session)
+        #expect(!session.enter("let k = 3").failed)
+        #expect(!session.enter("step 2").failed)
+        #expect(ReplSessionTests.tensors(session) != trained)
+        #expect(!session.enter("undo").failed)
+        #expect(ReplSessionTests.tensors(session) == trained)
+        #expect(!session.enter("undo").failed)
+        #expect(ReplSessionTests.tensors(session) == trained)
+        #expect(!session.enter("seed 5").failed, "a new seed rebuilds the run")
+        #expect(session.state?.step == 0)
+        #expect(!session.enter("undo").failed)
+        #expect(session.state?.step == 2)
+        #expect(ReplSessionTests.tensors(session) == trained)
+    }
+
     @Test func incrementalDiagnosticsMatchAFullCheck() {
         let session = ReplSession(directory: NSTemporaryDirectory())
         session.verbose = false

@@ -46,3 +46,42 @@ extension ReplSession {
         return ReplSessionFacts(entries, source: source(scriptText))
     }
 }
+
+/// What the session keeps of the last script checked with a model: its `train` settings and
+/// its `checkpoint` statements. Not the checked script itself: held from one entry to the
+/// next (and by every undo step), it would share the checker's growing lists, and each
+/// entry would copy them.
+struct ReplSettings {
+    let train: CheckedTrain?
+    let checkpoints: [(everyEpochs: Int, file: CheckedFile)]
+
+    init(_ script: CheckedScript) {
+        self.init(script.statements)
+    }
+
+    init(_ statements: [CheckedStatement]) {
+        var train: CheckedTrain?
+        var checkpoints: [(everyEpochs: Int, file: CheckedFile)] = []
+        for statement in statements {
+            switch statement {
+            case .train(let settings): train = train ?? settings
+            case .checkpoint(let every, let file): checkpoints.append((every, file))
+            default: continue
+            }
+        }
+        self.train = train
+        self.checkpoints = checkpoints
+    }
+
+    private init(train: CheckedTrain?, checkpoints: [(everyEpochs: Int, file: CheckedFile)]) {
+        self.train = train
+        self.checkpoints = checkpoints
+    }
+
+    /// These settings with statements appended after them (a `train` among them is the
+    /// first: a second would have replaced the first in the session, not been appended).
+    func adding(_ statements: [CheckedStatement]) -> ReplSettings {
+        let added = ReplSettings(statements)
+        return ReplSettings(train: train ?? added.train, checkpoints: checkpoints + added.checkpoints)
+    }
+}

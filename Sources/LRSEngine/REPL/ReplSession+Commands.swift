@@ -39,7 +39,7 @@ extension ReplSession {
                 run = nil
                 trainer = nil
                 pendingProgress = nil
-                latestScript = nil
+                latest = nil
                 reply.output += "the session is empty ('undo' brings it back)\n"
             case "load":
                 load(unquoted(rest), observer: observer, into: &reply)
@@ -105,7 +105,7 @@ extension ReplSession {
     /// `plot lr [epochs N]`: every group's rate over the run, as a chart.
     private func plot(_ arguments: [String], into reply: inout ReplReply) {
         guard let run else { return reply.fail(noRun) }
-        var epochs = latestScript?.train?.epochs ?? run.script.train?.epochs ?? 10
+        var epochs = latest?.train?.epochs ?? run.script.train?.epochs ?? 10
         switch arguments.count {
         case 1 where arguments[0] == "lr": break
         case 3 where arguments[0] == "lr" && arguments[1] == "epochs":
@@ -138,7 +138,7 @@ extension ReplSession {
         run = nil
         trainer = nil
         pendingProgress = nil
-        latestScript = nil
+        latest = nil
         directory = URL(fileURLWithPath: full).deletingLastPathComponent().path
         let undoSteps = undoStack
         var loaded = ReplReply()

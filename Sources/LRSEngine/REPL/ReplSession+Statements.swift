@@ -12,7 +12,7 @@ extension ReplSession {
         // `train` alone runs the script's training (its epochs, batch, loss), as `lrs run`
         // would; `train` with options is a `train` statement of its own.
         if runActions, parsed.count == 1, case .train(let options) = parsed[0].kind, options.isEmpty,
-           let settings = latestScript?.train, run != nil {
+           let settings = latest?.train, run != nil {
             let before = snapshot()
             do throws(Diagnostic) {
                 if try train(settings, observer: observer, into: &reply) { push(before) }
@@ -134,12 +134,12 @@ extension ReplSession {
                 return
             }
             if hasTrained { reply.output += "note: the trained run is set aside ('undo' brings it back)\n" }
-            push(snapshot(appending: !replaced))
+            push(snapshot(appending: !replaced, weights: false))
             keep()
             run = nil
             trainer = nil
             pendingProgress = nil
-            latestScript = nil
+            latest = nil
             if hasModel && verbose { reply.output += "setup incomplete: " + why + "\n" }
             return
         }
@@ -147,7 +147,8 @@ extension ReplSession {
 
         // Only what changes the session is a step `undo` goes back over (not `show`, `save`).
         let changes = !added.isEmpty || parsed.contains { $0.keyword.text == "train" }
-        let before = changes ? snapshot(appending: !replaced) : nil
+        // The weights are copied only when the entry trains the run in place.
+        let before = changes ? snapshot(appending: !replaced, weights: runActions && parsed.contains { $0.keyword.text == "train" }) : nil
         // A new `let` changes nothing before it; a replaced one may.
         let changesSetup = appended.contains { !["train", "checkpoint", "let"].contains($0.keyword) } || replaced
         let entryStatements = firstNew.map { Array(script.statements[Swift.min($0, script.statements.count)...]) }
@@ -182,7 +183,12 @@ extension ReplSession {
             pendingProgress = before?.progress
         }
         keep()
-        latestScript = script
+        // Settings of the statements before, when they are known, and the entry's.
+        if firstNew != nil, let known = latest {
+            latest = known.adding(entryStatements)
+        } else {
+            latest = ReplSettings(script)
+        }
         if let before { push(before) }
         guard runActions else { return }
         let started = execute(entryStatements.filter { statementStart($0) >= offset }, map: map,

@@ -33,7 +33,7 @@ public final class ReplSession {
         let trainer: Trainer?
         let state: SafetensorsFile?
         let progress: EpochProgress?
-        let latestScript: CheckedScript?
+        let latest: ReplSettings?
         /// The entry that changed the session after it, as typed (what `undo` undoes).
         var what = ""
     }
@@ -59,7 +59,7 @@ public final class ReplSession {
     /// The epoch in progress, for the next trainer when `train` changed its settings.
     var pendingProgress: EpochProgress?
     /// The last script checked with a model: its `train` and `checkpoint` statements.
-    var latestScript: CheckedScript?
+    var latest: ReplSettings?
     var undoStack: [Snapshot] = []
     /// Whether to say what happened when it prints nothing else (`load`); off for piped input.
     public var verbose = true
@@ -146,10 +146,13 @@ public final class ReplSession {
     }
 
     /// The session as it is; `appending` when the step to come only appends statements.
-    func snapshot(appending: Bool = false) -> Snapshot {
+    /// `weights` false when the step does not train the run in place (it keeps it, replaces
+    /// it, or sets it aside): undoing steps last first then finds its weights as they were,
+    /// without a copy of them per statement.
+    func snapshot(appending: Bool = false, weights: Bool = true) -> Snapshot {
         Snapshot(entries: appending ? nil : entries, entryCount: entries.count, directory: directory, run: run, trainer: trainer,
-                 state: run.map { Checkpoint.file(of: $0.state) }, progress: trainer?.progress ?? pendingProgress,
-                 latestScript: latestScript)
+                 state: weights ? run.map { Checkpoint.file(of: $0.state) } : nil, progress: trainer?.progress ?? pendingProgress,
+                 latest: latest)
     }
 
     func push(_ snapshot: Snapshot) {
@@ -174,6 +177,6 @@ public final class ReplSession {
         if let run, let file = snapshot.state { _ = Checkpoint.restore(file, into: run.state) }
         trainer?.progress = snapshot.progress
         pendingProgress = trainer == nil ? snapshot.progress : nil
-        latestScript = snapshot.latestScript
+        latest = snapshot.latest
     }
 }

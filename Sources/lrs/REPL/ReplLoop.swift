@@ -81,6 +81,9 @@ final class ReplLoop {
         return !reply.failed
     }
 
+    /// The width charts use: the terminal's (it may change), else `$COLUMNS`, read once.
+    private lazy var columns = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
+
     private func terminalWidth() -> Int {
         if interactive {
             var rows: Int32 = 0
@@ -88,6 +91,6 @@ final class ReplLoop {
             rl_get_screen_size(&rows, &columns)
             if columns > 0 { return Int(columns) }
         }
-        return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
+        return columns
     }
 }
