@@ -15,31 +15,20 @@ struct BatchCommand {
 
     func run() throws {
         let plan = GridPlan(scripts: files, axes: axes)
-        // Every run is checked before any starts: a bad -D name or value stops the batch here.
-        var failed = false
-        var costs: [Int: Double] = [:]
-        for script in files {
-            guard let source = SourceFile(contentsOf: script) else {
-                Terminal.writeError("lrs run: cannot read '\(script)'\n")
-                failed = true
+        // Every run is checked before any starts: a bad -D name or value stops the batch here,
+        // each error said once with the grid points it occurs in.
+        let check = GridCheck.run(plan, scripts: files) { path in
+            (SourceFile(contentsOf: path), SourceFile.unreadableReason(path))
+        }
+        for problem in check.problems {
+            guard let source = problem.source else {
+                Terminal.writeError("lrs run: " + SourceFile.cannotRead(problem.script) + "\n")
                 continue
             }
-            for run in plan.runs where run.script == script {
-                let overrides = Dictionary(run.overrides.map { ($0.name, Double($0.value) ?? .nan) }, uniquingKeysWith: { a, _ in a })
-                let outcome = CheckPipeline.run(source, overrides: overrides) { ModelFactory($0).initialValues }
-                if let checked = outcome.script {
-                    // Work grows with the parameters and the epochs; enough to order the runs.
-                    let elements = checked.model.parameters.reduce(0) { $0 + $1.count }
-                    costs[run.index] = Double(elements + 1) * Double(checked.train?.epochs ?? 1)
-                }
-                let errors = outcome.diagnostics.filter { $0.severity == .error }
-                if !errors.isEmpty {
-                    Terminal.printDiagnostics(errors, in: source)
-                    failed = true
-                    break
-                }
-            }
+            Terminal.printDiagnostics(problem.diagnostics, in: source)
         }
+        let failed = check.failed
+        let costs = check.costs
         if failed { throw ExitCode(1) }
 
         let directory = out ?? "runs/" + Self.timestamp()
@@ -51,6 +40,7 @@ struct BatchCommand {
         // inherit the disposition.)
         signal(SIGINT) { _ in BatchInterrupt.requested = 1 }
         signal(SIGTERM) { _ in BatchInterrupt.requested = 1 }
+        BatchInterrupt.requested = 0
         defer {
             signal(SIGINT, SIG_DFL)
             signal(SIGTERM, SIG_DFL)
@@ -68,6 +58,10 @@ struct BatchCommand {
         Terminal.writeOutput("runs in \(directory)\n")
         if let results, let format = ResultsTable.Format(path: results) {
             try AtomicFile.write(text: table.render(format), to: results)
+        }
+        // Interrupted, as a shell expects of Ctrl-C (128 + SIGINT), after the table is written.
+        if BatchInterrupt.requested != 0 || outcomes.contains(where: { $0.summary?.status == .interrupted }) {
+            throw ExitCode(130)
         }
         if outcomes.contains(where: { $0.summary?.status != .ok }) { throw ExitCode(1) }
     }

@@ -43,7 +43,7 @@ struct CheckCommand: ParsableCommand {
         var reports: [String] = []
         for path in files {
             guard let source = SourceFile(contentsOf: path) else {
-                Terminal.writeError("lrs check: cannot read '\(path)'\n")
+                Terminal.writeError("lrs check: " + SourceFile.cannotRead(path) + "\n")
                 failed = true
                 continue
             }
@@ -55,8 +55,9 @@ struct CheckCommand: ParsableCommand {
                 guard let lines = GroupExplanation.explain(explain, in: script, resolution,
                                                            initialValues: outcome.initialValues) else {
                     let names = script.model.parameters.map(\.name)
+                    let near = nearestNames(to: explain, in: names)
                     throw ValidationError(DiagnosticCondition.unknownParameter(explain, suggestions: []).message
-                                          + " in '\(path)'; it has " + names.joined(separator: ", "))
+                                          + " in '\(path)'" + (near.isEmpty ? "; it has " + quotedNames(names) : didYouMeanPhrase(near)))
                 }
                 reports.append(lines.joined(separator: "\n") + "\n")
                 continue

@@ -52,7 +52,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         guard let source = SourceFile(contentsOf: file) else {
-            Terminal.writeError("lrs export: cannot read '\(file)'\n")
+            Terminal.writeError("lrs export: " + SourceFile.cannotRead(file) + "\n")
             throw ExitCode(1)
         }
         let outcome = PyTorchExport.check(source, overrides: try overrides())
@@ -84,7 +84,8 @@ struct ExportCommand: ParsableCommand {
         do {
             try AtomicFile.write(text: program, to: output)
         } catch {
-            Terminal.writeError("lrs export: cannot write '\(output)': \(error)\n")
+            // The error names the file and the reason ("cannot write 'x.py': ...").
+            Terminal.writeError("lrs export: \(error)\n")
             throw ExitCode(1)
         }
     }

@@ -74,7 +74,7 @@ struct RunCommand: ParsableCommand {
         var summaryRecord = RunSummary(status: .failed)
         defer { if let summary { try? summaryRecord.write(to: summary) } }
         guard let source = SourceFile(contentsOf: path) else {
-            Terminal.writeError("lrs run: cannot read '\(path)'\n")
+            Terminal.writeError("lrs run: " + SourceFile.cannotRead(path) + "\n")
             summaryRecord.error = "cannot read '\(path)'"
             throw ExitCode(1)
         }

@@ -42,7 +42,7 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
         guard let source = SourceFile(contentsOf: file) else {
-            Terminal.writeError("lrs schedule: cannot read '\(file)'\n")
+            Terminal.writeError("lrs schedule: " + SourceFile.cannotRead(file) + "\n")
             throw ExitCode(1)
         }
         let outcome = CheckPipeline.run(source, overrides: try Defines.overrides(defines)) { ModelFactory($0).initialValues }

@@ -245,3 +245,158 @@ import Testing
         #expect(ReplInput.isIncomplete("init \"unterminated"))
     }
 }
+
+/// Statements are checked against what was checked before them; the answers are those of
+/// checking the whole session again.
+@Suite struct ReplIncrementalTests {
+    @Test func aLetAfterTrainingKeepsTheTrainedRun() {
+        let session = ReplSessionTests.session()
+        #expect(!session.enter("step 2").failed)
+        #expect(!session.enter("let k = 3").failed)
+        #expect(session.state?.step == 2, "a new let changes nothing before it")
+        let reply = session.enter("group a lr k * nothing")
+        #expect(reply.failed)
+        #expect(!session.enter("let k = 4").failed, "a replaced let is checked in full")
+        #expect(!session.enter("undo").failed)
+        #expect(!session.enter("undo").failed)
+        #expect(session.scriptText.contains("let k") == false)
+        #expect(session.state?.step == 2)
+        // After undo, the kept statements are checked again from the start, and still work.
+        #expect(!session.enter("let k = 5; let j = k + 1").failed)
+        #expect(session.scriptText.hasSuffix("let k = 5\nlet j = k + 1\n"))
+        let bad = session.enter("let q = j +")
+        #expect(bad.problems.first.map { "\($0.diagnostic.condition)" } != nil)
+    }
+
+    /// Statements that do not train keep no copy of the weights for undo; going back
+    /// still finds them as they were.
+    @Test func undoOverStatementsFindsTheWeightsAsTheyWere() {
+        let session = ReplSessionTests.session()
+        #expect(!session.enter("step 2").failed)
+        let trained = ReplSessionTests.tensors(session)
+        #expect(!session.enter("let k = 3").failed)
+        #expect(!session.enter("step 2").failed)
+        #expect(ReplSessionTests.tensors(session) != trained)
+        #expect(!session.enter("undo").failed)
+        #expect(ReplSessionTests.tensors(session) == trained)
+        #expect(!session.enter("undo").failed)
+        #expect(ReplSessionTests.tensors(session) == trained)
+        #expect(!session.enter("seed 5").failed, "a new seed rebuilds the run")
+        #expect(session.state?.step == 0)
+        #expect(!session.enter("undo").failed)
+        #expect(session.state?.step == 2)
+        #expect(ReplSessionTests.tensors(session) == trained)
+    }
+
+    @Test func incrementalDiagnosticsMatchAFullCheck() {
+        let session = ReplSession(directory: NSTemporaryDirectory())
+        session.verbose = false
+        for line in ["seed 1", "let a = 2", "model < l1: linear 4 4; relu; l2: linear 4 2 >", "let b = a * 3",
+                     "group l1 lr b", "# a comment", "optimizer sgd  # and another"] {
+            let reply = session.enter(line)
+            #expect(!reply.failed, "\(line): \(reply.messages) \(reply.problems.map(\.diagnostic.message))")
+        }
+        let reply = session.enter("group l2 lr c")
+        #expect(reply.problems.count == 1)
+        let location = reply.problems.first.map { $0.source.location(of: $0.diagnostic.range?.start ?? 0) }
+        #expect(location?.line == 8)
+        #expect(location?.column == 13)
+        #expect(!session.enter("group l2 lr b / 10").failed)
+        #expect(session.state != nil)
+    }
+}
+
+/// Statements loaded from a file are placed on the file's lines; `train` and `load` do
+/// what `help` says.
+@Suite struct ReplLoadedFileTests {
+    static let script = """
+        # a comment, then a blank line
+
+        seed 1
+        model < layer1: linear 4 8; relu; layer2: linear 8 3 >
+        # groups
+        group layer1 lr 0.1 as g1
+
+        group layer2 lr 0.01
+        data synthetic samples 32 classes 3
+        train epochs 3 batch 8
+        show lr
+        """
+
+    static func session() -> ReplSession {
+        let directory = Fixtures.temporaryDirectory()
+        _ = FileManager.default.createFile(atPath: directory + "/two.lrs", contents: Data(script.utf8))
+        let session = ReplSession(directory: directory)
+        session.verbose = false
+        let reply = session.enter("load two.lrs")
+        #expect(!reply.failed, "\(reply.messages) \(reply.problems.map(\.diagnostic.message))")
+        return session
+    }
+
+    @Test func explainNamesTheFilesLines() {
+        let session = Self.session()
+        let reply = session.enter("explain layer2.bias")
+        #expect(reply.output.contains("passed group 'g1' (line 6 of two.lrs)"), "\(reply.output)")
+        #expect(reply.output.contains("taken by group 'layer2' (line 8 of two.lrs)"), "\(reply.output)")
+        #expect(!session.enter("freeze layer2").failed)
+        #expect(session.enter("explain layer2.bias").output.contains("at line 3 of <repl>"))
+    }
+
+    @Test func notesPointIntoTheFileTheyCameFrom() {
+        let session = Self.session()
+        let reply = session.enter("group layer2 lr 0.3 as g1")
+        #expect(reply.problems.count == 2)
+        let note = reply.problems.last
+        #expect(note?.diagnostic.severity == .note)
+        #expect(note?.source.path == "two.lrs")
+        #expect(note.map { $0.source.location(of: $0.diagnostic.range?.start ?? 0).line } == 6)
+    }
+
+    @Test func loadRunsNothingAndTrainAloneRunsTheScriptsTraining() {
+        let session = Self.session()
+        #expect(session.state?.step == 0)
+        let reply = session.enter("train")
+        #expect(!reply.failed, "\(reply.messages)")
+        #expect(session.state?.epoch == 3, "the script's 'train epochs 3', not one epoch")
+        #expect(session.state?.step == 12)
+        let undone = session.enter("undo")
+        #expect(undone.output.hasPrefix("undid 'train'; now epoch 0, step 0"), "\(undone.output)")
+        #expect(!session.enter("step 2").failed)
+        #expect(session.enter("undo").output.hasPrefix("undid 'step 2'"))
+    }
+}
+
+/// Tab completion offers only what parses where the cursor is.
+@Suite struct ReplCompletionTests {
+    static let names = ReplCompletion.Names(groups: ["enc_group", "base.fc"], layers: ["c1", "1", "head"],
+                                            parameters: ["c1.weight", "c1.bias", "1.weight", "head.bias"])
+
+    func complete(_ line: String, _ word: String) -> [String] {
+        ReplCompletion.candidates(line: line + word, word: word, names: Self.names) { ["<path>"] }
+    }
+
+    @Test func parameterNamesInsideQuotesOfASelectorOnly() {
+        #expect(complete("group \"", "c1.b") == ["c1.bias"])
+        #expect(complete("freeze \"", "") == ["c1.weight", "c1.bias", "1.weight", "head.bias"])
+        #expect(complete("group ", "c1.b").isEmpty, "a bare c1.bias does not parse in a selector")
+        #expect(complete("group ", "c1") == ["c1"])
+        #expect(complete("group ", "1").isEmpty, "a layer named 1 is a number there")
+        #expect(complete("data npy \"", "x") == ["<path>"])
+        #expect(complete("show param ", "c1.") == ["c1.weight", "c1.bias"])
+        #expect(complete("explain ", "he") == ["head.bias"])
+        #expect(complete("schedule ", "") == ["enc_group"])
+        #expect(complete("help ", "tr") == ["train"])
+    }
+}
+
+/// The REPL's commands name the nearest parameters when a name is wrong.
+@Suite struct ReplSuggestionTests {
+    @Test func explainAndShowGradSuggest() {
+        let session = ReplSessionTests.session()
+        #expect(session.enter("explain a.wieght").messages
+                == ["no parameter is named 'a.wieght'; did you mean 'a.weight' or 'b.weight'?"])
+        #expect(session.enter("show grad b.bais").messages == ["no parameter is named 'b.bais'; did you mean 'b.bias' or 'a.bias'?"])
+        #expect(session.enter("explain zzz").messages
+                == ["no parameter is named 'zzz'; the parameters are 'a.weight', 'a.bias', 'b.weight' and 'b.bias'"])
+    }
+}

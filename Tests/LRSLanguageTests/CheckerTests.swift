@@ -199,7 +199,7 @@ import Testing
         let script = try #require(check("let base = 0.1\nmodel < linear 3 3 >\noptimizer sgd lr base * 2", overrides: ["base": 1]).script)
         #expect(script.optimizer.hyperparameters.first?.value.number == 2)
         #expect(script.constants["base"] == 1)
-        #expect(errors(check("model < linear 3 3 >", overrides: ["nope": 1])) == [.overrideWithoutLet("nope")])
+        #expect(errors(check("model < linear 3 3 >", overrides: ["nope": 1])) == [.overrideWithoutLet("nope", suggestions: [])])
         #expect(errors(check("let a = 1\nlet a = 2\nmodel < linear 3 3 >")) == [.duplicateLet("a")])
         #expect(errors(check("let a = b\nlet b = 1\nmodel < linear 3 3 >")) == [.unknownName("b", suggestions: [])])
     }

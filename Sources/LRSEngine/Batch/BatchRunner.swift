@@ -90,6 +90,8 @@ public final class BatchRunner: @unchecked Sendable {
         }
 
         while true {
+            // Before starting anything: Ctrl-C may have come while runs were ending.
+            if shouldCancel() { cancel() }
             lock.lock()
             let stop = cancelled
             var launch: [GridPlan.Run] = []
@@ -121,11 +123,16 @@ public final class BatchRunner: @unchecked Sendable {
             while finished.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
                 if shouldCancel() { cancel() }
             }
-            // Collect whatever has ended.
+            // Collect whatever has ended. Ctrl-C reaches the runs (the terminal signals the
+            // whole process group) as soon as it reaches the batch, so a run that it ended
+            // means Ctrl-C: the batch stops too, even before its own handler has told it.
             lock.lock()
             let endedNow = ended.compactMap { i in running[i].map { (i, $0) } }
             for (index, _) in endedNow { running[index] = nil }
             ended.removeAll { i in endedNow.contains { $0.0 == i } }
+            lock.unlock()
+            if shouldCancel() || endedNow.contains(where: { Self.wasInterrupted($0.1.ended) }) { cancel() }
+            lock.lock()
             let wasCancelled = cancelled
             lock.unlock()
             for (index, process) in endedNow {
@@ -134,6 +141,8 @@ public final class BatchRunner: @unchecked Sendable {
                 let seconds = Date().timeIntervalSince(started[index] ?? Date())
                 var summary = RunSummary.read(from: dir + "/summary.json") ?? RunSummary(status: .failed)
                 switch process.ended {
+                case let ending? where Self.wasInterrupted(ending):
+                    summary.status = .interrupted
                 case .signalled(let signal)?:
                     summary.status = wasCancelled ? .interrupted : .failed
                     if summary.error == nil, !wasCancelled { summary.error = "killed by signal \(signal)" }
@@ -165,6 +174,12 @@ public final class BatchRunner: @unchecked Sendable {
         return try ChildProcess(executable: executable, arguments: ["run", run.script] + run.defineArguments + [
             "--trace", dir + "/trace.jsonl", "--summary", dir + "/summary.json", "--output-dir", dir,
         ], environment: environment, log: dir + "/log.txt", whenDone: whenDone)
+    }
+
+    /// Whether a run ended by Ctrl-C: killed by SIGINT, or exited 130 as `lrs run` does
+    /// when it stops at SIGINT.
+    static func wasInterrupted(_ ending: ChildProcess.Ending?) -> Bool {
+        ending == .signalled(SIGINT) || ending == .exited(130)
     }
 
     /// The last line of a log that reads like a diagnostic, for the results table.

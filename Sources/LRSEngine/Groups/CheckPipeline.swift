@@ -20,7 +20,14 @@ public enum CheckPipeline {
                            options: Checker.Options = Checker.Options(),
                            availableMemory: Int? = MemoryEstimate.physicalMemory(),
                            initialValues: ((CheckedScript) -> InitialValueProvider)? = nil) -> Outcome {
-        let checked = Checker.check(source, overrides: overrides, options: options)
+        run(checked: Checker.check(source, overrides: overrides, options: options),
+            availableMemory: availableMemory, initialValues: initialValues)
+    }
+
+    /// The checks after the checker's, on a script already checked (the REPL checks an
+    /// entry against what it checked before).
+    public static func run(checked: CheckResult, availableMemory: Int? = MemoryEstimate.physicalMemory(),
+                           initialValues: ((CheckedScript) -> InitialValueProvider)? = nil) -> Outcome {
         let none: InitialValueProvider = { _ in nil }
         guard let script = checked.script else {
             return Outcome(script: nil, resolution: nil, diagnostics: checked.diagnostics, initialValues: none)

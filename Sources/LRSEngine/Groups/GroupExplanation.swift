@@ -3,18 +3,20 @@ import LRSLanguage
 /// `lrs check --explain PARAM`: which group took a parameter and why, and which earlier
 /// groups it passed.
 public enum GroupExplanation {
-    /// The explanation lines, or `nil` when the script has no such parameter.
+    /// The explanation lines, or `nil` when the script has no such parameter. `place` says
+    /// where a statement is ("line 7"; the REPL's script was joined from several places).
     public static func explain(_ parameterName: String, in script: CheckedScript, _ resolution: GroupResolution,
-                               initialValues: @escaping InitialValueProvider) -> [String]? {
+                               initialValues: @escaping InitialValueProvider,
+                               place: ((SourceRange) -> String)? = nil) -> [String]? {
         guard let parameter = script.model.parameters.first(where: { $0.name == parameterName }) else { return nil }
         var matcher = SelectorMatcher(model: script.model, constants: script.constants, initialValues: initialValues)
         let source = script.source
-        func line(_ range: SourceRange) -> Int { source.location(of: range.start).line }
+        func line(_ range: SourceRange) -> String { place?(range) ?? "line \(source.location(of: range.start).line)" }
         func text(_ selector: SelectorSyntax) -> String { source.text(of: selector.range) }
         var lines = ["parameter '\(parameter.name)': \(GroupReport.describe(parameter.shape)), \(parameter.count) elements, "
             + "layer '\(parameter.layerName)' (\(parameter.layerKind.rawValue))"]
         for freeze in script.freezes where matcher.matches(freeze.selector, parameter) {
-            lines.append("frozen by 'freeze \(text(freeze.selector))' at line \(line(freeze.range)); it is in no group")
+            lines.append("frozen by 'freeze \(text(freeze.selector))' at \(line(freeze.range)); it is in no group")
             return lines
         }
         if script.hasNoGroups {
@@ -27,10 +29,10 @@ public enum GroupExplanation {
             if matches {
                 let taken = resolution.group(of: parameter.name)
                 let name = taken?.name ?? group.name
-                lines.append("taken by group '\(name)' (line \(line(group.range))): '\(text(group.selector))' matches\(detail)")
+                lines.append("taken by group '\(name)' (\(line(group.range))): '\(text(group.selector))' matches\(detail)")
                 return lines
             }
-            lines.append("passed group '\(group.name)' (line \(line(group.range))): '\(text(group.selector))' does not match\(detail)")
+            lines.append("passed group '\(group.name)' (\(line(group.range))): '\(text(group.selector))' does not match\(detail)")
         }
         lines.append("no group takes it (an error unless it is frozen)")
         return lines

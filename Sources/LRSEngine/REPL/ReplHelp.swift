@@ -1,11 +1,12 @@
 /// `help [TOPIC]`: short, with examples.
-enum ReplHelp {
+public enum ReplHelp {
     static let overview = """
         Type statements of the language, a line at a time (a model block or an open bracket
         continues on the next line), or a command:
           step [N]             N optimizer steps            step 10
           epoch [N]            N epochs                     epoch
-          train ...            train like a script          train epochs 3 batch 64
+          train [OPTIONS]      the script's training, or    train epochs 3 batch 64
+                               a train statement of its own
           show WHAT            model, groups, lr, param NAME, grad NAME, state GROUP
           explain PARAM        which group took PARAM, and why
           plot lr [epochs N]   every group's rate as a chart
@@ -13,7 +14,7 @@ enum ReplHelp {
           reset                an empty session
           load FILE            a script replaces the session
           save FILE            a checkpoint (weights, optimizer and schedule state)
-          help TOPIC           statements, step, show, plot, undo, load, save, keys
+          help TOPIC           statements, step, train, show, plot, undo, load, save, keys
           quit                 (or Ctrl-D)
 
         """
@@ -37,6 +38,15 @@ enum ReplHelp {
               epoch 2
 
             """,
+        "train": """
+            train alone runs the training of the script's train statement (a loaded
+            file's): up to its epochs, with its batch and loss. train with options is a
+            train statement of its own and replaces the script's; options not given take
+            their defaults, as in a script. Both continue from where the run is.
+              train
+              train epochs 5 batch 8
+
+            """,
         "show": """
               show model        layers, output shapes, parameter counts
               show groups       the resolved parameter groups
@@ -54,13 +64,16 @@ enum ReplHelp {
             """,
         "undo": """
             undo goes back to before the last statement, step, epoch, train, load or
-            reset (up to \(ReplSession.undoLimit) times).
+            reset (up to \(ReplSession.undoLimit) times), and says which it undid.
 
             """,
         "load": """
-            load FILE replaces the session with a script: its declarations are kept, its
-            show, save and train statements run. Relative paths then resolve beside it.
+            load FILE replaces the session with a script: its declarations and its train
+            settings are kept, and nothing runs (its show and save statements are
+            skipped). Then train runs its training; step and epoch step through it.
+            Relative paths then resolve beside the file.
               load samples/seed2.lrs
+              train
 
             """,
         "save": """
@@ -76,6 +89,9 @@ enum ReplHelp {
 
             """,
     ]
+
+    /// The topics, for completion.
+    public static var topicNames: [String] { topics.keys.sorted() }
 
     static func text(topic: String?) -> String {
         guard let topic else { return overview }

@@ -32,14 +32,14 @@ extension ReplSession {
                     return
                 }
                 restore(last)
-                reply.output += state == nil ? "undone\n" : "undone: " + position()
+                reply.output += "undid '\(last.what)'" + (state == nil ? "\n" : "; now " + position())
             case "reset":
                 push(snapshot())
                 entries = []
                 run = nil
                 trainer = nil
                 pendingProgress = nil
-                latestScript = nil
+                latest = nil
                 reply.output += "the session is empty ('undo' brings it back)\n"
             case "load":
                 load(unquoted(rest), observer: observer, into: &reply)
@@ -50,7 +50,7 @@ extension ReplSession {
                 let name = arguments.dropFirst().first ?? ""
                 guard let state else { return reply.fail(noRun) }
                 guard state.model.parameters.contains(where: { $0.name == name }) else {
-                    return reply.fail("no parameter is named '\(name)'")
+                    return reply.fail(Self.unknownParameter(name, among: state.model.parameters.map(\.name)))
                 }
                 reply.output += ShowText.parameter(name, state: state, gradient: true)
             default:
@@ -82,18 +82,30 @@ extension ReplSession {
     private func explain(_ arguments: [String], into reply: inout ReplReply) {
         guard let run else { return reply.fail(noRun) }
         guard arguments.count == 1, let name = arguments.first else { return reply.fail("usage: explain PARAM (explain fc.weight)") }
+        // The run's script is the kept statements joined (or a prefix of them, when only
+        // statements were appended since it was built): each from where it was typed or loaded.
+        let map = sourceMap(entries)
+        let place: ((SourceRange) -> String)? = map.joined.starts(with: run.script.source.bytes)
+            ? { map.place(of: $0.start) ?? "" } : nil
         guard let lines = GroupExplanation.explain(name, in: run.script, run.resolution,
-                                                   initialValues: ModelFactory(run.script).initialValues) else {
-            let names = run.script.model.parameters.map(\.name)
-            return reply.fail("no parameter is named '\(name)'; the parameters are " + names.joined(separator: ", "))
+                                                   initialValues: ModelFactory(run.script).initialValues,
+                                                   place: place) else {
+            return reply.fail(Self.unknownParameter(name, among: run.script.model.parameters.map(\.name)))
         }
         reply.output += lines.map { $0 + "\n" }.joined()
+    }
+
+    /// "no parameter is named 'a.wieght'; did you mean 'a.weight'?", else the names there are.
+    static func unknownParameter(_ name: String, among names: [String]) -> String {
+        let near = nearestNames(to: name, in: names)
+        return DiagnosticCondition.unknownParameter(name, suggestions: near).message
+            + (near.isEmpty ? "; the parameters are " + quotedNames(names) : "")
     }
 
     /// `plot lr [epochs N]`: every group's rate over the run, as a chart.
     private func plot(_ arguments: [String], into reply: inout ReplReply) {
         guard let run else { return reply.fail(noRun) }
-        var epochs = latestScript?.train?.epochs ?? run.script.train?.epochs ?? 10
+        var epochs = latest?.train?.epochs ?? run.script.train?.epochs ?? 10
         switch arguments.count {
         case 1 where arguments[0] == "lr": break
         case 3 where arguments[0] == "lr" && arguments[1] == "epochs":
@@ -111,12 +123,12 @@ extension ReplSession {
         }
     }
 
-    /// `load FILE`: the script replaces the session (declarations kept, its `show`, `save`
-    /// and `train` carried out); on errors nothing changes.
+    /// `load FILE`: the script replaces the session (declarations and `train` settings
+    /// kept; nothing runs: `train` then runs its training); on errors nothing changes.
     private func load(_ path: String, observer: TrainingObserver?, into reply: inout ReplReply) {
         guard !path.isEmpty else { return reply.fail("usage: load FILE.lrs") }
         let full = path.hasPrefix("/") ? path : directory + "/" + path
-        guard let file = SourceFile(contentsOf: full) else { return reply.fail("cannot read '\(path)'") }
+        guard let file = SourceFile(contentsOf: full) else { return reply.fail(SourceFile.cannotRead(full, shownAs: path)) }
         let displayed = SourceFile(path: path, bytes: file.bytes)
         let checked = Checker.check(file)
         reply.report(checked.diagnostics.filter { $0.severity == .error }, in: displayed)
@@ -126,7 +138,7 @@ extension ReplSession {
         run = nil
         trainer = nil
         pendingProgress = nil
-        latestScript = nil
+        latest = nil
         directory = URL(fileURLWithPath: full).deletingLastPathComponent().path
         let undoSteps = undoStack
         var loaded = ReplReply()
@@ -143,7 +155,7 @@ extension ReplSession {
             push(before)
             if verbose {
                 reply.output += "loaded \(path): \(entries.count) statements"
-                    + (entries.contains { $0.keyword == "train" } ? "; 'train' runs its training, 'step' and 'epoch' step through it" : "") + "\n"
+                    + (entries.contains { $0.keyword == "train" } ? "; nothing ran: 'train' runs its training, 'step' and 'epoch' step through it" : "") + "\n"
             }
         }
     }

@@ -9,6 +9,20 @@ extension ReplSession {
                     into reply: inout ReplReply, runActions: Bool = true) {
         let typed = SourceFile(path: "<repl>", text: text)
         let parsed = Parser.parse(typed).script.statements
+        // `train` alone runs the script's training (its epochs, batch, loss), as `lrs run`
+        // would; `train` with options is a `train` statement of its own.
+        if runActions, parsed.count == 1, case .train(let options) = parsed[0].kind, options.isEmpty,
+           let settings = latest?.train, run != nil {
+            let before = snapshot()
+            do throws(Diagnostic) {
+                if try train(settings, observer: observer, into: &reply) { push(before) }
+            } catch {
+                // A failed step (a non-finite loss): placed at this entry.
+                push(before)
+                reply.report([Diagnostic(error.severity, error.condition, at: nil, notes: [])], in: source(""))
+            }
+            return
+        }
         var added: [Entry] = []
         for statement in parsed where !Self.actionKeywords.contains(statement.keyword.text) {
             var name: String?
@@ -18,12 +32,16 @@ extension ReplSession {
         }
         // A second singular statement replaces the first; a `let` of a known name replaces
         // it where it stands (later statements use it), and is blanked where it was typed.
+        var facts = takeFacts()
         var kept = entries
+        var replaced = false
         var blanked = Array(text.utf8)
         var appended: [Entry] = []
         for (entry, statement) in zip(added, parsed.filter { !Self.actionKeywords.contains($0.keyword.text) }) {
-            if let name = entry.name, let index = kept.firstIndex(where: { $0.name == name }) {
+            if let name = entry.name,
+               let index = replaced || facts == nil ? kept.firstIndex(where: { $0.name == name }) : facts?.letPositions[name] {
                 kept[index] = entry
+                replaced = true
                 for i in statement.range.start ..< min(statement.range.end, blanked.count) where blanked[i] != UInt8(ascii: "\n") {
                     blanked[i] = UInt8(ascii: " ")
                 }
@@ -31,22 +49,71 @@ extension ReplSession {
             }
             if Self.replacedKeywords.contains(entry.keyword) {
                 let family: Set<String> = entry.keyword == "validate" || entry.keyword == "split" ? ["validate", "split"] : [entry.keyword]
-                kept.removeAll { family.contains($0.keyword) }
+                if kept.contains(where: { family.contains($0.keyword) }) {
+                    kept.removeAll { family.contains($0.keyword) }
+                    replaced = true
+                }
             }
             appended.append(entry)
         }
-        let map = ReplSourceMap(kept.map { (Array($0.text.utf8), $0.origin) } + [(typed.bytes, origin)])
-        let offset = kept.reduce(0) { $0 + $1.text.utf8.count + 1 }
-        let candidate = source(String(decoding: kept.flatMap { Array($0.text.utf8) + [UInt8(ascii: "\n")] } + blanked + [UInt8(ascii: "\n")],
-                                      as: UTF8.self))
-        let finalEntries = kept + appended
-        let hasModel = finalEntries.contains { $0.keyword == "model" }
+        if replaced { facts = nil }
+        // The kept statements when they are not simply `entries` (which then grow in place).
+        let keptIfReplaced = replaced ? kept : nil
+        let keptCount = kept.count
+        kept = []
+        let entryBytes = Array(appended.map { $0.text + "\n" }.joined().utf8)
+        let candidateBytes = blanked + [UInt8(ascii: "\n")]
+        let checked: CheckResult
+        let offset: Int
+        // Where the entry's checked statements begin, when known without a search.
+        var firstNew: Int?
+        // The check of the kept statements with the appended ones, for the run and the next
+        // entry: the entry's own check when it is exactly those statements.
+        var entriesCheck: (result: CheckResult, facts: ReplSessionFacts)?
+        let hadModel = facts?.hasModel
+        if var extended = facts {
+            // Only statements appended: checked against what was checked before. Moved out
+            // of `facts`, so that it is extended in place.
+            facts = nil
+            offset = extended.prefix.source.bytes.count
+            firstNew = extended.prefix.checkedCount
+            if candidateBytes == entryBytes {
+                checked = extended.prefix.add(candidateBytes)
+                extended.note(appended, from: keptCount)
+                entriesCheck = (checked, extended)
+            } else {
+                var trial = extended.prefix
+                checked = trial.add(candidateBytes)
+                if !checked.diagnostics.contains(where: { $0.severity == .error && !Self.isPending($0) }) {
+                    let result = extended.prefix.add(entryBytes)
+                    extended.note(appended, from: keptCount)
+                    entriesCheck = (result, extended)
+                }
+            }
+        } else {
+            let before = keptIfReplaced ?? entries
+            offset = before.reduce(0) { $0 + $1.text.utf8.count + 1 }
+            checked = Checker.check(source(String(decoding: before.flatMap { Array($0.text.utf8) + [UInt8(ascii: "\n")] } + candidateBytes,
+                                                  as: UTF8.self)))
+        }
+        // Where what is checked came from, built only for what it reports. Until the entry
+        // is kept, and after, the kept statements before it are the first `keptCount`.
+        let map = { [unowned self] in
+            ReplSourceMap((keptIfReplaced ?? Array(self.entries.prefix(keptCount))).map { (Array($0.text.utf8), $0.origin) }
+                + [(typed.bytes, origin)])
+        }
+        let hasModel = appended.contains { $0.keyword == "model" }
+            || (hadModel ?? (keptIfReplaced ?? entries).contains { $0.keyword == "model" })
+        // Keeps the entry's statements (and what is known of them, for the next entry).
+        let keep = { [unowned self] in
+            if let keptIfReplaced { entries = keptIfReplaced + appended } else { entries.append(contentsOf: appended) }
+            self.facts = entriesCheck?.facts
+        }
 
-        let checked = Checker.check(candidate)
         var candidateDiagnostics = checked.diagnostics
         var script = checked.script
         if checked.script != nil {
-            let outcome = CheckPipeline.run(candidate)
+            let outcome = CheckPipeline.run(checked: checked)
             candidateDiagnostics = outcome.diagnostics
             script = outcome.script
         }
@@ -56,7 +123,8 @@ extension ReplSession {
         let worth = candidateDiagnostics.filter { d in
             !Self.isPending(d) && (d.severity == .error || (d.range.map { $0.start >= offset } ?? false))
         }
-        reply.problems += worth.filter { $0.range != nil || $0.severity == .error }.map(map.problem)
+        let shown = worth.filter { $0.range != nil || $0.severity == .error }
+        if !shown.isEmpty { reply.problems += shown.flatMap(map().problems) }
         if worth.hasErrors { return }
         let actions = !runActions ? [] : parsed.filter { Self.actionKeywords.contains($0.keyword.text) || $0.keyword.text == "train" }
         if !pending.isEmpty || !hasModel {
@@ -66,12 +134,12 @@ extension ReplSession {
                 return
             }
             if hasTrained { reply.output += "note: the trained run is set aside ('undo' brings it back)\n" }
-            push(snapshot())
-            entries = finalEntries
+            push(snapshot(appending: !replaced, weights: false))
+            keep()
             run = nil
             trainer = nil
             pendingProgress = nil
-            latestScript = nil
+            latest = nil
             if hasModel && verbose { reply.output += "setup incomplete: " + why + "\n" }
             return
         }
@@ -79,16 +147,24 @@ extension ReplSession {
 
         // Only what changes the session is a step `undo` goes back over (not `show`, `save`).
         let changes = !added.isEmpty || parsed.contains { $0.keyword.text == "train" }
-        let before = changes ? snapshot() : nil
-        let changesSetup = appended.contains { $0.keyword != "train" && $0.keyword != "checkpoint" } || added.count > appended.count
-        let newTrain = script.statements.compactMap { s -> CheckedTrain? in
+        // The weights are copied only when the entry trains the run in place.
+        let before = changes ? snapshot(appending: !replaced, weights: runActions && parsed.contains { $0.keyword.text == "train" }) : nil
+        // A new `let` changes nothing before it; a replaced one may.
+        let changesSetup = appended.contains { !["train", "checkpoint", "let"].contains($0.keyword) } || replaced
+        let entryStatements = firstNew.map { Array(script.statements[Swift.min($0, script.statements.count)...]) }
+            ?? script.statements.filter { statementStart($0) >= offset }
+        let newTrain = entryStatements.compactMap { s -> CheckedTrain? in
             if case .train(let t) = s, t.range.start >= offset { return t }
             return nil
         }.last
         if changesSetup || run == nil || (newTrain != nil && !hasTrained) {
-            switch ScriptRun.prepare(source(finalEntries.map { $0.text + "\n" }.joined()), options: ScriptRun.Options()) {
+            let prepared = entriesCheck.map { ScriptRun.prepare(checked: $0.result, options: ScriptRun.Options()) }
+                ?? ScriptRun.prepare(source(((keptIfReplaced ?? entries) + appended).map { $0.text + "\n" }.joined()),
+                                     options: ScriptRun.Options())
+            switch prepared {
             case .failure(let list):
-                reply.problems += list.diagnostics.filter { $0.severity == .error }.map(sourceMap(finalEntries).problem)
+                reply.problems += list.diagnostics.filter { $0.severity == .error }
+                    .flatMap(sourceMap((keptIfReplaced ?? entries) + appended).problems)
                 return
             case .success(let rebuilt):
                 if hasTrained {
@@ -106,11 +182,16 @@ extension ReplSession {
             trainer = nil
             pendingProgress = before?.progress
         }
-        entries = finalEntries
-        latestScript = script
+        keep()
+        // Settings of the statements before, when they are known, and the entry's.
+        if firstNew != nil, let known = latest {
+            latest = known.adding(entryStatements)
+        } else {
+            latest = ReplSettings(script)
+        }
         if let before { push(before) }
         guard runActions else { return }
-        let started = execute(script.statements.filter { statementStart($0) >= offset }, map: map,
+        let started = execute(entryStatements.filter { statementStart($0) >= offset }, map: map,
                               observer: observer, into: &reply)
         if !started {
             // The entry's `train` could not start: the entry does not apply at all.
@@ -154,7 +235,7 @@ extension ReplSession {
 
     /// Carries out the `show`, `save` and `train` statements just entered, in order; false
     /// when a `train` could not start.
-    func execute(_ statements: [CheckedStatement], map: ReplSourceMap, observer: TrainingObserver?,
+    func execute(_ statements: [CheckedStatement], map: () -> ReplSourceMap, observer: TrainingObserver?,
                  into reply: inout ReplReply) -> Bool {
         guard let run else { return true }
         for statement in statements {
@@ -167,7 +248,7 @@ extension ReplSession {
                 do throws(Diagnostic) {
                     if try !train(settings, observer: observer, into: &reply) { return false }
                 } catch {
-                    reply.problems.append(map.problem(error))
+                    reply.problems += map().problems(error)
                     return true
                 }
             default:

@@ -9,7 +9,7 @@ extension ReplSession {
         guard let data = run.data else { throw ReplFailure("training needs a 'data' statement") }
         guard data.training.count > 0 else { throw ReplFailure("the training data has no samples") }
         if let trainer, settings == nil { return trainer }
-        guard let chosen = settings ?? latestScript?.train ?? defaultTrain() else {
+        guard let chosen = settings ?? latest?.train ?? defaultTrain() else {
             throw ReplFailure("cannot choose the training settings; type a 'train' statement")
         }
         let made: Trainer
@@ -89,8 +89,8 @@ extension ReplSession {
     private func finish(_ outcome: Trainer.Advance, observer: TrainingObserver?, into reply: inout ReplReply) -> Bool {
         if let report = outcome.report {
             observer?.epochFinished(report)
-            if let state, let script = latestScript {
-                for case .checkpoint(let every, let file) in script.statements where every > 0 && state.epoch % every == 0 {
+            if let state, let latest {
+                for (every, file) in latest.checkpoints where every > 0 && state.epoch % every == 0 {
                     save(to: file.path, shownAs: file.written, into: &reply)
                 }
             }

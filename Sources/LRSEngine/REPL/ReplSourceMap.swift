@@ -38,13 +38,31 @@ struct ReplSourceMap {
     /// The joined text the map describes.
     var joined: [UInt8] { pieces.flatMap { $0.bytes + [UInt8(ascii: "\n")] } }
 
-    /// A diagnostic of the joined text, with the document of its origin to show it in.
-    func problem(_ diagnostic: Diagnostic) -> ReplReply.Problem {
+    /// A diagnostic of the joined text, with the document of its origin to show it in; its
+    /// notes that point into another document (a line typed, a statement loaded from a
+    /// file) follow it, each shown in its own.
+    func problems(_ diagnostic: Diagnostic) -> [ReplReply.Problem] {
         guard let range = diagnostic.range, let piece = piece(at: range.start) else {
-            return ReplReply.Problem(diagnostic: diagnostic, source: SourceFile(path: "<repl>", bytes: []))
+            return [ReplReply.Problem(diagnostic: diagnostic, source: SourceFile(path: "<repl>", bytes: []))]
         }
-        let document = Document(pieces.filter { $0.origin.path == piece.origin.path }, path: piece.origin.path)
-        return ReplReply.Problem(diagnostic: document.relocate(diagnostic), source: document.source)
+        let path = piece.origin.path
+        let elsewhere = diagnostic.notes.filter { note in note.range.flatMap { self.piece(at: $0.start) }.map { $0.origin.path != path } ?? false }
+        var main = diagnostic
+        main.notes = diagnostic.notes.filter { note in !elsewhere.contains { $0.range == note.range } }
+        return [ReplReply.Problem(diagnostic: document(path).relocate(main), source: document(path).source)]
+            + elsewhere.flatMap(problems)
+    }
+
+    /// "line 7 of two.lrs", "line 3 of <repl>": where an offset of the joined text came from.
+    func place(of offset: Int) -> String? {
+        guard let piece = piece(at: offset) else { return nil }
+        let before = piece.bytes[..<Swift.max(0, Swift.min(offset - piece.start, piece.bytes.count))]
+        let line = piece.origin.line + before.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        return "line \(line) of \(piece.origin.path)"
+    }
+
+    private func document(_ path: String) -> Document {
+        Document(pieces.filter { $0.origin.path == path }, path: path)
     }
 
     private func piece(at offset: Int) -> Piece? {

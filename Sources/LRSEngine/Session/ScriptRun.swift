@@ -28,8 +28,13 @@ public final class ScriptRun {
     /// Checks and lowers the script; every problem comes back as diagnostics (errors mean
     /// nothing runs).
     public static func prepare(_ source: SourceFile, options: Options) -> Result<ScriptRun, DiagnosticList> {
+        prepare(checked: Checker.check(source, overrides: options.overrides), options: options)
+    }
+
+    /// Lowers a script already checked with `options.overrides`.
+    public static func prepare(checked: CheckResult, options: Options) -> Result<ScriptRun, DiagnosticList> {
         var factory: ModelFactory?
-        let outcome = CheckPipeline.run(source, overrides: options.overrides) { script in
+        let outcome = CheckPipeline.run(checked: checked) { script in
             let made = ModelFactory(script)
             factory = made
             return made.initialValues

@@ -118,8 +118,11 @@ extension Checker {
                 let names = groupSyntax.isEmpty ? ["all"] : groups.map(\.name)
                 let base = argument.text.split(separator: ".").first.map(String.init) ?? argument.text
                 if !names.contains(argument.text), !groups.contains(where: { $0.name == base && $0.each != nil }) {
-                    diagnostics.error(.unknownGroup(argument.text, suggestions: Suggestions.nearest(to: argument.text, in: names)),
-                                      at: argument.range)
+                    // A layer's name means its parameters; else the nearest parameter names.
+                    let parameters = model.parameters.filter { $0.layerName == argument.text }.map(\.name)
+                        + nearestNames(to: argument.text, in: model.parameters.map(\.name))
+                    diagnostics.error(.unknownShowGroup(argument.text, suggestions: nearestNames(to: argument.text, in: names),
+                                                        groups: names, parameters: parameters), at: argument.range)
                 }
             }
         }

@@ -28,7 +28,7 @@ public struct Checker {
         }
     }
 
-    let script: Script
+    var script: Script
     let options: Options
     var source: SourceFile { script.source }
     var diagnostics: DiagnosticCollector
@@ -76,13 +76,16 @@ public struct Checker {
         checker.syntaxErrorOffsets = syntaxDiagnostics.filter { $0.severity == .error }.compactMap { $0.range?.start }
         checker.diagnostics.report(contentsOf: syntaxDiagnostics)
         let checked = checker.run()
-        // Diagnostics in source order (those without a place last), as a reader expects.
-        let ordered = checker.diagnostics.diagnostics.enumerated().sorted { a, b in
+        return CheckResult(syntax: script, script: checked, diagnostics: checker.orderedDiagnostics)
+    }
+
+    /// Diagnostics in source order (those without a place last), as a reader expects.
+    var orderedDiagnostics: [Diagnostic] {
+        diagnostics.diagnostics.enumerated().sorted { a, b in
             let ka = a.element.range?.start ?? Int.max
             let kb = b.element.range?.start ?? Int.max
             return ka != kb ? ka < kb : a.offset < b.offset
         }.map(\.element)
-        return CheckResult(syntax: script, script: checked, diagnostics: ordered)
     }
 
     mutating func run() -> CheckedScript? {
@@ -95,14 +98,24 @@ public struct Checker {
         }
         constants.reserveCapacity(letCount)
         letRanges.reserveCapacity(letCount)
-        for statement in script.statements {
+        checkInOrder(script.statements)
+        return finish()
+    }
+
+    /// Pass 1 of `statements`, in script order.
+    mutating func checkInOrder(_ statements: [Statement]) {
+        for statement in statements {
             if diagnostics.isFull { break }
             if hasSyntaxError(statement.range) { continue }
             checkStatement(statement)
         }
+    }
+
+    /// What follows pass 1: what needs the whole script.
+    mutating func finish() -> CheckedScript? {
         if syntaxFailed { return nil }
         for name in overrides.keys.sorted() where letRanges[name] == nil {
-            diagnostics.error(.overrideWithoutLet(name), at: nil)
+            diagnostics.error(.overrideWithoutLet(name, suggestions: nearestNames(to: name, in: letRanges.keys.sorted())), at: nil)
         }
         if modelStatement == nil {
             diagnostics.error(.missingModel, at: script.statements.first?.range ?? .at(0))

@@ -25,7 +25,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case tensorExpected(String)
     case duplicateLet(String)
     case previousDefinition(String)
-    case overrideWithoutLet(String)
+    case overrideWithoutLet(String, suggestions: [String])
+    /// A note: the grid points (`rate=-5, width=8`) of a batch where an error occurs, the
+    /// first few, and how many more.
+    case inGridPoints([String], more: Int)
     case valueNotFinite(String)
     case valueNotWhole(String, value: Double)
     case valueOutOfRange(String, value: Double, range: String)
@@ -92,6 +95,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unknownShowTarget(String, suggestions: [String])
     case unknownParameter(String, suggestions: [String])
     case unknownGroup(String, suggestions: [String])
+    /// `show state NAME`: the nearest groups, else all of them; and parameters NAME may mean.
+    case unknownShowGroup(String, suggestions: [String], groups: [String], parameters: [String])
     case defaultOptimizer
     // Resources
     case memoryTooLarge(needed: Int, available: Int)
@@ -144,7 +149,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .tensorExpected(let function): return "'\(function)' of one argument reduces a tensor; pass 'param' or 'abs(param)'"
         case .duplicateLet(let name): return "'\(name)' is already defined"
         case .previousDefinition(let name): return "'\(name)' was defined here"
-        case .overrideWithoutLet(let name): return "-D \(name): the script has no 'let \(name)'"
+        case .overrideWithoutLet(let name, let s): return "-D \(name): the script has no 'let \(name)'\(didYouMean(s))"
+        case .inGridPoints(let points, let more):
+            return (points.count + more == 1 ? "in the grid point " : "in the grid points ")
+                + points.joined(separator: "; ") + (more > 0 ? " and \(more) more" : "")
         case .valueNotFinite(let what): return "\(what) is not a finite number"
         case .valueNotWhole(let what, let value): return "\(what) must be a whole number, got \(format(value))"
         case .valueOutOfRange(let what, let value, let range): return "\(what) must be \(range), got \(format(value))"
@@ -231,9 +239,13 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "'\(source)' takes \(expected) file name\(expected == 1 ? "" : "s"), got \(got)"
         case .fileMissing(let path): return "file '\(path)' does not exist"
         case .fileUnreadable(let path): return "file '\(path)' cannot be read"
-        case .unknownShowTarget(let name, let s): return "cannot show '\(clip(name))'\(didYouMean(s))"
+        case .unknownShowTarget(let name, let s):
+            return "cannot show '\(clip(name))'" + (s.isEmpty ? "; show takes \(StatementVocabulary.showUsage)" : didYouMean(s))
         case .unknownParameter(let name, let s): return "no parameter is named '\(clip(name))'\(didYouMean(s))"
         case .unknownGroup(let name, let s): return "no group is named '\(clip(name))'\(didYouMean(s))"
+        case .unknownShowGroup(let name, let s, let groups, let parameters):
+            return "no group is named '\(clip(name))'" + (s.isEmpty ? "; the groups are \(quotedNames(groups))" : didYouMean(s))
+                + (parameters.first.map { "; for a parameter, 'show param \($0)'" } ?? "")
         case .defaultOptimizer: return "no 'optimizer' statement; using sgd with PyTorch's defaults"
         case .memoryTooLarge(let needed, let available):
             return "the model needs \(bytes(needed)) for parameters, gradients and optimizer state; this machine has \(bytes(available))"

@@ -13,24 +13,28 @@ public struct Lexer {
     private var tokens: [Token] = []
     private var diagnostics: [Diagnostic] = []
 
-    public init(_ source: SourceFile) {
+    /// A lexer of `source` from byte `offset` on (the start of a line): the REPL lexes what
+    /// was added to its script, not the whole script again.
+    public init(_ source: SourceFile, from offset: Int = 0) {
         self.bytes = source.bytes
+        self.position = Swift.max(0, Swift.min(offset, source.bytes.count))
     }
 
-    /// All tokens (ending with `.endOfFile`) and the lexical diagnostics.
-    public static func tokenize(_ source: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
-        var lexer = Lexer(source)
+    /// All tokens from `offset` on (ending with `.endOfFile`) and the lexical diagnostics.
+    public static func tokenize(_ source: SourceFile, from offset: Int = 0) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+        var lexer = Lexer(source, from: offset)
         lexer.run()
         return (lexer.tokens, lexer.diagnostics)
     }
 
     private mutating func run() {
-        tokens.reserveCapacity(bytes.count / 3 + 1)
+        let first = position
+        tokens.reserveCapacity((bytes.count - position) / 3 + 1)
         while position < bytes.count {
             scanToken()
         }
         // End of file is reported at the end of the last token, not on an empty last line.
-        let end = tokens.last { $0.kind != .newline }?.range.end ?? 0
+        let end = tokens.last { $0.kind != .newline }?.range.end ?? first
         tokens.append(Token(kind: .endOfFile, range: .at(end)))
     }
 

@@ -26,10 +26,11 @@ public struct Parser {
     }
 
     /// Lexes and parses a source file: the script (always), and every lexical and syntax
-    /// diagnostic in source order, capped at `errorLimit` errors.
-    public static func parse(_ source: SourceFile,
+    /// diagnostic in source order, capped at `errorLimit` errors. With `offset` (the start
+    /// of a line), only the statements from there on.
+    public static func parse(_ source: SourceFile, from offset: Int = 0,
                              errorLimit: Int = DiagnosticCollector.defaultErrorLimit) -> (script: Script, diagnostics: [Diagnostic]) {
-        let (tokens, lexical) = Lexer.tokenize(source)
+        let (tokens, lexical) = Lexer.tokenize(source, from: offset)
         var parser = Parser(source: source, tokens: tokens, errorLimit: errorLimit)
         let statements = parser.parseScript()
         // Lexical and syntax diagnostics interleave by position; the cap applies to both.

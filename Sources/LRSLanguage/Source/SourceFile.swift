@@ -8,9 +8,9 @@ public struct SourceFile: Sendable {
     /// The name diagnostics print: the path as the user gave it, or `<repl>`.
     public let path: String
     /// The bytes of the file, exactly as read.
-    public let bytes: [UInt8]
+    public private(set) var bytes: [UInt8]
     /// Byte offset of the first byte of every line; `lineStarts[0] == 0`.
-    let lineStarts: [Int]
+    private(set) var lineStarts: [Int]
 
     /// A source from bytes (a file as read from disk, or any input at all).
     public init(path: String, bytes: [UInt8]) {
@@ -21,6 +21,19 @@ public struct SourceFile: Sendable {
             starts.append(offset + 1)
         }
         self.lineStarts = starts
+    }
+
+    /// Appends `more` bytes, finding only their lines: the REPL's script grows an entry at
+    /// a time. `self` ends at a line break (or is empty).
+    public mutating func append(_ more: [UInt8]) {
+        guard bytes.isEmpty || bytes.last == UInt8(ascii: "\n") else {
+            self = SourceFile(path: path, bytes: bytes + more)
+            return
+        }
+        let added = SourceFile(path: path, bytes: more)
+        lineStarts.removeLast()
+        lineStarts += added.lineStarts.map { $0 + bytes.count }
+        bytes += more
     }
 
     /// A source from text (tests, the REPL).

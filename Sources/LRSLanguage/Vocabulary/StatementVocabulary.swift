@@ -31,6 +31,8 @@ enum StatementVocabulary {
     }
     /// `show` targets; `param` and `state` take a name.
     static let showTargets = ["model", "groups", "lr", "param", "state"]
+    /// The show targets as a user writes them, for messages.
+    static let showUsage = "'model', 'groups', 'lr', 'param NAME' or 'state GROUP'"
     /// Names expressions may use, by where they appear.
     static let functions = ["exp", "log", "sqrt", "sin", "cos", "tan", "abs", "floor", "ceil", "min", "max"]
     static let reductions = ["mean", "std", "norm", "min", "max", "sum"]

@@ -75,10 +75,14 @@ final class ReplLoop {
             Terminal.writeError(renderer.render(problem.diagnostic, in: problem.source))
         }
         for message in reply.messages {
-            Terminal.writeError((color ? "\u{1B}[1;31merror:\u{1B}[0m " : "error: ") + message + "\n")
+            let place = reply.place.map { $0 + ": " } ?? ""
+            Terminal.writeError(place + (color ? "\u{1B}[1;31merror:\u{1B}[0m " : "error: ") + message + "\n")
         }
         return !reply.failed
     }
+
+    /// The width charts use: the terminal's (it may change), else `$COLUMNS`, read once.
+    private lazy var columns = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
 
     private func terminalWidth() -> Int {
         if interactive {
@@ -87,6 +91,6 @@ final class ReplLoop {
             rl_get_screen_size(&rows, &columns)
             if columns > 0 { return Int(columns) }
         }
-        return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
+        return columns
     }
 }
