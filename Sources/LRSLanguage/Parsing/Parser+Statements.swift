@@ -96,13 +96,16 @@ extension Parser {
     }
 
     /// Up to `count` values; stops early at a token that starts no expression, or at an
-    /// identifier for which `stopAt` holds (the next option's name).
+    /// identifier for which `stopAt` holds (the next option's name). The first value is
+    /// always read as a value, so `lr lr` (a `let` named like the option) means the `let`:
+    /// only the optional further values give way to a following option's name.
     mutating func parseValues(count: Int, stopAt: (String) -> Bool = { _ in false },
                               minPrecedence: Int = 1) throws(Abort) -> [Expr] {
         rule("value")
         var values: [Expr] = []
         values.reserveCapacity(count)
-        while values.count < count, startsExpression(current), !(check(.identifier) && stopAt(current.text)) {
+        while values.count < count, startsExpression(current),
+              values.isEmpty || !(check(.identifier) && stopAt(current.text)) {
             values.append(try parseExpression(minPrecedence: minPrecedence))
         }
         if values.isEmpty { throw fail(expected: "a value") }
