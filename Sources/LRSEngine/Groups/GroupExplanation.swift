@@ -51,9 +51,8 @@ public enum GroupExplanation {
                     text += ": \(source.text(of: lhs.range)) = \(matcher.value(of: lhs, parameter))"
                 }
                 parts.append(text)
-            case .and(let a, let b), .or(let a, let b):
-                visit(a)
-                visit(b)
+            case .and(let parts), .or(let parts):
+                parts.forEach(visit)
             case .not(let inner):
                 visit(inner)
             case .word, .glob, .all, .rest:

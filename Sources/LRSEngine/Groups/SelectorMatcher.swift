@@ -29,8 +29,12 @@ struct SelectorMatcher {
         case .where(let inner, let predicate):
             guard matches(inner, parameter) else { return false }
             return holds(predicate, parameter)
-        case .and(let a, let b): return matches(a, parameter) && matches(b, parameter)
-        case .or(let a, let b): return matches(a, parameter) || matches(b, parameter)
+        case .and(let parts):
+            for part in parts where !matches(part, parameter) { return false }
+            return true
+        case .or(let parts):
+            for part in parts where matches(part, parameter) { return true }
+            return false
         case .not(let inner): return !matches(inner, parameter)
         }
     }

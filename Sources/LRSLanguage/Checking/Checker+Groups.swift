@@ -79,9 +79,8 @@ extension Checker {
                 typer.diagnostics.append(.error(.tensorNotAllowed("the predicate"), at: predicate.range))
             }
             diagnostics.report(contentsOf: typer.diagnostics)
-        case .and(let a, let b), .or(let a, let b):
-            checkSelector(a, model: model)
-            checkSelector(b, model: model)
+        case .and(let parts), .or(let parts):
+            for part in parts { checkSelector(part, model: model) }
         case .not(let inner):
             checkSelector(inner, model: model)
         }

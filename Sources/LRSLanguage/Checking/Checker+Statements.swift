@@ -118,7 +118,7 @@ extension Checker {
         case .rest: return true
         case .word, .glob, .all: return false
         case .where(let s, _), .not(let s): return containsRest(s)
-        case .and(let a, let b), .or(let a, let b): return containsRest(a) || containsRest(b)
+        case .and(let parts), .or(let parts): return parts.contains { containsRest($0) }
         }
     }
 
