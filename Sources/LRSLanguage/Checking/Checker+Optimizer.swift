@@ -26,7 +26,7 @@ extension Checker {
                                   variables: [String]) -> [HyperparameterSetting]? {
         guard checkDistinct(options) else { return nil }
         var ok = true
-        for option in options where !specs.contains(where: { $0.name == option.name.text }) {
+        for option in options where !diagnostics.isFull && !specs.contains(where: { $0.name == option.name.text }) {
             let valid = specs.map(\.name)
             let suggestions = Suggestions.nearest(to: option.name.text, in: valid)
             diagnostics.error(.unknownHyperparameter(option.name.text, kind: kind, valid: valid, suggestions: suggestions),
