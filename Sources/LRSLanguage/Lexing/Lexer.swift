@@ -53,15 +53,15 @@ public struct Lexer {
         let start = position
         let byte = bytes[position]
         switch byte {
-        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+        case UInt8(ascii: " "), UInt8(ascii: "\t"):
             // The whole run: one call per blank would cost more than the blank.
             position += 1
-            while let next = peek(), next == UInt8(ascii: " ") || next == UInt8(ascii: "\t")
-                    || next == UInt8(ascii: "\r") {
+            while let next = peek(), next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") {
                 position += 1
             }
-        case UInt8(ascii: "\n"):
-            position += 1
+        case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+            // A line ends with LF, CRLF (one break) or a lone CR (old Mac files).
+            position += byte == UInt8(ascii: "\r") && peek(1) == UInt8(ascii: "\n") ? 2 : 1
             if bracketDepth == 0 { add(.newline, from: start) }
         case UInt8(ascii: "#"):
             skipComment()
@@ -128,7 +128,7 @@ public struct Lexer {
 
     /// `#` to the end of the line; the bytes must still be UTF-8.
     private mutating func skipComment() {
-        while let byte = peek(), byte != UInt8(ascii: "\n") {
+        while let byte = peek(), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") {
             if byte < 0x80 {
                 if byte == 0 { report(.nulByte, from: position, length: 1) }
                 position += 1
@@ -144,7 +144,7 @@ public struct Lexer {
         position += 1
         var content: [UInt8] = []
         while true {
-            guard let byte = peek(), byte != UInt8(ascii: "\n") else {
+            guard let byte = peek(), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") else {
                 report(.unterminatedString, from: start)
                 add(.string, from: start, text: String(decoding: content, as: UTF8.self))
                 return
