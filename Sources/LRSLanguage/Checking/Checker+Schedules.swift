@@ -103,11 +103,23 @@ extension Checker {
                     ok = false
                     continue
                 }
-                if let last = milestones.last, value <= last {
+                if let last = milestones.last, value < last {
                     diagnostics.error(.milestonesOutOfOrder(value, after: last), at: milestone.range)
                     ok = false
                 }
                 milestones.append(value)
+            }
+            // Equal milestones are accepted, as SequentialLR accepts them: the schedule
+            // between them has no epoch of its own (SequentialLR restarts the next one at
+            // that milestone), and neither has the first one when the first milestone is 0.
+            if ok {
+                let schedules = [first] + rest.map(\.schedule)
+                for (position, value) in milestones.enumerated() where value == (position == 0 ? 0 : milestones[position - 1]) {
+                    let skipped = schedules[position]
+                    diagnostics.warning(.scheduleNeverRuns(source.text(of: skipped.range), milestone: value,
+                                                           first: position == 0),
+                                        at: skipped.range)
+                }
             }
             let checked = parts.compactMap { $0 }
             guard ok, checked.count == parts.count else { return nil }

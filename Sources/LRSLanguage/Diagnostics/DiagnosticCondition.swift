@@ -76,6 +76,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case groupScheduledTwice(String)
     case previousSchedule(String)
     case milestonesOutOfOrder(Int, after: Int)
+    /// A part of `A until N then B until N then C` that no epoch reaches (B here, or A
+    /// when the first milestone is 0).
+    case scheduleNeverRuns(String, milestone: Int, first: Bool)
     case cyclicBaseAboveMax(base: Double, max: Double)
     case onecycleTooShort(totalSteps: Int, run: Int)
     case unknownPer(String)
@@ -207,7 +210,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .groupScheduledTwice(let name): return "group '\(name)' already has a schedule"
         case .previousSchedule(let name): return "the schedule of '\(name)' is given here"
         case .milestonesOutOfOrder(let value, let after):
-            return "milestone \(value) must come after milestone \(after)"
+            return "milestone \(value) must not come before milestone \(after)"
+        case .scheduleNeverRuns(let schedule, let milestone, let first):
+            let why = first ? "it ends at milestone 0" : "it starts and ends at milestone \(milestone)"
+            return "'\(clip(schedule))' never runs: \(why) (PyTorch's SequentialLR skips it too)"
         case .cyclicBaseAboveMax(let base, let max):
             return "cyclic base_lr \(format(base)) is above max_lr \(format(max))"
         case .onecycleTooShort(let total, let run):
