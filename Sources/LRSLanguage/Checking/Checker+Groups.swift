@@ -70,7 +70,15 @@ extension Checker {
                 diagnostics.error(.unknownSelectorWord(word, suggestions: Suggestions.nearest(to: word, in: candidates)),
                                   at: selector.range)
             }
-        case .glob, .all, .rest:
+        case .glob(let pattern):
+            // A glob no parameter name matches is a typo (`"*.weigth"`): as an error, not the
+            // empty group's warning, since its parameters would silently train under `rest`.
+            let names = model.parameters.map(\.name)
+            if !names.contains(where: { Glob.matches(pattern, $0) }) {
+                diagnostics.error(.globMatchesNoParameter(pattern, nearest: Suggestions.nearest(toPattern: pattern, in: names)),
+                                  at: selector.range)
+            }
+        case .all, .rest:
             break
         case .where(let inner, let predicate):
             checkSelector(inner, model: model)

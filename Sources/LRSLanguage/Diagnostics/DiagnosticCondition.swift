@@ -63,7 +63,12 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case duplicateGroupName(String)
     case restInFreeze
     case unassignedParameter(String)
-    case emptyGroup(String, takenBy: [String])
+    /// A group left with no parameters: earlier groups took them, or `freeze` did (or both).
+    case emptyGroup(String, takenBy: [String], frozen: Bool = false)
+    /// A quoted glob that matches no parameter name, with the nearest names.
+    case globMatchesNoParameter(String, nearest: [String])
+    /// Where `freeze` took a group's parameters.
+    case frozenHere
     case selectorMatchesNothing(String)
     case predicateSource(String)
     case expandedGroup(String)
@@ -192,9 +197,15 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .restInFreeze: return "'rest' cannot be frozen; name the parameters to freeze"
         case .unassignedParameter(let name):
             return "parameter '\(name)' is in no group and not frozen; add it to a group, or 'freeze' it"
-        case .emptyGroup(let name, let takenBy):
-            return takenBy.isEmpty ? "group '\(name)' has no parameters"
-                : "group '\(name)' has no parameters; they were taken by \(quotedList(takenBy, conjunction: "and"))"
+        case .emptyGroup(let name, let takenBy, let frozen):
+            let takers = takenBy.map { "'\($0)'" } + (frozen ? ["'freeze'"] : [])
+            guard let last = takers.last else { return "group '\(name)' has no parameters" }
+            let list = takers.count == 1 ? last : takers.dropLast().joined(separator: ", ") + " and " + last
+            return "group '\(name)' has no parameters; they were taken by \(list)"
+        case .globMatchesNoParameter(let pattern, let nearest):
+            let hint = nearest.isEmpty ? "" : "; the nearest \(nearest.count == 1 ? "is" : "are") \(quotedList(nearest, conjunction: "and"))"
+            return "no parameter name matches '\(clip(pattern))'\(hint)"
+        case .frozenHere: return "'freeze' takes them here"
         case .selectorMatchesNothing(let name): return "group '\(name)' selects no parameters"
         case .expandedGroup(let name): return "in group '\(name)'"
         case .predicateSource(let name): return "parameter '\(name)' has no initial values for the 'where' predicate"
