@@ -20,7 +20,10 @@ extension Checker {
             var kind = optimizer.kind
             var specs = optimizerSpecs
             if let own = syntax.optimizerKind {
-                guard let ownSpecs = knownKind(own) else { continue }
+                guard let ownSpecs = knownKind(own) else {
+                    failedGroupNames.insert(name)
+                    continue
+                }
                 kind = own.text
                 specs = ownSpecs
             }
@@ -29,7 +32,10 @@ extension Checker {
             let base = kind == optimizer.kind ? optimizer.hyperparameters : nil
             let variables = syntax.each == nil ? [] : CheckedGroup.eachVariables
             guard var settings = hyperparameters(kind: kind, specs: specs, base: base, syntax.hyperparameters,
-                                                 source: .group, variables: variables) else { continue }
+                                                 source: .group, variables: variables) else {
+                failedGroupNames.insert(name)
+                continue
+            }
             constructorOnly(&settings, kind: kind, base: base)
             groups.append(CheckedGroup(name: name, selector: syntax.selector, each: syntax.each, optimizerKind: kind,
                                        hyperparameters: settings, range: range))
@@ -124,7 +130,8 @@ extension Checker {
             } else {
                 let names = groupSyntax.isEmpty ? ["all"] : groups.map(\.name)
                 let base = argument.text.split(separator: ".").first.map(String.init) ?? argument.text
-                if !names.contains(argument.text), !groups.contains(where: { $0.name == base && $0.each != nil }) {
+                if !names.contains(argument.text), !failedGroupNames.contains(base),
+                   !groups.contains(where: { $0.name == base && $0.each != nil }) {
                     diagnostics.error(.unknownGroup(argument.text, suggestions: Suggestions.nearest(to: argument.text, in: names)),
                                       at: argument.range)
                 }

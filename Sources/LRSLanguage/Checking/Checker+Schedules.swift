@@ -22,6 +22,9 @@ extension Checker {
                     for target in groupSyntax.isEmpty ? ["all"] : groups.map(\.name) { schedule(target) }
                 } else if declared.contains(name.text) {
                     schedule(name.text)
+                } else if failedGroupNames.contains(name.text) {
+                    // The group's own error was reported at the group: not again here.
+                    continue
                 } else {
                     let suggestions = Suggestions.nearest(to: name.text, in: declaredList + ["all"])
                     diagnostics.error(.unknownScheduleGroup(name.text, suggestions: suggestions), at: name.range)

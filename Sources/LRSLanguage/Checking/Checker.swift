@@ -42,6 +42,9 @@ public struct Checker {
     var inputShape: (shape: [Int], range: SourceRange)?
     var optimizer: CheckedOptimizer?
     var groups: [CheckedGroup] = []
+    /// Groups whose own statement had an error (an unknown optimizer kind, a bad value):
+    /// they still exist by name, so later statements naming them are not errors again.
+    var failedGroupNames: Set<String> = []
     var groupSyntax: [(syntax: GroupSyntax, range: SourceRange)] = []
     var freezes: [CheckedFreeze] = []
     var schedules: [CheckedScheduleStatement] = []
