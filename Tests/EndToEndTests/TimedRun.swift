@@ -24,8 +24,8 @@ enum TimedRun {
         process.environment = environment
         let outURL = directory.appendingPathComponent(".timed-\(UUID().uuidString).out")
         let errURL = directory.appendingPathComponent(".timed-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)

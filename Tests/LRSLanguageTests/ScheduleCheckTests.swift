@@ -64,7 +64,7 @@ import Testing
     @Test func badSchedules() {
         #expect(errors(schedule("schedule a cosine")) == [.missingScheduleArgument("T_max", schedule: "cosine")])
         #expect(errors(schedule("schedule a cyclic 0.1 0.01")) == [.cyclicBaseAboveMax(base: 0.1, max: 0.01)])
-        #expect(errors(schedule("schedule c step 3")) == [.unknownScheduleGroup("c", suggestions: [])])
+        #expect(errors(schedule("schedule c step 3")) == [.unknownScheduleGroup("c", suggestions: [], groups: ["a", "b", "all"])])
         #expect(errors(schedule("schedule aa step 3")) == [.unknownScheduleGroup("aa", suggestions: ["a"])])
         #expect(errors(schedule("schedule a step 3\nschedule a exponential 0.9")) == [.groupScheduledTwice("a")])
         #expect(errors(schedule("schedule all step 3\nschedule b exponential 0.9")) == [.groupScheduledTwice("b")])

@@ -128,14 +128,26 @@ extension Checker {
                                       at: argument.range)
                 }
             } else {
-                let names = groupSyntax.isEmpty ? ["all"] : groups.map(\.name)
+                let names = groupSyntax.isEmpty ? ["all"] : groups.map(\.name) + failedGroupNames.sorted()
                 let base = argument.text.split(separator: ".").first.map(String.init) ?? argument.text
                 if !names.contains(argument.text), !failedGroupNames.contains(base),
                    !groups.contains(where: { $0.name == base && $0.each != nil }) {
-                    diagnostics.error(.unknownGroup(argument.text, suggestions: Suggestions.nearest(to: argument.text, in: names)),
+                    let suggestions = Suggestions.nearest(to: argument.text, in: names)
+                    diagnostics.error(.unknownGroup(argument.text, suggestions: suggestions,
+                                                    groups: suggestions.isEmpty ? Checker.listable(names) : []),
                                       at: argument.range)
                 }
             }
         }
+    }
+
+    /// Names short enough a list to show in full when none is near a misspelt one.
+    static func listable(_ names: [String]) -> [String] {
+        var unique: [String] = []
+        for name in names where !unique.contains(name) {
+            unique.append(name)
+            if unique.count > 8 { return [] }
+        }
+        return unique
     }
 }

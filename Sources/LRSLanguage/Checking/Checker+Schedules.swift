@@ -26,8 +26,11 @@ extension Checker {
                     // The group's own error was reported at the group: not again here.
                     continue
                 } else {
-                    let suggestions = Suggestions.nearest(to: name.text, in: declaredList + ["all"])
-                    diagnostics.error(.unknownScheduleGroup(name.text, suggestions: suggestions), at: name.range)
+                    let known = declaredList + failedGroupNames.sorted() + droppedGroupNames.sorted() + ["all"]
+                    let suggestions = Suggestions.nearest(to: name.text, in: known)
+                    diagnostics.error(.unknownScheduleGroup(name.text, suggestions: suggestions,
+                                                            groups: suggestions.isEmpty ? Checker.listable(known) : []),
+                                      at: name.range)
                 }
             }
             let perStep = syntax.per.map { $0.text == "step" } ?? defaultsToPerStep(syntax.schedule)

@@ -4,6 +4,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
     // Lexical
     case invalidUTF8(UInt8)
     case nulByte
+    /// `1_000`: with the number as it must be written.
+    case digitSeparator(String, plain: String)
+    /// `schedule cosine 10`: the schedule's name where the group's belongs.
+    case missingScheduleGroup(schedule: String)
     case unexpectedCharacter(String)
     case unterminatedString
     case invalidEscape(String)
@@ -77,7 +81,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unknownScheduleArgument(String, schedule: String, valid: [String], suggestions: [String])
     case missingScheduleArgument(String, schedule: String)
     case scheduleArgumentCount(String, expected: String, got: Int)
-    case unknownScheduleGroup(String, suggestions: [String])
+    /// A schedule names no group: the nearest names, or (none being near) every group when
+    /// there are few.
+    case unknownScheduleGroup(String, suggestions: [String], groups: [String] = [])
     case groupScheduledTwice(String)
     case previousSchedule(String)
     case milestonesOutOfOrder(Int, after: Int)
@@ -98,7 +104,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case fileUnreadable(String)
     case unknownShowTarget(String, suggestions: [String])
     case unknownParameter(String, suggestions: [String])
-    case unknownGroup(String, suggestions: [String])
+    case unknownGroup(String, suggestions: [String], groups: [String] = [])
     case defaultOptimizer
     // Resources
     case memoryTooLarge(needed: Int, available: Int)
@@ -121,6 +127,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .invalidUTF8(let byte):
             return "invalid UTF-8 byte 0x\(String(byte, radix: 16, uppercase: true))"
         case .nulByte: return "NUL byte in source"
+        case .digitSeparator(let written, let plain):
+            return "digit separators are not allowed in numbers: write '\(clip(plain))', not '\(clip(written))'"
+        case .missingScheduleGroup(let schedule):
+            return "'schedule' needs the name of a group before '\(schedule)': write 'schedule GROUP \(schedule) ...' ('all' for every group)"
         case .unexpectedCharacter(let c):
             // A control character would disturb the terminal: name it by its code point.
             let invisible = c.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
@@ -161,7 +171,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .duplicateOption(let name): return "'\(name)' is given twice"
         case .missingModel: return "the script has no 'model' statement"
         case .emptyModel: return "the model has no layers"
-        case .unknownLayer(let name, let s): return "unknown layer '\(clip(name))'\(didYouMean(s))"
+        case .unknownLayer(let name, let s):
+            return "unknown layer '\(clip(name))'" + (s.isEmpty ? "; the layers are \(quotedList(LayerKind.allCases.map(\.rawValue), conjunction: "and"))" : didYouMean(s))
         case .layerArgumentCount(let layer, let expected, let got):
             return "'\(layer)' takes \(expected), got \(got)"
         case .unknownLayerOption(let name, let layer, let valid):
@@ -178,7 +189,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .inputNeeded(let why): return "cannot infer the input shape (\(why)); add an 'input' statement"
         case .inputNotUnique(let shapes): return "the input shape is not unique (\(shapes)); add an 'input' statement"
         case .missingOptimizer: return "groups need an 'optimizer' statement"
-        case .unknownOptimizer(let name, let s): return "unknown optimizer '\(clip(name))'\(didYouMean(s))"
+        case .unknownOptimizer(let name, let s):
+            return "unknown optimizer '\(clip(name))'" + (s.isEmpty ? "; the optimizers are \(quotedList(OptimizerVocabulary.kinds, conjunction: "and"))" : didYouMean(s))
         case .unknownHyperparameter(let name, let kind, let valid, let s):
             let hint = s.isEmpty ? "" : "did you mean \(quotedList(s))? "
             return "'\(kind)' has no hyperparameter '\(clip(name))'; \(hint)it takes \(quotedList(valid, conjunction: "and"))"
@@ -209,7 +221,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .selectorMatchesNothing(let name): return "group '\(name)' selects no parameters"
         case .expandedGroup(let name): return "in group '\(name)'"
         case .predicateSource(let name): return "parameter '\(name)' has no initial values for the 'where' predicate"
-        case .unknownSchedule(let name, let s): return "unknown schedule '\(clip(name))'\(didYouMean(s))"
+        case .unknownSchedule(let name, let s):
+            return "unknown schedule '\(clip(name))'" + (s.isEmpty ? "; the schedules are \(quotedList(ScheduleKind.allCases.map(\.rawValue), conjunction: "and"))" : didYouMean(s))
         case .unknownScheduleArgument(let name, let schedule, let valid, let s):
             if valid.isEmpty { return "'\(schedule)' takes no argument '\(clip(name))'" }
             let hint = s.isEmpty ? "" : "did you mean \(quotedList(s))? "
@@ -217,7 +230,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .missingScheduleArgument(let name, let schedule): return "'\(schedule)' needs its argument '\(name)'"
         case .scheduleArgumentCount(let schedule, let expected, let got):
             return "'\(schedule)' takes \(expected), got \(got)"
-        case .unknownScheduleGroup(let name, let s): return "no group is named '\(clip(name))'\(didYouMean(s))"
+        case .unknownScheduleGroup(let name, let s, let groups), .unknownGroup(let name, let s, let groups):
+            let known = s.isEmpty && !groups.isEmpty ? "; the groups are \(quotedList(groups, conjunction: "and"))" : ""
+            return "no group is named '\(clip(name))'\(didYouMean(s))\(known)"
         case .groupScheduledTwice(let name): return "group '\(name)' already has a schedule"
         case .previousSchedule(let name): return "the schedule of '\(name)' is given here"
         case .milestonesOutOfOrder(let value, let after):
@@ -244,7 +259,6 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .fileUnreadable(let path): return "file '\(path)' cannot be read"
         case .unknownShowTarget(let name, let s): return "cannot show '\(clip(name))'\(didYouMean(s))"
         case .unknownParameter(let name, let s): return "no parameter is named '\(clip(name))'\(didYouMean(s))"
-        case .unknownGroup(let name, let s): return "no group is named '\(clip(name))'\(didYouMean(s))"
         case .defaultOptimizer: return "no 'optimizer' statement; using sgd with PyTorch's defaults"
         case .memoryTooLarge(let needed, let available):
             return "the model needs \(bytes(needed)) for parameters, gradients and optimizer state; this machine has \(bytes(available))"

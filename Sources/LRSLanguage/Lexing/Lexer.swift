@@ -181,6 +181,10 @@ public struct Lexer {
     private mutating func scanNumber() {
         let start = position
         while let byte = peek(), isDigit(byte) { position += 1 }
+        if peek() == UInt8(ascii: "_"), let next = peek(1), isDigit(next) || next == UInt8(ascii: "_") {
+            scanSeparatedNumber(from: start)
+            return
+        }
         if peek() == UInt8(ascii: "."), let next = peek(1), isDigit(next) {
             position += 1
             while let byte = peek(), isDigit(byte) { position += 1 }
@@ -207,6 +211,18 @@ public struct Lexer {
         let value = Double(text) ?? .infinity
         if !value.isFinite { report(.numberTooLarge(text), from: start) }
         add(.number, from: start, value: value)
+    }
+
+    /// `1_000` (as Python and Swift write it): not the language's, so an error that shows
+    /// the number without separators; the token carries that value so checking goes on.
+    private mutating func scanSeparatedNumber(from start: Int) {
+        while let byte = peek(), isDigit(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") {
+            position += 1
+        }
+        let written = text(from: start, to: position)
+        let plain = written.filter { $0 != "_" }
+        report(.digitSeparator(written, plain: plain), from: start)
+        add(.number, from: start, value: Double(plain) ?? .nan)
     }
 
     /// Clinger's fast path: a decimal with at most 15 significant digits and a power of ten
