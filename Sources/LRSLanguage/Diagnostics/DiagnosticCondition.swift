@@ -285,7 +285,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
 /// Numbers in messages: whole numbers without a fraction, others in shortest form.
 func format(_ value: Double) -> String {
     if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-    return "\(value)"
+    return NumberText.display(value)
 }
 
 /// Long user text (a 100 KB name) is cut in messages.
