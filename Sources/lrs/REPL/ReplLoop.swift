@@ -75,7 +75,7 @@ final class ReplLoop {
             Terminal.writeError(renderer.render(problem.diagnostic, in: problem.source))
         }
         for message in reply.messages {
-            Terminal.writeError((color ? "\u{1B}[1;31merror:\u{1B}[0m " : "error: ") + message + "\n")
+            Terminal.writeError((color ? "\u{1B}[1;31merror:\u{1B}[0m " : "error: ") + TerminalText.escaped(message) + "\n")
         }
         return !reply.failed
     }
