@@ -76,7 +76,7 @@ struct ReplTerminalTests {
         terminal.key("Tab")
         #expect(terminal.waitFor("show param head.bias").ok)
         terminal.key("Enter")
-        #expect(terminal.waitFor("head.bias [3]").ok)
+        #expect(terminal.waitFor("head.bias shape 3").ok)
         terminal.type("load \"set", enter: false)
         terminal.key("Tab")
         #expect(terminal.waitFor("load \"setup.lrs").ok)

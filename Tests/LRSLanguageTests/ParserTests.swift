@@ -49,7 +49,7 @@ import Testing
             return
         }
         #expect(group.alias?.text == "g")
-        guard case .and(let left, let right) = group.selector.kind, case .or = left.kind,
+        guard case .and(let parts) = group.selector.kind, parts.count == 2, case .or = parts[0].kind, case let right = parts[1],
               case .not(let inner) = right.kind, case .where(let base, _) = inner.kind, base.plainWord == "head" else {
             Issue.record("wrong selector tree: \(group.selector.kind)")
             return

@@ -58,13 +58,13 @@ import Testing
         }
         #expect(parts.count == 3)
         #expect(milestones == [5, 9])
-        #expect(errors(schedule("schedule a linear until 5 then cosine 15 until 5 then constant")) == [.milestonesOutOfOrder(5, after: 5)])
+        #expect(errors(schedule("schedule a linear until 5 then cosine 15 until 4 then constant")) == [.milestonesOutOfOrder(4, after: 5)])
     }
 
     @Test func badSchedules() {
         #expect(errors(schedule("schedule a cosine")) == [.missingScheduleArgument("T_max", schedule: "cosine")])
         #expect(errors(schedule("schedule a cyclic 0.1 0.01")) == [.cyclicBaseAboveMax(base: 0.1, max: 0.01)])
-        #expect(errors(schedule("schedule c step 3")) == [.unknownScheduleGroup("c", suggestions: [])])
+        #expect(errors(schedule("schedule c step 3")) == [.unknownScheduleGroup("c", suggestions: [], groups: ["a", "b", "all"])])
         #expect(errors(schedule("schedule aa step 3")) == [.unknownScheduleGroup("aa", suggestions: ["a"])])
         #expect(errors(schedule("schedule a step 3\nschedule a exponential 0.9")) == [.groupScheduledTwice("a")])
         #expect(errors(schedule("schedule all step 3\nschedule b exponential 0.9")) == [.groupScheduledTwice("b")])
@@ -86,5 +86,20 @@ import Testing
         let text = "train epochs 3 batch 10\ndata synthetic samples 100\nschedule a onecycle 0.1 20"
         #expect(errors(schedule(text)) == [.onecycleTooShort(totalSteps: 20, run: 30)])
         #expect(errors(schedule("train epochs 3 batch 10\ndata synthetic samples 100\nschedule a onecycle 0.1 30")).isEmpty)
+    }
+
+    /// Equal milestones, as SequentialLR takes them: the schedule between them never runs,
+    /// which is a warning (so is a first schedule ending at milestone 0).
+    @Test func equalMilestonesWarnThatAScheduleNeverRuns() {
+        let result = schedule("schedule a linear until 3 then cosine 15 until 3 then constant")
+        #expect(errors(result) == [])
+        #expect(result.diagnostics.filter { $0.severity == .warning }.map(\.condition)
+                == [.scheduleNeverRuns("cosine 15", milestone: 3, first: false)])
+        let zero = schedule("schedule a exponential 0.5 until 0 then step 2 until 0 then cosine 6")
+        #expect(errors(zero) == [])
+        #expect(zero.diagnostics.filter { $0.severity == .warning }.map(\.condition)
+                == [.scheduleNeverRuns("exponential 0.5", milestone: 0, first: true),
+                    .scheduleNeverRuns("step 2", milestone: 0, first: false)])
+        #expect(check("input 4\nmodel < linear 4 2 >\ngroup all as a\nschedule a linear until 2 then cosine 5 until 2 then constant").script != nil)
     }
 }

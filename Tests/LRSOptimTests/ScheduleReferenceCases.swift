@@ -86,6 +86,12 @@ enum ScheduleReferenceCases {
             return try main(onecycle(0.2, 20, momentum: nil), lr: 0.01, momentum: .momentum(0), perStep: true)
         case "sequential_milestone_zero":
             return try main(.sequential([.exponential(gamma: 0.5), .cosine(tMax: 10, etaMin: 0)], milestones: [0]))
+        case "sequential_equal_milestones":
+            return try main(.sequential([.linear(startFactor: 0.2, endFactor: 1, totalIters: 3),
+                                         .step(stepSize: 2, gamma: 0.5), .exponential(gamma: 0.9)], milestones: [3, 3]))
+        case "sequential_equal_zero_milestones":
+            return try main(.sequential([.exponential(gamma: 0.5), .step(stepSize: 2, gamma: 0.5), .cosine(tMax: 6, etaMin: 0),
+                                         .constant(factor: 0.5, totalIters: 2)], milestones: [0, 0, 4]))
         case "sequential_three":
             return try main(.sequential([.linear(startFactor: 0.2, endFactor: 1, totalIters: 3),
                                          .step(stepSize: 2, gamma: 0.5), .exponential(gamma: 0.9)], milestones: [3, 9]))

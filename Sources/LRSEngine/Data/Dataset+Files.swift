@@ -1,3 +1,4 @@
+import LRSLanguage
 import Foundation
 
 extension Dataset {
@@ -10,18 +11,18 @@ extension Dataset {
             throw FileFormatError(path: xPath, "inputs must be float32 or float64, the file holds integers")
         }
         guard let n = x.shape.first, x.shape.count >= 2 else {
-            throw FileFormatError(path: xPath, "inputs must have shape [N, input...], the file has \(x.shape)")
+            throw FileFormatError(path: xPath, "inputs must have shape Nx(input...), the file has \(ShapeText.text(x.shape))")
         }
         let shape = Array(x.shape.dropFirst())
         if let expected = sampleShape, expected != shape {
-            throw FileFormatError(path: xPath, "shape \(x.shape) does not agree with `input \(expected.map(String.init).joined(separator: " "))`: expected [N, \(expected.map(String.init).joined(separator: ", "))]")
+            throw FileFormatError(path: xPath, "shape \(ShapeText.text(x.shape)) does not agree with `input \(expected.map(String.init).joined(separator: " "))`: expected Nx\(ShapeText.text(expected))")
         }
         guard y.shape.first == n else {
-            throw FileFormatError(path: yPath, "targets have shape \(y.shape), expected \(n) rows to match the inputs")
+            throw FileFormatError(path: yPath, "targets have shape \(ShapeText.text(y.shape)), expected \(n) rows to match the inputs")
         }
         if y.isInteger {
             guard y.shape.count == 1 else {
-                throw FileFormatError(path: yPath, "integer targets are class indices of shape [N], the file has \(y.shape)")
+                throw FileFormatError(path: yPath, "integer targets are class indices of shape N, the file has \(ShapeText.text(y.shape))")
             }
             let labels = y.integers
             if let bad = labels.firstIndex(where: { $0 < 0 || $0 > Int64(Int32.max) }) {
@@ -30,7 +31,7 @@ extension Dataset {
             return Dataset(sampleShape: shape, inputs: x.floats, targets: .classes(labels.map { Int32($0) }))
         }
         guard y.shape.count <= 2 else {
-            throw FileFormatError(path: yPath, "float targets must have shape [N] or [N, outputs], the file has \(y.shape)")
+            throw FileFormatError(path: yPath, "float targets must have shape [N] or [N, outputs], the file has \(ShapeText.text(y.shape))")
         }
         let width = y.shape.count == 2 ? y.shape[1] : 1
         return Dataset(sampleShape: shape, inputs: x.floats, targets: .values(y.floats, width: width))

@@ -54,6 +54,8 @@ struct PythonExpression {
             }
         case .binary(let op, let left, let right):
             return try binary(op, left, right)
+        case .chain(let first, let links):
+            return try chain(first, links)
         case .call(let name, _, let arguments):
             let python: String
             switch name {
@@ -97,6 +99,20 @@ struct PythonExpression {
         }
     }
 
+    /// A flat chain of one precedence, written as the nested `binary` nodes it stands for
+    /// would be (the left part never needs parentheses: it has the chain's own precedence),
+    /// in a loop rather than one recursion per term.
+    private mutating func chain(_ first: Expr, _ links: [Expr.Link]) throws(ExportRefusal) -> (String, Int) {
+        guard let level = links.first?.op.precedence else { return try node(first) }
+        let logical = level <= Self.and
+        var body = logical ? try truth(first, context: level) : try text(first, context: level)
+        for link in links {
+            let right = logical ? try truth(link.operand, context: level + 1) : try text(link.operand, context: level + 1)
+            body += " " + link.op.rawValue + " " + right
+        }
+        return (body, level)
+    }
+
     private mutating func truth(_ expr: Expr, context: Int) throws(ExportRefusal) -> String {
         if Self.isTruthValued(expr) { return try text(expr, context: context) }
         return "bool(" + (try text(expr, context: 0)) + ")"
@@ -107,6 +123,7 @@ struct PythonExpression {
         case .bool: return true
         case .unary(let op, _): return op == .not
         case .binary(let op, _, _): return op.precedence <= comparison
+        case .chain(_, let links): return (links.first?.op.precedence ?? atom) <= comparison
         default: return false
         }
     }

@@ -1,3 +1,4 @@
+import LRSLanguage
 import Foundation
 
 /// A NumPy `.npy` array as lrs uses it: C-order, little-endian numbers.
@@ -100,10 +101,10 @@ extension NpyArray {
         let element = try NpyHeader.element(fields.descr, path: path)
         guard let count = fields.shape.checkedProduct,
               case let (size, overflow) = count.multipliedReportingOverflow(by: element.size), !overflow
-        else { throw FileFormatError(path: path, "invalid shape \(fields.shape)") }
+        else { throw FileFormatError(path: path, "invalid shape \(ShapeText.text(fields.shape))") }
         let dataStart = headerStart + headerLength
         guard size <= fileSize - dataStart else {
-            throw FileFormatError(path: path, "truncated .npy file: shape \(fields.shape) needs \(size) bytes of data, the file has \(fileSize - dataStart)")
+            throw FileFormatError(path: path, "truncated .npy file: shape \(ShapeText.text(fields.shape)) needs \(size) bytes of data, the file has \(fileSize - dataStart)")
         }
         let data = try FileBytes.read(path, offset: dataStart, count: size)
         return NpyArray(shape: fields.shape, element: element, bytes: data)

@@ -1,3 +1,4 @@
+import LRSLanguage
 import Foundation
 
 extension SafetensorsFile {
@@ -63,7 +64,7 @@ extension SafetensorsFile {
             }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, end >= begin, end <= dataSize, end - begin == bytes else {
-                throw FileFormatError(path: path, "corrupt safetensors file: tensor '\(name)' (\(dtypeName) \(shape)) claims bytes \(begin)..<\(end) of a \(dataSize)-byte data section")
+                throw FileFormatError(path: path, "corrupt safetensors file: tensor '\(name)' (\(dtypeName) \(ShapeText.text(shape))) claims bytes \(begin)..<\(end) of a \(dataSize)-byte data section")
             }
             entries.append(Entry(name: name, type: type, shape: shape, begin: begin, end: end))
         }

@@ -50,12 +50,11 @@ public enum GroupExplanation {
                 let holds = matcher.value(of: predicate, parameter)
                 var text = "'\(source.text(of: predicate.range))' is \(holds != 0 && !holds.isNaN ? "true" : "false")"
                 if case .binary(let op, let lhs, _) = predicate.kind, op.precedence == BinaryOperator.less.precedence {
-                    text += ": \(source.text(of: lhs.range)) = \(matcher.value(of: lhs, parameter))"
+                    text += ": \(source.text(of: lhs.range)) = \(NumberText.display(matcher.value(of: lhs, parameter)))"
                 }
                 parts.append(text)
-            case .and(let a, let b), .or(let a, let b):
-                visit(a)
-                visit(b)
+            case .and(let parts), .or(let parts):
+                parts.forEach(visit)
             case .not(let inner):
                 visit(inner)
             case .word, .glob, .all, .rest:

@@ -109,7 +109,7 @@ public enum GroupReport {
     }
 
     static func describe(_ shape: [Int]) -> String {
-        shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: "x")
+        ShapeText.text(shape)
     }
 }
 

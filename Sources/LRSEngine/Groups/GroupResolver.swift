@@ -35,7 +35,9 @@ public struct GroupResolver {
         let parameters = model.parameters
         // Per parameter, by position in `parameters` (names are unique): an array read
         // where a dictionary would hash the name for every group.
-        let frozen = parameters.map { p in script.freezes.contains { matcher.matches($0.selector, p) } }
+        // Which freeze took each parameter (the first that matches), for the empty group's note.
+        let frozenBy = parameters.map { p in script.freezes.firstIndex { matcher.matches($0.selector, p) } }
+        let frozen = frozenBy.map { $0 != nil }
         var owner = [Int?](repeating: nil, count: parameters.count)
         var resolved: [ResolvedGroup] = []
         resolved.reserveCapacity(script.groups.count)
@@ -51,7 +53,14 @@ public struct GroupResolver {
             var members: [ParameterInfo] = []
             // The earlier groups, by position (names are unique), named only for a warning.
             var takenBy: [Int] = []
-            for (position, parameter) in parameters.enumerated() where !frozen[position] {
+            // The first freeze that took a parameter this group selects, asked only while the
+            // group is still empty (its warning is the only use).
+            var freezeTook: Int?
+            for (position, parameter) in parameters.enumerated() {
+                if let freeze = frozenBy[position] {
+                    if members.isEmpty, freezeTook == nil, matcher.matches(group.selector, parameter) { freezeTook = freeze }
+                    continue
+                }
                 guard matcher.matches(group.selector, parameter) else { continue }
                 if let earlier = owner[position] {
                     if !takenBy.contains(earlier) { takenBy.append(earlier) }
@@ -61,9 +70,10 @@ public struct GroupResolver {
                 members.append(parameter)
             }
             if members.isEmpty {
-                let condition: DiagnosticCondition = takenBy.isEmpty ? .selectorMatchesNothing(group.name)
-                    : .emptyGroup(group.name, takenBy: takenBy.map { script.groups[$0].name })
-                diagnostics.append(.warning(condition, at: group.selector.range))
+                let condition: DiagnosticCondition = takenBy.isEmpty && freezeTook == nil ? .selectorMatchesNothing(group.name)
+                    : .emptyGroup(group.name, takenBy: takenBy.map { script.groups[$0].name }, frozen: freezeTook != nil)
+                let notes = freezeTook.map { [Diagnostic.note(.frozenHere, at: script.freezes[$0].range)] } ?? []
+                diagnostics.append(.warning(condition, at: group.selector.range, notes: notes))
             }
             expand(group, members: members, into: &resolved)
         }

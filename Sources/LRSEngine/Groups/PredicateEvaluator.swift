@@ -59,7 +59,7 @@ struct PredicateEvaluator {
             case .plus: return .number(x)
             case .not: return .number(x == 0 ? 1 : 0)
             }
-        case .binary, .conditional, .call:
+        case .binary, .chain, .conditional, .call:
             return compound(expr)
         }
     }
@@ -70,6 +70,10 @@ struct PredicateEvaluator {
             let x = evaluate(a).number
             let y = evaluate(b).number
             return .number(op.apply(x, y))
+        case .chain(let first, let links):
+            var x = evaluate(first).number
+            for link in links { x = link.op.apply(x, evaluate(link.operand).number) }
+            return .number(x)
         case .conditional(let c, let t, let f):
             let condition = evaluate(c).number
             return !condition.isNaN && condition != 0 ? evaluate(t) : evaluate(f)

@@ -29,8 +29,12 @@ struct SelectorMatcher {
         case .where(let inner, let predicate):
             guard matches(inner, parameter) else { return false }
             return holds(predicate, parameter)
-        case .and(let a, let b): return matches(a, parameter) && matches(b, parameter)
-        case .or(let a, let b): return matches(a, parameter) || matches(b, parameter)
+        case .and(let parts):
+            for part in parts where !matches(part, parameter) { return false }
+            return true
+        case .or(let parts):
+            for part in parts where matches(part, parameter) { return true }
+            return false
         case .not(let inner): return !matches(inner, parameter)
         }
     }
@@ -51,74 +55,5 @@ struct SelectorMatcher {
         var evaluator = PredicateEvaluator(constants: constants, parameter: parameter, layers: layerCount,
                                            initialValues: initialValues)
         return evaluator.evaluate(predicate).number
-    }
-}
-
-/// Shell-style globs over parameter names, as Python's `fnmatch`: `*` any run of
-/// characters (dots included), `?` one character, `[abc]` / `[!abc]` a set.
-enum Glob {
-    static func matches(_ pattern: String, _ name: String) -> Bool {
-        // Patterns and parameter names are nearly always ASCII: then each byte is one
-        // scalar, and the bytes are matched where they are, not copied into arrays.
-        var pattern = pattern, name = name
-        let ascii: Bool? = pattern.withUTF8 { p in
-            name.withUTF8 { s in p.allSatisfy { $0 < 0x80 } && s.allSatisfy { $0 < 0x80 } ? match(p, s) : nil }
-        }
-        if let ascii { return ascii }
-        return match(pattern.unicodeScalars.map(\.value), name.unicodeScalars.map(\.value))
-    }
-
-    /// Matches scalars (or ASCII bytes) `s` against the pattern `p`.
-    private static func match<C: RandomAccessCollection>(_ p: C, _ s: C) -> Bool
-        where C.Index == Int, C.Element: FixedWidthInteger {
-        let star = C.Element(UInt8(ascii: "*"))
-        // Iterative matching with one backtrack point for the last '*': linear in practice,
-        // never exponential on hostile patterns.
-        var i = 0, j = 0
-        var starP = -1, starS = 0
-        while j < s.count {
-            if i < p.count, p[i] == star {
-                starP = i
-                starS = j
-                i += 1
-            } else if i < p.count, let (matched, next) = single(p, i, s[j]), matched {
-                i = next
-                j += 1
-            } else if starP >= 0 {
-                i = starP + 1
-                starS += 1
-                j = starS
-            } else {
-                return false
-            }
-        }
-        while i < p.count, p[i] == star { i += 1 }
-        return i == p.count
-    }
-
-    /// Whether the pattern element at `i` matches `c`, and the index after the element.
-    private static func single<C: RandomAccessCollection>(_ p: C, _ i: Int, _ c: C.Element) -> (Bool, Int)?
-        where C.Index == Int, C.Element: FixedWidthInteger {
-        func code(_ ascii: Unicode.Scalar) -> C.Element { C.Element(ascii.value) }
-        if p[i] == code("?") { return (true, i + 1) }
-        guard p[i] == code("[") else { return (p[i] == c, i + 1) }
-        var k = i + 1
-        var negate = false
-        if k < p.count, p[k] == code("!") { negate = true; k += 1 }
-        var found = false
-        var first = true
-        while k < p.count, p[k] != code("]") || first {
-            first = false
-            if k + 2 < p.count, p[k + 1] == code("-"), p[k + 2] != code("]") {
-                if p[k] <= c && c <= p[k + 2] { found = true }
-                k += 3
-            } else {
-                if p[k] == c { found = true }
-                k += 1
-            }
-        }
-        // An unclosed '[' is a literal '[' (as fnmatch treats it).
-        guard k < p.count else { return (c == code("["), i + 1) }
-        return (found != negate, k + 1)
     }
 }

@@ -1,3 +1,4 @@
+import LRSLanguage
 import LRSRuntime
 
 /// Copying a safetensors file's tensors into a model by `state_dict()` name, strictly:
@@ -26,7 +27,7 @@ enum StateDictLoading {
             case .counter: shape = []
             }
             guard stored.shape == shape || (shape.isEmpty && stored.count == 1) else {
-                return "tensor '\(name)' has shape \(stored.shape) in the file, the model's is \(shape)"
+                return "tensor '\(name)' has shape \(ShapeText.text(stored.shape)) in the file, the model's is \(ShapeText.text(shape))"
             }
         }
         for (name, entry) in entries {

@@ -22,10 +22,10 @@ public enum ShowText {
         var rows: [[String]] = [["layer", "kind", "output", "parameters"]]
         for layer in model.layers {
             let count = model.parameters.filter { $0.layerIndex == layer.index }.reduce(0) { $0 + $1.count }
-            let shape = layer.outputShape.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } ?? "?"
+            let shape = layer.outputShape.map(ShapeText.text) ?? "?"
             rows.append([layer.name, layer.kind.rawValue + (layer.flattensInput ? " (flattens)" : ""), shape, count > 0 ? "\(count)" : ""])
         }
-        let input = model.inputShape.map { $0.map(String.init).joined(separator: " ") } ?? "?"
+        let input = model.inputShape.map(ShapeText.text) ?? "?"
         return "input \(input)\n" + table(rows) + "total parameters: \(model.parameterCount)\n"
     }
 
@@ -45,7 +45,7 @@ public enum ShowText {
         let variance = v.count > 1 ? v.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / (n - 1) : 0
         let norm = v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         let head = v.prefix(8).map { String(format: "%.6g", Double($0)) }.joined(separator: " ")
-        return "\(gradient ? "grad of " : "")\(name) [\(t.shape.map(String.init).joined(separator: ", "))]"
+        return "\(gradient ? "grad of " : "")\(name) shape \(ShapeText.text(t.shape))"
             + (p.requiresGrad ? "" : " (frozen)") + "\n"
             + String(format: "  mean %.6g  std %.6g  min %.6g  max %.6g  norm %.6g\n", mean, variance.squareRoot(),
                      Double(v.min() ?? 0), Double(v.max() ?? 0), norm)
@@ -71,7 +71,7 @@ public enum ShowText {
                     out += "  \(label) = \(values.first ?? 0)\n"
                 } else {
                     let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                    out += "  \(label) [\(t.shape.map(String.init).joined(separator: ", "))] norm \(String(format: "%.6g", norm))\n"
+                    out += "  \(label) shape \(ShapeText.text(t.shape)) norm \(String(format: "%.6g", norm))\n"
                 }
             }
         }

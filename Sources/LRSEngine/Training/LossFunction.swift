@@ -19,7 +19,7 @@ enum LossFunction {
                 }
             }
             guard outputShape.count == 1 else {
-                throw .error(.trainingFailed("cross_entropy needs the model's output to be [batch, classes], it is [batch, \(outputShape.map(String.init).joined(separator: ", "))]"), at: settings.range)
+                throw .error(.trainingFailed("cross_entropy needs the model's output to be BATCHxCLASSES, it is BATCHx\(ShapeText.text(outputShape))"), at: settings.range)
             }
             return .crossEntropy(classes: outputs)
         case ("cross_entropy", .values):

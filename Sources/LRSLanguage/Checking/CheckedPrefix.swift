@@ -48,6 +48,7 @@ public struct CheckedPrefix {
         checker.script = Script(source: joined, statements: statements)
         checker.syntaxFailed = checker.syntaxFailed || syntax.hasErrors
         checker.syntaxErrorOffsets += syntax.filter { $0.severity == .error }.compactMap { $0.range?.start }
+        checker.noteDropped(added.dropped)
         checker.diagnostics.report(contentsOf: syntax)
         checker.checkInOrder(added.statements)
         var finished = checker

@@ -28,14 +28,14 @@ public enum ArgumentValue: Sendable {
     /// A short text for reports (`0.001`, `0.9 0.999`, `true`, `cos`, `lambda`).
     public var text: String {
         switch self {
-        case .number(let x): return x.description
+        case .number(let x): return NumberText.display(x)
         case .integer(let n): return String(n)
         case .integers(let list): return list.map(String.init).joined(separator: " ")
-        case .numbers(let list): return list.map(\.description).joined(separator: " ")
+        case .numbers(let list): return list.map(NumberText.display).joined(separator: " ")
         case .bool(let b): return b ? "true" : "false"
         case .symbol(let s): return s
         case .string(let s): return "\"\(s)\""
-        case .expression(let e): return e.constantValue.map { "\($0)" } ?? "(expression)"
+        case .expression(let e): return e.constantValue.map(NumberText.display) ?? "(expression)"
         case .unset: return "none"
         }
     }

@@ -20,7 +20,10 @@ extension Checker {
             var kind = optimizer.kind
             var specs = optimizerSpecs
             if let own = syntax.optimizerKind {
-                guard let ownSpecs = knownKind(own) else { continue }
+                guard let ownSpecs = knownKind(own) else {
+                    failedGroupNames.insert(name)
+                    continue
+                }
                 kind = own.text
                 specs = ownSpecs
             }
@@ -29,7 +32,10 @@ extension Checker {
             let base = kind == optimizer.kind ? optimizer.hyperparameters : nil
             let variables = syntax.each == nil ? [] : CheckedGroup.eachVariables
             guard var settings = hyperparameters(kind: kind, specs: specs, base: base, syntax.hyperparameters,
-                                                 source: .group, variables: variables) else { continue }
+                                                 source: .group, variables: variables) else {
+                failedGroupNames.insert(name)
+                continue
+            }
             constructorOnly(&settings, kind: kind, base: base)
             groups.append(CheckedGroup(name: name, selector: syntax.selector, each: syntax.each, optimizerKind: kind,
                                        hyperparameters: settings, range: range))
@@ -70,7 +76,15 @@ extension Checker {
                 diagnostics.error(.unknownSelectorWord(word, suggestions: Suggestions.nearest(to: word, in: candidates)),
                                   at: selector.range)
             }
-        case .glob, .all, .rest:
+        case .glob(let pattern):
+            // A glob no parameter name matches is a typo (`"*.weigth"`): as an error, not the
+            // empty group's warning, since its parameters would silently train under `rest`.
+            let names = model.parameters.map(\.name)
+            if !names.contains(where: { Glob.matches(pattern, $0) }) {
+                diagnostics.error(.globMatchesNoParameter(pattern, nearest: Suggestions.nearest(toPattern: pattern, in: names)),
+                                  at: selector.range)
+            }
+        case .all, .rest:
             break
         case .where(let inner, let predicate):
             checkSelector(inner, model: model)
@@ -79,9 +93,8 @@ extension Checker {
                 typer.diagnostics.append(.error(.tensorNotAllowed("the predicate"), at: predicate.range))
             }
             diagnostics.report(contentsOf: typer.diagnostics)
-        case .and(let a, let b), .or(let a, let b):
-            checkSelector(a, model: model)
-            checkSelector(b, model: model)
+        case .and(let parts), .or(let parts):
+            for part in parts { checkSelector(part, model: model) }
         case .not(let inner):
             checkSelector(inner, model: model)
         }
@@ -115,9 +128,10 @@ extension Checker {
                                       at: argument.range)
                 }
             } else {
-                let names = groupSyntax.isEmpty ? ["all"] : groups.map(\.name)
+                let names = groupSyntax.isEmpty ? ["all"] : groups.map(\.name) + failedGroupNames.sorted()
                 let base = argument.text.split(separator: ".").first.map(String.init) ?? argument.text
-                if !names.contains(argument.text), !groups.contains(where: { $0.name == base && $0.each != nil }) {
+                if !names.contains(argument.text), !failedGroupNames.contains(base),
+                   !groups.contains(where: { $0.name == base && $0.each != nil }) {
                     // A layer's name means its parameters; else the nearest parameter names.
                     let parameters = model.parameters.filter { $0.layerName == argument.text }.map(\.name)
                         + nearestNames(to: argument.text, in: model.parameters.map(\.name))
@@ -126,5 +140,15 @@ extension Checker {
                 }
             }
         }
+    }
+
+    /// Names short enough a list to show in full when none is near a misspelt one.
+    static func listable(_ names: [String]) -> [String] {
+        var unique: [String] = []
+        for name in names where !unique.contains(name) {
+            unique.append(name)
+            if unique.count > 8 { return [] }
+        }
+        return unique
     }
 }

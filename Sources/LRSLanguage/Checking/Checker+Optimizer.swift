@@ -3,7 +3,13 @@ extension Checker {
     mutating func checkOptimizer(kind: Name, _ options: [OptionSyntax], range: SourceRange) -> CheckedOptimizer? {
         guard let specs = knownKind(kind) else { return nil }
         let settings = hyperparameters(kind: kind.text, specs: specs, base: nil, options, source: .optimizer, variables: [])
-        guard let settings else { return nil }
+        guard let settings else {
+            // Its errors are reported; its kind with the defaults still checks the groups.
+            failedOptimizer = CheckedOptimizer(kind: kind.text, hyperparameters: specs.map {
+                HyperparameterSetting(name: $0.name, value: defaultArgument($0), source: .default, range: nil)
+            }, range: range)
+            return nil
+        }
         return CheckedOptimizer(kind: kind.text, hyperparameters: settings, range: range)
     }
 
@@ -26,7 +32,7 @@ extension Checker {
                                   variables: [String]) -> [HyperparameterSetting]? {
         guard checkDistinct(options) else { return nil }
         var ok = true
-        for option in options where !specs.contains(where: { $0.name == option.name.text }) {
+        for option in options where !diagnostics.isFull && !specs.contains(where: { $0.name == option.name.text }) {
             let valid = specs.map(\.name)
             let suggestions = Suggestions.nearest(to: option.name.text, in: valid)
             diagnostics.error(.unknownHyperparameter(option.name.text, kind: kind, valid: valid, suggestions: suggestions),

@@ -22,9 +22,15 @@ extension Checker {
                     for target in groupSyntax.isEmpty ? ["all"] : groups.map(\.name) { schedule(target) }
                 } else if declared.contains(name.text) {
                     schedule(name.text)
+                } else if failedGroupNames.contains(name.text) {
+                    // The group's own error was reported at the group: not again here.
+                    continue
                 } else {
-                    let suggestions = Suggestions.nearest(to: name.text, in: declaredList + ["all"])
-                    diagnostics.error(.unknownScheduleGroup(name.text, suggestions: suggestions), at: name.range)
+                    let known = declaredList + failedGroupNames.sorted() + droppedGroupNames.sorted() + ["all"]
+                    let suggestions = Suggestions.nearest(to: name.text, in: known)
+                    diagnostics.error(.unknownScheduleGroup(name.text, suggestions: suggestions,
+                                                            groups: suggestions.isEmpty ? Checker.listable(known) : []),
+                                      at: name.range)
                 }
             }
             let perStep = syntax.per.map { $0.text == "step" } ?? defaultsToPerStep(syntax.schedule)
@@ -103,11 +109,23 @@ extension Checker {
                     ok = false
                     continue
                 }
-                if let last = milestones.last, value <= last {
+                if let last = milestones.last, value < last {
                     diagnostics.error(.milestonesOutOfOrder(value, after: last), at: milestone.range)
                     ok = false
                 }
                 milestones.append(value)
+            }
+            // Equal milestones are accepted, as SequentialLR accepts them: the schedule
+            // between them has no epoch of its own (SequentialLR restarts the next one at
+            // that milestone), and neither has the first one when the first milestone is 0.
+            if ok {
+                let schedules = [first] + rest.map(\.schedule)
+                for (position, value) in milestones.enumerated() where value == (position == 0 ? 0 : milestones[position - 1]) {
+                    let skipped = schedules[position]
+                    diagnostics.warning(.scheduleNeverRuns(source.text(of: skipped.range), milestone: value,
+                                                           first: position == 0),
+                                        at: skipped.range)
+                }
             }
             let checked = parts.compactMap { $0 }
             guard ok, checked.count == parts.count else { return nil }

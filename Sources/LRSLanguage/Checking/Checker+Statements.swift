@@ -118,7 +118,7 @@ extension Checker {
         case .rest: return true
         case .word, .glob, .all: return false
         case .where(let s, _), .not(let s): return containsRest(s)
-        case .and(let a, let b), .or(let a, let b): return containsRest(a) || containsRest(b)
+        case .and(let parts), .or(let parts): return parts.contains { containsRest($0) }
         }
     }
 
@@ -128,7 +128,9 @@ extension Checker {
         var epochs = 1, batch = 32, loss: String?, shuffle = true
         let valid = StatementVocabulary.trainOptions.map(\.name)
         var ok = true
-        for option in options {
+        // Past the error cap nothing more is shown: stop before computing suggestions for
+        // each of (say) 100,000 unknown names.
+        for option in options where !diagnostics.isFull {
             guard option.values.count == 1, let value = option.values.first else {
                 diagnostics.error(.valueCount("'\(option.name.text)'", expected: 1, got: option.values.count), at: option.range)
                 ok = false
@@ -167,7 +169,7 @@ extension Checker {
         let specs = StatementVocabulary.options(ofSource: kind)
         var resolved: [ResolvedArgument] = []
         var ok = true
-        for option in syntax.options where !specs.contains(where: { $0.name == option.name.text }) {
+        for option in syntax.options where !diagnostics.isFull && !specs.contains(where: { $0.name == option.name.text }) {
             let valid = specs.map(\.name)
             diagnostics.error(.unknownOption(option.name.text, statement: "data \(kind)", valid: valid,
                                              suggestions: Suggestions.nearest(to: option.name.text, in: valid)),

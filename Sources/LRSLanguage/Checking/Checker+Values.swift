@@ -135,16 +135,35 @@ extension Checker {
     }
 
     /// Reports options given twice; returns whether all were distinct.
+    /// Up to this many options, duplicates are found by scanning (see `checkDistinct`).
+    static let shortOptionList = 16
+
     mutating func checkDistinct(_ options: [OptionSyntax]) -> Bool {
-        // Option lists are short: a quadratic scan of the names allocates nothing (and, by
-        // index, copies no option).
+        // Option lists are nearly always short: then a scan of the names before each one
+        // allocates nothing (and, by index, copies no option). A long list (a generated or
+        // hostile script) is looked up in a dictionary instead, so it stays linear.
         var ok = true
+        if options.count <= Checker.shortOptionList {
+            for i in options.indices {
+                let name = options[i].name
+                guard let first = options[..<i].firstIndex(where: { $0.name.text == name.text }) else { continue }
+                diagnostics.error(.duplicateOption(name.text), at: name.range,
+                                  notes: [.note(.previousDefinition(name.text), at: options[first].name.range)])
+                ok = false
+            }
+            return ok
+        }
+        var firstIndex: [String: Int] = [:]
         for i in options.indices {
             let name = options[i].name
-            guard let first = options[..<i].firstIndex(where: { $0.name.text == name.text }) else { continue }
+            guard let first = firstIndex[name.text] else {
+                firstIndex[name.text] = i
+                continue
+            }
             diagnostics.error(.duplicateOption(name.text), at: name.range,
                               notes: [.note(.previousDefinition(name.text), at: options[first].name.range)])
             ok = false
+            if diagnostics.isFull { break }
         }
         return ok
     }

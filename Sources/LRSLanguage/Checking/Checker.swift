@@ -41,7 +41,13 @@ public struct Checker {
     var modelStatement: Statement?
     var inputShape: (shape: [Int], range: SourceRange)?
     var optimizer: CheckedOptimizer?
+    /// An `optimizer` statement of a known kind whose values had errors: that kind with its
+    /// defaults, to check the groups against (never part of a checked script).
+    var failedOptimizer: CheckedOptimizer?
     var groups: [CheckedGroup] = []
+    /// Groups whose own statement had an error (an unknown optimizer kind, a bad value):
+    /// they still exist by name, so later statements naming them are not errors again.
+    var failedGroupNames: Set<String> = []
     var groupSyntax: [(syntax: GroupSyntax, range: SourceRange)] = []
     var freezes: [CheckedFreeze] = []
     var schedules: [CheckedScheduleStatement] = []
@@ -54,8 +60,15 @@ public struct Checker {
     var seen: [String: SourceRange] = [:]
     /// The model's layer names, for selector words.
     var layerNames: Set<String> = []
-    /// Set when parsing reported errors: only statement-local checks run.
+    /// Set when parsing reported errors: the script is not run, but the statements that
+    /// were read are still checked, with care for what the dropped ones declared.
     var syntaxFailed = false
+    /// Keywords of statements left out for a syntax or lexical error.
+    var droppedKeywords: Set<String> = []
+    /// Names those statements may have declared (`let` names, group names).
+    var droppedNames: Set<String> = []
+    /// Of those, the names dropped `group` statements may have given their groups.
+    var droppedGroupNames: Set<String> = []
     /// Where syntax and lexical errors are: statements containing one are not checked
     /// further, so a bad byte is reported once, not again as a bad value.
     var syntaxErrorOffsets: [Int] = []
@@ -74,14 +87,26 @@ public struct Checker {
         var checker = Checker(script: script, overrides: overrides, options: options)
         checker.syntaxFailed = syntaxDiagnostics.hasErrors
         checker.syntaxErrorOffsets = syntaxDiagnostics.filter { $0.severity == .error }.compactMap { $0.range?.start }
+        checker.noteDropped(script.dropped)
         checker.diagnostics.report(contentsOf: syntaxDiagnostics)
         let checked = checker.run()
         return CheckResult(syntax: script, script: checked, diagnostics: checker.orderedDiagnostics)
     }
 
-    /// Diagnostics in source order (those without a place last), as a reader expects.
+    /// Records the statements the parser dropped, so that what they declared is not
+    /// reported again as unknown where it is used.
+    mutating func noteDropped(_ dropped: [DroppedStatement]) {
+        for statement in dropped {
+            droppedKeywords.insert(statement.keyword)
+            droppedNames.formUnion(statement.names)
+            if statement.keyword == "group" { droppedGroupNames.formUnion(statement.names) }
+        }
+    }
+
+    /// Diagnostics in source order (those without a place last), as a reader expects, less
+    /// those that only repeat a dropped statement's error.
     var orderedDiagnostics: [Diagnostic] {
-        diagnostics.diagnostics.enumerated().sorted { a, b in
+        diagnostics.diagnostics.filter { !isCascade($0) }.enumerated().sorted { a, b in
             let ka = a.element.range?.start ?? Int.max
             let kb = b.element.range?.start ?? Int.max
             return ka != kb ? ka < kb : a.offset < b.offset
@@ -106,35 +131,45 @@ public struct Checker {
     mutating func checkInOrder(_ statements: [Statement]) {
         for statement in statements {
             if diagnostics.isFull { break }
-            if hasSyntaxError(statement.range) { continue }
+            if hasSyntaxError(statement.range) {
+                noteDropped(statement)
+                continue
+            }
             checkStatement(statement)
         }
     }
 
     /// What follows pass 1: what needs the whole script.
     mutating func finish() -> CheckedScript? {
-        if syntaxFailed { return nil }
-        for name in overrides.keys.sorted() where letRanges[name] == nil {
+        for name in overrides.keys.sorted() where letRanges[name] == nil && !droppedNames.contains(name) {
             diagnostics.error(.overrideWithoutLet(name, suggestions: nearestNames(to: name, in: letRanges.keys.sorted())), at: nil)
         }
-        if modelStatement == nil {
+        if modelStatement == nil && !droppedKeywords.contains("model") {
             diagnostics.error(.missingModel, at: script.statements.first?.range ?? .at(0))
         }
+        // Without a usable optimizer kind (a dropped statement, an unknown kind), the
+        // groups' hyperparameters cannot be checked without repeating that error.
+        let optimizerFailed = droppedKeywords.contains("optimizer")
+            || (seen["optimizer"] != nil && optimizer == nil && failedOptimizer == nil)
         if optimizer == nil {
-            optimizer = Checker.defaultOptimizer()
-            if seen["optimizer"] == nil { diagnostics.note(.defaultOptimizer, at: nil) }
+            optimizer = failedOptimizer ?? Checker.defaultOptimizer()
+            // Not after syntax errors: a note about defaults is noise beside them.
+            if seen["optimizer"] == nil && !syntaxFailed { diagnostics.note(.defaultOptimizer, at: nil) }
         }
         // Pass 2: what needs the whole script (the input shape, layer names, group
         // names, the run's length).
-        if let modelStatement, case .model(let syntax) = modelStatement.kind {
+        // Without a statement the rest depends on (a dropped `input`, or an `optimizer` that
+        // failed, whose kind decides every group's hyperparameters), checking on would
+        // report that statement's error again in other words.
+        if let modelStatement, case .model(let syntax) = modelStatement.kind, !droppedKeywords.contains("input") {
             model = checkModel(syntax, range: modelStatement.range)
         }
-        if let model {
+        if let model, !optimizerFailed {
             checkGroups(in: model)
             checkSchedules()
             checkShows(in: model)
         }
-        guard !diagnostics.hasErrors, let model, let optimizer else { return nil }
+        guard !syntaxFailed, failedOptimizer == nil, !diagnostics.hasErrors, let model, let optimizer else { return nil }
         return CheckedScript(source: source, syntax: script, statements: statements, constants: constants,
                              model: model, optimizer: optimizer, groups: groups, freezes: freezes,
                              schedules: schedules)
@@ -150,6 +185,35 @@ public struct Checker {
         }
         seen[keyword] = statement.keyword.range
         return true
+    }
+
+    /// A statement skipped for a lexical error counts as dropped (see `Script.dropped`).
+    mutating func noteDropped(_ statement: Statement) {
+        droppedKeywords.insert(statement.keyword.text)
+        switch statement.kind {
+        case .let(let name, _): droppedNames.insert(name.text)
+        case .group(let group):
+            for name in [group.alias?.text, group.selector.plainWord].compactMap({ $0 }) {
+                droppedNames.insert(name)
+                droppedGroupNames.insert(name)
+            }
+        default: break
+        }
+    }
+
+    /// Whether a diagnostic only repeats a dropped statement's error: a use of a name it
+    /// declared, or (when a group was dropped, so later groups' numbering and names are in
+    /// doubt) a group name that is not found.
+    func isCascade(_ diagnostic: Diagnostic) -> Bool {
+        guard !droppedKeywords.isEmpty else { return false }
+        switch diagnostic.condition {
+        case .unknownName(let name, _): return droppedNames.contains(name)
+        case .unknownScheduleGroup(let name, _, _), .unknownGroup(let name, _, _):
+            // Also `groupN`: a dropped group moves the numbers of the unnamed ones after it.
+            return droppedKeywords.contains("group")
+                && (droppedNames.contains(name) || (name.hasPrefix("group") && Int(name.dropFirst(5)) != nil))
+        default: return false
+        }
     }
 
     func hasSyntaxError(_ range: SourceRange) -> Bool {

@@ -37,6 +37,10 @@ struct PredicateTyper {
             let ta = number(a)
             let tb = number(b)
             return ta == nil || tb == nil ? nil : .number
+        case .chain(let first, let links):
+            var ok = number(first) != nil
+            for link in links where number(link.operand) == nil { ok = false }
+            return ok ? .number : nil
         case .conditional(let c, let t, let f):
             let types = [number(c), number(t), number(f)]
             return types.contains { $0 == nil } ? nil : .number

@@ -17,7 +17,7 @@ enum ShapeRules {
 
     /// `16x26x26`
     static func describe(_ shape: [Int]) -> String {
-        shape.isEmpty ? "a scalar" : shape.map(String.init).joined(separator: "x")
+        shape.isEmpty ? "a scalar" : ShapeText.text(shape)
     }
 
     /// A shape with its feature count when it has more than one dimension.

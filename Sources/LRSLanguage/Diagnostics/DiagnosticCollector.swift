@@ -20,7 +20,9 @@ public struct DiagnosticCollector: Sendable {
         if diagnostic.severity == .error {
             if errorCount == errorLimit {
                 isFull = true
-                diagnostics.append(.error(.tooManyErrors(errorLimit), at: diagnostic.range))
+                // Where the one that overflowed is, or (for one with no place, a `-D`
+                // problem) where the last one was.
+                diagnostics.append(.error(.tooManyErrors(errorLimit), at: diagnostic.range ?? diagnostics.last?.range))
                 return
             }
             errorCount += 1

@@ -4,6 +4,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
     // Lexical
     case invalidUTF8(UInt8)
     case nulByte
+    /// `1_000`: with the number as it must be written.
+    case digitSeparator(String, plain: String)
+    /// `schedule cosine 10`: the schedule's name where the group's belongs.
+    case missingScheduleGroup(schedule: String)
     case unexpectedCharacter(String)
     case unterminatedString
     case invalidEscape(String)
@@ -67,7 +71,12 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case duplicateGroupName(String)
     case restInFreeze
     case unassignedParameter(String)
-    case emptyGroup(String, takenBy: [String])
+    /// A group left with no parameters: earlier groups took them, or `freeze` did (or both).
+    case emptyGroup(String, takenBy: [String], frozen: Bool = false)
+    /// A quoted glob that matches no parameter name, with the nearest names.
+    case globMatchesNoParameter(String, nearest: [String])
+    /// Where `freeze` took a group's parameters.
+    case frozenHere
     case selectorMatchesNothing(String)
     case predicateSource(String)
     case expandedGroup(String)
@@ -76,10 +85,15 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unknownScheduleArgument(String, schedule: String, valid: [String], suggestions: [String])
     case missingScheduleArgument(String, schedule: String)
     case scheduleArgumentCount(String, expected: String, got: Int)
-    case unknownScheduleGroup(String, suggestions: [String])
+    /// A schedule names no group: the nearest names, or (none being near) every group when
+    /// there are few.
+    case unknownScheduleGroup(String, suggestions: [String], groups: [String] = [])
     case groupScheduledTwice(String)
     case previousSchedule(String)
     case milestonesOutOfOrder(Int, after: Int)
+    /// A part of `A until N then B until N then C` that no epoch reaches (B here, or A
+    /// when the first milestone is 0).
+    case scheduleNeverRuns(String, milestone: Int, first: Bool)
     case cyclicBaseAboveMax(base: Double, max: Double)
     case onecycleTooShort(totalSteps: Int, run: Int)
     case unknownPer(String)
@@ -94,7 +108,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case fileUnreadable(String)
     case unknownShowTarget(String, suggestions: [String])
     case unknownParameter(String, suggestions: [String])
-    case unknownGroup(String, suggestions: [String])
+    case unknownGroup(String, suggestions: [String], groups: [String] = [])
     /// `show state NAME`: the nearest groups, else all of them; and parameters NAME may mean.
     case unknownShowGroup(String, suggestions: [String], groups: [String], parameters: [String])
     case defaultOptimizer
@@ -121,6 +135,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .invalidUTF8(let byte):
             return "invalid UTF-8 byte 0x\(String(byte, radix: 16, uppercase: true))"
         case .nulByte: return "NUL byte in source"
+        case .digitSeparator(let written, let plain):
+            return "digit separators are not allowed in numbers: write '\(clip(plain))', not '\(clip(written))'"
+        case .missingScheduleGroup(let schedule):
+            return "'schedule' needs the name of a group before '\(schedule)': write 'schedule GROUP \(schedule) ...' ('all' for every group)"
         case .unexpectedCharacter(let c):
             // A control character would disturb the terminal: name it by its code point.
             let invisible = c.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
@@ -164,7 +182,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .duplicateOption(let name): return "'\(name)' is given twice"
         case .missingModel: return "the script has no 'model' statement"
         case .emptyModel: return "the model has no layers"
-        case .unknownLayer(let name, let s): return "unknown layer '\(clip(name))'\(didYouMean(s))"
+        case .unknownLayer(let name, let s):
+            return "unknown layer '\(clip(name))'" + (s.isEmpty ? "; the layers are \(quotedList(LayerKind.allCases.map(\.rawValue), conjunction: "and"))" : didYouMean(s))
         case .layerArgumentCount(let layer, let expected, let got):
             return "'\(layer)' takes \(expected), got \(got)"
         case .unknownLayerOption(let name, let layer, let valid):
@@ -181,7 +200,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .inputNeeded(let why): return "cannot infer the input shape (\(why)); add an 'input' statement"
         case .inputNotUnique(let shapes): return "the input shape is not unique (\(shapes)); add an 'input' statement"
         case .missingOptimizer: return "groups need an 'optimizer' statement"
-        case .unknownOptimizer(let name, let s): return "unknown optimizer '\(clip(name))'\(didYouMean(s))"
+        case .unknownOptimizer(let name, let s):
+            return "unknown optimizer '\(clip(name))'" + (s.isEmpty ? "; the optimizers are \(quotedList(OptimizerVocabulary.kinds, conjunction: "and"))" : didYouMean(s))
         case .unknownHyperparameter(let name, let kind, let valid, let s):
             let hint = s.isEmpty ? "" : "did you mean \(quotedList(s))? "
             return "'\(kind)' has no hyperparameter '\(clip(name))'; \(hint)it takes \(quotedList(valid, conjunction: "and"))"
@@ -203,13 +223,20 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .restInFreeze: return "'rest' cannot be frozen; name the parameters to freeze"
         case .unassignedParameter(let name):
             return "parameter '\(name)' is in no group and not frozen; add it to a group, or 'freeze' it"
-        case .emptyGroup(let name, let takenBy):
-            return takenBy.isEmpty ? "group '\(name)' has no parameters"
-                : "group '\(name)' has no parameters; they were taken by \(quotedList(takenBy, conjunction: "and"))"
+        case .emptyGroup(let name, let takenBy, let frozen):
+            let takers = takenBy.map { "'\($0)'" } + (frozen ? ["'freeze'"] : [])
+            guard let last = takers.last else { return "group '\(name)' has no parameters" }
+            let list = takers.count == 1 ? last : takers.dropLast().joined(separator: ", ") + " and " + last
+            return "group '\(name)' has no parameters; they were taken by \(list)"
+        case .globMatchesNoParameter(let pattern, let nearest):
+            let hint = nearest.isEmpty ? "" : "; the nearest \(nearest.count == 1 ? "is" : "are") \(quotedList(nearest, conjunction: "and"))"
+            return "no parameter name matches '\(clip(pattern))'\(hint)"
+        case .frozenHere: return "'freeze' takes them here"
         case .selectorMatchesNothing(let name): return "group '\(name)' selects no parameters"
         case .expandedGroup(let name): return "in group '\(name)'"
         case .predicateSource(let name): return "parameter '\(name)' has no initial values for the 'where' predicate"
-        case .unknownSchedule(let name, let s): return "unknown schedule '\(clip(name))'\(didYouMean(s))"
+        case .unknownSchedule(let name, let s):
+            return "unknown schedule '\(clip(name))'" + (s.isEmpty ? "; the schedules are \(quotedList(ScheduleKind.allCases.map(\.rawValue), conjunction: "and"))" : didYouMean(s))
         case .unknownScheduleArgument(let name, let schedule, let valid, let s):
             if valid.isEmpty { return "'\(schedule)' takes no argument '\(clip(name))'" }
             let hint = s.isEmpty ? "" : "did you mean \(quotedList(s))? "
@@ -217,11 +244,16 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .missingScheduleArgument(let name, let schedule): return "'\(schedule)' needs its argument '\(name)'"
         case .scheduleArgumentCount(let schedule, let expected, let got):
             return "'\(schedule)' takes \(expected), got \(got)"
-        case .unknownScheduleGroup(let name, let s): return "no group is named '\(clip(name))'\(didYouMean(s))"
+        case .unknownScheduleGroup(let name, let s, let groups), .unknownGroup(let name, let s, let groups):
+            let known = s.isEmpty && !groups.isEmpty ? "; the groups are \(quotedList(groups, conjunction: "and"))" : ""
+            return "no group is named '\(clip(name))'\(didYouMean(s))\(known)"
         case .groupScheduledTwice(let name): return "group '\(name)' already has a schedule"
         case .previousSchedule(let name): return "the schedule of '\(name)' is given here"
         case .milestonesOutOfOrder(let value, let after):
-            return "milestone \(value) must come after milestone \(after)"
+            return "milestone \(value) must not come before milestone \(after)"
+        case .scheduleNeverRuns(let schedule, let milestone, let first):
+            let why = first ? "it ends at milestone 0" : "it starts and ends at milestone \(milestone)"
+            return "'\(clip(schedule))' never runs: \(why) (PyTorch's SequentialLR skips it too)"
         case .cyclicBaseAboveMax(let base, let max):
             return "cyclic base_lr \(format(base)) is above max_lr \(format(max))"
         case .onecycleTooShort(let total, let run):
@@ -242,7 +274,6 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .unknownShowTarget(let name, let s):
             return "cannot show '\(clip(name))'" + (s.isEmpty ? "; show takes \(StatementVocabulary.showUsage)" : didYouMean(s))
         case .unknownParameter(let name, let s): return "no parameter is named '\(clip(name))'\(didYouMean(s))"
-        case .unknownGroup(let name, let s): return "no group is named '\(clip(name))'\(didYouMean(s))"
         case .unknownShowGroup(let name, let s, let groups, let parameters):
             return "no group is named '\(clip(name))'" + (s.isEmpty ? "; the groups are \(quotedNames(groups))" : didYouMean(s))
                 + (parameters.first.map { "; for a parameter, 'show param \($0)'" } ?? "")
@@ -278,7 +309,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
 /// Numbers in messages: whole numbers without a fraction, others in shortest form.
 func format(_ value: Double) -> String {
     if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-    return "\(value)"
+    return NumberText.display(value)
 }
 
 /// Long user text (a 100 KB name) is cut in messages.

@@ -31,19 +31,21 @@ public struct DiagnosticRenderer: Sendable {
 
     private func append(_ diagnostic: Diagnostic, in source: SourceFile, to out: inout String) {
         let severity = paint(diagnostic.severity.rawValue + ":", code: code(for: diagnostic.severity))
+        // Messages quote names from the script and from data files: escaped like the line.
+        let message = TerminalText.escaped(diagnostic.message)
         guard let range = diagnostic.range else {
-            out += "\(source.path): \(severity) \(diagnostic.message)\n"
+            out += "\(source.path): \(severity) \(message)\n"
             return
         }
         let start = source.location(of: range.start)
-        out += "\(source.path):\(start.line):\(start.column): \(severity) \(diagnostic.message)\n"
+        out += "\(source.path):\(start.line):\(start.column): \(severity) \(message)\n"
         let bytes = source.lineBytes(start.line)
         // Tildes cover the rest of the range on this line; a range that goes on to later
         // lines is underlined to the end of the first.
         let end = source.location(of: range.end)
-        if bytes.count <= Self.widestLine, bytes.allSatisfy({ $0 < 0x80 }) {
-            // The common case, ASCII: columns are byte counts.
-            out += printable(bytes)
+        if bytes.count <= Self.widestLine, bytes.allSatisfy({ (0x20..<0x7F).contains($0) || $0 == UInt8(ascii: "\t") }) {
+            // The common case, printable ASCII: columns are byte counts.
+            out += String(decoding: bytes, as: UTF8.self)
             out += "\n"
             let lastColumn = end.line == start.line ? end.column : bytes.count + 1
             let width = Swift.max(0, Swift.min(lastColumn, bytes.count + 1) - start.column - 1)
@@ -58,52 +60,61 @@ public struct DiagnosticRenderer: Sendable {
             out += "\n"
             return
         }
-        var line = Array(printable(bytes).unicodeScalars)
-        var caretColumn = start.column
-        var lastColumn = end.line == start.line ? end.column : line.count + 1
-        // A very long line (400 KB of parentheses) is shown as a window around the caret.
-        if line.count > Self.widestLine {
-            let first = Swift.max(0, Swift.min(start.column - 1 - Self.widestLine / 3, line.count - Self.widestLine))
-            let last = Swift.min(line.count, first + Self.widestLine)
-            let head: [Unicode.Scalar] = first > 0 ? Array("...".unicodeScalars) : []
-            let tail: [Unicode.Scalar] = last < line.count ? Array("...".unicodeScalars) : []
-            line = head + line[first..<last] + tail
-            caretColumn = start.column - first + head.count
-            lastColumn = Swift.min(lastColumn - first + head.count, line.count - tail.count + 1)
+        appendLine(bytes, caret: range.start, end: end.line == start.line ? range.end : nil, in: source, to: &out)
+    }
+
+    /// A line that is long, not ASCII, or holds characters a terminal must not see raw:
+    /// cut to a window around the caret (before decoding, so a 1 MB line costs no more than
+    /// a short one), unsafe characters escaped, and the caret under what it points at.
+    private func appendLine(_ bytes: ArraySlice<UInt8>, caret: Int, end: Int?, in source: SourceFile,
+                            to out: inout String) {
+        // A window of bytes wide enough for `widestLine` characters either side of the caret,
+        // its edges moved off UTF-8 continuation bytes.
+        let reach = Self.widestLine * 4
+        var low = Swift.max(bytes.startIndex, Swift.min(caret, bytes.endIndex) - reach)
+        var high = Swift.min(bytes.endIndex, Swift.max(caret, bytes.startIndex) + reach)
+        while low > bytes.startIndex, low < high, bytes[low] & 0xC0 == 0x80 { low += 1 }
+        while high < bytes.endIndex, high > low, bytes[high] & 0xC0 == 0x80 { high -= 1 }
+        let caretIndex = source.scalarCount(from: low, to: Swift.max(low, Swift.min(caret, high)))
+        let endIndex = end.map { source.scalarCount(from: low, to: Swift.max(low, Swift.min($0, high))) }
+
+        // Each character as shown, and its width in columns (an escape is several).
+        var shown: [String] = []
+        for scalar in String(decoding: bytes[low..<high], as: UTF8.self).unicodeScalars {
+            shown.append(scalar != "\t" && TerminalText.isUnsafe(scalar) ? TerminalText.escape(scalar) : String(scalar))
         }
-        var text = ""
-        text.unicodeScalars.append(contentsOf: line)
-        out += text + "\n"
-        let width = Swift.max(0, Swift.min(lastColumn, line.count + 1) - caretColumn - 1)
-        var marker = ""
-        for scalar in line.prefix(Swift.max(0, caretColumn - 1)) {
-            marker.unicodeScalars.append(scalar == "\t" ? "\t" : " ")
+        let width = shown.map { $0.unicodeScalars.count }
+        let caretAt = Swift.min(caretIndex, shown.count)
+        let endAt = Swift.max(caretAt, Swift.min(endIndex ?? shown.count, shown.count))
+
+        // At most `widestLine` columns: a third before the caret, the rest after it.
+        var first = caretAt, used = 0
+        while first > 0, used + width[first - 1] <= Self.widestLine / 3 {
+            first -= 1
+            used += width[first]
         }
+        var last = caretAt
+        while last < shown.count, used + width[last] <= Self.widestLine {
+            used += width[last]
+            last += 1
+        }
+        while first > 0, used + width[first - 1] <= Self.widestLine {
+            first -= 1
+            used += width[first]
+        }
+        let head = first > 0 || low > bytes.startIndex ? "..." : ""
+        let tail = last < shown.count || high < bytes.endIndex ? "..." : ""
+        out += head + shown[first..<last].joined() + tail + "\n"
+        var marker = String(repeating: " ", count: head.count)
+        for i in first..<caretAt { marker += shown[i] == "\t" ? "\t" : String(repeating: " ", count: width[i]) }
+        let covered = width[caretAt..<Swift.min(endAt, last)].reduce(0, +)
         out += marker
-        out += paint("^" + String(repeating: "~", count: width), code: "32")
+        out += paint("^" + String(repeating: "~", count: Swift.max(0, covered - 1)), code: "32")
         out += "\n"
     }
 
-    /// The most characters of a source line a diagnostic shows.
+    /// The most columns of a source line a diagnostic shows.
     static let widestLine = 160
-
-    /// The line as text, control characters (NUL, escape, C1 controls, ...) shown as spaces
-    /// so the terminal is not disturbed and columns still line up.
-    private func printable(_ bytes: ArraySlice<UInt8>) -> String {
-        // ASCII without a control byte is printable as it is (C1 controls are multi-byte).
-        if !bytes.contains(where: { $0 < 0x20 && $0 != UInt8(ascii: "\t") || $0 >= 0x7F }) {
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        var text = ""
-        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
-            if scalar.value < 0x20 && scalar != "\t" || (0x7F...0x9F).contains(scalar.value) {
-                text.unicodeScalars.append(" ")
-            } else {
-                text.unicodeScalars.append(scalar)
-            }
-        }
-        return text
-    }
 
     private func code(for severity: Diagnostic.Severity) -> String {
         switch severity {

@@ -50,6 +50,13 @@ public struct ExpressionCompiler: Sendable {
         case .binary(let op, let lhs, let rhs):
             guard let a = constantValue(lhs), let b = constantValue(rhs) else { return nil }
             return op.apply(a, b)
+        case .chain(let first, let links):
+            guard var value = constantValue(first) else { return nil }
+            for link in links {
+                guard let b = constantValue(link.operand) else { return nil }
+                value = link.op.apply(value, b)
+            }
+            return value
         case .conditional(let c, let t, let f):
             guard let condition = constantValue(c), let a = constantValue(t), let b = constantValue(f) else { return nil }
             return condition != 0 ? a : b
@@ -100,6 +107,22 @@ public struct ExpressionCompiler: Sendable {
             let b = build(rhs, &diagnostics, &used)
             guard let a, let b else { return nil }
             return Self.binary(op, a, b)
+        case .chain(let first, let links):
+            // One closure that folds in a loop: closures nested per term would recurse per
+            // term when called (and when released).
+            let start = build(first, &diagnostics, &used)
+            var operands: [CompiledExpression.Body] = []
+            operands.reserveCapacity(links.count)
+            for link in links {
+                if let part = build(link.operand, &diagnostics, &used) { operands.append(part) }
+            }
+            guard let start, operands.count == links.count else { return nil }
+            let ops = links.map(\.op), parts = operands
+            return { values in
+                var value = start(values)
+                for i in 0..<ops.count { value = ops[i].apply(value, parts[i](values)) }
+                return value
+            }
         case .conditional(let c, let t, let f):
             let condition = build(c, &diagnostics, &used)
             let whenTrue = build(t, &diagnostics, &used)

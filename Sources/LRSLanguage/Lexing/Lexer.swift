@@ -57,15 +57,15 @@ public struct Lexer {
         let start = position
         let byte = bytes[position]
         switch byte {
-        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+        case UInt8(ascii: " "), UInt8(ascii: "\t"):
             // The whole run: one call per blank would cost more than the blank.
             position += 1
-            while let next = peek(), next == UInt8(ascii: " ") || next == UInt8(ascii: "\t")
-                    || next == UInt8(ascii: "\r") {
+            while let next = peek(), next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") {
                 position += 1
             }
-        case UInt8(ascii: "\n"):
-            position += 1
+        case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+            // A line ends with LF, CRLF (one break) or a lone CR (old Mac files).
+            position += byte == UInt8(ascii: "\r") && peek(1) == UInt8(ascii: "\n") ? 2 : 1
             if bracketDepth == 0 { add(.newline, from: start) }
         case UInt8(ascii: "#"):
             skipComment()
@@ -132,7 +132,7 @@ public struct Lexer {
 
     /// `#` to the end of the line; the bytes must still be UTF-8.
     private mutating func skipComment() {
-        while let byte = peek(), byte != UInt8(ascii: "\n") {
+        while let byte = peek(), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") {
             if byte < 0x80 {
                 if byte == 0 { report(.nulByte, from: position, length: 1) }
                 position += 1
@@ -148,7 +148,7 @@ public struct Lexer {
         position += 1
         var content: [UInt8] = []
         while true {
-            guard let byte = peek(), byte != UInt8(ascii: "\n") else {
+            guard let byte = peek(), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") else {
                 report(.unterminatedString, from: start)
                 add(.string, from: start, text: String(decoding: content, as: UTF8.self))
                 return
@@ -185,6 +185,10 @@ public struct Lexer {
     private mutating func scanNumber() {
         let start = position
         while let byte = peek(), isDigit(byte) { position += 1 }
+        if peek() == UInt8(ascii: "_"), let next = peek(1), isDigit(next) || next == UInt8(ascii: "_") {
+            scanSeparatedNumber(from: start)
+            return
+        }
         if peek() == UInt8(ascii: "."), let next = peek(1), isDigit(next) {
             position += 1
             while let byte = peek(), isDigit(byte) { position += 1 }
@@ -211,6 +215,18 @@ public struct Lexer {
         let value = Double(text) ?? .infinity
         if !value.isFinite { report(.numberTooLarge(text), from: start) }
         add(.number, from: start, value: value)
+    }
+
+    /// `1_000` (as Python and Swift write it): not the language's, so an error that shows
+    /// the number without separators; the token carries that value so checking goes on.
+    private mutating func scanSeparatedNumber(from start: Int) {
+        while let byte = peek(), isDigit(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") {
+            position += 1
+        }
+        let written = text(from: start, to: position)
+        let plain = written.filter { $0 != "_" }
+        report(.digitSeparator(written, plain: plain), from: start)
+        add(.number, from: start, value: Double(plain) ?? .nan)
     }
 
     /// Clinger's fast path: a decimal with at most 15 significant digits and a power of ten

@@ -7,7 +7,11 @@ extension Parser {
         rule("expr")
         if checkWord("if") { return try parseConditional() }
         rule("binary")
+        // The operators read at this level have non-increasing precedence (a right operand
+        // takes every tighter one), so the tree's left spine is a few runs of one precedence
+        // each: every run becomes one flat chain, however long, not one node per term.
         var left = try parseUnary()
+        var links: [Expr.Link] = []
         var sawComparison = false
         while let op = binaryOperator(current), op.precedence >= minPrecedence {
             let opToken = advance()
@@ -20,9 +24,13 @@ extension Parser {
             }
             let next = op.isRightAssociative ? op.precedence : op.precedence + 1
             let right = try parseExpression(minPrecedence: next)
-            left = Expr(.binary(op, left, right), range: left.range.union(right.range))
+            if let first = links.first, first.op.precedence != op.precedence || op.isRightAssociative {
+                left = Expr.folding(left, links)
+                links.removeAll(keepingCapacity: true)
+            }
+            links.append(Expr.Link(op, right))
         }
-        return left
+        return Expr.folding(left, links)
     }
 
     // conditional := 'if' expr 'then' expr 'else' expr

@@ -9,6 +9,13 @@ extension Parser {
         rule("schedule_stmt")
         var groups = [try parseGroupName()]
         while match(.comma) { groups.append(try parseGroupName()) }
+        // `schedule cosine 10`: the group was left out. A group may be named like a
+        // schedule, so only when what follows cannot begin a schedule.
+        if groups.count == 1, let kind = ScheduleKind(rawValue: groups[0].text), !check(.leftParen),
+           !(check(.identifier) && ScheduleKind(rawValue: current.text) != nil) {
+            report(.missingScheduleGroup(schedule: kind.rawValue), at: groups[0].range)
+            throw Abort()
+        }
         let schedule = try parseSchedule()
         var per: Name?
         if matchWord("per") {

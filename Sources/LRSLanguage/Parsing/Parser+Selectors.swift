@@ -41,23 +41,21 @@ extension Parser {
         rule("selector")
         try enter()
         defer { leave() }
-        var left = try parseSelectorAnd()
-        while matchWord("or") {
-            let right = try parseSelectorAnd()
-            left = SelectorSyntax(.or(left, right), range: left.range.union(right.range))
-        }
-        return left
+        let first = try parseSelectorAnd()
+        guard checkWord("or") else { return first }
+        var parts = [first]
+        while matchWord("or") { parts.append(try parseSelectorAnd()) }
+        return SelectorSyntax(.or(parts), range: first.range.union(previousRange))
     }
 
     // sel_and := sel_not { 'and' sel_not }
     mutating func parseSelectorAnd() throws(Abort) -> SelectorSyntax {
         rule("sel_and")
-        var left = try parseSelectorNot()
-        while matchWord("and") {
-            let right = try parseSelectorNot()
-            left = SelectorSyntax(.and(left, right), range: left.range.union(right.range))
-        }
-        return left
+        let first = try parseSelectorNot()
+        guard checkWord("and") else { return first }
+        var parts = [first]
+        while matchWord("and") { parts.append(try parseSelectorNot()) }
+        return SelectorSyntax(.and(parts), range: first.range.union(previousRange))
     }
 
     // sel_not := 'not' sel_not | sel_where

@@ -11,6 +11,7 @@ extension Parser {
                 advance()
                 continue
             }
+            let start = index
             do throws(Abort) {
                 statements.append(try parseStatement())
                 if !current.endsStatement {
@@ -18,9 +19,34 @@ extension Parser {
                 }
             } catch {
                 synchronize()
+                if tokens[start].kind == .identifier { recordDropped(from: start) }
             }
         }
         return statements
+    }
+
+    /// The statements and those dropped for syntax errors.
+    mutating func parseScriptRecordingDropped() -> ([Statement], [DroppedStatement]) {
+        let statements = parseScript()
+        return (statements, dropped)
+    }
+
+    /// Notes a statement from token `start` to here as dropped, with the names it may have
+    /// declared, so the checker neither misses nor re-reports them.
+    mutating func recordDropped(from start: Int) {
+        let keyword = tokens[start].text
+        var names: [String] = []
+        let end = Swift.min(index, tokens.count - 1)
+        if keyword == "let" || keyword == "group", start + 1 <= end, tokens[start + 1].kind == .identifier {
+            names.append(tokens[start + 1].text)
+        }
+        if keyword == "group", start + 2 <= end {
+            for i in (start + 1)..<end where tokens[i].kind == .identifier && tokens[i].text == "as"
+                && tokens[i + 1].kind == .identifier {
+                names.append(tokens[i + 1].text)
+            }
+        }
+        dropped.append(DroppedStatement(keyword: keyword, names: names))
     }
 
     // statement := seed | let | input | model | optimizer | group | freeze | schedule
@@ -96,13 +122,16 @@ extension Parser {
     }
 
     /// Up to `count` values; stops early at a token that starts no expression, or at an
-    /// identifier for which `stopAt` holds (the next option's name).
+    /// identifier for which `stopAt` holds (the next option's name). The first value is
+    /// always read as a value, so `lr lr` (a `let` named like the option) means the `let`:
+    /// only the optional further values give way to a following option's name.
     mutating func parseValues(count: Int, stopAt: (String) -> Bool = { _ in false },
                               minPrecedence: Int = 1) throws(Abort) -> [Expr] {
         rule("value")
         var values: [Expr] = []
         values.reserveCapacity(count)
-        while values.count < count, startsExpression(current), !(check(.identifier) && stopAt(current.text)) {
+        while values.count < count, startsExpression(current),
+              values.isEmpty || !(check(.identifier) && stopAt(current.text)) {
             values.append(try parseExpression(minPrecedence: minPrecedence))
         }
         if values.isEmpty { throw fail(expected: "a value") }

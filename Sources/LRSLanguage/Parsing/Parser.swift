@@ -18,6 +18,8 @@ public struct Parser {
     var diagnostics: DiagnosticCollector
     /// The productions entered, when tracing (grammar coverage tests); `nil` otherwise.
     var trace: Set<String>?
+    /// Statements skipped for a syntax error (see `Script.dropped`).
+    var dropped: [DroppedStatement] = []
 
     init(source: SourceFile, tokens: [Token], errorLimit: Int) {
         self.source = source
@@ -32,7 +34,7 @@ public struct Parser {
                              errorLimit: Int = DiagnosticCollector.defaultErrorLimit) -> (script: Script, diagnostics: [Diagnostic]) {
         let (tokens, lexical) = Lexer.tokenize(source, from: offset)
         var parser = Parser(source: source, tokens: tokens, errorLimit: errorLimit)
-        let statements = parser.parseScript()
+        let (statements, dropped) = parser.parseScriptRecordingDropped()
         // Lexical and syntax diagnostics interleave by position; the cap applies to both.
         var merged = DiagnosticCollector(errorLimit: errorLimit)
         let all = (lexical + parser.diagnostics.diagnostics.filter {
@@ -48,7 +50,7 @@ public struct Parser {
             // The parser stopped early: say so, even if its errors fit under the cap here.
             merged.stop(at: all.last?.range)
         }
-        return (Script(source: source, statements: statements), merged.diagnostics)
+        return (Script(source: source, statements: statements, dropped: dropped), merged.diagnostics)
     }
 
     /// The grammar productions a parse of `source` enters (for the grammar test).

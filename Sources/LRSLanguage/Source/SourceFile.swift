@@ -7,20 +7,35 @@ import Foundation
 public struct SourceFile: Sendable {
     /// The name diagnostics print: the path as the user gave it, or `<repl>`.
     public let path: String
-    /// The bytes of the file, exactly as read.
+    /// The bytes of the file as read, less a UTF-8 byte-order mark at the start (editors
+    /// on Windows write one; it is not part of the script, and columns do not count it).
     public private(set) var bytes: [UInt8]
-    /// Byte offset of the first byte of every line; `lineStarts[0] == 0`.
+    /// Byte offset of the first byte of every line; `lineStarts[0] == 0`. A line ends with
+    /// LF, CRLF or a lone CR.
     private(set) var lineStarts: [Int]
+
+    /// The UTF-8 encoding of U+FEFF.
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// A source from bytes (a file as read from disk, or any input at all).
     public init(path: String, bytes: [UInt8]) {
         self.path = path
+        let bytes = bytes.starts(with: SourceFile.byteOrderMark) ? Array(bytes.dropFirst(3)) : bytes
         self.bytes = bytes
+        self.lineStarts = SourceFile.lineStarts(of: bytes)
+    }
+
+    /// Where each line of `bytes` starts: after every LF, and after every CR not followed by LF.
+    static func lineStarts(of bytes: [UInt8]) -> [Int] {
         var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
+        for offset in bytes.indices {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\n")
+                || byte == UInt8(ascii: "\r") && (offset + 1 == bytes.count || bytes[offset + 1] != UInt8(ascii: "\n")) {
+                starts.append(offset + 1)
+            }
         }
-        self.lineStarts = starts
+        return starts
     }
 
     /// Appends `more` bytes, finding only their lines: the REPL's script grows an entry at
@@ -30,9 +45,8 @@ public struct SourceFile: Sendable {
             self = SourceFile(path: path, bytes: bytes + more)
             return
         }
-        let added = SourceFile(path: path, bytes: more)
         lineStarts.removeLast()
-        lineStarts += added.lineStarts.map { $0 + bytes.count }
+        lineStarts += SourceFile.lineStarts(of: more).map { $0 + bytes.count }
         bytes += more
     }
 
@@ -75,7 +89,8 @@ public struct SourceFile: Sendable {
         guard line >= 1, line <= lineStarts.count else { return [] }
         let start = lineStarts[line - 1]
         var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
-        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        // The CR of a CRLF (a lone CR was the line's end itself).
+        if end > start, end < bytes.count, bytes[end] == UInt8(ascii: "\n"), bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         return bytes[start..<Swift.max(start, end)]
     }
 

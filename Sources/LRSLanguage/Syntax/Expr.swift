@@ -12,6 +12,11 @@ public struct Expr: Sendable {
         case name(String)
         indirect case unary(UnaryOperator, Expr)
         indirect case binary(BinaryOperator, Expr, Expr)
+        /// Two or more left-associative operators of one precedence, `a + b - c + d`, kept
+        /// flat: the value folds left to right, `((a + b) - c) + d`. A chain of 200,000
+        /// terms is walked (and released) in a loop, where nested `binary` nodes would
+        /// recurse once per term and overflow the stack.
+        indirect case chain(Expr, [Link])
         /// `f(a, b)`; `nameRange` is the range of the function's name.
         case call(String, nameRange: SourceRange, [Expr])
         /// `if C then A else B`
@@ -24,6 +29,26 @@ public struct Expr: Sendable {
     public init(_ kind: Kind, range: SourceRange) {
         self.kind = kind
         self.range = range
+    }
+
+    /// One step of a chain: the operator and its right operand.
+    public struct Link: Sendable {
+        public var op: BinaryOperator
+        public var operand: Expr
+
+        public init(_ op: BinaryOperator, _ operand: Expr) {
+            self.op = op
+            self.operand = operand
+        }
+    }
+
+    /// `left` folded with `links` (as the parser reads them): `left` itself, one `binary`
+    /// node, or a `chain`.
+    static func folding(_ left: Expr, _ links: [Link]) -> Expr {
+        guard let last = links.last else { return left }
+        let range = left.range.union(last.operand.range)
+        if links.count == 1 { return Expr(.binary(last.op, left, last.operand), range: range) }
+        return Expr(.chain(left, links), range: range)
     }
 
     /// The name when the expression is a bare name (symbolic option values, `loss mse`).

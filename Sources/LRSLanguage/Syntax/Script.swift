@@ -3,10 +3,26 @@
 public struct Script: Sendable {
     public let source: SourceFile
     public var statements: [Statement]
+    /// The statements left out for a syntax error, as far as they were read: the checker
+    /// still checks the rest, and must not report what these would have declared as missing.
+    public var dropped: [DroppedStatement]
 
-    public init(source: SourceFile, statements: [Statement]) {
+    public init(source: SourceFile, statements: [Statement], dropped: [DroppedStatement] = []) {
         self.source = source
         self.statements = statements
+        self.dropped = dropped
+    }
+}
+
+/// A statement the parser could not read: its keyword, and the names it may have declared
+/// (a `let`'s name; a group's `as` name or selector word).
+public struct DroppedStatement: Sendable, Equatable {
+    public var keyword: String
+    public var names: [String]
+
+    public init(keyword: String, names: [String]) {
+        self.keyword = keyword
+        self.names = names
     }
 }
 

@@ -10,8 +10,11 @@ public struct SelectorSyntax: Sendable {
         case all
         case rest
         indirect case `where`(SelectorSyntax, Expr)
-        indirect case and(SelectorSyntax, SelectorSyntax)
-        indirect case or(SelectorSyntax, SelectorSyntax)
+        /// Two or more selectors that must all take a parameter. Kept flat (not nested pairs)
+        /// so that `a and b and ...` of any length is walked and released in a loop.
+        case and([SelectorSyntax])
+        /// Two or more selectors of which one must take a parameter (flat, as `and`).
+        case or([SelectorSyntax])
         indirect case not(SelectorSyntax)
     }
 
@@ -39,7 +42,7 @@ public struct SelectorSyntax: Sendable {
         switch kind {
         case .word, .glob, .all, .rest: return false
         case .where: return true
-        case .and(let a, let b), .or(let a, let b): return a.usesPredicate || b.usesPredicate
+        case .and(let parts), .or(let parts): return parts.contains { $0.usesPredicate }
         case .not(let a): return a.usesPredicate
         }
     }

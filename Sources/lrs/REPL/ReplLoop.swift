@@ -76,7 +76,7 @@ final class ReplLoop {
         }
         for message in reply.messages {
             let place = reply.place.map { $0 + ": " } ?? ""
-            Terminal.writeError(place + (color ? "\u{1B}[1;31merror:\u{1B}[0m " : "error: ") + message + "\n")
+            Terminal.writeError(place + (color ? "\u{1B}[1;31merror:\u{1B}[0m " : "error: ") + TerminalText.escaped(message) + "\n")
         }
         return !reply.failed
     }

@@ -156,6 +156,16 @@ CASES = [
          "SequentialLR([ExponentialLR(0.5), CosineAnnealingLR(10)], milestones=[0]): the first "
          "schedule never runs, 15 epochs.", 15,
          lambda o: S.SequentialLR(o, [S.ExponentialLR(o, 0.5), S.CosineAnnealingLR(o, T_max=10)], milestones=[0])),
+    case("sequential_equal_milestones", "schedule main linear start_factor 0.2 total_iters 3 until 3 then step 2 gamma 0.5 until 3 then exponential 0.9",
+         "SequentialLR([LinearLR(0.2, 3), StepLR(2, 0.5), ExponentialLR(0.9)], milestones=[3, 3]), 10 epochs: "
+         "equal milestones are accepted and the middle schedule never runs.", 10,
+         lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.2, total_iters=3), S.StepLR(o, 2, 0.5),
+                                      S.ExponentialLR(o, 0.9)], milestones=[3, 3])),
+    case("sequential_equal_zero_milestones", "schedule main exponential 0.5 until 0 then step 2 gamma 0.5 until 0 then cosine 6 until 4 then constant factor 0.5 total_iters 2",
+         "SequentialLR([ExponentialLR(0.5), StepLR(2, 0.5), CosineAnnealingLR(6), ConstantLR(0.5, 2)], "
+         "milestones=[0, 0, 4]), 9 epochs: neither of the first two schedules runs.", 9,
+         lambda o: S.SequentialLR(o, [S.ExponentialLR(o, 0.5), S.StepLR(o, 2, 0.5), S.CosineAnnealingLR(o, T_max=6),
+                                      S.ConstantLR(o, factor=0.5, total_iters=2)], milestones=[0, 0, 4])),
     case("sequential_three", "schedule main linear start_factor 0.2 total_iters 3 until 3 then step 2 gamma 0.5 until 9 then exponential 0.9",
          "SequentialLR([LinearLR(0.2, 3), StepLR(2, 0.5), ExponentialLR(0.9)], milestones=[3, 9]), 16 epochs: "
          "each later schedule restarts from its closed form at its milestone.", 16,
