@@ -105,6 +105,7 @@ public final class Trainer {
             if let problem = model.trainingBatchProblem(batch: rows.count) {
                 throw .error(.trainingFailed(problem), at: settings.range)
             }
+            try state.checkRates()
             let rates = state.rates
             epoch.noteRates(rates)
             model.zeroGrad()
