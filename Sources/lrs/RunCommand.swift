@@ -62,6 +62,9 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputFlags.require("lrs run", [.init(flag: "--trace", path: trace),
+                                            .init(flag: "--results", path: results),
+                                            .init(flag: "--out", path: out, isDirectory: true)])
         if isBatch {
             try BatchCommand(files: files, axes: try Defines.axes(defines), jobs: jobs ?? 1, results: results,
                              out: out, quiet: quiet).run()

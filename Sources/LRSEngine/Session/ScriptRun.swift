@@ -29,11 +29,12 @@ public final class ScriptRun {
     /// nothing runs).
     public static func prepare(_ source: SourceFile, options: Options) -> Result<ScriptRun, DiagnosticList> {
         var factory: ModelFactory?
+        // Files the script writes are checked here too, before any data is read.
         let outcome = CheckPipeline.run(source, overrides: options.overrides) { script in
             let made = ModelFactory(script)
             factory = made
             return made.initialValues
-        }
+        }.checkingOutputs(outputDirectory: options.outputDirectory)
         guard let script = outcome.script, let resolution = outcome.resolution, !outcome.diagnostics.hasErrors else {
             return .failure(DiagnosticList(outcome.diagnostics))
         }
@@ -94,8 +95,7 @@ public final class ScriptRun {
 
     /// Where a file the script writes goes.
     func outputPath(_ file: CheckedFile) -> String {
-        guard let dir = options.outputDirectory, !file.written.hasPrefix("/") else { return file.path }
-        return dir + "/" + file.written
+        OutputFiles.path(file, outputDirectory: options.outputDirectory)
     }
 
     /// Carries out the statements in order. `output` receives `show` text.

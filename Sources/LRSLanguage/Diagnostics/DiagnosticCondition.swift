@@ -98,6 +98,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     // Running (reported at the statement that caused them)
     case dataFile(String, reason: String)
     case stateFile(String, reason: String)
+    /// A file the script writes (`save`, `checkpoint`) that cannot be written there.
+    case outputUnwritable(String, reason: String)
     case scheduleFailed(group: String, reason: String)
     case invalidRate(group: String, what: String, epoch: Int, step: Int)
     case nonFiniteLoss(String, epoch: Int, step: Int, rates: String)
@@ -233,6 +235,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "the model needs \(bytes(needed)) for parameters, gradients and optimizer state; this machine has \(bytes(available))"
         case .dataFile(let path, let reason): return "cannot use data file '\(path)': \(reason)"
         case .stateFile(let path, let reason): return "cannot use '\(path)': \(reason)"
+        case .outputUnwritable(let path, let reason): return "cannot write '\(clip(path))': \(reason)"
         case .scheduleFailed(let group, let reason): return "schedule of group '\(group)': \(reason)"
         case .invalidRate(let group, let what, let epoch, let step):
             return "learning rate of group '\(group)' is \(what) at epoch \(epoch) (step \(step))"
