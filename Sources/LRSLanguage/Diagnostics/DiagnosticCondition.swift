@@ -97,6 +97,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case initialValuesUnavailable(String, reason: String)
     // Running (reported at the statement that caused them)
     case dataFile(String, reason: String)
+    /// The training set is empty: the data has no samples, or `split` left none.
+    case noTrainingSamples(samples: Int, split: Double?)
     case stateFile(String, reason: String)
     /// A file the script writes (`save`, `checkpoint`) that cannot be written there.
     case outputUnwritable(String, reason: String)
@@ -234,6 +236,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .memoryTooLarge(let needed, let available):
             return "the model needs \(bytes(needed)) for parameters, gradients and optimizer state; this machine has \(bytes(available))"
         case .dataFile(let path, let reason): return "cannot use data file '\(path)': \(reason)"
+        case .noTrainingSamples(let samples, let split?):
+            return "split \(format(split)) of \(samples) sample\(samples == 1 ? "" : "s") leaves none to train on"
+        case .noTrainingSamples(_, nil): return "the data has no samples to train on"
         case .stateFile(let path, let reason): return "cannot use '\(path)': \(reason)"
         case .outputUnwritable(let path, let reason): return "cannot write '\(clip(path))': \(reason)"
         case .scheduleFailed(let group, let reason): return "schedule of group '\(group)': \(reason)"
