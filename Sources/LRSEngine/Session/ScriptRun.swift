@@ -24,6 +24,13 @@ public final class ScriptRun {
     let options: Options
     /// Warnings and notes from checking, for the caller to print.
     public let diagnostics: [Diagnostic]
+    /// Notes on what the run did, for the caller to print after it: nothing trained, or
+    /// a resumed run that was already complete.
+    public private(set) var notes: [Diagnostic] = []
+    /// The last checkpoint written (as the script names it) and the epochs it holds.
+    public private(set) var lastCheckpoint: (file: String, epoch: Int)?
+    /// The files `save` wrote, as the script names them.
+    var saved: [String] = []
 
     /// Checks and lowers the script; every problem comes back as diagnostics (errors mean
     /// nothing runs).
@@ -119,16 +126,21 @@ public final class ScriptRun {
                 do { try Checkpoint.save(state, to: path) } catch {
                     throw .error(.stateFile(file.written, reason: "\(error)"), at: file.range)
                 }
+                saved.append(file.written)
             case .train(let settings):
                 guard let data else { throw .error(.trainingFailed("'train' needs a 'data' statement"), at: settings.range) }
+                if state.epoch >= settings.epochs {
+                    notes.append(.note(.runAlreadyComplete(epoch: state.epoch, epochs: settings.epochs), at: settings.range))
+                }
                 let trainer = try Trainer(state: state, data: data, settings: settings)
                 trainer.trace = trace
                 trainer.checkpoints = checkpoints.map { every, file in
                     let path = outputPath(file)
-                    return (every, { (state: TrainingState) throws(Diagnostic) in
+                    return (every, { [weak self] (state: TrainingState) throws(Diagnostic) in
                         do { try Checkpoint.save(state, to: path) } catch {
                             throw .error(.stateFile(file.written, reason: "\(error)"), at: file.range)
                         }
+                        self?.lastCheckpoint = (file.written, state.epoch)
                     })
                 }
                 let reports = try trainer.run(observer: observer)
@@ -145,7 +157,17 @@ public final class ScriptRun {
                 break
             }
         }
+        if script.train == nil {
+            notes.append(.note(.nothingTrained(saved: saved), at: nil))
+        }
         summary.seconds = (ContinuousClock.now - clock) / .seconds(1)
         return summary
+    }
+
+    /// What a run stopped by Ctrl-C says: where it stopped and what it had saved.
+    public func interruption(epoch: Int, step: Int) -> DiagnosticCondition {
+        .runInterrupted(epoch: epoch, step: step, epochs: script.train?.epochs ?? 0,
+                        checkpoint: lastCheckpoint?.file, checkpointEpoch: lastCheckpoint?.epoch ?? 0,
+                        trace: options.tracePath)
     }
 }

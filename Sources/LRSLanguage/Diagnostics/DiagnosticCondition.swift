@@ -110,6 +110,12 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case plateauHeldConstant(group: String)
     case noTrainStatement
     case interrupted(epoch: Int, step: Int)
+    /// `lrs run` stopped by Ctrl-C: where, and what it had saved.
+    case runInterrupted(epoch: Int, step: Int, epochs: Int, checkpoint: String?, checkpointEpoch: Int, trace: String?)
+    /// `lrs run` of a script without `train`.
+    case nothingTrained(saved: [String])
+    /// `--resume` from a checkpoint that already holds every epoch of the run.
+    case runAlreadyComplete(epoch: Int, epochs: Int)
 
     /// The message text.
     public var message: String {
@@ -253,6 +259,21 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
         case .noTrainStatement: return "no 'train' statement; showing 10 epochs (use --epochs)"
         case .interrupted(let epoch, let step): return "interrupted at epoch \(epoch), step \(step)"
+        case .runInterrupted(let epoch, let step, let epochs, let checkpoint, let checkpointEpoch, let trace):
+            var text = "interrupted after \(epoch) of \(epochs) epochs (step \(step)); "
+            if let checkpoint {
+                text += "the last checkpoint, '\(clip(checkpoint))', holds epoch \(checkpointEpoch): continue with "
+                    + "'--resume \(clip(checkpoint))'"
+            } else {
+                text += "no checkpoint was written"
+            }
+            if let trace { text += "; the trace '\(clip(trace))' has every step taken" }
+            return text
+        case .nothingTrained(let saved):
+            let what = saved.isEmpty ? "" : "; 'save' wrote the initial weights to " + quotedList(saved, conjunction: "and")
+            return "the script has no 'train' statement, so nothing was trained\(what)"
+        case .runAlreadyComplete(let epoch, let epochs):
+            return "the run is already complete at epoch \(epoch) of \(epochs); nothing to train"
         case .initialValuesUnavailable(let name, let reason):
             return "initial values of '\(name)' are not available: \(reason)"
         }
