@@ -26,7 +26,7 @@ public struct RunData: Sendable {
                 }
             case .split(let fraction, let range):
                 let total = training.count
-                (training, validation) = training.splitLast(fraction)
+                validation = training.splitOffLast(fraction)
                 // Training on no samples would report a NaN loss and succeed.
                 if training.count == 0, total > 0 {
                     return .failure(.error(.noTrainingSamples(samples: total, split: fraction), at: range))
