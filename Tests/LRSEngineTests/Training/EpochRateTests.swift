@@ -24,11 +24,11 @@ import Testing
         #expect(reports.allSatisfy { $0.rates.allSatisfy { $0.first == $0.last } })
     }
 
-    @Test func perStepScheduleShowsTheFirstAndLastStepsRates() {
+    @Test func perStepScheduleShowsTheFirstAndLastStepsRates() throws {
         // 4 steps an epoch; the rate halves after every step.
         let (reports, diagnostics) = ScriptRunner.run(Self.script(schedule: "schedule hidden step 1 gamma 0.5 per step"))
         #expect(!diagnostics.contains { $0.severity == .error }, "\(diagnostics.map(\.message))")
-        try? #require(reports.count == 3)
+        try #require(reports.count == 3)
         #expect(reports.first?.rates.first == EpochRate(group: "hidden", first: 0.1, last: 0.1 / 8))
         #expect(reports.last?.rates.first == EpochRate(group: "hidden", first: 0.1 / 256, last: 0.1 / 2048))
         #expect(reports.last?.rates.last == EpochRate(group: "out", first: 0.05, last: 0.05))
