@@ -47,7 +47,7 @@ struct CheckCommand: ParsableCommand {
                 failed = true
                 continue
             }
-            let outcome = CheckPipeline.run(source, overrides: overrides)
+            let outcome = CheckPipeline.run(source, overrides: overrides).checkingOutputs()
             Terminal.printDiagnostics(outcome.diagnostics, in: source, color: color)
             failed = failed || outcome.diagnostics.hasErrors
             if let explain {

@@ -51,6 +51,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputFlags.require("lrs export", [.init(flag: "-o", path: output)])
         guard let source = SourceFile(contentsOf: file) else {
             Terminal.writeError("lrs export: " + SourceFile.cannotRead(file) + "\n")
             throw ExitCode(1)

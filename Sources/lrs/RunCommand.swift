@@ -62,6 +62,9 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputFlags.require("lrs run", [.init(flag: "--trace", path: trace),
+                                            .init(flag: "--results", path: results),
+                                            .init(flag: "--out", path: out, isDirectory: true)])
         if isBatch {
             try BatchCommand(files: files, axes: try Defines.axes(defines), jobs: jobs ?? 1, results: results,
                              out: out, quiet: quiet).run()
@@ -95,10 +98,23 @@ struct RunCommand: ParsableCommand {
             Terminal.printDiagnostics(r.diagnostics.filter { $0.severity != .note }, in: source)
         }
         let printer = EpochPrinter(quiet: quiet)
+        // Ctrl-C stops the run at the next batch boundary, with the trace written; a second
+        // one ends it at once.
+        RunInterrupt.install()
+        defer { RunInterrupt.uninstall() }
+        printer.stopRequested = { RunInterrupt.requested != 0 }
         do {
             summaryRecord = try run.execute(observer: printer) { Terminal.writeOutput($0) }
+            Terminal.printDiagnostics(run.notes, in: source)
         } catch {
             printer.clearProgress()
+            Terminal.printDiagnostics(run.notes, in: source)
+            if case .interrupted(let epoch, let step) = error.condition {
+                Terminal.writeError("lrs run: " + run.interruption(epoch: epoch, step: step).message + "\n")
+                summaryRecord.status = .interrupted
+                summaryRecord.epochs = epoch
+                throw ExitCode(130)
+            }
             Terminal.printDiagnostics([error], in: source)
             summaryRecord.status = .failed
             summaryRecord.error = Self.line(error, source)
@@ -110,5 +126,21 @@ struct RunCommand: ParsableCommand {
         guard let range = diagnostic.range else { return "error: " + diagnostic.message }
         let location = source.location(of: range.start)
         return "\(source.path):\(location.line):\(location.column): error: \(diagnostic.message)"
+    }
+}
+
+/// Ctrl-C (SIGINT) during `lrs run`: the first asks the run to stop, a second exits at once.
+enum RunInterrupt {
+    nonisolated(unsafe) static var requested: sig_atomic_t = 0
+
+    static func install() {
+        signal(SIGINT) { _ in
+            if RunInterrupt.requested != 0 { _exit(130) }
+            RunInterrupt.requested = 1
+        }
+    }
+
+    static func uninstall() {
+        signal(SIGINT, SIG_DFL)
     }
 }

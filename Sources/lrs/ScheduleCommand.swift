@@ -41,6 +41,7 @@ struct ScheduleCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputFlags.require("lrs schedule", [.init(flag: "--output", path: output)])
         guard let source = SourceFile(contentsOf: file) else {
             Terminal.writeError("lrs schedule: " + SourceFile.cannotRead(file) + "\n")
             throw ExitCode(1)

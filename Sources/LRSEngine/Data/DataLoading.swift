@@ -24,10 +24,18 @@ public struct RunData: Sendable {
                 case .success(let d): validation = d
                 case .failure(let e): return .failure(e)
                 }
-            case .split(let fraction, _):
-                (training, validation) = training.splitLast(fraction)
+            case .split(let fraction, let range):
+                let total = training.count
+                validation = training.splitOffLast(fraction)
+                // Training on no samples would report a NaN loss and succeed.
+                if training.count == 0, total > 0 {
+                    return .failure(.error(.noTrainingSamples(samples: total, split: fraction), at: range))
+                }
             default: break
             }
+        }
+        if training.count == 0 {
+            return .failure(.error(.noTrainingSamples(samples: 0, split: nil), at: source.range))
         }
         return .success(RunData(training: training, validation: validation))
     }

@@ -5,8 +5,9 @@ extension Dataset {
     /// `npy "X.npy" "Y.npy"`: X float32/float64 of shape [N, input...]; Y integer class
     /// indices [N] or floats [N, outputs] (or [N], one output).
     public static func npy(inputs xPath: String, targets yPath: String, sampleShape: [Int]?) throws -> Dataset {
-        let x = try NpyArray.read(path: xPath)
-        let y = try NpyArray.read(path: yPath)
+        // Headers first: the inputs' data is read once, into the data set, after every check.
+        let x = try NpyArray.read(path: xPath, loadingData: false)
+        let y = try NpyArray.read(path: yPath, loadingData: false)
         guard !x.isInteger else {
             throw FileFormatError(path: xPath, "inputs must be float32 or float64, the file holds integers")
         }
@@ -24,17 +25,17 @@ extension Dataset {
             guard y.shape.count == 1 else {
                 throw FileFormatError(path: yPath, "integer targets are class indices of shape N, the file has \(ShapeText.text(y.shape))")
             }
-            let labels = y.integers
+            let labels = try y.loaded().integers
             if let bad = labels.firstIndex(where: { $0 < 0 || $0 > Int64(Int32.max) }) {
                 throw FileFormatError(path: yPath, "class index \(labels[bad]) at row \(bad) is negative or too large")
             }
-            return Dataset(sampleShape: shape, inputs: x.floats, targets: .classes(labels.map { Int32($0) }))
+            return Dataset(sampleShape: shape, inputs: try x.readFloats(), targets: .classes(labels.map { Int32($0) }))
         }
         guard y.shape.count <= 2 else {
             throw FileFormatError(path: yPath, "float targets must have shape [N] or [N, outputs], the file has \(ShapeText.text(y.shape))")
         }
         let width = y.shape.count == 2 ? y.shape[1] : 1
-        return Dataset(sampleShape: shape, inputs: x.floats, targets: .values(y.floats, width: width))
+        return Dataset(sampleShape: shape, inputs: try x.readFloats(), targets: .values(try y.readFloats(), width: width))
     }
 
     /// Where the label is in a CSV file: a header name, or a 0-based column index.

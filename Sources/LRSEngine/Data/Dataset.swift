@@ -11,8 +11,8 @@ public struct Dataset: Sendable {
     /// Shape of one sample, without the batch dimension.
     public let sampleShape: [Int]
     /// Row-major inputs, `count x sampleShape.product`.
-    public let inputs: [Float]
-    public let targets: Targets
+    public private(set) var inputs: [Float]
+    public private(set) var targets: Targets
 
     public init(sampleShape: [Int], inputs: [Float], targets: Targets) {
         self.sampleShape = sampleShape
@@ -44,7 +44,28 @@ public struct Dataset: Sendable {
 
     /// Splits off the last `fraction` of the samples (`split F`): (training, validation).
     public func splitLast(_ fraction: Double) -> (Dataset, Dataset) {
-        let validation = Swift.min(count, Swift.max(0, Int((Double(count) * fraction).rounded())))
-        return (slice(0 ..< count - validation), slice(count - validation ..< count))
+        var training = self
+        let validation = training.splitOffLast(fraction)
+        return (training, validation)
+    }
+
+    /// Splits off the last `fraction` of the samples (`split F`) and returns them; this
+    /// data set keeps the rest, in place, so that only the validation rows are copied.
+    public mutating func splitOffLast(_ fraction: Double) -> Dataset {
+        let count = self.count
+        let rows = Swift.min(count, Swift.max(0, Int((Double(count) * fraction).rounded())))
+        let validation = slice(count - rows ..< count)
+        inputs.removeLast(rows * sampleSize)
+        switch targets {
+        case .classes(var labels):
+            targets = .classes([])
+            labels.removeLast(rows)
+            targets = .classes(labels)
+        case .values(var values, let width):
+            targets = .values([], width: width)
+            values.removeLast(rows * width)
+            targets = .values(values, width: width)
+        }
+        return validation
     }
 }

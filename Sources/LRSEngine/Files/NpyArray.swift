@@ -26,6 +26,8 @@ public struct NpyArray: Sendable {
     public let shape: [Int]
     public let element: Element
     let bytes: [UInt8]
+    /// Where the data is in the file, for `readFloats` when `read` was told not to load it.
+    var source: (path: String, offset: Int)?
 
     public var count: Int { shape.checkedProduct ?? 0 }
     public var isInteger: Bool { element.isInteger }
@@ -65,8 +67,10 @@ public struct NpyArray: Sendable {
 }
 
 extension NpyArray {
-    /// Reads and validates an `.npy` file (format versions 1.0, 2.0 and 3.0).
-    public static func read(path: String) throws -> NpyArray {
+    /// Reads and validates an `.npy` file (format versions 1.0, 2.0 and 3.0). Without
+    /// `loadingData` only the header is read and checked (the data is there, in full);
+    /// `readFloats` then reads the data.
+    public static func read(path: String, loadingData: Bool = true) throws -> NpyArray {
         let fileSize = try FileBytes.size(of: path)
         guard fileSize >= 10 else { throw FileFormatError(path: path, "not a .npy file (\(fileSize) bytes)") }
         let prefix = try FileBytes.read(path, offset: 0, count: 12 <= fileSize ? 12 : 10)
@@ -105,6 +109,11 @@ extension NpyArray {
         let dataStart = headerStart + headerLength
         guard size <= fileSize - dataStart else {
             throw FileFormatError(path: path, "truncated .npy file: shape \(ShapeText.text(fields.shape)) needs \(size) bytes of data, the file has \(fileSize - dataStart)")
+        }
+        guard loadingData else {
+            var array = NpyArray(shape: fields.shape, element: element, bytes: [])
+            array.source = (path, dataStart)
+            return array
         }
         let data = try FileBytes.read(path, offset: dataStart, count: size)
         return NpyArray(shape: fields.shape, element: element, bytes: data)

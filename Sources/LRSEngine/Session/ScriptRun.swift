@@ -24,6 +24,13 @@ public final class ScriptRun {
     let options: Options
     /// Warnings and notes from checking, for the caller to print.
     public let diagnostics: [Diagnostic]
+    /// Notes on what the run did, for the caller to print after it: nothing trained, or
+    /// a resumed run that was already complete.
+    public private(set) var notes: [Diagnostic] = []
+    /// The last checkpoint written (as the script names it) and the epochs it holds.
+    public private(set) var lastCheckpoint: (file: String, epoch: Int)?
+    /// The files `save` wrote, as the script names them.
+    var saved: [String] = []
 
     /// Checks and lowers the script; every problem comes back as diagnostics (errors mean
     /// nothing runs).
@@ -34,11 +41,12 @@ public final class ScriptRun {
     /// Lowers a script already checked with `options.overrides`.
     public static func prepare(checked: CheckResult, options: Options) -> Result<ScriptRun, DiagnosticList> {
         var factory: ModelFactory?
+        // Files the script writes are checked here too, before any data is read.
         let outcome = CheckPipeline.run(checked: checked) { script in
             let made = ModelFactory(script)
             factory = made
             return made.initialValues
-        }
+        }.checkingOutputs(outputDirectory: options.outputDirectory)
         guard let script = outcome.script, let resolution = outcome.resolution, !outcome.diagnostics.hasErrors else {
             return .failure(DiagnosticList(outcome.diagnostics))
         }
@@ -99,8 +107,7 @@ public final class ScriptRun {
 
     /// Where a file the script writes goes.
     func outputPath(_ file: CheckedFile) -> String {
-        guard let dir = options.outputDirectory, !file.written.hasPrefix("/") else { return file.path }
-        return dir + "/" + file.written
+        OutputFiles.path(file, outputDirectory: options.outputDirectory)
     }
 
     /// Carries out the statements in order. `output` receives `show` text.
@@ -124,16 +131,21 @@ public final class ScriptRun {
                 do { try Checkpoint.save(state, to: path) } catch {
                     throw .error(.stateFile(file.written, reason: "\(error)"), at: file.range)
                 }
+                saved.append(file.written)
             case .train(let settings):
                 guard let data else { throw .error(.trainingFailed("'train' needs a 'data' statement"), at: settings.range) }
+                if state.epoch >= settings.epochs {
+                    notes.append(.note(.runAlreadyComplete(epoch: state.epoch, epochs: settings.epochs), at: settings.range))
+                }
                 let trainer = try Trainer(state: state, data: data, settings: settings)
                 trainer.trace = trace
                 trainer.checkpoints = checkpoints.map { every, file in
                     let path = outputPath(file)
-                    return (every, { (state: TrainingState) throws(Diagnostic) in
+                    return (every, { [weak self] (state: TrainingState) throws(Diagnostic) in
                         do { try Checkpoint.save(state, to: path) } catch {
                             throw .error(.stateFile(file.written, reason: "\(error)"), at: file.range)
                         }
+                        self?.lastCheckpoint = (file.written, state.epoch)
                     })
                 }
                 let reports = try trainer.run(observer: observer)
@@ -150,7 +162,17 @@ public final class ScriptRun {
                 break
             }
         }
+        if script.train == nil {
+            notes.append(.note(.nothingTrained(saved: saved), at: nil))
+        }
         summary.seconds = (ContinuousClock.now - clock) / .seconds(1)
         return summary
+    }
+
+    /// What a run stopped by Ctrl-C says: where it stopped and what it had saved.
+    public func interruption(epoch: Int, step: Int) -> DiagnosticCondition {
+        .runInterrupted(epoch: epoch, step: step, epochs: script.train?.epochs ?? 0,
+                        checkpoint: lastCheckpoint?.file, checkpointEpoch: lastCheckpoint?.epoch ?? 0,
+                        trace: options.tracePath)
     }
 }

@@ -105,7 +105,9 @@ public final class Trainer {
             if let problem = model.trainingBatchProblem(batch: rows.count) {
                 throw .error(.trainingFailed(problem), at: settings.range)
             }
+            try state.checkRates()
             let rates = state.rates
+            epoch.noteRates(rates)
             model.zeroGrad()
             let output = model.forward(x)
             let gradient = model.outputGradient(batch: rows.count)
@@ -149,7 +151,7 @@ public final class Trainer {
         outcome.report = EpochReport(epoch: state.epoch, epochs: settings.epochs, meanLoss: mean,
                                      accuracy: hasClasses && n > 0 ? Double(epoch.correct) / Double(n) : nil,
                                      validationLoss: validationLoss, validationAccuracy: validationAccuracy,
-                                     rates: state.rates, seconds: seconds)
+                                     rates: epoch.usedRates(else: state.rates), seconds: seconds)
         return outcome
     }
 
@@ -214,6 +216,24 @@ public struct EpochProgress: Sendable {
     var total = 0.0
     var correct = 0
     let started = ContinuousClock.now
+    /// The rates of the epoch's first and latest steps, by group: what its line shows.
+    var firstRates: [(group: String, lr: Double)] = []
+    var lastRates: [(group: String, lr: Double)] = []
 
     init(order: [Int]) { self.order = order }
+
+    /// Records the rates a step is about to use.
+    mutating func noteRates(_ rates: [(group: String, lr: Double)]) {
+        if firstRates.isEmpty { firstRates = rates }
+        lastRates = rates
+    }
+
+    /// The rates the epoch's steps used; `fallback` (the rates in force) for an epoch
+    /// without steps.
+    func usedRates(else fallback: [(group: String, lr: Double)]) -> [EpochRate] {
+        guard firstRates.count == lastRates.count, !firstRates.isEmpty else {
+            return fallback.map { EpochRate(group: $0.group, first: $0.lr, last: $0.lr) }
+        }
+        return zip(firstRates, lastRates).map { EpochRate(group: $0.group, first: $0.lr, last: $1.lr) }
+    }
 }

@@ -7,9 +7,24 @@ public struct EpochReport: Sendable {
     public let accuracy: Double?
     public let validationLoss: Double?
     public let validationAccuracy: Double?
-    /// Rates in force at the end of the epoch, by group.
-    public let rates: [(group: String, lr: Double)]
+    /// The rates the epoch's optimizer steps used, by group (as the trace records them),
+    /// not those the schedules gave after its last step.
+    public let rates: [EpochRate]
     public let seconds: Double
+}
+
+/// A group's learning rate over one epoch: its first step's and its last step's, equal
+/// unless a per-step schedule moved it within the epoch.
+public struct EpochRate: Sendable, Equatable {
+    public let group: String
+    public let first: Double
+    public let last: Double
+
+    public init(group: String, first: Double, last: Double) {
+        self.group = group
+        self.first = first
+        self.last = last
+    }
 }
 
 /// What a training run tells the outside while it runs; the command line and the REPL

@@ -86,8 +86,8 @@ public final class TrainingState {
         optimizers[slot.optimizer].groups[slot.group].config = config
     }
 
-    /// Steps the schedules that step per optimizer step (`perStep`) or per epoch, and
-    /// checks the rates they give.
+    /// Steps the schedules that step per optimizer step (`perStep`) or per epoch; the
+    /// rates they give are checked by `checkRates` when a step uses them.
     func stepSchedules(perStep wanted: Bool, metric: Double?) throws(Diagnostic) {
         for index in schedules.indices where schedules[index] != nil && perStep[index] == wanted {
             let group = resolution.groups[index]
@@ -100,11 +100,20 @@ public final class TrainingState {
                 }
                 throw .error(.scheduleFailed(group: group.name, reason: error.description), at: range)
             }
-            let lr = schedules[index]!.lr
-            guard lr.isFinite, lr >= 0 else {
-                throw .error(.invalidRate(group: group.name, what: Self.describe(lr), epoch: epoch, step: step), at: range)
-            }
             applySchedule(index)
+        }
+    }
+
+    /// Refuses a scheduled rate that is negative, NaN or infinite. Called when an
+    /// optimizer step is about to use the rates (contract section 7): a rate computed after
+    /// the run's last step, which no step uses, is not an error, as in PyTorch.
+    func checkRates() throws(Diagnostic) {
+        for index in schedules.indices where schedules[index] != nil {
+            let lr = config(of: index).learningRate
+            guard !lr.isFinite || lr < 0 else { continue }
+            let group = resolution.groups[index]
+            throw .error(.invalidRate(group: group.name, what: Self.describe(lr), epoch: epoch, step: step),
+                         at: group.schedule?.range ?? group.range)
         }
     }
 

@@ -117,7 +117,11 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case initialValuesUnavailable(String, reason: String)
     // Running (reported at the statement that caused them)
     case dataFile(String, reason: String)
+    /// The training set is empty: the data has no samples, or `split` left none.
+    case noTrainingSamples(samples: Int, split: Double?)
     case stateFile(String, reason: String)
+    /// A file the script writes (`save`, `checkpoint`) that cannot be written there.
+    case outputUnwritable(String, reason: String)
     case scheduleFailed(group: String, reason: String)
     case invalidRate(group: String, what: String, epoch: Int, step: Int)
     case nonFiniteLoss(String, epoch: Int, step: Int, rates: String)
@@ -128,6 +132,12 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case stepsPerEpochFromData(steps: Int, origin: String, batch: Int)
     case stepsPerEpochUnknown(reason: String)
     case interrupted(epoch: Int, step: Int)
+    /// `lrs run` stopped by Ctrl-C: where, and what it had saved.
+    case runInterrupted(epoch: Int, step: Int, epochs: Int, checkpoint: String?, checkpointEpoch: Int, trace: String?)
+    /// `lrs run` of a script without `train`.
+    case nothingTrained(saved: [String])
+    /// `--resume` from a checkpoint that already holds every epoch of the run.
+    case runAlreadyComplete(epoch: Int, epochs: Int)
 
     /// The message text.
     public var message: String {
@@ -281,7 +291,11 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .memoryTooLarge(let needed, let available):
             return "the model needs \(bytes(needed)) for parameters, gradients and optimizer state; this machine has \(bytes(available))"
         case .dataFile(let path, let reason): return "cannot use data file '\(path)': \(reason)"
+        case .noTrainingSamples(let samples, let split?):
+            return "split \(format(split)) of \(samples) sample\(samples == 1 ? "" : "s") leaves none to train on"
+        case .noTrainingSamples(_, nil): return "the data has no samples to train on"
         case .stateFile(let path, let reason): return "cannot use '\(path)': \(reason)"
+        case .outputUnwritable(let path, let reason): return "cannot write '\(clip(path))': \(reason)"
         case .scheduleFailed(let group, let reason): return "schedule of group '\(group)': \(reason)"
         case .invalidRate(let group, let what, let epoch, let step):
             return "learning rate of group '\(group)' is \(what) at epoch \(epoch) (step \(step))"
@@ -300,6 +314,21 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "showing 1 optimizer step per epoch: cannot count the training samples (\(reason)); "
                 + "give --steps-per-epoch"
         case .interrupted(let epoch, let step): return "interrupted at epoch \(epoch), step \(step)"
+        case .runInterrupted(let epoch, let step, let epochs, let checkpoint, let checkpointEpoch, let trace):
+            var text = "interrupted after \(epoch) of \(epochs) epochs (step \(step)); "
+            if let checkpoint {
+                text += "the last checkpoint, '\(clip(checkpoint))', holds epoch \(checkpointEpoch): continue with "
+                    + "'--resume \(clip(checkpoint))'"
+            } else {
+                text += "no checkpoint was written"
+            }
+            if let trace { text += "; the trace '\(clip(trace))' has every step taken" }
+            return text
+        case .nothingTrained(let saved):
+            let what = saved.isEmpty ? "" : "; 'save' wrote the initial weights to " + quotedList(saved, conjunction: "and")
+            return "the script has no 'train' statement, so nothing was trained\(what)"
+        case .runAlreadyComplete(let epoch, let epochs):
+            return "the run is already complete at epoch \(epoch) of \(epochs); nothing to train"
         case .initialValuesUnavailable(let name, let reason):
             return "initial values of '\(name)' are not available: \(reason)"
         }
