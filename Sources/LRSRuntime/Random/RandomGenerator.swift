@@ -83,11 +83,15 @@ public final class RandomGenerator {
         return r * Foundation.cos(theta) * std + mean
     }
 
-    /// Fills `tensor` in storage order with `normal(mean:std:)` samples rounded to float.
-    /// (Deterministic for a seed, but not `torch.randn`'s float path, which vectorises
-    /// Box-Muller in blocks of 16 with its own log/sin/cos.)
+    /// Fills `tensor` as `tensor.normal_(mean, std)` on a float32 tensor (`nn.init.normal_`,
+    /// `torch.randn`): below 16 elements one `normal(mean:std:)` per element rounded to float;
+    /// from 16 on, ATen's `normal_fill` (see NormalFill.swift), bit for bit.
     public func fillNormal(_ tensor: Tensor, mean: Double = 0, std: Double = 1) {
-        for i in 0..<tensor.count { tensor.data[i] = Float(normal(mean: mean, std: std)) }
+        if tensor.count >= 16 {
+            normalFill(tensor.data, count: tensor.count, mean: Float(mean), std: Float(std))
+        } else {
+            for i in 0..<tensor.count { tensor.data[i] = Float(normal(mean: mean, std: std)) }
+        }
     }
 
     /// A non-negative 63-bit integer, as `torch.empty((), dtype=torch.int64).random_()`.
