@@ -8,24 +8,35 @@ public struct LabelError: Error, Equatable, CustomStringConvertible {
     public let label: Int
     /// Number of classes (the logits' width).
     public let classes: Int
+    /// For per-position targets ([B, T] against logits [B, T, V]), the position in the sample.
+    public var position: Int? = nil
 
-    public var description: String { "target \(label) is out of bounds for \(classes) classes (sample \(sample))" }
+    public var description: String {
+        let at = position.map { ", position \($0)" } ?? ""
+        return "target \(label) is out of bounds for \(classes) classes (sample \(sample)\(at))"
+    }
 }
 
 /// The training losses, mean-reduced as PyTorch's defaults, each with its gradient.
 public enum Losses {
     /// `F.cross_entropy(logits, labels)`: mean over the batch of -log_softmax(logits)[label],
-    /// with a numerically stable log-softmax. Writes d(loss)/d(logits) = (softmax - onehot) / B
+    /// with a numerically stable log-softmax. Writes d(loss)/d(logits) = (softmax - onehot) / N
     /// into `gradient` when given. Labels come from data files, so a bad one is an error.
+    ///
+    /// Logits [B, T, V] (any number of dimensions before the classes) take one label per
+    /// position, row-major ([B, T] flattened): the mean over all N = B*T positions, as
+    /// `F.cross_entropy(logits.reshape(-1, V), y.reshape(-1))`.
     public static func crossEntropy(logits: Tensor, labels: [Int], gradient: Tensor?) throws(LabelError) -> Float {
-        precondition(logits.shape.count == 2 && logits.shape[0] == labels.count,
+        precondition(logits.shape.count >= 2 && logits.count == labels.count * (logits.shape.last ?? 0),
                      "crossEntropy: logits of shape \(logits.shape) for \(labels.count) labels")
-        let batch = logits.shape[0], classes = logits.shape[1]
+        let batch = labels.count, classes = logits.shape[logits.shape.count - 1]
         if let gradient {
             precondition(gradient.shape == logits.shape, "crossEntropy: gradient of shape \(gradient.shape), logits \(logits.shape)")
         }
-        for (sample, label) in labels.enumerated() where label < 0 || label >= classes {
-            throw LabelError(sample: sample, label: label, classes: classes)
+        let positions = logits.shape.count > 2 ? logits.shape.dropFirst().dropLast().reduce(1, *) : 0
+        for (row, label) in labels.enumerated() where label < 0 || label >= classes {
+            guard positions > 0 else { throw LabelError(sample: row, label: label, classes: classes) }
+            throw LabelError(sample: row / positions, label: label, classes: classes, position: row % positions)
         }
         var total = 0.0
         let scale = 1 / Float(batch)
@@ -67,11 +78,12 @@ public enum Losses {
         return Float(total / Double(n))
     }
 
-    /// How many rows of `logits` have their largest entry (the first, on ties) at the label.
+    /// How many rows of `logits` have their largest entry (the first, on ties) at the label
+    /// (rows: every position of [B, T, V] logits).
     public static func correctCount(logits: Tensor, labels: [Int]) -> Int {
-        precondition(logits.shape.count == 2 && logits.shape[0] == labels.count,
+        precondition(logits.shape.count >= 2 && logits.count == labels.count * (logits.shape.last ?? 0),
                      "correctCount: logits of shape \(logits.shape) for \(labels.count) labels")
-        let classes = logits.shape[1]
+        let classes = logits.shape[logits.shape.count - 1]
         var correct = 0
         for (row, label) in labels.enumerated() {
             let z = logits.data + row * classes
