@@ -104,7 +104,7 @@ final class Attention: Layer {
         let o = attended.view(batch: batch)
         dropped = training && dropout > 0
         if dropped { drawDropoutMask(count: probs.count) }
-        let keepScale = Float(1 / (1 - dropout))
+        let keepScale = 1 / Float(1 - dropout)
         let causal = self.causal, heads = self.heads
         BLAS.useOneThread()
         keep.withUnsafeBufferPointer { keepBuffer in
@@ -140,16 +140,19 @@ final class Attention: Layer {
         return y
     }
 
-    /// As ATen's dropout on the weights: bernoulli_(1 - p), one double uniform per element in
-    /// storage order ([B, H, T, T], masked positions included); p = 1 drops all without drawing.
+    /// As ATen's dropout on the weights (and the Dropout layer): bernoulli_(1 - p), one double
+    /// uniform per element in storage order ([B, H, T, T], masked positions included), kept
+    /// elements scaled by 1 / Float(1 - p); p = 1 drops all without drawing.
     private func drawDropoutMask(count: Int) {
         if keep.count < count { keep = [UInt8](repeating: 0, count: count) }
         if dropout >= 1 {
             for i in 0..<count { keep[i] = 0 }
             return
         }
-        let keepProbability = 1 - dropout
-        for i in 0..<count { keep[i] = generator.uniformDouble() < keepProbability ? 1 : 0 }
+        let keepProbability = 1 - dropout, generator = self.generator
+        keep.withUnsafeMutableBufferPointer { k in
+            for i in 0..<count { k[i] = generator.uniformDouble() < keepProbability ? 1 : 0 }
+        }
     }
 
     /// softmax over each row: exp(s - max) * (1 / sum), as ATen's vectorised kernel; with the
@@ -185,7 +188,7 @@ final class Attention: Layer {
         let dO = attendedGrad.view(batch: batch)
         BLAS.gemm(m: rows, n: d, k: d, a: outputGrad.data, b: outWeight.value.data, c: dO.data)
         let dProj = projectionGrad.view(batch: batch)
-        let keepScale = Float(1 / (1 - dropout)), heads = self.heads, scale = self.scale
+        let keepScale = 1 / Float(1 - dropout), heads = self.heads, scale = self.scale
         BLAS.useOneThread()
         keep.withUnsafeBufferPointer { keepBuffer in
             let p = UncheckedSendable((proj: proj.data, probs: probs.data, dO: dO.data, dProj: dProj.data,
