@@ -10,6 +10,28 @@
 ///     let loss = try Losses.crossEntropy(logits: logits, labels: y, gradient: dlogits)
 ///     model.zeroGrad(); model.backward(dlogits)          // grads in model.parameters
 ///
+/// Items may be containers (`.sequence`, `.residual`, `.repeat`, with `NamedLayer` items), to
+/// any depth; parameters are then named by their dotted paths, as PyTorch's state_dict names
+/// the equivalent modules:
+///
+///     let block: [NamedLayer] = [
+///         NamedLayer("0", .residual(body: [NamedLayer("ln1", .layernorm(features: 64)),
+///                                          NamedLayer("attn", .attention(dim: 64, heads: 4, causal: true))])),
+///         NamedLayer("1", .residual(body: [NamedLayer("ln2", .layernorm(features: 64)),
+///                                          NamedLayer("fc", .linear(in: 64, out: 256)), NamedLayer("2", .gelu),
+///                                          NamedLayer("proj", .linear(in: 256, out: 64))])),
+///     ]
+///     let gpt = Sequential(layers: [("embed", .embedding(count: 256, dim: 64)), ("pos", .posembed(length: 32, dim: 64)),
+///                                   ("blocks", .repeat(count: 4, body: block)), ("ln_f", .layernorm(features: 64)),
+///                                   ("head", .linear(in: 64, out: 256))],
+///                          inputShape: [32], generator: RandomGenerator(seed: 1))
+///     try gpt.checkIds(ids)                               // ids: [B, 32], integers as floats
+///     let logits = gpt.forward(ids)                       // [B, 32, 256]
+///     // labels: B*32 targets, row-major; the loss is the mean over all positions
+///     let loss = try Losses.crossEntropy(logits: logits, labels: labels, gradient: gpt.outputGradient(batch: B))
+///
+/// (`blocks.0.0.attn.in_proj_weight`, `blocks.3.1.proj.bias`, ...).
+///
 /// Tensors returned by `forward` and `outputGradient` are views of the model's buffers,
 /// overwritten by the next step.
 public final class Sequential {

@@ -135,3 +135,14 @@ import Testing
         #expect(model.parameters[1].parameter.grad.values.contains { $0 != 0 })
     }
 }
+
+extension NestedModelTests {
+    @Test func singleSampleBatchnormInsideABlockIsReportedWithItsDottedName() {
+        let model = Sequential(layers: [("stage", .repeat(count: 2, body: [NamedLayer("fc", .linear(in: 3, out: 3)),
+                                                                          NamedLayer("bn", .batchnorm(channels: 3))]))],
+                               inputShape: [3], generator: RandomGenerator(seed: 0))
+        #expect(model.trainingBatchProblem(batch: 2) == nil)
+        #expect(model.trainingBatchProblem(batch: 1)
+                == "expected more than 1 value per channel when training, got input size [1, 3] (layer 'stage.0.bn')")
+    }
+}
