@@ -38,25 +38,36 @@ public enum Losses {
             guard positions > 0 else { throw LabelError(sample: row, label: label, classes: classes) }
             throw LabelError(sample: row / positions, label: label, classes: classes, position: row % positions)
         }
-        var total = 0.0
         let scale = 1 / Float(batch)
-        for row in 0..<batch {
-            let z = logits.data + row * classes
-            var maximum = -Float.infinity
-            for j in 0..<classes where z[j] > maximum || z[j].isNaN { maximum = z[j] }
-            // log_softmax(z)_j = z_j - max - log(sum_k exp(z_k - max))
-            var sum: Float = 0
-            for j in 0..<classes { sum += Foundation.exp(z[j] - maximum) }
-            let logSum = Foundation.log(sum)
-            let label = labels[row]
-            total -= Double(z[label] - maximum - logSum)
-            // d/dz_j = (softmax_j - [j == label]) / B
-            if let gradient {
-                let g = gradient.data + row * classes
-                for j in 0..<classes { g[j] = Foundation.exp(z[j] - maximum - logSum) * scale }
-                g[label] -= scale
+        // Rows split across the cores ([B*T, V] logits are large); each row's loss is kept and
+        // summed in row order afterwards, so the result does not depend on the split.
+        var rowLosses = [Double](repeating: 0, count: batch)
+        rowLosses.withUnsafeMutableBufferPointer { losses in
+            labels.withUnsafeBufferPointer { labelBuffer in
+                let p = UncheckedSendable((z: logits.data, g: gradient?.data, losses: losses, labels: labelBuffer))
+                ParallelFor.run(count: batch, workPerItem: 8 * classes) { _, range in
+                    for row in range {
+                        let z = p.value.z + row * classes
+                        var maximum = -Float.infinity
+                        for j in 0..<classes where z[j] > maximum || z[j].isNaN { maximum = z[j] }
+                        // log_softmax(z)_j = z_j - max - log(sum_k exp(z_k - max))
+                        var sum: Float = 0
+                        for j in 0..<classes { sum += Foundation.exp(z[j] - maximum) }
+                        let logSum = Foundation.log(sum)
+                        let label = p.value.labels[row]
+                        p.value.losses[row] = Double(z[label] - maximum - logSum)
+                        // d/dz_j = (softmax_j - [j == label]) / B
+                        if let gradient = p.value.g {
+                            let g = gradient + row * classes
+                            for j in 0..<classes { g[j] = Foundation.exp(z[j] - maximum - logSum) * scale }
+                            g[label] -= scale
+                        }
+                    }
+                }
             }
         }
+        var total = 0.0
+        for loss in rowLosses { total -= loss }
         return Float(total / Double(batch))
     }
 
