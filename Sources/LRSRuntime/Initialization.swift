@@ -16,4 +16,18 @@ enum Initialization {
         let bound = fanIn > 0 ? 1 / Double(fanIn).squareRoot() : 0
         generator.fillUniform(tensor, from: Float(-bound), to: Float(bound))
     }
+
+    /// xavier_uniform_(w) on a 2-D [fan_out, fan_in] tensor: std = sqrt(2 / (fan_in + fan_out)),
+    /// bound = sqrt(3) * std (gain 1, in double), then w.uniform_(-bound, bound).
+    static func xavierUniform(_ tensor: Tensor, generator: RandomGenerator) {
+        precondition(tensor.shape.count == 2, "xavierUniform: shape \(tensor.shape)")
+        let std = (2.0 / Double(tensor.shape[0] + tensor.shape[1])).squareRoot()
+        let bound = (3.0).squareRoot() * std
+        generator.fillUniform(tensor, from: Float(-bound), to: Float(bound))
+    }
+
+    /// normal_(w) (nn.Embedding's rule): N(0, 1) as torch's float32 `normal_` draws it.
+    static func standardNormal(_ tensor: Tensor, generator: RandomGenerator) {
+        generator.fillNormal(tensor, mean: 0, std: 1)
+    }
 }

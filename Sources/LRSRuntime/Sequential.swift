@@ -10,6 +10,28 @@
 ///     let loss = try Losses.crossEntropy(logits: logits, labels: y, gradient: dlogits)
 ///     model.zeroGrad(); model.backward(dlogits)          // grads in model.parameters
 ///
+/// Items may be containers (`.sequence`, `.residual`, `.repeat`, with `NamedLayer` items), to
+/// any depth; parameters are then named by their dotted paths, as PyTorch's state_dict names
+/// the equivalent modules:
+///
+///     let block: [NamedLayer] = [
+///         NamedLayer("0", .residual(body: [NamedLayer("ln1", .layernorm(features: 64)),
+///                                          NamedLayer("attn", .attention(dim: 64, heads: 4, causal: true))])),
+///         NamedLayer("1", .residual(body: [NamedLayer("ln2", .layernorm(features: 64)),
+///                                          NamedLayer("fc", .linear(in: 64, out: 256)), NamedLayer("2", .gelu),
+///                                          NamedLayer("proj", .linear(in: 256, out: 64))])),
+///     ]
+///     let gpt = Sequential(layers: [("embed", .embedding(count: 256, dim: 64)), ("pos", .posembed(length: 32, dim: 64)),
+///                                   ("blocks", .repeat(count: 4, body: block)), ("ln_f", .layernorm(features: 64)),
+///                                   ("head", .linear(in: 64, out: 256))],
+///                          inputShape: [32], generator: RandomGenerator(seed: 1))
+///     try gpt.checkIds(ids)                               // ids: [B, 32], integers as floats
+///     let logits = gpt.forward(ids)                       // [B, 32, 256]
+///     // labels: B*32 targets, row-major; the loss is the mean over all positions
+///     let loss = try Losses.crossEntropy(logits: logits, labels: labels, gradient: gpt.outputGradient(batch: B))
+///
+/// (`blocks.0.0.attn.in_proj_weight`, `blocks.3.1.proj.bias`, ...).
+///
 /// Tensors returned by `forward` and `outputGradient` are views of the model's buffers,
 /// overwritten by the next step.
 public final class Sequential {
@@ -46,19 +68,9 @@ public final class Sequential {
         var built: [any Layer] = []
         for (index, entry) in specs.enumerated() {
             let input = index == 0 ? inputShape : shapes[index - 1]
-            built.append(Sequential.makeLayer(entry.spec, input: input, output: shapes[index], generator: generator))
+            built.append(LayerFactory.make(entry.spec, input: input, output: shapes[index], generator: generator))
         }
-        // A relu right after a conv or linear is applied by that layer, in cache.
-        for index in built.indices.dropFirst() {
-            guard let relu = built[index] as? Activation, relu.kind == .relu else { continue }
-            if let conv = built[index - 1] as? Conv2d {
-                conv.fusedReLU = true
-                relu.fusedIntoPrevious = true
-            } else if let linear = built[index - 1] as? Linear {
-                linear.fusedReLU = true
-                relu.fusedIntoPrevious = true
-            }
-        }
+        LayerFactory.fuseReLUs(built)
         self.layers = built
         lossGradient = BatchBuffer(sampleShape: shapes.last ?? inputShape)
         if maxBatchSize > 0 { reserve(batch: maxBatchSize) }
@@ -76,31 +88,6 @@ public final class Sequential {
             shapes.append(current)
         }
         return .success(shapes)
-    }
-
-    private static func makeLayer(_ spec: LayerSpec, input: [Int], output: [Int],
-                                  generator: RandomGenerator) -> any Layer {
-        switch spec {
-        case let .linear(inFeatures, out, bias):
-            let layer = Linear(inFeatures: inFeatures, outFeatures: out, bias: bias, inputShape: input)
-            layer.initialize(generator)
-            return layer
-        case let .conv(inChannels, out, kernel, stride, padding, bias):
-            let layer = Conv2d(inChannels: inChannels, outChannels: out, kernel: kernel, stride: stride,
-                               padding: padding, bias: bias, inputShape: input)
-            layer.initialize(generator)
-            return layer
-        case .relu: return Activation(.relu, shape: input)
-        case .tanh: return Activation(.tanh, shape: input)
-        case .sigmoid: return Activation(.sigmoid, shape: input)
-        case .gelu: return Activation(.gelu, shape: input)
-        case .flatten: return Flatten(sampleCount: input.reduce(1, *))
-        case let .maxpool(kernel, stride): return Pool2d(.max, kernel: kernel, stride: stride, inputShape: input)
-        case let .avgpool(kernel, stride): return Pool2d(.average, kernel: kernel, stride: stride, inputShape: input)
-        case .dropout(let p): return Dropout(probability: p, shape: input, generator: generator)
-        case .batchnorm(let channels): return BatchNorm(channels: channels, inputShape: input)
-        case .layernorm(let features): return LayerNorm(features: features, inputShape: input)
-        }
     }
 
     /// The state_dict: parameters and buffers under PyTorch's names, in PyTorch's order.
@@ -146,12 +133,30 @@ public final class Sequential {
     /// calling `forward`, which treats it as a programming error.
     public func trainingBatchProblem(batch: Int) -> String? {
         for (index, layer) in layers.enumerated() {
-            if let norm = layer as? BatchNorm, batch * norm.spatial <= 1 {
-                let shape = [batch] + (index == 0 ? inputShape : layerOutputShapes[index - 1])
-                return "expected more than 1 value per channel when training, got input size \(shape) (layer '\(layerSpecs[index].name)')"
+            for (path, inner) in Self.leaves(layer, name: layerSpecs[index].name) {
+                guard let norm = inner as? BatchNorm, batch * norm.spatial <= 1 else { continue }
+                let shape = inner === layer
+                    ? [batch] + (index == 0 ? inputShape : layerOutputShapes[index - 1])
+                    : [batch, norm.channels]
+                return "expected more than 1 value per channel when training, got input size \(shape) (layer '\(path)')"
             }
         }
         return nil
+    }
+
+    /// The layer and, through containers, every layer inside it, with their dotted names.
+    static func leaves(_ layer: any Layer, name: String) -> [(path: String, layer: any Layer)] {
+        guard let container = layer as? any Container else { return [(name, layer)] }
+        return container.children.flatMap { leaves($0.layer, name: "\(name).\($0.name)") }
+    }
+
+    /// Throws when the model starts with an embedding and `input` holds an id that is not an
+    /// integer in range, naming the sample and position. Call it on every batch of ids before
+    /// `forward` (which treats a bad id as a programming error); other models accept anything.
+    public func checkIds(_ input: Tensor) throws(TokenIdError) {
+        var first = layers.first
+        while let container = first as? any Container, !(container is Residual) { first = container.children.first?.layer }
+        if let embedding = first as? Embedding { try embedding.check(input) }
     }
 
     /// Runs the model on `input` of shape [B] + inputShape; returns [B] + outputShape.
@@ -176,17 +181,7 @@ public final class Sequential {
     /// As `backward(_:)`, and also returns d(loss)/d(input) when asked (a view of the first
     /// layer's buffer).
     public func backward(_ outputGrad: Tensor, computeInputGradient: Bool) -> Tensor? {
-        let trainable = layers.map { layer in
-            layer.state.contains { if case .parameter(let p) = $0.entry { return p.requiresGrad } else { return false } }
-        }
-        let first = computeInputGradient ? 0 : (trainable.firstIndex(of: true) ?? layers.count)
-        var grad = outputGrad
-        for index in stride(from: layers.count - 1, through: first, by: -1) {
-            let needsInput = index > first || computeInputGradient
-            guard let next = layers[index].backward(grad, needsInputGrad: needsInput) else { return nil }
-            grad = next
-        }
-        return computeInputGradient ? grad : nil
+        chainBackward(layers, outputGrad, needsInputGrad: computeInputGradient)
     }
 
     /// Sets every parameter's gradient to zero.

@@ -28,8 +28,35 @@ struct SpecFixture: Codable, Sendable {
     let p: Double?
     let channels: Int?
     let features: Int?
+    // Section 12's layers and containers.
+    let name: String?
+    let count: Int?
+    let dim: Int?
+    let length: Int?
+    let heads: Int?
+    let causal: Bool?
+    let eps: Double?
+    let items: [SpecFixture]?
+    let shortcut: [SpecFixture]?
 
     var spec: LayerSpec {
+        func named(_ list: [SpecFixture]?) -> [NamedLayer] { (list ?? []).map { NamedLayer($0.name ?? "?", $0.spec) } }
+        switch kind {
+        case "embedding": return .embedding(count: count ?? 0, dim: dim ?? 0)
+        case "posembed": return .posembed(length: length ?? 0, dim: dim ?? 0)
+        case "attention": return .attention(dim: dim ?? 0, heads: heads ?? 0, causal: causal ?? false, bias: bias ?? true,
+                                            dropout: p ?? 0)
+        case "rmsnorm": return .rmsnorm(features: features ?? 0, eps: eps)
+        case "silu": return .silu
+        case "avgpool_global": return .globalAvgPool
+        case "sequence": return .sequence(named(items))
+        case "residual": return .residual(body: named(items), shortcut: shortcut.map { named($0) })
+        case "repeat": return .repeat(count: count ?? 0, body: named(items))
+        default: return basicSpec
+        }
+    }
+
+    private var basicSpec: LayerSpec {
         switch kind {
         case "linear": .linear(in: `in` ?? 0, out: out ?? 0, bias: bias ?? true)
         case "conv": .conv(in: `in` ?? 0, out: out ?? 0, kernel: kernel ?? 0, stride: stride ?? 1,
@@ -109,8 +136,17 @@ struct InitCase: Codable, Sendable {
     let randperm_after: [Int]
 }
 
+struct NormalCase: Codable, Sendable {
+    let seed: UInt64
+    let mean: Double
+    let std: Double
+    let values: [Float]
+    let after: [Int]
+}
+
 struct RandomFixtures: Codable, Sendable {
     let inits: [InitCase]
+    let normal_float: [NormalCase]
     let uniform_float_seed42: [Float]
     let uniform_double_seed42: [Double]
     let normal_double_seed42: [Double]

@@ -21,6 +21,18 @@ import Testing
         for (a, b) in zip(normals, f.normal_double_seed42) { #expect(abs(a - b) <= 1e-15 * max(1, abs(b))) }
     }
 
+    @Test func fillNormalIsTorchsFloatNormal() throws {
+        let f = try #require(Fixtures.random)
+        #expect(f.normal_float.count >= 4)
+        for c in f.normal_float {
+            let g = RandomGenerator(seed: c.seed)
+            let t = Tensor(zeros: [c.values.count])
+            g.fillNormal(t, mean: c.mean, std: c.std)
+            #expect(t.values == c.values, "seed \(c.seed), \(c.values.count) values")
+            #expect(g.randperm(10) == c.after, "seed \(c.seed): generator position after normal_")
+        }
+    }
+
     @Test func fillNormalFollowsTheScalarNormals() {
         let a = RandomGenerator(seed: 13), b = RandomGenerator(seed: 13)
         let t = Tensor(zeros: [7])
@@ -61,6 +73,8 @@ import Testing
                 let sum = t.values.reduce(0.0) { $0 + Double($1) }
                 #expect(abs(sum - s.sum) <= 1e-9 * max(1, abs(s.sum)), "seed \(c.seed) \(name) sum")
             }
+            #expect(model.stateDict.filter { if case .counter = $0.entry { false } else { true } }.count == c.tensors.count,
+                    "seed \(c.seed): tensors \(c.tensors.keys.sorted()), built \(model.stateDict.map(\.name))")
             #expect(g.randperm(20) == c.randperm_after, "seed \(c.seed): generator position after init")
         }
     }

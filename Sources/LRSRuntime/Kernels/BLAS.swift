@@ -58,6 +58,20 @@ enum BLAS {
                     a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
     }
 
+    /// Sets OpenBLAS to one thread, before a parallel region whose chunks call `gemmStrided`.
+    static func useOneThread() { setThreads(1) }
+
+    /// C = alpha * op(A) * op(B) + beta * C over strided row-major views (leading dimensions
+    /// lda, ldb, ldc: a head's columns inside a packed [T, 3D] projection, say). Runs with
+    /// whatever thread count is set: inside `ParallelFor` regions, after `useOneThread()`.
+    static func gemmStrided(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                            alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0, n > 0, k > 0 else { return }
+        OpenBLASLibrary.shared.sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
     /// The thread count this machine runs an [m x k] @ [k x n] product fastest with.
     static func preferredThreads(m: Int, n: Int, k: Int) -> Int {
         let side = Swift.min(m, n, k)

@@ -2,10 +2,11 @@ import Foundation
 
 /// The elementwise activations, each forward beside its derivative.
 enum ActivationKind {
-    case relu, tanh, sigmoid, gelu
+    case relu, tanh, sigmoid, gelu, silu
 }
 
-/// `nn.ReLU`, `nn.Tanh`, `nn.Sigmoid`, `nn.GELU` (exact erf form), elementwise over any shape.
+/// `nn.ReLU`, `nn.Tanh`, `nn.Sigmoid`, `nn.GELU` (exact erf form), `nn.SiLU`, elementwise over
+/// any shape.
 final class Activation: Layer {
     let kind: ActivationKind
     private let output: BatchBuffer
@@ -43,6 +44,9 @@ final class Activation: Layer {
             case .gelu:
                 // gelu(x) = x/2 (1 + erf(x / sqrt 2))
                 for i in range { y[i] = 0.5 * x[i] * (1 + Foundation.erf(x[i] * Float(0.5).squareRoot())) }
+            case .silu:
+                // silu(x) = x / (1 + exp(-x)), as ATen computes it
+                for i in range { y[i] = x[i] / (1 + Foundation.exp(-x[i])) }
             }
         }
         return y
@@ -57,7 +61,7 @@ final class Activation: Layer {
         let dx = inputGrad.view(batch: input.shape[0])
         let p = UncheckedSendable((x: input.data, y: result.data, dy: outputGrad.data, dx: dx.data))
         let kind = self.kind
-        ParallelFor.run(count: input.count, workPerItem: kind == .gelu ? 16 : 1) { _, range in
+        ParallelFor.run(count: input.count, workPerItem: kind == .gelu || kind == .silu ? 16 : 1) { _, range in
             let x = p.value.x, y = p.value.y, dy = p.value.dy, dx = p.value.dx
             switch kind {
             case .relu:
@@ -77,6 +81,12 @@ final class Activation: Layer {
                     let cdf = 0.5 * (1 + Foundation.erf(v * invSqrt2))
                     let pdf = Foundation.exp(-0.5 * v * v) * invSqrt2Pi
                     dx[i] = dy[i] * (cdf + v * pdf)
+                }
+            case .silu:
+                // silu'(x) = s (1 + x (1 - s)),  s = sigmoid(x)
+                for i in range {
+                    let s = 1 / (1 + Foundation.exp(-x[i]))
+                    dx[i] = dy[i] * s * (1 + x[i] * (1 - s))
                 }
             }
         }

@@ -1,4 +1,5 @@
-/// One layer of a `Sequential` model: a forward pass and, beside it, its backward rule.
+/// One layer of a `Sequential` model (or a container of layers: `Chain`, `Residual`): a forward
+/// pass and, beside it, its backward rule.
 ///
 /// Autograd is layer-level reverse mode: `forward` keeps references to its input and output
 /// (and whatever else the backward rule needs, in buffers reused across steps), and

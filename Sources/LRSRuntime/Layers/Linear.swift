@@ -1,8 +1,12 @@
-/// `nn.Linear`: y = x W^T + b, with W [out, in] and b [out]. An input with several non-batch
-/// dimensions is read as [B, in] (flattened first).
+/// `nn.Linear`: y = x W^T + b, with W [out, in] and b [out]. On an input whose last dimension
+/// is `in` ([B, T, in]) it applies to every row, as PyTorch does; any other input with several
+/// non-batch dimensions is read as [B, in] (flattened first).
 final class Linear: Layer {
     let inFeatures: Int
     let outFeatures: Int
+    /// Rows of `in` features per sample: T for [B, T, in], 1 when flattening.
+    let rowsPerSample: Int
+    let outputSampleShape: [Int]
     let weight: Parameter
     let bias: Parameter?
     private let output: BatchBuffer
@@ -19,9 +23,12 @@ final class Linear: Layer {
         self.outFeatures = outFeatures
         self.weight = Parameter(shape: [outFeatures, inFeatures])
         self.bias = bias ? Parameter(shape: [outFeatures]) : nil
-        self.output = BatchBuffer(sampleShape: [outFeatures])
+        let lastDimension = inputShape.count > 1 && inputShape.last == inFeatures
+        rowsPerSample = lastDimension ? inputShape.reduce(1, *) / inFeatures : 1
+        outputSampleShape = lastDimension ? inputShape.dropLast() + [outFeatures] : [outFeatures]
+        self.output = BatchBuffer(sampleShape: outputSampleShape)
         self.inputGrad = BatchBuffer(sampleShape: inputShape)
-        self.maskedGrad = BatchBuffer(sampleShape: [outFeatures])
+        self.maskedGrad = BatchBuffer(sampleShape: outputSampleShape)
     }
 
     var state: [(name: String, entry: StateEntry)] {
@@ -36,15 +43,16 @@ final class Linear: Layer {
     }
 
     func forward(_ input: Tensor, training: Bool) -> Tensor {
-        let batch = checkInput(input, sampleCount: inFeatures, layer: "linear \(inFeatures) \(outFeatures)")
+        let batch = checkInput(input, sampleCount: inFeatures * rowsPerSample, layer: "linear \(inFeatures) \(outFeatures)")
         self.input = input
         let y = output.view(batch: batch)
+        let rows = batch * rowsPerSample
         var beta: Float = 0
         if let bias {
-            for row in 0..<batch { (y.data + row * outFeatures).update(from: bias.value.data, count: outFeatures) }
+            for row in 0..<rows { (y.data + row * outFeatures).update(from: bias.value.data, count: outFeatures) }
             beta = 1
         }
-        BLAS.gemm(transB: true, m: batch, n: outFeatures, k: inFeatures,
+        BLAS.gemm(transB: true, m: rows, n: outFeatures, k: inFeatures,
                   a: input.data, b: weight.value.data, beta: beta, c: y.data)
         if fusedReLU { VectorKernels.relu(y.data, y.data, 0..<y.count) }
         result = y
@@ -53,9 +61,9 @@ final class Linear: Layer {
 
     func backward(_ givenGrad: Tensor, needsInputGrad: Bool) -> Tensor? {
         guard let input, let result else { preconditionFailure("linear: backward before forward") }
-        let batch = input.shape[0]
-        precondition(givenGrad.shape == [batch, outFeatures],
-                     "linear: output gradient of shape \(givenGrad.shape), expected \([batch, outFeatures])")
+        let batch = input.shape[0], rows = batch * rowsPerSample
+        precondition(givenGrad.shape == [batch] + outputSampleShape,
+                     "linear: output gradient of shape \(givenGrad.shape), expected \([batch] + outputSampleShape)")
         var outputGrad = givenGrad
         if fusedReLU {
             // relu'(z) = 1 where relu(z) > 0
@@ -64,13 +72,13 @@ final class Linear: Layer {
         }
         // dL/dW += dY^T X
         if weight.requiresGrad {
-            BLAS.gemm(transA: true, m: outFeatures, n: inFeatures, k: batch,
+            BLAS.gemm(transA: true, m: outFeatures, n: inFeatures, k: rows,
                       a: outputGrad.data, b: input.data, beta: 1, c: weight.grad.data)
         }
         // dL/db += sum over the batch of dY
         if let bias, bias.requiresGrad {
             let g = bias.grad.data
-            for row in 0..<batch {
+            for row in 0..<rows {
                 let dy = outputGrad.data + row * outFeatures
                 for j in 0..<outFeatures { g[j] += dy[j] }
             }
@@ -78,7 +86,7 @@ final class Linear: Layer {
         guard needsInputGrad else { return nil }
         // dL/dX = dY W
         let dx = inputGrad.view(batch: batch)
-        BLAS.gemm(m: batch, n: inFeatures, k: outFeatures, a: outputGrad.data, b: weight.value.data, c: dx.data)
+        BLAS.gemm(m: rows, n: inFeatures, k: outFeatures, a: outputGrad.data, b: weight.value.data, c: dx.data)
         return dx
     }
 }

@@ -8,44 +8,66 @@ public struct LabelError: Error, Equatable, CustomStringConvertible {
     public let label: Int
     /// Number of classes (the logits' width).
     public let classes: Int
+    /// For per-position targets ([B, T] against logits [B, T, V]), the position in the sample.
+    public var position: Int? = nil
 
-    public var description: String { "target \(label) is out of bounds for \(classes) classes (sample \(sample))" }
+    public var description: String {
+        let at = position.map { ", position \($0)" } ?? ""
+        return "target \(label) is out of bounds for \(classes) classes (sample \(sample)\(at))"
+    }
 }
 
 /// The training losses, mean-reduced as PyTorch's defaults, each with its gradient.
 public enum Losses {
     /// `F.cross_entropy(logits, labels)`: mean over the batch of -log_softmax(logits)[label],
-    /// with a numerically stable log-softmax. Writes d(loss)/d(logits) = (softmax - onehot) / B
+    /// with a numerically stable log-softmax. Writes d(loss)/d(logits) = (softmax - onehot) / N
     /// into `gradient` when given. Labels come from data files, so a bad one is an error.
+    ///
+    /// Logits [B, T, V] (any number of dimensions before the classes) take one label per
+    /// position, row-major ([B, T] flattened): the mean over all N = B*T positions, as
+    /// `F.cross_entropy(logits.reshape(-1, V), y.reshape(-1))`.
     public static func crossEntropy(logits: Tensor, labels: [Int], gradient: Tensor?) throws(LabelError) -> Float {
-        precondition(logits.shape.count == 2 && logits.shape[0] == labels.count,
+        precondition(logits.shape.count >= 2 && logits.count == labels.count * (logits.shape.last ?? 0),
                      "crossEntropy: logits of shape \(logits.shape) for \(labels.count) labels")
-        let batch = logits.shape[0], classes = logits.shape[1]
+        let batch = labels.count, classes = logits.shape[logits.shape.count - 1]
         if let gradient {
             precondition(gradient.shape == logits.shape, "crossEntropy: gradient of shape \(gradient.shape), logits \(logits.shape)")
         }
-        for (sample, label) in labels.enumerated() where label < 0 || label >= classes {
-            throw LabelError(sample: sample, label: label, classes: classes)
+        let positions = logits.shape.count > 2 ? logits.shape.dropFirst().dropLast().reduce(1, *) : 0
+        for (row, label) in labels.enumerated() where label < 0 || label >= classes {
+            guard positions > 0 else { throw LabelError(sample: row, label: label, classes: classes) }
+            throw LabelError(sample: row / positions, label: label, classes: classes, position: row % positions)
         }
-        var total = 0.0
         let scale = 1 / Float(batch)
-        for row in 0..<batch {
-            let z = logits.data + row * classes
-            var maximum = -Float.infinity
-            for j in 0..<classes where z[j] > maximum || z[j].isNaN { maximum = z[j] }
-            // log_softmax(z)_j = z_j - max - log(sum_k exp(z_k - max))
-            var sum: Float = 0
-            for j in 0..<classes { sum += Foundation.exp(z[j] - maximum) }
-            let logSum = Foundation.log(sum)
-            let label = labels[row]
-            total -= Double(z[label] - maximum - logSum)
-            // d/dz_j = (softmax_j - [j == label]) / B
-            if let gradient {
-                let g = gradient.data + row * classes
-                for j in 0..<classes { g[j] = Foundation.exp(z[j] - maximum - logSum) * scale }
-                g[label] -= scale
+        // Rows split across the cores ([B*T, V] logits are large); each row's loss is kept and
+        // summed in row order afterwards, so the result does not depend on the split.
+        var rowLosses = [Double](repeating: 0, count: batch)
+        rowLosses.withUnsafeMutableBufferPointer { losses in
+            labels.withUnsafeBufferPointer { labelBuffer in
+                let p = UncheckedSendable((z: logits.data, g: gradient?.data, losses: losses, labels: labelBuffer))
+                ParallelFor.run(count: batch, workPerItem: 8 * classes) { _, range in
+                    for row in range {
+                        let z = p.value.z + row * classes
+                        var maximum = -Float.infinity
+                        for j in 0..<classes where z[j] > maximum || z[j].isNaN { maximum = z[j] }
+                        // log_softmax(z)_j = z_j - max - log(sum_k exp(z_k - max))
+                        var sum: Float = 0
+                        for j in 0..<classes { sum += Foundation.exp(z[j] - maximum) }
+                        let logSum = Foundation.log(sum)
+                        let label = p.value.labels[row]
+                        p.value.losses[row] = Double(z[label] - maximum - logSum)
+                        // d/dz_j = (softmax_j - [j == label]) / B
+                        if let gradient = p.value.g {
+                            let g = gradient + row * classes
+                            for j in 0..<classes { g[j] = Foundation.exp(z[j] - maximum - logSum) * scale }
+                            g[label] -= scale
+                        }
+                    }
+                }
             }
         }
+        var total = 0.0
+        for loss in rowLosses { total -= loss }
         return Float(total / Double(batch))
     }
 
@@ -67,11 +89,12 @@ public enum Losses {
         return Float(total / Double(n))
     }
 
-    /// How many rows of `logits` have their largest entry (the first, on ties) at the label.
+    /// How many rows of `logits` have their largest entry (the first, on ties) at the label
+    /// (rows: every position of [B, T, V] logits).
     public static func correctCount(logits: Tensor, labels: [Int]) -> Int {
-        precondition(logits.shape.count == 2 && logits.shape[0] == labels.count,
+        precondition(logits.shape.count >= 2 && logits.count == labels.count * (logits.shape.last ?? 0),
                      "correctCount: logits of shape \(logits.shape) for \(labels.count) labels")
-        let classes = logits.shape[1]
+        let classes = logits.shape[logits.shape.count - 1]
         var correct = 0
         for (row, label) in labels.enumerated() {
             let z = logits.data + row * classes

@@ -83,11 +83,15 @@ public final class RandomGenerator {
         return r * Foundation.cos(theta) * std + mean
     }
 
-    /// Fills `tensor` in storage order with `normal(mean:std:)` samples rounded to float.
-    /// (Deterministic for a seed, but not `torch.randn`'s float path, which vectorises
-    /// Box-Muller in blocks of 16 with its own log/sin/cos.)
+    /// Fills `tensor` as `tensor.normal_(mean, std)` on a float32 tensor (`nn.init.normal_`,
+    /// `torch.randn`): below 16 elements one `normal(mean:std:)` per element rounded to float;
+    /// from 16 on, ATen's `normal_fill` (see NormalFill.swift), bit for bit.
     public func fillNormal(_ tensor: Tensor, mean: Double = 0, std: Double = 1) {
-        for i in 0..<tensor.count { tensor.data[i] = Float(normal(mean: mean, std: std)) }
+        if tensor.count >= 16 {
+            normalFill(tensor.data, count: tensor.count, mean: Float(mean), std: Float(std))
+        } else {
+            for i in 0..<tensor.count { tensor.data[i] = Float(normal(mean: mean, std: std)) }
+        }
     }
 
     /// A non-negative 63-bit integer, as `torch.empty((), dtype=torch.int64).random_()`.
@@ -127,14 +131,18 @@ public final class RandomGenerator {
         return result
     }
 
-    // Standard MT19937 state transition over all 624 words.
+    // Standard MT19937 state transition over all 624 words (the index arithmetic of
+    // words[(i + 1) % n] and words[(i + m) % n] split into straight loops).
     private func twist() {
         let n = Self.stateSize, m = 397
-        for i in 0..<n {
-            let y = (words[i] & 0x8000_0000) | (words[(i + 1) % n] & 0x7fff_ffff)
-            var next = words[(i + m) % n] ^ (y >> 1)
-            if y & 1 != 0 { next ^= 0x9908_b0df }
-            words[i] = next
+        words.withUnsafeMutableBufferPointer { w in
+            @inline(__always) func mix(_ i: Int, _ next: Int, _ far: Int) {
+                let y = (w[i] & 0x8000_0000) | (w[next] & 0x7fff_ffff)
+                w[i] = w[far] ^ (y >> 1) ^ (y & 1 != 0 ? 0x9908_b0df : 0)
+            }
+            for i in 0..<(n - m) { mix(i, i + 1, i + m) }
+            for i in (n - m)..<(n - 1) { mix(i, i + 1, i + m - n) }
+            mix(n - 1, 0, m - 1)
         }
         index = 0
     }

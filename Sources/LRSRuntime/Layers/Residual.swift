@@ -1,0 +1,49 @@
+/// `body(x) + x`, or `body(x) + shortcut(x)`, the body run first (as a PyTorch forward that
+/// writes `self.body(x) + self.shortcut(x)`, which matters for the order of dropout draws).
+/// Parameters: the body's under the body items' own names, the shortcut's under `shortcut.`;
+/// the body is built (and initialised) before the shortcut.
+final class Residual: Container {
+    let body: Chain
+    let shortcut: Chain?
+    private let output: BatchBuffer
+    private let inputGrad: BatchBuffer
+
+    init(body items: [NamedLayer], shortcut skip: [NamedLayer]?, inputShape: [Int], outputShape: [Int],
+         generator: RandomGenerator) {
+        body = Chain(items, inputShape: inputShape, generator: generator)
+        shortcut = skip.map { Chain($0, inputShape: inputShape, generator: generator) }
+        output = BatchBuffer(sampleShape: outputShape)
+        inputGrad = BatchBuffer(sampleShape: inputShape)
+    }
+
+    var children: [(name: String, layer: any Layer)] {
+        body.children + (shortcut.map { [("shortcut", $0 as any Layer)] } ?? [])
+    }
+
+    func forward(_ input: Tensor, training: Bool) -> Tensor {
+        let main = body.forward(input, training: training)
+        let skip = shortcut?.forward(input, training: training) ?? input
+        precondition(main.count == skip.count, "residual: body gives \(main.shape), shortcut \(skip.shape)")
+        let y = output.view(batch: input.shape[0])
+        let a = main.data, b = skip.data, out = y.data
+        for i in 0..<y.count { out[i] = a[i] + b[i] }
+        return y
+    }
+
+    // y = body(x) + shortcut(x): dy flows unchanged into both, dL/dx = body'(dy) + shortcut'(dy)
+    func backward(_ outputGrad: Tensor, needsInputGrad: Bool) -> Tensor? {
+        let throughBody = body.backward(outputGrad, needsInputGrad: needsInputGrad)
+        let throughShortcut = shortcut.map { $0.backward(outputGrad, needsInputGrad: needsInputGrad) } ?? outputGrad
+        guard needsInputGrad else { return nil }
+        let dx = inputGrad.view(batch: outputGrad.shape[0])
+        switch (throughBody, throughShortcut) {
+        case let (a?, b?):
+            for i in 0..<dx.count { dx.data[i] = a.data[i] + b.data[i] }
+        case let (a?, nil), let (nil, a?):
+            dx.data.update(from: a.data, count: dx.count)
+        case (nil, nil):
+            dx.fill(0)
+        }
+        return dx
+    }
+}
