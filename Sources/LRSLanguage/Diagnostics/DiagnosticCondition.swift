@@ -93,7 +93,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unknownGroup(String, suggestions: [String])
     case defaultOptimizer
     // Resources
-    case memoryTooLarge(needed: Int, available: Int)
+    /// What a run needs, by part, against what the process can have (`limit` says which
+    /// limit that is).
+    case memoryTooLarge(needed: Int, available: Int, parts: [MemoryPart], limit: String)
     case initialValuesUnavailable(String, reason: String)
     // Running (reported at the statement that caused them)
     case dataFile(String, reason: String)
@@ -229,8 +231,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .unknownParameter(let name, let s): return "no parameter is named '\(clip(name))'\(didYouMean(s))"
         case .unknownGroup(let name, let s): return "no group is named '\(clip(name))'\(didYouMean(s))"
         case .defaultOptimizer: return "no 'optimizer' statement; using sgd with PyTorch's defaults"
-        case .memoryTooLarge(let needed, let available):
-            return "the model needs \(bytes(needed)) for parameters, gradients and optimizer state; this machine has \(bytes(available))"
+        case .memoryTooLarge(let needed, let available, let parts, let limit):
+            let list = parts.filter { $0.bytes > 0 }.map { "\($0.what) \(bytes($0.bytes))" }.joined(separator: ", ")
+            return "the run needs \(bytes(needed)) of memory (\(list)); this process can have \(bytes(available)) (\(limit))"
         case .dataFile(let path, let reason): return "cannot use data file '\(path)': \(reason)"
         case .stateFile(let path, let reason): return "cannot use '\(path)': \(reason)"
         case .scheduleFailed(let group, let reason): return "schedule of group '\(group)': \(reason)"
