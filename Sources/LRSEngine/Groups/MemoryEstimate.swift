@@ -67,7 +67,7 @@ public enum MemoryEstimate {
         }.first
         if let savedFile {
             let state = script.model.parameters.reduce(0) { add($0, multiply($1.count, 4 * (1 + slots(script)))) }
-            parts.append(Part(part: MemoryPart("saving it", bytes: multiply(state, 2)), range: savedFile))
+            parts.append(Part(part: MemoryPart("saving the state", bytes: multiply(state, 2)), range: savedFile))
         }
         let splits = script.statements.contains { if case .split = $0 { return true } else { return false } }
         for statement in script.statements {
