@@ -74,7 +74,7 @@ import LRSLanguage
     @Test func theBudgetIsTheSmallestLimit() throws {
         let budget = try #require(MemoryBudget.current())
         #expect(budget.bytes <= (MemoryEstimate.physicalMemory() ?? Int.max))
-        #expect(MemoryBudget.addressSpaceOverhead(cores: 2) == 464 << 20)
+        #expect(MemoryBudget.addressSpaceOverhead(cores: 2) == 304 << 20)
     }
 
     @Test func layerwiseValuesAreTheModelsBitForBit() throws {
