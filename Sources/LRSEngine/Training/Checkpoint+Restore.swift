@@ -134,7 +134,7 @@ extension Checkpoint {
                             throw .optimizerStateShape(state: stateName, parameter: name, saved: tensor.shape, expected: [])
                         }
                         let value = tensor.doubles.first ?? .nan
-                        let rule = stateName == "step" ? "a whole number from 0 to 2^24" : "a finite float32 value"
+                        let rule = stateName == "step" ? "a whole number from 0 that float32 holds exactly" : "a finite float32 value"
                         let fits = value.isFinite && Double(Float(value)) == value
                             && (stateName != "step" || (value >= 0 && value.rounded() == value))
                         guard fits else {
