@@ -50,4 +50,57 @@ import Testing
         #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write(text: "x", to: dir) }
         #expect(fileType(dir) == .typeDirectory)
     }
+
+    /// The id of a process that has exited.
+    func deadPID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "exit 0"]
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
+    func touch(_ path: String, secondsAgo: Double) {
+        _ = FileManager.default.createFile(atPath: path, contents: Data("partial".utf8))
+        let when = Date().addingTimeInterval(-secondsAgo)
+        try? FileManager.default.setAttributes([.modificationDate: when], ofItemAtPath: path)
+    }
+
+    @Test func aWriteRemovesItsTargetsDeadTemporariesOnly() throws {
+        let dir = try directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dead = try deadPID()
+        let removed = [
+            ".c.safetensors.tmp-\(dead)-Ab3xYz",  // its writer was killed
+            ".c.safetensors.tmp-q1W2e3",           // lrs 1.0's name, from before this process
+        ]
+        let kept = [
+            ".c.safetensors.tmp-\(getpid())-Ab3xYz",   // this process may be writing it
+            ".c.safetensors.tmp-\(getppid())-Ab3xYz",  // a live writer
+            ".d.safetensors.tmp-\(dead)-Ab3xYz",       // another target's
+            ".c.safetensors.tmp-\(dead)-Ab3xY",        // not mkstemp's six characters
+            ".c.safetensors.tmp-x\(dead)-Ab3xYz",
+            "c.safetensors.tmp-\(dead)-Ab3xYz",
+            ".c.safetensors.tmp-\(dead)-Ab3xYz.keep",
+        ]
+        for name in removed + kept { touch(dir + "/" + name, secondsAgo: 3600) }
+        // Dead, but written since this process started: a writer elsewhere may own it.
+        touch(dir + "/.c.safetensors.tmp-\(dead)-Recent", secondsAgo: -60)
+        touch(dir + "/.c.safetensors.tmp-Recent", secondsAgo: -60)
+        try AtomicFile.write(text: "new", to: dir + "/c.safetensors")
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
+        #expect(left == Set(kept + ["c.safetensors", ".c.safetensors.tmp-\(dead)-Recent", ".c.safetensors.tmp-Recent"]))
+    }
+
+    @Test func aLeftoverThatIsALinkIsNotFollowed() throws {
+        let dir = try directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        touch(dir + "/precious", secondsAgo: 3600)
+        let link = dir + "/.c.tmp-\(try deadPID())-Ab3xYz"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "precious")
+        try AtomicFile.write(text: "new", to: dir + "/c")
+        #expect(FileManager.default.fileExists(atPath: dir + "/precious"))
+        #expect(fileType(link) == .typeSymbolicLink)
+    }
 }

@@ -39,4 +39,26 @@ import Testing
         #expect(throws: FileFormatError.self) { try Dataset.csv(path: path, label: .name("z"), header: true, sampleShape: nil) }
         #expect(throws: FileFormatError.self) { try Dataset.csv(path: path, label: .index(5), header: true, sampleShape: nil) }
     }
+
+    @Test func aByteOrderMarkIsNoPartOfTheFirstCell() throws {
+        let noHeader = try write("\u{FEFF}1,2,0\n3,4,1\n")
+        let data = try Dataset.csv(path: noHeader, label: nil, header: false, sampleShape: nil)
+        #expect(data.inputs == [1, 2, 3, 4])
+        let named = try write("\u{FEFF}a,b\n1,0\n")
+        #expect(try Dataset.csv(path: named, label: .name("a"), header: true, sampleShape: nil).targets == .classes([1]))
+        #expect {
+            try Dataset.csv(path: named, label: .name("z"), header: true, sampleShape: nil)
+        } throws: { error in
+            (error as? FileFormatError)?.reason == "no column named 'z'; the columns are a, b"
+        }
+    }
+
+    @Test func aNULIsRefusedWhereItStands() throws {
+        let path = try write("x,y,label\n1,2,0\n3,\"4\u{0}\",1\n")
+        #expect {
+            try Dataset.csv(path: path, label: nil, header: true, sampleShape: nil)
+        } throws: { error in
+            (error as? FileFormatError)?.reason == "line 3, column 5: a NUL byte, which a CSV file cannot hold"
+        }
+    }
 }

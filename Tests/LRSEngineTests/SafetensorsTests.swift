@@ -64,4 +64,57 @@ import Testing
             _ = attempt(damaged)
         }
     }
+
+    /// A file from a header written by hand and `dataBytes` zero bytes of data.
+    static func handMade(_ header: String, dataBytes: Int) -> [UInt8] {
+        var headerBytes = Array(header.utf8)
+        while headerBytes.count % 8 != 0 { headerBytes.append(0x20) }
+        var length = UInt64(headerBytes.count)
+        var out: [UInt8] = []
+        for _ in 0 ..< 8 {
+            out.append(UInt8(length & 0xff))
+            length >>= 8
+        }
+        return out + headerBytes + [UInt8](repeating: 0, count: dataBytes)
+    }
+
+    static func reason(_ bytes: [UInt8]) -> String? {
+        let path = Fixtures.temporaryDirectory() + "/hand.safetensors"
+        try? AtomicFile.write(bytes, to: path)
+        do {
+            _ = try SafetensorsFile.read(path: path)
+            return nil
+        } catch let error as FileFormatError {
+            return error.reason
+        } catch {
+            return "unexpected \(error)"
+        }
+    }
+
+    @Test(arguments: [
+        // Two tensors sharing bytes 16..<32.
+        (#"{"a":{"dtype":"F32","shape":[8],"data_offsets":[0,32]},"b":{"dtype":"F32","shape":[8],"data_offsets":[16,48]}}"#, 48,
+         "corrupt safetensors file: tensors 'a' (bytes 0..<32) and 'b' (bytes 16..<48) overlap"),
+        // The same bytes twice.
+        (#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},"b":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, 16,
+         "corrupt safetensors file: tensors 'a' (bytes 0..<16) and 'b' (bytes 0..<16) overlap"),
+        (#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[8,24]}}"#, 24,
+         "corrupt safetensors file: bytes 0..<8 of the data section belong to no tensor"),
+        (#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, 24,
+         "corrupt safetensors file: bytes 16..<24 of the 24-byte data section belong to no tensor"),
+        (#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, 8,
+         "corrupt safetensors file: tensor 'a' (F32 [4]) claims bytes 0..<16 of a 8-byte data section"),
+        (#"{"a":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,16]}}"#, 16,
+         "corrupt safetensors file: tensor 'a' has shape [4294967296, 4294967296], whose size in bytes overflows"),
+        (#"{"a":{"dtype":"F64","shape":[-2,-8],"data_offsets":[0,16]}}"#, 16,
+         "corrupt safetensors file: the shape of tensor 'a' is not a list of whole numbers from 0"),
+    ])
+    func refusesOffsetsThatDoNotTileTheData(header: String, dataBytes: Int, expected: String) {
+        #expect(Self.reason(Self.handMade(header, dataBytes: dataBytes)) == expected)
+    }
+
+    @Test func readsEmptyTensorsAndAnExactTiling() {
+        let header = #"{"e":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"I64","shape":[],"data_offsets":[8,16]}}"#
+        #expect(Self.reason(Self.handMade(header, dataBytes: 16)) == nil)
+    }
 }

@@ -43,7 +43,8 @@ public enum AtomicFile {
                                 reported: String) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
-        let template = directory + "/.\(url.lastPathComponent).tmp-XXXXXX"
+        removeStaleTemporaries(of: url.lastPathComponent, in: directory)
+        let template = directory + "/" + temporaryTemplate(for: url.lastPathComponent)
         var templateBytes = Array(template.utf8CString)
         let fd = templateBytes.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw WriteError(path: reported, reason: String(cString: strerror(errno))) }

@@ -16,8 +16,16 @@ public struct CSVTable: Sendable {
     public static func parse(_ text: String, path: String, header: Bool?) throws -> CSVTable {
         var lines: [(number: Int, cells: [String])] = []
         var number = 0
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+        // A byte-order mark (Excel writes one) is no part of the first cell.
+        let unmarked = text.unicodeScalars.first == "\u{FEFF}" ? Substring(text.unicodeScalars.dropFirst()) : Substring(text)
+        for line in unmarked.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
+            // A NUL is no text: a binary file, or a cell that would be cut short wherever it
+            // is passed on as a C string.
+            if let nul = line.firstIndex(of: "\0") {
+                let column = line.distance(from: line.startIndex, to: nul) + 1
+                throw FileFormatError(path: path, "line \(number), column \(column): a NUL byte, which a CSV file cannot hold")
+            }
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             lines.append((number, splitCells(line)))
         }

@@ -56,11 +56,16 @@ extension SafetensorsFile {
             }
             let shape = shapeValues.compactMap(Self.integer)
             let offsets = offsetValues.compactMap(Self.integer)
-            guard shape.count == shapeValues.count, offsets.count == 2,
-                  let count = shape.checkedProduct,
+            guard shape.count == shapeValues.count, shape.allSatisfy({ $0 >= 0 }) else {
+                throw FileFormatError(path: path, "corrupt safetensors file: the shape of tensor '\(name)' is not a list of whole numbers from 0")
+            }
+            guard offsets.count == 2 else {
+                throw FileFormatError(path: path, "corrupt safetensors file: the data_offsets of tensor '\(name)' are not two whole numbers")
+            }
+            guard let count = shape.checkedProduct,
                   case let (bytes, overflow) = count.multipliedReportingOverflow(by: type.size), !overflow
             else {
-                throw FileFormatError(path: path, "corrupt safetensors file: bad shape or offsets for tensor '\(name)'")
+                throw FileFormatError(path: path, "corrupt safetensors file: tensor '\(name)' has shape \(shape), whose size in bytes overflows")
             }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, end >= begin, end <= dataSize, end - begin == bytes else {
@@ -69,10 +74,29 @@ extension SafetensorsFile {
             entries.append(Entry(name: name, type: type, shape: shape, begin: begin, end: end))
         }
 
+        // The format requires the tensors to tile the data section exactly, in offset order:
+        // overlapping tensors would alias one another's bytes, and a gap or a tail hides data.
+        let ordered = entries.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+        var covered = 0
+        var previous: Entry?
+        for e in ordered {
+            if e.begin < covered, let p = previous {
+                throw FileFormatError(path: path, "corrupt safetensors file: tensors '\(p.name)' (bytes \(p.begin)..<\(p.end)) and '\(e.name)' (bytes \(e.begin)..<\(e.end)) overlap")
+            }
+            if e.begin > covered {
+                throw FileFormatError(path: path, "corrupt safetensors file: bytes \(covered)..<\(e.begin) of the data section belong to no tensor")
+            }
+            covered = e.end
+            previous = e
+        }
+        guard covered == dataSize else {
+            throw FileFormatError(path: path, "corrupt safetensors file: bytes \(covered)..<\(dataSize) of the \(dataSize)-byte data section belong to no tensor")
+        }
+
         // Only now that every range is known to lie inside the file is the data read.
         let data = try FileBytes.read(path, offset: dataStart, count: dataSize)
         // Tensors come back in data order, which is the order a writer laid them out in.
-        for e in entries.sorted(by: { ($0.begin, $0.name) < ($1.begin, $1.name) }) {
+        for e in ordered {
             file.set(e.name, StoredTensor(type: e.type, shape: e.shape, bytes: Array(data[e.begin ..< e.end])))
         }
         return file

@@ -14,11 +14,11 @@ public enum CheckPipeline {
     }
 
     /// Runs the checks. `initialValues` defaults to the model a run would build (seeded
-    /// default initialisation, then the `init` file); `availableMemory` to this machine's
-    /// physical memory.
+    /// default initialisation, then the `init` file), evaluated one layer at a time; the
+    /// memory budget to what this process can have.
     public static func run(_ source: SourceFile, overrides: [String: Double] = [:],
                            options: Checker.Options = Checker.Options(),
-                           availableMemory: Int? = MemoryEstimate.physicalMemory(),
+                           memoryBudget: MemoryBudget? = MemoryBudget.current(),
                            initialValues: ((CheckedScript) -> InitialValueProvider)? = nil) -> Outcome {
         run(checked: Checker.check(source, overrides: overrides, options: options),
             availableMemory: availableMemory, initialValues: initialValues)
@@ -32,10 +32,10 @@ public enum CheckPipeline {
         guard let script = checked.script else {
             return Outcome(script: nil, resolution: nil, diagnostics: checked.diagnostics, initialValues: none)
         }
-        if let memory = MemoryEstimate.check(script, available: availableMemory) {
+        if let memory = MemoryEstimate.check(script, budget: memoryBudget) {
             return Outcome(script: nil, resolution: nil, diagnostics: checked.diagnostics + [memory], initialValues: none)
         }
-        let provider = initialValues?(script) ?? ModelFactory(script).initialValues
+        let provider = initialValues?(script) ?? ModelFactory(script).layerwiseInitialValues
         let resolution = GroupResolver.resolve(script, initialValues: provider)
         // One list in source order; those without a place (overrides, defaults) last.
         let diagnostics = (checked.diagnostics + resolution.diagnostics).enumerated().sorted { a, b in

@@ -1,16 +1,32 @@
 import Foundation
 import LRSLanguage
 
-/// How much memory a model's training state needs, checked against this machine's
-/// physical memory before anything is allocated.
+/// What a run will need in memory, by part, checked against what the process can have
+/// (`MemoryBudget`) before anything big is allocated, and refused at the statement
+/// responsible for the largest part. Every figure is in bytes, saturating (never traps):
 ///
-/// bytes = sum over parameters of count x (value + gradient + optimizer state slots) x 4
-///       + buffers x 4
-/// with state slots per kind: sgd 1 with momentum else 0; adam/adamw 2, 3 with amsgrad;
-/// rmsprop 1 (+1 momentum, +1 centered); adagrad 1; adadelta 2; adamax 2; nadam 2; radam 2.
-/// Groups are not resolved yet, so every parameter is charged the largest state of any
-/// kind the script uses (an upper bound).
+///   parameters  = sum(count) x (value + gradient + optimizer state slots) x 4 + buffers x 8
+///                 state slots per kind: sgd 1 with momentum else 0; adam/adamw 2, 3 with
+///                 amsgrad; rmsprop 1 (+1 momentum, +1 centered); adagrad 1; others 2. Groups
+///                 are not resolved yet: every parameter is charged the largest state of
+///                 any kind the script uses (an upper bound).
+///   saving      = a `save` or `checkpoint` copies the state into the file's tensors, then
+///                 into the file's bytes: 2 x parameters (without buffers)
+///   data        = npy: the file's data bytes as read, plus 4 per element as float32, plus
+///                 a copy of the inputs when `split` divides them; csv: 16 x the file's size
+///                 (the text, a string per cell, a double per cell); synthetic: 4 x samples
+///                 x input size + its prototypes in double
+///   activations = 4 x batch x (input x 3 + every layer's output x 3 + a conv's columns x 2):
+///                 outputs, their gradients and a mask or normalised copy; the batch copies
+///   predicates  = 4 x the largest parameter x 3, when a `where` reads `param`: its values,
+///                 the copy handed to the predicate and one tensor the predicate makes
 public enum MemoryEstimate {
+    /// One part of the need and the statement responsible for it.
+    public struct Part: Sendable {
+        public let part: MemoryPart
+        public let range: SourceRange?
+    }
+
     /// Optimizer state tensors per parameter for a kind and its settings.
     public static func stateSlots(kind: String, settings: [HyperparameterSetting]) -> Int {
         func value(_ name: String) -> ArgumentValue? { settings.first { $0.name == name }?.value }
@@ -31,27 +47,123 @@ public enum MemoryEstimate {
         }
     }
 
-    /// The estimate in bytes (saturating: never overflows).
+    /// Parameters with their gradients and optimizer state, and the model's buffers.
     public static func bytes(for script: CheckedScript) -> Int {
+        var total = 0
+        for parameter in script.model.parameters { total = add(total, multiply(parameter.count, 4 * (2 + slots(script)))) }
+        for buffer in script.model.buffers { total = add(total, multiply(product(buffer.shape), 8)) }
+        return total
+    }
+
+    /// Every part of the need, in the order the message lists them.
+    public static func parts(for script: CheckedScript) -> [Part] {
+        var parts: [Part] = [Part(part: MemoryPart("parameters with gradients and optimizer state", bytes: bytes(for: script)),
+                                  range: script.model.range)]
+        let savedFile = script.statements.lazy.compactMap { statement -> SourceRange? in
+            switch statement {
+            case .save(let file), .checkpoint(_, let file): return file.range
+            default: return nil
+            }
+        }.first
+        if let savedFile {
+            let state = script.model.parameters.reduce(0) { add($0, multiply($1.count, 4 * (1 + slots(script)))) }
+            parts.append(Part(part: MemoryPart("saving the state", bytes: multiply(state, 2)), range: savedFile))
+        }
+        let splits = script.statements.contains { if case .split = $0 { return true } else { return false } }
+        for statement in script.statements {
+            switch statement {
+            case .data(let source), .validate(let source):
+                parts.append(Part(part: MemoryPart("data", bytes: dataBytes(source, script: script, copied: splits)),
+                                  range: source.range))
+            default: break
+            }
+        }
+        if let train = script.train {
+            parts.append(Part(part: MemoryPart("activations for batch \(train.batch)", bytes: activationBytes(script, batch: train.batch)),
+                              range: train.range))
+        }
+        let predicate = script.groups.first { $0.selector.usesPredicate }.map(\.range)
+            ?? script.freezes.first { $0.selector.usesPredicate }.map(\.range)
+        if let predicate {
+            let largest = script.model.parameters.map(\.count).max() ?? 0
+            parts.append(Part(part: MemoryPart("evaluating 'where' on initial values", bytes: multiply(largest, 12)),
+                              range: predicate))
+        }
+        return parts
+    }
+
+    /// The bytes a data source takes as loaded.
+    static func dataBytes(_ source: CheckedDataSource, script: CheckedScript, copied: Bool) -> Int {
+        switch source.kind {
+        case "npy":
+            return source.files.reduce(0) { total, file in
+                guard let (count, size) = NpyArray.declaredSize(path: file.path) else { return total }
+                let floats = multiply(count, copied ? 8 : 4)
+                return add(total, add(multiply(count, size), floats))
+            }
+        case "csv":
+            return source.files.reduce(0) { add($0, multiply((try? FileBytes.size(of: $1.path)) ?? 0, 16)) }
+        case "synthetic":
+            // As `RunData.load` reads the options.
+            func count(_ name: String, _ fallback: Int) -> Int {
+                guard let x = source.options.first(where: { $0.name == name })?.value.number,
+                      x.isFinite, x >= 1, x < 1e9 else { return fallback }
+                return Int(x)
+            }
+            let size = product(script.model.inputShape ?? [])
+            let samples = count("samples", 1000), classes = count("classes", 10)
+            let inputs = multiply(multiply(samples, size), copied ? 8 : 4)
+            return add(add(inputs, multiply(samples, 4)), multiply(multiply(classes, size), 8))
+        default:
+            return 0
+        }
+    }
+
+    /// The model's buffers for one batch: see the formula above.
+    static func activationBytes(_ script: CheckedScript, batch: Int) -> Int {
+        var perSample = multiply(product(script.model.inputShape ?? []), 3)
+        for layer in script.model.layers {
+            perSample = add(perSample, multiply(product(layer.outputShape ?? []), 3))
+            if case let .conv(inChannels, _, kernel, _, _, _) = layer.spec, let output = layer.outputShape, output.count == 3 {
+                let columns = multiply(multiply(multiply(inChannels, kernel), kernel), multiply(output[1], output[2]))
+                perSample = add(perSample, multiply(columns, 2))
+            }
+        }
+        return multiply(multiply(perSample, max(batch, 1)), 4)
+    }
+
+    /// The refusal when the need exceeds the budget, at the statement of the largest part.
+    public static func check(_ script: CheckedScript, budget: MemoryBudget?) -> Diagnostic? {
+        guard let budget else { return nil }
+        let parts = parts(for: script)
+        let needed = parts.reduce(0) { add($0, $1.part.bytes) }
+        guard needed > budget.bytes else { return nil }
+        let largest = parts.max { $0.part.bytes < $1.part.bytes }
+        return .error(.memoryTooLarge(needed: needed, available: budget.bytes, parts: parts.map(\.part), limit: budget.limit),
+                      at: largest?.range ?? script.model.range)
+    }
+
+    /// The largest state of any optimizer kind the script uses.
+    private static func slots(_ script: CheckedScript) -> Int {
         var slots = stateSlots(kind: script.optimizer.kind, settings: script.optimizer.hyperparameters)
         for group in script.groups {
             slots = max(slots, stateSlots(kind: group.optimizerKind, settings: group.hyperparameters))
         }
-        var total = 0
-        for parameter in script.model.parameters {
-            let (perElement, o1) = (2 + slots).multipliedReportingOverflow(by: 4)
-            let (bytes, o2) = parameter.count.multipliedReportingOverflow(by: perElement)
-            let (sum, o3) = total.addingReportingOverflow(bytes)
-            if o1 || o2 || o3 { return Int.max }
-            total = sum
-        }
-        for buffer in script.model.buffers {
-            let count = buffer.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max / 8 : $0 * $1 }
-            let (sum, overflow) = total.addingReportingOverflow(count.multipliedReportingOverflow(by: 8).partialValue)
-            if overflow { return Int.max }
-            total = sum
-        }
-        return total
+        return slots
+    }
+
+    static func add(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? Int.max : sum
+    }
+
+    static func multiply(_ a: Int, _ b: Int) -> Int {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow || product < 0 ? Int.max : product
+    }
+
+    static func product(_ shape: [Int]) -> Int {
+        shape.reduce(1) { multiply($0, max($1, 0)) }
     }
 
     /// This machine's physical memory in bytes (`sysconf`), or `nil` if unknown.
@@ -61,13 +173,5 @@ public enum MemoryEstimate {
         guard pages > 0, size > 0 else { return nil }
         let (bytes, overflow) = pages.multipliedReportingOverflow(by: size)
         return overflow ? Int.max : bytes
-    }
-
-    /// An error when the estimate exceeds `available` bytes (default: physical memory).
-    public static func check(_ script: CheckedScript, available: Int? = physicalMemory()) -> Diagnostic? {
-        guard let available else { return nil }
-        let needed = bytes(for: script)
-        guard needed > available else { return nil }
-        return .error(.memoryTooLarge(needed: needed, available: available), at: script.model.range)
     }
 }

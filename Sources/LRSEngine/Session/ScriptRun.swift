@@ -100,8 +100,8 @@ public final class ScriptRun {
         } catch {
             throw .error(.stateFile(path, reason: "\(error)"), at: nil)
         }
-        if let problem = Checkpoint.restore(file, into: state) {
-            throw .error(.stateFile(path, reason: problem), at: nil)
+        if let problem = Checkpoint.restore(file, into: state, lastEpoch: script.train?.epochs) {
+            throw .error(.stateFile(path, reason: problem.description), at: nil)
         }
     }
 

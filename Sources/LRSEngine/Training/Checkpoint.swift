@@ -61,62 +61,6 @@ public enum Checkpoint {
         try file(of: state).write(to: path)
     }
 
-    /// Puts a run back where a checkpoint left it. Everything is validated before anything
-    /// changes; a file that does not belong to this script is refused with the reason.
-    public static func restore(_ file: SafetensorsFile, into state: TrainingState) -> String? {
-        guard file.metadata[formatKey] == "1",
-              let position = decode(Position.self, file.metadata[positionKey]),
-              let schedules = decode([String: ScheduleState].self, file.metadata[schedulesKey]),
-              let generator = decode(RandomGeneratorState.self, file.metadata[generatorKey]),
-              let groups = decode([String: GroupValues].self, file.metadata[groupsKey]),
-              position.epoch >= 0, position.step >= 0
-        else { return "not an lrs checkpoint (its __metadata__ lacks the run's state)" }
-
-        // Optimizer state, per optimizer by index, checked by the optimizer before use.
-        var perOptimizer: [[Int: SavedParameterState]] = []
-        for o in state.optimizers.indices {
-            var saved: [Int: SavedParameterState] = [:]
-            for (index, name) in parameterNames(state, optimizer: o).enumerated() {
-                let prefix = "optimizer.\(name)."
-                var entry = SavedParameterState(tensors: [:], scalars: [:])
-                for key in file.names where key.hasPrefix(prefix) {
-                    let stateName = String(key.dropFirst(prefix.count))
-                    guard let t = file[key] else { continue }
-                    if t.shape.isEmpty, t.type == .f64 { entry.scalars[stateName] = t.doubles.first } else { entry.tensors[stateName] = t.floats }
-                }
-                if !entry.tensors.isEmpty || !entry.scalars.isEmpty { saved[index] = entry }
-            }
-            perOptimizer.append(saved)
-        }
-        var restoredSchedules = state.schedules
-        for (i, group) in state.resolution.groups.enumerated() where restoredSchedules[i] != nil {
-            guard let saved = schedules[group.name] else { return "it has no schedule state for group '\(group.name)'" }
-            do { try restoredSchedules[i]!.restore(saved) } catch { return "group '\(group.name)': \(error.description)" }
-        }
-        guard state.resolution.groups.allSatisfy({ groups[$0.name] != nil }) else {
-            return "its groups (\(groups.keys.sorted().joined(separator: ", "))) are not the script's"
-        }
-        let probe = RandomGenerator(seed: 0)
-        guard probe.restore(generator) else { return "its random generator state is malformed" }
-
-        if let problem = StateDictLoading.load(file, into: state.model) { return problem }
-        for (o, optimizer) in state.optimizers.enumerated() {
-            do { try optimizer.importState(perOptimizer[o]) } catch { return "optimizer state: \(error)" }
-        }
-        state.schedules = restoredSchedules
-        for (i, group) in state.resolution.groups.enumerated() {
-            let values = groups[group.name]!
-            let slot = state.slots[i]
-            state.optimizers[slot.optimizer].groups[slot.group].config.learningRate = values.lr
-            state.optimizers[slot.optimizer].groups[slot.group].config.momentum = values.momentum
-            state.optimizers[slot.optimizer].groups[slot.group].config.beta1 = values.beta1
-        }
-        _ = state.generator.restore(generator)
-        state.epoch = position.epoch
-        state.step = position.step
-        return nil
-    }
-
     private static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -124,10 +68,4 @@ public enum Checkpoint {
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
-        guard let text else { return nil }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try? decoder.decode(T.self, from: Data(text.utf8))
-    }
 }

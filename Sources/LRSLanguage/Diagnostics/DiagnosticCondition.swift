@@ -113,7 +113,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unknownShowGroup(String, suggestions: [String], groups: [String], parameters: [String])
     case defaultOptimizer
     // Resources
-    case memoryTooLarge(needed: Int, available: Int)
+    /// What a run needs, by part, against what the process can have (`limit` says which
+    /// limit that is).
+    case memoryTooLarge(needed: Int, available: Int, parts: [MemoryPart], limit: String)
     case initialValuesUnavailable(String, reason: String)
     // Running (reported at the statement that caused them)
     case dataFile(String, reason: String)
@@ -288,8 +290,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "no group is named '\(clip(name))'" + (s.isEmpty ? "; the groups are \(quotedNames(groups))" : didYouMean(s))
                 + (parameters.first.map { "; for a parameter, 'show param \($0)'" } ?? "")
         case .defaultOptimizer: return "no 'optimizer' statement; using sgd with PyTorch's defaults"
-        case .memoryTooLarge(let needed, let available):
-            return "the model needs \(bytes(needed)) for parameters, gradients and optimizer state; this machine has \(bytes(available))"
+        case .memoryTooLarge(let needed, let available, let parts, let limit):
+            let list = parts.filter { $0.bytes > 0 }.map { "\($0.what) \(bytes($0.bytes))" }.joined(separator: ", ")
+            return "the run needs \(bytes(needed)) of memory (\(list)); this process can have \(bytes(available)) (\(limit))"
         case .dataFile(let path, let reason): return "cannot use data file '\(path)': \(reason)"
         case .noTrainingSamples(let samples, let split?):
             return "split \(format(split)) of \(samples) sample\(samples == 1 ? "" : "s") leaves none to train on"

@@ -14,7 +14,7 @@ public enum OptimizerStateError: Error, Equatable {
 
 extension Optimizer {
     /// The state names the kind keeps, PyTorch's spelling.
-    private var tensorNames: Set<String> {
+    public var tensorNames: Set<String> {
         switch kind {
         case .sgd: ["momentum_buffer"]
         case .adam, .adamw: ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
@@ -27,7 +27,7 @@ extension Optimizer {
     }
 
     /// The scalar state the kind keeps.
-    private var scalarNames: Set<String> {
+    public var scalarNames: Set<String> {
         switch kind {
         case .sgd: []
         case .nadam: ["step", "mu_product"]

@@ -17,9 +17,13 @@ import LRSLanguage
 
     @Test func tooLargeIsAnErrorBeforeAllocation() throws {
         let script = try checked("model < linear 100000 100000 >\noptimizer adam")
-        let diagnostic = try #require(MemoryEstimate.check(script, available: 24 << 30))
-        #expect(diagnostic.condition == .memoryTooLarge(needed: (100000 * 100000 + 100000) * 16, available: 24 << 30))
+        let budget = MemoryBudget(bytes: 24 << 30, limit: "physical memory")
+        let diagnostic = try #require(MemoryEstimate.check(script, budget: budget))
+        let needed = (100000 * 100000 + 100000) * 16
+        #expect(diagnostic.condition == .memoryTooLarge(needed: needed, available: 24 << 30,
+                                                        parts: [MemoryPart("parameters with gradients and optimizer state", bytes: needed)],
+                                                        limit: "physical memory"))
         #expect(diagnostic.message.contains("149.0 GiB"))
-        #expect(MemoryEstimate.check(try checked("model < linear 4 2 >"), available: 24 << 30) == nil)
+        #expect(MemoryEstimate.check(try checked("model < linear 4 2 >"), budget: budget) == nil)
     }
 }
