@@ -21,12 +21,12 @@ public enum CheckPipeline {
                            memoryBudget: MemoryBudget? = MemoryBudget.current(),
                            initialValues: ((CheckedScript) -> InitialValueProvider)? = nil) -> Outcome {
         run(checked: Checker.check(source, overrides: overrides, options: options),
-            availableMemory: availableMemory, initialValues: initialValues)
+            memoryBudget: memoryBudget, initialValues: initialValues)
     }
 
     /// The checks after the checker's, on a script already checked (the REPL checks an
     /// entry against what it checked before).
-    public static func run(checked: CheckResult, availableMemory: Int? = MemoryEstimate.physicalMemory(),
+    public static func run(checked: CheckResult, memoryBudget: MemoryBudget? = MemoryBudget.current(),
                            initialValues: ((CheckedScript) -> InitialValueProvider)? = nil) -> Outcome {
         let none: InitialValueProvider = { _ in nil }
         guard let script = checked.script else {
