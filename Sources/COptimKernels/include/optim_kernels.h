@@ -59,6 +59,17 @@ typedef struct {
     bool has_decay, has_decoupled_decay, rectified;
 } lrs_radam_args;
 
+typedef struct {
+    float *p; const float *g; float *ax;
+    float sign, decay, shrink, negative_eta, mu;
+    bool has_decay, averaging;
+} lrs_asgd_args;
+
+typedef struct {
+    float *p; const float *g; float *prev; float *step_size;
+    float sign, eta_minus, eta_plus, step_min, step_max;
+} lrs_rprop_args;
+
 void lrs_sgd(const lrs_sgd_args *args, long lo, long hi);
 void lrs_adam(const lrs_adam_args *args, long lo, long hi);
 void lrs_rmsprop(const lrs_rmsprop_args *args, long lo, long hi);
@@ -67,6 +78,8 @@ void lrs_adadelta(const lrs_adadelta_args *args, long lo, long hi);
 void lrs_adamax(const lrs_adamax_args *args, long lo, long hi);
 void lrs_nadam(const lrs_nadam_args *args, long lo, long hi);
 void lrs_radam(const lrs_radam_args *args, long lo, long hi);
+void lrs_asgd(const lrs_asgd_args *args, long lo, long hi);
+void lrs_rprop(const lrs_rprop_args *args, long lo, long hi);
 
 /// The instruction set the kernels run with on this CPU: "avx512", "avx2" or "baseline".
 const char *lrs_optim_kernel_isa(void);
