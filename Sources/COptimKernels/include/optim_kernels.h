@@ -70,6 +70,19 @@ typedef struct {
     float sign, eta_minus, eta_plus, step_min, step_max;
 } lrs_rprop_args;
 
+/// One parameter's whole Adafactor step (the update needs norms of the parameter and of the
+/// update itself, so it is not split by element range). `factored`: a tensor of >= 2
+/// dimensions, seen as count / (rows * cols) matrices of rows x cols, its factors in
+/// `row_var` (one per row) and `col_var` (one per column), and `row_scratch` room for one
+/// float per matrix; otherwise `variance` is shaped like the parameter.
+typedef struct {
+    float *p; const float *g; float *row_var; float *col_var; float *variance; float *row_scratch;
+    long count, rows, cols;
+    float sign, weight, eps1, eps1_squared, shrink;
+    double eps2, rho, d;
+    bool factored, has_decay;
+} lrs_adafactor_args;
+
 void lrs_sgd(const lrs_sgd_args *args, long lo, long hi);
 void lrs_adam(const lrs_adam_args *args, long lo, long hi);
 void lrs_rmsprop(const lrs_rmsprop_args *args, long lo, long hi);
@@ -80,6 +93,7 @@ void lrs_nadam(const lrs_nadam_args *args, long lo, long hi);
 void lrs_radam(const lrs_radam_args *args, long lo, long hi);
 void lrs_asgd(const lrs_asgd_args *args, long lo, long hi);
 void lrs_rprop(const lrs_rprop_args *args, long lo, long hi);
+void lrs_adafactor(const lrs_adafactor_args *args);
 
 /// The instruction set the kernels run with on this CPU: "avx512", "avx2" or "baseline".
 const char *lrs_optim_kernel_isa(void);

@@ -137,7 +137,7 @@ def make_case(name, kind, options, extra, seed):
                         {"params": [params[1]], "lr": options.get("lr", 1.0) * 3, **extra.get("group1", {})}]
         no_grad = {2}
     else:
-        group_params = [[0, 1, 2]]
+        group_params = [list(range(len(shapes)))]
         torch_groups = [{"params": params}]
         no_grad = set()
     # Options go to the constructor: torch's Adagrad reads initial_accumulator_value from
