@@ -83,6 +83,15 @@ typedef struct {
     bool factored, has_decay;
 } lrs_adafactor_args;
 
+/// Muon's element-wise passes over a rows x cols parameter; `x` holds the Newton-Schulz
+/// matrix, cols x rows when `transposed` (more rows than columns), else rows x cols.
+typedef struct {
+    float *p; const float *g; float *buffer; float *x;
+    long rows, cols;
+    float weight, momentum, eps, shrink, negative_rate;
+    bool nesterov, transposed;
+} lrs_muon_args;
+
 void lrs_sgd(const lrs_sgd_args *args, long lo, long hi);
 void lrs_adam(const lrs_adam_args *args, long lo, long hi);
 void lrs_rmsprop(const lrs_rmsprop_args *args, long lo, long hi);
@@ -94,6 +103,9 @@ void lrs_radam(const lrs_radam_args *args, long lo, long hi);
 void lrs_asgd(const lrs_asgd_args *args, long lo, long hi);
 void lrs_rprop(const lrs_rprop_args *args, long lo, long hi);
 void lrs_adafactor(const lrs_adafactor_args *args);
+void lrs_muon_momentum(const lrs_muon_args *args);
+void lrs_bfloat16(float *x, long n);
+void lrs_muon_apply(const lrs_muon_args *args);
 
 /// The instruction set the kernels run with on this CPU: "avx512", "avx2" or "baseline".
 const char *lrs_optim_kernel_isa(void);

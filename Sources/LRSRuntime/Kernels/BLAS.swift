@@ -7,7 +7,7 @@ import COpenBLAS
 /// conv- and linear-sized products of the seed models run faster on one thread, only
 /// large near-square products gain from two. Inside `ParallelFor` regions callers pass
 /// `threads: 1`, so the two levels of parallelism never stack.
-enum BLAS {
+public enum BLAS {
     /// Below this many multiply-adds a second BLAS thread costs more than it saves.
     static let twoThreadWork = 1 << 22
     /// A product with a dimension this thin does not split well across threads.
@@ -20,7 +20,7 @@ enum BLAS {
     /// C[m x n] = alpha * op(A) * op(B) + beta * C, all row-major with packed leading dimensions.
     /// op(A) is [m x k] (A stored [k x m] when `transA`), op(B) is [k x n] (B stored [n x k]
     /// when `transB`).
-    static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+    public static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                      alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                      beta: Float = 0, c: UnsafeMutablePointer<Float>, threads: Int? = nil) {
         guard m > 0, n > 0 else { return }
