@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <string.h>
 #include "optim_kernels.h"
 #include "kernel_support.h"
 
@@ -21,6 +22,12 @@
 
 enum { LANES = 8, CHUNK = 1024 };
 
+// Eight float lanes in one vector register (two halves on the baseline build).
+typedef float lanes8 __attribute__((vector_size(32)));
+
+// v = x[0..8) (a macro: vectors passed by value would change the baseline build's ABI).
+#define LOAD8(v, x) memcpy(&(v), (x), sizeof(lanes8))
+
 // Squares of x[0..count) added into the lanes, x[0] being element `base` of the flattened
 // tensor; elements from `lane_end` on are copied to `tail` (at index - lane_end) instead.
 LRS_INLINE void accumulate_squares(float *restrict lanes, const float *restrict x, long count, long base,
@@ -28,8 +35,13 @@ LRS_INLINE void accumulate_squares(float *restrict lanes, const float *restrict 
     long c = 0;
     for (; c < count && ((base + c) & (LANES - 1)) != 0 && base + c < lane_end; c++)
         lanes[(base + c) & (LANES - 1)] = lanes[(base + c) & (LANES - 1)] + x[c] * x[c];
-    for (; c + LANES <= count && base + c + LANES <= lane_end; c += LANES)
-        for (int j = 0; j < LANES; j++) lanes[j] = lanes[j] + x[c + j] * x[c + j];
+    lanes8 acc, v;
+    LOAD8(acc, lanes);
+    for (; c + LANES <= count && base + c + LANES <= lane_end; c += LANES) {
+        LOAD8(v, x + c);
+        acc = acc + v * v;
+    }
+    memcpy(lanes, &acc, sizeof acc);
     for (; c < count && base + c < lane_end; c++)
         lanes[(base + c) & (LANES - 1)] = lanes[(base + c) & (LANES - 1)] + x[c] * x[c];
     for (; c < count; c++) tail[base + c - lane_end] = x[c];
@@ -75,27 +87,111 @@ LRS_INLINE void apply(float *restrict p, const float *restrict u, long count, fl
     }
 }
 
+// Squares of x and y, both from element `base` of the flattened tensor, each into its own
+// lanes as `accumulate_squares` does: the two chains of additions interleave.
+LRS_INLINE void accumulate_pair(float *restrict x_lanes, const float *restrict x, float *restrict y_lanes,
+                                const float *restrict y, long count, long base, long lane_end,
+                                float *restrict x_tail, float *restrict y_tail) {
+    long c = 0;
+    for (; c < count && ((base + c) & (LANES - 1)) != 0 && base + c < lane_end; c++) {
+        x_lanes[(base + c) & (LANES - 1)] = x_lanes[(base + c) & (LANES - 1)] + x[c] * x[c];
+        y_lanes[(base + c) & (LANES - 1)] = y_lanes[(base + c) & (LANES - 1)] + y[c] * y[c];
+    }
+    lanes8 xs, ys, xv, yv;
+    LOAD8(xs, x_lanes);
+    LOAD8(ys, y_lanes);
+    for (; c + LANES <= count && base + c + LANES <= lane_end; c += LANES) {
+        LOAD8(xv, x + c);
+        LOAD8(yv, y + c);
+        xs = xs + xv * xv;
+        ys = ys + yv * yv;
+    }
+    memcpy(x_lanes, &xs, sizeof xs);
+    memcpy(y_lanes, &ys, sizeof ys);
+    for (; c < count && base + c < lane_end; c++) {
+        x_lanes[(base + c) & (LANES - 1)] = x_lanes[(base + c) & (LANES - 1)] + x[c] * x[c];
+        y_lanes[(base + c) & (LANES - 1)] = y_lanes[(base + c) & (LANES - 1)] + y[c] * y[c];
+    }
+    for (; c < count; c++) {
+        x_tail[base + c - lane_end] = x[c];
+        y_tail[base + c - lane_end] = y[c];
+    }
+}
+
+// The 2-norms of four rows of `cols` elements, `stride` apart: four independent chains.
+LRS_INLINE void norm2_rows4(const float *restrict g, long cols, long stride, float *restrict out) {
+    lanes8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v0, v1, v2, v3;
+    long c = 0;
+    for (; c + LANES <= cols; c += LANES) {
+        LOAD8(v0, g + c);
+        LOAD8(v1, g + stride + c);
+        LOAD8(v2, g + 2 * stride + c);
+        LOAD8(v3, g + 3 * stride + c);
+        a0 = a0 + v0 * v0;
+        a1 = a1 + v1 * v1;
+        a2 = a2 + v2 * v2;
+        a3 = a3 + v3 * v3;
+    }
+    lanes8 all[4] = {a0, a1, a2, a3};
+    for (int k = 0; k < 4; k++) {
+        float lanes[LANES];
+        memcpy(lanes, &all[k], sizeof lanes);
+        out[k] = sqrtf(fold(lanes, g + k * stride + c, cols - c));
+    }
+}
+
+// -α / max(1, ‖U‖ / (√n d)), α = max(ε2, ‖p‖ / √n) ρ, in double as torch's Python floats.
+LRS_INLINE float step_size(const lrs_adafactor_args *a, const float *p_lanes, const float *p_tail,
+                           const float *u_lanes, const float *u_tail) {
+    const long n = a->count;
+    double alpha = (double)sqrtf(fold(p_lanes, p_tail, n % LANES)) / sqrt((double)n);
+    alpha = (alpha > a->eps2 ? alpha : a->eps2) * a->rho;
+    double denominator = (double)sqrtf(fold(u_lanes, u_tail, n % LANES)) / (sqrt((double)n) * a->d);
+    return (float)(-alpha / (denominator > 1 ? denominator : 1));
+}
+
+// The update U of the whole parameter, kept between the pass that takes its norm and the
+// pass that applies it (so each element's root and divisions run once): one buffer per
+// thread, grown to the largest parameter it has seen and kept for the thread's life.
+static _Thread_local float *update_buffer;
+static _Thread_local long update_capacity;
+
+static float *update_space(long n) {
+    if (n > update_capacity) {
+        free(update_buffer);
+        update_buffer = aligned_alloc(64, ((size_t)n * sizeof(float) + 63) / 64 * 64);
+        update_capacity = update_buffer ? n : 0;
+    }
+    return update_buffer;
+}
+
 LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
     float *restrict p = a->p;
     const float *restrict grad = a->g;
     const long n = a->count, lane_end = n - n % LANES;
     const float sign = a->sign, w = a->weight, eps1 = a->eps1, floor = a->eps1_squared;
-    double alpha = (double)norm2(p, n) / sqrt((double)n);
-    alpha = (alpha > a->eps2 ? alpha : a->eps2) * a->rho;
-
     float lanes[LANES] = {0}, tail[LANES];
+    float p_lanes[LANES] = {0}, p_tail[LANES];
+    float *restrict u = update_space(n);
+    if (!u) abort();
     if (a->factored) {
         const long rows = a->rows, cols = a->cols, matrices = n / (rows * cols);
-        float *col_sums = malloc(sizeof(float) * (size_t)cols * 3);
-        float *v = col_sums + cols, *u = v + cols;
+        float *col_sums = malloc(sizeof(float) * (size_t)cols * 2);
+        if (!col_sums) abort();
+        float *v = col_sums + cols;
         for (long m = 0; m < matrices; m++) {
             const float *gm = grad + m * rows * cols;
             float *row_var = a->row_var + m * rows, *col_var = a->col_var + m * cols;
             for (long c = 0; c < cols; c++) col_sums[c] = 0;
+            for (long r = 0; r < rows; r += 4) {
+                float norms[4];
+                if (r + 4 <= rows) norm2_rows4(gm + r * cols, cols, cols, norms);
+                else for (long k = r; k < rows; k++) norms[k - r] = norm2(gm + k * cols, cols);
+                for (long k = r; k < rows && k < r + 4; k++)
+                    row_var[k] = lerp(row_var[k], norms[k - r] * norms[k - r] / (float)cols, w);
+            }
             for (long r = 0; r < rows; r++) {
                 const float *g_row = gm + r * cols;
-                float norm = norm2(g_row, cols);
-                row_var[r] = lerp(row_var[r], norm * norm / (float)cols, w);
                 for (long c = 0; c < cols; c++) col_sums[c] = col_sums[c] + g_row[c] * g_row[c];
             }
             for (long c = 0; c < cols; c++) {
@@ -106,29 +202,16 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
             for (long r = 0; r < rows; r++) partial[r % 4] = partial[r % 4] + row_var[r];
             float mean = (((partial[0] + partial[1]) + partial[2]) + partial[3]) / (float)rows;
             mean = mean < eps1 ? eps1 : mean;
-            a->row_scratch[m] = mean;
             for (long r = 0; r < rows; r++) {
+                long base = (m * rows + r) * cols;
                 factored_row(v, row_var[r], col_var, mean, cols);
-                long base = (m * rows + r) * cols;
-                update_elements(u, v, grad + base, cols, sign, floor);
-                accumulate_squares(lanes, u, cols, base, lane_end, tail);
-            }
-        }
-        double denominator = (double)sqrtf(fold(lanes, tail, n % LANES)) / (sqrt((double)n) * a->d);
-        float step = (float)(-alpha / (denominator > 1 ? denominator : 1));
-        for (long m = 0; m < matrices; m++) {
-            const float *row_var = a->row_var + m * rows, *col_var = a->col_var + m * cols;
-            for (long r = 0; r < rows; r++) {
-                long base = (m * rows + r) * cols;
-                factored_row(v, row_var[r], col_var, a->row_scratch[m], cols);
-                update_elements(u, v, grad + base, cols, sign, floor);
-                apply(p + base, u, cols, a->shrink, a->has_decay, step);
+                update_elements(u + base, v, grad + base, cols, sign, floor);
+                accumulate_pair(p_lanes, p + base, lanes, u + base, cols, base, lane_end, p_tail, tail);
             }
         }
         free(col_sums);
     } else {
         float *restrict variance = a->variance;
-        float u[CHUNK];
         for (long start = 0; start < n; start += CHUNK) {
             long count = n - start < CHUNK ? n - start : CHUNK;
             float *v = variance + start;
@@ -137,15 +220,9 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
                 float gi = sign * g[i];
                 v[i] = lerp(v[i], gi * gi, w);
             }
-            update_elements(u, v, g, count, sign, floor);
-            accumulate_squares(lanes, u, count, start, lane_end, tail);
-        }
-        double denominator = (double)sqrtf(fold(lanes, tail, n % LANES)) / (sqrt((double)n) * a->d);
-        float step = (float)(-alpha / (denominator > 1 ? denominator : 1));
-        for (long start = 0; start < n; start += CHUNK) {
-            long count = n - start < CHUNK ? n - start : CHUNK;
-            update_elements(u, variance + start, grad + start, count, sign, floor);
-            apply(p + start, u, count, a->shrink, a->has_decay, step);
+            update_elements(u + start, v, g, count, sign, floor);
+            accumulate_pair(p_lanes, p + start, lanes, u + start, count, start, lane_end, p_tail, tail);
         }
     }
+    apply(p, u, n, a->shrink, a->has_decay, step_size(a, p_lanes, p_tail, lanes, tail));
 }

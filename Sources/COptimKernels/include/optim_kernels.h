@@ -73,10 +73,10 @@ typedef struct {
 /// One parameter's whole Adafactor step (the update needs norms of the parameter and of the
 /// update itself, so it is not split by element range). `factored`: a tensor of >= 2
 /// dimensions, seen as count / (rows * cols) matrices of rows x cols, its factors in
-/// `row_var` (one per row) and `col_var` (one per column), and `row_scratch` room for one
-/// float per matrix; otherwise `variance` is shaped like the parameter.
+/// `row_var` (one per row) and `col_var` (one per column); otherwise `variance` is shaped
+/// like the parameter. Keeps a buffer of the largest parameter's size per calling thread.
 typedef struct {
-    float *p; const float *g; float *row_var; float *col_var; float *variance; float *row_scratch;
+    float *p; const float *g; float *row_var; float *col_var; float *variance;
     long count, rows, cols;
     float sign, weight, eps1, eps1_squared, shrink;
     double eps2, rho, d;

@@ -14,13 +14,12 @@ import LRSRuntime
 ///
 /// A parameter's step needs norms of the parameter and of its whole update, so each is one
 /// call of `lrs_adafactor` (Sources/COptimKernels/adafactor.c) and parameters, not element
-/// ranges, are shared between the cores. State: `step`, and `row_var` ([..., rows, 1]) and
+/// ranges, are shared between the cores (each core keeps a buffer the size of the largest
+/// parameter it updated, for the update between its two passes). State: `step`, and `row_var` ([..., rows, 1]) and
 /// `col_var` ([..., 1, cols]) for >= 2-D parameters, `variance` for the others.
 struct AdafactorUpdate {
     let count: Int
     let args: lrs_adafactor_args
-    /// One float per matrix of the parameter, for the row factors' means.
-    let scratch: Tensor?
 
     static func makeState(_ config: ParamGroupConfig, _ value: Tensor) -> ParameterState {
         let state = ParameterState()
@@ -51,17 +50,15 @@ struct AdafactorUpdate {
             state.colVar = c
             rowVar = r.data
             colVar = c.data
-            scratch = Tensor(zeros: [max(1, value.count / max(1, rows * cols))])
         } else {
             let v = state.variance ?? Tensor(zeros: shape)
             state.variance = v
             variance = v.data
-            scratch = nil
         }
         count = value.count
         args = lrs_adafactor_args(
             p: value.data, g: grad.data, row_var: rowVar, col_var: colVar, variance: variance,
-            row_scratch: scratch?.data, count: value.count, rows: rows, cols: cols,
+            count: value.count, rows: rows, cols: cols,
             sign: config.maximize ? -1 : 1, weight: Float(pow(step, config.beta2Decay)), eps1: Float(eps1),
             eps1_squared: Float(eps1 * eps1), shrink: Float(1 - lr * config.weightDecay),
             eps2: config.eps2, rho: min(lr, 1 / pow(step, 0.5)), d: config.clippingThreshold,
