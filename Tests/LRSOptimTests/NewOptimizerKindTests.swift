@@ -107,4 +107,20 @@ import Testing
             try muon.importState([0: SavedParameterState(tensors: [:], scalars: ["step": 1])])
         }
     }
+
+    /// Muon's symmetric products (SYRK, its upper triangle mirrored in tiles) against GEMM,
+    /// over several 64 x 64 tiles and a ragged edge.
+    @Test func symmetricProductMatchesGEMM() {
+        let n = 150, k = 40
+        let a = Tensor(shape: [n, k], values: (0..<(n * k)).map { Float(($0 * 7919) % 1000) / 500 - 1 })
+        let viaGEMM = Tensor(zeros: [n, n]), viaSYRK = Tensor(zeros: [n, n])
+        for i in 0..<(n * n) { viaGEMM.data[i] = Float(i % 13); viaSYRK.data[i] = Float(i % 13) }
+        // A symmetric C, as Muon's B = b A + c A A starts from A.
+        for i in 0..<n { for j in 0..<i { viaGEMM.data[i * n + j] = viaGEMM.data[j * n + i]; viaSYRK.data[i * n + j] = viaSYRK.data[j * n + i] } }
+        BLAS.gemm(transB: true, m: n, n: n, k: k, alpha: 0.5, a: a.data, b: a.data, beta: -2, c: viaGEMM.data)
+        BLAS.syrk(n: n, k: k, alpha: 0.5, a: a.data, beta: -2, c: viaSYRK.data)
+        let worst = zip(viaGEMM.values, viaSYRK.values).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1e-4)
+        for i in 0..<n { for j in 0..<n { #expect(viaSYRK.data[i * n + j] == viaSYRK.data[j * n + i]) } }
+    }
 }

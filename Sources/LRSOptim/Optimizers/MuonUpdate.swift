@@ -13,9 +13,10 @@ import LRSRuntime
 ///
 ///     A = X Xᵀ;  B = b A + c A A;  X = a X + B X
 ///
-/// each product rounded to bfloat16. The products are OpenBLAS single-precision GEMMs over
-/// bfloat16 values: the products of two bfloat16 values are exact in float, so only the order
-/// of the float sums can differ from torch's (which rounds the same sums to bfloat16).
+/// each product rounded to bfloat16. The products are OpenBLAS single-precision products over
+/// bfloat16 values (A and A A are symmetric: SYRK, half the multiply-adds of torch's GEMMs):
+/// the products of two bfloat16 values are exact in float, so only the order of the float sums
+/// can differ from torch's, which rounds the same sums to bfloat16.
 /// adjust(A, B) is √max(1, A / B) (`original`) or 0.2 √max(A, B) (`match_rms_adamw`).
 /// State: `momentum_buffer`. The element-wise passes are Sources/COptimKernels/muon.c.
 enum MuonUpdate {
@@ -58,12 +59,12 @@ enum MuonUpdate {
         let (a, b, c) = (Float(config.nsCoefficients.x), Float(config.nsCoefficients.y), Float(config.nsCoefficients.z))
         var current = x, other = next
         for _ in 0..<config.nsSteps {
-            // A = X Xᵀ
-            BLAS.gemm(transB: true, m: short, n: short, k: long, a: current, b: current, c: gram)
+            // A = X Xᵀ (symmetric: half the products)
+            BLAS.syrk(n: short, k: long, a: current, c: gram)
             lrs_bfloat16(gram, short * short)
-            // B = b A + c A A
+            // B = b A + c A A = b A + c A Aᵀ
             polynomial.update(from: gram, count: short * short)
-            BLAS.gemm(m: short, n: short, k: short, alpha: c, a: gram, b: gram, beta: b, c: polynomial)
+            BLAS.syrk(n: short, k: short, alpha: c, a: gram, beta: b, c: polynomial)
             lrs_bfloat16(polynomial, short * short)
             // X = a X + B X
             other.update(from: current, count: short * long)

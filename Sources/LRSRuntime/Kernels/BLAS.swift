@@ -58,6 +58,32 @@ public enum BLAS {
                     a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
     }
 
+    /// C[n x n] = alpha * A Aᵀ + beta * C for row-major A [n x k], C symmetric: the products
+    /// of `gemm(transB: true)` at half the multiply-adds. Writes the upper triangle of C
+    /// (row <= column) and mirrors it into the lower one.
+    public static func syrk(n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, beta: Float = 0,
+                            c: UnsafeMutablePointer<Float>) {
+        guard n > 0 else { return }
+        guard k > 0 else {
+            for i in 0..<(n * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
+            return
+        }
+        setThreads(preferredThreads(m: n, n: n, k: k))
+        OpenBLASLibrary.shared.ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), alpha,
+                                     a, Int32(k), beta, c, Int32(n))
+        // In 64 x 64 tiles, so both the rows read and the columns written stay in cache.
+        let tile = 64
+        for top in stride(from: 0, to: n, by: tile) {
+            for left in stride(from: top, to: n, by: tile) {
+                for row in top..<min(top + tile, n) {
+                    for column in max(left, row + 1)..<max(max(left, row + 1), min(left + tile, n)) {
+                        c[column * n + row] = c[row * n + column]
+                    }
+                }
+            }
+        }
+    }
+
     /// The thread count this machine runs an [m x k] @ [k x n] product fastest with.
     static func preferredThreads(m: Int, n: Int, k: Int) -> Int {
         let side = Swift.min(m, n, k)
