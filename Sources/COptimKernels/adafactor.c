@@ -183,16 +183,17 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
             const float *gm = grad + m * rows * cols;
             float *row_var = a->row_var + m * rows, *col_var = a->col_var + m * cols;
             for (long c = 0; c < cols; c++) col_sums[c] = 0;
+            // Four rows at a time: their norms, then their squares into the column sums while
+            // the rows are still in cache.
             for (long r = 0; r < rows; r += 4) {
                 float norms[4];
                 if (r + 4 <= rows) norm2_rows4(gm + r * cols, cols, cols, norms);
                 else for (long k = r; k < rows; k++) norms[k - r] = norm2(gm + k * cols, cols);
-                for (long k = r; k < rows && k < r + 4; k++)
+                for (long k = r; k < rows && k < r + 4; k++) {
                     row_var[k] = lerp(row_var[k], norms[k - r] * norms[k - r] / (float)cols, w);
-            }
-            for (long r = 0; r < rows; r++) {
-                const float *g_row = gm + r * cols;
-                for (long c = 0; c < cols; c++) col_sums[c] = col_sums[c] + g_row[c] * g_row[c];
+                    const float *g_row = gm + k * cols;
+                    for (long c = 0; c < cols; c++) col_sums[c] = col_sums[c] + g_row[c] * g_row[c];
+                }
             }
             for (long c = 0; c < cols; c++) {
                 float norm = sqrtf(col_sums[c]);
