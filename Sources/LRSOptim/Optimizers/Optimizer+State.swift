@@ -41,8 +41,10 @@ extension Optimizer {
     }
 
     /// The shape of state `name` of a parameter shaped `shape`: the parameter's own, but for
-    /// adafactor's factors, which reduce its last and its second-to-last dimension to 1.
-    static func stateShape(_ name: String, parameterShape shape: [Int]) -> [Int] {
+    /// adafactor's factors, which reduce its last (`row_var`) or its second-to-last (`col_var`)
+    /// dimension to 1, as torch's state_dict holds them. A checkpoint writer shapes the flat
+    /// tensors of `exportState()` with it.
+    public static func stateShape(_ name: String, parameterShape shape: [Int]) -> [Int] {
         var reduced = shape
         switch name {
         case "row_var" where shape.count >= 2: reduced[shape.count - 1] = 1
