@@ -9,6 +9,12 @@ Builds `lrs-bench` in release (unless --no-build), then for each of R rounds tim
 step time of N steps; the table shows the best round. 10 M float32 parameters as 10 tensors
 of 1 M and as 1000 tensors of 10 k. Bytes moved per element: Adam 28 (read param, grad,
 exp_avg, exp_avg_sq; write param, exp_avg, exp_avg_sq), SGD-momentum 20, triad 12.
+
+The kinds of issue 15 run beside torch's for-loop and foreach implementations of the same kind
+(neither has a fused one): `asgd`, `rprop`, `adafactor` (vectors: unfactored second moments),
+`adafactor_factored` (each tensor a square matrix, 1000 x 1000 or 100 x 100), and `muon` on
+its own layout, 10 matrices of 1024 x 1024 (torch.optim.Muon, which has one implementation);
+`--kinds all` leaves muon out (a step takes seconds): name it, e.g. `--kinds adam,muon`.
 """
 import argparse
 import os
@@ -23,7 +29,15 @@ KERNELS = ["?"]  # the instruction set lrs's optimizer loops run with, as lrs-be
 LAYOUTS = [("10x1M", 10, 1_000_000), ("1000x10k", 1000, 10_000)]
 BYTES = {"adam": 28, "adamw": 28, "sgd_momentum": 20, "sgd": 12, "rmsprop": 20, "adagrad": 20,
          "adadelta": 28, "adamax": 28, "nadam": 28, "radam": 28, "adam_amsgrad": 36,
-         "rmsprop_centered": 36, "triad": 12, "finite_check": 4}
+         "rmsprop_centered": 36, "triad": 12, "finite_check": 4,
+         # Traffic of lrs's passes: asgd reads param, grad, ax and writes param, ax; rprop reads
+         # param, grad, prev, step_size and writes all but grad; adafactor (vectors) reads param,
+         # grad, variance, writes variance and its update buffer, then reads the buffer and param
+         # and writes param; factored, it reads grad twice and param once more instead of variance.
+         "asgd": 20, "rprop": 28, "adafactor": 32, "adafactor_factored": 36, "muon": 0}
+NEW_KINDS = ["asgd", "rprop", "adafactor", "adafactor_factored"]
+ALL_KINDS = ("finite_check,adam,adamw,sgd_momentum,sgd,rmsprop,adagrad,adadelta,adamax,nadam,radam,adam_amsgrad,"
+             "rmsprop_centered,asgd,rprop,adafactor,adafactor_factored")
 
 
 def median_ms(fn, steps, warmup=3):
@@ -37,8 +51,38 @@ def median_ms(fn, steps, warmup=3):
     return sorted(times)[len(times) // 2]
 
 
-def torch_round(steps):
+def torch_new_kinds(kinds, steps):
+    """torch's for-loop and foreach steps of the issue-15 kinds that `kinds` names."""
     results = {}
+    gen = torch.Generator().manual_seed(0)
+    makers = {"asgd": lambda ps, **kw: torch.optim.ASGD(ps, lr=1e-3, **kw),
+              "rprop": lambda ps, **kw: torch.optim.Rprop(ps, lr=1e-3, **kw),
+              "adafactor": lambda ps, **kw: torch.optim.Adafactor(ps, lr=1e-2, **kw),
+              "adafactor_factored": lambda ps, **kw: torch.optim.Adafactor(ps, lr=1e-2, **kw)}
+    for kind in [k for k in NEW_KINDS if k in kinds]:
+        for layout, tensors, size in LAYOUTS:
+            side = int(round(size ** 0.5))
+            shape = (side, side) if kind == "adafactor_factored" and side * side == size else (size,)
+            params = [torch.randn(shape, generator=gen) for _ in range(tensors)]
+            for p in params:
+                p.grad = torch.randn(shape, generator=gen) * 0.01
+            for impl, kw in [("for-loop", {"foreach": False}), ("foreach", {"foreach": True})]:
+                opt = makers[kind](params, **kw)
+                results[(kind, layout, "torch " + impl)] = median_ms(opt.step, steps)
+                del opt
+            del params
+    if "muon" in kinds:
+        params = [torch.randn(1024, 1024, generator=gen) for _ in range(10)]
+        for p in params:
+            p.grad = torch.randn(1024, 1024, generator=gen) * 0.01
+        opt = torch.optim.Muon(params, lr=0.02)
+        results[("muon", "10x1024x1024", "torch for-loop")] = median_ms(opt.step, min(steps, 5), warmup=1)
+        del opt, params
+    return results
+
+
+def torch_round(steps, kinds=()):
+    results = torch_new_kinds(kinds, steps)
     n = 10_000_000
     a, b, c = torch.zeros(n), torch.ones(n), torch.ones(n)
     results[("triad", "-", "torch")] = median_ms(lambda: torch.add(b, c, alpha=3.0, out=a), steps)
@@ -81,6 +125,8 @@ def main():
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--layout", help="TENSORSxSIZE instead of the two standard layouts, e.g. 100000x100")
     args = parser.parse_args()
+    torch.set_num_threads(2)
+    kinds = ALL_KINDS.split(",") if args.kinds == "all" else args.kinds.split(",")
     if args.layout:
         tensors, size = (int(x) for x in args.layout.split("x"))
         LAYOUTS[:] = [(args.layout, tensors, size)]
@@ -89,25 +135,28 @@ def main():
                        stdout=sys.stderr)
     best = {}
     for _ in range(args.rounds):
-        for results in (torch_round(args.steps), lrs_round(args.lrs_bench, args.steps, args.kinds)):
+        for results in (torch_round(args.steps, kinds), lrs_round(args.lrs_bench, args.steps, args.kinds)):
             for key, ms in results.items():
                 best[key] = min(ms, best.get(key, float("inf")))
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; lrs kernels {KERNELS[0]}; best of "
           f"{args.rounds} rounds, each the median of {args.steps} steps\n")
-    print("| workload | layout | implementation | ms/step | M elem/s | GB/s | vs torch fused |")
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: |")
+    print("| workload | layout | implementation | ms/step | M elem/s | GB/s | vs torch fused | vs torch fastest |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |")
     order = ["lrs", "torch fused", "torch foreach", "torch for-loop", "torch"]
     keys = sorted(best, key=lambda k: (k[0] != "triad", k[0], k[1], order.index(k[2])))
     for kind, layout, impl in keys:
         ms = best[(kind, layout, impl)]
-        elements = 10_000_000 if layout == "-" else next(t * n for name, t, n in LAYOUTS if name == layout)
+        elements = (10 * 1024 * 1024 if layout == "10x1024x1024" else 10_000_000 if layout == "-" else
+                    next(t * n for name, t, n in LAYOUTS if name == layout))
         fused = best.get((kind, layout, "torch fused"))
         ratio = f"{fused / ms:.2f}x" if fused else ""
+        torch_times = [v for (k, l, i), v in best.items() if k == kind and l == layout and i.startswith("torch")]
+        fastest = f"{min(torch_times) / ms:.2f}x" if torch_times else ""
         print(f"| {kind} | {layout} | {impl} | {ms:.2f} | {elements / ms / 1e3:.0f} | "
-              f"{BYTES.get(kind, 0) * elements / ms / 1e6:.1f} | {ratio} |")
+              f"{BYTES.get(kind, 0) * elements / ms / 1e6:.1f} | {ratio} | {fastest} |")
     adam = {layout: best.get(("adam", layout, "lrs")) for layout, _, _ in LAYOUTS}
-    others = [k for k in keys if k[2] == "lrs" and k[0] not in ("adam", "triad", "finite_check")]
+    others = [k for k in keys if k[2] == "lrs" and k[0] not in ("adam", "triad", "finite_check", "muon")]
     if others and all(adam.values()):
         print("\nlrs time per element relative to lrs Adam on the same layout:")
         for kind, layout, _ in others:

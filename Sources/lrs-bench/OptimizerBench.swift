@@ -8,6 +8,9 @@ import LRSRuntime
 /// bandwidth of this run. Prints one tab-separated line per measurement,
 /// `optim <name> <layout> <elements> <milliseconds per step>`, which bench/optim.py puts
 /// beside PyTorch's figures. `lrs-bench optim [--kinds adam,sgd,...|all] [--steps N] [--layout TENSORSxSIZE]`.
+/// `adafactor_factored` lays each tensor out as a square matrix (1000 x 1000, 100 x 100), so
+/// its second moments are factored; `muon` runs on its own layout, 10 matrices of 1024 x 1024
+/// (`muon` is not in `all`: a step takes seconds).
 func runOptimizerBench(_ args: [String]) {
     var kinds: [String] = ["adam", "sgd_momentum"]
     var steps = 30
@@ -32,7 +35,11 @@ func runOptimizerBench(_ args: [String]) {
         let ms = finiteCheckMilliseconds(tensors: layout.tensors, size: layout.size, steps: steps)
         print("optim\tfinite_check\t\(layout.name)\t\(layout.tensors * layout.size)\t\(String(format: "%.4f", ms))")
     }
-    for name in kinds where name != "finite_check" {
+    for name in kinds where name == "muon" {
+        let ms = muonMilliseconds(matrices: 10, side: 1024, steps: min(steps, 5))
+        print("optim\tmuon\t10x1024x1024\t\(10 * 1024 * 1024)\t\(String(format: "%.4f", ms))")
+    }
+    for name in kinds where name != "finite_check" && name != "muon" {
         guard let benchCase = OptimizerBenchCase(name: name) else {
             print("optim: unknown kind \(name)")
             continue
@@ -47,9 +54,12 @@ func runOptimizerBench(_ args: [String]) {
 /// One optimizer configuration to time.
 private struct OptimizerBenchCase {
     var config: ParamGroupConfig
+    /// Each tensor as a square matrix rather than a vector.
+    var square = false
 
     static let allNames = ["finite_check", "adam", "adamw", "sgd_momentum", "sgd", "rmsprop", "adagrad", "adadelta",
-                           "adamax", "nadam", "radam", "adam_amsgrad", "rmsprop_centered"]
+                           "adamax", "nadam", "radam", "adam_amsgrad", "rmsprop_centered", "asgd", "rprop",
+                           "adafactor", "adafactor_factored"]
 
     init?(name: String) {
         switch name {
@@ -63,6 +73,9 @@ private struct OptimizerBenchCase {
             config = ParamGroupConfig(kind: .rmsprop, learningRate: 1e-3)
             config.centered = true
             config.momentum = 0.9
+        case "adafactor_factored":
+            config = ParamGroupConfig(kind: .adafactor, learningRate: 1e-2)
+            square = true
         default:
             guard let kind = OptimizerKind(rawValue: name) else { return nil }
             config = ParamGroupConfig(kind: kind, learningRate: 1e-3)
@@ -71,8 +84,10 @@ private struct OptimizerBenchCase {
 
     /// Median milliseconds per step over `steps` steps, after warm-up steps that create the state.
     func millisecondsPerStep(tensors: Int, size: Int, steps: Int) -> Double {
+        let side = Int(Double(size).squareRoot())
+        let shape = square && side * side == size ? [side, side] : [size]
         let parameters = (0..<tensors).map { t in
-            let value = Tensor(zeros: [size]), grad = Tensor(zeros: [size])
+            let value = Tensor(zeros: shape), grad = Tensor(zeros: shape)
             for i in 0..<size {
                 value.data[i] = Float((i &* 7919 &+ t) % 1000) * 1e-3 - 0.5
                 grad.data[i] = Float((i &* 104_729 &+ t) % 997) * 1e-4 - 0.05
@@ -89,6 +104,28 @@ private struct OptimizerBenchCase {
         }
         return times.sorted()[times.count / 2]
     }
+}
+
+/// Median milliseconds of a Muon step (torch's defaults, lr 0.02) over `matrices` square matrices.
+private func muonMilliseconds(matrices: Int, side: Int, steps: Int) -> Double {
+    let parameters = (0..<matrices).map { t in
+        let value = Tensor(zeros: [side, side]), grad = Tensor(zeros: [side, side])
+        for i in 0..<(side * side) {
+            value.data[i] = Float((i &* 7919 &+ t) % 1000) * 1e-3 - 0.5
+            grad.data[i] = Float((i &* 104_729 &+ t) % 997) * 1e-4 - 0.05
+        }
+        return OptimizerParameter(value: value, grad: grad)
+    }
+    let config = ParamGroupConfig(kind: .muon, learningRate: 0.02)
+    let optimizer = Optimizer(kind: .muon, groups: [ParamGroup(config: config, parameters: parameters)])
+    optimizer.step()
+    var times: [Double] = []
+    for _ in 0..<steps {
+        let start = DispatchTime.now().uptimeNanoseconds
+        optimizer.step()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    return times.sorted()[times.count / 2]
 }
 
 /// Median milliseconds of `firstNonFiniteGradient()` over finite gradients: 4 bytes per element.

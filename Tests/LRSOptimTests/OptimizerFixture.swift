@@ -11,14 +11,18 @@ struct OptimizerFixture: Decodable {
         let config: [String: Setting]
     }
 
-    /// A hyperparameter as torch's param_groups hold it: a number, a flag or `betas`.
+    /// A hyperparameter as torch's param_groups hold it: a number, a flag, a tuple (`betas`,
+    /// `etas`, `ns_coefficients`), a tuple whose first value may be None (adafactor's `eps`)
+    /// or a word (`adjust_lr_fn`).
     enum Setting: Decodable {
-        case number(Double), flag(Bool), pair([Double])
+        case number(Double), flag(Bool), pair([Double]), optionals([Double?]), word(String)
         init(from decoder: Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let flag = try? container.decode(Bool.self) { self = .flag(flag) }
             else if let number = try? container.decode(Double.self) { self = .number(number) }
-            else { self = .pair(try container.decode([Double].self)) }
+            else if let pair = try? container.decode([Double].self) { self = .pair(pair) }
+            else if let optionals = try? container.decode([Double?].self) { self = .optionals(optionals) }
+            else { self = .word(try container.decode(String.self)) }
         }
     }
 
@@ -84,6 +88,19 @@ struct OptimizerFixture: Decodable {
             case ("rho", .number(let x)): config.rho = x
             case ("momentum_decay", .number(let x)): config.momentumDecay = x
             case ("decoupled_weight_decay", .flag(let x)): config.decoupledWeightDecay = x
+            case ("lambd", .number(let x)): config.lambd = x
+            case ("t0", .number(let x)): config.t0 = x
+            case ("etas", .pair(let x)) where x.count == 2: config.etaMinus = x[0]; config.etaPlus = x[1]
+            case ("step_sizes", .pair(let x)) where x.count == 2: config.stepSizeMin = x[0]; config.stepSizeMax = x[1]
+            case ("beta2_decay", .number(let x)): config.beta2Decay = x
+            case ("eps", .pair(let x)) where x.count == 2: config.eps1 = x[0]; config.eps2 = x[1]
+            case ("eps", .optionals(let x)) where x.count == 2 && x[1] != nil: config.eps1 = x[0]; config.eps2 = x[1]!
+            case ("d", .number(let x)): config.clippingThreshold = x
+            case ("ns_coefficients", .pair(let x)) where x.count == 3: config.nsCoefficients = SIMD3(x[0], x[1], x[2])
+            case ("ns_steps", .number(let x)): config.nsSteps = Int(x)
+            case ("adjust_lr_fn", .word(let x)):
+                guard let adjustment = MuonLearningRateAdjustment(rawValue: x) else { throw FixtureError.unknownSetting(x) }
+                config.adjustLearningRate = adjustment
             case ("initial_lr", _): break
             default: throw FixtureError.unknownSetting(name)
             }

@@ -59,6 +59,39 @@ typedef struct {
     bool has_decay, has_decoupled_decay, rectified;
 } lrs_radam_args;
 
+typedef struct {
+    float *p; const float *g; float *ax;
+    float sign, decay, shrink, negative_eta, mu;
+    bool has_decay, averaging;
+} lrs_asgd_args;
+
+typedef struct {
+    float *p; const float *g; float *prev; float *step_size;
+    float sign, eta_minus, eta_plus, step_min, step_max;
+} lrs_rprop_args;
+
+/// One parameter's whole Adafactor step (the update needs norms of the parameter and of the
+/// update itself, so it is not split by element range). `factored`: a tensor of >= 2
+/// dimensions, seen as count / (rows * cols) matrices of rows x cols, its factors in
+/// `row_var` (one per row) and `col_var` (one per column); otherwise `variance` is shaped
+/// like the parameter. Keeps a buffer of the largest parameter's size per calling thread.
+typedef struct {
+    float *p; const float *g; float *row_var; float *col_var; float *variance;
+    long count, rows, cols;
+    float sign, weight, eps1, eps1_squared, shrink;
+    double eps2, rho, d;
+    bool factored, has_decay;
+} lrs_adafactor_args;
+
+/// Muon's element-wise passes over a rows x cols parameter; `x` holds the Newton-Schulz
+/// matrix, cols x rows when `transposed` (more rows than columns), else rows x cols.
+typedef struct {
+    float *p; const float *g; float *buffer; float *x;
+    long rows, cols;
+    float weight, momentum, eps, shrink, negative_rate;
+    bool nesterov, transposed;
+} lrs_muon_args;
+
 void lrs_sgd(const lrs_sgd_args *args, long lo, long hi);
 void lrs_adam(const lrs_adam_args *args, long lo, long hi);
 void lrs_rmsprop(const lrs_rmsprop_args *args, long lo, long hi);
@@ -67,6 +100,12 @@ void lrs_adadelta(const lrs_adadelta_args *args, long lo, long hi);
 void lrs_adamax(const lrs_adamax_args *args, long lo, long hi);
 void lrs_nadam(const lrs_nadam_args *args, long lo, long hi);
 void lrs_radam(const lrs_radam_args *args, long lo, long hi);
+void lrs_asgd(const lrs_asgd_args *args, long lo, long hi);
+void lrs_rprop(const lrs_rprop_args *args, long lo, long hi);
+void lrs_adafactor(const lrs_adafactor_args *args);
+void lrs_muon_momentum(const lrs_muon_args *args);
+void lrs_bfloat16(float *x, long n);
+void lrs_muon_apply(const lrs_muon_args *args);
 
 /// The instruction set the kernels run with on this CPU: "avx512", "avx2" or "baseline".
 const char *lrs_optim_kernel_isa(void);

@@ -23,16 +23,35 @@ extension Optimizer {
         case .adadelta: ["square_avg", "acc_delta"]
         case .adamax: ["exp_avg", "exp_inf"]
         case .nadam, .radam: ["exp_avg", "exp_avg_sq"]
+        case .muon: ["momentum_buffer"]
+        case .adafactor: ["row_var", "col_var", "variance"]
+        case .asgd: ["ax"]
+        case .rprop: ["prev", "step_size"]
         }
     }
 
     /// The scalar state the kind keeps.
     public var scalarNames: Set<String> {
         switch kind {
-        case .sgd: []
+        case .sgd, .muon: []
         case .nadam: ["step", "mu_product"]
+        case .asgd: ["step", "eta", "mu"]
         default: ["step"]
         }
+    }
+
+    /// The shape of state `name` of a parameter shaped `shape`: the parameter's own, but for
+    /// adafactor's factors, which reduce its last (`row_var`) or its second-to-last (`col_var`)
+    /// dimension to 1, as torch's state_dict holds them. A checkpoint writer shapes the flat
+    /// tensors of `exportState()` with it.
+    public static func stateShape(_ name: String, parameterShape shape: [Int]) -> [Int] {
+        var reduced = shape
+        switch name {
+        case "row_var" where shape.count >= 2: reduced[shape.count - 1] = 1
+        case "col_var" where shape.count >= 2: reduced[shape.count - 2] = 1
+        default: break
+        }
+        return reduced
     }
 
     /// Every parameter's position: index across groups, as in PyTorch's `state_dict()`.
@@ -51,6 +70,8 @@ extension Optimizer {
             var scalars: [String: Double] = [:]
             if scalarNames.contains("step") { scalars["step"] = Double(state.step) }
             if scalarNames.contains("mu_product") { scalars["mu_product"] = Double(state.muProduct) }
+            if scalarNames.contains("eta") { scalars["eta"] = Double(state.eta) }
+            if scalarNames.contains("mu") { scalars["mu"] = Double(state.mu) }
             // Plain SGD keeps no state at all, as torch's `optimizer.state` holds nothing for it.
             if tensors.isEmpty && scalars.isEmpty { continue }
             saved[flat] = SavedParameterState(tensors: tensors, scalars: scalars)
@@ -71,10 +92,12 @@ extension Optimizer {
             let state = ParameterState()
             for (name, values) in entry.tensors.sorted(by: { $0.key < $1.key }) {
                 guard tensorNames.contains(name) else { throw .unknownStateName(index: flat, name: name) }
-                guard values.count == value.count else {
-                    throw .wrongElementCount(index: flat, name: name, expected: value.count, got: values.count)
+                let shape = Self.stateShape(name, parameterShape: value.shape)
+                let expected = shape.reduce(1, *)
+                guard values.count == expected else {
+                    throw .wrongElementCount(index: flat, name: name, expected: expected, got: values.count)
                 }
-                _ = state.setTensor(Tensor(shape: value.shape, values: values), named: name)
+                _ = state.setTensor(Tensor(shape: shape, values: values), named: name)
             }
             for (name, number) in entry.scalars {
                 guard scalarNames.contains(name) else { throw .unknownStateName(index: flat, name: name) }
@@ -87,6 +110,10 @@ extension Optimizer {
                         throw .invalidScalar(index: flat, name: name, value: number)
                     }
                     state.step = single
+                } else if name == "eta" {
+                    state.eta = single
+                } else if name == "mu" {
+                    state.mu = single
                 } else {
                     state.muProduct = single
                 }

@@ -56,6 +56,10 @@ public final class Optimizer {
         case .adamax: step(AdamaxUpdate.self)
         case .nadam: step(NAdamUpdate.self)
         case .radam: step(RAdamUpdate.self)
+        case .asgd: step(ASGDUpdate.self)
+        case .rprop: step(RpropUpdate.self)
+        case .adafactor: stepAdafactor()
+        case .muon: stepMuon()
         }
     }
 
@@ -82,7 +86,7 @@ public final class Optimizer {
     }
 
     /// The state of a parameter, created as PyTorch creates it at the parameter's first step.
-    private func stateOf(group g: Int, index i: Int, config: ParamGroupConfig, value: Tensor) -> ParameterState {
+    func stateOf(group g: Int, index i: Int, config: ParamGroupConfig, value: Tensor) -> ParameterState {
         if let state = states[g][i] { return state }
         let state: ParameterState
         switch kind {
@@ -94,6 +98,10 @@ public final class Optimizer {
         case .adamax: state = AdamaxUpdate.makeState(config, value)
         case .nadam: state = NAdamUpdate.makeState(config, value)
         case .radam: state = RAdamUpdate.makeState(config, value)
+        case .asgd: state = ASGDUpdate.makeState(config, value)
+        case .rprop: state = RpropUpdate.makeState(config, value)
+        case .adafactor: state = AdafactorUpdate.makeState(config, value)
+        case .muon: state = MuonUpdate.makeState(config, value)
         }
         states[g][i] = state
         return state

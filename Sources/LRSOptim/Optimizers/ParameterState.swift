@@ -27,13 +27,30 @@ final class ParameterState {
     var accDelta: Tensor?
     /// `exp_inf` (adamax).
     var expInf: Tensor?
+    /// `eta` (asgd): the rate of the next step, float32 as torch keeps it.
+    var eta: Float = 0
+    /// `mu` (asgd): the averaging weight of the next step.
+    var mu: Float = 1
+    /// `ax` (asgd): the averaged parameter.
+    var ax: Tensor?
+    /// `prev` (rprop): the previous step's gradient, zero where its sign flipped.
+    var prev: Tensor?
+    /// `step_size` (rprop): each element's step size.
+    var stepSize: Tensor?
+    /// `row_var` (adafactor, >= 2-D): the row factor of the second moment, shaped [..., rows, 1].
+    var rowVar: Tensor?
+    /// `col_var` (adafactor, >= 2-D): the column factor, shaped [..., 1, columns].
+    var colVar: Tensor?
+    /// `variance` (adafactor, 0-D and 1-D): the second moment.
+    var variance: Tensor?
 
     /// The named state tensors, with PyTorch's names, in a fixed order.
     var namedTensors: [(name: String, tensor: Tensor)] {
         let all: [(String, Tensor?)] = [
             ("exp_avg", expAvg), ("exp_avg_sq", expAvgSq), ("max_exp_avg_sq", maxExpAvgSq),
             ("momentum_buffer", momentumBuffer), ("square_avg", squareAvg), ("grad_avg", gradAvg),
-            ("sum", sum), ("acc_delta", accDelta), ("exp_inf", expInf),
+            ("sum", sum), ("acc_delta", accDelta), ("exp_inf", expInf), ("ax", ax), ("prev", prev),
+            ("step_size", stepSize), ("row_var", rowVar), ("col_var", colVar), ("variance", variance),
         ]
         return all.compactMap { name, tensor in tensor.map { (name, $0) } }
     }
@@ -50,6 +67,12 @@ final class ParameterState {
         case "sum": sum = tensor
         case "acc_delta": accDelta = tensor
         case "exp_inf": expInf = tensor
+        case "ax": ax = tensor
+        case "prev": prev = tensor
+        case "step_size": stepSize = tensor
+        case "row_var": rowVar = tensor
+        case "col_var": colVar = tensor
+        case "variance": variance = tensor
         default: return false
         }
         return true
@@ -57,11 +80,13 @@ final class ParameterState {
 }
 
 /// One parameter's optimizer state as saved in a checkpoint: tensors and scalars under
-/// PyTorch's state names (`exp_avg`, `step`, `mu_product`, ...).
+/// PyTorch's state names (`exp_avg`, `step`, `mu_product`, ...). Tensors are flat, in C
+/// order; all are shaped like the parameter except adafactor's `row_var` ([..., rows, 1])
+/// and `col_var` ([..., 1, columns]).
 public struct SavedParameterState: Equatable {
-    /// State tensors by name, each shaped like the parameter.
+    /// State tensors by name, flat.
     public var tensors: [String: [Float]]
-    /// State scalars by name (`step`, `mu_product`), float32 values held exactly.
+    /// State scalars by name (`step`, `mu_product`, `eta`, `mu`), float32 values held exactly.
     public var scalars: [String: Double]
 
     /// A saved state from its tensors and scalars.

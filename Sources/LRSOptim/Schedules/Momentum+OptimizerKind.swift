@@ -5,8 +5,8 @@ extension Momentum {
     public static func cycled(for kind: OptimizerKind, momentum: Double, beta1: Double) -> Momentum? {
         switch kind {
         case .adam, .adamw, .adamax, .nadam, .radam: .beta1(beta1)
-        case .sgd, .rmsprop: .momentum(momentum)
-        case .adagrad, .adadelta: nil
+        case .sgd, .rmsprop, .muon: .momentum(momentum)
+        case .adagrad, .adadelta, .adafactor, .asgd, .rprop: nil
         }
     }
 }

@@ -7,7 +7,7 @@ import COpenBLAS
 /// conv- and linear-sized products of the seed models run faster on one thread, only
 /// large near-square products gain from two. Inside `ParallelFor` regions callers pass
 /// `threads: 1`, so the two levels of parallelism never stack.
-enum BLAS {
+public enum BLAS {
     /// Below this many multiply-adds a second BLAS thread costs more than it saves.
     static let twoThreadWork = 1 << 22
     /// A product with a dimension this thin does not split well across threads.
@@ -20,7 +20,7 @@ enum BLAS {
     /// C[m x n] = alpha * op(A) * op(B) + beta * C, all row-major with packed leading dimensions.
     /// op(A) is [m x k] (A stored [k x m] when `transA`), op(B) is [k x n] (B stored [n x k]
     /// when `transB`).
-    static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+    public static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                      alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                      beta: Float = 0, c: UnsafeMutablePointer<Float>, threads: Int? = nil) {
         guard m > 0, n > 0 else { return }
@@ -70,6 +70,32 @@ enum BLAS {
         guard m > 0, n > 0, k > 0 else { return }
         OpenBLASLibrary.shared.sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                                      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// C[n x n] = alpha * A Aᵀ + beta * C for row-major A [n x k], C symmetric: the products
+    /// of `gemm(transB: true)` at half the multiply-adds. Writes the upper triangle of C
+    /// (row <= column) and mirrors it into the lower one.
+    public static func syrk(n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, beta: Float = 0,
+                            c: UnsafeMutablePointer<Float>) {
+        guard n > 0 else { return }
+        guard k > 0 else {
+            for i in 0..<(n * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
+            return
+        }
+        setThreads(preferredThreads(m: n, n: n, k: k))
+        OpenBLASLibrary.shared.ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), alpha,
+                                     a, Int32(k), beta, c, Int32(n))
+        // In 64 x 64 tiles, so both the rows read and the columns written stay in cache.
+        let tile = 64
+        for top in stride(from: 0, to: n, by: tile) {
+            for left in stride(from: top, to: n, by: tile) {
+                for row in top..<min(top + tile, n) {
+                    for column in max(left, row + 1)..<max(max(left, row + 1), min(left + tile, n)) {
+                        c[column * n + row] = c[row * n + column]
+                    }
+                }
+            }
+        }
     }
 
     /// The thread count this machine runs an [m x k] @ [k x n] product fastest with.

@@ -13,10 +13,13 @@ struct OpenBLASLibrary: Sendable {
     typealias SGEMM = @convention(c) (CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
                                       Float, UnsafePointer<Float>?, blasint, UnsafePointer<Float>?, blasint,
                                       Float, UnsafeMutablePointer<Float>?, blasint) -> Void
+    typealias SSYRK = @convention(c) (CBLAS_ORDER, CBLAS_UPLO, CBLAS_TRANSPOSE, blasint, blasint,
+                                      Float, UnsafePointer<Float>?, blasint, Float, UnsafeMutablePointer<Float>?, blasint) -> Void
     typealias SetThreads = @convention(c) (Int32) -> Void
     typealias CoreName = @convention(c) () -> UnsafeMutablePointer<CChar>?
 
     let sgemm: SGEMM
+    let ssyrk: SSYRK
     let setThreads: SetThreads
     /// The kernel set in use (e.g. "SkylakeX").
     let coreName: String
@@ -39,12 +42,14 @@ struct OpenBLASLibrary: Sendable {
         guard let handle = names.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_GLOBAL) }).first else {
             return .failure(LoadFailure(message: "cannot load OpenBLAS (\(names.joined(separator: ", ")))"))
         }
-        guard let sgemm = dlsym(handle, "cblas_sgemm"), let setThreads = dlsym(handle, "openblas_set_num_threads"),
+        guard let sgemm = dlsym(handle, "cblas_sgemm"), let ssyrk = dlsym(handle, "cblas_ssyrk"),
+              let setThreads = dlsym(handle, "openblas_set_num_threads"),
               let coreName = dlsym(handle, "openblas_get_corename")
-        else { return .failure(LoadFailure(message: "the OpenBLAS found lacks cblas_sgemm or openblas_set_num_threads")) }
+        else { return .failure(LoadFailure(message: "the OpenBLAS found lacks cblas_sgemm, cblas_ssyrk or openblas_set_num_threads")) }
         let nameOf = unsafeBitCast(coreName, to: CoreName.self)
         selectCore(handle, current: nameOf().map { String(cString: $0) } ?? "unknown")
         return .success(OpenBLASLibrary(sgemm: unsafeBitCast(sgemm, to: SGEMM.self),
+                                        ssyrk: unsafeBitCast(ssyrk, to: SSYRK.self),
                                         setThreads: unsafeBitCast(setThreads, to: SetThreads.self),
                                         coreName: nameOf().map { String(cString: $0) } ?? "unknown"))
     }

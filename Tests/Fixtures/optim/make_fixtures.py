@@ -21,6 +21,8 @@ KINDS = {
     "rmsprop": torch.optim.RMSprop, "adagrad": torch.optim.Adagrad,
     "adadelta": torch.optim.Adadelta, "adamax": torch.optim.Adamax,
     "nadam": torch.optim.NAdam, "radam": torch.optim.RAdam,
+    "muon": torch.optim.Muon, "adafactor": torch.optim.Adafactor, "asgd": torch.optim.ASGD,
+    "rprop": torch.optim.Rprop,
 }
 
 # (name, kind, options of every group, extra)
@@ -81,6 +83,51 @@ CASES = [
                                            "maximize": True}, {}),
 ]
 
+# The kinds of issue 15, seeded from 1001 on so that the cases above keep their seeds.
+# "shapes" replaces SHAPES (Muon takes matrices only; Adafactor factors >= 2-D ones over
+# their last two dimensions), "group1" gives the second group hyperparameters of its own,
+# "schedule": "lr" changes the rates only.
+MATRICES = [[4, 5], [6, 3], [3, 3]]
+FACTORED = [[4, 5], [7], [], [2, 3, 4]]
+NEW_CASES = [
+    ("asgd", "asgd", {}, {}),
+    ("asgd_averaging", "asgd", {"lr": 0.05, "lambd": 1e-2, "alpha": 0.6, "t0": 3}, {}),
+    ("asgd_weight_decay_maximize", "asgd", {"lr": 0.02, "weight_decay": 0.1, "maximize": True, "t0": 5}, {}),
+    ("asgd_groups_scheduled", "asgd", {"lr": 0.03, "t0": 4},
+     {"groups": True, "schedule": "lr", "group1": {"lambd": 0.05, "alpha": 0.9, "t0": 2, "weight_decay": 0.2}}),
+    ("rprop", "rprop", {}, {}),
+    ("rprop_etas_step_sizes", "rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2)}, {}),
+    ("rprop_maximize", "rprop", {"lr": 0.01, "maximize": True}, {}),
+    ("rprop_groups_scheduled", "rprop", {"lr": 0.02},
+     {"groups": True, "schedule": "lr", "group1": {"etas": (0.6, 1.1), "step_sizes": (0.01, 0.03),
+                                                   "maximize": True}}),
+    ("adafactor", "adafactor", {}, {"shapes": FACTORED}),
+    ("adafactor_eps", "adafactor", {"lr": 0.05, "eps": (1e-3, 1e-2)}, {"shapes": FACTORED}),
+    ("adafactor_beta2_decay_d", "adafactor", {"beta2_decay": -0.5, "d": 1.5, "eps": (1e-20, 1e-4)},
+     {"shapes": FACTORED}),
+    ("adafactor_weight_decay_maximize", "adafactor", {"lr": 0.02, "weight_decay": 0.1, "maximize": True},
+     {"shapes": FACTORED}),
+    ("adafactor_groups_scheduled", "adafactor", {"lr": 0.03},
+     {"shapes": FACTORED, "groups": True, "schedule": "lr",
+      "group1": {"beta2_decay": -0.6, "d": 2.0, "weight_decay": 0.05, "eps": (None, 0.1)}}),
+    ("muon", "muon", {}, {"shapes": MATRICES}),
+    ("muon_plain_momentum", "muon", {"lr": 0.02, "nesterov": False, "momentum": 0.9, "weight_decay": 0.0},
+     {"shapes": MATRICES}),
+    ("muon_match_rms_adamw", "muon", {"lr": 0.02, "adjust_lr_fn": "match_rms_adamw", "ns_steps": 3,
+                                      "ns_coefficients": (2.0, -1.5, 0.5), "eps": 1e-5},
+     {"shapes": MATRICES}),
+    ("muon_original", "muon", {"lr": 0.01, "adjust_lr_fn": "original"}, {"shapes": MATRICES}),
+    # torch hands products above 16^3 multiply-adds to oneDNN's bfloat16 GEMM rather than its
+    # own loops; both sum in float, so lrs still matches bit for bit at this size. (At 40 x 24
+    # the float sums' order starts to flip a bfloat16 rounding now and then: 1.9e-5 at most
+    # after 12 steps at lr 0.02.)
+    ("muon_onednn_sized", "muon", {"lr": 0.02}, {"shapes": [[18, 17]]}),
+    ("muon_groups_scheduled", "muon", {"lr": 0.02},
+     {"shapes": MATRICES, "groups": True, "schedule": "momentum",
+      "group1": {"weight_decay": 0.3, "nesterov": False, "adjust_lr_fn": "match_rms_adamw"}}),
+]
+SCALAR_STATE = ("step", "mu_product", "eta", "mu")
+
 
 def f32(values):
     """Shortest decimal strings that round-trip in float32, as JSON numbers."""
@@ -90,18 +137,19 @@ def f32(values):
 
 def make_case(name, kind, options, extra, seed):
     gen = torch.Generator().manual_seed(seed)
-    params = [torch.randn(s, generator=gen) for s in SHAPES]
+    shapes = extra.get("shapes", SHAPES)
+    params = [torch.randn(s, generator=gen) for s in shapes]
     init = [p.detach().clone() for p in params]
-    grads = [[torch.randn(s, generator=gen) * (0.5 + step % 3) for s in SHAPES] for step in range(STEPS)]
+    grads = [[torch.randn(s, generator=gen) * (0.5 + step % 3) for s in shapes] for step in range(STEPS)]
     params = [torch.nn.Parameter(p) for p in params]
     if extra.get("groups"):
         # Group 0: the matrix and the scalar (which never gets a gradient); group 1: the vector.
         group_params = [[0, 2], [1]]
         torch_groups = [{"params": [params[0], params[2]]},
-                        {"params": [params[1]], "lr": options.get("lr", 1.0) * 3}]
+                        {"params": [params[1]], "lr": options.get("lr", 1.0) * 3, **extra.get("group1", {})}]
         no_grad = {2}
     else:
-        group_params = [[0, 1, 2]]
+        group_params = [list(range(len(shapes)))]
         torch_groups = [{"params": params}]
         no_grad = set()
     # Options go to the constructor: torch's Adagrad reads initial_accumulator_value from
@@ -114,7 +162,9 @@ def make_case(name, kind, options, extra, seed):
         for g, group in enumerate(opt.param_groups):
             if extra.get("schedule"):
                 group["lr"] = initial[g]["lr"] * (1 + 0.5 * np.cos(step))
-                if extra["schedule"] == "beta1":
+                if extra["schedule"] == "lr":
+                    pass
+                elif extra["schedule"] == "beta1":
                     group["betas"] = (0.85 + 0.01 * (step % 5), group["betas"][1])
                 else:
                     group["momentum"] = 0.95 - 0.02 * step
@@ -132,7 +182,7 @@ def make_case(name, kind, options, extra, seed):
             for key, value in saved.items():
                 if value is None:
                     continue
-                if value.dim() == 0 and key in ("step", "mu_product"):
+                if value.dim() == 0 and key in SCALAR_STATE:
                     entry[key] = float(value.item())
                 else:
                     entry[key] = f32(value.detach().numpy())
@@ -150,7 +200,7 @@ def make_case(name, kind, options, extra, seed):
         groups.append({"params": indices, "config": config})
     return {
         "name": name, "kind": kind, "steps": STEPS, "groups": groups,
-        "shapes": SHAPES, "no_grad": sorted(no_grad),
+        "shapes": shapes, "no_grad": sorted(no_grad),
         "init": [f32(t.numpy()) for t in init],
         "grads": [[None if i in no_grad else f32(t.numpy()) for i, t in enumerate(step)] for step in grads],
         "schedule": schedule if extra.get("schedule") else None,
@@ -163,6 +213,8 @@ def main():
     torch.use_deterministic_algorithms(True)
     cases = [make_case(name, kind, options, extra, seed)
              for seed, (name, kind, options, extra) in enumerate(CASES, start=1)]
+    cases += [make_case(name, kind, options, extra, seed)
+              for seed, (name, kind, options, extra) in enumerate(NEW_CASES, start=1001)]
     folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases")
     os.makedirs(folder, exist_ok=True)
     for old in os.listdir(folder):

@@ -1,0 +1,229 @@
+#include <stdlib.h>
+#include <string.h>
+#include "optim_kernels.h"
+#include "kernel_support.h"
+
+// Adafactor's step for one parameter, as torch's _single_tensor_adafactor:
+//   α = max(ε2, ‖p‖ / √n) min(lr, 1 / √t)
+//   p = p (1 - lr λ)
+//   G = ±grad;  w = t^beta2_decay
+//   R = lerp(R, mean_c G², w);  C = lerp(C, mean_r G², w);  V = R C / max(mean(R), ε1)   >= 2-D
+//   V = lerp(V, G², w)                                                                 otherwise
+//   U = G / √max(V, ε1²)
+//   p = p - α / max(1, ‖U‖ / (√n d)) U
+//
+// The reductions round as torch 2.13's CPU kernels do on this machine, float accumulators
+// throughout (checked element by element against torch for every length up to 37): a 2-norm
+// over contiguous elements (the tensor, a row) keeps eight lanes, element i in lane i % 8,
+// folds them in order, then adds the last n % 8 squares one at a time, the first four of them
+// rounded before the sum, the rest with one fused multiply-add each; a column's 2-norm adds
+// rounded squares down the rows; the mean of the row factors keeps four partial sums, r % 4,
+// added in order.
+
+enum { LANES = 8, CHUNK = 1024 };
+
+// Eight float lanes in one vector register (two halves on the baseline build).
+typedef float lanes8 __attribute__((vector_size(32)));
+
+// v = x[0..8) (a macro: vectors passed by value would change the baseline build's ABI).
+#define LOAD8(v, x) memcpy(&(v), (x), sizeof(lanes8))
+
+// Squares of x[0..count) added into the lanes, x[0] being element `base` of the flattened
+// tensor; elements from `lane_end` on are copied to `tail` (at index - lane_end) instead.
+LRS_INLINE void accumulate_squares(float *restrict lanes, const float *restrict x, long count, long base,
+                                   long lane_end, float *restrict tail) {
+    long c = 0;
+    for (; c < count && ((base + c) & (LANES - 1)) != 0 && base + c < lane_end; c++)
+        lanes[(base + c) & (LANES - 1)] = lanes[(base + c) & (LANES - 1)] + x[c] * x[c];
+    lanes8 acc, v;
+    LOAD8(acc, lanes);
+    for (; c + LANES <= count && base + c + LANES <= lane_end; c += LANES) {
+        LOAD8(v, x + c);
+        acc = acc + v * v;
+    }
+    memcpy(lanes, &acc, sizeof acc);
+    for (; c < count && base + c < lane_end; c++)
+        lanes[(base + c) & (LANES - 1)] = lanes[(base + c) & (LANES - 1)] + x[c] * x[c];
+    for (; c < count; c++) tail[base + c - lane_end] = x[c];
+}
+
+// The folded lanes plus the tail's squares, one at a time; the 2-norm is its square root.
+LRS_INLINE float fold(const float *lanes, const float *tail, long tail_count) {
+    float sum = lanes[0];
+    for (int j = 1; j < LANES; j++) sum = sum + lanes[j];
+    long i = 0;
+    if (tail_count >= 4)
+        for (; i < 4; i++) sum = sum + tail[i] * tail[i];
+    for (; i < tail_count; i++) sum = fused(tail[i], tail[i], sum);
+    return sum;
+}
+
+LRS_INLINE float norm2(const float *restrict x, long n) {
+    float lanes[LANES] = {0}, tail[LANES];
+    accumulate_squares(lanes, x, n, 0, n - n % LANES, tail);
+    return sqrtf(fold(lanes, tail, n % LANES));
+}
+
+// U for `count` elements from estimates `v` (V before its clamp) and gradients `g`.
+LRS_INLINE void update_elements(float *restrict u, const float *restrict v, const float *restrict g, long count,
+                                float sign, float floor) {
+    for (long i = 0; i < count; i++) {
+        float clamped = v[i] < floor ? floor : v[i];
+        u[i] = 1.0f / sqrtf(clamped) * (sign * g[i]);
+    }
+}
+
+// Row r's estimates R_r C_c / mean(R) of a factored matrix.
+LRS_INLINE void factored_row(float *restrict v, float row, const float *restrict col, float mean, long cols) {
+    for (long c = 0; c < cols; c++) v[c] = row * col[c] / mean;
+}
+
+// p = p (1 - lr λ) + step U over `count` elements.
+LRS_INLINE void apply(float *restrict p, const float *restrict u, long count, float shrink, bool has_decay,
+                      float step) {
+    for (long i = 0; i < count; i++) {
+        float pi = has_decay ? p[i] * shrink : p[i];
+        p[i] = fused(step, u[i], pi);
+    }
+}
+
+// Squares of x and y, both from element `base` of the flattened tensor, each into its own
+// lanes as `accumulate_squares` does: the two chains of additions interleave.
+LRS_INLINE void accumulate_pair(float *restrict x_lanes, const float *restrict x, float *restrict y_lanes,
+                                const float *restrict y, long count, long base, long lane_end,
+                                float *restrict x_tail, float *restrict y_tail) {
+    long c = 0;
+    for (; c < count && ((base + c) & (LANES - 1)) != 0 && base + c < lane_end; c++) {
+        x_lanes[(base + c) & (LANES - 1)] = x_lanes[(base + c) & (LANES - 1)] + x[c] * x[c];
+        y_lanes[(base + c) & (LANES - 1)] = y_lanes[(base + c) & (LANES - 1)] + y[c] * y[c];
+    }
+    lanes8 xs, ys, xv, yv;
+    LOAD8(xs, x_lanes);
+    LOAD8(ys, y_lanes);
+    for (; c + LANES <= count && base + c + LANES <= lane_end; c += LANES) {
+        LOAD8(xv, x + c);
+        LOAD8(yv, y + c);
+        xs = xs + xv * xv;
+        ys = ys + yv * yv;
+    }
+    memcpy(x_lanes, &xs, sizeof xs);
+    memcpy(y_lanes, &ys, sizeof ys);
+    for (; c < count && base + c < lane_end; c++) {
+        x_lanes[(base + c) & (LANES - 1)] = x_lanes[(base + c) & (LANES - 1)] + x[c] * x[c];
+        y_lanes[(base + c) & (LANES - 1)] = y_lanes[(base + c) & (LANES - 1)] + y[c] * y[c];
+    }
+    for (; c < count; c++) {
+        x_tail[base + c - lane_end] = x[c];
+        y_tail[base + c - lane_end] = y[c];
+    }
+}
+
+// The 2-norms of four rows of `cols` elements, `stride` apart: four independent chains.
+LRS_INLINE void norm2_rows4(const float *restrict g, long cols, long stride, float *restrict out) {
+    lanes8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v0, v1, v2, v3;
+    long c = 0;
+    for (; c + LANES <= cols; c += LANES) {
+        LOAD8(v0, g + c);
+        LOAD8(v1, g + stride + c);
+        LOAD8(v2, g + 2 * stride + c);
+        LOAD8(v3, g + 3 * stride + c);
+        a0 = a0 + v0 * v0;
+        a1 = a1 + v1 * v1;
+        a2 = a2 + v2 * v2;
+        a3 = a3 + v3 * v3;
+    }
+    lanes8 all[4] = {a0, a1, a2, a3};
+    for (int k = 0; k < 4; k++) {
+        float lanes[LANES];
+        memcpy(lanes, &all[k], sizeof lanes);
+        out[k] = sqrtf(fold(lanes, g + k * stride + c, cols - c));
+    }
+}
+
+// -α / max(1, ‖U‖ / (√n d)), α = max(ε2, ‖p‖ / √n) ρ, in double as torch's Python floats.
+LRS_INLINE float step_size(const lrs_adafactor_args *a, const float *p_lanes, const float *p_tail,
+                           const float *u_lanes, const float *u_tail) {
+    const long n = a->count;
+    double alpha = (double)sqrtf(fold(p_lanes, p_tail, n % LANES)) / sqrt((double)n);
+    alpha = (alpha > a->eps2 ? alpha : a->eps2) * a->rho;
+    double denominator = (double)sqrtf(fold(u_lanes, u_tail, n % LANES)) / (sqrt((double)n) * a->d);
+    return (float)(-alpha / (denominator > 1 ? denominator : 1));
+}
+
+// The update U of the whole parameter, kept between the pass that takes its norm and the
+// pass that applies it (so each element's root and divisions run once): one buffer per
+// thread, grown to the largest parameter it has seen and kept for the thread's life.
+static _Thread_local float *update_buffer;
+static _Thread_local long update_capacity;
+
+static float *update_space(long n) {
+    if (n > update_capacity) {
+        free(update_buffer);
+        update_buffer = aligned_alloc(64, ((size_t)n * sizeof(float) + 63) / 64 * 64);
+        update_capacity = update_buffer ? n : 0;
+    }
+    return update_buffer;
+}
+
+LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
+    float *restrict p = a->p;
+    const float *restrict grad = a->g;
+    const long n = a->count, lane_end = n - n % LANES;
+    const float sign = a->sign, w = a->weight, eps1 = a->eps1, floor = a->eps1_squared;
+    float lanes[LANES] = {0}, tail[LANES];
+    float p_lanes[LANES] = {0}, p_tail[LANES];
+    float *restrict u = update_space(n);
+    if (!u) abort();
+    if (a->factored) {
+        const long rows = a->rows, cols = a->cols, matrices = n / (rows * cols);
+        float *col_sums = malloc(sizeof(float) * (size_t)cols * 2);
+        if (!col_sums) abort();
+        float *v = col_sums + cols;
+        for (long m = 0; m < matrices; m++) {
+            const float *gm = grad + m * rows * cols;
+            float *row_var = a->row_var + m * rows, *col_var = a->col_var + m * cols;
+            for (long c = 0; c < cols; c++) col_sums[c] = 0;
+            // Four rows at a time: their norms, then their squares into the column sums while
+            // the rows are still in cache.
+            for (long r = 0; r < rows; r += 4) {
+                float norms[4];
+                if (r + 4 <= rows) norm2_rows4(gm + r * cols, cols, cols, norms);
+                else for (long k = r; k < rows; k++) norms[k - r] = norm2(gm + k * cols, cols);
+                for (long k = r; k < rows && k < r + 4; k++) {
+                    row_var[k] = lerp(row_var[k], norms[k - r] * norms[k - r] / (float)cols, w);
+                    const float *g_row = gm + k * cols;
+                    for (long c = 0; c < cols; c++) col_sums[c] = col_sums[c] + g_row[c] * g_row[c];
+                }
+            }
+            for (long c = 0; c < cols; c++) {
+                float norm = sqrtf(col_sums[c]);
+                col_var[c] = lerp(col_var[c], norm * norm / (float)rows, w);
+            }
+            float partial[4] = {0};
+            for (long r = 0; r < rows; r++) partial[r % 4] = partial[r % 4] + row_var[r];
+            float mean = (((partial[0] + partial[1]) + partial[2]) + partial[3]) / (float)rows;
+            mean = mean < eps1 ? eps1 : mean;
+            for (long r = 0; r < rows; r++) {
+                long base = (m * rows + r) * cols;
+                factored_row(v, row_var[r], col_var, mean, cols);
+                update_elements(u + base, v, grad + base, cols, sign, floor);
+                accumulate_pair(p_lanes, p + base, lanes, u + base, cols, base, lane_end, p_tail, tail);
+            }
+        }
+        free(col_sums);
+    } else {
+        float *restrict variance = a->variance;
+        for (long start = 0; start < n; start += CHUNK) {
+            long count = n - start < CHUNK ? n - start : CHUNK;
+            float *v = variance + start;
+            const float *g = grad + start;
+            for (long i = 0; i < count; i++) {
+                float gi = sign * g[i];
+                v[i] = lerp(v[i], gi * gi, w);
+            }
+            update_elements(u + start, v, g, count, sign, floor);
+            accumulate_pair(p_lanes, p + start, lanes, u + start, count, start, lane_end, p_tail, tail);
+        }
+    }
+    apply(p, u, n, a->shrink, a->has_decay, step_size(a, p_lanes, p_tail, lanes, tail));
+}
