@@ -47,7 +47,7 @@ import Testing
     @Test func refusesTransposedOptimizerState() throws {
         var file = try Self.checkpoint()
         file.set("optimizer.0.weight.exp_avg", StoredTensor(floats: [Float](repeating: 0.5, count: 12), shape: [4, 3]))
-        #expect(try problem(file) == "optimizer state 'exp_avg' of '0.weight' has shape [4, 3], but the parameter has [3, 4]")
+        #expect(try problem(file) == "optimizer state 'exp_avg' of '0.weight' has shape 4x3, but the parameter has 3x4")
     }
 
     @Test func refusesAnotherScheduleKind() throws {

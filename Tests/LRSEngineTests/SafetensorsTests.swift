@@ -103,9 +103,9 @@ import Testing
         (#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, 24,
          "corrupt safetensors file: bytes 16..<24 of the 24-byte data section belong to no tensor"),
         (#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, 8,
-         "corrupt safetensors file: tensor 'a' (F32 [4]) claims bytes 0..<16 of a 8-byte data section"),
+         "corrupt safetensors file: tensor 'a' (F32 4) claims bytes 0..<16 of a 8-byte data section"),
         (#"{"a":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,16]}}"#, 16,
-         "corrupt safetensors file: tensor 'a' has shape [4294967296, 4294967296], whose size in bytes overflows"),
+         "corrupt safetensors file: tensor 'a' has shape 4294967296x4294967296, whose size in bytes overflows"),
         (#"{"a":{"dtype":"F64","shape":[-2,-8],"data_offsets":[0,16]}}"#, 16,
          "corrupt safetensors file: the shape of tensor 'a' is not a list of whole numbers from 0"),
     ])

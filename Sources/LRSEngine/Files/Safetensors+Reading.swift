@@ -65,7 +65,7 @@ extension SafetensorsFile {
             guard let count = shape.checkedProduct,
                   case let (bytes, overflow) = count.multipliedReportingOverflow(by: type.size), !overflow
             else {
-                throw FileFormatError(path: path, "corrupt safetensors file: tensor '\(name)' has shape \(shape), whose size in bytes overflows")
+                throw FileFormatError(path: path, "corrupt safetensors file: tensor '\(name)' has shape \(ShapeText.text(shape)), whose size in bytes overflows")
             }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, end >= begin, end <= dataSize, end - begin == bytes else {

@@ -1,3 +1,5 @@
+import LRSLanguage
+
 /// Why a checkpoint cannot continue this script's run. The wording lives in `description`,
 /// which follows "cannot use 'FILE': " in the diagnostic.
 public enum CheckpointProblem: Error, Equatable, Sendable, CustomStringConvertible {
@@ -66,7 +68,7 @@ public enum CheckpointProblem: Error, Equatable, Sendable, CustomStringConvertib
     }
 
     static func shape(_ dims: [Int]) -> String {
-        "[" + dims.map(String.init).joined(separator: ", ") + "]"
+        ShapeText.text(dims)
     }
 
     /// A number from the file in words: whole numbers without a fraction, NaN and
