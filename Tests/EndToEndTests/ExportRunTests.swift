@@ -148,6 +148,38 @@ struct ExportRunTests {
 
     /// CSV with a header and a named label column in the middle, and `split`: 60 rows,
     /// 15 held out, 45 trained in batches of 8 (6 steps an epoch), labels as classes.
+    /// The epoch line of the exported program shows the rates the epoch's steps used, as
+    /// lrs's does (a per-step one-cycle moves them within each epoch: FIRST..LAST).
+    @Test func epochLinesShowTheRatesTheStepsUsedAsLrsDoes() throws {
+        let directory = NSTemporaryDirectory() + "lrs-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+            input 8
+            model < linear 8 4 >
+            optimizer sgd lr 0.1
+            schedule all onecycle 0.1 40 per step
+            data synthetic samples 80 classes 4
+            train epochs 4 batch 8
+            """.write(toFile: directory + "/oc.lrs", atomically: true, encoding: .utf8)
+        let run = try LRSBinary.run(["run", "oc.lrs"], in: directory)
+        try #require(run.status == 0, "\(run.stderr)")
+        try Self.export("oc.lrs", to: "oc.py", in: directory)
+        let program = try ExportPython.python(["oc.py"], in: directory)
+        try #require(program.status == 0, "\(program.stderr)")
+        func rates(_ text: String, after marker: String, upTo end: Character) -> [String] {
+            text.split(separator: "\n").compactMap { line in
+                guard let start = line.range(of: marker) else { return nil }
+                return String(line[start.upperBound...].prefix { $0 != end })
+            }
+        }
+        let lrs = rates(run.stdout, after: "lr all ", upTo: " ")
+        let torch = rates(program.stdout, after: "lr all ", upTo: ";")
+        #expect(lrs.count == 4)
+        #expect(lrs == torch)
+        #expect(lrs.first?.hasPrefix("0.004..") == true, "\(lrs)")
+    }
+
     @Test func csvDataWithNamedLabelAndSplit() throws {
         let directory = NSTemporaryDirectory() + "lrs-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

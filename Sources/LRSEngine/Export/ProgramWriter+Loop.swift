@@ -96,6 +96,12 @@ extension ProgramWriter {
 
     private func stopUnlessFinite() -> [String] {
         [
+            "def used_rate(name, first, last):",
+            "    \"\"\"A group's rates over an epoch's steps, as lrs's epoch line shows them.\"\"\"",
+            "    first, last = f\"{first:.6g}\", f\"{last:.6g}\"",
+            "    return f\"{name} {first}\" if first == last else f\"{name} {first}..{last}\"",
+            "",
+            "",
             "def stop_unless_finite(model, loss, epoch, step, rates):",
             "    \"\"\"Like lrs, stops at a NaN or infinite loss or gradient, before the optimizer step.\"\"\"",
             "    grads = [p.grad for p in model.parameters() if p.grad is not None]",
@@ -127,7 +133,10 @@ extension ProgramWriter {
             lines += validationLines(indent: indent)
         }
         return lines + [
-            indent + "line += \", lr \" + \", \".join(f\"{g['name']} {g['lr']:.6g}\" for g in groups)",
+            // The rates the epoch's steps used, as lrs prints them: FIRST..LAST when a
+            // per-step schedule moved them within the epoch.
+            indent + "line += \", lr \" + \", \".join(used_rate(name, first_rates[name], rate)",
+            indent + "                              for name, rate in rates.items())",
             indent + "for schedule in schedules:",
             indent + "    if not schedule.per_step:",
             indent + "        schedule.step(metric)",
@@ -156,6 +165,7 @@ extension ProgramWriter {
             "    for epoch in range(epochs):",
             "        started = time.perf_counter()",
             "        total, correct, count = 0.0, 0, len(x)",
+            "        first_rates = None",
             "        for xb, yb in batches(x, y):",
             "            model.train()",
             "            for optimizer in optimizers:",
@@ -164,6 +174,7 @@ extension ProgramWriter {
             "            loss = loss_fn(out, yb)",
             "            loss.backward()",
             "            rates = {group[\"name\"]: group[\"lr\"] for group in groups}",
+            "            first_rates = first_rates or rates",
             "            stop_unless_finite(model, loss.item(), epoch, step, rates)",
             "            for optimizer in optimizers:",
             "                optimizer.step()",
@@ -199,6 +210,7 @@ extension ProgramWriter {
             "    for epoch in range(epochs):",
             "        started = time.perf_counter()",
             "        total, correct, count = 0.0, 0, 0",
+            "        first_rates = None",
             "        for xb, yb in batches(x, y, rank, world):",
             "            ddp_model.train()",
             "            for optimizer in optimizers:",
@@ -213,6 +225,7 @@ extension ProgramWriter {
             "            dist.all_reduce(sums)",
             "            mean_loss = sums[0].item() / world",
             "            rates = {group[\"name\"]: group[\"lr\"] for group in groups}",
+            "            first_rates = first_rates or rates",
             "            stop_unless_finite(model, mean_loss, epoch, step, rates)",
             "            for optimizer in optimizers:",
             "                optimizer.step()",
