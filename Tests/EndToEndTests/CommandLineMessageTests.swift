@@ -20,7 +20,7 @@ import Testing
     @Test func explainOfNoParameterShowsCheckUsageAndTheNearest() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let result = try TimedProcess.run(["check", "net.lrs", "--explain", "stem.wieght"], in: dir, timeout: 60)
+        let result = try LRSBinary.run(["check", "net.lrs", "--explain", "stem.wieght"], in: dir, timeout: 60)
         #expect(result.status == 2)
         #expect(result.stderr.contains("no parameter is named 'stem.wieght' in 'net.lrs'; did you mean 'stem.weight'?"),
                 "\(result.stderr)")
@@ -31,17 +31,17 @@ import Testing
     @Test func cannotReadSaysWhy() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let missing = try TimedProcess.run(["check", "nofile.lrs"], in: dir, timeout: 60)
+        let missing = try LRSBinary.run(["check", "nofile.lrs"], in: dir, timeout: 60)
         #expect(missing.status == 1)
         #expect(missing.stderr == "lrs check: cannot read 'nofile.lrs': no such file or directory\n")
-        let directory = try TimedProcess.run(["check", "adir"], in: dir, timeout: 60)
+        let directory = try LRSBinary.run(["check", "adir"], in: dir, timeout: 60)
         #expect(directory.stderr == "lrs check: cannot read 'adir': is a directory\n")
     }
 
     @Test func exportToAMissingDirectorySaysSoOnce() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let result = try TimedProcess.run(["export", "net.lrs", "--to", "pytorch", "-o", "nodir/x.py"], in: dir, timeout: 60)
+        let result = try LRSBinary.run(["export", "net.lrs", "--to", "pytorch", "-o", "nodir/x.py"], in: dir, timeout: 60)
         #expect(result.status == 1)
         #expect(result.stderr.components(separatedBy: "cannot write").count == 2, "\(result.stderr)")
     }

@@ -8,8 +8,7 @@ import Testing
     @Test(arguments: [("sequential_equal_milestones", 10, 1), ("sequential_equal_zero_milestones", 9, 2)])
     func ratesMatchSequentialLR(_ name: String, _ epochs: Int, _ warnings: Int) throws {
         let directory = LRSBinary.packageRoot.appendingPathComponent("Tests/Fixtures/schedules/cases/" + name)
-        let run = try TimedRun.lrs(["schedule", "case.lrs", "--epochs", "\(epochs)", "--format", "csv"],
-                                   in: directory, timeout: 120)
+        let run = try LRSBinary.run(["schedule", "case.lrs", "--epochs", "\(epochs)", "--format", "csv"], in: directory.path, timeout: 120)
         #expect(run.status == 0 && !run.timedOut, "\(run.stderr)")
         #expect(run.stderr.components(separatedBy: "never runs").count - 1 == warnings, "\(run.stderr)")
         let expected = try String(contentsOf: directory.appendingPathComponent("schedule.csv"), encoding: .utf8)

@@ -29,10 +29,10 @@ import Testing
         let script = Self.model + Self.expression + Self.selectorOr + Self.selectorAnd + Self.lambda("b") + "train epochs 3\n"
         let directory = try scratch(["chains.lrs": script])
         defer { try? FileManager.default.removeItem(at: directory) }
-        let check = try TimedRun.lrs(["check", "chains.lrs"], in: directory, timeout: Self.limit)
+        let check = try LRSBinary.run(["check", "chains.lrs"], in: directory.path, timeout: Self.limit)
         #expect(!check.timedOut && !check.crashed)
         #expect(check.status == 0, "\(check.stderr.prefix(400))")
-        let schedule = try TimedRun.lrs(["schedule", "chains.lrs"], in: directory, timeout: Self.limit)
+        let schedule = try LRSBinary.run(["schedule", "chains.lrs"], in: directory.path, timeout: Self.limit)
         #expect(!schedule.timedOut && !schedule.crashed)
         #expect(schedule.status == 0, "\(schedule.stderr.prefix(400))")
         // b's rate at epoch 2 is 0.01 * 0.9^2 (the lambda's 200,000 factors of 1 change nothing).
@@ -47,7 +47,7 @@ import Testing
         let input = Self.model + (lines[kind] ?? "") + "show lr\n"
         let directory = try scratch(["input.txt": input])
         defer { try? FileManager.default.removeItem(at: directory) }
-        let run = try TimedRun.lrs(["repl"], in: directory, stdin: directory.appendingPathComponent("input.txt"),
+        let run = try LRSBinary.run(["repl"], in: directory.path, input: try String(contentsOf: directory.appendingPathComponent("input.txt"), encoding: .utf8),
                                    timeout: Self.limit)
         #expect(!run.timedOut && !run.crashed)
         #expect(run.status == 0, "\(run.stderr.prefix(400))")

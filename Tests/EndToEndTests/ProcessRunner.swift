@@ -7,6 +7,10 @@ struct ProcessResult {
     let stderr: String
     /// The child ran past its time limit and was killed.
     let timedOut: Bool
+    /// The child ended by a signal (a crash, or the kill after its time limit), not by exiting.
+    let crashed: Bool
+    /// Wall time from start to end.
+    let seconds: TimeInterval
 }
 
 /// The one way these tests start a process: input, output and errors go through files (a
@@ -44,6 +48,7 @@ enum ProcessRunner {
         process.standardError = stderr
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
+        let started = Date()
         try process.run()
         let timedOut = finished.wait(timeout: .now() + timeout) == .timedOut
         if timedOut {
@@ -57,6 +62,8 @@ enum ProcessRunner {
         let out = String(decoding: try Data(contentsOf: URL(fileURLWithPath: outPath)), as: UTF8.self)
         var err = String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self)
         if timedOut { err += "\n[test runner: killed after \(Int(timeout)) s]\n" }
-        return ProcessResult(status: process.terminationStatus, stdout: out, stderr: err, timedOut: timedOut)
+        return ProcessResult(status: process.terminationStatus, stdout: out, stderr: err, timedOut: timedOut,
+                             crashed: process.terminationReason == .uncaughtSignal,
+                             seconds: Date().timeIntervalSince(started))
     }
 }

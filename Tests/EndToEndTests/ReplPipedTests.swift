@@ -16,7 +16,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let count = 3000
         let lines = (1 ... count).map { "let x\($0) = \($0)" } + ["let y = x\(count) + nothing"]
-        let result = try TimedProcess.run(["repl"], in: dir, input: lines.joined(separator: "\n") + "\n", timeout: 90)
+        let result = try LRSBinary.run(["repl"], in: dir, input: lines.joined(separator: "\n") + "\n", timeout: 90)
         #expect(!result.timedOut)
         #expect(result.seconds < 30, "3000 lines took \(result.seconds) s")
         #expect(result.status == 1)
@@ -32,7 +32,7 @@ import Testing
         let count = 3000
         let lines = ["model < a: linear 4 8; relu; b: linear 8 3 >"] + (1 ... count).map { "let x\($0) = \($0)" }
             + ["group a lr x\(count) / 1e5", "group b lr 0.5", "show lr"]
-        let result = try TimedProcess.run(["repl"], in: dir, input: lines.joined(separator: "\n") + "\n", timeout: 90)
+        let result = try LRSBinary.run(["repl"], in: dir, input: lines.joined(separator: "\n") + "\n", timeout: 90)
         #expect(!result.timedOut)
         #expect(result.seconds < 30, "\(count) lines took \(result.seconds) s")
         #expect(result.status == 0, "\(result.stderr)")
@@ -44,7 +44,7 @@ import Testing
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let input = "undo\n\n  step\nlet a = 1\nexplain a.weight\n"
-        let result = try TimedProcess.run(["repl"], in: dir, input: input, timeout: 60)
+        let result = try LRSBinary.run(["repl"], in: dir, input: input, timeout: 60)
         #expect(result.status == 1)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.contains("<repl>:1:1: error: nothing to undo"), "\(result.stderr)")

@@ -98,9 +98,4 @@ final class TimedProcess {
     private func read(_ path: String) -> String {
         (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     }
-
-    /// Runs to the end (or the deadline).
-    static func run(_ arguments: [String], in directory: String, input: String = "", timeout: Double) throws -> Result {
-        try TimedProcess(arguments, in: directory, input: input).wait(timeout: timeout)
-    }
 }
