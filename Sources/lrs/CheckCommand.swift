@@ -55,7 +55,7 @@ struct CheckCommand: ParsableCommand {
                 guard let lines = GroupExplanation.explain(explain, in: script, resolution,
                                                            initialValues: outcome.initialValues) else {
                     let names = script.model.parameters.map(\.name)
-                    let near = nearestNames(to: explain, in: names)
+                    let near = Suggestions.nearest(to: explain, in: names)
                     throw ValidationError(DiagnosticCondition.unknownParameter(explain, suggestions: []).message
                                           + " in '\(path)'" + (near.isEmpty ? "; it has " + quotedNames(names) : didYouMeanPhrase(near)))
                 }

@@ -4,11 +4,11 @@ import Testing
 /// Wherever a name is wrong, the message names the nearest right ones (or lists them).
 @Suite struct NearestNamesTests {
     @Test func nearestByEditsCaseInsensitive() {
-        #expect(nearestNames(to: "headlr", in: ["head_lr", "base_lr", "epochs"]) == ["head_lr"])
-        #expect(nearestNames(to: "conv1.wieght", in: ["conv1.weight", "conv1.bias", "fc.weight"]) == ["conv1.weight"])
-        #expect(nearestNames(to: "LR", in: ["lr", "wd"]) == ["lr"])
-        #expect(nearestNames(to: "zzzzzz", in: ["lr", "wd"]).isEmpty)
-        #expect(nearestNames(to: "ab", in: ["ba", "ab", "xy"], limit: 1) == ["ab"])
+        #expect(Suggestions.nearest(to: "headlr", in: ["head_lr", "base_lr", "epochs"]) == ["head_lr"])
+        #expect(Suggestions.nearest(to: "conv1.wieght", in: ["conv1.weight", "conv1.bias", "fc.weight"]) == ["conv1.weight"])
+        #expect(Suggestions.nearest(to: "LR", in: ["lr", "wd"]) == ["lr"])
+        #expect(Suggestions.nearest(to: "zzzzzz", in: ["lr", "wd"]).isEmpty)
+        #expect(Suggestions.nearest(to: "ab", in: ["ba", "ab", "xy"], limit: 1) == ["ab"])
     }
 
     @Test func overrideWithoutLetSuggestsTheNearestLet() {

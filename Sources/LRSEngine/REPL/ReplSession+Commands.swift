@@ -97,7 +97,7 @@ extension ReplSession {
 
     /// "no parameter is named 'a.wieght'; did you mean 'a.weight'?", else the names there are.
     static func unknownParameter(_ name: String, among names: [String]) -> String {
-        let near = nearestNames(to: name, in: names)
+        let near = Suggestions.nearest(to: name, in: names)
         return DiagnosticCondition.unknownParameter(name, suggestions: near).message
             + (near.isEmpty ? "; the parameters are " + quotedNames(names) : "")
     }

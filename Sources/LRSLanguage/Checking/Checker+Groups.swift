@@ -134,8 +134,8 @@ extension Checker {
                    !groups.contains(where: { $0.name == base && $0.each != nil }) {
                     // A layer's name means its parameters; else the nearest parameter names.
                     let parameters = model.parameters.filter { $0.layerName == argument.text }.map(\.name)
-                        + nearestNames(to: argument.text, in: model.parameters.map(\.name))
-                    diagnostics.error(.unknownShowGroup(argument.text, suggestions: nearestNames(to: argument.text, in: names),
+                        + Suggestions.nearest(to: argument.text, in: model.parameters.map(\.name))
+                    diagnostics.error(.unknownShowGroup(argument.text, suggestions: Suggestions.nearest(to: argument.text, in: names),
                                                         groups: names, parameters: parameters), at: argument.range)
                 }
             }

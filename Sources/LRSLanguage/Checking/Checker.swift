@@ -142,7 +142,7 @@ public struct Checker {
     /// What follows pass 1: what needs the whole script.
     mutating func finish() -> CheckedScript? {
         for name in overrides.keys.sorted() where letRanges[name] == nil && !droppedNames.contains(name) {
-            diagnostics.error(.overrideWithoutLet(name, suggestions: nearestNames(to: name, in: letRanges.keys.sorted())), at: nil)
+            diagnostics.error(.overrideWithoutLet(name, suggestions: Suggestions.nearest(to: name, in: letRanges.keys.sorted())), at: nil)
         }
         if modelStatement == nil && !droppedKeywords.contains("model") {
             diagnostics.error(.missingModel, at: script.statements.first?.range ?? .at(0))
