@@ -37,10 +37,7 @@ public enum CheckPipeline {
         }
         let provider = initialValues?(script) ?? ModelFactory(script).layerwiseInitialValues
         let resolution = GroupResolver.resolve(script, initialValues: provider)
-        // One list in source order; those without a place (overrides, defaults) last.
-        let diagnostics = (checked.diagnostics + resolution.diagnostics).enumerated().sorted { a, b in
-            (a.element.range?.start ?? Int.max, a.offset) < (b.element.range?.start ?? Int.max, b.offset)
-        }.map(\.element)
+        let diagnostics = (checked.diagnostics + resolution.diagnostics).inSourceOrder()
         let ok = !resolution.diagnostics.hasErrors
         return Outcome(script: ok ? script : nil, resolution: ok ? resolution : nil,
                        diagnostics: diagnostics, initialValues: provider)

@@ -86,9 +86,7 @@ public struct GroupResolver {
                 diagnostics.append(.error(.unassignedParameter(parameter.name), at: range))
             }
         }
-        let ordered = diagnostics.enumerated().sorted { a, b in
-            (a.element.range?.start ?? Int.max, a.offset) < (b.element.range?.start ?? Int.max, b.offset)
-        }.map(\.element)
+        let ordered = diagnostics.inSourceOrder()
         return GroupResolution(groups: resolved, frozen: zip(parameters, frozen).filter { $0.1 }.map(\.0.name),
                                diagnostics: ordered)
     }

@@ -9,9 +9,7 @@ extension CheckPipeline.Outcome {
         guard let script else { return self }
         let problems = OutputFiles.problems(script, outputDirectory: outputDirectory)
         guard !problems.isEmpty else { return self }
-        let merged = (diagnostics + problems).enumerated().sorted { a, b in
-            (a.element.range?.start ?? Int.max, a.offset) < (b.element.range?.start ?? Int.max, b.offset)
-        }.map(\.element)
+        let merged = (diagnostics + problems).inSourceOrder()
         return CheckPipeline.Outcome(script: script, resolution: resolution, diagnostics: merged,
                                      initialValues: initialValues)
     }

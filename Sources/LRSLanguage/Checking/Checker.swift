@@ -106,11 +106,7 @@ public struct Checker {
     /// Diagnostics in source order (those without a place last), as a reader expects, less
     /// those that only repeat a dropped statement's error.
     var orderedDiagnostics: [Diagnostic] {
-        diagnostics.diagnostics.filter { !isCascade($0) }.enumerated().sorted { a, b in
-            let ka = a.element.range?.start ?? Int.max
-            let kb = b.element.range?.start ?? Int.max
-            return ka != kb ? ka < kb : a.offset < b.offset
-        }.map(\.element)
+        diagnostics.diagnostics.filter { !isCascade($0) }.inSourceOrder()
     }
 
     mutating func run() -> CheckedScript? {

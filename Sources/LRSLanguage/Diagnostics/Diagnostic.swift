@@ -62,3 +62,13 @@ extension Array where Element == Diagnostic {
 /// A diagnostic can be thrown by a phase that stops at its first error (loading files,
 /// running), so the caller prints it like any other.
 extension Diagnostic: Error {}
+
+extension Sequence where Element == Diagnostic {
+    /// In source order, as a reader expects: by where each starts, those without a place
+    /// (overrides, defaults) last, and in the order reported where two start together.
+    public func inSourceOrder() -> [Diagnostic] {
+        enumerated().sorted { a, b in
+            (a.element.range?.start ?? Int.max, a.offset) < (b.element.range?.start ?? Int.max, b.offset)
+        }.map(\.element)
+    }
+}

@@ -40,11 +40,7 @@ public struct Parser {
         let all = (lexical + parser.diagnostics.diagnostics.filter {
             if case .tooManyErrors = $0.condition { return false }
             return true
-        }).enumerated().sorted { a, b in
-            let ka = a.element.range?.start ?? Int.max
-            let kb = b.element.range?.start ?? Int.max
-            return ka != kb ? ka < kb : a.offset < b.offset
-        }.map(\.element)
+        }).inSourceOrder()
         merged.report(contentsOf: all)
         if parser.diagnostics.isFull, !merged.isFull {
             // The parser stopped early: say so, even if its errors fit under the cap here.
