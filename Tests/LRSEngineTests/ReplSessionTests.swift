@@ -243,6 +243,9 @@ import Testing
         #expect(ReplInput.isIncomplete("group x where (numel > 3"))
         #expect(!ReplInput.isIncomplete("group a lr 0.1 # model < ("))
         #expect(ReplInput.isIncomplete("init \"unterminated"))
+        // A string cannot span lines: one left open on an earlier line ends the entry (the
+        // check then reports it), so a stray quote cannot keep the prompt open for ever.
+        #expect(!ReplInput.isIncomplete("init \"unterminated\nrest"))
     }
 }
 

@@ -1,3 +1,5 @@
+import LRSLanguage
+
 /// How the REPL splits what is typed: whether an entry continues on the next line, and
 /// whether it is a REPL command or statements of the language.
 public enum ReplInput {
@@ -6,50 +8,34 @@ public enum ReplInput {
     public static let commands = ["step", "epoch", "explain", "plot", "undo", "reset", "load", "help", "quit", "exit"]
 
     /// Whether `text` leaves a model block `<`, a `(` or a `[` open (or a string
-    /// unterminated), so the entry continues under the continuation prompt.
+    /// unterminated), so the entry continues under the continuation prompt. Read with the
+    /// language's own lexer, so comments, strings and numbers are what a script makes them.
     ///
     /// `<` opens a block only right after the word `model`; elsewhere it compares.
     public static func isIncomplete(_ text: String) -> Bool {
-        var inModel = false
-        var depth = 0
-        var inString = false
-        var escaped = false
-        var inComment = false
-        var lastWord = ""
-        var word = ""
-        for c in text {
-            if inComment {
-                if c == "\n" { inComment = false }
-                continue
-            }
-            if inString {
-                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
-                continue
-            }
-            if c.isLetter || c.isNumber || c == "_" {
-                word.append(c)
-                continue
-            }
-            if !word.isEmpty {
-                lastWord = word
-                word = ""
-            }
-            switch c {
-            case "#": inComment = true
-            case "\"": inString = true; lastWord = ""
-            case "(", "[": depth += 1; lastWord = ""
-            case ")", "]": depth = max(0, depth - 1); lastWord = ""
-            case "<":
-                if lastWord == "model" && !inModel { inModel = true }
-                lastWord = ""
-            case ">":
-                if inModel && depth == 0 { inModel = false }
-                lastWord = ""
-            case " ", "\t", "\r", "\n": break
-            default: lastWord = ""
-            }
+        let (tokens, lexical) = Lexer.tokenize(SourceFile(path: "<repl>", text: text))
+        // A string ends on its line: one left open on the last line may still be closed;
+        // one open on an earlier line is an error the check reports.
+        let lastLine = text.utf8.lastIndex(of: UInt8(ascii: "\n")).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) + 1 } ?? 0
+        if lexical.contains(where: { $0.condition == .unterminatedString && ($0.range?.start ?? 0) >= lastLine }) {
+            return true
         }
-        return inModel || depth > 0 || inString
+        var depth = 0
+        var inModel = false
+        var previous: Token?
+        for token in tokens {
+            switch token.kind {
+            case .leftParen, .leftBracket: depth += 1
+            case .rightParen, .rightBracket: depth = max(0, depth - 1)
+            case .less:
+                if !inModel, let word = previous, word.kind == .identifier, word.text == "model" { inModel = true }
+            case .greater:
+                if inModel && depth == 0 { inModel = false }
+            default: break
+            }
+            previous = token
+        }
+        return inModel || depth > 0
     }
 
     /// The first word of an entry and the rest, trimmed.
