@@ -19,7 +19,7 @@ extension ProgramWriter {
         var out = options.distributed ? distributedBatches() : plainBatches()
         if validationStatement != nil { out += ["", ""] + evaluate() }
         out += ["", ""] + stopUnlessFinite() + ["", ""]
-        out += options.distributed ? distributedTrain() : plainTrain()
+        out += train()
         return out.joined(separator: "\n")
     }
 
@@ -153,88 +153,72 @@ extension ProgramWriter {
         ]
     }
 
-    private func plainTrain() -> [String] {
-        var out = [
-            "def train(model, optimizers, schedules, loss_fn, data, validation, epochs, trace):",
-            "    \"\"\"Per batch: zero_grad, forward, mean loss, backward, every optimizer steps, then",
-            "    every per-step schedule; after the epoch every per-epoch schedule steps (plateau",
-            "    on the validation loss when there is validation data, else the mean loss).\"\"\"",
-            "    x, y = data",
-            "    groups = parameter_groups(optimizers)",
-            "    step = 0",
-            "    for epoch in range(epochs):",
-            "        started = time.perf_counter()",
-            "        total, correct, count = 0.0, 0, len(x)",
-            "        first_rates = None",
-            "        for xb, yb in batches(x, y):",
-            "            model.train()",
-            "            for optimizer in optimizers:",
-            "                optimizer.zero_grad()",
-            "            out = model(xb)",
-            "            loss = loss_fn(out, yb)",
-            "            loss.backward()",
-            "            rates = {group[\"name\"]: group[\"lr\"] for group in groups}",
-            "            first_rates = first_rates or rates",
-            "            stop_unless_finite(model, loss.item(), epoch, step, rates)",
-            "            for optimizer in optimizers:",
-            "                optimizer.step()",
-            "            if trace:",
-            "                record = {\"epoch\": epoch, \"step\": step, \"loss\": loss.item(), \"lr\": rates}",
-            "                trace.write(json.dumps(record) + \"\\n\")",
-            "            total += loss.item() * len(xb)",
-            "            if yb.dtype == torch.int64:",
-            "                correct += (out.argmax(1) == yb).sum().item()",
-            "            step += 1",
-            "            for schedule in schedules:",
-            "                if schedule.per_step:",
-            "                    schedule.step()",
-            "        mean = total / count",
-        ]
-        out += epochEnd(indent: "        ")
-        out.append("        print(f\"{line}; {time.perf_counter() - started:.2f}s\", flush=True)")
-        out += checkpointLines(indent: "        ")
-        return out
-    }
-
-    private func distributedTrain() -> [String] {
-        var out = [
+    /// The loop, one template for both programs. Under DDP the wrapper runs forward and
+    /// backward (it averages the gradients), each process takes its share of every batch,
+    /// and the losses, samples and correct answers are summed across the processes.
+    private func train() -> [String] {
+        let ddp = options.distributed
+        let net = ddp ? "ddp_model" : "model"
+        var out = ddp ? [
             "def train(ddp_model, optimizers, schedules, loss_fn, data, validation, epochs, trace, rank, world):",
             "    \"\"\"Per batch: zero_grad, forward, mean loss, backward (DDP averages the gradients),",
             "    every optimizer steps, then every per-step schedule; after the epoch every per-epoch",
             "    schedule steps (plateau on the validation loss when there is validation data, else",
             "    the mean loss). Losses are averaged across the processes.\"\"\"",
             "    model = ddp_model.module",
+        ] : [
+            "def train(model, optimizers, schedules, loss_fn, data, validation, epochs, trace):",
+            "    \"\"\"Per batch: zero_grad, forward, mean loss, backward, every optimizer steps, then",
+            "    every per-step schedule; after the epoch every per-epoch schedule steps (plateau",
+            "    on the validation loss when there is validation data, else the mean loss).\"\"\"",
+        ]
+        out += [
             "    x, y = data",
             "    groups = parameter_groups(optimizers)",
             "    step = 0",
             "    for epoch in range(epochs):",
             "        started = time.perf_counter()",
-            "        total, correct, count = 0.0, 0, 0",
+            "        total, correct, count = 0.0, 0, \(ddp ? "0" : "len(x)")",
             "        first_rates = None",
-            "        for xb, yb in batches(x, y, rank, world):",
-            "            ddp_model.train()",
+            "        for xb, yb in batches(x, y\(ddp ? ", rank, world" : "")):",
+            "            \(net).train()",
             "            for optimizer in optimizers:",
             "                optimizer.zero_grad()",
-            "            out = ddp_model(xb)",
+            "            out = \(net)(xb)",
             "            loss = loss_fn(out, yb)",
             "            loss.backward()",
-            "            hits = (out.argmax(1) == yb).sum().item() if yb.dtype == torch.int64 else 0",
-            "            # Summed over the processes: losses, loss x samples, samples, correct answers.",
-            "            sums = torch.tensor([loss.item(), loss.item() * len(xb), len(xb), hits],",
-            "                                dtype=torch.float64, device=loss.device)",
-            "            dist.all_reduce(sums)",
-            "            mean_loss = sums[0].item() / world",
+        ]
+        if ddp {
+            out += [
+                "            hits = (out.argmax(1) == yb).sum().item() if yb.dtype == torch.int64 else 0",
+                "            # Summed over the processes: losses, loss x samples, samples, correct answers.",
+                "            sums = torch.tensor([loss.item(), loss.item() * len(xb), len(xb), hits],",
+                "                                dtype=torch.float64, device=loss.device)",
+                "            dist.all_reduce(sums)",
+                "            mean_loss = sums[0].item() / world",
+            ]
+        }
+        let lossValue = ddp ? "mean_loss" : "loss.item()"
+        out += [
             "            rates = {group[\"name\"]: group[\"lr\"] for group in groups}",
             "            first_rates = first_rates or rates",
-            "            stop_unless_finite(model, mean_loss, epoch, step, rates)",
+            "            stop_unless_finite(model, \(lossValue), epoch, step, rates)",
             "            for optimizer in optimizers:",
             "                optimizer.step()",
             "            if trace:",
-            "                record = {\"epoch\": epoch, \"step\": step, \"loss\": mean_loss, \"lr\": rates}",
+            "                record = {\"epoch\": epoch, \"step\": step, \"loss\": \(lossValue), \"lr\": rates}",
             "                trace.write(json.dumps(record) + \"\\n\")",
+        ]
+        out += ddp ? [
             "            total += sums[1].item()",
             "            count += int(sums[2].item())",
             "            correct += int(sums[3].item())",
+        ] : [
+            "            total += loss.item() * len(xb)",
+            "            if yb.dtype == torch.int64:",
+            "                correct += (out.argmax(1) == yb).sum().item()",
+        ]
+        out += [
             "            step += 1",
             "            for schedule in schedules:",
             "                if schedule.per_step:",
@@ -242,8 +226,8 @@ extension ProgramWriter {
             "        mean = total / count",
         ]
         out += epochEnd(indent: "        ")
-        out.append("        if rank == 0:")
-        out.append("            print(f\"{line}; {time.perf_counter() - started:.2f}s\", flush=True)")
+        let report = "print(f\"{line}; {time.perf_counter() - started:.2f}s\", flush=True)"
+        out += ddp ? ["        if rank == 0:", "            " + report] : ["        " + report]
         out += checkpointLines(indent: "        ")
         return out
     }
