@@ -127,18 +127,25 @@ public final class Sequential {
         isTraining = training
     }
 
-    /// Why a training batch of `batch` samples cannot run, in PyTorch's words, or nil. A
-    /// batchnorm needs more than one value per channel in training mode (a last batch of one
-    /// sample before `batchnorm C` on [B, C]): the training loop reports this instead of
-    /// calling `forward`, which treats it as a programming error.
-    public func trainingBatchProblem(batch: Int) -> String? {
+    /// A batchnorm that a training batch would give one value per channel: its dotted
+    /// name and the input shape it would see.
+    public struct BatchProblem: Equatable, Sendable {
+        public let layer: String
+        public let inputShape: [Int]
+    }
+
+    /// Why a training batch of `batch` samples cannot run, or nil. A batchnorm needs more
+    /// than one value per channel in training mode (a last batch of one sample before
+    /// `batchnorm C` on [B, C]): the training loop reports this instead of calling
+    /// `forward`, which treats it as a programming error.
+    public func trainingBatchProblem(batch: Int) -> BatchProblem? {
         for (index, layer) in layers.enumerated() {
             for (path, inner) in Self.leaves(layer, name: layerSpecs[index].name) {
                 guard let norm = inner as? BatchNorm, batch * norm.spatial <= 1 else { continue }
                 let shape = inner === layer
                     ? [batch] + (index == 0 ? inputShape : layerOutputShapes[index - 1])
                     : [batch, norm.channels]
-                return "expected more than 1 value per channel when training, got input size \(shape) (layer '\(path)')"
+                return BatchProblem(layer: path, inputShape: shape)
             }
         }
         return nil

@@ -72,8 +72,8 @@ public struct RunData: Sendable {
             let range = source.files.first { $0.path == error.path }?.range ?? source.range
             return .failure(.error(.dataFile(error.path, reason: error.reason), at: range))
         } catch {
-            return .failure(.error(.trainingFailed("\(error)"), at: source.range))
+            return .failure(.error(.dataUnreadable(String(describing: error)), at: source.range))
         }
-        return .failure(.error(.trainingFailed("unsupported data source '\(source.kind)'"), at: source.range))
+        return .failure(.error(.unsupportedDataSource(source.kind), at: source.range))
     }
 }

@@ -133,7 +133,7 @@ public final class ScriptRun {
                 }
                 saved.append(file.written)
             case .train(let settings):
-                guard let data else { throw .error(.trainingFailed("'train' needs a 'data' statement"), at: settings.range) }
+                guard let data else { throw .error(.trainWithoutData, at: settings.range) }
                 if state.epoch >= settings.epochs {
                     notes.append(.note(.runAlreadyComplete(epoch: state.epoch, epochs: settings.epochs), at: settings.range))
                 }

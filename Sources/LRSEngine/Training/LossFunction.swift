@@ -15,31 +15,34 @@ enum LossFunction {
             let sets = [data.training] + (data.validation.map { [$0] } ?? [])
             for set in sets {
                 if let classes = set.classCount, classes > outputs {
-                    throw .error(.trainingFailed("class index \(classes - 1) in the data, but the model has \(outputs) outputs (cross_entropy needs one per class)"), at: settings.range)
+                    throw .error(.labelBeyondOutputs(classIndex: classes - 1, outputs: outputs), at: settings.range)
                 }
             }
             guard outputShape.count == 1 else {
-                throw .error(.trainingFailed("cross_entropy needs the model's output to be BATCHxCLASSES, it is BATCHx\(ShapeText.text(outputShape))"), at: settings.range)
+                throw .error(.crossEntropyOutputShape(ShapeText.text(outputShape)), at: settings.range)
             }
             return .crossEntropy(classes: outputs)
         case ("cross_entropy", .values):
-            throw .error(.trainingFailed("cross_entropy needs integer class labels; the targets are floats (use loss mse)"), at: settings.range)
+            throw .error(.crossEntropyNeedsLabels, at: settings.range)
         case ("mse", .values(_, let width)):
             guard width == outputs else {
-                throw .error(.trainingFailed("mse targets have \(width) values per sample, the model has \(outputs) outputs"), at: settings.range)
+                throw .error(.mseTargetWidth(width: width, outputs: outputs), at: settings.range)
             }
             return .mse
         case ("mse", .classes):
             guard outputs == 1 else {
-                throw .error(.trainingFailed("mse needs float targets of the output's size (\(outputs)); the data has class labels (use loss cross_entropy)"), at: settings.range)
+                throw .error(.mseNeedsFloatTargets(outputs: outputs), at: settings.range)
             }
             return .mse
         default:
-            throw .error(.trainingFailed("unknown loss '\(name)'"), at: settings.range)
+            throw .error(.unknownLoss(name), at: settings.range)
         }
     }
 
-    func evaluate<Rows: Collection<Int>>(output: Tensor, targets: Tensor?, rows: Rows, data: Dataset, gradient: Tensor?) throws(Diagnostic) -> Double {
+    /// The batch's mean loss (and its gradient into `gradient`); a bad label is an error at
+    /// `range`, the `train` statement that runs the batch.
+    func evaluate<Rows: Collection<Int>>(output: Tensor, targets: Tensor?, rows: Rows, data: Dataset, gradient: Tensor?,
+                                         at range: SourceRange) throws(Diagnostic) -> Double {
         switch self {
         case .crossEntropy:
             guard case .classes(let labels) = data.targets else { return .nan }
@@ -47,7 +50,10 @@ enum LossFunction {
             do {
                 return Double(try Losses.crossEntropy(logits: output, labels: batchLabels, gradient: gradient))
             } catch {
-                throw .error(.trainingFailed(error.description), at: nil)
+                // The runtime counts samples within the batch; the data file counts from its start.
+                let sample = rows.dropFirst(error.sample).first ?? error.sample
+                throw .error(.targetOutOfRange(label: error.label, classes: error.classes, sample: sample,
+                                               position: error.position), at: range)
             }
         case .mse:
             if let targets { return Double(Losses.mse(output: output, target: targets, gradient: gradient)) }

@@ -103,7 +103,8 @@ public final class Trainer {
             let rows = epoch.order[b * batch ..< min(n, (b + 1) * batch)]
             let (x, y) = gather(train, rows: rows)
             if let problem = model.trainingBatchProblem(batch: rows.count) {
-                throw .error(.trainingFailed(problem), at: settings.range)
+                throw .error(.batchNormSingleValue(layer: problem.layer, shape: ShapeText.text(problem.inputShape)),
+                             at: settings.range)
             }
             try state.checkRates()
             let rates = state.rates
@@ -111,7 +112,8 @@ public final class Trainer {
             model.zeroGrad()
             let output = model.forward(x)
             let gradient = model.outputGradient(batch: rows.count)
-            let value = try loss.evaluate(output: output, targets: y, rows: rows, data: train, gradient: gradient)
+            let value = try loss.evaluate(output: output, targets: y, rows: rows, data: train, gradient: gradient,
+                                          at: settings.range)
             guard value.isFinite else {
                 throw .error(.nonFiniteLoss(value.isNaN ? "NaN" : "infinite", epoch: state.epoch, step: state.step,
                                             rates: state.ratesText), at: settings.range)
@@ -168,7 +170,7 @@ public final class Trainer {
             let rows = start ..< min(set.count, start + batch)
             let (x, y) = gather(set, rows: rows)
             let output = model.forward(x)
-            let value = try loss.evaluate(output: output, targets: y, rows: rows, data: set, gradient: nil)
+            let value = try loss.evaluate(output: output, targets: y, rows: rows, data: set, gradient: nil, at: settings.range)
             total += value * Double(rows.count)
             if case .classes = set.targets { correct += loss.correct(output: output, rows: rows, data: set) }
             start += batch

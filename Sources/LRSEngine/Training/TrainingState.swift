@@ -40,7 +40,7 @@ public final class TrainingState {
         var perStep: [Bool] = []
         for group in resolution.groups {
             guard let config = OptimizerLowering.config(for: group) else {
-                throw .error(.trainingFailed("unknown optimizer kind '\(group.optimizerKind)'"), at: group.range)
+                throw .error(.unknownOptimizer(group.optimizerKind, suggestions: []), at: group.range)
             }
             if groupsByKind[config.kind] == nil {
                 kinds.append(config.kind)

@@ -128,7 +128,21 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case invalidRate(group: String, what: String, epoch: Int, step: Int)
     case nonFiniteLoss(String, epoch: Int, step: Int, rates: String)
     case nonFiniteGradient(parameter: String, epoch: Int, step: Int, rates: String)
-    case trainingFailed(String)
+    /// `train` in a script with no `data` statement.
+    case trainWithoutData
+    /// The loss does not fit the data or the model (`lrs run`, at the `train` statement).
+    case labelBeyondOutputs(classIndex: Int, outputs: Int)
+    case crossEntropyOutputShape(String)
+    case crossEntropyNeedsLabels
+    case mseTargetWidth(width: Int, outputs: Int)
+    case mseNeedsFloatTargets(outputs: Int)
+    case unknownLoss(String)
+    /// A batch's class label outside the model's outputs (the runtime's `LabelError`).
+    case targetOutOfRange(label: Int, classes: Int, sample: Int, position: Int?)
+    /// A batchnorm that would see one value per channel in training (PyTorch refuses it).
+    case batchNormSingleValue(layer: String, shape: String)
+    case dataUnreadable(String)
+    case unsupportedDataSource(String)
     case plateauHeldConstant(group: String)
     case noTrainStatement
     case stepsPerEpochFromData(steps: Int, origin: String, batch: Int)
@@ -306,7 +320,24 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "the loss is \(what) at epoch \(epoch), step \(step); learning rates: \(rates)"
         case .nonFiniteGradient(let parameter, let epoch, let step, let rates):
             return "the gradient of '\(parameter)' is not finite at epoch \(epoch), step \(step); learning rates: \(rates)"
-        case .trainingFailed(let reason): return reason
+        case .trainWithoutData: return "'train' needs a 'data' statement"
+        case .labelBeyondOutputs(let index, let outputs):
+            return "class index \(index) in the data, but the model has \(outputs) outputs (cross_entropy needs one per class)"
+        case .crossEntropyOutputShape(let shape):
+            return "cross_entropy needs the model's output to be BATCHxCLASSES, it is BATCHx\(shape)"
+        case .crossEntropyNeedsLabels:
+            return "cross_entropy needs integer class labels; the targets are floats (use loss mse)"
+        case .mseTargetWidth(let width, let outputs):
+            return "mse targets have \(width) values per sample, the model has \(outputs) outputs"
+        case .mseNeedsFloatTargets(let outputs):
+            return "mse needs float targets of the output's size (\(outputs)); the data has class labels (use loss cross_entropy)"
+        case .unknownLoss(let name): return "unknown loss '\(clip(name))'"
+        case .targetOutOfRange(let label, let classes, let sample, let position):
+            return "target \(label) is out of bounds for \(classes) classes (sample \(sample)\(position.map { ", position \($0)" } ?? ""))"
+        case .batchNormSingleValue(let layer, let shape):
+            return "expected more than 1 value per channel when training, got input size \(shape) (layer '\(layer)')"
+        case .dataUnreadable(let reason): return "cannot read the data: \(reason)"
+        case .unsupportedDataSource(let kind): return "unsupported data source '\(clip(kind))'"
         case .plateauHeldConstant(let group):
             return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
         case .noTrainStatement: return "no 'train' statement; showing 10 epochs (use --epochs)"
