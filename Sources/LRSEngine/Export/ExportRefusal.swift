@@ -3,13 +3,19 @@ import LRSLanguage
 /// Why a script cannot be exported: a setup PyTorch cannot express faithfully, with the
 /// place in the script that asks for it. Never an approximation written out instead.
 public struct ExportRefusal: Error, Sendable {
-    /// What cannot be exported and why (lower case, no trailing period).
-    public let message: String
+    /// What cannot be exported, as data; its wording is `ExportProblem.description`.
+    public let problem: ExportProblem
     /// The statement or expression responsible.
     public let range: SourceRange?
 
-    public init(_ message: String, at range: SourceRange?) {
-        self.message = message
+    public init(_ problem: ExportProblem, at range: SourceRange?) {
+        self.problem = problem
         self.range = range
     }
+
+    /// What cannot be exported and why (lower case, no trailing period).
+    public var message: String { problem.description }
+
+    /// The refusal as the diagnostic `lrs export` prints.
+    public var diagnostic: Diagnostic { .error(.cannotExport(problem), at: range) }
 }

@@ -56,10 +56,10 @@ extension ProgramWriter {
         func option(_ name: String) -> ResolvedArgument? { source.options.first { $0.name == name } }
         switch source.kind {
         case "npy":
-            guard source.files.count == 2 else { throw ExportRefusal("npy needs two files", at: source.range) }
+            guard source.files.count == 2 else { throw ExportRefusal(.npyNeedsTwoFiles, at: source.range) }
             return "load_npy(\(PythonText.string(source.files[0].written)), \(PythonText.string(source.files[1].written)))"
         case "csv":
-            guard let file = source.files.first else { throw ExportRefusal("csv needs a file", at: source.range) }
+            guard let file = source.files.first else { throw ExportRefusal(.csvNeedsFile, at: source.range) }
             var args = [PythonText.string(file.written)]
             if let label = option("label"), !label.isDefault, let text = PythonText.value(label.value) {
                 args.append("label=" + text)
@@ -70,7 +70,7 @@ extension ProgramWriter {
             return "load_csv(" + args.joined(separator: ", ") + ")"
         case "synthetic":
             guard script.model.inputShape != nil else {
-                throw ExportRefusal("synthetic data needs the input shape", at: source.range)
+                throw ExportRefusal(.syntheticNeedsInputShape, at: source.range)
             }
             var args: [String] = []
             for (name, fallback) in [("samples", "1000"), ("classes", "10"), ("noise", "0.5")] {
@@ -79,7 +79,7 @@ extension ProgramWriter {
             }
             return "synthetic(" + args.joined(separator: ", ") + ")"
         default:
-            throw ExportRefusal("data source '\(source.kind)' has no exporter", at: source.range)
+            throw ExportRefusal(.noDataExporter(kind: source.kind), at: source.range)
         }
     }
 

@@ -58,7 +58,7 @@ extension ProgramWriter {
             switch statement {
             case .train(let train):
                 guard script.data != nil else {
-                    throw ExportRefusal("'train' without a 'data' statement has nothing to train on", at: train.range)
+                    throw ExportRefusal(.trainWithoutData, at: train.range)
                 }
                 out += [""] + trainCall(train)
             case .save(let file):

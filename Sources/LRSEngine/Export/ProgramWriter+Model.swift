@@ -157,8 +157,7 @@ extension ProgramWriter {
             case 1: return "nn.BatchNorm1d(\(features))"
             case 3: return "nn.BatchNorm2d(\(features))"
             default:
-                throw ExportRefusal("batchnorm on an input of shape \(layer.inputShape ?? []): PyTorch's "
-                                    + "BatchNorm1d/2d take 1-D or 3-D samples", at: layer.range)
+                throw ExportRefusal(.batchNormShape(shape: ShapeText.text(layer.inputShape ?? [])), at: layer.range)
             }
         case .layernorm(let n): return "nn.LayerNorm(\(n))"
         }

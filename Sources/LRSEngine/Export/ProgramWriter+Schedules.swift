@@ -171,7 +171,7 @@ extension ProgramWriter {
                     continue
                 }
                 guard let value = PythonText.value(argument.value) else {
-                    throw ExportRefusal("'\(argument.name)' must be a constant to be exported", at: argument.range ?? schedule.range)
+                    throw ExportRefusal(.notConstant(argument: argument.name), at: argument.range ?? schedule.range)
                 }
                 parts.append(Self.torchArgumentName(argument.name) + "=" + value)
             }
@@ -199,15 +199,13 @@ extension ProgramWriter {
         let variable = perStep ? "step" : "epoch"
         guard case .expression(let compiled) = argument.value else {
             guard let value = argument.value.number else {
-                throw ExportRefusal("the factor is not a number", at: argument.range)
+                throw ExportRefusal(.factorNotANumber, at: argument.range)
             }
             return "lambda \(variable): " + PythonText.number(value)
         }
         let other = perStep ? "epoch" : "step"
         if compiled.usedVariables.contains(other) {
-            throw ExportRefusal("'\(other)' in a \(perStep ? "per-step" : "per-epoch") schedule: PyTorch's "
-                                + "scheduler counts only \(perStep ? "optimizer steps" : "epochs")",
-                                at: compiled.syntax.range)
+            throw ExportRefusal(.wrongCounter(variable: other, perStep: perStep), at: compiled.syntax.range)
         }
         var python = PythonExpression(constants: script.constants, variables: [variable])
         let body = try python.text(compiled.syntax)

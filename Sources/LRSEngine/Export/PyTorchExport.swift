@@ -64,7 +64,7 @@ struct ProgramWriter {
         var kinds: [String] = []
         for group in resolution.groups where !kinds.contains(group.optimizerKind) {
             guard TorchOptimizer.className(group.optimizerKind) != nil else {
-                throw ExportRefusal("optimizer '\(group.optimizerKind)' has no PyTorch class", at: group.range)
+                throw ExportRefusal(.noTorchClass(kind: group.optimizerKind), at: group.range)
             }
             kinds.append(group.optimizerKind)
         }
@@ -100,8 +100,7 @@ struct ProgramWriter {
     /// Layer names PyTorch cannot give a submodule of `nn.Sequential`.
     func refuseUnexpressibleNames() throws(ExportRefusal) {
         for layer in script.model.layers where ProgramWriter.moduleAttributes.contains(layer.name) {
-            throw ExportRefusal("layer name '\(layer.name)' is an attribute of torch.nn.Sequential; PyTorch "
-                                + "cannot name a submodule so, and the state_dict names would change", at: layer.range)
+            throw ExportRefusal(.sequentialAttribute(name: layer.name), at: layer.range)
         }
     }
 

@@ -40,12 +40,12 @@ struct PythonExpression {
         case .bool(let b):
             return (PythonText.bool(b), Self.atom)
         case .string:
-            throw ExportRefusal("a string is not a number here", at: expr.range)
+            throw ExportRefusal(.stringNotNumber, at: expr.range)
         case .name(let name):
             if variables.contains(name) { return (name, Self.atom) }
             if name == "pi" { usesMath = true; return ("math.pi", Self.atom) }
             if let value = constants[name] { return (value < 0 ? "(" + PythonText.number(value) + ")" : PythonText.number(value), Self.atom) }
-            throw ExportRefusal("'\(name)' has no value here in the exported program", at: expr.range)
+            throw ExportRefusal(.noValue(name: name), at: expr.range)
         case .unary(let op, let operand):
             switch op {
             case .negate: return ("-" + (try text(operand, context: Self.negate)), Self.negate)
@@ -61,7 +61,7 @@ struct PythonExpression {
             switch name {
             case "abs", "min", "max": python = name
             case "exp", "log", "sqrt", "sin", "cos", "tan", "floor", "ceil": python = "math." + name; usesMath = true
-            default: throw ExportRefusal("function '\(name)' has no Python counterpart here", at: expr.range)
+            default: throw ExportRefusal(.noPythonFunction(name: name), at: expr.range)
             }
             var parts: [String] = []
             for argument in arguments { parts.append(try text(argument, context: 0)) }

@@ -143,6 +143,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case batchNormSingleValue(layer: String, shape: String)
     case dataUnreadable(String)
     case unsupportedDataSource(String)
+    /// A setup PyTorch cannot express faithfully (`lrs export`).
+    case cannotExport(ExportProblem)
     case plateauHeldConstant(group: String)
     case noTrainStatement
     case stepsPerEpochFromData(steps: Int, origin: String, batch: Int)
@@ -338,6 +340,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "expected more than 1 value per channel when training, got input size \(shape) (layer '\(layer)')"
         case .dataUnreadable(let reason): return "cannot read the data: \(reason)"
         case .unsupportedDataSource(let kind): return "unsupported data source '\(clip(kind))'"
+        case .cannotExport(let problem): return "cannot export to PyTorch: \(problem)"
         case .plateauHeldConstant(let group):
             return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
         case .noTrainStatement: return "no 'train' statement; showing 10 epochs (use --epochs)"
