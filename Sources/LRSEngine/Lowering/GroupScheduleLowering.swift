@@ -21,11 +21,11 @@ enum GroupScheduleLowering {
         do {
             schedule = try GroupSchedule(spec, initialLR: config.learningRate, initialMomentum: momentum)
         } catch {
-            throw .error(.scheduleFailed(group: group.name, reason: error.description), at: statement.range)
+            throw ScheduleFailure.diagnostic(error, group: group.name, epoch: 0, step: 0, at: statement.range)
         }
         guard schedule.lr.isFinite, schedule.lr >= 0 else {
-            throw .error(.invalidRate(group: group.name, what: TrainingState.describe(schedule.lr), epoch: 0, step: 0),
-                         at: statement.range)
+            throw ScheduleFailure.diagnostic(.invalidRate(schedule.lr), group: group.name, epoch: 0, step: 0,
+                                             at: statement.range)
         }
         return Lowered(schedule: schedule, perStep: statement.perStep)
     }

@@ -27,11 +27,8 @@ public enum SchedulePreview {
         } catch {
             let group = resolution.groups.first { $0.name == error.group }
             let range = group?.schedule?.range ?? group?.range
-            if case .invalidRate(let value) = error.error {
-                return .failure(.error(.invalidRate(group: error.group ?? "?", what: TrainingState.describe(value),
-                                                    epoch: error.epoch, step: error.step), at: range))
-            }
-            return .failure(.error(.scheduleFailed(group: error.group ?? "?", reason: error.description), at: range))
+            return .failure(ScheduleFailure.diagnostic(error.error, group: error.group ?? "?", epoch: error.epoch,
+                                                       step: error.step, at: range))
         }
     }
 }

@@ -95,10 +95,7 @@ public final class TrainingState {
             do {
                 try schedules[index]!.step(metric: metric)
             } catch {
-                if case .invalidRate(let value) = error {
-                    throw .error(.invalidRate(group: group.name, what: Self.describe(value), epoch: epoch, step: step), at: range)
-                }
-                throw .error(.scheduleFailed(group: group.name, reason: error.description), at: range)
+                throw ScheduleFailure.diagnostic(error, group: group.name, epoch: epoch, step: step, at: range)
             }
             applySchedule(index)
         }
@@ -112,17 +109,13 @@ public final class TrainingState {
             let lr = config(of: index).learningRate
             guard !lr.isFinite || lr < 0 else { continue }
             let group = resolution.groups[index]
-            throw .error(.invalidRate(group: group.name, what: Self.describe(lr), epoch: epoch, step: step),
-                         at: group.schedule?.range ?? group.range)
+            throw ScheduleFailure.diagnostic(.invalidRate(lr), group: group.name, epoch: epoch, step: step,
+                                             at: group.schedule?.range ?? group.range)
         }
-    }
-
-    static func describe(_ value: Double) -> String {
-        value.isNaN ? "NaN" : value.isInfinite ? "infinite" : value < 0 ? "negative (\(value))" : "\(value)"
     }
 
     /// "conv 0.01, linear 0.001" for messages.
     var ratesText: String {
-        rates.map { "\($0.group) \($0.lr)" }.joined(separator: ", ")
+        rates.map { "\($0.group) \(NumberText.display($0.lr))" }.joined(separator: ", ")
     }
 }

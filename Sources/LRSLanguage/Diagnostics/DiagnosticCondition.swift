@@ -125,7 +125,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     /// A file the script writes (`save`, `checkpoint`) that cannot be written there.
     case outputUnwritable(String, reason: String)
     case scheduleFailed(group: String, reason: String)
-    case invalidRate(group: String, what: String, epoch: Int, step: Int)
+    /// A rate that a step is about to use is negative, NaN or infinite.
+    case invalidRate(group: String, value: Double, epoch: Int, step: Int)
     case nonFiniteLoss(String, epoch: Int, step: Int, rates: String)
     case nonFiniteGradient(parameter: String, epoch: Int, step: Int, rates: String)
     /// `train` in a script with no `data` statement.
@@ -316,7 +317,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .stateFile(let path, let reason): return "cannot use '\(path)': \(reason)"
         case .outputUnwritable(let path, let reason): return "cannot write '\(clip(path))': \(reason)"
         case .scheduleFailed(let group, let reason): return "schedule of group '\(group)': \(reason)"
-        case .invalidRate(let group, let what, let epoch, let step):
+        case .invalidRate(let group, let value, let epoch, let step):
+            let what = value.isNaN ? "NaN" : value.isInfinite ? "infinite" : value < 0 ? "negative (\(NumberText.display(value)))" : NumberText.display(value)
             return "learning rate of group '\(group)' is \(what) at epoch \(epoch) (step \(step))"
         case .nonFiniteLoss(let what, let epoch, let step, let rates):
             return "the loss is \(what) at epoch \(epoch), step \(step); learning rates: \(rates)"

@@ -1,5 +1,6 @@
 import Foundation
 import LRSEngine
+import LRSLanguage
 import Testing
 
 /// A rate a schedule computes after the run's last step, which no step uses, does not
@@ -39,7 +40,7 @@ import Testing
         let (reports, diagnostics) = ScriptRunner.run(Self.script("schedule all lambda 1 - epoch/3", epochs: 5, samples: 8, batch: 8), in: dir)
         #expect(reports.count == 4)
         #expect(diagnostics.filter { $0.severity == .error }.map(\.message)
-                == ["learning rate of group 'all' is negative (\(0.1 * (1 - 4.0 / 3))) at epoch 4 (step 4)"])
+                == ["learning rate of group 'all' is negative (\(NumberText.display(0.1 * (1 - 4.0 / 3)))) at epoch 4 (step 4)"])
         #expect(!FileManager.default.fileExists(atPath: dir + "/final.safetensors"))
     }
 }
