@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The Python that runs exported programs: `LRS_PYTHON`, else `python3` on the PATH; usable
 /// only when `import torch, numpy, safetensors` works.
@@ -20,14 +21,12 @@ enum ExportPython {
         return result?.status == 0
     }()
 
-    typealias Result = ProcessResult
-
     /// Runs `python ARGS...` in `directory`, one OpenMP thread (the reference's setting).
-    static func python(_ arguments: [String], in directory: String) throws -> Result {
+    static func python(_ arguments: [String], in directory: String) throws -> ProcessResult {
         try run(executable ?? "python3", arguments, in: directory)
     }
 
-    static func run(_ executable: String, _ arguments: [String], in directory: String) throws -> Result {
+    static func run(_ executable: String, _ arguments: [String], in directory: String) throws -> ProcessResult {
         // Gloo on the loopback interface: the machine's hostname need not resolve.
         let loopback = ProcessInfo.processInfo.environment["GLOO_SOCKET_IFNAME"] ?? "lo"
         return try ProcessRunner.run(executable, arguments, in: directory,

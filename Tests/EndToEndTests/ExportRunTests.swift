@@ -1,6 +1,7 @@
 import Foundation
 import LRSEngine
 import Testing
+import TestSupport
 
 /// `lrs export --to pytorch`, then the program run by PyTorch: its trace and saved weights
 /// against the reference cases PyTorch computed (Tests/Fixtures/reference/train_* and a few
