@@ -6,12 +6,10 @@ import TestSupport
 enum ExportPython {
     static let executable: String? = {
         let environment = ProcessInfo.processInfo.environment
-        var candidates: [String] = []
-        if let chosen = environment["LRS_PYTHON"], !chosen.isEmpty { candidates.append(chosen) }
-        for directory in (environment["PATH"] ?? "").split(separator: ":") {
-            candidates.append(String(directory) + "/python3")
+        if let chosen = environment["LRS_PYTHON"], !chosen.isEmpty, FileManager.default.isExecutableFile(atPath: chosen) {
+            return chosen
         }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return ProcessRunner.which("python3")
     }()
 
     /// Whether the exported programs can run here (else the tests that run them are skipped).

@@ -4,8 +4,7 @@ import TestSupport
 /// The real `lrs` binary on a pseudo-terminal: a tmux server of its own (its own socket),
 /// keys sent with send-keys, the screen read with capture-pane.
 final class ReplTerminal {
-    static let tmux: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let tmux: String? = ProcessRunner.which("tmux")
     static var available: Bool { tmux != nil }
 
     let socket = "lrs-test-" + UUID().uuidString

@@ -54,7 +54,7 @@ import TestSupport
 
     /// The id of a process that has exited.
     func deadPID() throws -> Int32 {
-        let process = try ProcessRunner.start("/bin/true", [])
+        let process = try ProcessRunner.start("/bin/sh", ["-c", "exit 0"])
         _ = process.wait(timeout: 30)
         return process.pid
     }

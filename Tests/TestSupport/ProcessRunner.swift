@@ -32,6 +32,13 @@ public enum ProcessRunner {
         try start(executable, arguments, in: directory, input: input, environment: environment).wait(timeout: timeout)
     }
 
+    /// The first executable called `name` on the PATH.
+    public static func which(_ name: String) -> String? {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .map { String($0) + "/" + name }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// Starts `executable ARGS...` as `run` does, for a test that signals it or watches its
     /// files while it runs; with `ownGroup` in a process group of its own (whose id is its pid).
     public static func start(_ executable: String, _ arguments: [String], in directory: String? = nil,
