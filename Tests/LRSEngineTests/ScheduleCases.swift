@@ -65,6 +65,15 @@ enum ScheduleCases {
         return (script, resolution)
     }
 
+    /// The case's rate table as `lrs schedule` computes it.
+    static func table(_ directory: String, epochs: Int, stepsPerEpoch: Int) throws -> RateTable {
+        let (script, resolution) = try checked(directory)
+        switch SchedulePreview.rates(script, resolution, epochs: epochs, stepsPerEpoch: stepsPerEpoch) {
+        case .success(let (table, _)): return table
+        case .failure(let diagnostic): throw FixtureError.script(directory, [diagnostic.message])
+        }
+    }
+
     /// Each group of the case's script with its schedule lowered as a run lowers it.
     static func groups(_ directory: String, stepsPerEpoch: Int) throws -> [RateTable.Group] {
         let (_, resolution) = try checked(directory)
