@@ -43,10 +43,13 @@ let package = Package(
         .executableTarget(name: "lrs-bench", dependencies: ["LRSRuntime", "LRSOptim", "LRSEngine"],
                           swiftSettings: kernelSettings),
 
+        // What the test targets share: the one process runner (every child with a time limit),
+        // the built `lrs`, and golden files with one re-record switch (LRS_RECORD=1).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LRSLanguageTests", dependencies: ["LRSLanguage"]),
         .testTarget(name: "LRSRuntimeTests", dependencies: ["LRSRuntime"]),
         .testTarget(name: "LRSOptimTests", dependencies: ["LRSOptim"]),
-        .testTarget(name: "LRSEngineTests", dependencies: ["LRSEngine"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["lrs", "LRSEngine"]),
+        .testTarget(name: "LRSEngineTests", dependencies: ["LRSEngine", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["lrs", "LRSEngine", "TestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Ctrl-C on a batch: the terminal sends SIGINT to the whole process group, the batch and
 /// its runs alike.
@@ -18,8 +19,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Self.script.write(toFile: dir + "/long.lrs", atomically: true, encoding: .utf8)
-        let batch = try TimedProcess(["run", "long.lrs", "-D", "rate=0.1,0.2,0.3,0.4,0.5", "--jobs", "2", "--out", "out"],
-                                     in: dir, ownGroup: true)
+        let batch = try LRSBinary.start(["run", "long.lrs", "-D", "rate=0.1,0.2,0.3,0.4,0.5", "--jobs", "2", "--out", "out"],
+                                        in: dir, ownGroup: true)
         // Wait until both first runs are training (each has written its log), then Ctrl-C.
         let deadline = Date().addingTimeInterval(60)
         func runDirectories() -> [String] {

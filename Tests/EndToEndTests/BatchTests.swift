@@ -1,6 +1,7 @@
 import Foundation
 import LRSEngine
 import Testing
+import TestSupport
 
 /// Batches of runs: `lrs run FILE -D NAME=V1,V2 ... --jobs N --results FILE`.
 @Suite struct BatchTests {
@@ -76,14 +77,9 @@ import Testing
     @Test func stopsCleanlyOnSIGINTAndKeepsTheTable() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: LRSBinary.path)
-        process.arguments = ["run", "grid.lrs", "-D", "epochs=100000", "-D", "width=8,16,32", "--jobs", "2",
-                             "--results", "results.csv", "--out", "out"]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        // In a group of its own, so a batch that does not stop is killed with its runs.
+        let process = try LRSBinary.start(["run", "grid.lrs", "-D", "epochs=100000", "-D", "width=8,16,32", "--jobs", "2",
+                                           "--results", "results.csv", "--out", "out"], in: dir, ownGroup: true)
         // Wait until two runs are under way, then press Ctrl-C.
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
@@ -92,23 +88,10 @@ import Testing
             usleep(20_000)
         }
         usleep(300_000)
-        kill(process.processIdentifier, SIGINT)
-        let stopBy = Date().addingTimeInterval(20)
-        while process.isRunning, Date() < stopBy { usleep(20_000) }
-        let stopped = !process.isRunning
-        if !stopped {
-            // Do not leave a batch running behind a failed test: its runs first, then itself,
-            // with a signal nothing can block.
-            let pkill = Process()
-            pkill.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
-            pkill.arguments = ["-KILL", "-P", String(process.processIdentifier)]
-            try? pkill.run()
-            pkill.waitUntilExit()
-            kill(process.processIdentifier, SIGKILL)
-        }
-        #expect(stopped, "lrs run did not stop within 20 s of SIGINT")
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130, "interrupted, as a shell expects of Ctrl-C")
+        process.signal(SIGINT)
+        let result = process.wait(timeout: 20)
+        #expect(!result.timedOut, "lrs run did not stop within 20 s of SIGINT")
+        #expect(result.status == 130, "interrupted, as a shell expects of Ctrl-C")
         let lines = try String(contentsOfFile: dir + "/results.csv", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 4)
         #expect(lines.filter { $0.contains(",interrupted,") }.count == 2, "\(lines)")

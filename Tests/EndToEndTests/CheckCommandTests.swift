@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `lrs check` as a user runs it: exit statuses, the group report, JSON, `--explain`, `-D`.
 @Suite struct CheckCommandTests {
     @Test func seedOneReportsGroupsOnStdout() throws {
-        let run = try runLRS(["check", "samples/seed1.lrs"])
+        let run = try LRSBinary.run(["check", "samples/seed1.lrs"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("group conv (adam): 2 parameters, 448 elements"))
         #expect(run.stdout.contains("0.weight  16x3x3x3  432"))
@@ -15,33 +16,33 @@ import Testing
     }
 
     @Test func scheduleShowsInTheReport() throws {
-        let run = try runLRS(["check", "samples/seed2.lrs"])
+        let run = try LRSBinary.run(["check", "samples/seed2.lrs"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("schedule  lambda 0.95^epoch (per epoch)"))
     }
 
     @Test func scriptErrorsExitOne() throws {
-        let directory = testsDirectory.appendingPathComponent("Fixtures/language/diagnostics")
-        let run = try runLRS(["check", "unknown_names.lrs"], in: directory)
+        let directory = LRSBinary.packageRoot.appendingPathComponent("Tests/Fixtures/language/diagnostics")
+        let run = try LRSBinary.run(["check", "unknown_names.lrs"], in: directory.path)
         #expect(run.status == 1)
         #expect(run.stdout.isEmpty)
     }
 
     @Test func usageErrorsExitTwo() throws {
-        #expect(try runLRS(["check"]).status == 2)
-        #expect(try runLRS(["check", "--format", "yaml", "samples/seed1.lrs"]).status == 2)
-        #expect(try runLRS(["check", "-D", "oops", "samples/seed1.lrs"]).status == 2)
-        #expect(try runLRS(["check", "--explain", "9.weight", "samples/seed1.lrs"]).status == 2)
+        #expect(try LRSBinary.run(["check"]).status == 2)
+        #expect(try LRSBinary.run(["check", "--format", "yaml", "samples/seed1.lrs"]).status == 2)
+        #expect(try LRSBinary.run(["check", "-D", "oops", "samples/seed1.lrs"]).status == 2)
+        #expect(try LRSBinary.run(["check", "--explain", "9.weight", "samples/seed1.lrs"]).status == 2)
     }
 
     @Test func missingFileExitsOne() throws {
-        let run = try runLRS(["check", "no/such/file.lrs"])
+        let run = try LRSBinary.run(["check", "no/such/file.lrs"])
         #expect(run.status == 1)
         #expect(run.stderr.contains("cannot read 'no/such/file.lrs'"))
     }
 
     @Test func jsonForTools() throws {
-        let run = try runLRS(["check", "--format", "json", "samples/seed1.lrs"])
+        let run = try LRSBinary.run(["check", "--format", "json", "samples/seed1.lrs"])
         #expect(run.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]
         let groups = object?.first?["groups"] as? [[String: Any]]
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func explainSaysWhichSelectorMatched() throws {
-        let run = try runLRS(["check", "--explain", "0.bias", "samples/seed3.lrs"])
+        let run = try LRSBinary.run(["check", "--explain", "0.bias", "samples/seed3.lrs"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("passed group 'large_weights' (line 4)"))
         #expect(run.stdout.contains("passed group 'weights' (line 5)"))
@@ -60,11 +61,11 @@ import Testing
     }
 
     @Test func overridesReplaceLets() throws {
-        let run = try runLRS(["check", "-D", "base_lr=0.5", "samples/layerwise_decay.lrs"])
+        let run = try LRSBinary.run(["check", "-D", "base_lr=0.5", "samples/layerwise_decay.lrs"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("group decay.head (adamw)"))
         #expect(run.stdout.contains("lr                      0.5\n"))
-        let bad = try runLRS(["check", "-D", "nope=1", "samples/seed1.lrs"])
+        let bad = try LRSBinary.run(["check", "-D", "nope=1", "samples/seed1.lrs"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("error: -D nope: the script has no 'let nope'"))
     }
@@ -82,7 +83,7 @@ import Testing
         ]
         for (name, bytes) in cases {
             try Data(bytes).write(to: directory.appendingPathComponent(name))
-            let run = try runLRS(["check", name], in: directory)
+            let run = try LRSBinary.run(["check", name], in: directory.path)
             #expect(run.status == 1, "\(name)")
             #expect(run.stderr.hasPrefix("\(name):"), "\(name): \(run.stderr.prefix(200))")
         }
@@ -96,7 +97,7 @@ import Testing
         for i in 0..<10_000 { text += i % 2 == 0 ? "  linear 8 8\n" : "  relu\n" }
         text += ">\noptimizer adam\ngroup all each layer lr 0.001 * 0.99^(layers - 1 - layer)\n"
         try Data(text.utf8).write(to: directory.appendingPathComponent("big.lrs"))
-        let run = try runLRS(["check", "--format", "json", "big.lrs"], in: directory)
+        let run = try LRSBinary.run(["check", "--format", "json", "big.lrs"], in: directory.path)
         #expect(run.status == 0, "\(run.stderr.prefix(300))")
         let hasLastGroup = run.stdout.contains("\"name\": \"all.9998\"")
         #expect(hasLastGroup)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Messages of the command line itself: usage of the right subcommand, why a file cannot
 /// be read, each said once.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `A until 3 then B until 3 then C` through `lrs schedule`, against the rates PyTorch's
 /// SequentialLR gives for the same milestones (Tests/Fixtures/schedules/cases, made by

@@ -1,16 +1,15 @@
 import Foundation
+import TestSupport
 
 /// The Python that runs exported programs: `LRS_PYTHON`, else `python3` on the PATH; usable
 /// only when `import torch, numpy, safetensors` works.
 enum ExportPython {
     static let executable: String? = {
         let environment = ProcessInfo.processInfo.environment
-        var candidates: [String] = []
-        if let chosen = environment["LRS_PYTHON"], !chosen.isEmpty { candidates.append(chosen) }
-        for directory in (environment["PATH"] ?? "").split(separator: ":") {
-            candidates.append(String(directory) + "/python3")
+        if let chosen = environment["LRS_PYTHON"], !chosen.isEmpty, FileManager.default.isExecutableFile(atPath: chosen) {
+            return chosen
         }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return ProcessRunner.which("python3")
     }()
 
     /// Whether the exported programs can run here (else the tests that run them are skipped).
@@ -20,14 +19,12 @@ enum ExportPython {
         return result?.status == 0
     }()
 
-    typealias Result = ProcessResult
-
     /// Runs `python ARGS...` in `directory`, one OpenMP thread (the reference's setting).
-    static func python(_ arguments: [String], in directory: String) throws -> Result {
+    static func python(_ arguments: [String], in directory: String) throws -> ProcessResult {
         try run(executable ?? "python3", arguments, in: directory)
     }
 
-    static func run(_ executable: String, _ arguments: [String], in directory: String) throws -> Result {
+    static func run(_ executable: String, _ arguments: [String], in directory: String) throws -> ProcessResult {
         // Gloo on the loopback interface: the machine's hostname need not resolve.
         let loopback = ProcessInfo.processInfo.environment["GLOO_SOCKET_IFNAME"] ?? "lo"
         return try ProcessRunner.run(executable, arguments, in: directory,

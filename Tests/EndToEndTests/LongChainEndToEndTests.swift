@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// 200,000-term chains of each kind (`+ - * / %`, `and`/`or` in an expression, in a
 /// hyperparameter, in a lambda, `or`/`and` in a selector) through `lrs check`,

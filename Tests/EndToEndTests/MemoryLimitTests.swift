@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `lrs` under an address-space limit (`ulimit -v`, as `prlimit --as`): what the guard
 /// accepts runs, and what cannot fit is refused before it is allocated, never a trap.
@@ -7,30 +8,9 @@ import Testing
     /// Runs `lrs ARGS` under `ulimit -v KIB` in `directory`, killed after `seconds`.
     func runLimited(_ arguments: [String], kib: Int, in directory: String, seconds: Double = 120)
         throws -> (status: Int32, stderr: String, timedOut: Bool) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -v \(kib) && exec \"$0\" \"$@\"", LRSBinary.path] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let errURL = URL(fileURLWithPath: directory + "/stderr.txt")
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let err = try FileHandle(forWritingTo: errURL)
-        defer { try? err.close() }
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(seconds)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                timedOut = true
-                break
-            }
-            usleep(20_000)
-        }
-        process.waitUntilExit()
-        let stderr = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, stderr, timedOut)
+        let result = try ProcessRunner.run("/bin/sh", ["-c", "ulimit -v \(kib) && exec \"$0\" \"$@\"", LRSBinary.path] + arguments,
+                                           in: directory, timeout: seconds)
+        return (result.status, result.stderr, result.timedOut)
     }
 
     func workspace(_ script: String) throws -> String {

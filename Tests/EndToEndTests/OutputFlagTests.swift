@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Every file a command writes is checked before it does any work (issue 12, item 3).
 @Suite(.timeLimit(.minutes(1))) struct OutputFlagTests {

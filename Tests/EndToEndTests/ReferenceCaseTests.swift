@@ -1,6 +1,7 @@
 import Foundation
 import LRSEngine
 import Testing
+import TestSupport
 
 /// The PyTorch reference cases, checked the way shared/reference/check.py checks them:
 /// `lrs schedule` against schedule.csv, and for training cases `lrs run` against trace.jsonl

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The REPL with its input piped, as a script reads: long sessions, located errors.
 @Suite struct ReplPipedTests {

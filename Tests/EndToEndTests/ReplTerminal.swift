@@ -1,10 +1,10 @@
 import Foundation
+import TestSupport
 
 /// The real `lrs` binary on a pseudo-terminal: a tmux server of its own (its own socket),
 /// keys sent with send-keys, the screen read with capture-pane.
 final class ReplTerminal {
-    static let tmux: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let tmux: String? = ProcessRunner.which("tmux")
     static var available: Bool { tmux != nil }
 
     let socket = "lrs-test-" + UUID().uuidString
@@ -76,34 +76,11 @@ final class ReplTerminal {
         tmux(["display-message", "-p", "-t", "repl", "#{pane_dead}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
     }
 
-    /// Runs a tmux command and returns what it prints. posix_spawn and waitpid rather than
-    /// Process: the call blocks this thread only, with no run loop involved, and the server
-    /// that `new-session` forks inherits nothing it could hold open.
+    /// Runs a tmux command and returns what it prints (the server that `new-session` starts
+    /// outlives it).
     @discardableResult
     private func tmux(_ arguments: [String]) -> String {
         guard let tmux = Self.tmux else { return "" }
-        let output = NSTemporaryDirectory() + "lrs-tmux-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Children start with no signal blocked, whatever this test thread blocks.
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let argv = ([tmux, "-L", socket, "-f", "/dev/null"] + arguments).map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, tmux, &actions, &attributes, argv, environ) == 0 else { return "" }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        return (try? ProcessRunner.run(tmux, ["-L", socket, "-f", "/dev/null"] + arguments, timeout: 30))?.stdout ?? ""
     }
 }

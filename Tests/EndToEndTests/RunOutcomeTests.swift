@@ -1,6 +1,7 @@
 import Foundation
 import LRSEngine
 import Testing
+import TestSupport
 
 /// `lrs run` says what it did when it trains nothing, and where it stopped on Ctrl-C
 /// (issue 12, item 14).
@@ -50,23 +51,16 @@ import Testing
             save "w.safetensors"
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: LRSBinary.path)
-        process.arguments = ["run", "run.lrs", "--quiet", "--trace", "t.jsonl"]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let err = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = err
-        try process.run()
+        let process = try LRSBinary.start(["run", "run.lrs", "--quiet", "--trace", "t.jsonl"], in: dir)
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, process.isRunning, !FileManager.default.fileExists(atPath: dir + "/c.safetensors") {
             usleep(5000)
         }
-        kill(process.processIdentifier, SIGINT)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 130)
+        process.signal(SIGINT)
+        let result = process.wait(timeout: 60)
+        let stderr = result.stderr
+        #expect(!result.crashed)
+        #expect(result.status == 130)
         #expect(stderr.hasPrefix("lrs run: interrupted after "))
         #expect(stderr.contains(" of 100000000 epochs (step "))
         #expect(stderr.contains("the last checkpoint, 'c.safetensors', holds epoch "))

@@ -1,6 +1,7 @@
 import Foundation
 import LRSEngine
 import Testing
+import TestSupport
 
 /// `lrs run` as a user runs it: data errors, divergence, traces, checkpoints and resume.
 @Suite struct RunTests {
@@ -46,26 +47,20 @@ import Testing
         try FileManager.default.removeItem(atPath: dir + "/ckpt.safetensors")
 
         // Start again, and kill it hard once a few checkpoints exist: mid-epoch, most likely.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: LRSBinary.path)
-        process.arguments = ["run", "run.lrs", "--quiet"]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try LRSBinary.start(["run", "run.lrs", "--quiet"], in: dir)
         var killedAt: Int?
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, process.isRunning {
             if let meta = try? SafetensorsFile.read(path: dir + "/ckpt.safetensors").metadata["lrs.position"],
                meta.contains("\"epoch\":3") {
-                kill(process.processIdentifier, SIGKILL)
+                process.signal(SIGKILL)
                 killedAt = 3
                 break
             }
             usleep(2000)
         }
-        if process.isRunning, killedAt == nil { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        if process.isRunning, killedAt == nil { process.signal(SIGKILL) }
+        _ = process.wait(timeout: 60)
         try #require(killedAt != nil, "the run ended before it could be killed")
         #expect(!FileManager.default.fileExists(atPath: dir + "/final.safetensors"))
 

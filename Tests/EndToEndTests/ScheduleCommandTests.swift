@@ -1,37 +1,13 @@
 import Foundation
 import LRSEngine
 import Testing
+import TestSupport
 
 /// `lrs schedule`: the steps per epoch it shows by default, and how it says where they came from.
 @Suite struct ScheduleCommandTests {
-    /// Runs `lrs ARGS` in `directory`, killed after `timeout` seconds (then the status is 9).
-    static func lrs(_ arguments: [String], in directory: String, timeout: Double = 60) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: LRSBinary.path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        // Files, not pipes: a child filling one pipe while the other is drained would block.
-        let out = directory + "/.stdout", err = directory + "/.stderr"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        try process.run()
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            done.wait()
-        }
-        try outHandle.close()
-        try errHandle.close()
-        return (process.terminationStatus, try String(contentsOfFile: out, encoding: .utf8),
-                try String(contentsOfFile: err, encoding: .utf8))
+    /// Runs `lrs ARGS` in `directory`, killed after `timeout` seconds.
+    static func lrs(_ arguments: [String], in directory: String, timeout: Double = 60) throws -> ProcessResult {
+        try LRSBinary.run(arguments, in: directory, timeout: timeout)
     }
 
     /// A directory with `s.lrs` (80 samples in x.npy, split 0.25 -> 60, batch 16 -> 4 steps

@@ -1,6 +1,7 @@
 import Foundation
 import LRSEngine
 import Testing
+import TestSupport
 
 /// Atomic writes replace regular files only, and keep what the user had around them.
 @Suite struct AtomicFileTests {
@@ -53,12 +54,9 @@ import Testing
 
     /// The id of a process that has exited.
     func deadPID() throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exit 0"]
-        try process.run()
-        process.waitUntilExit()
-        return process.processIdentifier
+        let process = try ProcessRunner.start("/bin/sh", ["-c", "exit 0"])
+        _ = process.wait(timeout: 30)
+        return process.pid
     }
 
     func touch(_ path: String, secondsAgo: Double) {

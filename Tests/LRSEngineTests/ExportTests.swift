@@ -7,7 +7,7 @@ import Testing
 /// (Running the programs against PyTorch's own traces is in EndToEndTests/ExportRunTests.)
 @Suite struct ExportTests {
     static func export(_ text: String, distributed: Bool = false) throws -> String {
-        let source = SourceFile(path: "/tmp/case.lrs", text: text)
+        let source = SourceFile(path: "case.lrs", text: text)
         let outcome = PyTorchExport.check(source)
         let script = try #require(outcome.script, "\(outcome.diagnostics.map(\.message))")
         let resolution = try #require(outcome.resolution)
@@ -15,7 +15,7 @@ import Testing
     }
 
     static func refusal(_ text: String) throws -> (ExportRefusal, SourceFile) {
-        let source = SourceFile(path: "/tmp/case.lrs", text: text)
+        let source = SourceFile(path: "case.lrs", text: text)
         let outcome = PyTorchExport.check(source)
         let script = try #require(outcome.script, "\(outcome.diagnostics.map(\.message))")
         let resolution = try #require(outcome.resolution)

@@ -6,32 +6,21 @@ import Testing
 @testable import LRSEngine
 import LRSOptim
 
-/// The renderers of `lrs schedule`, on tables computed by the schedule API.
+/// The renderers of `lrs schedule`, on tables computed from the reference cases' scripts.
 @Suite struct ScheduleReportTests {
-    static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/schedules")
-
+    /// Seed 2's script (two lambda schedules per epoch), as the reference case holds it.
     static func seed2(epochs: Int = 20) throws -> RateTable {
-        try RateTable.compute([
-            .init(name: "layer1", lr: 0.01, schedule: try GroupSchedule(.lambda { pow(0.95, Double($0)) },
-                                                                        initialLR: 0.01, initialMomentum: .beta1(0.9)), perStep: false),
-            .init(name: "layer2", lr: 0.001, schedule: try GroupSchedule(.lambda { _ in 1 }, initialLR: 0.001,
-                                                                         initialMomentum: .beta1(0.9)), perStep: false),
-        ], epochs: epochs, stepsPerEpoch: 1)
+        try ScheduleCases.table("../reference/sched_seed2_lambda", epochs: epochs, stepsPerEpoch: 1)
     }
 
+    /// A per-step one-cycle over 10 epochs of 10 steps, as the reference case holds it.
     static func onecycle() throws -> RateTable {
-        let spec = ScheduleSpec.oneCycle(OneCycleOptions(maxLR: 0.1, totalSteps: 100, pctStart: 0.3, anneal: .cos, divFactor: 25,
-                                                         finalDivFactor: 1e4, threePhase: false,
-                                                         momentum: MomentumCycle(base: 0.85, max: 0.95)))
-        return try RateTable.compute([.init(name: "main", lr: 0.01, schedule: try GroupSchedule(
-            spec, initialLR: 0.01, initialMomentum: .momentum(0.9)), perStep: true)], epochs: 10, stepsPerEpoch: 10)
+        try ScheduleCases.table("../reference/sched_onecycle", epochs: 10, stepsPerEpoch: 10)
     }
 
     @Test func csvIsTorchsReferenceFileByteForByte() throws {
         for (name, table) in [("sched_seed2_lambda", try Self.seed2()), ("sched_onecycle", try Self.onecycle())] {
-            let want = try Data(contentsOf: Self.fixtures.appendingPathComponent("../reference/\(name)/schedule.csv"))
+            let want = try Data(contentsOf: ScheduleCases.root.appendingPathComponent("../reference/\(name)/schedule.csv"))
             let got = ScheduleReport.csv(table)
             #expect(got == Array(want), "\(name): csv differs from torch's schedule.csv")
         }

@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func layerLabelsMayBeKeywords() throws {
-        _ = try statements("model < step: linear 3 3; epoch: relu >")
+        #expect(try statements("model < step: linear 3 3; epoch: relu >").count == 1)
     }
 
     @Test func statementsSplitOnSemicolons() throws {
@@ -154,7 +154,7 @@ import Testing
 
     @Test func nestingBelowTheCapParses() throws {
         let deep = String(repeating: "(", count: 200) + "1" + String(repeating: ")", count: 200)
-        _ = try statements("let a = " + deep)
+        #expect(try statements("let a = " + deep).count == 1)
     }
 
     @Test func errorsAreCapped() {

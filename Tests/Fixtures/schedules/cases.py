@@ -7,7 +7,8 @@ It rewrites, deterministically:
                  ../shared/reference/check.py can also run them through `lrs schedule`;
                  plus momentum.csv (epoch,step,group,momentum) where a schedule cycles
                  momentum or betas[0].
-  long/NAME/     20000-step runs, every 97th step's lr and momentum kept (sampled.csv).
+  long/NAME/     20000-step runs: case.lrs, and every 97th step's lr and momentum
+                 (sampled.csv).
   plateau/NAME/  ReduceLROnPlateau driven by a recorded loss sequence: case.lrs,
                  losses.csv (epoch,loss) and schedule.csv (rates torch gives for it).
 refgen.py is found through $LRS_REFGEN, else ../shared/reference.
@@ -235,6 +236,16 @@ LONG = [
                                   S.LambdaLR(o, lambda e: 0.5)], milestones=[500, 15500])),
 ]
 LONG_STRIDE = 97
+# The same schedules in the language: the Swift tests lower each case.lrs and step it.
+LONG_SCRIPTS = {
+    "long_cosine": "schedule main cosine 50 eta_min 0.0001 per step",
+    "long_cosine_restarts": "schedule main cosine_restarts 7 t_mult 2 eta_min 0.00001 per step",
+    "long_cyclic_exp_range": "schedule main cyclic 0.0001 0.01 step_size_up 37 step_size_down 50 mode exp_range gamma 0.9995",
+    "long_onecycle": "schedule main onecycle 0.1 20000",
+    "long_chained": "schedule main step 100 gamma 0.9 with exponential 0.9999 with multiplicative 1.00001 per step",
+    "long_sequential": "schedule main linear start_factor 0.01 total_iters 500 until 500 then polynomial total_iters 15000 "
+                       "power 1.5 until 15500 then lambda 0.5 per step",
+}
 
 
 def build_long(name, desc, steps, make, root):
@@ -254,6 +265,7 @@ def build_long(name, desc, steps, make, root):
         opt.step()
         sched.step()
     write(os.path.join(d, "sampled.csv"), "\n".join(rows) + "\n")
+    write(os.path.join(d, "case.lrs"), script(LONG_SCRIPTS[name], "sgd lr 0.1 momentum 0.9"))
     write(os.path.join(d, "expected.json"), json.dumps(
         {"kind": "long", "steps": steps, "lr": 0.1, "optimizer": "sgd momentum 0.9", "description": desc,
          "generated_by": f"torch {torch.__version__}"}, indent=2) + "\n")
