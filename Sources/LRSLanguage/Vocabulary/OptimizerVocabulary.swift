@@ -71,9 +71,4 @@ public enum OptimizerVocabulary {
 
     /// How many values follow a hyperparameter name (1 when unknown).
     static func arity(of name: String) -> Int { name == "betas" ? 2 : 1 }
-
-    /// Whether the kind's first beta plays the role of momentum (onecycle/cyclic cycle it).
-    public static func isAdamLike(_ kind: String) -> Bool {
-        ["adam", "adamw", "adamax", "nadam", "radam"].contains(kind)
-    }
 }
