@@ -21,7 +21,7 @@ import Testing
         #expect(script.model.inputShape == [3, 28, 28])
         #expect(script.model.inputWasInferred)
         #expect(result.diagnostics.contains { $0.condition == .inferredInput("3x28x28") && $0.severity == .note })
-        #expect(script.optimizer.kind == "sgd")
+        #expect(script.optimizer.kind == .sgd)
     }
 
     @Test func ambiguousInputAsksForInputStatement() {
@@ -123,7 +123,7 @@ import Testing
         #expect(first.first(where: { $0.name == "momentum" })?.source == .optimizer)
         #expect(first.first(where: { $0.name == "dampening" })?.source == .default)
         // A group of another kind is another optimizer, from that kind's defaults.
-        #expect(script.groups[1].optimizerKind == "adam")
+        #expect(script.groups[1].optimizerKind == .adam)
         #expect(script.groups[1].hyperparameters.first(where: { $0.name == "lr" })?.value.number == 0.001)
     }
 

@@ -28,7 +28,7 @@ public enum MemoryEstimate {
     }
 
     /// Optimizer state tensors per parameter for a kind and its settings.
-    public static func stateSlots(kind: String, settings: [HyperparameterSetting]) -> Int {
+    public static func stateSlots(kind: OptimizerKind, settings: [HyperparameterSetting]) -> Int {
         func value(_ name: String) -> ArgumentValue? { settings.first { $0.name == name }?.value }
         func isOn(_ name: String) -> Bool {
             switch value(name) {
@@ -39,11 +39,11 @@ public enum MemoryEstimate {
             }
         }
         switch kind {
-        case "sgd": return isOn("momentum") ? 1 : 0
-        case "adam", "adamw": return isOn("amsgrad") ? 3 : 2
-        case "rmsprop": return 1 + (isOn("momentum") ? 1 : 0) + (isOn("centered") ? 1 : 0)
-        case "adagrad": return 1
-        default: return 2
+        case .sgd: return isOn("momentum") ? 1 : 0
+        case .adam, .adamw: return isOn("amsgrad") ? 3 : 2
+        case .rmsprop: return 1 + (isOn("momentum") ? 1 : 0) + (isOn("centered") ? 1 : 0)
+        case .adagrad: return 1
+        case .adadelta, .adamax, .nadam, .radam: return 2
         }
     }
 

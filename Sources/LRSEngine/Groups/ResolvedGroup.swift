@@ -11,7 +11,7 @@ public struct ResolvedGroup: Sendable {
     public let parameters: [String]
     /// Total number of elements of the parameters.
     public let elementCount: Int
-    public let optimizerKind: String
+    public let optimizerKind: OptimizerKind
     /// Every hyperparameter of the kind in PyTorch's order, with concrete values
     /// (`.number`, `.numbers` for betas, `.bool`) and where each came from.
     public let hyperparameters: [HyperparameterSetting]

@@ -12,9 +12,7 @@ enum GroupScheduleLowering {
 
     static func make(_ group: ResolvedGroup, stepsPerEpoch: Int) throws(Diagnostic) -> Lowered {
         guard let statement = group.schedule else { return Lowered(schedule: nil, perStep: false) }
-        guard let config = OptimizerLowering.config(for: group) else {
-            throw .error(.trainingFailed("unknown optimizer kind '\(group.optimizerKind)'"), at: group.range)
-        }
+        let config = OptimizerLowering.config(for: group)
         let spec = ScheduleLowering.spec(statement.schedule, perStep: statement.perStep, stepsPerEpoch: stepsPerEpoch)
         let momentum = Momentum.cycled(for: config.kind, momentum: config.momentum, beta1: config.beta1)
         let schedule: GroupSchedule

@@ -4,8 +4,23 @@ import LRSOptim
 /// Resolved groups as optimizer configurations. This is the one table that maps the
 /// language's hyperparameter names (PyTorch's) onto the optimizers' Swift fields.
 enum OptimizerLowering {
-    static func config(for group: ResolvedGroup) -> ParamGroupConfig? {
-        guard let kind = OptimizerKind(rawValue: group.optimizerKind) else { return nil }
+    /// The update rule the runtime follows for each kind the language accepts.
+    static func runtimeKind(_ kind: LRSLanguage.OptimizerKind) -> LRSOptim.OptimizerKind {
+        switch kind {
+        case .sgd: return .sgd
+        case .adam: return .adam
+        case .adamw: return .adamw
+        case .rmsprop: return .rmsprop
+        case .adagrad: return .adagrad
+        case .adadelta: return .adadelta
+        case .adamax: return .adamax
+        case .nadam: return .nadam
+        case .radam: return .radam
+        }
+    }
+
+    static func config(for group: ResolvedGroup) -> ParamGroupConfig {
+        let kind = runtimeKind(group.optimizerKind)
         var c = ParamGroupConfig(kind: kind, learningRate: group.learningRate)
         for setting in group.hyperparameters {
             let value = setting.value

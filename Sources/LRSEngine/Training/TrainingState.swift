@@ -33,15 +33,13 @@ public final class TrainingState {
         let parameters = Dictionary(model.parameters.map { ($0.name, $0.parameter) }, uniquingKeysWith: { a, _ in a })
         for name in resolution.frozen { parameters[name]?.requiresGrad = false }
 
-        var kinds: [OptimizerKind] = []
-        var groupsByKind: [OptimizerKind: [ParamGroup]] = [:]
+        var kinds: [LRSOptim.OptimizerKind] = []
+        var groupsByKind: [LRSOptim.OptimizerKind: [ParamGroup]] = [:]
         var slots: [(optimizer: Int, group: Int)] = []
         var schedules: [GroupSchedule?] = []
         var perStep: [Bool] = []
         for group in resolution.groups {
-            guard let config = OptimizerLowering.config(for: group) else {
-                throw .error(.trainingFailed("unknown optimizer kind '\(group.optimizerKind)'"), at: group.range)
-            }
+            let config = OptimizerLowering.config(for: group)
             if groupsByKind[config.kind] == nil {
                 kinds.append(config.kind)
                 groupsByKind[config.kind] = []
