@@ -47,7 +47,7 @@ public final class TrainingState {
             let members = group.parameters.compactMap { parameters[$0] }.map { OptimizerParameter(value: $0.value, grad: $0.grad) }
             slots.append((kinds.firstIndex(of: config.kind)!, groupsByKind[config.kind]!.count))
             groupsByKind[config.kind]!.append(ParamGroup(config: config, parameters: members))
-            let lowered = try GroupScheduleLowering.make(group, stepsPerEpoch: self.stepsPerEpoch)
+            let lowered = try GroupScheduleLowering.make(group, config: config, stepsPerEpoch: self.stepsPerEpoch)
             schedules.append(lowered.schedule)
             perStep.append(lowered.perStep)
         }
