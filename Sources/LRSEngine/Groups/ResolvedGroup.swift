@@ -25,8 +25,11 @@ public struct ResolvedGroup: Sendable {
         hyperparameters.first { $0.name == name }?.value.number
     }
 
+    /// A hyperparameter's value as a number; `nil` if the kind has none or it is not one.
+    public func number(_ hyperparameter: Hyperparameter) -> Double? { number(hyperparameter.rawValue) }
+
     /// The initial learning rate.
-    public var learningRate: Double { number("lr") ?? .nan }
+    public var learningRate: Double { number(.learningRate) ?? .nan }
 }
 
 /// The outcome of group resolution.

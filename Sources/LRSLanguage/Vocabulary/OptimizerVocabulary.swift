@@ -11,7 +11,7 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
 
     /// Whether the kind has a `momentum` or `betas` that `cyclic` and `onecycle` can cycle.
     public var cyclesMomentum: Bool {
-        hyperparameters.contains { $0.name == "momentum" || $0.name == "betas" }
+        hyperparameters.contains { $0.name == Hyperparameter.momentum.rawValue || $0.name == Hyperparameter.betas.rawValue }
     }
 
     /// The class in `torch.optim`.
@@ -46,44 +46,45 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
         }
     }
 
-    private static let betas = ArgumentSpec("betas", .number, arity: 2, default: .numbers([0.9, 0.999]))
-    private static let maximize = ArgumentSpec("maximize", .bool, default: .bool(false))
-    private static func number(_ name: String, _ value: Double) -> ArgumentSpec {
-        ArgumentSpec(name, .number, default: .number(value))
+    private static let betas = ArgumentSpec(Hyperparameter.betas.rawValue, .number, arity: Hyperparameter.betas.arity,
+                                            default: .numbers([0.9, 0.999]))
+    private static let maximize = flag(.maximize)
+    private static func number(_ name: Hyperparameter, _ value: Double) -> ArgumentSpec {
+        ArgumentSpec(name.rawValue, .number, default: .number(value))
     }
-    private static func flag(_ name: String) -> ArgumentSpec {
-        ArgumentSpec(name, .bool, default: .bool(false))
+    private static func flag(_ name: Hyperparameter, default value: Bool = false) -> ArgumentSpec {
+        ArgumentSpec(name.rawValue, .bool, default: .bool(value))
     }
 
     private static func make(_ kind: OptimizerKind) -> [ArgumentSpec] {
         switch kind {
         case .sgd:
-            return [number("lr", 1e-3), number("momentum", 0), number("dampening", 0),
-                    number("weight_decay", 0), flag("nesterov"), maximize]
+            return [number(.learningRate, 1e-3), number(.momentum, 0), number(.dampening, 0),
+                    number(.weightDecay, 0), flag(.nesterov), maximize]
         case .adam:
-            return [number("lr", 1e-3), betas, number("eps", 1e-8), number("weight_decay", 0),
-                    flag("amsgrad"), maximize, flag("decoupled_weight_decay")]
+            return [number(.learningRate, 1e-3), betas, number(.eps, 1e-8), number(.weightDecay, 0),
+                    flag(.amsgrad), maximize, flag(.decoupledWeightDecay)]
         case .adamw:
             // AdamW is Adam with decoupled_weight_decay=True: its groups hold the key, its
             // constructor does not take it, and only `true` is accepted (HyperparameterRules).
-            return [number("lr", 1e-3), betas, number("eps", 1e-8), number("weight_decay", 1e-2),
-                    flag("amsgrad"), maximize, ArgumentSpec("decoupled_weight_decay", .bool, default: .bool(true))]
+            return [number(.learningRate, 1e-3), betas, number(.eps, 1e-8), number(.weightDecay, 1e-2),
+                    flag(.amsgrad), maximize, flag(.decoupledWeightDecay, default: true)]
         case .rmsprop:
-            return [number("lr", 1e-2), number("alpha", 0.99), number("eps", 1e-8), number("weight_decay", 0),
-                    number("momentum", 0), flag("centered"), maximize]
+            return [number(.learningRate, 1e-2), number(.alpha, 0.99), number(.eps, 1e-8), number(.weightDecay, 0),
+                    number(.momentum, 0), flag(.centered), maximize]
         case .adagrad:
-            return [number("lr", 1e-2), number("lr_decay", 0), number("weight_decay", 0),
-                    number("initial_accumulator_value", 0), number("eps", 1e-10), maximize]
+            return [number(.learningRate, 1e-2), number(.lrDecay, 0), number(.weightDecay, 0),
+                    number(.initialAccumulatorValue, 0), number(.eps, 1e-10), maximize]
         case .adadelta:
-            return [number("lr", 1.0), number("rho", 0.9), number("eps", 1e-6), number("weight_decay", 0), maximize]
+            return [number(.learningRate, 1.0), number(.rho, 0.9), number(.eps, 1e-6), number(.weightDecay, 0), maximize]
         case .adamax:
-            return [number("lr", 2e-3), betas, number("eps", 1e-8), number("weight_decay", 0), maximize]
+            return [number(.learningRate, 2e-3), betas, number(.eps, 1e-8), number(.weightDecay, 0), maximize]
         case .nadam:
-            return [number("lr", 2e-3), betas, number("eps", 1e-8), number("weight_decay", 0),
-                    number("momentum_decay", 4e-3), flag("decoupled_weight_decay"), maximize]
+            return [number(.learningRate, 2e-3), betas, number(.eps, 1e-8), number(.weightDecay, 0),
+                    number(.momentumDecay, 4e-3), flag(.decoupledWeightDecay), maximize]
         case .radam:
-            return [number("lr", 1e-3), betas, number("eps", 1e-8), number("weight_decay", 0),
-                    flag("decoupled_weight_decay"), maximize]
+            return [number(.learningRate, 1e-3), betas, number(.eps, 1e-8), number(.weightDecay, 0),
+                    flag(.decoupledWeightDecay), maximize]
         }
     }
 }
@@ -91,8 +92,8 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
 /// What the parser needs of the optimizers' hyperparameter names.
 public enum OptimizerVocabulary {
     /// Every hyperparameter name of any kind (the parser uses it to read arity).
-    public static let allNames: Set<String> = Set(OptimizerKind.allCases.flatMap { $0.hyperparameters.map(\.name) })
+    public static let allNames: Set<String> = Set(Hyperparameter.allCases.map(\.rawValue))
 
     /// How many values follow a hyperparameter name (1 when unknown).
-    static func arity(of name: String) -> Int { name == "betas" ? 2 : 1 }
+    static func arity(of name: String) -> Int { Hyperparameter(rawValue: name)?.arity ?? 1 }
 }
