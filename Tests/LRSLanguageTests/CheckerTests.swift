@@ -218,7 +218,7 @@ import Testing
         #expect(script.train?.epochs == 3)
         #expect(script.train?.batch == 32)
         #expect(script.train?.shuffle == false)
-        #expect(script.data?.kind == "synthetic")
+        #expect(script.data?.kind == .synthetic)
         #expect(errors(check("model < linear 3 3 >\ntrain epoch 3")) ==
                 [.unknownOption("epoch", statement: "train", valid: ["epochs", "batch", "loss", "shuffle"], suggestions: ["epochs"])])
         #expect(errors(check("model < linear 3 3 >\ntrain loss mae")) ==

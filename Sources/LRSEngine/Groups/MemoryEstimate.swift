@@ -95,15 +95,15 @@ public enum MemoryEstimate {
     /// The bytes a data source takes as loaded.
     static func dataBytes(_ source: CheckedDataSource, script: CheckedScript, copied: Bool) -> Int {
         switch source.kind {
-        case "npy":
+        case .npy:
             return source.files.reduce(0) { total, file in
                 guard let (count, size) = NpyArray.declaredSize(path: file.path) else { return total }
                 let floats = multiply(count, copied ? 8 : 4)
                 return add(total, add(multiply(count, size), floats))
             }
-        case "csv":
+        case .csv:
             return source.files.reduce(0) { add($0, multiply((try? FileBytes.size(of: $1.path)) ?? 0, 16)) }
-        case "synthetic":
+        case .synthetic:
             // As `RunData.load` reads the options.
             func count(_ name: String, _ fallback: Int) -> Int {
                 guard let x = source.options.first(where: { $0.name == name })?.value.number,
@@ -114,8 +114,6 @@ public enum MemoryEstimate {
             let samples = count("samples", 1000), classes = count("classes", 10)
             let inputs = multiply(multiply(samples, size), copied ? 8 : 4)
             return add(add(inputs, multiply(samples, 4)), multiply(multiply(classes, size), 8))
-        default:
-            return 0
         }
     }
 

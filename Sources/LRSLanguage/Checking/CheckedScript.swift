@@ -147,8 +147,7 @@ public indirect enum CheckedSchedule: Sendable {
 
 /// `data ...` or `validate ...`.
 public struct CheckedDataSource: Sendable {
-    /// `npy`, `csv` or `synthetic`.
-    public let kind: String
+    public let kind: DataSourceKind
     public let files: [CheckedFile]
     /// Every option of the source, defaults included.
     public let options: [ResolvedArgument]

@@ -257,12 +257,12 @@ extension Checker {
     private func sampleCount() -> Int? {
         guard let data = dataSource else { return nil }
         switch data.kind {
-        case "synthetic":
+        case .synthetic:
             if case .integer(let n)? = data.options.first(where: { $0.name == "samples" })?.value { return n }
             return nil
-        case "npy":
+        case .npy:
             return data.files.first.flatMap { NpyHeader.firstDimension(ofFileAt: $0.path) }
-        default:
+        case .csv:
             return nil
         }
     }
