@@ -1,24 +1,19 @@
 #include "optim_kernels.h"
 #include "kernel_support.h"
 
-// p = p (1 - lr λ)                  decoupled
-// g = ±grad + λ p                   otherwise
-// m = lerp(m, g, 1 - β1);  v = β2 v + (1 - β2) g g
+// p, g, m, v as adam_moments_update (kernel_support.h):
+//   p = p (1 - lr λ) decoupled, g = ±grad + λ p otherwise, m = lerp(m, g, 1 - β1), v = β2 v + (1 - β2) g g
 // p = p - m / (1 - β1^t) · lr · √(1 - β2^t) / (√v + ε) · r_t    when ρ_t > 5
 // p = p - m / (1 - β1^t) · lr                                   otherwise
 LRS_INLINE void radam(const lrs_radam_args *a, long lo, long hi, bool rectified) {
     float *restrict p = a->p, *restrict m = a->m, *restrict v = a->v;
     const float *restrict grad = a->g;
-    const float sign = a->sign, decay = a->decay, shrink = a->shrink, weight1 = a->weight1, beta2 = a->beta2;
-    const float weight2 = a->weight2, eps = a->eps, correction1 = a->correction1, lr = a->learning_rate;
+    const adam_moment_rule rule = ADAM_MOMENT_RULE(a);
+    const float eps = a->eps, correction1 = a->correction1, lr = a->learning_rate;
     const float root2 = a->correction2_root, rectifier = a->rectifier;
-    const bool has_decay = a->has_decay, decoupled = a->has_decoupled_decay;
     for (long i = lo; i < hi; i++) {
-        float pi = p[i], g = sign * grad[i];
-        if (decoupled) pi = pi * shrink;
-        if (has_decay) g = fused(decay, pi, g);
-        float mi = lerp(m[i], g, weight1);
-        float vi = fused(weight2 * g, g, v[i] * beta2);
+        adam_moments s = adam_moments_update(rule, p[i], grad[i], m[i], v[i]);
+        float pi = s.p, mi = s.m, vi = s.v;
         m[i] = mi;
         v[i] = vi;
         float update = mi / correction1 * lr;

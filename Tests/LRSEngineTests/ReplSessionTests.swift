@@ -186,7 +186,7 @@ import Testing
         #expect(session.state?.rates.map(\.lr) == [0.25, 0.1])
         #expect(!session.enter("optimizer adam").failed)
         #expect(session.state?.optimizers.count == 1)
-        #expect(session.state.map { $0.resolution.groups.map(\.optimizerKind) } == ["adam", "adam"])
+        #expect(session.state.map { $0.resolution.groups.map(\.optimizerKind) } == [.adam, .adam])
         #expect(session.scriptText.components(separatedBy: "optimizer").count == 2)
         #expect(session.scriptText.components(separatedBy: "let base").count == 2)
         // A second group of the same name is an error, as in a script.

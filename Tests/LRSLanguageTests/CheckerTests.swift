@@ -21,7 +21,7 @@ import Testing
         #expect(script.model.inputShape == [3, 28, 28])
         #expect(script.model.inputWasInferred)
         #expect(result.diagnostics.contains { $0.condition == .inferredInput("3x28x28") && $0.severity == .note })
-        #expect(script.optimizer.kind == "sgd")
+        #expect(script.optimizer.kind == .sgd)
     }
 
     @Test func ambiguousInputAsksForInputStatement() {
@@ -123,7 +123,7 @@ import Testing
         #expect(first.first(where: { $0.name == "momentum" })?.source == .optimizer)
         #expect(first.first(where: { $0.name == "dampening" })?.source == .default)
         // A group of another kind is another optimizer, from that kind's defaults.
-        #expect(script.groups[1].optimizerKind == "adam")
+        #expect(script.groups[1].optimizerKind == .adam)
         #expect(script.groups[1].hyperparameters.first(where: { $0.name == "lr" })?.value.number == 0.001)
     }
 
@@ -218,7 +218,7 @@ import Testing
         #expect(script.train?.epochs == 3)
         #expect(script.train?.batch == 32)
         #expect(script.train?.shuffle == false)
-        #expect(script.data?.kind == "synthetic")
+        #expect(script.data?.kind == .synthetic)
         #expect(errors(check("model < linear 3 3 >\ntrain epoch 3")) ==
                 [.unknownOption("epoch", statement: "train", valid: ["epochs", "batch", "loss", "shuffle"], suggestions: ["epochs"])])
         #expect(errors(check("model < linear 3 3 >\ntrain loss mae")) ==

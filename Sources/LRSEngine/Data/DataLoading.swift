@@ -44,10 +44,10 @@ public struct RunData: Sendable {
         let options = Dictionary(source.options.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         do {
             switch source.kind {
-            case "npy":
+            case .npy:
                 guard source.files.count == 2 else { break }
                 return .success(try Dataset.npy(inputs: source.files[0].path, targets: source.files[1].path, sampleShape: shape))
-            case "csv":
+            case .csv:
                 guard let file = source.files.first else { break }
                 var label: Dataset.CSVLabel?
                 switch options["label"] {
@@ -58,7 +58,7 @@ public struct RunData: Sendable {
                 var header: Bool?
                 if case .bool(let b)? = options["header"] { header = b }
                 return .success(try Dataset.csv(path: file.path, label: label, header: header, sampleShape: shape))
-            case "synthetic":
+            case .synthetic:
                 let count = { (name: String, fallback: Int) -> Int in
                     guard let x = options[name]?.number, x.isFinite, x >= 1, x < 1e9 else { return fallback }
                     return Int(x)
@@ -66,7 +66,6 @@ public struct RunData: Sendable {
                 let noise = options["noise"]?.number ?? 0.5
                 return .success(Dataset.synthetic(samples: count("samples", 1000), classes: count("classes", 10),
                                                   noise: noise, sampleShape: shape ?? [], seed: seed))
-            default: break
             }
         } catch let error as FileFormatError {
             let range = source.files.first { $0.path == error.path }?.range ?? source.range
@@ -74,6 +73,6 @@ public struct RunData: Sendable {
         } catch {
             return .failure(.error(.dataUnreadable(String(describing: error)), at: source.range))
         }
-        return .failure(.error(.unsupportedDataSource(source.kind), at: source.range))
+        return .failure(.error(.unsupportedDataSource(source.kind.rawValue), at: source.range))
     }
 }

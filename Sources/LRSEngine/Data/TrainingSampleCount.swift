@@ -27,21 +27,19 @@ public struct TrainingSampleCount: Sendable, Equatable {
         var origin: String
         do {
             switch data.kind {
-            case "npy":
+            case .npy:
                 guard let file = data.files.first else { return .failure(Problem(reason: "'data npy' names no file")) }
                 total = try npyFirstDimension(file.path)
                 origin = "'\(file.written)' holds \(total) samples"
-            case "csv":
+            case .csv:
                 guard let file = data.files.first else { return .failure(Problem(reason: "'data csv' names no file")) }
                 var header: Bool?
                 if case .bool(let b)? = data.options.first(where: { $0.name == "header" })?.value { header = b }
                 total = try CSVTable.dataRowCount(try FileBytes.readAll(file.path), path: file.path, header: header)
                 origin = "'\(file.written)' holds \(total) data rows"
-            case "synthetic":
+            case .synthetic:
                 total = syntheticSamples(data)
                 origin = "'synthetic' makes \(total) samples"
-            default:
-                return .failure(Problem(reason: "unknown data source '\(data.kind)'"))
             }
         } catch let error as FileFormatError {
             return .failure(Problem(reason: "'\(error.path)': \(error.reason)"))

@@ -18,7 +18,7 @@ extension ProgramWriter {
         var kinds = [data.kind]
         if let other = validationStatement?.source { kinds.append(other.kind) }
         var out: [String] = []
-        for kind in ["npy", "csv", "synthetic"] where kinds.contains(kind) {
+        for kind in DataSourceKind.allCases where kinds.contains(kind) {
             if !out.isEmpty { out += ["", ""] }
             out += loader(kind)
         }
@@ -55,10 +55,10 @@ extension ProgramWriter {
     private mutating func loadCall(_ source: CheckedDataSource) throws(ExportRefusal) -> String {
         func option(_ name: String) -> ResolvedArgument? { source.options.first { $0.name == name } }
         switch source.kind {
-        case "npy":
+        case .npy:
             guard source.files.count == 2 else { throw ExportRefusal(.npyNeedsTwoFiles, at: source.range) }
             return "load_npy(\(PythonText.string(source.files[0].written)), \(PythonText.string(source.files[1].written)))"
-        case "csv":
+        case .csv:
             guard let file = source.files.first else { throw ExportRefusal(.csvNeedsFile, at: source.range) }
             var args = [PythonText.string(file.written)]
             if let label = option("label"), !label.isDefault, let text = PythonText.value(label.value) {
@@ -68,7 +68,7 @@ extension ProgramWriter {
                 args.append("header=" + text)
             }
             return "load_csv(" + args.joined(separator: ", ") + ")"
-        case "synthetic":
+        case .synthetic:
             guard script.model.inputShape != nil else {
                 throw ExportRefusal(.syntheticNeedsInputShape, at: source.range)
             }
@@ -78,14 +78,12 @@ extension ProgramWriter {
                 args.append("\(name)=\(value)")
             }
             return "synthetic(" + args.joined(separator: ", ") + ")"
-        default:
-            throw ExportRefusal(.noDataExporter(kind: source.kind), at: source.range)
         }
     }
 
-    private mutating func loader(_ kind: String) -> [String] {
+    private mutating func loader(_ kind: DataSourceKind) -> [String] {
         switch kind {
-        case "npy":
+        case .npy:
             imports.insert("numpy")
             return [
                 "def load_npy(x_file, y_file):",
@@ -97,7 +95,7 @@ extension ProgramWriter {
                 "        return x, torch.from_numpy(y.astype(np.int64))",
                 "    return x, torch.from_numpy(y.astype(np.float32)).reshape(len(y), -1)",
             ]
-        case "csv":
+        case .csv:
             imports.insert("numpy")
             imports.insert("csv")
             let reshape = script.model.inputShape != nil ? ".reshape(len(rows), *INPUT_SHAPE)" : ""
@@ -131,7 +129,7 @@ extension ProgramWriter {
                 "        return False",
                 "    return True",
             ]
-        default:
+        case .synthetic:
             usesMath = true
             return [
                 "def synthetic(samples, classes, noise):",

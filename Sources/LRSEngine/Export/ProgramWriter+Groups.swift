@@ -3,7 +3,7 @@ import LRSLanguage
 // Parameter groups as lists of dicts (one list per optimizer kind), and the optimizers.
 extension ProgramWriter {
     /// `ADAM_GROUPS` for `adam`.
-    static func groupsName(_ kind: String) -> String { kind.uppercased() + "_GROUPS" }
+    static func groupsName(_ kind: OptimizerKind) -> String { kind.rawValue.uppercased() + "_GROUPS" }
 
     mutating func groupsSection() -> String {
         var out: [String] = []
@@ -39,7 +39,7 @@ extension ProgramWriter {
                 "        return [{**group, \"params\": [named[name] for name in group[\"params\"]]} for group in spec]",
                 "", "    return ["]
         for kind in kinds {
-            var call = "torch.optim.\(TorchOptimizer.className(kind) ?? kind)(groups(\(Self.groupsName(kind)))"
+            var call = "torch.optim.\(kind.pytorchName)(groups(\(Self.groupsName(kind)))"
             if kind == script.optimizer.kind {
                 for setting in script.optimizer.hyperparameters where !setting.isDefault && takesArgument(setting, kind) {
                     call += ", \(setting.name)=" + (PythonText.value(setting.value) ?? "None")
@@ -66,7 +66,7 @@ extension ProgramWriter {
 
     /// Whether a group writes the setting itself (else its optimizer's value or PyTorch's
     /// default applies, which the optimizer's constructor gives).
-    private func ownSetting(_ setting: HyperparameterSetting, kind: String) -> Bool {
+    private func ownSetting(_ setting: HyperparameterSetting, kind: OptimizerKind) -> Bool {
         switch setting.source {
         case .group: return true
         case .optimizer: return kind != script.optimizer.kind
@@ -76,8 +76,8 @@ extension ProgramWriter {
 
     /// Whether the optimizer's constructor takes the setting: AdamW's sets
     /// `decoupled_weight_decay` itself (to true, the only value lrs accepts for it).
-    private func takesArgument(_ setting: HyperparameterSetting, _ kind: String) -> Bool {
-        !(kind == "adamw" && setting.name == "decoupled_weight_decay")
+    private func takesArgument(_ setting: HyperparameterSetting, _ kind: OptimizerKind) -> Bool {
+        !(kind == .adamw && setting.name == "decoupled_weight_decay")
     }
 
     /// `{a, b, c}` on one line when it fits in 99 columns, else one entry per line.

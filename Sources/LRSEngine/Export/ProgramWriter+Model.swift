@@ -77,7 +77,7 @@ extension ProgramWriter {
         // Synthetic and CSV samples take the model's input shape; npy files carry theirs.
         let shapesData = script.statements.contains { statement in
             switch statement {
-            case .data(let source), .validate(let source): return source.kind == "synthetic" || source.kind == "csv"
+            case .data(let source), .validate(let source): return source.kind == .synthetic || source.kind == .csv
             default: return false
             }
         }

@@ -5,7 +5,7 @@ import LRSLanguage
 extension ProgramWriter {
     /// Whether every group of the kind follows one and the same `schedule` statement, so
     /// one scheduler on the real optimizer does what a scheduler per group would.
-    func sharesOneSchedule(_ kind: String) -> CheckedScheduleStatement? {
+    func sharesOneSchedule(_ kind: OptimizerKind) -> CheckedScheduleStatement? {
         let groups = resolution.groups.filter { $0.optimizerKind == kind }
         guard let first = groups.first?.schedule else { return nil }
         for group in groups where group.schedule?.range != first.range { return nil }
@@ -18,7 +18,7 @@ extension ProgramWriter {
     /// `multiplicative`), all stepping alike, one LambdaLR (MultiplicativeLR) with a
     /// function per group serves them all, as PyTorch users write it; a group without a
     /// schedule gets the factor 1. The scheduler kind and whether it steps per step.
-    func lambdaPerGroup(_ kind: String) -> (scheduler: ScheduleKind, perStep: Bool)? {
+    func lambdaPerGroup(_ kind: OptimizerKind) -> (scheduler: ScheduleKind, perStep: Bool)? {
         let groups = resolution.groups.filter { $0.optimizerKind == kind }
         let statements = groups.compactMap(\.schedule)
         guard let first = statements.first, case .single(let scheduler, _, _) = first.schedule,
@@ -36,17 +36,17 @@ extension ProgramWriter {
         // One factory function per `schedule` statement, named after its groups.
         var factories: [Int: String] = [:]
         var definitions: [String] = []
-        var taken: Set<String> = Set(kinds)
+        var taken: Set<String> = Set(kinds.map(\.rawValue))
         var entries: [String] = []
         var needsGroupSchedule = false
-        var sharedDone: Set<String> = []
+        var sharedDone: Set<OptimizerKind> = []
         // Kinds whose groups all got a factor in one LambdaLR/MultiplicativeLR.
-        var listed: Set<String> = []
+        var listed: Set<OptimizerKind> = []
         for kind in kinds where sharesOneSchedule(kind) == nil {
             guard let (scheduler, perStep) = lambdaPerGroup(kind) else { continue }
             listed.insert(kind)
             classes.insert(scheduler.pytorchName)
-            let name = Self.identifier(kind + "_factors", avoiding: &taken)
+            let name = Self.identifier(kind.rawValue + "_factors", avoiding: &taken)
             let groups = resolution.groups.filter { $0.optimizerKind == kind }
             var lines: [String] = []
             var comments: [String] = []
@@ -69,7 +69,7 @@ extension ProgramWriter {
                 + ["    # \(scheduler.pytorchName): a factor of each group's initial rate, in group order.",
                    "    \(name) = ["] + lines + ["    ]"]
             let step = perStep ? ", per_step=True" : ""
-            entries.append("        Schedule(\(scheduler.pytorchName)(\(kind), \(name))\(step)),")
+            entries.append("        Schedule(\(scheduler.pytorchName)(\(kind.rawValue), \(name))\(step)),")
         }
         for group in resolution.groups {
             guard let statement = group.schedule else { continue }
@@ -93,17 +93,17 @@ extension ProgramWriter {
             let step = statement.perStep ? ", per_step=True" : ""
             if shared {
                 sharedDone.insert(kind)
-                entries.append("        Schedule(\(factory)(\(kind))\(step)),")
+                entries.append("        Schedule(\(factory)(\(kind.rawValue))\(step)),")
             } else {
                 needsGroupSchedule = true
-                entries.append("        GroupSchedule(\(kind), \(PythonText.string(group.name)), \(factory)\(step)),")
+                entries.append("        GroupSchedule(\(kind.rawValue), \(PythonText.string(group.name)), \(factory)\(step)),")
             }
         }
         imports.insert("from torch.optim.lr_scheduler import " + classes.sorted().joined(separator: ", "))
         var out = scheduleClasses(group: needsGroupSchedule)
         out += ["", "", "def make_schedules(optimizers):",
                 "    \"\"\"Each group's schedule, in group order; groups without one keep their rate.\"\"\""]
-        out.append("    " + (kinds.count == 1 ? "[\(kinds[0])]" : kinds.joined(separator: ", ")) + " = optimizers")
+        out.append("    " + (kinds.count == 1 ? "[\(kinds[0].rawValue)]" : kinds.map(\.rawValue).joined(separator: ", ")) + " = optimizers")
         out += definitions
         out += ["", "    return ["] + entries + ["    ]"]
         return out.joined(separator: "\n")

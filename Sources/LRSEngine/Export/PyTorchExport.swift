@@ -26,24 +26,6 @@ public enum PyTorchExport {
     }
 }
 
-/// The torch class of each optimizer kind.
-enum TorchOptimizer {
-    static func className(_ kind: String) -> String? {
-        switch kind {
-        case "sgd": return "SGD"
-        case "adam": return "Adam"
-        case "adamw": return "AdamW"
-        case "rmsprop": return "RMSprop"
-        case "adagrad": return "Adagrad"
-        case "adadelta": return "Adadelta"
-        case "adamax": return "Adamax"
-        case "nadam": return "NAdam"
-        case "radam": return "RAdam"
-        default: return nil
-        }
-    }
-}
-
 /// Collects the program's sections; each `+Concern` file writes one of them.
 struct ProgramWriter {
     let script: CheckedScript
@@ -52,7 +34,7 @@ struct ProgramWriter {
     typealias Options = PyTorchExport.Options
 
     /// Optimizer kinds in order of first appearance among the groups.
-    let kinds: [String]
+    let kinds: [OptimizerKind]
     /// Imports the sections asked for (module lines, sorted when written).
     var imports: Set<String> = []
     var usesMath = false
@@ -61,11 +43,8 @@ struct ProgramWriter {
         self.script = script
         self.resolution = resolution
         self.options = options
-        var kinds: [String] = []
+        var kinds: [OptimizerKind] = []
         for group in resolution.groups where !kinds.contains(group.optimizerKind) {
-            guard TorchOptimizer.className(group.optimizerKind) != nil else {
-                throw ExportRefusal(.noTorchClass(kind: group.optimizerKind), at: group.range)
-            }
             kinds.append(group.optimizerKind)
         }
         if kinds.isEmpty { kinds = [script.optimizer.kind] }

@@ -33,7 +33,7 @@ public enum GroupReport {
     private static func append(_ group: ResolvedGroup, shapes: [String: (text: String, count: Int)],
                                source: SourceFile, to out: inout String) {
         let count = group.parameters.count
-        out += "\ngroup \(group.name) (\(group.optimizerKind)): \(count) parameter\(count == 1 ? "" : "s"), "
+        out += "\ngroup \(group.name) (\(group.optimizerKind.rawValue)): \(count) parameter\(count == 1 ? "" : "s"), "
         out += "\(group.elementCount) elements\n"
         let width = group.parameters.reduce(0) { Swift.max($0, $1.count) }
         let shapeWidth = group.parameters.reduce(0) { Swift.max($0, (shapes[$1]?.text ?? "?").count) }
@@ -77,7 +77,7 @@ public enum GroupReport {
             let shapes = Dictionary(model.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             out += ", \"groups\": ["
             out += resolution.groups.map { group in
-                var g = "{\"name\": \(JSON.string(group.name)), \"optimizer\": \(JSON.string(group.optimizerKind))"
+                var g = "{\"name\": \(JSON.string(group.name)), \"optimizer\": \(JSON.string(group.optimizerKind.rawValue))"
                 g += ", \"parameters\": [" + group.parameters.map { name in
                     let info = shapes[name]
                     return "{\"name\": \(JSON.string(name)), \"shape\": \(JSON.ints(info?.shape ?? [])), \"numel\": \(info?.count ?? 0)}"

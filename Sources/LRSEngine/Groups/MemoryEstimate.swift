@@ -28,7 +28,7 @@ public enum MemoryEstimate {
     }
 
     /// Optimizer state tensors per parameter for a kind and its settings.
-    public static func stateSlots(kind: String, settings: [HyperparameterSetting]) -> Int {
+    public static func stateSlots(kind: OptimizerKind, settings: [HyperparameterSetting]) -> Int {
         func value(_ name: String) -> ArgumentValue? { settings.first { $0.name == name }?.value }
         func isOn(_ name: String) -> Bool {
             switch value(name) {
@@ -39,11 +39,11 @@ public enum MemoryEstimate {
             }
         }
         switch kind {
-        case "sgd": return isOn("momentum") ? 1 : 0
-        case "adam", "adamw": return isOn("amsgrad") ? 3 : 2
-        case "rmsprop": return 1 + (isOn("momentum") ? 1 : 0) + (isOn("centered") ? 1 : 0)
-        case "adagrad": return 1
-        default: return 2
+        case .sgd: return isOn("momentum") ? 1 : 0
+        case .adam, .adamw: return isOn("amsgrad") ? 3 : 2
+        case .rmsprop: return 1 + (isOn("momentum") ? 1 : 0) + (isOn("centered") ? 1 : 0)
+        case .adagrad: return 1
+        case .adadelta, .adamax, .nadam, .radam: return 2
         }
     }
 
@@ -95,15 +95,15 @@ public enum MemoryEstimate {
     /// The bytes a data source takes as loaded.
     static func dataBytes(_ source: CheckedDataSource, script: CheckedScript, copied: Bool) -> Int {
         switch source.kind {
-        case "npy":
+        case .npy:
             return source.files.reduce(0) { total, file in
                 guard let (count, size) = NpyArray.declaredSize(path: file.path) else { return total }
                 let floats = multiply(count, copied ? 8 : 4)
                 return add(total, add(multiply(count, size), floats))
             }
-        case "csv":
+        case .csv:
             return source.files.reduce(0) { add($0, multiply((try? FileBytes.size(of: $1.path)) ?? 0, 16)) }
-        case "synthetic":
+        case .synthetic:
             // As `RunData.load` reads the options.
             func count(_ name: String, _ fallback: Int) -> Int {
                 guard let x = source.options.first(where: { $0.name == name })?.value.number,
@@ -114,8 +114,6 @@ public enum MemoryEstimate {
             let samples = count("samples", 1000), classes = count("classes", 10)
             let inputs = multiply(multiply(samples, size), copied ? 8 : 4)
             return add(add(inputs, multiply(samples, 4)), multiply(multiply(classes, size), 8))
-        default:
-            return 0
         }
     }
 

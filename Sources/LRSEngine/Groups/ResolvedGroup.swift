@@ -11,7 +11,7 @@ public struct ResolvedGroup: Sendable {
     public let parameters: [String]
     /// Total number of elements of the parameters.
     public let elementCount: Int
-    public let optimizerKind: String
+    public let optimizerKind: OptimizerKind
     /// Every hyperparameter of the kind in PyTorch's order, with concrete values
     /// (`.number`, `.numbers` for betas, `.bool`) and where each came from.
     public let hyperparameters: [HyperparameterSetting]
@@ -25,8 +25,11 @@ public struct ResolvedGroup: Sendable {
         hyperparameters.first { $0.name == name }?.value.number
     }
 
+    /// A hyperparameter's value as a number; `nil` if the kind has none or it is not one.
+    public func number(_ hyperparameter: Hyperparameter) -> Double? { number(hyperparameter.rawValue) }
+
     /// The initial learning rate.
-    public var learningRate: Double { number("lr") ?? .nan }
+    public var learningRate: Double { number(.learningRate) ?? .nan }
 }
 
 /// The outcome of group resolution.

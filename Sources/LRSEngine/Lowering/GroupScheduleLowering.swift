@@ -10,11 +10,15 @@ enum GroupScheduleLowering {
         var perStep: Bool
     }
 
+    /// The schedule of a group whose configuration is not built yet (`lrs schedule`).
     static func make(_ group: ResolvedGroup, stepsPerEpoch: Int) throws(Diagnostic) -> Lowered {
+        guard group.schedule != nil else { return Lowered(schedule: nil, perStep: false) }
+        return try make(group, config: OptimizerLowering.config(for: group), stepsPerEpoch: stepsPerEpoch)
+    }
+
+    /// The schedule of a group, starting from the rate and momentum of its configuration.
+    static func make(_ group: ResolvedGroup, config: ParamGroupConfig, stepsPerEpoch: Int) throws(Diagnostic) -> Lowered {
         guard let statement = group.schedule else { return Lowered(schedule: nil, perStep: false) }
-        guard let config = OptimizerLowering.config(for: group) else {
-            throw .error(.unknownOptimizer(group.optimizerKind, suggestions: []), at: group.range)
-        }
         let spec = ScheduleLowering.spec(statement.schedule, perStep: statement.perStep, stepsPerEpoch: stepsPerEpoch)
         let momentum = Momentum.cycled(for: config.kind, momentum: config.momentum, beta1: config.beta1)
         let schedule: GroupSchedule

@@ -38,9 +38,9 @@ public enum ReplCompletion {
             words.insert(kind.rawValue)
             for spec in kind.options { words.insert(spec.name) }
         }
-        for kind in OptimizerVocabulary.kinds {
-            words.insert(kind)
-            for spec in OptimizerVocabulary.hyperparameters(of: kind) ?? [] { words.insert(spec.name) }
+        for kind in OptimizerKind.allCases {
+            words.insert(kind.rawValue)
+            for spec in kind.hyperparameters { words.insert(spec.name) }
         }
         for kind in ScheduleKind.allCases {
             words.insert(kind.rawValue)
@@ -68,7 +68,7 @@ public enum ReplCompletion {
         case ("explain"?, 1): pool = names.parameters
         case ("help"?, 1): pool = ReplHelp.topicNames
         case ("plot"?, 1): pool = ["lr"]
-        case ("optimizer"?, 1): pool = OptimizerVocabulary.kinds
+        case ("optimizer"?, 1): pool = OptimizerKind.allCases.map(\.rawValue)
         case ("schedule"?, 1): pool = names.groups.filter(isWord)
         case ("freeze"?, 1): pool = names.layers.filter(isWord) + LayerKind.allCases.map(\.rawValue)
         case ("load"?, 1), ("save"?, 1): return paths()

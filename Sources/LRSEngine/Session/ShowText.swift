@@ -59,7 +59,7 @@ public enum ShowText {
         let group = state.resolution.groups[index]
         let file = Checkpoint.file(of: state)
         let c = state.config(of: index)
-        var out = "group \(name): \(group.optimizerKind), lr \(c.learningRate)\n"
+        var out = "group \(name): \(group.optimizerKind.rawValue), lr \(c.learningRate)\n"
         var any = false
         for parameter in group.parameters {
             for key in file.names where key.hasPrefix("optimizer.\(parameter).") {

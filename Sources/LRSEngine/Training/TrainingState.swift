@@ -33,15 +33,13 @@ public final class TrainingState {
         let parameters = Dictionary(model.parameters.map { ($0.name, $0.parameter) }, uniquingKeysWith: { a, _ in a })
         for name in resolution.frozen { parameters[name]?.requiresGrad = false }
 
-        var kinds: [OptimizerKind] = []
-        var groupsByKind: [OptimizerKind: [ParamGroup]] = [:]
+        var kinds: [LRSOptim.OptimizerKind] = []
+        var groupsByKind: [LRSOptim.OptimizerKind: [ParamGroup]] = [:]
         var slots: [(optimizer: Int, group: Int)] = []
         var schedules: [GroupSchedule?] = []
         var perStep: [Bool] = []
         for group in resolution.groups {
-            guard let config = OptimizerLowering.config(for: group) else {
-                throw .error(.unknownOptimizer(group.optimizerKind, suggestions: []), at: group.range)
-            }
+            let config = OptimizerLowering.config(for: group)
             if groupsByKind[config.kind] == nil {
                 kinds.append(config.kind)
                 groupsByKind[config.kind] = []
@@ -49,7 +47,7 @@ public final class TrainingState {
             let members = group.parameters.compactMap { parameters[$0] }.map { OptimizerParameter(value: $0.value, grad: $0.grad) }
             slots.append((kinds.firstIndex(of: config.kind)!, groupsByKind[config.kind]!.count))
             groupsByKind[config.kind]!.append(ParamGroup(config: config, parameters: members))
-            let lowered = try GroupScheduleLowering.make(group, stepsPerEpoch: self.stepsPerEpoch)
+            let lowered = try GroupScheduleLowering.make(group, config: config, stepsPerEpoch: self.stepsPerEpoch)
             schedules.append(lowered.schedule)
             perStep.append(lowered.perStep)
         }

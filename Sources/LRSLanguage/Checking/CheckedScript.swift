@@ -78,7 +78,7 @@ public struct CheckedFile: Sendable {
 
 /// `optimizer KIND [HP VALUE]...` with every hyperparameter of the kind (defaults filled in).
 public struct CheckedOptimizer: Sendable {
-    public let kind: String
+    public let kind: OptimizerKind
     /// Every hyperparameter of the kind, in PyTorch's order.
     public let hyperparameters: [HyperparameterSetting]
     /// `nil` when there was no `optimizer` statement.
@@ -92,7 +92,7 @@ public struct CheckedGroup: Sendable {
     public let selector: SelectorSyntax
     public let each: GroupSyntax.Each?
     /// The optimizer kind of this group (its own `optimizer KIND`, or the script's).
-    public let optimizerKind: String
+    public let optimizerKind: OptimizerKind
     /// Every hyperparameter of the kind, in PyTorch's order, each with its source. Values
     /// of `each` groups may be expressions over `layer`, `layers`, `numel`, `ndim`.
     public let hyperparameters: [HyperparameterSetting]
@@ -147,8 +147,7 @@ public indirect enum CheckedSchedule: Sendable {
 
 /// `data ...` or `validate ...`.
 public struct CheckedDataSource: Sendable {
-    /// `npy`, `csv` or `synthetic`.
-    public let kind: String
+    public let kind: DataSourceKind
     public let files: [CheckedFile]
     /// Every option of the source, defaults included.
     public let options: [ResolvedArgument]

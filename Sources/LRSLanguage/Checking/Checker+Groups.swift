@@ -5,7 +5,6 @@ extension Checker {
         layerNames = Set(model.layers.map(\.name))
         for freeze in freezes { checkSelector(freeze.selector, model: model) }
         guard let optimizer else { return }
-        let optimizerSpecs = OptimizerVocabulary.hyperparameters(of: optimizer.kind) ?? []
         var names: [String: SourceRange] = [:]
         names.reserveCapacity(groupSyntax.count)
         groups.reserveCapacity(groupSyntax.count)
@@ -18,20 +17,18 @@ extension Checker {
                                   notes: [.note(.previousDefinition(name), at: first)])
             }
             var kind = optimizer.kind
-            var specs = optimizerSpecs
             if let own = syntax.optimizerKind {
-                guard let ownSpecs = knownKind(own) else {
+                guard let known = knownKind(own) else {
                     failedGroupNames.insert(name)
                     continue
                 }
-                kind = own.text
-                specs = ownSpecs
+                kind = known
             }
             // A group of another kind is another PyTorch optimizer: it starts from that
             // kind's defaults, not from the optimizer statement's values.
             let base = kind == optimizer.kind ? optimizer.hyperparameters : nil
             let variables = syntax.each == nil ? [] : CheckedGroup.eachVariables
-            guard var settings = hyperparameters(kind: kind, specs: specs, base: base, syntax.hyperparameters,
+            guard var settings = hyperparameters(kind: kind, base: base, syntax.hyperparameters,
                                                  source: .group, variables: variables) else {
                 failedGroupNames.insert(name)
                 continue
@@ -47,19 +44,19 @@ extension Checker {
     /// `initial_accumulator_value` (the `optimizer` statement's value for its own kind, else
     /// the default) whatever a group says. A group's own value is replaced by that one, with
     /// a warning when they differ, so a run does what the equivalent PyTorch program does.
-    mutating func constructorOnly(_ settings: inout [HyperparameterSetting], kind: String,
+    mutating func constructorOnly(_ settings: inout [HyperparameterSetting], kind: OptimizerKind,
                                   base: [HyperparameterSetting]?) {
         let name = "initial_accumulator_value"
         guard let index = settings.firstIndex(where: { $0.name == name && $0.source == .group }) else { return }
         let own = settings[index]
         let constructor = base?.first { $0.name == name }
-            ?? OptimizerVocabulary.hyperparameters(of: kind)?.first { $0.name == name }.map {
+            ?? kind.hyperparameters.first { $0.name == name }.map {
                 HyperparameterSetting(name: name, value: defaultArgument($0), source: .default, range: nil)
             }
         guard let constructor else { return }
         if own.value.number == nil || own.value.number != constructor.value.number {
             let used = constructor.value.number.map(format) ?? constructor.value.text
-            diagnostics.warning(.constructorOnlyHyperparameter(name, kind: kind, used: used),
+            diagnostics.warning(.constructorOnlyHyperparameter(name, kind: kind.rawValue, used: used),
                                 at: own.range)
         }
         settings[index] = constructor

@@ -1,41 +1,42 @@
 extension Checker {
     // optimizer := 'optimizer' KIND { NAME value{arity} }
     mutating func checkOptimizer(kind: Name, _ options: [OptionSyntax], range: SourceRange) -> CheckedOptimizer? {
-        guard let specs = knownKind(kind) else { return nil }
-        let settings = hyperparameters(kind: kind.text, specs: specs, base: nil, options, source: .optimizer, variables: [])
+        guard let known = knownKind(kind) else { return nil }
+        let settings = hyperparameters(kind: known, base: nil, options, source: .optimizer, variables: [])
         guard let settings else {
             // Its errors are reported; its kind with the defaults still checks the groups.
-            failedOptimizer = CheckedOptimizer(kind: kind.text, hyperparameters: specs.map {
+            failedOptimizer = CheckedOptimizer(kind: known, hyperparameters: known.hyperparameters.map {
                 HyperparameterSetting(name: $0.name, value: defaultArgument($0), source: .default, range: nil)
             }, range: range)
             return nil
         }
-        return CheckedOptimizer(kind: kind.text, hyperparameters: settings, range: range)
+        return CheckedOptimizer(kind: known, hyperparameters: settings, range: range)
     }
 
-    /// The hyperparameter specs of a kind, or a diagnostic with suggestions.
-    mutating func knownKind(_ kind: Name) -> [ArgumentSpec]? {
-        guard let specs = OptimizerVocabulary.hyperparameters(of: kind.text) else {
-            let suggestions = Suggestions.nearest(to: kind.text, in: OptimizerVocabulary.kinds)
+    /// The kind a name spells, or a diagnostic with suggestions.
+    mutating func knownKind(_ kind: Name) -> OptimizerKind? {
+        guard let known = OptimizerKind(rawValue: kind.text) else {
+            let suggestions = Suggestions.nearest(to: kind.text, in: OptimizerKind.allCases.map(\.rawValue))
             diagnostics.error(.unknownOptimizer(kind.text, suggestions: suggestions), at: kind.range)
             return nil
         }
-        return specs
+        return known
     }
 
     /// Every hyperparameter of a kind: `options` over `base` (the optimizer statement's
     /// values, when the kind is the same) over PyTorch's defaults. Values may read
     /// `variables` (an `each` group's `layer`, `layers`, `numel`, `ndim`); those stay
     /// expressions and are checked when the group is expanded.
-    mutating func hyperparameters(kind: String, specs: [ArgumentSpec], base: [HyperparameterSetting]?,
+    mutating func hyperparameters(kind: OptimizerKind, base: [HyperparameterSetting]?,
                                   _ options: [OptionSyntax], source: ValueSource,
                                   variables: [String]) -> [HyperparameterSetting]? {
         guard checkDistinct(options) else { return nil }
+        let specs = kind.hyperparameters
         var ok = true
         for option in options where !diagnostics.isFull && !specs.contains(where: { $0.name == option.name.text }) {
             let valid = specs.map(\.name)
             let suggestions = Suggestions.nearest(to: option.name.text, in: valid)
-            diagnostics.error(.unknownHyperparameter(option.name.text, kind: kind, valid: valid, suggestions: suggestions),
+            diagnostics.error(.unknownHyperparameter(option.name.text, kind: kind.rawValue, valid: valid, suggestions: suggestions),
                               at: option.name.range)
             ok = false
         }

@@ -72,9 +72,9 @@ extension Checker {
             for name in names {
                 // An `each` group's parts (`NAME.LAYER`) have the kind of the group they come from.
                 let base = groups.first { $0.name == name } ?? groups.first { name.hasPrefix($0.name + ".") && $0.each != nil }
-                let optimizerKind = base?.optimizerKind ?? optimizer?.kind ?? "sgd"
-                guard !OptimizerVocabulary.cyclesMomentum(optimizerKind) else { continue }
-                diagnostics.error(.momentumNotCycled(schedule: kind.rawValue, group: name, kind: optimizerKind), at: range)
+                let optimizerKind = base?.optimizerKind ?? optimizer?.kind ?? .sgd
+                guard !optimizerKind.cyclesMomentum else { continue }
+                diagnostics.error(.momentumNotCycled(schedule: kind.rawValue, group: name, kind: optimizerKind.rawValue), at: range)
                 return
             }
         case .sequential(let children, _, _), .chained(let children, _):
@@ -257,12 +257,12 @@ extension Checker {
     private func sampleCount() -> Int? {
         guard let data = dataSource else { return nil }
         switch data.kind {
-        case "synthetic":
+        case .synthetic:
             if case .integer(let n)? = data.options.first(where: { $0.name == "samples" })?.value { return n }
             return nil
-        case "npy":
+        case .npy:
             return data.files.first.flatMap { NpyHeader.firstDimension(ofFileAt: $0.path) }
-        default:
+        case .csv:
             return nil
         }
     }

@@ -154,19 +154,19 @@ extension Checker {
     // data_source := 'npy' STRING STRING | 'csv' STRING [label C] [header B] | 'synthetic' [...]
     private mutating func checkDataSource(_ syntax: DataSourceSyntax, range: SourceRange) -> CheckedDataSource? {
         let kind = syntax.kind.text
-        guard StatementVocabulary.dataSources.contains(kind) else {
+        guard let source = DataSourceKind(rawValue: kind) else {
             diagnostics.error(.unknownDataSource(kind, suggestions: Suggestions.nearest(to: kind, in: StatementVocabulary.dataSources)),
                               at: syntax.kind.range)
             return nil
         }
-        let expected = StatementVocabulary.fileCount(ofSource: kind)
+        let expected = source.fileCount
         guard syntax.files.count == expected else {
             diagnostics.error(.dataFileCount(kind, expected: expected, got: syntax.files.count), at: syntax.kind.range)
             return nil
         }
         let files = syntax.files.map { file($0, mustExist: true) }
         guard checkDistinct(syntax.options) else { return nil }
-        let specs = StatementVocabulary.options(ofSource: kind)
+        let specs = source.options
         var resolved: [ResolvedArgument] = []
         var ok = true
         for option in syntax.options where !diagnostics.isFull && !specs.contains(where: { $0.name == option.name.text }) {
@@ -207,6 +207,6 @@ extension Checker {
             }
             resolved.append(ResolvedArgument(name: spec.name, value: value, isDefault: false, range: option.range))
         }
-        return ok ? CheckedDataSource(kind: kind, files: files, options: resolved, range: range) : nil
+        return ok ? CheckedDataSource(kind: source, files: files, options: resolved, range: range) : nil
     }
 }

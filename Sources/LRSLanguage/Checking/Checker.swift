@@ -217,8 +217,7 @@ public struct Checker {
     }
 
     static func defaultOptimizer() -> CheckedOptimizer {
-        let specs = OptimizerVocabulary.hyperparameters(of: "sgd") ?? []
-        return CheckedOptimizer(kind: "sgd", hyperparameters: specs.map {
+        CheckedOptimizer(kind: .sgd, hyperparameters: OptimizerKind.sgd.hyperparameters.map {
             HyperparameterSetting(name: $0.name, value: defaultArgument($0), source: .default, range: nil)
         }, range: nil)
     }

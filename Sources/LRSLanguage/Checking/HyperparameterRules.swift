@@ -17,9 +17,9 @@ public enum HyperparameterRules {
     /// The rules between values: SGD's nesterov needs momentum > 0 and dampening 0; AdamW is
     /// Adam with `decoupled_weight_decay` true, which its constructor does not let one change.
     /// The second value is the name of the setting the problem is about.
-    public static func problem(kind: String, settings: [HyperparameterSetting]) -> (DiagnosticCondition, String)? {
+    public static func problem(kind: OptimizerKind, settings: [HyperparameterSetting]) -> (DiagnosticCondition, String)? {
         func value(_ name: String) -> ArgumentValue? { settings.first { $0.name == name }?.value }
-        if kind == "adamw", case .bool(false)? = value("decoupled_weight_decay") {
+        if kind == .adamw, case .bool(false)? = value("decoupled_weight_decay") {
             return (.adamwCoupledDecay, "decoupled_weight_decay")
         }
         return problem(settings: settings).map { ($0, "nesterov") }

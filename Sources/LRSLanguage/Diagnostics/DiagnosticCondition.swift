@@ -230,7 +230,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .inputNotUnique(let shapes): return "the input shape is not unique (\(shapes)); add an 'input' statement"
         case .missingOptimizer: return "groups need an 'optimizer' statement"
         case .unknownOptimizer(let name, let s):
-            return "unknown optimizer '\(clip(name))'" + (s.isEmpty ? "; the optimizers are \(quotedList(OptimizerVocabulary.kinds, conjunction: "and"))" : didYouMean(s))
+            return "unknown optimizer '\(clip(name))'" + (s.isEmpty ? "; the optimizers are \(quotedList(OptimizerKind.allCases.map(\.rawValue), conjunction: "and"))" : didYouMean(s))
         case .unknownHyperparameter(let name, let kind, let valid, let s):
             let hint = s.isEmpty ? "" : "did you mean \(quotedList(s))? "
             return "'\(kind)' has no hyperparameter '\(clip(name))'; \(hint)it takes \(quotedList(valid, conjunction: "and"))"

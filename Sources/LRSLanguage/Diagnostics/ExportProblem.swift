@@ -9,13 +9,11 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
     case npyNeedsTwoFiles
     case csvNeedsFile
     case syntheticNeedsInputShape
-    case noDataExporter(kind: String)
     case stringNotNumber
     case noValue(name: String)
     case noPythonFunction(name: String)
     case trainWithoutData
     case batchNormShape(shape: String)
-    case noTorchClass(kind: String)
     /// A layer named like an attribute of `torch.nn.Sequential`.
     case sequentialAttribute(name: String)
 
@@ -29,14 +27,12 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
         case .npyNeedsTwoFiles: return "npy needs two files"
         case .csvNeedsFile: return "csv needs a file"
         case .syntheticNeedsInputShape: return "synthetic data needs the input shape"
-        case .noDataExporter(let kind): return "data source '\(kind)' has no exporter"
         case .stringNotNumber: return "a string is not a number here"
         case .noValue(let name): return "'\(name)' has no value here in the exported program"
         case .noPythonFunction(let name): return "function '\(name)' has no Python counterpart here"
         case .trainWithoutData: return "'train' without a 'data' statement has nothing to train on"
         case .batchNormShape(let shape):
             return "batchnorm on an input of shape \(shape): PyTorch's BatchNorm1d/2d take 1-D or 3-D samples"
-        case .noTorchClass(let kind): return "optimizer '\(kind)' has no PyTorch class"
         case .sequentialAttribute(let name):
             return "layer name '\(name)' is an attribute of torch.nn.Sequential; PyTorch "
                 + "cannot name a submodule so, and the state_dict names would change"

@@ -34,9 +34,6 @@ public struct Token: Sendable, Equatable {
         self.value = value
     }
 
-    /// Whether this is the identifier `word`.
-    @inline(__always) func isWord(_ word: String) -> Bool { kind == .identifier && text == word }
-
     /// Whether this token ends a statement.
     var endsStatement: Bool { kind == .newline || kind == .semicolon || kind == .endOfFile }
 }

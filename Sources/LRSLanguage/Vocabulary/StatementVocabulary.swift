@@ -10,25 +10,8 @@ enum StatementVocabulary {
         ArgumentSpec("loss", .symbol(["cross_entropy", "mse"]), default: .unset),
         ArgumentSpec("shuffle", .bool, default: .bool(true)),
     ]
-    /// Data sources and their options.
-    static let dataSources = ["npy", "csv", "synthetic"]
-    static func fileCount(ofSource source: String) -> Int {
-        switch source {
-        case "npy": return 2
-        case "csv": return 1
-        default: return 0
-        }
-    }
-    static func options(ofSource source: String) -> [ArgumentSpec] {
-        switch source {
-        case "csv":
-            return [ArgumentSpec("label", .expression, default: .unset), ArgumentSpec("header", .bool, default: .unset)]
-        case "synthetic":
-            return [ArgumentSpec("samples", .integer, default: .unset), ArgumentSpec("classes", .integer, default: .unset),
-                    ArgumentSpec("noise", .number, default: .unset)]
-        default: return []
-        }
-    }
+    /// Data sources, as written (DataSourceKind holds their files and options).
+    static let dataSources = DataSourceKind.allCases.map(\.rawValue)
     /// `show` targets; `param` and `state` take a name.
     static let showTargets = ["model", "groups", "lr", "param", "state"]
     /// The show targets as a user writes them, for messages.

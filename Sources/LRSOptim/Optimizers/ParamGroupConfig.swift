@@ -67,8 +67,11 @@ public struct ParamGroupConfig: Sendable, Equatable {
 
     /// A configuration holding PyTorch's constructor defaults for `kind` and the given rate.
     ///
-    /// The language resolves every value itself and overwrites these fields; the defaults
-    /// here serve tests and benchmarks.
+    /// A run never reads these for the kinds the language has: the language's table
+    /// (LRSLanguage's OptimizerKind) resolves every value and the engine overwrites each
+    /// field the kind reads. The defaults here serve tests, benchmarks and the kinds the
+    /// language does not have yet (muon, adafactor, asgd, rprop); a test in LRSEngineTests
+    /// keeps them equal to the language's.
     public init(kind: OptimizerKind, learningRate: Double) {
         self.kind = kind
         self.learningRate = learningRate
