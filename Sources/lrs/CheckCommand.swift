@@ -35,7 +35,7 @@ struct CheckCommand: ParsableCommand {
         _ = try overrides()
     }
 
-    func overrides() throws -> [String: Double] { try Defines.overrides(defines) }
+    func overrides() throws -> [String: Double] { try LetOverrides.valuesOrUsageError(defines) }
 
     func run() throws {
         let overrides = try overrides()

@@ -38,17 +38,7 @@ struct ExportCommand: ParsableCommand {
         _ = try overrides()
     }
 
-    func overrides() throws -> [String: Double] {
-        var values: [String: Double] = [:]
-        for define in defines {
-            let parts = define.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, let value = Double(parts[1]), value.isFinite else {
-                throw ValidationError("-D expects NAME=VALUE with a finite number, got '\(define)'")
-            }
-            values[parts[0]] = value
-        }
-        return values
-    }
+    func overrides() throws -> [String: Double] { try LetOverrides.valuesOrUsageError(defines) }
 
     func run() throws {
         try OutputFlags.require("lrs export", [.init(flag: "-o", path: output)])

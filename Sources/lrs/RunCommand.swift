@@ -44,12 +44,12 @@ struct RunCommand: ParsableCommand {
 
     var isBatch: Bool {
         files.count > 1 || jobs != nil || results != nil || out != nil
-            || ((try? Defines.axes(defines)) ?? []).contains { $0.values.count > 1 }
+            || ((try? LetOverrides.axesOrUsageError(defines)) ?? []).contains { $0.values.count > 1 }
     }
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("no script given") }
-        let axes = try Defines.axes(defines)
+        let axes = try LetOverrides.axesOrUsageError(defines)
         if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256") }
         if let results, ResultsTable.Format(path: results) == nil {
             throw ValidationError("--results must end in .csv, .json or .md")
@@ -66,7 +66,7 @@ struct RunCommand: ParsableCommand {
                                             .init(flag: "--results", path: results),
                                             .init(flag: "--out", path: out, isDirectory: true)])
         if isBatch {
-            try BatchCommand(files: files, axes: try Defines.axes(defines), jobs: jobs ?? 1, results: results,
+            try BatchCommand(files: files, axes: try LetOverrides.axesOrUsageError(defines), jobs: jobs ?? 1, results: results,
                              out: out, quiet: quiet).run()
             return
         }
@@ -82,7 +82,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(1)
         }
         var options = ScriptRun.Options()
-        options.overrides = try Defines.overrides(defines)
+        options.overrides = try LetOverrides.valuesOrUsageError(defines)
         options.tracePath = trace
         options.resumePath = resume
         options.outputDirectory = outputDir

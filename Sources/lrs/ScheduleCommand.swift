@@ -37,7 +37,7 @@ struct ScheduleCommand: ParsableCommand {
     func validate() throws {
         if let epochs, epochs < 0 || epochs > 100_000_000 { throw ValidationError("--epochs must be between 0 and 100000000") }
         if let stepsPerEpoch, stepsPerEpoch < 1 || stepsPerEpoch > 100_000_000 { throw ValidationError("--steps-per-epoch must be between 1 and 100000000") }
-        _ = try Defines.overrides(defines)
+        _ = try LetOverrides.valuesOrUsageError(defines)
     }
 
     func run() throws {
@@ -46,7 +46,7 @@ struct ScheduleCommand: ParsableCommand {
             Terminal.writeError("lrs schedule: " + SourceFile.cannotRead(file) + "\n")
             throw ExitCode(1)
         }
-        let outcome = CheckPipeline.run(source, overrides: try Defines.overrides(defines)) { ModelFactory($0).initialValues }
+        let outcome = CheckPipeline.run(source, overrides: try LetOverrides.valuesOrUsageError(defines)) { ModelFactory($0).initialValues }
         Terminal.printDiagnostics(outcome.diagnostics, in: source)
         guard let script = outcome.script, let resolution = outcome.resolution else { throw ExitCode(1) }
         var count = epochs ?? script.train?.epochs ?? 0
