@@ -58,7 +58,7 @@ struct ExportCommand: ParsableCommand {
             program = try PyTorchExport.program(script, resolution,
                                                 options: .init(distributed: ddp, programName: name))
         } catch {
-            Terminal.writeError(Self.render(error, in: source))
+            Terminal.printDiagnostics([error.diagnostic], in: source, color: color)
             throw ExitCode(1)
         }
         guard let output else {
@@ -92,17 +92,5 @@ struct ExportCommand: ParsableCommand {
             }
         }
         return files.map(\.written).filter { !$0.hasPrefix("/") }.map { "'\($0)'" }
-    }
-
-    /// `FILE:LINE:COLUMN: error: cannot export to PyTorch: WHY`, the line, a caret.
-    static func render(_ refusal: ExportRefusal, in source: SourceFile) -> String {
-        let message = "error: cannot export to PyTorch: " + refusal.message + "\n"
-        guard let range = refusal.range else { return source.path + ": " + message }
-        let location = source.location(of: range.start)
-        let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
-        let index = location.line - 1
-        let text = index >= 0 && index < lines.count ? String(lines[index]) : ""
-        let caret = String(repeating: " ", count: Swift.max(0, location.column - 1)) + "^"
-        return "\(source.path):\(location.line):\(location.column): " + message + text + "\n" + caret + "\n"
     }
 }

@@ -91,7 +91,7 @@ struct RunCommand: ParsableCommand {
         switch prepared {
         case .failure(let list):
             Terminal.printDiagnostics(list.diagnostics, in: source)
-            summaryRecord.error = list.diagnostics.first { $0.severity == .error }.map { Self.line($0, source) }
+            summaryRecord.error = list.diagnostics.first { $0.severity == .error }.map { DiagnosticRenderer().headline($0, in: source) }
             throw ExitCode(1)
         case .success(let r):
             run = r
@@ -117,15 +117,9 @@ struct RunCommand: ParsableCommand {
             }
             Terminal.printDiagnostics([error], in: source)
             summaryRecord.status = .failed
-            summaryRecord.error = Self.line(error, source)
+            summaryRecord.error = DiagnosticRenderer().headline(error, in: source)
             throw ExitCode(1)
         }
-    }
-
-    static func line(_ diagnostic: Diagnostic, _ source: SourceFile) -> String {
-        guard let range = diagnostic.range else { return "error: " + diagnostic.message }
-        let location = source.location(of: range.start)
-        return "\(source.path):\(location.line):\(location.column): error: \(diagnostic.message)"
     }
 }
 

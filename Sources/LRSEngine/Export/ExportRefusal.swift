@@ -13,3 +13,11 @@ public struct ExportRefusal: Error, Sendable {
         self.range = range
     }
 }
+
+extension ExportRefusal {
+    /// The refusal as an error at the start of its range (a caret, no underline), for
+    /// `DiagnosticRenderer`.
+    public var diagnostic: Diagnostic {
+        .error(.exportRefused(reason: message), at: range.map { SourceRange(start: $0.start, end: $0.start) })
+    }
+}

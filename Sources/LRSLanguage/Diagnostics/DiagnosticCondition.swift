@@ -141,6 +141,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
     /// `--resume` from a checkpoint that already holds every epoch of the run.
     case runAlreadyComplete(epoch: Int, epochs: Int)
 
+    // Export
+    /// A setup PyTorch cannot express faithfully (`ExportRefusal`'s reason).
+    case exportRefused(reason: String)
+
     /// The message text.
     public var message: String {
         switch self {
@@ -332,6 +336,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "the script has no 'train' statement, so nothing was trained\(what)"
         case .runAlreadyComplete(let epoch, let epochs):
             return "the run is already complete at epoch \(epoch) of \(epochs); nothing to train"
+        case .exportRefused(let reason): return "cannot export to PyTorch: " + reason
         case .initialValuesUnavailable(let name, let reason):
             return "initial values of '\(name)' are not available: \(reason)"
         }
