@@ -46,31 +46,15 @@ struct ExportCommand: ParsableCommand {
             Terminal.writeError("lrs export: " + SourceFile.cannotRead(file) + "\n")
             throw ExitCode(1)
         }
-        let outcome = PyTorchExport.check(source, overrides: try overrides())
+        let outcome = ScriptExport.run(source, overrides: try overrides(), distributed: ddp, output: output)
         Terminal.printDiagnostics(outcome.diagnostics, in: source, color: color)
-        guard let script = outcome.script, let resolution = outcome.resolution, !outcome.diagnostics.hasErrors else {
-            throw ExitCode(1)
-        }
-        let name = output.map { URL(fileURLWithPath: $0).lastPathComponent }
-            ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + ".py"
-        let program: String
-        do {
-            program = try PyTorchExport.program(script, resolution,
-                                                options: .init(distributed: ddp, programName: name))
-        } catch {
-            Terminal.printDiagnostics([error.diagnostic], in: source, color: color)
-            throw ExitCode(1)
-        }
+        guard let script = outcome.script, let program = outcome.program else { throw ExitCode(1) }
         guard let output else {
             Terminal.writeOutput(program)
             return
         }
-        let here = URL(fileURLWithPath: output).deletingLastPathComponent().standardizedFileURL.path
-        let there = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
-        let files = Self.relativeFiles(script)
-        if here != there, !files.isEmpty {
-            Terminal.writeError("note: the program finds \(files.joined(separator: ", ")) beside itself, in '\(here)'; "
-                                + "the script's are in '\(there)'\n")
+        if let note = ScriptExport.relocationNote(script, scriptPath: file, output: output) {
+            Terminal.writeError(note + "\n")
         }
         do {
             try AtomicFile.write(text: program, to: output)
@@ -79,18 +63,5 @@ struct ExportCommand: ParsableCommand {
             Terminal.writeError("lrs export: \(error)\n")
             throw ExitCode(1)
         }
-    }
-
-    /// The relative paths the script names, which the program resolves against its own directory.
-    static func relativeFiles(_ script: CheckedScript) -> [String] {
-        var files: [CheckedFile] = []
-        for statement in script.statements {
-            switch statement {
-            case .initFile(let file), .save(let file), .checkpoint(_, let file): files.append(file)
-            case .data(let source), .validate(let source): files += source.files
-            default: continue
-            }
-        }
-        return files.map(\.written).filter { !$0.hasPrefix("/") }.map { "'\($0)'" }
     }
 }
