@@ -130,7 +130,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case nonFiniteGradient(parameter: String, epoch: Int, step: Int, rates: String)
     case trainingFailed(String)
     case plateauHeldConstant(group: String)
-    case noTrainStatement
+    case noTrainStatement(epochs: Int)
     case stepsPerEpochFromData(steps: Int, origin: String, batch: Int)
     case stepsPerEpochUnknown(reason: String)
     case interrupted(epoch: Int, step: Int)
@@ -313,7 +313,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .trainingFailed(let reason): return reason
         case .plateauHeldConstant(let group):
             return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
-        case .noTrainStatement: return "no 'train' statement; showing 10 epochs (use --epochs)"
+        case .noTrainStatement(let epochs): return "no 'train' statement; showing \(epochs) epochs (use --epochs)"
         case .stepsPerEpochFromData(let steps, let origin, let batch):
             return "\(steps) optimizer \(steps == 1 ? "step" : "steps") per epoch, as 'lrs run' takes them: "
                 + "\(origin), in batches of \(batch) (--steps-per-epoch to show another number)"
