@@ -78,7 +78,7 @@ struct RunCommand: ParsableCommand {
         defer { if let summary { try? summaryRecord.write(to: summary) } }
         guard let source = SourceFile(contentsOf: path) else {
             Terminal.writeError("lrs run: " + SourceFile.cannotRead(path) + "\n")
-            summaryRecord.error = "cannot read '\(path)'"
+            summaryRecord = RunSummary(unreadable: path)
             throw ExitCode(1)
         }
         var options = ScriptRun.Options()
@@ -91,7 +91,7 @@ struct RunCommand: ParsableCommand {
         switch prepared {
         case .failure(let list):
             Terminal.printDiagnostics(list.diagnostics, in: source)
-            summaryRecord.error = list.diagnostics.first { $0.severity == .error }.map { DiagnosticRenderer().headline($0, in: source) }
+            summaryRecord = RunSummary(failedAt: list.diagnostics.first { $0.severity == .error }, in: source)
             throw ExitCode(1)
         case .success(let r):
             run = r
@@ -111,13 +111,11 @@ struct RunCommand: ParsableCommand {
             Terminal.printDiagnostics(run.notes, in: source)
             if case .interrupted(let epoch, let step) = error.condition {
                 Terminal.writeError("lrs run: " + run.interruption(epoch: epoch, step: step).message + "\n")
-                summaryRecord.status = .interrupted
-                summaryRecord.epochs = epoch
+                summaryRecord = RunSummary(interruptedAfter: epoch)
                 throw ExitCode(130)
             }
             Terminal.printDiagnostics([error], in: source)
-            summaryRecord.status = .failed
-            summaryRecord.error = DiagnosticRenderer().headline(error, in: source)
+            summaryRecord = RunSummary(failedAt: error, in: source)
             throw ExitCode(1)
         }
     }
