@@ -17,9 +17,7 @@ struct BatchCommand {
         let plan = GridPlan(scripts: files, axes: axes)
         // Every run is checked before any starts: a bad -D name or value stops the batch here,
         // each error said once with the grid points it occurs in.
-        let check = GridCheck.run(plan, scripts: files) { path in
-            (SourceFile(contentsOf: path), SourceFile.unreadableReason(path))
-        }
+        let check = ScriptBatch.check(plan, scripts: files)
         for problem in check.problems {
             guard let source = problem.source else {
                 Terminal.writeError("lrs run: " + SourceFile.cannotRead(problem.script) + "\n")
@@ -27,13 +25,11 @@ struct BatchCommand {
             }
             Terminal.printDiagnostics(problem.diagnostics, in: source)
         }
-        let failed = check.failed
-        let costs = check.costs
-        if failed { throw ExitCode(1) }
+        if check.failed { throw ExitCode(1) }
 
-        let directory = out ?? "runs/" + Self.timestamp()
+        let directory = out ?? ScriptBatch.defaultOutputDirectory()
         let runner = BatchRunner(executable: Self.executablePath(), plan: plan, jobs: jobs, outputDirectory: directory,
-                                 costs: costs)
+                                 costs: check.costs)
         let interactive = isatty(2) != 0 && !quiet
         // Ctrl-C: end the running runs, keep what finished, write the table. (A handler, not
         // SIG_IGN: an ignored signal never reaches anyone on Linux, and children must not
@@ -48,9 +44,7 @@ struct BatchCommand {
 
         let outcomes = try runner.run(shouldCancel: { BatchInterrupt.requested != 0 }) { progress in
             guard interactive else { return }
-            var line = "\r\u{1B}[Kruns: \(progress.done)/\(progress.total) done, \(progress.running) running, \(progress.failed) failed"
-            if let left = progress.secondsLeft { line += String(format: ", about %.0fs left", left) }
-            FileHandle.standardError.write(Data(line.utf8))
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + ScriptBatch.statusLine(progress)).utf8))
         }
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let table = ResultsTable(axes: axes.map(\.name), outcomes: outcomes)
@@ -59,17 +53,9 @@ struct BatchCommand {
         if let results, let format = ResultsTable.Format(path: results) {
             try AtomicFile.write(text: table.render(format), to: results)
         }
-        // Interrupted, as a shell expects of Ctrl-C (128 + SIGINT), after the table is written.
-        if BatchInterrupt.requested != 0 || outcomes.contains(where: { $0.summary?.status == .interrupted }) {
-            throw ExitCode(130)
-        }
-        if outcomes.contains(where: { $0.summary?.status != .ok }) { throw ExitCode(1) }
-    }
-
-    static func timestamp() -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return formatter.string(from: Date())
+        // After the table is written.
+        let status = ScriptBatch.exitStatus(outcomes, interrupted: BatchInterrupt.requested != 0)
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// This executable, for the child runs.

@@ -35,7 +35,7 @@ struct CheckCommand: ParsableCommand {
         _ = try overrides()
     }
 
-    func overrides() throws -> [String: Double] { try Defines.overrides(defines) }
+    func overrides() throws -> [String: Double] { try LetOverrides.valuesOrUsageError(defines) }
 
     func run() throws {
         let overrides = try overrides()
@@ -47,37 +47,27 @@ struct CheckCommand: ParsableCommand {
                 failed = true
                 continue
             }
-            let outcome = CheckPipeline.run(source, overrides: overrides).checkingOutputs()
+            let outcome = ScriptCheck.run(source, overrides: overrides)
             Terminal.printDiagnostics(outcome.diagnostics, in: source, color: color)
             failed = failed || outcome.diagnostics.hasErrors
             if let explain {
-                guard let script = outcome.script, let resolution = outcome.resolution else { continue }
-                guard let lines = GroupExplanation.explain(explain, in: script, resolution,
-                                                           initialValues: outcome.initialValues) else {
-                    let names = script.model.parameters.map(\.name)
-                    let near = Suggestions.nearest(to: explain, in: names)
-                    throw ValidationError(DiagnosticCondition.unknownParameter(explain, suggestions: []).message
-                                          + " in '\(path)'" + (near.isEmpty ? "; it has " + quotedNames(names) : didYouMeanPhrase(near)))
+                switch ScriptCheck.explain(explain, outcome, file: path) {
+                case .success(let text)?: reports.append(text)
+                case .failure(let unknown)?: throw ValidationError(unknown.message)
+                case nil: break
                 }
-                reports.append(lines.joined(separator: "\n") + "\n")
                 continue
             }
             switch format {
             case .text:
-                if let script = outcome.script, let resolution = outcome.resolution, !outcome.diagnostics.hasErrors {
-                    let header = files.count > 1 ? "==> \(path) <==\n" : ""
-                    reports.append(header + GroupReport.text(script, resolution))
+                if let report = ScriptCheck.textReport(outcome, file: path, headed: files.count > 1) {
+                    reports.append(report)
                 }
             case .json:
-                reports.append(GroupReport.json(outcome.script, outcome.resolution, file: path,
-                                                diagnostics: outcome.diagnostics))
+                reports.append(ScriptCheck.jsonReport(outcome, file: path))
             }
         }
-        switch format {
-        case .text where explain == nil: Terminal.writeOutput(reports.joined(separator: "\n"))
-        case .json where explain == nil: Terminal.writeOutput("[" + reports.joined(separator: ",\n") + "]\n")
-        default: Terminal.writeOutput(reports.joined(separator: "\n"))
-        }
+        Terminal.writeOutput(ScriptCheck.joined(reports, json: format == .json && explain == nil))
         if failed { throw ExitCode(1) }
     }
 }

@@ -42,26 +42,6 @@ final class EpochPrinter: TrainingObserver {
     func epochFinished(_ report: EpochReport) {
         clearProgress()
         guard !quiet else { return }
-        Terminal.writeOutput(Self.line(report) + "\n")
-    }
-
-    /// `epoch  3/30  loss 0.1234  acc 96.2%  val_loss 0.1100  val_acc 97.0%  lr hidden 0.00291 out 0.00097  0.12s`;
-    /// the rates are those the epoch's steps used, `FIRST..LAST` when a per-step schedule
-    /// moved them within it, in the schedule table's 6 significant digits.
-    static func line(_ r: EpochReport) -> String {
-        let digits = String(r.epochs).count
-        var parts = ["epoch " + String(repeating: " ", count: max(0, digits - String(r.epoch).count)) + "\(r.epoch)/\(r.epochs)"]
-        parts.append(String(format: "loss %.4f", r.meanLoss))
-        if let a = r.accuracy { parts.append(String(format: "acc %.1f%%", a * 100)) }
-        if let v = r.validationLoss { parts.append(String(format: "val_loss %.4f", v)) }
-        if let a = r.validationAccuracy { parts.append(String(format: "val_acc %.1f%%", a * 100)) }
-        parts.append("lr " + r.rates.map { "\($0.group) " + rate($0) }.joined(separator: " "))
-        parts.append(r.seconds < 1 ? String(format: "%.0fms", r.seconds * 1000) : String(format: "%.2fs", r.seconds))
-        return parts.joined(separator: "  ")
-    }
-
-    static func rate(_ rate: EpochRate) -> String {
-        let first = String(format: "%.6g", rate.first), last = String(format: "%.6g", rate.last)
-        return first == last ? first : first + ".." + last
+        Terminal.writeOutput(report.line + "\n")
     }
 }

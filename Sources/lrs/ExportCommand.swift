@@ -38,17 +38,7 @@ struct ExportCommand: ParsableCommand {
         _ = try overrides()
     }
 
-    func overrides() throws -> [String: Double] {
-        var values: [String: Double] = [:]
-        for define in defines {
-            let parts = define.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, let value = Double(parts[1]), value.isFinite else {
-                throw ValidationError("-D expects NAME=VALUE with a finite number, got '\(define)'")
-            }
-            values[parts[0]] = value
-        }
-        return values
-    }
+    func overrides() throws -> [String: Double] { try LetOverrides.valuesOrUsageError(defines) }
 
     func run() throws {
         try OutputFlags.require("lrs export", [.init(flag: "-o", path: output)])
@@ -56,31 +46,15 @@ struct ExportCommand: ParsableCommand {
             Terminal.writeError("lrs export: " + SourceFile.cannotRead(file) + "\n")
             throw ExitCode(1)
         }
-        let outcome = PyTorchExport.check(source, overrides: try overrides())
+        let outcome = ScriptExport.run(source, overrides: try overrides(), distributed: ddp, output: output)
         Terminal.printDiagnostics(outcome.diagnostics, in: source, color: color)
-        guard let script = outcome.script, let resolution = outcome.resolution, !outcome.diagnostics.hasErrors else {
-            throw ExitCode(1)
-        }
-        let name = output.map { URL(fileURLWithPath: $0).lastPathComponent }
-            ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + ".py"
-        let program: String
-        do {
-            program = try PyTorchExport.program(script, resolution,
-                                                options: .init(distributed: ddp, programName: name))
-        } catch {
-            Terminal.writeError(Self.render(error, in: source))
-            throw ExitCode(1)
-        }
+        guard let script = outcome.script, let program = outcome.program else { throw ExitCode(1) }
         guard let output else {
             Terminal.writeOutput(program)
             return
         }
-        let here = URL(fileURLWithPath: output).deletingLastPathComponent().standardizedFileURL.path
-        let there = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
-        let files = Self.relativeFiles(script)
-        if here != there, !files.isEmpty {
-            Terminal.writeError("note: the program finds \(files.joined(separator: ", ")) beside itself, in '\(here)'; "
-                                + "the script's are in '\(there)'\n")
+        if let note = ScriptExport.relocationNote(script, scriptPath: file, output: output) {
+            Terminal.writeError(note + "\n")
         }
         do {
             try AtomicFile.write(text: program, to: output)
@@ -89,30 +63,5 @@ struct ExportCommand: ParsableCommand {
             Terminal.writeError("lrs export: \(error)\n")
             throw ExitCode(1)
         }
-    }
-
-    /// The relative paths the script names, which the program resolves against its own directory.
-    static func relativeFiles(_ script: CheckedScript) -> [String] {
-        var files: [CheckedFile] = []
-        for statement in script.statements {
-            switch statement {
-            case .initFile(let file), .save(let file), .checkpoint(_, let file): files.append(file)
-            case .data(let source), .validate(let source): files += source.files
-            default: continue
-            }
-        }
-        return files.map(\.written).filter { !$0.hasPrefix("/") }.map { "'\($0)'" }
-    }
-
-    /// `FILE:LINE:COLUMN: error: cannot export to PyTorch: WHY`, the line, a caret.
-    static func render(_ refusal: ExportRefusal, in source: SourceFile) -> String {
-        let message = "error: cannot export to PyTorch: " + refusal.message + "\n"
-        guard let range = refusal.range else { return source.path + ": " + message }
-        let location = source.location(of: range.start)
-        let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
-        let index = location.line - 1
-        let text = index >= 0 && index < lines.count ? String(lines[index]) : ""
-        let caret = String(repeating: " ", count: Swift.max(0, location.column - 1)) + "^"
-        return "\(source.path):\(location.line):\(location.column): " + message + text + "\n" + caret + "\n"
     }
 }

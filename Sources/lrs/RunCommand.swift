@@ -44,12 +44,12 @@ struct RunCommand: ParsableCommand {
 
     var isBatch: Bool {
         files.count > 1 || jobs != nil || results != nil || out != nil
-            || ((try? Defines.axes(defines)) ?? []).contains { $0.values.count > 1 }
+            || ((try? LetOverrides.axesOrUsageError(defines)) ?? []).contains { $0.values.count > 1 }
     }
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("no script given") }
-        let axes = try Defines.axes(defines)
+        let axes = try LetOverrides.axesOrUsageError(defines)
         if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256") }
         if let results, ResultsTable.Format(path: results) == nil {
             throw ValidationError("--results must end in .csv, .json or .md")
@@ -66,7 +66,7 @@ struct RunCommand: ParsableCommand {
                                             .init(flag: "--results", path: results),
                                             .init(flag: "--out", path: out, isDirectory: true)])
         if isBatch {
-            try BatchCommand(files: files, axes: try Defines.axes(defines), jobs: jobs ?? 1, results: results,
+            try BatchCommand(files: files, axes: try LetOverrides.axesOrUsageError(defines), jobs: jobs ?? 1, results: results,
                              out: out, quiet: quiet).run()
             return
         }
@@ -78,11 +78,11 @@ struct RunCommand: ParsableCommand {
         defer { if let summary { try? summaryRecord.write(to: summary) } }
         guard let source = SourceFile(contentsOf: path) else {
             Terminal.writeError("lrs run: " + SourceFile.cannotRead(path) + "\n")
-            summaryRecord.error = "cannot read '\(path)'"
+            summaryRecord = RunSummary(unreadable: path)
             throw ExitCode(1)
         }
         var options = ScriptRun.Options()
-        options.overrides = try Defines.overrides(defines)
+        options.overrides = try LetOverrides.valuesOrUsageError(defines)
         options.tracePath = trace
         options.resumePath = resume
         options.outputDirectory = outputDir
@@ -91,7 +91,7 @@ struct RunCommand: ParsableCommand {
         switch prepared {
         case .failure(let list):
             Terminal.printDiagnostics(list.diagnostics, in: source)
-            summaryRecord.error = list.diagnostics.first { $0.severity == .error }.map { Self.line($0, source) }
+            summaryRecord = RunSummary(failedAt: list.diagnostics.first { $0.severity == .error }, in: source)
             throw ExitCode(1)
         case .success(let r):
             run = r
@@ -111,21 +111,13 @@ struct RunCommand: ParsableCommand {
             Terminal.printDiagnostics(run.notes, in: source)
             if case .interrupted(let epoch, let step) = error.condition {
                 Terminal.writeError("lrs run: " + run.interruption(epoch: epoch, step: step).message + "\n")
-                summaryRecord.status = .interrupted
-                summaryRecord.epochs = epoch
+                summaryRecord = RunSummary(interruptedAfter: epoch)
                 throw ExitCode(130)
             }
             Terminal.printDiagnostics([error], in: source)
-            summaryRecord.status = .failed
-            summaryRecord.error = Self.line(error, source)
+            summaryRecord = RunSummary(failedAt: error, in: source)
             throw ExitCode(1)
         }
-    }
-
-    static func line(_ diagnostic: Diagnostic, _ source: SourceFile) -> String {
-        guard let range = diagnostic.range else { return "error: " + diagnostic.message }
-        let location = source.location(of: range.start)
-        return "\(source.path):\(location.line):\(location.column): error: \(diagnostic.message)"
     }
 }
 

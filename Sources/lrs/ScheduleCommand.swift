@@ -37,7 +37,7 @@ struct ScheduleCommand: ParsableCommand {
     func validate() throws {
         if let epochs, epochs < 0 || epochs > 100_000_000 { throw ValidationError("--epochs must be between 0 and 100000000") }
         if let stepsPerEpoch, stepsPerEpoch < 1 || stepsPerEpoch > 100_000_000 { throw ValidationError("--steps-per-epoch must be between 1 and 100000000") }
-        _ = try Defines.overrides(defines)
+        _ = try LetOverrides.valuesOrUsageError(defines)
     }
 
     func run() throws {
@@ -46,54 +46,26 @@ struct ScheduleCommand: ParsableCommand {
             Terminal.writeError("lrs schedule: " + SourceFile.cannotRead(file) + "\n")
             throw ExitCode(1)
         }
-        let outcome = CheckPipeline.run(source, overrides: try Defines.overrides(defines)) { ModelFactory($0).initialValues }
+        let outcome = SchedulePreview.run(source, overrides: try LetOverrides.valuesOrUsageError(defines),
+                                          epochs: epochs, stepsPerEpoch: stepsPerEpoch)
         Terminal.printDiagnostics(outcome.diagnostics, in: source)
-        guard let script = outcome.script, let resolution = outcome.resolution else { throw ExitCode(1) }
-        var count = epochs ?? script.train?.epochs ?? 0
-        if epochs == nil, script.train == nil {
-            count = 10
-            Terminal.printDiagnostics([.note(.noTrainStatement, at: nil)], in: source)
+        guard let table = outcome.table else { throw ExitCode(1) }
+        let width = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
+        let options = ScheduleReport.Options(all: all, width: max(40, width), logScale: log,
+                                             title: URL(fileURLWithPath: file).lastPathComponent)
+        if format == .csv, output == nil {
+            // A million rows stream out in chunks rather than one 30 MB buffer.
+            ScheduleReport.csv(table) { Terminal.writeOutput($0) }
+            return
         }
-        let steps = stepsPerEpoch ?? scriptStepsPerEpoch(script, source)
-        switch SchedulePreview.rates(script, resolution, epochs: count, stepsPerEpoch: steps) {
-        case .failure(let diagnostic):
-            Terminal.printDiagnostics([diagnostic], in: source)
-            throw ExitCode(1)
-        case .success(let (table, warnings)):
-            Terminal.printDiagnostics(warnings, in: source)
-            let width = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
-            let options = ScheduleReport.Options(all: all, width: max(40, width), logScale: log,
-                                                 title: URL(fileURLWithPath: file).lastPathComponent)
-            if format == .csv, output == nil {
-                // A million rows stream out in chunks rather than one 30 MB buffer.
-                ScheduleReport.csv(table) { Terminal.writeOutput($0) }
-                return
+        let bytes = ScheduleReport.render(table, format: format, options: options)
+        if let output {
+            do { try AtomicFile.write(bytes, to: output) } catch {
+                Terminal.writeError("lrs schedule: \(error)\n")
+                throw ExitCode(1)
             }
-            let bytes = ScheduleReport.render(table, format: format, options: options)
-            if let output {
-                do { try AtomicFile.write(bytes, to: output) } catch {
-                    Terminal.writeError("lrs schedule: \(error)\n")
-                    throw ExitCode(1)
-                }
-            } else {
-                FileHandle.standardOutput.write(Data(bytes))
-            }
-        }
-    }
-
-    /// The script's own steps per epoch when it has `data` and `train` (a note says where
-    /// the number came from), else 1.
-    private func scriptStepsPerEpoch(_ script: CheckedScript, _ source: SourceFile) -> Int {
-        switch TrainingSampleCount.of(script) {
-        case nil:
-            return 1
-        case .success(let count)?:
-            Terminal.printDiagnostics([.note(.stepsPerEpochFromData(steps: count.stepsPerEpoch, origin: count.origin,
-                                                                    batch: count.batch), at: nil)], in: source)
-            return count.stepsPerEpoch
-        case .failure(let problem)?:
-            Terminal.printDiagnostics([.note(.stepsPerEpochUnknown(reason: problem.reason), at: nil)], in: source)
-            return 1
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
         }
     }
 }

@@ -40,9 +40,9 @@ public struct GridPlan: Sendable {
         self.runs = runs
     }
 
-    /// Parses `NAME=V1,V2,...` into an axis, splitting the values at commas outside
-    /// brackets. It does not read the values: `-D` takes numbers only, which the command
-    /// line checks (`-D lr=max(0.1,0.2)` is refused there).
+    /// Parses `NAME=V1,V2,...` (values as written; `LetOverrides` accepts only finite
+    /// numbers). Commas inside brackets stay in a value, so `-D lr=max(0.1,0.2)` is one
+    /// value, which `LetOverrides` then refuses as not a number rather than splitting it.
     public static func parseAxis(_ text: String) -> Axis? {
         guard let eq = text.firstIndex(of: "=") else { return nil }
         let name = String(text[..<eq]).trimmingSpaces

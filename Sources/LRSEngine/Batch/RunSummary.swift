@@ -1,4 +1,5 @@
 import Foundation
+import LRSLanguage
 
 /// What one run reports for a batch's results table; `lrs run --summary FILE` writes it.
 public struct RunSummary: Codable, Sendable, Equatable {
@@ -18,6 +19,24 @@ public struct RunSummary: Codable, Sendable, Equatable {
 
     public init(status: Status) {
         self.status = status
+    }
+
+    /// A run whose script could not be read.
+    public init(unreadable path: String) {
+        self.init(status: .failed)
+        error = "cannot read '\(path)'"
+    }
+
+    /// A run stopped by an error (nil: none to name), recorded as its first line.
+    public init(failedAt diagnostic: Diagnostic?, in source: SourceFile) {
+        self.init(status: .failed)
+        error = diagnostic.map { DiagnosticRenderer().headline($0, in: source) }
+    }
+
+    /// A run stopped by Ctrl-C after `epochs` epochs.
+    public init(interruptedAfter epochs: Int) {
+        self.init(status: .interrupted)
+        self.epochs = epochs
     }
 
     public func write(to path: String) throws {

@@ -16,6 +16,9 @@ public struct ExportRefusal: Error, Sendable {
     /// What cannot be exported and why (lower case, no trailing period).
     public var message: String { problem.description }
 
-    /// The refusal as the diagnostic `lrs export` prints.
-    public var diagnostic: Diagnostic { .error(.cannotExport(problem), at: range) }
+    /// The refusal as the diagnostic `lrs export` prints: an error at the start of its
+    /// range (a caret, no underline).
+    public var diagnostic: Diagnostic {
+        .error(.cannotExport(problem), at: range.map { SourceRange(start: $0.start, end: $0.start) })
+    }
 }

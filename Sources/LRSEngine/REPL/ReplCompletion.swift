@@ -23,31 +23,12 @@ public enum ReplCompletion {
     }
 
     /// Statement keywords (the language's section 3) and the REPL's commands.
-    static let keywords = ["seed", "let", "input", "model", "optimizer", "group", "freeze", "schedule", "init",
-                           "data", "validate", "split", "train", "save", "checkpoint", "show"] + ReplInput.commands
-    static let showTargets = ["model", "groups", "lr", "param", "grad", "state"]
-    static let otherWords = ["where", "as", "each", "layer", "param", "per", "step", "epoch", "every", "epochs",
-                             "batch", "loss", "shuffle", "true", "false", "cross_entropy", "mse", "npy", "csv",
-                             "synthetic", "samples", "classes", "noise", "label", "header", "sequential", "chain",
-                             "all", "rest", "lambda", "mean", "std", "norm", "numel", "ndim"]
+    static let keywords = LanguageWords.statementKeywords + ReplInput.commands
+    /// `show` targets, with the REPL's own `show grad NAME`.
+    static let showTargets = LanguageWords.showTargets + ["grad"]
 
-    /// Words of the vocabulary tables.
-    static let vocabulary: [String] = {
-        var words = Set(keywords + showTargets + otherWords)
-        for kind in LayerKind.allCases {
-            words.insert(kind.rawValue)
-            for spec in kind.options { words.insert(spec.name) }
-        }
-        for kind in OptimizerKind.allCases {
-            words.insert(kind.rawValue)
-            for spec in kind.hyperparameters { words.insert(spec.name) }
-        }
-        for kind in ScheduleKind.allCases {
-            words.insert(kind.rawValue)
-            for spec in kind.positional + kind.keywords { words.insert(spec.name) }
-        }
-        return words.sorted()
-    }()
+    /// Every word of the language and the REPL.
+    static let vocabulary: [String] = Set(keywords + showTargets + LanguageWords.all).sorted()
 
     /// Candidates for `word`, the last word of `line` (the line up to the cursor); `paths`
     /// lists files for a word inside a string that names one.

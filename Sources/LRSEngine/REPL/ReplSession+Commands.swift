@@ -105,7 +105,7 @@ extension ReplSession {
     /// `plot lr [epochs N]`: every group's rate over the run, as a chart.
     private func plot(_ arguments: [String], into reply: inout ReplReply) {
         guard let run else { return reply.fail(noRun) }
-        var epochs = latest?.train?.epochs ?? run.script.train?.epochs ?? 10
+        var epochs = latest?.train?.epochs ?? run.script.train?.epochs ?? SchedulePreview.epochsWithoutTrain
         switch arguments.count {
         case 1 where arguments[0] == "lr": break
         case 3 where arguments[0] == "lr" && arguments[1] == "epochs":

@@ -147,7 +147,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     /// A setup PyTorch cannot express faithfully (`lrs export`).
     case cannotExport(ExportProblem)
     case plateauHeldConstant(group: String)
-    case noTrainStatement
+    case noTrainStatement(epochs: Int)
     case stepsPerEpochFromData(steps: Int, origin: String, batch: Int)
     case stepsPerEpochUnknown(reason: String)
     case interrupted(epoch: Int, step: Int)
@@ -157,6 +157,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case nothingTrained(saved: [String])
     /// `--resume` from a checkpoint that already holds every epoch of the run.
     case runAlreadyComplete(epoch: Int, epochs: Int)
+
 
     /// The message text.
     public var message: String {
@@ -345,7 +346,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .cannotExport(let problem): return "cannot export to PyTorch: \(problem)"
         case .plateauHeldConstant(let group):
             return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
-        case .noTrainStatement: return "no 'train' statement; showing 10 epochs (use --epochs)"
+        case .noTrainStatement(let epochs): return "no 'train' statement; showing \(epochs) epochs (use --epochs)"
         case .stepsPerEpochFromData(let steps, let origin, let batch):
             return "\(steps) optimizer \(steps == 1 ? "step" : "steps") per epoch, as 'lrs run' takes them: "
                 + "\(origin), in batches of \(batch) (--steps-per-epoch to show another number)"

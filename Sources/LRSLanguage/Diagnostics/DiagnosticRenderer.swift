@@ -29,16 +29,21 @@ public struct DiagnosticRenderer: Sendable {
         return out
     }
 
-    private func append(_ diagnostic: Diagnostic, in source: SourceFile, to out: inout String) {
+    /// The first line alone, without its newline: `FILE:LINE:COL: error: MESSAGE` (`FILE:
+    /// error: MESSAGE` when the diagnostic has no place), as a run's summary records it.
+    public func headline(_ diagnostic: Diagnostic, in source: SourceFile) -> String {
         let severity = paint(diagnostic.severity.rawValue + ":", code: code(for: diagnostic.severity))
         // Messages quote names from the script and from data files: escaped like the line.
         let message = TerminalText.escaped(diagnostic.message)
-        guard let range = diagnostic.range else {
-            out += "\(source.path): \(severity) \(message)\n"
-            return
-        }
+        guard let range = diagnostic.range else { return "\(source.path): \(severity) \(message)" }
         let start = source.location(of: range.start)
-        out += "\(source.path):\(start.line):\(start.column): \(severity) \(message)\n"
+        return "\(source.path):\(start.line):\(start.column): \(severity) \(message)"
+    }
+
+    private func append(_ diagnostic: Diagnostic, in source: SourceFile, to out: inout String) {
+        out += headline(diagnostic, in: source) + "\n"
+        guard let range = diagnostic.range else { return }
+        let start = source.location(of: range.start)
         let bytes = source.lineBytes(start.line)
         // Tildes cover the rest of the range on this line; a range that goes on to later
         // lines is underlined to the end of the first.

@@ -18,8 +18,10 @@ final class ReplLoop {
         let env = ProcessInfo.processInfo.environment
         color = interactive && isatty(STDOUT_FILENO) != 0 && env["NO_COLOR"] == nil
             && env["TERM"].map { $0 != "dumb" && !$0.isEmpty } ?? false
-        let completer = ReplCompleter(session: session)
-        reader = LineReader(interactive: interactive) { line, word in completer.candidates(line: line, word: word) }
+        let session = session
+        reader = LineReader(interactive: interactive) { line, word in
+            ReplCompletion.candidates(line: line, word: word, in: session)
+        }
         printer.stopRequested = { InterruptFlag.take() }
         primaryPrompt = interactive ? (color ? "\u{1}\u{1B}[1;36m\u{2}lrs> \u{1}\u{1B}[0m\u{2}" : "lrs> ") : ""
         if interactive { InterruptFlag.primaryPrompt = strdup(primaryPrompt) }

@@ -1,0 +1,84 @@
+import LRSLanguage
+import LRSOptim
+
+/// What `lrs schedule` computes: every group's learning rate for every optimizer step of
+/// `epochs` x `stepsPerEpoch`, without training. Plateau schedules, which need losses, are
+/// held constant and reported with a warning.
+public enum SchedulePreview {
+    /// Epochs shown for a script without `train` (`lrs schedule`, the REPL's `plot lr`).
+    public static let epochsWithoutTrain = 10
+
+    /// What `lrs schedule` prints: every diagnostic in the order found, and the table
+    /// unless there were errors.
+    public struct Outcome {
+        public let diagnostics: [Diagnostic]
+        public let table: RateTable?
+    }
+
+    /// `lrs schedule`, phase by phase: check and resolve the groups, settle the epochs and
+    /// the steps per epoch (given, else the script's, with a note saying where they came
+    /// from), then compute the rates.
+    public static func run(_ source: SourceFile, overrides: [String: Double] = [:], epochs: Int?,
+                           stepsPerEpoch: Int?) -> Outcome {
+        let checked = CheckPipeline.run(source, overrides: overrides) { ModelFactory($0).initialValues }
+        var diagnostics = checked.diagnostics
+        guard let script = checked.script, let resolution = checked.resolution else {
+            return Outcome(diagnostics: diagnostics, table: nil)
+        }
+        var count = epochs ?? script.train?.epochs ?? 0
+        if epochs == nil, script.train == nil {
+            count = epochsWithoutTrain
+            diagnostics.append(.note(.noTrainStatement(epochs: count), at: nil))
+        }
+        let steps = stepsPerEpoch ?? scriptStepsPerEpoch(script, notes: &diagnostics)
+        switch rates(script, resolution, epochs: count, stepsPerEpoch: steps) {
+        case .failure(let diagnostic):
+            return Outcome(diagnostics: diagnostics + [diagnostic], table: nil)
+        case .success(let (table, warnings)):
+            return Outcome(diagnostics: diagnostics + warnings, table: table)
+        }
+    }
+
+    /// The script's own steps per epoch when it has `data` and `train` (a note says where
+    /// the number came from), else 1.
+    static func scriptStepsPerEpoch(_ script: CheckedScript, notes: inout [Diagnostic]) -> Int {
+        switch TrainingSampleCount.of(script) {
+        case nil:
+            return 1
+        case .success(let count)?:
+            notes.append(.note(.stepsPerEpochFromData(steps: count.stepsPerEpoch, origin: count.origin,
+                                                      batch: count.batch), at: nil))
+            return count.stepsPerEpoch
+        case .failure(let problem)?:
+            notes.append(.note(.stepsPerEpochUnknown(reason: problem.reason), at: nil))
+            return 1
+        }
+    }
+
+    public static func rates(_ script: CheckedScript, _ resolution: GroupResolution, epochs: Int,
+                             stepsPerEpoch: Int) -> Result<(RateTable, [Diagnostic]), Diagnostic> {
+        var groups: [RateTable.Group] = []
+        var warnings: [Diagnostic] = []
+        for group in resolution.groups {
+            let lowered: GroupScheduleLowering.Lowered
+            do {
+                lowered = try GroupScheduleLowering.make(group, stepsPerEpoch: stepsPerEpoch)
+            } catch {
+                return .failure(error)
+            }
+            if let statement = group.schedule, ScheduleLowering.dependsOnLoss(statement.schedule) {
+                warnings.append(.warning(.plateauHeldConstant(group: group.name), at: statement.range))
+            }
+            groups.append(RateTable.Group(name: group.name, lr: lowered.schedule?.lr ?? group.learningRate,
+                                          schedule: lowered.schedule, perStep: lowered.perStep))
+        }
+        do {
+            return .success((try RateTable.compute(groups, epochs: epochs, stepsPerEpoch: stepsPerEpoch), warnings))
+        } catch {
+            let group = resolution.groups.first { $0.name == error.group }
+            let range = group?.schedule?.range ?? group?.range
+            return .failure(ScheduleFailure.diagnostic(error.error, group: error.group ?? "?", epoch: error.epoch,
+                                                       step: error.step, at: range))
+        }
+    }
+}
