@@ -77,16 +77,8 @@ extension Optimizer {
     /// parameter's passes, parameters split between the cores by element count.
     func stepAdafactor() {
         var updates: [AdafactorUpdate] = []
-        for g in groups.indices {
-            let config = groups[g].config
-            for i in groups[g].parameters.indices {
-                guard let grad = groups[g].parameters[i].grad else { continue }
-                let value = groups[g].parameters[i].value
-                precondition(grad.count == value.count,
-                             "Optimizer.step: gradient of \(grad.count) elements for a parameter of \(value.count)")
-                updates.append(AdafactorUpdate(config, stateOf(group: g, index: i, config: config, value: value),
-                                               value, grad))
-            }
+        forEachParameterWithGradient { config, state, value, grad in
+            updates.append(AdafactorUpdate(config, state, value, grad))
         }
         runByParameter(counts: updates.map(\.count)) { updates[$0].run() }
     }

@@ -105,15 +105,8 @@ extension Optimizer {
 
     /// Muon's step: parameter after parameter, each one's products using every core.
     func stepMuon() {
-        for g in groups.indices {
-            let config = groups[g].config
-            for i in groups[g].parameters.indices {
-                guard let grad = groups[g].parameters[i].grad else { continue }
-                let value = groups[g].parameters[i].value
-                precondition(grad.count == value.count,
-                             "Optimizer.step: gradient of \(grad.count) elements for a parameter of \(value.count)")
-                MuonUpdate.update(config, stateOf(group: g, index: i, config: config, value: value), value, grad)
-            }
+        forEachParameterWithGradient { config, state, value, grad in
+            MuonUpdate.update(config, state, value, grad)
         }
     }
 }

@@ -67,16 +67,8 @@ public final class Optimizer {
     private func step<Update: ParameterUpdate>(_: Update.Type) {
         var updates: [Update] = []
         updates.reserveCapacity(groups.reduce(0) { $0 + $1.parameters.count })
-        for g in groups.indices {
-            let config = groups[g].config
-            for i in groups[g].parameters.indices {
-                guard let grad = groups[g].parameters[i].grad else { continue }
-                let value = groups[g].parameters[i].value
-                precondition(grad.count == value.count,
-                             "Optimizer.step: gradient of \(grad.count) elements for a parameter of \(value.count)")
-                let state = stateOf(group: g, index: i, config: config, value: value)
-                updates.append(Update(config, state, value, grad))
-            }
+        forEachParameterWithGradient { config, state, value, grad in
+            updates.append(Update(config, state, value, grad))
         }
         updates.withUnsafeBufferPointer { updates in
             ParallelRanges.run(counts: updates.map(\.count)) { item, range in
@@ -105,5 +97,23 @@ public final class Optimizer {
         }
         states[g][i] = state
         return state
+    }
+}
+
+extension Optimizer {
+    /// Every parameter that has a gradient, in group order, with its group's configuration
+    /// and its state (created on its first update, as PyTorch creates it): the serial
+    /// prologue of every kind's step.
+    func forEachParameterWithGradient(_ body: (ParamGroupConfig, ParameterState, Tensor, Tensor) -> Void) {
+        for g in groups.indices {
+            let config = groups[g].config
+            for i in groups[g].parameters.indices {
+                guard let grad = groups[g].parameters[i].grad else { continue }
+                let value = groups[g].parameters[i].value
+                precondition(grad.count == value.count,
+                             "Optimizer.step: gradient of \(grad.count) elements for a parameter of \(value.count)")
+                body(config, stateOf(group: g, index: i, config: config, value: value), value, grad)
+            }
+        }
     }
 }
