@@ -67,8 +67,12 @@ extension Sequence where Element == Diagnostic {
     /// In source order, as a reader expects: by where each starts, those without a place
     /// (overrides, defaults) last, and in the order reported where two start together.
     public func inSourceOrder() -> [Diagnostic] {
-        enumerated().sorted { a, b in
-            (a.element.range?.start ?? Int.max, a.offset) < (b.element.range?.start ?? Int.max, b.offset)
-        }.map(\.element)
+        let items = Array(self)
+        let starts = items.map { $0.range?.start ?? Int.max }
+        // Most lists arrive in order already: checked in one pass, and nothing moved.
+        if zip(starts, starts.dropFirst()).allSatisfy({ $0 <= $1 }) { return items }
+        // Sorted as positions, not as diagnostics, which are large to move.
+        let order = starts.indices.sorted { (starts[$0], $0) < (starts[$1], $1) }
+        return order.map { items[$0] }
     }
 }

@@ -11,6 +11,9 @@ extension Parser {
         // takes every tighter one), so the tree's left spine is a few runs of one precedence
         // each: every run becomes one flat chain, however long, not one node per term.
         var left = try parseUnary()
+        // The run's first link is held apart: most runs have one (`a * b`), which becomes a
+        // binary node without an array; the array starts at the second link.
+        var firstLink: Expr.Link?
         var links: [Expr.Link] = []
         var sawComparison = false
         while let op = binaryOperator(current), op.precedence >= minPrecedence {
@@ -24,13 +27,25 @@ extension Parser {
             }
             let next = op.isRightAssociative ? op.precedence : op.precedence + 1
             let right = try parseExpression(minPrecedence: next)
-            if let first = links.first, first.op.precedence != op.precedence || op.isRightAssociative {
-                left = Expr.folding(left, links)
+            if let first = firstLink, first.op.precedence != op.precedence || op.isRightAssociative {
+                left = Self.fold(left, first, links)
+                firstLink = nil
                 links.removeAll(keepingCapacity: true)
             }
-            links.append(Expr.Link(op, right))
+            let link = Expr.Link(op, right)
+            if firstLink == nil { firstLink = link } else { links.append(link) }
         }
-        return Expr.folding(left, links)
+        guard let first = firstLink else { return left }
+        return Self.fold(left, first, links)
+    }
+
+    /// `left` and a run of links of one precedence: a binary node, or a chain when the run
+    /// has more than one link (`first` then `rest`).
+    private static func fold(_ left: Expr, _ first: Expr.Link, _ rest: [Expr.Link]) -> Expr {
+        guard !rest.isEmpty else {
+            return Expr(.binary(first.op, left, first.operand), range: left.range.union(first.operand.range))
+        }
+        return Expr.folding(left, [first] + rest)
     }
 
     // conditional := 'if' expr 'then' expr 'else' expr
