@@ -134,6 +134,6 @@ private extension String {
     mutating func append(_ text: String, paddedTo width: Int) {
         self += text
         let padding = width - text.count
-        if padding > 0 { self += String(repeating: " ", count: padding) }
+        appendSpaces(padding)
     }
 }

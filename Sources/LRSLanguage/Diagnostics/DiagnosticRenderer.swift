@@ -56,7 +56,7 @@ public struct DiagnosticRenderer: Sendable {
             let width = Swift.max(0, Swift.min(lastColumn, bytes.count + 1) - start.column - 1)
             let indent = Swift.max(0, start.column - 1)
             if !bytes.prefix(indent).contains(UInt8(ascii: "\t")) {
-                out += String(repeating: " ", count: Swift.min(indent, bytes.count))
+                out.appendSpaces(Swift.min(indent, bytes.count))
             } else {
                 // Under the line's text: blanks, except tabs stay tabs so the caret lines up.
                 for byte in bytes.prefix(indent) { out += byte == UInt8(ascii: "\t") ? "\t" : " " }
@@ -110,8 +110,11 @@ public struct DiagnosticRenderer: Sendable {
         let head = first > 0 || low > bytes.startIndex ? "..." : ""
         let tail = last < shown.count || high < bytes.endIndex ? "..." : ""
         out += head + shown[first..<last].joined() + tail + "\n"
-        var marker = String(repeating: " ", count: head.count)
-        for i in first..<caretAt { marker += shown[i] == "\t" ? "\t" : String(repeating: " ", count: width[i]) }
+        var marker = ""
+        marker.appendSpaces(head.count)
+        for i in first..<caretAt {
+            if shown[i] == "\t" { marker += "\t" } else { marker.appendSpaces(width[i]) }
+        }
         let covered = width[caretAt..<Swift.min(endAt, last)].reduce(0, +)
         out += marker
         out += paint("^" + String(repeating: "~", count: Swift.max(0, covered - 1)), code: "32")
