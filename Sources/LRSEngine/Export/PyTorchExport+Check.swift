@@ -52,7 +52,7 @@ extension PyTorchExport {
         }
     }
 
-    private static func runtimeSpec(_ spec: LRSLanguage.LayerSpec) -> LRSRuntime.LayerSpec {
+    private static func runtimeSpec(_ spec: CheckedLayerSpec) -> LRSRuntime.LayerSpec {
         switch spec {
         case let .linear(a, b, bias): return .linear(in: a, out: b, bias: bias)
         case let .conv(a, b, k, s, p, bias): return .conv(in: a, out: b, kernel: k, stride: s, padding: p, bias: bias)

@@ -1,5 +1,5 @@
 /// A layer with its arguments resolved to typed values (PyTorch's defaults filled in).
-public enum LayerSpec: Sendable, Equatable {
+public enum CheckedLayerSpec: Sendable, Equatable {
     case linear(inFeatures: Int, outFeatures: Int, bias: Bool)
     case conv(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int, bias: Bool)
     case relu, tanh, sigmoid, gelu, flatten
@@ -18,7 +18,7 @@ public struct CheckedLayer: Sendable {
     /// The label, or the index as text: the prefix of its parameter names.
     public let name: String
     public let kind: LayerKind
-    public let spec: LayerSpec
+    public let spec: CheckedLayerSpec
     /// Per-sample shapes (no batch dimension); `nil` where an earlier error left them unknown.
     public let inputShape: [Int]?
     public let outputShape: [Int]?

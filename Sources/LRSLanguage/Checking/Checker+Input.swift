@@ -8,7 +8,7 @@ extension Checker {
     /// `layernorm N` means `[N]`; `conv IN` means a square `INxSxS` image, S found by trying
     /// every side that the whole model accepts (seed 1: 16x26x26 must flatten to 10816, so
     /// S = 28). Anything else asks for an `input` statement.
-    mutating func modelInput(_ layers: [(LayerSpec, String)], modelRange: SourceRange) -> (shape: [Int], inferred: Bool)? {
+    mutating func modelInput(_ layers: [(CheckedLayerSpec, String)], modelRange: SourceRange) -> (shape: [Int], inferred: Bool)? {
         if let inputShape { return (inputShape.shape, false) }
         let specs = layers.map(\.0)
         for spec in specs {
@@ -33,7 +33,7 @@ extension Checker {
         return nil
     }
 
-    private mutating func inferSquare(channels: Int, specs: [LayerSpec], modelRange: SourceRange) -> (shape: [Int], inferred: Bool)? {
+    private mutating func inferSquare(channels: Int, specs: [CheckedLayerSpec], modelRange: SourceRange) -> (shape: [Int], inferred: Bool)? {
         var found: [[Int]] = []
         for side in 1...Checker.maxInferredSide where ShapeRules.accepts(specs, input: [channels, side, side]) {
             found.append([channels, side, side])

@@ -6,7 +6,7 @@ extension Checker {
             diagnostics.error(.emptyModel, at: range)
             return nil
         }
-        var specs: [(LayerSyntax, LayerKind, LayerSpec, String)] = []
+        var specs: [(LayerSyntax, LayerKind, CheckedLayerSpec, String)] = []
         var names: [String: SourceRange] = [:]
         var ok = true
         for (index, layer) in syntax.layers.enumerated() {
@@ -62,7 +62,7 @@ extension Checker {
     }
 
     /// The typed layer, arguments checked and defaults filled in.
-    private mutating func layerSpec(_ layer: LayerSyntax, kind: LayerKind) -> LayerSpec? {
+    private mutating func layerSpec(_ layer: LayerSyntax, kind: LayerKind) -> CheckedLayerSpec? {
         let positional = kind.positional
         let required = positional.filter { $0.defaultValue == nil }.count
         guard layer.arguments.count >= required, layer.arguments.count <= positional.count else {
@@ -120,7 +120,7 @@ extension Checker {
 
     /// Parameters, buffers and the full state_dict order; `nil` parameters when an element
     /// count overflows. Also the index of each layer among the layers with parameters.
-    private func stateEntries(_ layers: [(LayerKind, LayerSpec, String)])
+    private func stateEntries(_ layers: [(LayerKind, CheckedLayerSpec, String)])
         -> ([ParameterInfo]?, [BufferInfo], [StateEntry], [Int: Int]) {
         var parameters: [ParameterInfo] = []
         var buffers: [BufferInfo] = []

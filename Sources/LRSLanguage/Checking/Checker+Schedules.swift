@@ -261,7 +261,7 @@ extension Checker {
             if case .integer(let n)? = data.options.first(where: { $0.name == "samples" })?.value { return n }
             return nil
         case .npy:
-            return data.files.first.flatMap { NpyHeader.firstDimension(ofFileAt: $0.path) }
+            return data.files.first.flatMap { NpyRowCount.firstDimension(ofFileAt: $0.path) }
         case .csv:
             return nil
         }

@@ -45,7 +45,7 @@ enum ShapeRules {
     }
 
     /// The output shape, and whether a `linear` flattened its input first.
-    static func output(of spec: LayerSpec, input: [Int]) -> Result<(shape: [Int], flattens: Bool), Failure> {
+    static func output(of spec: CheckedLayerSpec, input: [Int]) -> Result<(shape: [Int], flattens: Bool), Failure> {
         switch spec {
         case .linear(let a, let b, _):
             if input.count == 1 && input[0] == a { return .success(([b], false)) }
@@ -91,7 +91,7 @@ enum ShapeRules {
     }
 
     /// Whether the whole model accepts an input shape (used to infer it).
-    static func accepts(_ specs: [LayerSpec], input: [Int]) -> Bool {
+    static func accepts(_ specs: [CheckedLayerSpec], input: [Int]) -> Bool {
         var shape = input
         for spec in specs {
             guard case .success(let result) = output(of: spec, input: shape) else { return false }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Reads the shape from the header of a NumPy `.npy` file, without reading the data.
-enum NpyHeader {
+/// The number of rows (the first dimension) of a NumPy `.npy` file, from its header alone:
+/// what the checker needs of a data file. The engine's `NpyHeader` parses the whole header.
+enum NpyRowCount {
     /// The first dimension of the array, or `nil` when the header cannot be read.
     static func firstDimension(ofFileAt path: String) -> Int? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
