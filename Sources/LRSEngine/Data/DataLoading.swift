@@ -59,13 +59,9 @@ public struct RunData: Sendable {
                 if case .bool(let b)? = options["header"] { header = b }
                 return .success(try Dataset.csv(path: file.path, label: label, header: header, sampleShape: shape))
             case .synthetic:
-                let count = { (name: String, fallback: Int) -> Int in
-                    guard let x = options[name]?.number, x.isFinite, x >= 1, x < 1e9 else { return fallback }
-                    return Int(x)
-                }
-                let noise = options["noise"]?.number ?? 0.5
-                return .success(Dataset.synthetic(samples: count("samples", 1000), classes: count("classes", 10),
-                                                  noise: noise, sampleShape: shape ?? [], seed: seed))
+                let settings = SyntheticSettings(source)
+                return .success(Dataset.synthetic(samples: settings.samples, classes: settings.classes,
+                                                  noise: settings.noise, sampleShape: shape ?? [], seed: seed))
             }
         } catch let error as FileFormatError {
             let range = source.files.first { $0.path == error.path }?.range ?? source.range

@@ -38,7 +38,7 @@ public struct TrainingSampleCount: Sendable, Equatable {
                 total = try CSVTable.dataRowCount(try FileBytes.readAll(file.path), path: file.path, header: header)
                 origin = "'\(file.written)' holds \(total) data rows"
             case .synthetic:
-                total = syntheticSamples(data)
+                total = SyntheticSettings(data).samples
                 origin = "'synthetic' makes \(total) samples"
             }
         } catch let error as FileFormatError {
@@ -59,40 +59,10 @@ public struct TrainingSampleCount: Sendable, Equatable {
         return .success(TrainingSampleCount(stepsPerEpoch: steps, samples: samples, batch: batch, origin: origin))
     }
 
-    /// `synthetic samples N` as RunData.load reads it: 1000 when unset or out of range.
-    private static func syntheticSamples(_ data: CheckedDataSource) -> Int {
-        guard let x = data.options.first(where: { $0.name == "samples" })?.value.number,
-              x.isFinite, x >= 1, x < 1e9 else { return 1000 }
-        return Int(x)
-    }
-
-    /// The first dimension of an `.npy` array, from its header alone (as NpyArray.read
-    /// parses it).
+    /// The first dimension of an `.npy` array, from its header alone.
     static func npyFirstDimension(_ path: String) throws -> Int {
-        let fileSize = try FileBytes.size(of: path)
-        guard fileSize >= 10 else { throw FileFormatError(path: path, "not a .npy file (\(fileSize) bytes)") }
-        let prefix = try FileBytes.read(path, offset: 0, count: min(12, fileSize))
-        guard prefix.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) else {
-            throw FileFormatError(path: path, "not a .npy file (no \\x93NUMPY magic)")
-        }
-        let major = prefix[6]
-        let length: Int, start: Int
-        switch major {
-        case 1:
-            (length, start) = (Int(prefix[8]) | Int(prefix[9]) << 8, 10)
-        case 2, 3:
-            guard prefix.count == 12 else { throw FileFormatError(path: path, "truncated .npy header") }
-            (length, start) = (Int(prefix[8]) | Int(prefix[9]) << 8 | Int(prefix[10]) << 16 | Int(prefix[11]) << 24, 12)
-        default:
-            throw FileFormatError(path: path, ".npy format version \(major).\(prefix[7]) is not supported (1.0 to 3.0 are)")
-        }
-        guard length <= fileSize - start else { throw FileFormatError(path: path, "truncated .npy header") }
-        let bytes = try FileBytes.read(path, offset: start, count: length)
-        guard let text = String(bytes: bytes, encoding: major == 3 ? .utf8 : .isoLatin1) else {
-            throw FileFormatError(path: path, "unreadable .npy header")
-        }
-        let shape = try NpyHeader.parse(text, path: path).shape
-        guard let first = shape.first, first >= 0 else { throw FileFormatError(path: path, "the array has no sample dimension") }
+        let shape = try NpyArray.read(path: path, loadingData: false).shape
+        guard let first = shape.first else { throw FileFormatError(path: path, "the array has no sample dimension") }
         return first
     }
 }

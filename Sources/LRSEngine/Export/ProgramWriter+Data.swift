@@ -73,7 +73,9 @@ extension ProgramWriter {
                 throw ExportRefusal(.syntheticNeedsInputShape, at: source.range)
             }
             var args: [String] = []
-            for (name, fallback) in [("samples", "1000"), ("classes", "10"), ("noise", "0.5")] {
+            for (name, fallback) in [("samples", String(SyntheticSettings.defaultSamples)),
+                                     ("classes", String(SyntheticSettings.defaultClasses)),
+                                     ("noise", PythonText.number(SyntheticSettings.defaultNoise))] {
                 let value = option(name).flatMap { $0.isDefault ? nil : PythonText.value($0.value) } ?? fallback
                 args.append("\(name)=\(value)")
             }

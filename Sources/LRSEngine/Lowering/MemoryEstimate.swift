@@ -97,21 +97,19 @@ public enum MemoryEstimate {
         switch source.kind {
         case .npy:
             return source.files.reduce(0) { total, file in
-                guard let (count, size) = NpyArray.declaredSize(path: file.path) else { return total }
+                // The header alone; a file that cannot be read is reported when it is loaded.
+                guard let header = try? NpyArray.read(path: file.path, loadingData: false),
+                      let count = header.shape.checkedProduct else { return total }
+                let size = header.element.size
                 let floats = multiply(count, copied ? 8 : 4)
                 return add(total, add(multiply(count, size), floats))
             }
         case .csv:
             return source.files.reduce(0) { add($0, multiply((try? FileBytes.size(of: $1.path)) ?? 0, 16)) }
         case .synthetic:
-            // As `RunData.load` reads the options.
-            func count(_ name: String, _ fallback: Int) -> Int {
-                guard let x = source.options.first(where: { $0.name == name })?.value.number,
-                      x.isFinite, x >= 1, x < 1e9 else { return fallback }
-                return Int(x)
-            }
             let size = product(script.model.inputShape ?? [])
-            let samples = count("samples", 1000), classes = count("classes", 10)
+            let settings = SyntheticSettings(source)
+            let samples = settings.samples, classes = settings.classes
             let inputs = multiply(multiply(samples, size), copied ? 8 : 4)
             return add(add(inputs, multiply(samples, 4)), multiply(multiply(classes, size), 8))
         }
