@@ -71,17 +71,9 @@ extension CSVTable {
     /// The number of data rows `parse` would read, without converting any cell: non-blank
     /// lines, less the header row (as `header` says, else guessed as `parse` guesses it).
     static func dataRowCount(_ bytes: [UInt8], path: String, header: Bool?) throws -> Int {
-        var text = Substring(String(decoding: bytes, as: UTF8.self))
-        if text.first == "\u{FEFF}" { text = text.dropFirst() }  // a byte-order mark is not a cell
-        var rows = 0
-        var first: Substring?
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        where !line.allSatisfy({ $0 == " " || $0 == "\t" }) {
-            if first == nil { first = line }
-            rows += 1
-        }
-        guard let first else { throw FileFormatError(path: path, "the CSV file has no rows") }
-        let hasHeader = header ?? splitCells(first).contains { Double($0.trimmed) == nil }
-        return hasHeader ? rows - 1 : rows
+        let lines = try contentLines(String(decoding: bytes, as: UTF8.self), path: path)
+        guard let first = lines.first else { throw FileFormatError(path: path, "the CSV file has no rows") }
+        let hasHeader = header ?? splitCells(first.text).contains { Double($0.trimmed) == nil }
+        return hasHeader ? lines.count - 1 : lines.count
     }
 }

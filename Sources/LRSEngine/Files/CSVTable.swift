@@ -14,21 +14,7 @@ public struct CSVTable: Sendable {
     /// - Parameter header: true or false as the script says; nil guesses: a first row
     ///   with a cell that is not a number is a header.
     public static func parse(_ text: String, path: String, header: Bool?) throws -> CSVTable {
-        var lines: [(number: Int, cells: [String])] = []
-        var number = 0
-        // A byte-order mark (Excel writes one) is no part of the first cell.
-        let unmarked = text.unicodeScalars.first == "\u{FEFF}" ? Substring(text.unicodeScalars.dropFirst()) : Substring(text)
-        for line in unmarked.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            number += 1
-            // A NUL is no text: a binary file, or a cell that would be cut short wherever it
-            // is passed on as a C string.
-            if let nul = line.firstIndex(of: "\0") {
-                let column = line.distance(from: line.startIndex, to: nul) + 1
-                throw FileFormatError(path: path, "line \(number), column \(column): a NUL byte, which a CSV file cannot hold")
-            }
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            lines.append((number, splitCells(line)))
-        }
+        let lines = try contentLines(text, path: path).map { (number: $0.number, cells: splitCells($0.text)) }
         guard let first = lines.first else { throw FileFormatError(path: path, "the CSV file has no rows") }
         let hasHeader = header ?? first.cells.contains { Double($0.trimmed) == nil }
         let names = hasHeader ? first.cells.map(\.trimmed) : nil
@@ -49,6 +35,26 @@ public struct CSVTable: Sendable {
             }
         }
         return CSVTable(header: names, columnCount: width, cells: cells)
+    }
+
+    /// The lines that hold cells, with their 1-based numbers in the file: blank lines are
+    /// skipped, and a byte-order mark (Excel writes one) is no part of the first cell.
+    static func contentLines(_ text: String, path: String) throws -> [(number: Int, text: Substring)] {
+        var lines: [(number: Int, text: Substring)] = []
+        var number = 0
+        let unmarked = text.unicodeScalars.first == "\u{FEFF}" ? Substring(text.unicodeScalars.dropFirst()) : Substring(text)
+        for line in unmarked.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            number += 1
+            // A NUL is no text: a binary file, or a cell that would be cut short wherever it
+            // is passed on as a C string.
+            if let nul = line.firstIndex(of: "\0") {
+                let column = line.distance(from: line.startIndex, to: nul) + 1
+                throw FileFormatError(path: path, "line \(number), column \(column): a NUL byte, which a CSV file cannot hold")
+            }
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            lines.append((number, line))
+        }
+        return lines
     }
 
     static func splitCells(_ line: Substring) -> [String] {
