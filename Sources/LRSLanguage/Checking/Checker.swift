@@ -185,16 +185,13 @@ public struct Checker {
 
     /// A statement skipped for a lexical error counts as dropped (see `Script.dropped`).
     mutating func noteDropped(_ statement: Statement) {
-        droppedKeywords.insert(statement.keyword.text)
+        var names: [String] = []
         switch statement.kind {
-        case .let(let name, _): droppedNames.insert(name.text)
-        case .group(let group):
-            for name in [group.alias?.text, group.selector.plainWord].compactMap({ $0 }) {
-                droppedNames.insert(name)
-                droppedGroupNames.insert(name)
-            }
+        case .let(let name, _): names = [name.text]
+        case .group(let group): names = [group.alias?.text, group.selector.plainWord].compactMap { $0 }
         default: break
         }
+        noteDropped([DroppedStatement(keyword: statement.keyword.text, names: names)])
     }
 
     /// Whether a diagnostic only repeats a dropped statement's error: a use of a name it
