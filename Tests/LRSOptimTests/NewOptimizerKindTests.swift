@@ -12,11 +12,7 @@ import Testing
     @Test(arguments: OptimizerFixture.names.filter { ["adafactor", "asgd", "rprop"].contains(where: $0.hasPrefix) })
     func matchesPyTorchBitForBit(_ name: String) throws {
         let fixture = try OptimizerFixture.load(name)
-        let (optimizer, values) = try fixture.makeOptimizer()
-        for step in 0..<fixture.steps {
-            fixture.prepare(optimizer, step: step)
-            optimizer.step()
-        }
+        let (optimizer, values) = try fixture.run()
         for (index, value) in values.enumerated() {
             #expect(value.values.map(\.bitPattern) == fixture.final[index].map(\.bitPattern), "\(name): parameter \(index)")
         }

@@ -121,6 +121,16 @@ struct OptimizerFixture: Decodable {
         return (Optimizer(kind: kind, groups: paramGroups), values)
     }
 
+    /// Fresh parameters and their optimizer, after every recorded step.
+    func run() throws -> (Optimizer, [Tensor]) {
+        let (optimizer, values) = try makeOptimizer()
+        for step in 0..<steps {
+            prepare(optimizer, step: step)
+            optimizer.step()
+        }
+        return (optimizer, values)
+    }
+
     /// Sets the recorded gradients and the schedule's values of step `step`.
     func prepare(_ optimizer: Optimizer, step: Int) {
         for g in optimizer.groups.indices {

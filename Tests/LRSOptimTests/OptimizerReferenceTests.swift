@@ -17,11 +17,7 @@ import Testing
     @Test(arguments: OptimizerFixture.names)
     func matchesPyTorch(_ name: String) throws {
         let fixture = try OptimizerFixture.load(name)
-        let (optimizer, values) = try fixture.makeOptimizer()
-        for step in 0..<fixture.steps {
-            fixture.prepare(optimizer, step: step)
-            optimizer.step()
-        }
+        let (optimizer, values) = try fixture.run()
         for (index, value) in values.enumerated() {
             let got = value.values, expected = fixture.final[index]
             #expect(got.count == expected.count)

@@ -135,7 +135,8 @@ extension NpyArray {
         serialize(shape: shape, descr: "<i8", data: int64s.withUnsafeBytes { Array($0) })
     }
 
-    private static func serialize(shape: [Int], descr: String, data: [UInt8]) -> [UInt8] {
+    /// The `.npy` (version 1.0) bytes of raw little-endian `data` of NumPy type `descr`.
+    public static func serialize(shape: [Int], descr: String, data: [UInt8]) -> [UInt8] {
         let dims = shape.count == 1 ? "\(shape[0])," : shape.map(String.init).joined(separator: ", ")
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(dims)), }"
         while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }

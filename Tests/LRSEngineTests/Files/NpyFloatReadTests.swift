@@ -5,22 +5,13 @@ import Testing
 /// Data sets read from npy files straight into their Float storage (issue 12, item 19):
 /// the same values as converting the whole file, float64 in several chunks included.
 @Suite struct NpyFloatReadTests {
-    static func npy(descr: String, shape: [Int], data: [UInt8]) -> [UInt8] {
-        let dims = shape.count == 1 ? "\(shape[0])," : shape.map(String.init).joined(separator: ", ")
-        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(dims)), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        let n = header.utf8.count
-        return [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(n & 0xff), UInt8(n >> 8)] + Array(header.utf8) + data
-    }
-
     @Test func float64InSeveralChunksConvertsAsFloatDoes() throws {
         let dir = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let count = 300_001
         let values = (0..<count).map { Double($0) * 0.1 + 1e-9 }
         let path = dir + "/x.npy"
-        try Data(Self.npy(descr: "<f8", shape: [count / 7, 7], data: values.prefix(count / 7 * 7).withUnsafeBytes { Array($0) }))
+        try Data(NpyArray.serialize(shape: [count / 7, 7], descr: "<f8", data: values.prefix(count / 7 * 7).withUnsafeBytes { Array($0) }))
             .write(to: URL(fileURLWithPath: path))
         let header = try NpyArray.read(path: path, loadingData: false)
         #expect(header.shape == [count / 7, 7])
