@@ -9,14 +9,14 @@ public enum GroupReport {
         var out = ""
         let model = script.model
         if let input = model.inputShape {
-            out += "input \(describe(input))\(model.inputWasInferred ? " (inferred)" : "")"
-            if let output = model.outputShape { out += " -> output \(describe(output))" }
+            out += "input \(ShapeText.text(input))\(model.inputWasInferred ? " (inferred)" : "")"
+            if let output = model.outputShape { out += " -> output \(ShapeText.text(output))" }
             out += "; \(model.parameters.count) parameters, \(model.parameterCount) elements\n"
         }
         // Each parameter's shape as text, once: thousands of groups list the same few.
         var shapes: [String: (text: String, count: Int)] = [:]
         for parameter in model.parameters where shapes[parameter.name] == nil {
-            shapes[parameter.name] = (describe(parameter.shape), parameter.count)
+            shapes[parameter.name] = (ShapeText.text(parameter.shape), parameter.count)
         }
         for group in resolution.groups {
             append(group, shapes: shapes, source: script.source, to: &out)
@@ -106,10 +106,6 @@ public enum GroupReport {
             out += ", \"line\": \(start.line), \"column\": \(start.column), \"end_line\": \(end.line), \"end_column\": \(end.column)"
         }
         return out + "}"
-    }
-
-    static func describe(_ shape: [Int]) -> String {
-        ShapeText.text(shape)
     }
 }
 

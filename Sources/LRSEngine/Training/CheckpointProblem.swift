@@ -54,7 +54,7 @@ public enum CheckpointProblem: Error, Equatable, Sendable, CustomStringConvertib
         case .modelState(let reason):
             return reason
         case .optimizerStateShape(let state, let parameter, let saved, let expected):
-            return "optimizer state '\(state)' of '\(parameter)' has shape \(Self.shape(saved)), but the parameter has \(Self.shape(expected))"
+            return "optimizer state '\(state)' of '\(parameter)' has shape \(ShapeText.text(saved)), but the parameter has \(ShapeText.text(expected))"
         case .optimizerStateType(let state, let parameter, let type):
             return "optimizer state '\(state)' of '\(parameter)' is stored as \(type), which lrs does not read"
         case .unknownOptimizerState(let state, let parameter, let optimizer, let kept):
@@ -65,10 +65,6 @@ public enum CheckpointProblem: Error, Equatable, Sendable, CustomStringConvertib
         case .invalidOptimizerScalar(let state, let parameter, let value, let rule):
             return "optimizer state '\(state)' of '\(parameter)' is \(value), but it must be \(rule)"
         }
-    }
-
-    static func shape(_ dims: [Int]) -> String {
-        ShapeText.text(dims)
     }
 
     /// A number from the file in words: whole numbers without a fraction, NaN and
