@@ -23,9 +23,9 @@ public enum ScriptCheck {
         guard let lines = GroupExplanation.explain(parameter, in: script, resolution,
                                                    initialValues: outcome.initialValues) else {
             let names = script.model.parameters.map(\.name)
-            let near = Suggestions.nearest(to: parameter, in: names)
-            return .failure(UnknownParameter(message: DiagnosticCondition.unknownParameter(parameter, suggestions: []).message
-                + " in '\(file)'" + (near.isEmpty ? "; it has " + quotedNames(names) : didYouMeanPhrase(near))))
+            let condition = DiagnosticCondition.unknownParameter(
+                parameter, suggestions: Suggestions.nearest(to: parameter, in: names), names: names, file: file)
+            return .failure(UnknownParameter(message: condition.message))
         }
         return .success(lines.joined(separator: "\n") + "\n")
     }

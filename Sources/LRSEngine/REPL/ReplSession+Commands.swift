@@ -97,9 +97,8 @@ extension ReplSession {
 
     /// "no parameter is named 'a.wieght'; did you mean 'a.weight'?", else the names there are.
     static func unknownParameter(_ name: String, among names: [String]) -> String {
-        let near = Suggestions.nearest(to: name, in: names)
-        return DiagnosticCondition.unknownParameter(name, suggestions: near).message
-            + (near.isEmpty ? "; the parameters are " + quotedNames(names) : "")
+        DiagnosticCondition.unknownParameter(name, suggestions: Suggestions.nearest(to: name, in: names),
+                                             names: names).message
     }
 
     /// `plot lr [epochs N]`: every group's rate over the run, as a chart.

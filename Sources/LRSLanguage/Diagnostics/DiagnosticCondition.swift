@@ -107,7 +107,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case fileMissing(String)
     case fileUnreadable(String)
     case unknownShowTarget(String, suggestions: [String])
-    case unknownParameter(String, suggestions: [String])
+    /// A parameter name that names none; without a near one, the names there are (`names`),
+    /// and the script they are in when it is not the one at hand (`lrs check --explain`).
+    case unknownParameter(String, suggestions: [String], names: [String] = [], file: String? = nil)
     case unknownGroup(String, suggestions: [String], groups: [String] = [])
     /// `show state NAME`: the nearest groups, else all of them; and parameters NAME may mean.
     case unknownShowGroup(String, suggestions: [String], groups: [String], parameters: [String])
@@ -303,7 +305,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .fileUnreadable(let path): return "file '\(path)' cannot be read"
         case .unknownShowTarget(let name, let s):
             return "cannot show '\(clip(name))'" + (s.isEmpty ? "; show takes \(StatementVocabulary.showUsage)" : didYouMean(s))
-        case .unknownParameter(let name, let s): return "no parameter is named '\(clip(name))'\(didYouMean(s))"
+        case .unknownParameter(let name, let s, let names, let file):
+            let listed = s.isEmpty && !names.isEmpty
+                ? (file == nil ? "; the parameters are " : "; it has ") + quotedNames(names) : didYouMean(s)
+            return "no parameter is named '\(clip(name))'" + (file.map { " in '\($0)'" } ?? "") + listed
         case .unknownShowGroup(let name, let s, let groups, let parameters):
             return "no group is named '\(clip(name))'" + (s.isEmpty ? "; the groups are \(quotedNames(groups))" : didYouMean(s))
                 + (parameters.first.map { "; for a parameter, 'show param \($0)'" } ?? "")

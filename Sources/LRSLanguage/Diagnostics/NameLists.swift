@@ -5,6 +5,3 @@ public func quotedNames(_ names: [String], conjunction: String = "and", limit: I
     guard names.count > limit else { return quotedList(names, conjunction: conjunction) }
     return names.prefix(limit).map { "'\($0)'" }.joined(separator: ", ") + ", ..."
 }
-
-/// `; did you mean 'x' or 'y'?`, or nothing when there are no suggestions.
-public func didYouMeanPhrase(_ suggestions: [String]) -> String { didYouMean(suggestions) }
