@@ -1,3 +1,4 @@
+import LRSFiles
 /// How each layer maps a per-sample input shape to its output shape, as PyTorch computes it.
 enum ShapeRules {
     /// Why a layer cannot take its input.

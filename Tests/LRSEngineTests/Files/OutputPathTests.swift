@@ -1,7 +1,9 @@
+import LRSFiles
 import Foundation
 import LRSEngine
 import LRSLanguage
 import Testing
+import TestSupport
 
 /// Output files are checked for writability before any work starts (issue 12, item 3).
 @Suite struct OutputPathTests {
