@@ -78,6 +78,11 @@ public enum GroupReport {
             out += ", \"groups\": ["
             out += resolution.groups.map { group in
                 var g = "{\"name\": \(JSON.string(group.name)), \"optimizer\": \(JSON.string(group.optimizerKind.rawValue))"
+                if !group.captures.isEmpty {
+                    g += ", \"captures\": {" + group.captures.map { capture in
+                        "\(JSON.string(capture.name)): \(capture.value.map(String.init) ?? "null")"
+                    }.joined(separator: ", ") + "}"
+                }
                 g += ", \"parameters\": [" + group.parameters.map { name in
                     let info = shapes[name]
                     return "{\"name\": \(JSON.string(name)), \"shape\": \(JSON.ints(info?.shape ?? [])), \"numel\": \(info?.count ?? 0)}"

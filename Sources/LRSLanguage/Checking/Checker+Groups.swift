@@ -144,7 +144,7 @@ extension Checker {
     /// What a capture named `name` would clash with, if anything.
     static func takenName(_ name: String, constants: [String: Double]) -> String? {
         if constants[name] != nil { return "a 'let'" }
-        if ExpressionCompiler.languageNames.contains(name) || constantContext[name] != nil { return "a name of the language" }
+        if ExpressionCompiler.languageNames.contains(name) || constantContext[name] != nil { return "the language's name" }
         if StatementVocabulary.functions.contains(name) || StatementVocabulary.reductions.contains(name) {
             return "a function"
         }
