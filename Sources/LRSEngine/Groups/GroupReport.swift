@@ -35,16 +35,18 @@ public enum GroupReport {
         let count = group.parameters.count
         out += "\ngroup \(group.name) (\(group.optimizerKind.rawValue)): \(count) parameter\(count == 1 ? "" : "s"), "
         out += "\(group.elementCount) elements\n"
-        let width = group.parameters.reduce(0) { Swift.max($0, $1.count) }
-        let shapeWidth = group.parameters.reduce(0) { Swift.max($0, (shapes[$1]?.text ?? "?").count) }
-        for name in group.parameters {
-            let shape = shapes[name]
+        let rows = NameRuns.rows(group.parameters) { shapes[$0] ?? ("?", 0) }
+        let width = rows.reduce(0) { Swift.max($0, $1.name.count) }
+        let shapeWidth = rows.reduce(0) { Swift.max($0, $1.shape.count) }
+        for row in rows {
             out += "  "
-            out.append(name, paddedTo: width)
+            out.append(row.name, paddedTo: width)
             out += "  "
-            out.append(shape?.text ?? "?", paddedTo: shapeWidth)
+            out.append(row.shape, paddedTo: shapeWidth)
             out += "  "
-            out += String(shape?.count ?? 0)
+            // A summarised row: how many parameters, and each one's elements.
+            if row.members > 1 { out += "\(row.members) x " }
+            out += String(row.count)
             out += "\n"
         }
         let hpWidth = group.hyperparameters.reduce(0) { Swift.max($0, $1.name.count) }

@@ -143,12 +143,12 @@ extension Checker {
 
     /// What a capture named `name` would clash with, if anything.
     static func takenName(_ name: String, constants: [String: Double]) -> String? {
-        if constants[name] != nil { return "a 'let'" }
-        if ExpressionCompiler.languageNames.contains(name) || constantContext[name] != nil { return "the language's name" }
+        if constants[name] != nil { return "the let" }
+        if ExpressionCompiler.languageNames.contains(name) || constantContext[name] != nil { return "the language's" }
         if StatementVocabulary.functions.contains(name) || StatementVocabulary.reductions.contains(name) {
-            return "a function"
+            return "the function"
         }
-        if Checker.expressionKeywords.contains(name) || StatementVocabulary.keywords.contains(name) { return "a keyword" }
+        if Checker.expressionKeywords.contains(name) || StatementVocabulary.keywords.contains(name) { return "the keyword" }
         return nil
     }
 

@@ -287,7 +287,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .captureTwice(let name): return "capture '\(name)' appears twice in one glob; give the second another name"
         case .capturesAdjacent(let name):
             return "capture '\(name)' follows another capture directly; their digits could be split anywhere"
-        case .captureNameTaken(let name, let what): return "capture '\(name)' would hide \(what) of that name; choose another name"
+        case .captureNameTaken(let name, let what): return "capture '\(name)' would hide \(what) '\(name)'; choose another name"
         case .captureWithEach:
             return "a group with captures is already split by their values; 'each' cannot split it again"
         case .captureBoundTwice(let name): return "both sides of 'and' bind capture '\(name)'; bind it on one side only"
