@@ -85,6 +85,23 @@ public struct CaptureGlob: Sendable {
         c >= 0x30 && c <= 0x39 ? Int(c - 0x30) : nil
     }
 
+    /// The glob with each capture as `*`, for the nearest names when it matches none.
+    public var starred: String {
+        var out = ""
+        var inCapture = false
+        for c in text.unicodeScalars {
+            if inCapture {
+                if c == "}" { inCapture = false }
+            } else if c == "{" {
+                inCapture = true
+                out += "*"
+            } else {
+                out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
     /// Whether `text` has a capture to parse (else it is a plain `Glob`).
     public static func hasCapture(_ text: String) -> Bool { text.utf8.contains(UInt8(ascii: "{")) }
 

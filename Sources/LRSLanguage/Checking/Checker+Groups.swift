@@ -85,7 +85,7 @@ extension Checker {
         case .captureGlob(let glob):
             let names = model.parameters.map(\.name)
             if !names.contains(where: { glob.match($0) != nil }) {
-                diagnostics.error(.globMatchesNoParameter(glob.text, nearest: Suggestions.nearest(toPattern: glob.text, in: names)),
+                diagnostics.error(.globMatchesNoParameter(glob.text, nearest: Suggestions.nearest(toPattern: glob.starred, in: names)),
                                   at: selector.range)
             }
         case .all, .rest:
