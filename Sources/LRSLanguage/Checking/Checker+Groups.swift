@@ -187,7 +187,7 @@ extension Checker {
                 let names = groupSyntax.isEmpty ? ["all"] : groups.map(\.name) + failedGroupNames.sorted()
                 let base = argument.text.split(separator: ".").first.map(String.init) ?? argument.text
                 if !names.contains(argument.text), !failedGroupNames.contains(base),
-                   !groups.contains(where: { $0.name == base && $0.each != nil }) {
+                   !groups.contains(where: { $0.name == base && ($0.each != nil || !$0.captures.isEmpty) }) {
                     // A layer's name means its parameters; else the nearest parameter names.
                     let parameters = model.parameters.filter { $0.layerName == argument.text }.map(\.name)
                         + Suggestions.nearest(to: argument.text, in: model.parameters.map(\.name))
