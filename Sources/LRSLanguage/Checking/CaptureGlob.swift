@@ -102,6 +102,10 @@ public struct CaptureGlob: Sendable {
         return out
     }
 
+    /// The most captures a glob, or a group's selector, may bind. Real globs bind one to
+    /// three; the limit keeps a hostile script's matching linear in its length.
+    public static let limit = 16
+
     /// Whether `text` has a capture to parse (else it is a plain `Glob`).
     public static func hasCapture(_ text: String) -> Bool { text.utf8.contains(UInt8(ascii: "{")) }
 
@@ -146,6 +150,7 @@ public struct CaptureGlob: Sendable {
                 if name.isEmpty { return problem(.captureEmpty, k, close + 1) }
                 guard isName(name) else { return problem(.captureNotAName(name), k + 1, close) }
                 if names.contains(name) { return problem(.captureTwice(name), k + 1, close) }
+                if names.count == CaptureGlob.limit { return problem(.tooManyCaptures(limit: CaptureGlob.limit), k, close + 1) }
                 if case .capture? = elements.last { return problem(.capturesAdjacent(name), k, close + 1) }
                 elements.append(.capture(names.count))
                 names.append(name)

@@ -110,6 +110,10 @@ extension Checker {
     mutating func checkCaptures(_ syntax: GroupSyntax) -> [String] {
         let names = syntax.selector.captureNames
         guard !names.isEmpty else { return [] }
+        guard names.count <= CaptureGlob.limit else {
+            diagnostics.error(.tooManyCaptures(limit: CaptureGlob.limit), at: syntax.selector.range)
+            return []
+        }
         if let range = syntax.eachRange { diagnostics.error(.captureWithEach, at: range) }
         var taken: [String: String] = [:]
         var ranges: [String: SourceRange] = [:]

@@ -90,6 +90,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     /// A capture named like a keyword, a `let` or a name the language gives a meaning.
     case captureNameTaken(String, what: String)
     case captureWithEach
+    case tooManyCaptures(limit: Int)
     /// Both sides of an `and` bind the same name, possibly to two values.
     case captureBoundTwice(String)
     /// A hyperparameter reads a capture that the part of the selector that took this
@@ -288,6 +289,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .capturesAdjacent(let name):
             return "capture '\(name)' follows another capture directly; their digits could be split anywhere"
         case .captureNameTaken(let name, let what): return "capture '\(name)' would hide \(what) '\(name)'; choose another name"
+        case .tooManyCaptures(let limit): return "a group's selector may bind at most \(limit) captures"
         case .captureWithEach:
             return "a group with captures is already split by their values; 'each' cannot split it again"
         case .captureBoundTwice(let name): return "both sides of 'and' bind capture '\(name)'; bind it on one side only"

@@ -53,11 +53,12 @@ public struct SelectorSyntax: Sendable {
     /// under `not` binds nothing (the parameters it takes are those it does not match).
     public var captureNames: [String] {
         var names: [String] = []
+        var seen = Set<String>()
         var stack = [self]
         while let node = stack.popLast() {
             switch node.kind {
             case .captureGlob(let glob):
-                for name in glob.names where !names.contains(name) { names.append(name) }
+                for name in glob.names where seen.insert(name).inserted { names.append(name) }
             case .where(let inner, _): stack.append(inner)
             case .and(let parts), .or(let parts): stack.append(contentsOf: parts.reversed())
             case .word, .glob, .all, .rest, .not: break
