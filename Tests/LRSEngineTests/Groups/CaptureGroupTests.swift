@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import LRSEngine
 import LRSLanguage
+import TestSupport
 
 /// Groups split by captures (section 14): one group per captured value in numeric order,
 /// hyperparameters computed from the value, unbound captures named with their parameter,
