@@ -52,6 +52,11 @@ public struct SelectorSyntax: Sendable {
     /// The capture names the selector binds, distinct, in order of appearance. A glob
     /// under `not` binds nothing (the parameters it takes are those it does not match).
     public var captureNames: [String] {
+        // Nearly every selector is a word or a plain glob: answered without allocating.
+        switch kind {
+        case .word, .glob, .all, .rest, .not: return []
+        default: break
+        }
         var names: [String] = []
         var seen = Set<String>()
         var stack = [self]
