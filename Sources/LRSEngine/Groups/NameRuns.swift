@@ -16,18 +16,19 @@ enum NameRuns {
     /// Runs shorter than this stay as they are: two names read better than `{0..1}`.
     static let minimumRun = 3
 
-    private enum Segment: Hashable {
-        case text(Substring)
-        case run(Int, Int)
-    }
+    /// What stands for `..` in a summary while segments are still being merged.
+    private static let gap: Character = "\u{1F}"
 
+    /// A row in the making: its name so far (segments already summarised read `{a..b}`).
     private struct Entry {
-        var segments: [Segment]
+        var name: String
         var shape: String
         var count: Int
         var members: Int
         /// The position of its first parameter: rows keep the order of the group.
         var first: Int
+        /// Whether the name has a digit at all (else no pass can merge it).
+        var hasDigit: Bool
         var alive = true
     }
 
@@ -35,41 +36,52 @@ enum NameRuns {
     static func rows(_ names: [String], shape: (String) -> (text: String, count: Int)) -> [Row] {
         var entries: [Entry] = []
         entries.reserveCapacity(names.count)
-        var longest = 0
-        var anyNumber = false
+        var segments = 0
+        var anyDigit = false
         for (position, name) in names.enumerated() {
             let info = shape(name)
-            let segments = name.split(separator: ".", omittingEmptySubsequences: false).map(Segment.text)
-            if !anyNumber, segments.contains(where: { integer($0) != nil }) { anyNumber = true }
-            longest = Swift.max(longest, segments.count)
-            entries.append(Entry(segments: segments, shape: info.text, count: info.count, members: 1, first: position))
+            var dots = 0
+            var digit = false
+            for byte in name.utf8 {
+                if byte == UInt8(ascii: ".") { dots += 1 } else if byte &- 0x30 < 10 { digit = true }
+            }
+            anyDigit = anyDigit || digit
+            segments = Swift.max(segments, dots + 1)
+            entries.append(Entry(name: name, shape: info.text, count: info.count, members: 1, first: position,
+                                 hasDigit: digit))
         }
-        guard anyNumber, names.count >= minimumRun else {
-            return zip(names, entries).map { Row(name: $0, shape: $1.shape, count: $1.count, members: 1) }
+        if anyDigit, names.count >= minimumRun {
+            for k in 0..<segments { merge(&entries, at: k) }
         }
-        for k in 0..<longest { merge(&entries, at: k) }
-        return entries.filter(\.alive).sorted { $0.first < $1.first }.map {
-            Row(name: render($0.segments), shape: $0.shape, count: $0.count, members: $0.members)
+        // Each original position holds at most one row's first parameter.
+        var rowAt = [Int?](repeating: nil, count: names.count)
+        for (index, entry) in entries.enumerated() where entry.alive { rowAt[entry.first] = index }
+        return rowAt.compactMap { index in
+            index.map { Row(name: entries[$0].members > 1 ? entries[$0].name.split(separator: gap, omittingEmptySubsequences: false).joined(separator: "..")
+                                : entries[$0].name, shape: entries[$0].shape, count: entries[$0].count,
+                            members: entries[$0].members) }
         }
     }
 
     /// Merges, at segment `k`, entries equal everywhere else whose values there are consecutive.
     private static func merge(_ entries: inout [Entry], at k: Int) {
         struct Key: Hashable {
-            var segments: [Segment]
+            /// The name with segment `k` left out.
+            var prefix: Substring
+            var suffix: Substring
             var shape: String
             var count: Int
             var members: Int
         }
         var buckets: [Key: [(value: Int, index: Int)]] = [:]
-        for (index, entry) in entries.enumerated() where entry.alive && k < entry.segments.count {
-            guard let value = integer(entry.segments[k]) else { continue }
-            var segments = entry.segments
-            segments[k] = .run(-1, -1)
-            buckets[Key(segments: segments, shape: entry.shape, count: entry.count, members: entry.members),
-                    default: []].append((value, index))
+        for index in entries.indices where entries[index].alive && entries[index].hasDigit {
+            let name = entries[index].name
+            guard let (range, value) = integerSegment(name, k) else { continue }
+            let key = Key(prefix: name[..<range.lowerBound], suffix: name[range.upperBound...], shape: entries[index].shape,
+                          count: entries[index].count, members: entries[index].members)
+            buckets[key, default: []].append((value, index))
         }
-        for (_, list) in buckets where list.count >= minimumRun {
+        for (key, list) in buckets where list.count >= minimumRun {
             let sorted = list.sorted { $0.value < $1.value }
             var start = 0
             while start < sorted.count {
@@ -79,7 +91,8 @@ enum NameRuns {
                     let run = sorted[start..<end]
                     guard let head = run.first, let tail = run.last else { break }
                     var merged = entries[head.index]
-                    merged.segments[k] = .run(head.value, tail.value)
+                    // `{a..b}` once done; until then without dots, which would count as segments.
+                    merged.name = key.prefix + "{\(head.value)\(gap)\(tail.value)}" + key.suffix
                     merged.members = run.reduce(0) { $0 + entries[$1.index].members }
                     merged.first = run.reduce(Int.max) { Swift.min($0, entries[$1.index].first) }
                     for item in run { entries[item.index].alive = false }
@@ -90,21 +103,28 @@ enum NameRuns {
         }
     }
 
-    /// A segment's value when it is a whole number as PyTorch writes indices (`0`, `12`;
-    /// not `01`, so that the name can be written back from the summary).
-    private static func integer(_ segment: Segment) -> Int? {
-        guard case .text(let text) = segment, !text.isEmpty, text.utf8.count <= 9,
-              text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              text == "0" || text.utf8.first != 0x30 else { return nil }
-        return Int(text)
-    }
-
-    private static func render(_ segments: [Segment]) -> String {
-        segments.map { segment in
-            switch segment {
-            case .text(let text): return String(text)
-            case .run(let low, let high): return "{\(low)..\(high)}"
-            }
-        }.joined(separator: ".")
+    /// Segment `k` of a dotted name and its value, when it is a whole number as PyTorch
+    /// writes indices (`0`, `12`; not `01`, so that the name can be written back from the
+    /// summary, and at most 9 digits).
+    private static func integerSegment(_ name: String, _ k: Int) -> (Range<String.Index>, Int)? {
+        let utf8 = name.utf8
+        var start = utf8.startIndex
+        var segment = 0
+        while segment < k {
+            guard let dot = utf8[start...].firstIndex(of: UInt8(ascii: ".")) else { return nil }
+            start = utf8.index(after: dot)
+            segment += 1
+        }
+        let end = utf8[start...].firstIndex(of: UInt8(ascii: ".")) ?? utf8.endIndex
+        var value = 0
+        var digits = 0
+        for byte in utf8[start..<end] {
+            guard byte &- 0x30 < 10 else { return nil }
+            value = value * 10 + Int(byte &- 0x30)
+            digits += 1
+            if digits > 9 { return nil }
+        }
+        guard digits > 0, digits == 1 || utf8[start] != UInt8(ascii: "0") else { return nil }
+        return (start..<end, value)
     }
 }
