@@ -39,16 +39,18 @@ public enum GroupReport {
         let count = group.parameters.count
         out += "\ngroup \(group.name) (\(group.optimizerKind.rawValue)): \(count) parameter\(count == 1 ? "" : "s"), "
         out += "\(group.elementCount) elements\n"
-        let width = group.parameters.reduce(0) { Swift.max($0, $1.count) }
-        let shapeWidth = group.parameters.reduce(0) { Swift.max($0, (shapes[$1]?.text ?? "?").count) }
-        for name in group.parameters {
-            let shape = shapes[name]
+        let rows = NameRuns.rows(group.parameters) { shapes[$0] ?? ("?", 0) }
+        let width = rows.reduce(0) { Swift.max($0, $1.name.count) }
+        let shapeWidth = rows.reduce(0) { Swift.max($0, $1.shape.count) }
+        for row in rows {
             out += "  "
-            out.append(name, paddedTo: width)
+            out.append(row.name, paddedTo: width)
             out += "  "
-            out.append(shape?.text ?? "?", paddedTo: shapeWidth)
+            out.append(row.shape, paddedTo: shapeWidth)
             out += "  "
-            out += String(shape?.count ?? 0)
+            // A summarised row: how many parameters, and each one's elements.
+            if row.members > 1 { out += "\(row.members) x " }
+            out += String(row.count)
             out += "\n"
         }
         let hpWidth = group.hyperparameters.reduce(0) { Swift.max($0, $1.name.count) }
@@ -82,6 +84,11 @@ public enum GroupReport {
             out += ", \"groups\": ["
             out += resolution.groups.map { group in
                 var g = "{\"name\": \(JSON.string(group.name)), \"optimizer\": \(JSON.string(group.optimizerKind.rawValue))"
+                if !group.captures.isEmpty {
+                    g += ", \"captures\": {" + group.captures.map { capture in
+                        "\(JSON.string(capture.name)): \(capture.value.map(String.init) ?? "null")"
+                    }.joined(separator: ", ") + "}"
+                }
                 g += ", \"parameters\": [" + group.parameters.map { name in
                     let info = shapes[name]
                     return "{\"name\": \(JSON.string(name)), \"shape\": \(JSON.ints(info?.shape ?? [])), \"numel\": \(info?.count ?? 0)}"

@@ -97,6 +97,10 @@ public struct CheckedGroup: Sendable {
     /// of `each` groups may be expressions over `layer`, `layers`, `numel`, `ndim`.
     public let hyperparameters: [HyperparameterSetting]
     public let range: SourceRange
+    /// The names its selector's globs capture (section 14), in order of appearance: the
+    /// group is split by their values, and `.expression` hyperparameters read them, in
+    /// this order.
+    public var captures: [String] = []
     /// The variables `.expression` hyperparameters read, in slot order.
     public static let eachVariables = ["layer", "layers", "numel", "ndim"]
 }

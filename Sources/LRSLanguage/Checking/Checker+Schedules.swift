@@ -59,10 +59,32 @@ extension Checker {
             case .param?:
                 names += model.parameters.map { "\(group.name).\($0.name)" }
             case nil:
-                break
+                names += capturedGroupNames(group, model: model)
             }
         }
         return names
+    }
+
+    /// The names a group with captures may split into (section 14), from every parameter
+    /// its selector could take: a `where` is taken to hold, so this is a superset.
+    private func capturedGroupNames(_ group: CheckedGroup, model: CheckedModel) -> [String] {
+        guard !group.captures.isEmpty else { return [] }
+        var seen = Set<[Int?]>()
+        var found: [[Int?]] = []
+        for parameter in model.parameters {
+            var values = [Int?](repeating: nil, count: group.captures.count)
+            let matched = CaptureBinding.bind(group.selector, name: parameter.name, slots: group.captures,
+                                              values: &values) { node in
+                switch node.kind {
+                case .word(let word): return word == parameter.layerKind.rawValue || word == parameter.layerName
+                case .glob(let pattern): return Glob.matches(pattern, parameter.name)
+                case .not: return true
+                default: return true
+                }
+            }
+            if matched, seen.insert(values).inserted { found.append(values) }
+        }
+        return found.sorted(by: CaptureBinding.precedes).map { CaptureBinding.groupName(group.name, $0) }
     }
 
     /// `cyclic` and `onecycle` cycle `momentum` or `betas[0]` unless told not to; PyTorch
@@ -73,7 +95,7 @@ extension Checker {
             guard kind == .cyclic || kind == .onecycle, case .bool(true)? = schedule.argument("cycle_momentum") else { return }
             for name in names {
                 // An `each` group's parts (`NAME.LAYER`) have the kind of the group they come from.
-                let base = groups.first { $0.name == name } ?? groups.first { name.hasPrefix($0.name + ".") && $0.each != nil }
+                let base = groups.first { $0.name == name } ?? groups.first { name.hasPrefix($0.name + ".") && ($0.each != nil || !$0.captures.isEmpty) }
                 let optimizerKind = base?.optimizerKind ?? optimizer?.kind ?? .sgd
                 guard !optimizerKind.cyclesMomentum else { continue }
                 diagnostics.error(.momentumNotCycled(schedule: kind.rawValue, group: name, kind: optimizerKind.rawValue), at: range)

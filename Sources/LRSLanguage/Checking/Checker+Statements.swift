@@ -116,7 +116,7 @@ extension Checker {
     private func containsRest(_ selector: SelectorSyntax) -> Bool {
         switch selector.kind {
         case .rest: return true
-        case .word, .glob, .all: return false
+        case .word, .glob, .captureGlob, .all: return false
         case .where(let s, _), .not(let s): return containsRest(s)
         case .and(let parts), .or(let parts): return parts.contains { containsRest($0) }
         }

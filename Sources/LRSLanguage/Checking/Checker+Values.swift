@@ -117,8 +117,10 @@ extension Checker {
                         variables: [String] = []) -> ArgumentValue? {
         switch spec.type {
         case .number:
-            if !variables.isEmpty, let compiled = compile(first, variables: variables), compiled.constantValue == nil {
-                return .expression(compiled)
+            if !variables.isEmpty {
+                // Compiled once: a second compile by `number` would report its errors again.
+                guard let compiled = compile(first, variables: variables) else { return nil }
+                if compiled.constantValue == nil { return .expression(compiled) }
             }
             return number(first, what()).map(ArgumentValue.number)
         case .integer:

@@ -82,6 +82,22 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case selectorMatchesNothing(String)
     case predicateSource(String)
     case expandedGroup(String)
+    // Captures in globs (section 14)
+    case captureUnclosed
+    case captureEmpty
+    case captureNotAName(String)
+    case captureTwice(String)
+    /// `{i}{j}`: the digits between them could be split anywhere.
+    case capturesAdjacent(String)
+    /// A capture named like a keyword, a `let` or a name the language gives a meaning.
+    case captureNameTaken(String, what: String)
+    case captureWithEach
+    case tooManyCaptures(limit: Int)
+    /// Both sides of an `and` bind the same name, possibly to two values.
+    case captureBoundTwice(String)
+    /// A hyperparameter reads a capture that the part of the selector that took this
+    /// parameter does not bind.
+    case captureUnbound(String, parameter: String)
     // Schedules
     case unknownSchedule(String, suggestions: [String])
     case unknownScheduleArgument(String, schedule: String, valid: [String], suggestions: [String])
@@ -268,6 +284,19 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .frozenHere: return "'freeze' takes them here"
         case .selectorMatchesNothing(let name): return "group '\(name)' selects no parameters"
         case .expandedGroup(let name): return "in group '\(name)'"
+        case .captureUnclosed: return "'{' opens a capture that no '}' closes"
+        case .captureEmpty: return "'{}' captures nothing; write a name in it, as in '{i}'"
+        case .captureNotAName(let name): return "capture '\(clip(name))' is not a name (a letter or '_', then letters, digits or '_')"
+        case .captureTwice(let name): return "capture '\(name)' appears twice in one glob; give the second another name"
+        case .capturesAdjacent(let name):
+            return "capture '\(name)' follows another capture directly; their digits could be split anywhere"
+        case .captureNameTaken(let name, let what): return "capture '\(name)' would hide \(what) '\(name)'; choose another name"
+        case .tooManyCaptures(let limit): return "a group's selector may bind at most \(limit) captures"
+        case .captureWithEach:
+            return "a group with captures is already split by their values; 'each' cannot split it again"
+        case .captureBoundTwice(let name): return "both sides of 'and' bind capture '\(name)'; bind it on one side only"
+        case .captureUnbound(let name, let parameter):
+            return "capture '\(name)' has no value for parameter '\(parameter)': the part of the selector that took it binds no '\(name)'"
         case .predicateSource(let name): return "parameter '\(name)' has no initial values for the 'where' predicate"
         case .unknownSchedule(let name, let s):
             return "unknown schedule '\(clip(name))'" + (s.isEmpty ? "; the schedules are \(quotedList(ScheduleKind.allCases.map(\.rawValue), conjunction: "and"))" : didYouMean(s))
