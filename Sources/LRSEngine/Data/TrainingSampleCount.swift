@@ -54,7 +54,7 @@ public struct TrainingSampleCount: Sendable, Equatable {
             origin += ", \(samples) after 'split \(fraction)'"
         }
         let batch = max(1, train.batch)
-        let steps = Trainer.stepsPerEpoch(samples: samples, batch: batch)
+        let steps = train.optimizerSteps(batches: Trainer.stepsPerEpoch(samples: samples, batch: batch))
         guard steps >= 1 else { return .failure(Problem(reason: origin + ": no training samples")) }
         return .success(TrainingSampleCount(stepsPerEpoch: steps, samples: samples, batch: batch, origin: origin))
     }

@@ -59,7 +59,7 @@ struct PythonExpression {
         case .call(let name, _, let arguments):
             let python: String
             switch name {
-            case "abs", "min", "max": python = name
+            case "abs", "min", "max", "round": python = name
             case "exp", "log", "sqrt", "sin", "cos", "tan", "floor", "ceil": python = "math." + name; usesMath = true
             default: throw ExportRefusal(.noPythonFunction(name: name), at: expr.range)
             }

@@ -25,6 +25,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unknownFunction(String, suggestions: [String])
     case functionArity(String, expected: String, got: Int)
     case nameNotAllowed(String, context: String)
+    /// A use of the run's length (`wsd`'s total) where nothing gives it.
+    case runLengthUnknown(name: String, user: String, advice: String)
     case tensorNotAllowed(String)
     case tensorExpected(String)
     case duplicateLet(String)
@@ -195,6 +197,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .functionArity(let name, let expected, let got):
             return "'\(name)' takes \(expected), got \(got)"
         case .nameNotAllowed(let name, let context): return "'\(name)' cannot be used \(context)"
+        case .runLengthUnknown(let name, let user, let advice): return "'\(user)' runs over '\(name)', which is not known: \(advice)"
         case .tensorNotAllowed(let what): return "\(what) is a tensor here; reduce it with mean, std, norm, min, max or sum"
         case .tensorExpected(let function): return "'\(function)' of one argument reduces a tensor; pass 'param' or 'abs(param)'"
         case .duplicateLet(let name): return "'\(name)' is already defined"
