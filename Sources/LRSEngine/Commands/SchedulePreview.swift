@@ -49,7 +49,8 @@ public enum SchedulePreview {
             return 1
         case .success(let count)?:
             notes.append(.note(.stepsPerEpochFromData(steps: count.stepsPerEpoch, origin: count.origin,
-                                                      batch: count.batch), at: nil))
+                                                      batch: count.batch, accumulate: script.train?.accumulate ?? 1),
+                               at: nil))
             return count.stepsPerEpoch
         case .failure(let problem)?:
             notes.append(.note(.stepsPerEpochUnknown(reason: problem.reason), at: nil))

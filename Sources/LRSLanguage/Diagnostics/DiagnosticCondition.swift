@@ -152,7 +152,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case cannotExport(ExportProblem)
     case plateauHeldConstant(group: String)
     case noTrainStatement(epochs: Int)
-    case stepsPerEpochFromData(steps: Int, origin: String, batch: Int)
+    case stepsPerEpochFromData(steps: Int, origin: String, batch: Int, accumulate: Int = 1)
     case stepsPerEpochUnknown(reason: String)
     case interrupted(epoch: Int, step: Int)
     /// `lrs run` stopped by Ctrl-C: where, and what it had saved.
@@ -355,9 +355,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .plateauHeldConstant(let group):
             return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
         case .noTrainStatement(let epochs): return "no 'train' statement; showing \(epochs) epochs (use --epochs)"
-        case .stepsPerEpochFromData(let steps, let origin, let batch):
+        case .stepsPerEpochFromData(let steps, let origin, let batch, let accumulate):
             return "\(steps) optimizer \(steps == 1 ? "step" : "steps") per epoch, as 'lrs run' takes them: "
-                + "\(origin), in batches of \(batch) (--steps-per-epoch to show another number)"
+                + "\(origin), in batches of \(batch)" + (accumulate > 1 ? ", accumulated in runs of \(accumulate)" : "")
+                + " (--steps-per-epoch to show another number)"
         case .stepsPerEpochUnknown(let reason):
             return "showing 1 optimizer step per epoch: cannot count the training samples (\(reason)); "
                 + "give --steps-per-epoch"
