@@ -207,10 +207,16 @@ extension ProgramWriter {
             return "lambda \(variable): " + PythonText.number(value)
         }
         let other = perStep ? "epoch" : "step"
+        var substitutions: [String: String] = [:]
         if compiled.usedVariables.contains(other) {
-            throw ExportRefusal(.wrongCounter(variable: other, perStep: perStep), at: compiled.syntax.range)
+            // Per step, `epoch` is the epochs completed: the step count over the steps per
+            // epoch that the script's data, batch and accumulate give.
+            guard perStep, case .success(let count)? = TrainingSampleCount.of(script) else {
+                throw ExportRefusal(.wrongCounter(variable: other, perStep: perStep), at: compiled.syntax.range)
+            }
+            substitutions["epoch"] = "(step // \(count.stepsPerEpoch))"
         }
-        var python = PythonExpression(constants: script.constants, variables: [variable])
+        var python = PythonExpression(constants: script.constants, variables: [variable], substitutions: substitutions)
         let body = try python.text(compiled.syntax)
         usesMath = usesMath || python.usesMath
         return "lambda \(variable): " + body

@@ -200,21 +200,22 @@ save "out.safetensors"
 CASES.append(SetupCase(
     "train_setup_accumulate_short_run", """\
 # accumulate 3 over 7 batches of 8 (50 samples, the last batch 2): runs of 3, 3 and 1, the
-# short last run still steps; Adam with a per-step lambda over total_steps (9).
+# short last run still steps; Adam with a per-step lambda over total_steps (9) and the
+# epochs completed (per step, epoch is the step count over the 3 steps per epoch).
 seed 5
 input 5
 model < linear 5 12; relu; out: linear 12 4 >
 optimizer adam lr 0.01
-schedule all lambda 1 - 0.5 * step / total_steps per step
+schedule all lambda (1 - 0.5 * step / total_steps) * 0.8^epoch per step
 """ + TAIL + """\
 train epochs 3 batch 8 loss cross_entropy shuffle false accumulate 3
 save "out.safetensors"
 """,
-    "Adam, accumulate 3 over 7 batches (runs 3, 3, 1), LambdaLR(1 - 0.5 step / total_steps) per step "
-    "with total_steps 9, 50 samples, 3 epochs.",
+    "Adam, accumulate 3 over 7 batches (runs 3, 3, 1), LambdaLR((1 - 0.5 step / total_steps) 0.8^epoch) "
+    "per step with total_steps 9 and epoch = step // 3, 50 samples, 3 epochs.",
     seed=5, data=lambda rng: class_data(rng, 50, 5, 4), model=mlp(5, 12, 4),
     groups=lambda m: [Group("all", Adam, {"lr": 0.01}, params=[n for n, _ in m.named_parameters()],
-                            sched=Sched(lambda o: LS.LambdaLR(o, lambda step: 1 - 0.5 * step / 9), per_step=True))],
+                            sched=Sched(lambda o: LS.LambdaLR(o, lambda step: (1 - 0.5 * step / 9) * 0.8 ** (step // 3)), per_step=True))],
     epochs=3, batch=8, loss="cross_entropy", accumulate=3))
 
 CASES.append(SetupCase(
