@@ -20,7 +20,7 @@ extension Checker {
     /// Binds the run-length names before `statement` is checked when it may read them. A
     /// `train` or `checkpoint` statement says `epochs` as a word of its own, not a value.
     mutating func bindRunLengthIfRead(by statement: Statement) {
-        guard !runLengthBound else { return }
+        guard needsRunLength else { return }
         switch statement.kind {
         case .train, .checkpoint: return
         default: break
@@ -47,8 +47,11 @@ extension Checker {
     /// script tell them, and otherwise names what to add for the use to be an error saying
     /// so. A `let` of the same name (a version 1 script's) keeps its own value.
     mutating func bindRunLength() {
-        guard !runLengthBound else { return }
+        guard needsRunLength else { return }
         runLengthBound = true
+        runLengthTriedAt = script.statements.count
+        runLengthGap = nil
+        forbiddenNames = Checker.constantContext
         let epochs = runLengthEpochs()
         let steps = runLengthStepsPerEpoch()
         var reasons: [String: String] = [:]
@@ -71,6 +74,12 @@ extension Checker {
         boundRunLength = RunLength(epochs: try? epochs.get(), stepsPerEpoch: try? steps.get())
         if case .failure(let gap) = epochs { runLengthGap = gap } else if case .failure(let gap) = steps { runLengthGap = gap }
         if !reasons.isEmpty { forbiddenNames.merge(reasons) { _, new in new } }
+    }
+
+    /// Whether to bind the names: not yet, or not all of them with fewer statements than now
+    /// (the REPL adds `train` or `data` after a line that needed them).
+    private var needsRunLength: Bool {
+        !runLengthBound || (runLengthGap != nil && runLengthTriedAt != script.statements.count)
     }
 
     /// What the script lacks for the run's length.

@@ -83,6 +83,8 @@ public struct Checker {
     var boundRunLength = RunLength()
     /// What the script lacks when the run's length is not known.
     var runLengthGap: RunLengthGap?
+    /// The statement count when the names were bound (a REPL entry may add what was missing).
+    var runLengthTriedAt = 0
     /// Names no expression may read here, with why: `constantContext`, and the run-length
     /// names nothing gives.
     var forbiddenNames = Checker.constantContext
