@@ -220,7 +220,7 @@ import Testing
         #expect(script.train?.shuffle == false)
         #expect(script.data?.kind == .synthetic)
         #expect(errors(check("model < linear 3 3 >\ntrain epoch 3")) ==
-                [.unknownOption("epoch", statement: "train", valid: ["epochs", "batch", "loss", "shuffle"], suggestions: ["epochs"])])
+                [.unknownOption("epoch", statement: "train", valid: ["epochs", "batch", "loss", "shuffle", "clip", "accumulate"], suggestions: ["epochs"])])
         #expect(errors(check("model < linear 3 3 >\ntrain loss mae")) ==
                 [.valueType("'loss'", expected: "'cross_entropy' or 'mse' (did you mean 'mse'?)")])
         #expect(errors(check("model < linear 3 3 >\nshow param 0.wieght")) == [.unknownParameter("0.wieght", suggestions: ["0.weight"])])

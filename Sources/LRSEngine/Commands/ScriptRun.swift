@@ -56,7 +56,8 @@ public final class ScriptRun {
             let (model, generator) = try models.model().get()
             let data = try RunData.load(script).get()
             let batch = script.train?.batch ?? 32
-            let steps = data.map { Trainer.stepsPerEpoch(samples: $0.training.count, batch: batch) } ?? 1
+            let accumulate = script.train?.optimizerSteps ?? { $0 }
+            let steps = data.map { accumulate(Trainer.stepsPerEpoch(samples: $0.training.count, batch: batch)) } ?? 1
             if let train = script.train { try checkOneCycleLength(resolution, steps: train.epochs * steps) }
             let state = try TrainingState(script: script, resolution: resolution, model: model,
                                           generator: generator, stepsPerEpoch: steps)

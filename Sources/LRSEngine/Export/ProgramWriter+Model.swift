@@ -89,6 +89,8 @@ extension ProgramWriter {
             lines.append("EPOCHS = \(train.epochs)")
             lines.append("BATCH_SIZE = \(train.batch)")
             lines.append("SHUFFLE = \(PythonText.bool(train.shuffle))")
+            if train.accumulate > 1 { lines.append("ACCUMULATE = \(train.accumulate)") }
+            if let clip = train.clip { lines.append("CLIP = " + PythonText.number(clip)) }
         }
         if namesFiles {
             lines += ["", "", "def path(name):",

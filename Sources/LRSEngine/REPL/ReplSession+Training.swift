@@ -104,8 +104,8 @@ extension ReplSession {
     func position(loss: Double? = nil) -> String {
         guard let state else { return "" }
         var text = "epoch \(state.epoch), step \(state.step)"
-        if let progress = trainer?.progress {
-            text += " (\(progress.nextBatch) of \(state.stepsPerEpoch) batches into epoch \(state.epoch + 1))"
+        if let trainer, let progress = trainer.progress {
+            text += " (\(progress.nextBatch) of \(trainer.batchesPerEpoch) batches into epoch \(state.epoch + 1))"
         }
         if let loss { text += ", loss \(String(format: "%.6g", loss))" }
         return text + "\n"

@@ -208,6 +208,10 @@ extension Checker {
             arguments.append(ResolvedArgument(name: spec.name, value: value, isDefault: false, range: option.range))
         }
         guard ok else { return nil }
+        if kind == .wsd {
+            guard let total = wsdTotal(perStep: perStep, at: name.range) else { return nil }
+            arguments.append(ResolvedArgument(name: CheckedSchedule.wsdTotal, value: .integer(total), isDefault: true, range: nil))
+        }
         let schedule = CheckedSchedule.single(kind, arguments: arguments, range: range)
         if kind == .cyclic, let base = schedule.argument("base_lr")?.number, let max = schedule.argument("max_lr")?.number,
            base > max {
@@ -215,6 +219,19 @@ extension Checker {
             return nil
         }
         return schedule
+    }
+
+    /// What `wsd` runs over: `total_steps` per step, `epochs` per epoch; where the run's
+    /// length is unknown, an error saying what to add.
+    private mutating func wsdTotal(perStep: Bool, at range: SourceRange) -> Int? {
+        bindRunLength()
+        let name = perStep ? "total_steps" : "epochs"
+        if let epochs = boundRunLength.epochs, let steps = perStep ? boundRunLength.stepsPerEpoch : 1 {
+            let (total, overflow) = epochs.multipliedReportingOverflow(by: steps)
+            if !overflow, total <= Checker.maxCount { return total }
+        }
+        diagnostics.error(.runLengthUnknown(name: name, user: "wsd", advice: (runLengthGap ?? .tooLong).advice), at: range)
+        return nil
     }
 
     /// A positional argument (one value), typed and range-checked as PyTorch's

@@ -14,7 +14,7 @@ extension Checker {
     /// is passed whole: the compiler reads variables before it looks a name up there, so
     /// removing them would only copy the dictionary on every call.
     func compiler(variables: [String] = []) -> ExpressionCompiler {
-        ExpressionCompiler(constants: constants, variables: variables, forbidden: Checker.constantContext)
+        ExpressionCompiler(constants: constants, variables: variables, forbidden: forbiddenNames)
     }
 
     /// Compiles an expression, reporting its diagnostics.

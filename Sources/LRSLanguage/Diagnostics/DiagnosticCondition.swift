@@ -27,6 +27,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unknownFunction(String, suggestions: [String])
     case functionArity(String, expected: String, got: Int)
     case nameNotAllowed(String, context: String)
+    /// A use of the run's length (`wsd`'s total) where nothing gives it.
+    case runLengthUnknown(name: String, user: String, advice: String)
     case tensorNotAllowed(String)
     case tensorExpected(String)
     case duplicateLet(String)
@@ -168,7 +170,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case cannotExport(ExportProblem)
     case plateauHeldConstant(group: String)
     case noTrainStatement(epochs: Int)
-    case stepsPerEpochFromData(steps: Int, origin: String, batch: Int)
+    case stepsPerEpochFromData(steps: Int, origin: String, batch: Int, accumulate: Int = 1)
     case stepsPerEpochUnknown(reason: String)
     case interrupted(epoch: Int, step: Int)
     /// `lrs run` stopped by Ctrl-C: where, and what it had saved.
@@ -213,6 +215,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .functionArity(let name, let expected, let got):
             return "'\(name)' takes \(expected), got \(got)"
         case .nameNotAllowed(let name, let context): return "'\(name)' cannot be used \(context)"
+        case .runLengthUnknown(let name, let user, let advice): return "'\(user)' runs over '\(name)', which is not known: \(advice)"
         case .tensorNotAllowed(let what): return "\(what) is a tensor here; reduce it with mean, std, norm, min, max or sum"
         case .tensorExpected(let function): return "'\(function)' of one argument reduces a tensor; pass 'param' or 'abs(param)'"
         case .duplicateLet(let name): return "'\(name)' is already defined"
@@ -383,9 +386,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .plateauHeldConstant(let group):
             return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
         case .noTrainStatement(let epochs): return "no 'train' statement; showing \(epochs) epochs (use --epochs)"
-        case .stepsPerEpochFromData(let steps, let origin, let batch):
+        case .stepsPerEpochFromData(let steps, let origin, let batch, let accumulate):
             return "\(steps) optimizer \(steps == 1 ? "step" : "steps") per epoch, as 'lrs run' takes them: "
-                + "\(origin), in batches of \(batch) (--steps-per-epoch to show another number)"
+                + "\(origin), in batches of \(batch)" + (accumulate > 1 ? ", accumulated in runs of \(accumulate)" : "")
+                + " (--steps-per-epoch to show another number)"
         case .stepsPerEpochUnknown(let reason):
             return "showing 1 optimizer step per epoch: cannot count the training samples (\(reason)); "
                 + "give --steps-per-epoch"
