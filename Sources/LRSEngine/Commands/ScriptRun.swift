@@ -41,6 +41,13 @@ public final class ScriptRun {
 
     /// Lowers a script already checked with `options.overrides`.
     public static func prepare(checked: CheckResult, options: Options) -> Result<ScriptRun, DiagnosticList> {
+        // A model from a checkpoint has names and shapes, not an architecture: nothing to run.
+        // Refused from the syntax, so the refusal comes whatever else the script's errors are.
+        for statement in checked.syntax.statements {
+            guard case .model(let model) = statement.kind, let file = model.file else { continue }
+            let refusal = Diagnostic.error(.checkpointModelNotRunnable(file.value), at: statement.range)
+            return .failure(DiagnosticList((checked.diagnostics.filter { $0.severity == .error } + [refusal]).inSourceOrder()))
+        }
         var factory: ModelFactory?
         // Files the script writes are checked here too, before any data is read.
         let outcome = CheckPipeline.run(checked: checked) { script in

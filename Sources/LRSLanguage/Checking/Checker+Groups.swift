@@ -67,6 +67,10 @@ extension Checker {
     mutating func checkSelector(_ selector: SelectorSyntax, model: CheckedModel) {
         switch selector.kind {
         case .word(let word):
+            if let file = model.file {
+                checkSegmentWord(word, file: file, range: selector.range)
+                return
+            }
             // Layer names first: one lookup, where a kind is found by comparing with each.
             if !layerNames.contains(word), LayerKind(rawValue: word) == nil {
                 let candidates = LayerKind.allCases.map(\.rawValue) + model.layers.map(\.name) + ["all", "rest"]
@@ -89,12 +93,35 @@ extension Checker {
             if let type = typer.type(of: predicate), type == .tensor {
                 typer.diagnostics.append(.error(.tensorNotAllowed("the predicate"), at: predicate.range))
             }
-            diagnostics.report(contentsOf: typer.diagnostics)
+            diagnostics.report(contentsOf: typer.diagnostics.map { withExtentHint($0, model: model) })
         case .and(let parts), .or(let parts):
             for part in parts { checkSelector(part, model: model) }
         case .not(let inner):
             checkSelector(inner, model: model)
         }
+    }
+
+    /// A word selector of a model from a checkpoint: a whole dotted segment of some name.
+    mutating func checkSegmentWord(_ word: String, file: CheckedModelFile, range: SourceRange) {
+        guard !file.segments.contains(word) else { return }
+        if LayerKind(rawValue: word) != nil {
+            diagnostics.error(.kindSelectorOnCheckpoint(word), at: range)
+            return
+        }
+        let candidates = file.segments.filter { Int($0) == nil }.sorted()
+        diagnostics.error(.unknownNameSegment(word, suggestions: Suggestions.nearest(to: word, in: candidates)), at: range)
+    }
+
+    /// An unknown name in a predicate that is a selector word (`all where ndim >= 2 and not
+    /// embed`) gets a note: the predicate took the rest of the selector (section 13).
+    func withExtentHint(_ diagnostic: Diagnostic, model: CheckedModel) -> Diagnostic {
+        guard case .unknownName(let name, _) = diagnostic.condition else { return diagnostic }
+        let isSelectorWord = model.file.map { $0.segments.contains(name) }
+            ?? (layerNames.contains(name) || LayerKind(rawValue: name) != nil)
+        guard isSelectorWord else { return diagnostic }
+        var hinted = diagnostic
+        hinted.notes.append(.note(.predicateTookSelector(name), at: diagnostic.range))
+        return hinted
     }
 
     /// `show param NAME` and `show state GROUP` must name something that exists.

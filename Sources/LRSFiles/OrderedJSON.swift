@@ -1,0 +1,275 @@
+/// A JSON value whose objects keep their members in the order of the text. Safetensors
+/// headers and Hugging Face's `model.safetensors.index.json` are JSON objects whose member
+/// order is the checkpoint's tensor order, which reports keep; Foundation's
+/// `JSONSerialization` loses it, and silently keeps one of two members with the same name,
+/// which in a checkpoint is a corrupt file. Numbers stay text: sizes and offsets are read as
+/// integers with overflow checked, never through a Double.
+public indirect enum OrderedJSON: Sendable {
+    case object([(key: String, value: OrderedJSON)])
+    case array([OrderedJSON])
+    case string(String)
+    case number(String)
+    case bool(Bool)
+    case null
+
+    /// Why a text is not JSON: the byte offset and what was wrong there.
+    public struct SyntaxError: Error, Sendable, Equatable {
+        public let offset: Int
+        public let reason: String
+    }
+
+    /// Deeper nesting than this is refused: no checkpoint header nests more than three
+    /// levels, and the parser recurses once per level.
+    static let maxDepth = 64
+
+    /// Parses `bytes` as one JSON value (surrounding white space allowed). Strings must be
+    /// valid UTF-8; an object with two members of the same name is an error naming it.
+    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> OrderedJSON {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> OrderedJSON in
+            var parser = OrderedJSONParser(bytes: buffer)
+            let value = try parser.value(depth: 0)
+            parser.skipSpace()
+            guard parser.position == buffer.count else { throw parser.error("text after the JSON value") }
+            return value
+        }
+    }
+
+    /// The members of an object, else `nil`.
+    public var members: [(key: String, value: OrderedJSON)]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+
+    /// A member of an object by name (a linear search: objects here are small).
+    public subscript(key: String) -> OrderedJSON? {
+        members?.first { $0.key == key }?.value
+    }
+
+    public var string: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    public var array: [OrderedJSON]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
+    /// A number written as a whole number that fits an `Int` (no fraction, no exponent).
+    public var integer: Int? {
+        if case .number(let text) = self { return Int(text) }
+        return nil
+    }
+}
+
+/// The recursive-descent reader behind `OrderedJSON.parse`, over the bytes in place.
+private struct OrderedJSONParser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    func error(_ reason: String) -> OrderedJSON.SyntaxError {
+        OrderedJSON.SyntaxError(offset: position, reason: reason)
+    }
+
+    mutating func skipSpace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func value(depth: Int) throws(OrderedJSON.SyntaxError) -> OrderedJSON {
+        guard depth < OrderedJSON.maxDepth else { throw error("nesting deeper than \(OrderedJSON.maxDepth) levels") }
+        skipSpace()
+        guard position < bytes.count else { throw error("unexpected end of the text") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): return try object(depth: depth)
+        case UInt8(ascii: "["): return try array(depth: depth)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): return try literal("true", .bool(true))
+        case UInt8(ascii: "f"): return try literal("false", .bool(false))
+        case UInt8(ascii: "n"): return try literal("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0") ... UInt8(ascii: "9"): return try number()
+        default: throw error("unexpected character")
+        }
+    }
+
+    mutating func object(depth: Int) throws(OrderedJSON.SyntaxError) -> OrderedJSON {
+        position += 1
+        var members: [(key: String, value: OrderedJSON)] = []
+        var keys: Set<String> = []
+        skipSpace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+            position += 1
+            return .object(members)
+        }
+        while true {
+            skipSpace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            let keyStart = position
+            let key = try string()
+            guard keys.insert(key).inserted else {
+                position = keyStart
+                throw error("the name '\(key)' appears twice")
+            }
+            skipSpace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            position += 1
+            members.append((key: key, value: try value(depth: depth + 1)))
+            skipSpace()
+            guard position < bytes.count else { throw error("unexpected end of the text") }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            guard bytes[position] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
+            position += 1
+            return .object(members)
+        }
+    }
+
+    mutating func array(depth: Int) throws(OrderedJSON.SyntaxError) -> OrderedJSON {
+        position += 1
+        var items: [OrderedJSON] = []
+        skipSpace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+            position += 1
+            return .array(items)
+        }
+        while true {
+            items.append(try value(depth: depth + 1))
+            skipSpace()
+            guard position < bytes.count else { throw error("unexpected end of the text") }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            guard bytes[position] == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
+            position += 1
+            return .array(items)
+        }
+    }
+
+    mutating func literal(_ word: String, _ value: OrderedJSON) throws(OrderedJSON.SyntaxError) -> OrderedJSON {
+        for byte in word.utf8 {
+            guard position < bytes.count, bytes[position] == byte else { throw error("unexpected character") }
+            position += 1
+        }
+        return value
+    }
+
+    /// A number as its text, checked against JSON's grammar.
+    mutating func number() throws(OrderedJSON.SyntaxError) -> OrderedJSON {
+        let start = position
+        func digits(_ parser: inout OrderedJSONParser) -> Int {
+            let from = parser.position
+            while parser.position < parser.bytes.count,
+                  (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains(parser.bytes[parser.position]) { parser.position += 1 }
+            return parser.position - from
+        }
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        guard digits(&self) > 0 else { throw error("expected a digit") }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            guard digits(&self) > 0 else { throw error("expected a digit") }
+        }
+        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            guard digits(&self) > 0 else { throw error("expected a digit") }
+        }
+        return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< position]), as: UTF8.self))
+    }
+
+    /// A string, escapes decoded. Bytes other than escapes are copied as they are, then
+    /// validated as UTF-8 once.
+    mutating func string() throws(OrderedJSON.SyntaxError) -> String {
+        position += 1
+        let start = position
+        // The common case, no escapes: one validation of the bytes in place.
+        while position < bytes.count, bytes[position] != UInt8(ascii: "\""), bytes[position] != UInt8(ascii: "\\") {
+            guard bytes[position] >= 0x20 else { throw error("a control character in a string") }
+            position += 1
+        }
+        guard position < bytes.count else { throw error("unterminated string") }
+        if bytes[position] == UInt8(ascii: "\"") {
+            let text = try utf8(UnsafeBufferPointer(rebasing: bytes[start ..< position]), at: start)
+            position += 1
+            return text
+        }
+        var out = Array(bytes[start ..< position])
+        while true {
+            guard position < bytes.count else { throw error("unterminated string") }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return try out.withUnsafeBufferPointer { (buffer) throws(OrderedJSON.SyntaxError) -> String in
+                    try utf8(buffer, at: start)
+                }
+            }
+            guard byte >= 0x20 else { throw error("a control character in a string") }
+            guard byte == UInt8(ascii: "\\") else {
+                out.append(byte)
+                position += 1
+                continue
+            }
+            position += 1
+            guard position < bytes.count else { throw error("unterminated string") }
+            let escape = bytes[position]
+            position += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800 ..< 0xDC00).contains(scalar) {
+                    // A high surrogate must be followed by an escaped low one.
+                    guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                          bytes[position + 1] == UInt8(ascii: "u") else { throw error("a lone surrogate in a string") }
+                    position += 2
+                    let low = try hex4()
+                    guard (0xDC00 ..< 0xE000).contains(low) else { throw error("a lone surrogate in a string") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { throw error("a lone surrogate in a string") }
+                out.append(contentsOf: Array(String(Character(unicode)).utf8))
+            default:
+                throw error("an unknown escape in a string")
+            }
+        }
+    }
+
+    mutating func hex4() throws(OrderedJSON.SyntaxError) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw error("unterminated string") }
+        var value: UInt32 = 0
+        for _ in 0 ..< 4 {
+            let byte = bytes[position] | 0x20
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0") ... UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a") ... UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            default: throw error("a bad \\u escape")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    func utf8(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) throws(OrderedJSON.SyntaxError) -> String {
+        guard let text = String(validating: buffer, as: UTF8.self) else {
+            throw OrderedJSON.SyntaxError(offset: offset, reason: "a string that is not valid UTF-8")
+        }
+        return text
+    }
+}
