@@ -52,6 +52,7 @@ public struct CheckpointHeaders: Sendable {
         do {
             json = try OrderedJSON.parse(bytes)
         } catch {
+            if let name = error.duplicateName { throw FileFormatError(path: path, "the index names '\(name)' twice") }
             throw FileFormatError(path: path, "not a valid index: \(error.reason) at byte \(error.offset)")
         }
         guard let weightMap = json["weight_map"]?.members else {

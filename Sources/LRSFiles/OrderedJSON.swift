@@ -16,6 +16,8 @@ public indirect enum OrderedJSON: Sendable {
     public struct SyntaxError: Error, Sendable, Equatable {
         public let offset: Int
         public let reason: String
+        /// The name an object holds twice, when that is what is wrong.
+        public var duplicateName: String? = nil
     }
 
     /// Deeper nesting than this is refused: no checkpoint header nests more than three
@@ -116,7 +118,9 @@ private struct OrderedJSONParser {
             let key = try string()
             guard keys.insert(key).inserted else {
                 position = keyStart
-                throw error("the name '\(key)' appears twice")
+                var duplicate = error("the name '\(key)' appears twice")
+                duplicate.duplicateName = key
+                throw duplicate
             }
             skipSpace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }

@@ -98,6 +98,7 @@ public struct SafetensorsHeader: Sendable {
         do {
             parsed = try OrderedJSON.parse(headerBytes)
         } catch {
+            if let name = error.duplicateName { throw corrupt("the header names '\(name)' twice") }
             throw corrupt("the header is not valid JSON (\(error.reason) at byte \(8 + error.offset))")
         }
         guard let members = parsed.members else { throw corrupt("the header is not a JSON object") }

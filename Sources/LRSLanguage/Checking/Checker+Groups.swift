@@ -109,7 +109,17 @@ extension Checker {
             return
         }
         let candidates = file.segments.filter { Int($0) == nil }.sorted()
-        diagnostics.error(.unknownNameSegment(word, suggestions: Suggestions.nearest(to: word, in: candidates)), at: range)
+        var nearest = Suggestions.nearest(to: word, in: candidates)
+        if nearest.isEmpty {
+            // Names differ from the word in case more often than by a typo (`LayerNorm`,
+            // `input_layernorm`): the segments that hold it, or that it holds, ignoring case.
+            let lower = word.lowercased()
+            nearest = Array(candidates.filter {
+                let segment = $0.lowercased()
+                return segment.contains(lower) || lower.contains(segment) && segment.count > 2
+            }.prefix(3))
+        }
+        diagnostics.error(.unknownNameSegment(word, suggestions: nearest), at: range)
     }
 
     /// An unknown name in a predicate that is a selector word (`all where ndim >= 2 and not
