@@ -105,7 +105,9 @@ private struct OrderedJSONParser {
     mutating func object(depth: Int) throws(OrderedJSON.SyntaxError) -> OrderedJSON {
         position += 1
         var members: [(key: String, value: OrderedJSON)] = []
-        var keys: Set<String> = []
+        // Names seen, for duplicates: a set only once the object is large (a header's
+        // thousands of tensors); its many three-member entries compare a few names instead.
+        var keys: Set<String>?
         skipSpace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -116,7 +118,14 @@ private struct OrderedJSONParser {
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let keyStart = position
             let key = try string()
-            guard keys.insert(key).inserted else {
+            let isNew: Bool
+            if keys != nil {
+                isNew = keys?.insert(key).inserted ?? true
+            } else {
+                isNew = !members.contains { $0.key == key }
+                if members.count >= 8 { keys = Set(members.map(\.key) + [key]) }
+            }
+            guard isNew else {
                 position = keyStart
                 var duplicate = error("the name '\(key)' appears twice")
                 duplicate.duplicateName = key

@@ -102,14 +102,12 @@ public struct CheckedModel: Sendable {
 }
 
 /// What the checker knows of the checkpoint of `model from "FILE"` (section 13) beyond the
-/// parameters and buffers: where it is, and the words its names are made of.
+/// parameters and buffers: where it is, and how many modules hold its parameters.
 public struct CheckedModelFile: Sendable {
     /// The file as written and resolved against the script's directory.
     public let file: CheckedFile
     /// How many modules (names less their last segment) hold parameters.
     public let moduleCount: Int
-    /// Every dotted segment of every tensor name: a word selector must be one of them.
-    public let segments: Set<String>
 
     /// Whether `word` is a whole dotted segment of `name` (`LayerNorm` of
     /// `encoder.layer.3.output.LayerNorm.weight`, but not of `LayerNorm2.weight`).

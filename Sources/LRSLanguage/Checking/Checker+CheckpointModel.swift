@@ -21,16 +21,12 @@ extension Checker {
         entries.reserveCapacity(headers.tensors.count)
         // Modules by first appearance: `layer` and `layers` in expressions, `each layer`.
         var modules: [Substring: Int] = [:]
-        var segments: Set<String> = []
         var total = 0
         for tensor in headers.tensors {
             let name = tensor.name
             let dot = name.lastIndex(of: ".")
             // A top-level tensor (`cls_token`) is its own module, so `each layer` names it.
             let module = dot.map { name[..<$0] } ?? name[...]
-            for segment in name.split(separator: ".", omittingEmptySubsequences: false) {
-                segments.insert(String(segment))
-            }
             if !tensor.dtype.isFloatingPoint || Checker.isBufferName(name) {
                 let info = BufferInfo(name: name, shape: tensor.shape, isInteger: !tensor.dtype.isFloatingPoint,
                                       layerName: String(module))
@@ -39,7 +35,10 @@ extension Checker {
                 continue
             }
             let index: Int
-            if let known = modules[module] {
+            // Parameters of one module come together: most need no lookup.
+            if let last = parameters.last, last.layerName.utf8.elementsEqual(module.utf8) {
+                index = last.layerIndex
+            } else if let known = modules[module] {
                 index = known
             } else {
                 index = modules.count
@@ -58,7 +57,7 @@ extension Checker {
             parameters.append(info)
             entries.append(.parameter(info))
         }
-        let file = CheckedModelFile(file: checked, moduleCount: modules.count, segments: segments)
+        let file = CheckedModelFile(file: checked, moduleCount: modules.count)
         return CheckedModel(layers: [], inputShape: nil, inputWasInferred: false, outputShape: nil,
                             parameters: parameters, buffers: buffers, stateDict: entries, range: range, file: file)
     }
@@ -66,5 +65,21 @@ extension Checker {
     /// Section 13's buffer names.
     static func isBufferName(_ name: String) -> Bool {
         name.hasSuffix(".running_mean") || name.hasSuffix(".running_var") || name.hasSuffix(".num_batches_tracked")
+    }
+
+    /// Whether `word` is a whole dotted segment of some tensor name of the checkpoint. Asked
+    /// once per word selector: a scan of the names, not a set of every segment built for
+    /// each check of a 10,000-tensor model.
+    static func isNameSegment(_ word: String, of model: CheckedModel) -> Bool {
+        model.stateDict.contains { CheckedModelFile.name($0.name, hasSegment: word) }
+    }
+
+    /// The distinct segments of the checkpoint's names, for suggestions.
+    static func nameSegments(of model: CheckedModel) -> [String] {
+        var segments: Set<String> = []
+        for entry in model.stateDict {
+            for segment in entry.name.split(separator: ".") where Int(segment) == nil { segments.insert(String(segment)) }
+        }
+        return segments.sorted()
     }
 }

@@ -67,8 +67,8 @@ extension Checker {
     mutating func checkSelector(_ selector: SelectorSyntax, model: CheckedModel) {
         switch selector.kind {
         case .word(let word):
-            if let file = model.file {
-                checkSegmentWord(word, file: file, range: selector.range)
+            if model.file != nil {
+                checkSegmentWord(word, model: model, range: selector.range)
                 return
             }
             // Layer names first: one lookup, where a kind is found by comparing with each.
@@ -102,13 +102,13 @@ extension Checker {
     }
 
     /// A word selector of a model from a checkpoint: a whole dotted segment of some name.
-    mutating func checkSegmentWord(_ word: String, file: CheckedModelFile, range: SourceRange) {
-        guard !file.segments.contains(word) else { return }
+    mutating func checkSegmentWord(_ word: String, model: CheckedModel, range: SourceRange) {
+        guard !Checker.isNameSegment(word, of: model) else { return }
         if LayerKind(rawValue: word) != nil {
             diagnostics.error(.kindSelectorOnCheckpoint(word), at: range)
             return
         }
-        let candidates = file.segments.filter { Int($0) == nil }.sorted()
+        let candidates = Checker.nameSegments(of: model)
         var nearest = Suggestions.nearest(to: word, in: candidates)
         if nearest.isEmpty {
             // Names differ from the word in case more often than by a typo (`LayerNorm`,
@@ -126,7 +126,7 @@ extension Checker {
     /// embed`) gets a note: the predicate took the rest of the selector (section 13).
     func withExtentHint(_ diagnostic: Diagnostic, model: CheckedModel) -> Diagnostic {
         guard case .unknownName(let name, _) = diagnostic.condition else { return diagnostic }
-        let isSelectorWord = model.file.map { $0.segments.contains(name) }
+        let isSelectorWord = model.file.map { _ in Checker.isNameSegment(name, of: model) }
             ?? (layerNames.contains(name) || LayerKind(rawValue: name) != nil)
         guard isSelectorWord else { return diagnostic }
         var hinted = diagnostic
