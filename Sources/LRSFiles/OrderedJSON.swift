@@ -4,7 +4,7 @@
 /// `JSONSerialization` loses it, and silently keeps one of two members with the same name,
 /// which in a checkpoint is a corrupt file. Numbers stay text: sizes and offsets are read as
 /// integers with overflow checked, never through a Double.
-public indirect enum OrderedJSON: Sendable {
+public enum OrderedJSON: Sendable {
     case object([(key: String, value: OrderedJSON)])
     case array([OrderedJSON])
     case string(String)
@@ -33,6 +33,27 @@ public indirect enum OrderedJSON: Sendable {
             parser.skipSpace()
             guard parser.position == buffer.count else { throw parser.error("text after the JSON value") }
             return value
+        }
+    }
+
+    /// Reads `bytes` as one JSON object and hands each member's name to `visit` in the
+    /// text's order, with the reader at the member's value, which `visit` must read: a
+    /// header's thousands of tensors are read straight into their entries, not built as
+    /// values first. A name twice is an error. False when the text is not an object.
+    static func forEachMember(of bytes: [UInt8],
+                              _ visit: (String, inout OrderedJSONParser) throws(SyntaxError) -> Void)
+        throws(SyntaxError) -> Bool {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> Bool in
+            var parser = OrderedJSONParser(bytes: buffer)
+            parser.skipSpace()
+            guard parser.position < buffer.count, buffer[parser.position] == UInt8(ascii: "{") else {
+                _ = try parser.value(depth: 0)
+                return false
+            }
+            try parser.members(depth: 0) { (key, parser) throws(SyntaxError) in try visit(key, &parser) }
+            parser.skipSpace()
+            guard parser.position == buffer.count else { throw parser.error("text after the JSON value") }
+            return true
         }
     }
 
@@ -65,7 +86,7 @@ public indirect enum OrderedJSON: Sendable {
 }
 
 /// The recursive-descent reader behind `OrderedJSON.parse`, over the bytes in place.
-private struct OrderedJSONParser {
+struct OrderedJSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
 
@@ -103,15 +124,25 @@ private struct OrderedJSONParser {
     }
 
     mutating func object(depth: Int) throws(OrderedJSON.SyntaxError) -> OrderedJSON {
-        position += 1
         var members: [(key: String, value: OrderedJSON)] = []
+        try self.members(depth: depth) { (key, parser) throws(OrderedJSON.SyntaxError) in
+            members.append((key: key, value: try parser.value(depth: depth + 1)))
+        }
+        return .object(members)
+    }
+
+    /// An object's members, each name handed to `visit` with the reader at its value.
+    mutating func members(depth: Int, _ visit: (String, inout OrderedJSONParser) throws(OrderedJSON.SyntaxError) -> Void)
+        throws(OrderedJSON.SyntaxError) {
+        position += 1
         // Names seen, for duplicates: a set only once the object is large (a header's
         // thousands of tensors); its many three-member entries compare a few names instead.
+        var names: [String] = []
         var keys: Set<String>?
         skipSpace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(members)
+            return
         }
         while true {
             skipSpace()
@@ -122,8 +153,12 @@ private struct OrderedJSONParser {
             if keys != nil {
                 isNew = keys?.insert(key).inserted ?? true
             } else {
-                isNew = !members.contains { $0.key == key }
-                if members.count >= 8 { keys = Set(members.map(\.key) + [key]) }
+                isNew = !names.contains(key)
+                names.append(key)
+                if names.count > 8 {
+                    keys = Set(names)
+                    names = []
+                }
             }
             guard isNew else {
                 position = keyStart
@@ -134,7 +169,8 @@ private struct OrderedJSONParser {
             skipSpace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
             position += 1
-            members.append((key: key, value: try value(depth: depth + 1)))
+            guard depth + 1 < OrderedJSON.maxDepth else { throw error("nesting deeper than \(OrderedJSON.maxDepth) levels") }
+            try visit(key, &self)
             skipSpace()
             guard position < bytes.count else { throw error("unexpected end of the text") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -143,8 +179,67 @@ private struct OrderedJSONParser {
             }
             guard bytes[position] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
             position += 1
-            return .object(members)
+            return
         }
+    }
+
+    /// An array of whole numbers from 0 that fit an `Int`, read from the bytes without a
+    /// string per number; `nil` (the value read all the same) when it is anything else.
+    mutating func naturals(depth: Int) throws(OrderedJSON.SyntaxError) -> [Int]? {
+        skipSpace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else {
+            _ = try value(depth: depth)
+            return nil
+        }
+        position += 1
+        var items: [Int] = []
+        var valid = true
+        skipSpace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+            position += 1
+            return items
+        }
+        while true {
+            skipSpace()
+            let start = position
+            var number = 0
+            var fits = true
+            while position < bytes.count, (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains(bytes[position]) {
+                let (times, o1) = number.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times.addingReportingOverflow(Int(bytes[position] - UInt8(ascii: "0")))
+                if o1 || o2 { fits = false }
+                number = sum
+                position += 1
+            }
+            let fraction = position < bytes.count && (bytes[position] == UInt8(ascii: ".") || bytes[position] | 0x20 == UInt8(ascii: "e"))
+            if position == start || fraction {
+                // Not a plain whole number (a sign, a fraction, another value): read it as JSON.
+                position = start
+                _ = try value(depth: depth + 1)
+                valid = false
+            } else if fits {
+                items.append(number)
+            } else {
+                valid = false
+            }
+            skipSpace()
+            guard position < bytes.count else { throw error("unexpected end of the text") }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            guard bytes[position] == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
+            position += 1
+            return valid ? items : nil
+        }
+    }
+
+    /// A string, or `nil` (the value read all the same) when it is another value.
+    mutating func stringValue(depth: Int) throws(OrderedJSON.SyntaxError) -> String? {
+        skipSpace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "\"") { return try string() }
+        _ = try value(depth: depth)
+        return nil
     }
 
     mutating func array(depth: Int) throws(OrderedJSON.SyntaxError) -> OrderedJSON {

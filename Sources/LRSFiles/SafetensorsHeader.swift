@@ -94,41 +94,70 @@ public struct SafetensorsHeader: Sendable {
     /// Validates a header's bytes against the size of the data section that follows it.
     static func parse(_ headerBytes: [UInt8], dataSize: Int, path: String) throws(FileFormatError) -> SafetensorsHeader {
         func corrupt(_ reason: String) -> FileFormatError { FileFormatError(path: path, "corrupt safetensors file: " + reason) }
-        let parsed: OrderedJSON
+        // Each entry is read straight from the text (no JSON value built per tensor), then
+        // checked in header order, so the first bad one is the one reported.
+        struct Raw { let name: String; let isObject: Bool; let dtype: String?; let shape: [Int]?; let offsets: [Int]? }
+        var raws: [Raw] = []
+        var metadata: [String: String] = [:]
+        var metadataProblem: String?
         do {
-            parsed = try OrderedJSON.parse(headerBytes)
-        } catch {
+            let isObject = try OrderedJSON.forEachMember(of: headerBytes) { (name, parser) throws(OrderedJSON.SyntaxError) in
+                if name == "__metadata__" {
+                    let value = try parser.value(depth: 1)
+                    guard let meta = value.members else {
+                        metadataProblem = metadataProblem ?? "__metadata__ is not an object"
+                        return
+                    }
+                    for (key, item) in meta {
+                        guard let text = item.string else {
+                            metadataProblem = metadataProblem ?? "__metadata__ value of '\(key)' is not a string"
+                            return
+                        }
+                        metadata[key] = text
+                    }
+                    return
+                }
+                parser.skipSpace()
+                guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "{") else {
+                    _ = try parser.value(depth: 1)
+                    raws.append(Raw(name: name, isObject: false, dtype: nil, shape: nil, offsets: nil))
+                    return
+                }
+                var dtype: String?, shape: [Int]?, offsets: [Int]?
+                try parser.members(depth: 1) { (key, parser) throws(OrderedJSON.SyntaxError) in
+                    switch key {
+                    case "dtype": dtype = try parser.stringValue(depth: 2)
+                    case "shape": shape = try parser.naturals(depth: 2)
+                    case "data_offsets": offsets = try parser.naturals(depth: 2)
+                    default: _ = try parser.value(depth: 2)
+                    }
+                }
+                raws.append(Raw(name: name, isObject: true, dtype: dtype, shape: shape, offsets: offsets))
+            }
+            guard isObject else { throw corrupt("the header is not a JSON object") }
+        } catch let error as OrderedJSON.SyntaxError {
             if let name = error.duplicateName { throw corrupt("the header names '\(name)' twice") }
             throw corrupt("the header is not valid JSON (\(error.reason) at byte \(8 + error.offset))")
+        } catch let error as FileFormatError {
+            throw error
+        } catch {
+            throw corrupt("the header is not valid JSON")
         }
-        guard let members = parsed.members else { throw corrupt("the header is not a JSON object") }
+        if let metadataProblem { throw corrupt(metadataProblem) }
 
         var entries: [Entry] = []
-        entries.reserveCapacity(members.count)
-        var metadata: [String: String] = [:]
-        for (name, value) in members {
-            if name == "__metadata__" {
-                guard let meta = value.members else { throw corrupt("__metadata__ is not an object") }
-                for (key, item) in meta {
-                    guard let text = item.string else { throw corrupt("__metadata__ value of '\(key)' is not a string") }
-                    metadata[key] = text
-                }
-                continue
-            }
-            guard let dtypeName = value["dtype"]?.string, let shapeValues = value["shape"]?.array,
-                  let offsetValues = value["data_offsets"]?.array else {
-                throw corrupt("malformed entry for tensor '\(name)'")
-            }
+        entries.reserveCapacity(raws.count)
+        for raw in raws {
+            let name = raw.name
+            guard raw.isObject, let dtypeName = raw.dtype else { throw corrupt("malformed entry for tensor '\(name)'") }
             guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
                 let known = SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")
                 throw FileFormatError(path: path, "tensor '\(name)' has dtype '\(dtypeName)', which is none of \(known)")
             }
-            let shape = shapeValues.compactMap(\.integer)
-            guard shape.count == shapeValues.count, shape.allSatisfy({ $0 >= 0 }) else {
+            guard let shape = raw.shape else {
                 throw corrupt("the shape of tensor '\(name)' is not a list of whole numbers from 0")
             }
-            let offsets = offsetValues.compactMap(\.integer)
-            guard offsets.count == 2, offsetValues.count == 2 else {
+            guard let offsets = raw.offsets, offsets.count == 2 else {
                 throw corrupt("the data_offsets of tensor '\(name)' are not two whole numbers")
             }
             guard let count = shape.checkedProduct,

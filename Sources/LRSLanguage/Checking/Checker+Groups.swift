@@ -104,10 +104,6 @@ extension Checker {
     /// A word selector of a model from a checkpoint: a whole dotted segment of some name.
     mutating func checkSegmentWord(_ word: String, model: CheckedModel, range: SourceRange) {
         guard !Checker.isNameSegment(word, of: model) else { return }
-        if LayerKind(rawValue: word) != nil {
-            diagnostics.error(.kindSelectorOnCheckpoint(word), at: range)
-            return
-        }
         let candidates = Checker.nameSegments(of: model)
         var nearest = Suggestions.nearest(to: word, in: candidates)
         if nearest.isEmpty {
@@ -118,6 +114,10 @@ extension Checker {
                 let segment = $0.lowercased()
                 return segment.contains(lower) || lower.contains(segment) && segment.count > 2
             }.prefix(3))
+        }
+        if LayerKind(rawValue: word) != nil {
+            diagnostics.error(.kindSelectorOnCheckpoint(word, suggestions: nearest), at: range)
+            return
         }
         diagnostics.error(.unknownNameSegment(word, suggestions: nearest), at: range)
     }

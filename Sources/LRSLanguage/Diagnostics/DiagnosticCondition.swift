@@ -58,7 +58,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     /// `model from "FILE"`: a checkpoint that cannot be read, and why.
     case modelFile(String, reason: String)
     /// A layer kind as a selector of a model from a checkpoint, which has no kinds.
-    case kindSelectorOnCheckpoint(String)
+    case kindSelectorOnCheckpoint(String, suggestions: [String])
     /// A word that is no dotted segment of a checkpoint's names, with the nearest segments.
     case unknownNameSegment(String, suggestions: [String])
     /// A note: a selector word read as part of a `where` predicate, which extends as far as
@@ -260,9 +260,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "PyTorch's \(kind) reads '\(name)' from the optimizer, not from its groups: "
                 + "this group starts from \(used), the optimizer's value"
         case .modelFile(let file, let reason): return "cannot read the model '\(clip(file))': \(reason)"
-        case .kindSelectorOnCheckpoint(let word):
+        case .kindSelectorOnCheckpoint(let word, let s):
             return "'\(word)' is a layer kind, and a model from a checkpoint has no layer kinds: "
                 + "select its parameters by name, with a word that is a segment of their names or a quoted glob"
+                + didYouMean(s)
         case .unknownNameSegment(let word, let s):
             return "'\(clip(word))' is no segment of any parameter name of the model\(didYouMean(s))"
         case .predicateTookSelector(let word):
