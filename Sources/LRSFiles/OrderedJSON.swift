@@ -375,6 +375,8 @@ struct OrderedJSONParser {
     }
 
     func utf8(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) throws(OrderedJSON.SyntaxError) -> String {
+        // Tensor names are nearly always ASCII, which needs no validation.
+        if buffer.allSatisfy({ $0 < 0x80 }) { return String(decoding: buffer, as: UTF8.self) }
         guard let text = String(validating: buffer, as: UTF8.self) else {
             throw OrderedJSON.SyntaxError(offset: offset, reason: "a string that is not valid UTF-8")
         }

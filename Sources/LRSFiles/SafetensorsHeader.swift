@@ -173,10 +173,14 @@ public struct SafetensorsHeader: Sendable {
 
         // The format requires the tensors to tile the data section exactly, in offset order:
         // overlapping tensors would alias one another's bytes, and a gap or a tail hides data.
-        let ordered = entries.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+        // Positions sorted, not entries (each holds a name and a shape to move).
+        let order = entries.indices.sorted {
+            (entries[$0].begin, entries[$0].end, entries[$0].name) < (entries[$1].begin, entries[$1].end, entries[$1].name)
+        }
         var covered = 0
         var previous: Entry?
-        for e in ordered {
+        for index in order {
+            let e = entries[index]
             if e.begin < covered, let p = previous {
                 throw corrupt("tensors '\(p.name)' (bytes \(p.begin)..<\(p.end)) and '\(e.name)' (bytes \(e.begin)..<\(e.end)) overlap")
             }
