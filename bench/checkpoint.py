@@ -13,6 +13,7 @@ the offsets are valid (lrs checks that the tensors tile the data exactly) and th
 no disk space. Nothing reads the data: the rules use names and shapes only.
 
     python bench/checkpoint.py [--lrs .build/release/lrs] [--python VENV/bin/python] [--runs 30]
+                               [--framework numpy|pt]
 
 Uses hyperfine when it is on PATH, else alternating rounds timed here.
 """
@@ -108,10 +109,12 @@ def wide(directory, count=10000):
     return len(tensors), total
 
 
-# The same setups in Python: names and shapes from safe_open (numpy framework: no torch
-# import, Python's best case), then the rules with fnmatch and re, first match wins.
+# The same setups in Python: names and shapes from safe_open, then the rules with fnmatch
+# and re, first match wins. FRAMEWORK is "pt" as training code opens checkpoints (which
+# imports torch), or "numpy", Python's best case (no torch import).
 PYTHON_INDEX = r"""
 import json, os, re, sys
+FRAMEWORK = sys.argv[2]
 from fnmatch import fnmatchcase
 from safetensors import safe_open
 index = sys.argv[1]
@@ -119,7 +122,7 @@ d = os.path.dirname(index)
 weight_map = json.load(open(index))["weight_map"]
 shapes = {}
 for shard in dict.fromkeys(weight_map.values()):
-    with safe_open(os.path.join(d, shard), framework="numpy") as f:
+    with safe_open(os.path.join(d, shard), framework=FRAMEWORK) as f:
         for k in f.keys():
             shapes[k] = f.get_slice(k).get_shape()
 groups = {"embeddings": [], "decay": [], "no_decay": []}
@@ -136,9 +139,10 @@ print({k: len(v) for k, v in groups.items()})
 
 PYTHON_WIDE = r"""
 import re, sys
+FRAMEWORK = sys.argv[2]
 from fnmatch import fnmatchcase
 from safetensors import safe_open
-with safe_open(sys.argv[1], framework="numpy") as f:
+with safe_open(sys.argv[1], framework=FRAMEWORK) as f:
     names = list(f.keys())
 groups = {"no_decay": [], "attention": [], "decay": []}
 word = re.compile(r"(^|\.)(norm1|norm2)(\.|$)")
@@ -154,7 +158,8 @@ print({k: len(v) for k, v in groups.items()})
 
 
 def measure(commands, runs):
-    """Mean and min seconds of each command: hyperfine when available."""
+    """Mean wall seconds and mean CPU seconds (user + system) of each command: hyperfine
+    when available. On a loaded machine the wall time waits for a core; CPU time does not."""
     if shutil.which("hyperfine"):
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             # Through the shell (the programs hold quotes and new lines); hyperfine subtracts
@@ -162,14 +167,18 @@ def measure(commands, runs):
             argv = ["hyperfine", "--warmup", "3", "--runs", str(runs), "--export-json", out.name, "--style", "none"]
             subprocess.run(argv + [shlex.join(c) for c in commands], check=True, stdout=subprocess.DEVNULL)
             results = json.load(open(out.name))["results"]
-        return [(r["mean"], r["min"]) for r in results]
+        return [(r["mean"], r["user"] + r["system"]) for r in results]
     times = [[] for _ in commands]
+    cpu = [[] for _ in commands]
     for _ in range(runs):
         for i, c in enumerate(commands):
+            before = os.times()
             t = time.perf_counter()
             subprocess.run(c, check=True, stdout=subprocess.DEVNULL)
             times[i].append(time.perf_counter() - t)
-    return [(sum(t) / len(t), min(t)) for t in times]
+            after = os.times()
+            cpu[i].append(after.children_user - before.children_user + after.children_system - before.children_system)
+    return [(sum(t) / len(t), sum(c) / len(c)) for t, c in zip(times, cpu)]
 
 
 def main():
@@ -178,6 +187,8 @@ def main():
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--keep", help="generate into this directory and keep it")
+    ap.add_argument("--framework", default="numpy", choices=["numpy", "pt"],
+                    help="safe_open's framework in Python: numpy (no torch import, the default) or pt")
     args = ap.parse_args()
     tmp = args.keep or tempfile.mkdtemp()
     try:
@@ -186,18 +197,19 @@ def main():
         os.makedirs(b, exist_ok=True)
         cases = [("(a) Llama-70B index, 30 shards", a, llama70b(a), "model.safetensors.index.json", PYTHON_INDEX),
                  ("(b) 10,000-tensor header", b, wide(b), "model.safetensors", PYTHON_WIDE)]
-        print(f"whole-process wall time, {args.runs} runs each (hyperfine, 3 warm-up runs); lrs {args.lrs}")
-        print(f"{'':36}{'tensors':>8}{'declared':>11}{'lrs ms':>9}{'python ms':>11}{'ratio':>7}")
+        print(f"whole processes, mean of {args.runs} runs each (hyperfine, 3 warm-up runs); lrs {args.lrs}; "
+              f"Python safe_open(framework={args.framework!r})")
+        print(f"{'':34}{'tensors':>8}{'declared':>10}   {'wall ms: lrs':>12}{'python':>8}{'ratio':>7}"
+              f"   {'cpu ms: lrs':>11}{'python':>8}{'ratio':>7}")
         for title, directory, (tensors, total), checkpoint, program in cases:
             script = os.path.join(directory, "setup.lrs")
             subprocess.run([args.lrs, "check", script], check=True, stdout=subprocess.DEVNULL)
-            subprocess.run([args.python, "-c", program, os.path.join(directory, checkpoint)], check=True,
-                           stdout=subprocess.DEVNULL)
-            (lrs_mean, _), (py_mean, _) = measure(
-                [[args.lrs, "check", script], [args.python, "-c", program, os.path.join(directory, checkpoint)]],
-                args.runs)
-            print(f"{title:36}{tensors:>8}{total / 1e9:>9.1f}GB{lrs_mean * 1e3:>9.1f}{py_mean * 1e3:>11.1f}"
-                  f"{py_mean / lrs_mean:>6.1f}x")
+            python = [args.python, "-c", program, os.path.join(directory, checkpoint), args.framework]
+            subprocess.run(python, check=True, stdout=subprocess.DEVNULL)
+            (lrs_wall, lrs_cpu), (py_wall, py_cpu) = measure(
+                [[args.lrs, "check", script], python], args.runs)
+            print(f"{title:34}{tensors:>8}{total / 1e9:>8.1f}GB   {lrs_wall * 1e3:>12.1f}{py_wall * 1e3:>8.1f}"
+                  f"{py_wall / lrs_wall:>6.1f}x   {lrs_cpu * 1e3:>11.1f}{py_cpu * 1e3:>8.1f}{py_cpu / lrs_cpu:>6.1f}x")
     finally:
         if not args.keep:
             shutil.rmtree(tmp)
