@@ -248,4 +248,23 @@ import TestSupport
         #expect(run.stderr.contains("a model from a checkpoint exports as a 'build(model)' module"))
         #expect(!FileManager.default.fileExists(atPath: directory + "/setup.py"))
     }
+
+    /// A predicate on `param` reads the tensor's F16 data from the checkpoint: the counts are
+    /// numpy's over the same file (`std(ddof=1) > 0.015`: 26 tensors; `mean > 0.5`: the 25
+    /// LayerNorm weights, all ones).
+    @Test func predicatesReadTheCheckpointsValues() throws {
+        let directory = Fixtures.temporaryDirectory()
+        for (predicate, count) in [("std(param) > 0.015", 26), ("mean(param) > 0.5", 25)] {
+            let script = """
+                model from "\(LRSBinary.fixture("models/gpt2/model.safetensors"))"
+                group all where \(predicate) as chosen
+                group rest
+
+                """
+            try script.write(toFile: directory + "/values.lrs", atomically: true, encoding: .utf8)
+            let run = try LRSBinary.run(["check", "values.lrs"], in: directory)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("group chosen (sgd): \(count) parameters"), "\(predicate): \(run.stdout.prefix(300))")
+        }
+    }
 }
