@@ -8,44 +8,43 @@ import Foundation
 /// replaced through a temporary file in its directory, so that directory must exist and
 /// be writable; a device or pipe is written in place, so it must be writable itself.
 public enum OutputPath {
-    /// Why `path` cannot be written, in words ("directory 'nodir' does not exist"); nil
-    /// when it can. `shown` is the path as the user wrote it, for naming its directory.
-    public static func problem(_ path: String, shown: String? = nil) -> String? {
-        if path.isEmpty { return "the path is empty" }
+    /// Why `path` cannot be written (`.missingDirectory("nodir")`); nil when it can. `shown` is the path as the user wrote it, for naming its directory.
+    public static func problem(_ path: String, shown: String? = nil) -> OutputProblem? {
+        if path.isEmpty { return .emptyPath }
         let target = AtomicFile.resolvingLinks(path)
         var info = stat()
         if stat(target, &info) == 0 {
             let kind = info.st_mode & S_IFMT
-            if kind == S_IFDIR { return "it is a directory" }
-            if kind != S_IFREG { return access(target, W_OK) == 0 ? nil : "it is not writable" }
+            if kind == S_IFDIR { return .isDirectory }
+            if kind != S_IFREG { return access(target, W_OK) == 0 ? nil : .notWritable }
         }
-        if path.hasSuffix("/") { return "it names a directory" }
+        if path.hasSuffix("/") { return .namesDirectory }
         let directory = parent(of: target)
         let named = target == path ? parent(of: shown ?? path) : directory
         var directoryInfo = stat()
         guard stat(directory, &directoryInfo) == 0 else {
-            return errno == ENOTDIR ? "a part of '\(named)' is not a directory" : "directory '\(named)' does not exist"
+            return errno == ENOTDIR ? .partIsNotDirectory(named) : .missingDirectory(named)
         }
-        guard directoryInfo.st_mode & S_IFMT == S_IFDIR else { return "'\(named)' is not a directory" }
-        guard access(directory, W_OK | X_OK) == 0 else { return "directory '\(named)' is not writable" }
+        guard directoryInfo.st_mode & S_IFMT == S_IFDIR else { return .notDirectory(named) }
+        guard access(directory, W_OK | X_OK) == 0 else { return .directoryNotWritable(named) }
         return nil
     }
 
     /// Why a directory a command will create (with its parents) and write into cannot be:
     /// the directory itself, or its nearest existing ancestor, must be a writable directory.
-    public static func directoryProblem(_ path: String) -> String? {
-        if path.isEmpty { return "the path is empty" }
+    public static func directoryProblem(_ path: String) -> OutputProblem? {
+        if path.isEmpty { return .emptyPath }
         var current = path
         while true {
             var info = stat()
             if stat(current, &info) == 0 {
-                guard info.st_mode & S_IFMT == S_IFDIR else { return "'\(current)' is not a directory" }
-                return access(current, W_OK | X_OK) == 0 ? nil : "directory '\(current)' is not writable"
+                guard info.st_mode & S_IFMT == S_IFDIR else { return .notDirectory(current) }
+                return access(current, W_OK | X_OK) == 0 ? nil : .directoryNotWritable(current)
             }
             // A missing part, or a file where a directory should be: look further up.
-            guard errno == ENOENT || errno == ENOTDIR else { return "'\(current)' cannot be reached" }
+            guard errno == ENOENT || errno == ENOTDIR else { return .unreachable(current) }
             let up = parent(of: current)
-            if up == current { return "'\(current)' cannot be created" }
+            if up == current { return .cannotCreate(current) }
             current = up
         }
     }
@@ -64,5 +63,35 @@ public enum OutputPath {
         guard let slash = trimmed.lastIndex(of: "/") else { return "." }
         if slash == trimmed.startIndex { return "/" }
         return String(trimmed[..<slash])
+    }
+}
+
+/// Why an output cannot be written, as data; the wording is `description`, in this one place.
+public enum OutputProblem: Equatable, Sendable, CustomStringConvertible {
+    case emptyPath, isDirectory, notWritable, namesDirectory
+    /// The path's directory (as the user wrote it) does not exist.
+    case missingDirectory(String)
+    /// A part of the path's directory is a file.
+    case partIsNotDirectory(String)
+    case notDirectory(String)
+    case directoryNotWritable(String)
+    /// Neither the path nor a parent could be looked at (a permission or I/O error).
+    case unreachable(String)
+    /// No part of a directory to create exists.
+    case cannotCreate(String)
+
+    public var description: String {
+        switch self {
+        case .emptyPath: "the path is empty"
+        case .isDirectory: "it is a directory"
+        case .notWritable: "it is not writable"
+        case .namesDirectory: "it names a directory"
+        case .missingDirectory(let d): "directory '\(d)' does not exist"
+        case .partIsNotDirectory(let d): "a part of '\(d)' is not a directory"
+        case .notDirectory(let d): "'\(d)' is not a directory"
+        case .directoryNotWritable(let d): "directory '\(d)' is not writable"
+        case .unreachable(let d): "'\(d)' cannot be reached"
+        case .cannotCreate(let d): "'\(d)' cannot be created"
+        }
     }
 }

@@ -5,9 +5,12 @@ import LRSLanguage
 /// parameters with shapes and element counts, every hyperparameter (defaults marked) and
 /// its schedule. Pure functions from values to text, so tests can pin the output.
 public enum GroupReport {
-    /// The human-readable report.
-    public static func text(_ script: CheckedScript, _ resolution: GroupResolution) -> String {
-        var out = ""
+    /// The human-readable report, after `heading`.
+    public static func text(_ script: CheckedScript, _ resolution: GroupResolution, heading: String = "") -> String {
+        var out = heading
+        // A generated script's report runs to megabytes: one allocation, not a doubling series.
+        out.reserveCapacity(heading.utf8.count + 128 + resolution.groups.count * 320
+                            + script.model.parameters.count * 48)
         let model = script.model
         if let input = model.inputShape {
             out += "input \(ShapeText.text(input))\(model.inputWasInferred ? " (inferred)" : "")"
