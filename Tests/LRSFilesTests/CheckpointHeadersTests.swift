@@ -98,4 +98,32 @@ import TestSupport
             return a < b
         })
     }
+
+    /// Random damage to a real index and to a real shard's header never traps: each read
+    /// ends in headers or in a `FileFormatError`.
+    @Test func damagedIndexesAndHeadersNeverTrap() throws {
+        let directory = Fixtures.temporaryDirectory()
+        let source = Fixtures.path("models/llama")
+        let shards = ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"]
+        for shard in shards { try FileManager.default.copyItem(atPath: source + "/" + shard, toPath: directory + "/" + shard) }
+        let index = try FileBytes.readAll(source + "/model.safetensors.index.json")
+        let shard = try FileBytes.readAll(source + "/" + shards[0])
+        var rng = SystemRandomNumberGenerator()
+        for round in 0 ..< 300 {
+            var damagedIndex = index
+            var damagedShard = shard
+            for _ in 0 ..< 3 {
+                damagedIndex[Int.random(in: 0 ..< index.count, using: &rng)] = UInt8.random(in: 0 ... 255, using: &rng)
+                // The length and the header: what the reader looks at.
+                damagedShard[Int.random(in: 0 ..< 2000, using: &rng)] = UInt8.random(in: 0 ... 255, using: &rng)
+            }
+            try Data(damagedIndex).write(to: URL(fileURLWithPath: directory + "/model.safetensors.index.json"))
+            try Data(round % 2 == 0 ? shard : damagedShard).write(to: URL(fileURLWithPath: directory + "/" + shards[0]))
+            do {
+                _ = try CheckpointHeaders.read(path: directory + "/model.safetensors.index.json")
+            } catch {
+                #expect(!error.reason.isEmpty)
+            }
+        }
+    }
 }
