@@ -15,7 +15,7 @@ public enum GroupExplanation {
         func line(_ range: SourceRange) -> String { place?(range) ?? "line \(source.location(of: range.start).line)" }
         func text(_ selector: SelectorSyntax) -> String { source.text(of: selector.range) }
         var lines = ["parameter '\(parameter.name)': \(ShapeText.text(parameter.shape)), \(parameter.count) elements, "
-            + "layer '\(parameter.layerName)' (\(parameter.layerKind.rawValue))"]
+            + (parameter.layerKind.map { "layer '\(parameter.layerName)' (\($0.rawValue))" } ?? "module '\(parameter.layerName)'")]
         for freeze in script.freezes where matcher.matches(freeze.selector, parameter) {
             lines.append("frozen by 'freeze \(text(freeze.selector))' at \(line(freeze.range)); it is in no group")
             return lines

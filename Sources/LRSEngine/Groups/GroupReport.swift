@@ -17,6 +17,10 @@ public enum GroupReport {
             if let output = model.outputShape { out += " -> output \(ShapeText.text(output))" }
             out += "; \(model.parameters.count) parameters, \(model.parameterCount) elements\n"
         }
+        if let file = model.file {
+            out += "model from '\(file.file.written)': \(model.parameters.count) parameters, \(model.parameterCount) elements"
+            out += model.buffers.isEmpty ? "\n" : "; \(model.buffers.count) buffers, not trained\n"
+        }
         // Each parameter's shape as text, once: thousands of groups list the same few.
         var shapes: [String: (text: String, count: Int)] = [:]
         for parameter in model.parameters where shapes[parameter.name] == nil {
@@ -105,6 +109,13 @@ public enum GroupReport {
                 return g + "}"
             }.joined(separator: ", ")
             out += "], \"frozen\": [" + resolution.frozen.map(JSON.string).joined(separator: ", ") + "]"
+            // A checkpoint's buffers (section 13), apart from what the script froze.
+            if let file = model.file {
+                out += ", \"model_file\": \(JSON.string(file.file.written))"
+                out += ", \"buffers\": [" + model.buffers.map {
+                    "{\"name\": \(JSON.string($0.name)), \"shape\": \(JSON.ints($0.shape))}"
+                }.joined(separator: ", ") + "]"
+            }
         }
         return out + "}"
     }

@@ -95,7 +95,8 @@ public struct GroupResolver {
         }
         if !script.hasNoGroups {
             for (position, parameter) in parameters.enumerated() where !frozen[position] && owner[position] == nil {
-                let range = model.layers.first { $0.index == parameter.layerIndex }?.range
+                // A checkpoint's parameter has no layer statement: the `model from` one.
+                let range = model.layers.first { $0.index == parameter.layerIndex }?.range ?? model.range
                 diagnostics.append(.error(.unassignedParameter(parameter.name), at: range))
             }
         }

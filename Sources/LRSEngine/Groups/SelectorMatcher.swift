@@ -21,8 +21,10 @@ struct SelectorMatcher {
         switch selector.kind {
         case .all, .rest: return true
         case .word(let word):
+            // A checkpoint's parameters have no kind: a word is a whole segment of the name.
+            guard let kind = parameter.layerKind else { return CheckedModelFile.name(parameter.name, hasSegment: word) }
             // The kind's spelling, not `LayerKind(rawValue:)`: one comparison, not one per kind.
-            if word == parameter.layerKind.rawValue { return true }
+            if word == kind.rawValue { return true }
             return parameter.layerName == word
         case .glob(let pattern):
             return Glob.matches(pattern, parameter.name)

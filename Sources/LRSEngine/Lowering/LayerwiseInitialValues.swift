@@ -94,6 +94,7 @@ extension ModelFactory {
     /// Initial values for predicates, one layer at a time when the script has no `init`
     /// file (with one, the file holds them all and the model is built as for a run).
     public var layerwiseInitialValues: InitialValueProvider {
+        if let checkpointValues { return checkpointValues }
         guard script.initFile == nil, let layerwise = LayerwiseInitialValues(script) else { return initialValues }
         let layers = Dictionary(script.model.parameters.map { ($0.name, $0.layerIndex) }, uniquingKeysWith: { a, _ in a })
         return { name in

@@ -68,6 +68,10 @@ extension Checker {
     mutating func checkSelector(_ selector: SelectorSyntax, model: CheckedModel) {
         switch selector.kind {
         case .word(let word):
+            if model.file != nil {
+                checkSegmentWord(word, model: model, range: selector.range)
+                return
+            }
             // Layer names first: one lookup, where a kind is found by comparing with each.
             if !layerNames.contains(word), LayerKind(rawValue: word) == nil {
                 let candidates = LayerKind.allCases.map(\.rawValue) + model.layers.map(\.name) + ["all", "rest"]
@@ -96,7 +100,7 @@ extension Checker {
             if let type = typer.type(of: predicate), type == .tensor {
                 typer.diagnostics.append(.error(.tensorNotAllowed("the predicate"), at: predicate.range))
             }
-            diagnostics.report(contentsOf: typer.diagnostics)
+            diagnostics.report(contentsOf: typer.diagnostics.map { withExtentHint($0, model: model) })
         case .and(let parts), .or(let parts):
             for part in parts { checkSelector(part, model: model) }
         case .not(let inner):
@@ -159,6 +163,39 @@ extension Checker {
     /// Words an expression or a selector reads as operators or literals.
     static let expressionKeywords = ["and", "or", "not", "if", "then", "else", "true", "false", "where", "all", "rest",
                                      "each", "as"]
+
+    /// A word selector of a model from a checkpoint: a whole dotted segment of some name.
+    mutating func checkSegmentWord(_ word: String, model: CheckedModel, range: SourceRange) {
+        guard !Checker.isNameSegment(word, of: model) else { return }
+        let candidates = Checker.nameSegments(of: model)
+        var nearest = Suggestions.nearest(to: word, in: candidates)
+        if nearest.isEmpty {
+            // Names differ from the word in case more often than by a typo (`LayerNorm`,
+            // `input_layernorm`): the segments that hold it, or that it holds, ignoring case.
+            let lower = word.lowercased()
+            nearest = Array(candidates.filter {
+                let segment = $0.lowercased()
+                return segment.contains(lower) || lower.contains(segment) && segment.count > 2
+            }.prefix(3))
+        }
+        if LayerKind(rawValue: word) != nil {
+            diagnostics.error(.kindSelectorOnCheckpoint(word, suggestions: nearest), at: range)
+            return
+        }
+        diagnostics.error(.unknownNameSegment(word, suggestions: nearest), at: range)
+    }
+
+    /// An unknown name in a predicate that is a selector word (`all where ndim >= 2 and not
+    /// embed`) gets a note: the predicate took the rest of the selector (section 13).
+    func withExtentHint(_ diagnostic: Diagnostic, model: CheckedModel) -> Diagnostic {
+        guard case .unknownName(let name, _) = diagnostic.condition else { return diagnostic }
+        let isSelectorWord = model.file.map { _ in Checker.isNameSegment(name, of: model) }
+            ?? (layerNames.contains(name) || LayerKind(rawValue: name) != nil)
+        guard isSelectorWord else { return diagnostic }
+        var hinted = diagnostic
+        hinted.notes.append(.note(.predicateTookSelector(name), at: diagnostic.range))
+        return hinted
+    }
 
     /// `show param NAME` and `show state GROUP` must name something that exists.
     mutating func checkShows(in model: CheckedModel) {

@@ -76,7 +76,10 @@ extension Checker {
             let matched = CaptureBinding.bind(group.selector, name: parameter.name, slots: group.captures,
                                               values: &values) { node in
                 switch node.kind {
-                case .word(let word): return word == parameter.layerKind.rawValue || word == parameter.layerName
+                case .word(let word):
+                    // A checkpoint's parameters have no kind: a word is a whole segment of the name.
+                    guard let kind = parameter.layerKind else { return CheckedModelFile.name(parameter.name, hasSegment: word) }
+                    return word == kind.rawValue || word == parameter.layerName
                 case .glob(let pattern): return Glob.matches(pattern, parameter.name)
                 case .not: return true
                 default: return true

@@ -174,7 +174,9 @@ public struct Checker {
         // Without a statement the rest depends on (a dropped `input`, or an `optimizer` that
         // failed, whose kind decides every group's hyperparameters), checking on would
         // report that statement's error again in other words.
-        if let modelStatement, case .model(let syntax) = modelStatement.kind, !droppedKeywords.contains("input") {
+        if let modelStatement, case .model(let syntax) = modelStatement.kind, let file = syntax.file {
+            model = checkCheckpointModel(file, range: modelStatement.range)
+        } else if let modelStatement, case .model(let syntax) = modelStatement.kind, !droppedKeywords.contains("input") {
             model = checkModel(syntax, range: modelStatement.range)
         }
         if let model, !optimizerFailed {

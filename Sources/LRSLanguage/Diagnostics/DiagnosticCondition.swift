@@ -59,6 +59,17 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case inferredInput(String)
     case inputNeeded(String)
     case inputNotUnique(String)
+    /// `model from "FILE"`: a checkpoint that cannot be read, and why.
+    case modelFile(String, reason: String)
+    /// A layer kind as a selector of a model from a checkpoint, which has no kinds.
+    case kindSelectorOnCheckpoint(String, suggestions: [String])
+    /// A word that is no dotted segment of a checkpoint's names, with the nearest segments.
+    case unknownNameSegment(String, suggestions: [String])
+    /// A note: a selector word read as part of a `where` predicate, which extends as far as
+    /// it can.
+    case predicateTookSelector(String)
+    /// `lrs run` (or the REPL's training) of a model from a checkpoint.
+    case checkpointModelNotRunnable(String)
     // Optimizer and hyperparameters
     case missingOptimizer
     case unknownOptimizer(String, suggestions: [String])
@@ -269,6 +280,20 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .constructorOnlyHyperparameter(let name, let kind, let used):
             return "PyTorch's \(kind) reads '\(name)' from the optimizer, not from its groups: "
                 + "this group starts from \(used), the optimizer's value"
+        case .modelFile(let file, let reason): return "cannot read the model '\(clip(file))': \(reason)"
+        case .kindSelectorOnCheckpoint(let word, let s):
+            return "'\(word)' is a layer kind, and a model from a checkpoint has no layer kinds: "
+                + "select its parameters by name, with a word that is a segment of their names or a quoted glob"
+                + didYouMean(s)
+        case .unknownNameSegment(let word, let s):
+            return "'\(clip(word))' is no segment of any parameter name of the model\(didYouMean(s))"
+        case .predicateTookSelector(let word):
+            return "a 'where' predicate extends as far as it can, so '\(clip(word))' was read as part of it; "
+                + "to combine selectors, parenthesise: '(SELECTOR where PREDICATE) and ...'"
+        case .checkpointModelNotRunnable(let file):
+            return "the model comes from the checkpoint '\(clip(file))', which lrs does not train: "
+                + "it can check ('lrs check', '--explain'), schedule ('lrs schedule') and export "
+                + "('lrs export --to pytorch') this setup for your own training code"
         case .unknownSelectorWord(let word, let s):
             return "'\(clip(word))' is neither a layer kind nor a layer name\(didYouMean(s))"
         case .unknownEach(let word): return "expected 'layer' or 'param' after 'each', found '\(clip(word))'"

@@ -16,6 +16,8 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
     case batchNormShape(shape: String)
     /// A layer named like an attribute of `torch.nn.Sequential`.
     case sequentialAttribute(name: String)
+    /// A model from a checkpoint: its module (section 16) is not written yet.
+    case checkpointModel
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
         case .sequentialAttribute(let name):
             return "layer name '\(name)' is an attribute of torch.nn.Sequential; PyTorch "
                 + "cannot name a submodule so, and the state_dict names would change"
+        case .checkpointModel:
+            return "a model from a checkpoint exports as a 'build(model)' module, which this version of lrs does not write yet"
         }
     }
 }
