@@ -1,4 +1,5 @@
 import LRSLanguage
+import LRSLayers
 import LRSRuntime
 
 /// Initial values for `where` predicates without building the whole model: `lrs check`
@@ -9,7 +10,7 @@ import LRSRuntime
 /// so going back to an earlier layer draws that layer only; passing a layer draws without
 /// keeping anything.
 final class LayerwiseInitialValues {
-    private let specs: [(name: String, spec: LRSRuntime.LayerSpec)]
+    private let specs: [(name: String, spec: LayerSpec)]
     private let inputShapes: [[Int]]
     /// Indices of the layers that draw from the generator (those with parameters).
     private let drawing: Set<Int>

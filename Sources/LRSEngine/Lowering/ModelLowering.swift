@@ -1,10 +1,11 @@
 import LRSLanguage
+import LRSLayers
 import LRSRuntime
 
 /// The checked model as the runtime's `Sequential`: the language's layer descriptions
 /// mapped one to one onto the runtime's.
 enum ModelLowering {
-    static func runtimeSpec(_ spec: CheckedLayerSpec) -> LRSRuntime.LayerSpec {
+    static func runtimeSpec(_ spec: CheckedLayerSpec) -> LayerSpec {
         switch spec {
         case let .linear(a, b, bias): .linear(in: a, out: b, bias: bias)
         case let .conv(a, b, k, s, p, bias): .conv(in: a, out: b, kernel: k, stride: s, padding: p, bias: bias)

@@ -1,3 +1,5 @@
+import LRSLayers
+
 /// Builds the runtime layer for a spec, initialising its parameters from `generator` in the
 /// order PyTorch's constructors draw them.
 enum LayerFactory {
