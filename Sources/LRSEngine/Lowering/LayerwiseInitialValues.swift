@@ -21,7 +21,7 @@ final class LayerwiseInitialValues {
     /// Nil when the model's shapes are not all known (the caller then builds the model).
     init?(_ script: CheckedScript) {
         let model = script.model
-        specs = model.layers.map { ($0.name, ModelLowering.runtimeSpec($0.spec)) }
+        specs = model.layers.map { ($0.name, $0.spec) }
         guard case .success(let shapes) = Sequential.outputShapes(of: specs.map(\.spec), inputShape: model.inputShape ?? [])
         else { return nil }
         inputShapes = [model.inputShape ?? []] + shapes.dropLast()
