@@ -133,20 +133,12 @@ extension Checker {
         for (position, (kind, spec, name)) in layers.enumerated() {
             var shapes: [(String, [Int])] = []
             var bufferShapes: [(String, [Int], Bool)] = []
-            switch spec {
-            case .linear(let a, let b, let bias):
-                shapes.append(("weight", [b, a]))
-                if bias { shapes.append(("bias", [b])) }
-            case .conv(let a, let b, let k, _, _, let bias):
-                shapes.append(("weight", [b, a, k, k]))
-                if bias { shapes.append(("bias", [b])) }
-            case .batchnorm(let c):
-                shapes = [("weight", [c]), ("bias", [c])]
-                bufferShapes = [("running_mean", [c], false), ("running_var", [c], false), ("num_batches_tracked", [], true)]
-            case .layernorm(let n):
-                shapes = [("weight", [n]), ("bias", [n])]
-            default:
-                break
+            for entry in spec.stateShapes {
+                switch entry.kind {
+                case .parameter: shapes.append((entry.name, entry.shape))
+                case .buffer: bufferShapes.append((entry.name, entry.shape, false))
+                case .integerBuffer: bufferShapes.append((entry.name, entry.shape, true))
+                }
             }
             guard !shapes.isEmpty else { continue }
             let layerIndex = parameterIndex.count
