@@ -15,20 +15,22 @@ struct ExportRunTests {
     /// dropout, a `split` with shuffling and batchnorm, a csv, Adagrad's constructor-only
     /// initial_accumulator_value, and the options PyTorch 2.13 added (Adam's
     /// decoupled_weight_decay, which AdamW's constructor does not take; NAdam's and RAdam's
-    /// maximize), and section 12's linear on the last dimension before an implicit flatten,
-    /// with BatchNorm1d over [B, C, L] between them. (All of reference-own passes too; these
-    /// keep the suite short.)
+    /// maximize). (All of reference-own passes too; these keep the suite short.)
     static let ownTrainingCases = ["data_csv_label_shuffle", "data_validate_dropout", "opt_adagrad",
                                    "opt_adam_decoupled", "opt_adamw_decoupled", "opt_nadam_maximize",
-                                   "opt_radam_maximize", "sched_plateau_validation", "layers_linear_last_dim"]
+                                   "opt_radam_maximize", "sched_plateau_validation"]
 
     /// Cases as `FOLDER/NAME`.
     static let trainingCases: [String] = {
         let root = LRSBinary.fixture("reference")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         return names.filter { $0.hasPrefix("train_") }.sorted().map { "reference/" + $0 }
-            + ownTrainingCases.map { "reference-own/" + $0 }
+            + (ownTrainingCases + shapeCases).map { "reference-own/" + $0 }
     }()
+
+    /// Section 12's linear on the last dimension before an implicit flatten (nn.Linear, then
+    /// FlattenLinear), with BatchNorm1d over [B, C, L] between them.
+    static let shapeCases = ["layers_linear_last_dim"]
 
     static let samples: [String] = {
         let root = LRSBinary.packageRoot.appendingPathComponent("samples").path
