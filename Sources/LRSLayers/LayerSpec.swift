@@ -1,9 +1,11 @@
 import LRSFiles
 
-/// A layer of a sequential model, described without the language: what `nn.Sequential`'s
-/// entries are in PyTorch.
+/// A layer of a sequential model, described without the language or tensors: what
+/// `nn.Sequential`'s entries are in PyTorch. The checker's model and the runtime's are made
+/// of these, so a layer is described once.
 public enum LayerSpec: Equatable, Sendable {
-    /// `nn.Linear(in, out, bias)`; an input with several non-batch dimensions is flattened first.
+    /// `nn.Linear(in, out, bias)` on the last dimension when it is `in`; any other input with
+    /// several non-batch dimensions is flattened first.
     case linear(in: Int, out: Int, bias: Bool = true)
     /// `nn.Conv2d(in, out, kernel, stride, padding, bias)`, square kernel.
     case conv(in: Int, out: Int, kernel: Int, stride: Int = 1, padding: Int = 0, bias: Bool = true)

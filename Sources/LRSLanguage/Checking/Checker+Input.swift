@@ -25,7 +25,7 @@ extension Checker {
             case .conv(let c, _, _, _, _, _):
                 return inferSquare(channels: c, items: layers.map { NamedLayer($0.1, $0.0) }, modelRange: modelRange)
             case .batchnorm:
-                diagnostics.error(.inputNeeded("'batchnorm' takes 1-D or 3-D samples"), at: modelRange)
+                diagnostics.error(.inputNeeded("'batchnorm' takes samples of 1 to 3 dimensions"), at: modelRange)
                 return nil
             case .flatten, .maxpool, .avgpool, .globalAvgPool, .embedding, .posembed, .attention, .sequence, .residual,
                  .repeat:
