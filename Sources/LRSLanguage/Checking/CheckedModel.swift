@@ -1,15 +1,4 @@
-/// A layer with its arguments resolved to typed values (PyTorch's defaults filled in).
-public enum CheckedLayerSpec: Sendable, Equatable {
-    case linear(inFeatures: Int, outFeatures: Int, bias: Bool)
-    case conv(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int, bias: Bool)
-    case relu, tanh, sigmoid, gelu, flatten
-    case maxpool(kernelSize: Int, stride: Int)
-    case avgpool(kernelSize: Int, stride: Int)
-    case dropout(p: Double)
-    /// `nn.BatchNorm1d` when the input is 1-D per sample, `nn.BatchNorm2d` when 3-D.
-    case batchnorm(numFeatures: Int)
-    case layernorm(normalizedShape: Int)
-}
+import LRSLayers
 
 /// One layer of the checked model.
 public struct CheckedLayer: Sendable {
@@ -18,11 +7,14 @@ public struct CheckedLayer: Sendable {
     /// The label, or the index as text: the prefix of its parameter names.
     public let name: String
     public let kind: LayerKind
-    public let spec: CheckedLayerSpec
+    /// Its arguments resolved to typed values (PyTorch's defaults filled in): the runtime's
+    /// description of the layer too.
+    public let spec: LayerSpec
     /// Per-sample shapes (no batch dimension); `nil` where an earlier error left them unknown.
     public let inputShape: [Int]?
     public let outputShape: [Int]?
-    /// A `linear` whose input has more than one dimension flattens it first.
+    /// A `linear` whose input has several dimensions, not ending in its input width,
+    /// flattens it first (`LayerSpec.flattensInput`).
     public let flattensInput: Bool
     /// Index among the layers that have parameters (`layer` in expressions), if it has any.
     public let parameterLayerIndex: Int?

@@ -1,4 +1,5 @@
 import LRSFiles
+import LRSLayers
 
 /// Everything the front end, the checker and group resolution can say, with its values.
 /// All wording is here, lower case, no trailing period, names in single quotes.
@@ -52,8 +53,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case layerArgumentCount(String, expected: String, got: Int)
     case unknownLayerOption(String, layer: String, valid: [String])
     case duplicateLayerName(String)
-    case shapeMismatch(layer: String, expected: String, got: String)
-    case layerTooSmall(layer: String, input: String)
+    /// A layer that cannot take its input, worded by `ShapeFailure` (the runtime's wording too).
+    case layerShape(ShapeFailure)
     case tooManyElements(String)
     case implicitFlatten(layer: String, shape: String, count: Int)
     case inferredInput(String)
@@ -254,9 +255,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return valid.isEmpty ? "'\(layer)' takes no option '\(clip(name))'"
                 : "unknown option '\(clip(name))' of '\(layer)'; it takes \(quotedList(valid))"
         case .duplicateLayerName(let name): return "more than one layer is named '\(name)'"
-        case .shapeMismatch(let layer, let expected, let got):
-            return "layer '\(layer)' expects input \(expected), but gets \(got)"
-        case .layerTooSmall(let layer, let input): return "input \(input) is too small for layer '\(layer)'"
+        case .layerShape(let failure): return failure.description
         case .tooManyElements(let what): return "\(what) has too many elements"
         case .implicitFlatten(let layer, let shape, let count):
             return "layer '\(layer)' flattens its input \(shape) to \(count) features"
