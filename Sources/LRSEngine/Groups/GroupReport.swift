@@ -117,6 +117,7 @@ extension JSON {
         case .integer(let n): return String(n)
         case .integers(let list): return ints(list)
         case .numbers(let list): return "[" + list.map(number).joined(separator: ", ") + "]"
+        case .optionalNumbers(let list): return "[" + list.map { $0.map(number) ?? "null" }.joined(separator: ", ") + "]"
         case .bool(let b): return b ? "true" : "false"
         case .symbol(let s), .string(let s): return string(s)
         case .expression(let e): return e.constantValue.map(number) ?? "null"

@@ -86,9 +86,27 @@ public struct GroupResolver {
                 diagnostics.append(.error(.unassignedParameter(parameter.name), at: range))
             }
         }
+        muonMatricesOnly(resolved)
         let ordered = diagnostics.inSourceOrder()
         return GroupResolution(groups: resolved, frozen: zip(parameters, frozen).filter { $0.1 }.map(\.0.name),
                                diagnostics: ordered)
+    }
+
+    /// torch.optim.Muon refuses, when built, any parameter that is not 2-D: one error per
+    /// group (per `group` statement, for `each` groups), naming each such parameter.
+    private mutating func muonMatricesOnly(_ resolved: [ResolvedGroup]) {
+        let shapes = Dictionary(script.model.parameters.map { ($0.name, $0.shape.count) }, uniquingKeysWith: { a, _ in a })
+        var reported = Set<String>()
+        for group in resolved where group.optimizerKind == .muon && !reported.contains(group.baseName) {
+            let members = resolved.filter { $0.baseName == group.baseName }.flatMap(\.parameters)
+            let others = members.filter { shapes[$0] != 2 }
+            guard !others.isEmpty else { continue }
+            reported.insert(group.baseName)
+            let statement = script.groups.first { $0.name == group.baseName }
+            diagnostics.append(.error(.muonNeedsMatrices(group: group.baseName, parameters: others,
+                                                         dimensions: others.map { shapes[$0] ?? 0 }),
+                                      at: statement?.selector.range ?? script.optimizer.range ?? group.range))
+        }
     }
 
     /// One group, or one per layer / per parameter for `each`, appended to `resolved`.

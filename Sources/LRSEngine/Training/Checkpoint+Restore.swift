@@ -109,7 +109,8 @@ extension Checkpoint {
     }
 
     /// Each optimizer's saved state by parameter index, checked against the parameters:
-    /// every state name one the kind keeps, tensors shaped exactly as their parameter (a
+    /// every state name one the kind keeps, tensors shaped exactly as their parameter (or as
+    /// `Optimizer.stateShape` reduces it, for Adafactor's factors; a
     /// transposed state has the right element count, and would train on silently), scalars
     /// whole counts that float32 holds exactly, and no state for parameters it does not train.
     private static func optimizerStates(_ file: SafetensorsFile, _ state: TrainingState)
@@ -143,7 +144,8 @@ extension Checkpoint {
                         }
                         entry.scalars[stateName] = value
                     } else if optimizer.tensorNames.contains(stateName) {
-                        let expected = shapes[name] ?? []
+                        // Adafactor's factors are the parameter's shape with one dimension 1.
+                        let expected = Optimizer.stateShape(stateName, parameterShape: shapes[name] ?? [])
                         guard tensor.shape == expected else {
                             throw .optimizerStateShape(state: stateName, parameter: name, saved: tensor.shape, expected: expected)
                         }

@@ -34,7 +34,8 @@ public enum Checkpoint {
             for (index, saved) in optimizer.exportState().sorted(by: { $0.key < $1.key }) where index < names.count {
                 let name = names[index]
                 for (key, values) in saved.tensors.sorted(by: { $0.key < $1.key }) {
-                    file.set("optimizer.\(name).\(key)", StoredTensor(floats: values, shape: shapes[name] ?? [values.count]))
+                    let shape = shapes[name].map { Optimizer.stateShape(key, parameterShape: $0) } ?? [values.count]
+                    file.set("optimizer.\(name).\(key)", StoredTensor(floats: values, shape: shape))
                 }
                 for (key, value) in saved.scalars.sorted(by: { $0.key < $1.key }) {
                     file.set("optimizer.\(name).\(key)", StoredTensor(doubles: [value], shape: []))

@@ -65,6 +65,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case adamwCoupledDecay
     case hyperparameterNotConstant(String, name: String)
     case constructorOnlyHyperparameter(String, kind: String, used: String)
+    /// Muon's group holding parameters that are not matrices: their names and dimensions.
+    case muonNeedsMatrices(group: String, parameters: [String], dimensions: [Int])
     // Groups and selectors
     case unknownSelectorWord(String, suggestions: [String])
     case unknownEach(String)
@@ -248,6 +250,13 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .constructorOnlyHyperparameter(let name, let kind, let used):
             return "PyTorch's \(kind) reads '\(name)' from the optimizer, not from its groups: "
                 + "this group starts from \(used), the optimizer's value"
+        case .muonNeedsMatrices(let group, let parameters, let dimensions):
+            let shown = parameters.prefix(8).enumerated().map { i, name in
+                "'\(name)' (\(i < dimensions.count ? dimensions[i] : 0)-D)"
+            }
+            let more = parameters.count > shown.count ? " and \(parameters.count - shown.count) more" : ""
+            return "'muon' takes only 2-D parameters, but group '\(group)' holds \(shown.joined(separator: ", "))\(more); "
+                + "select its matrices with 'where ndim == 2' and give the others a group of another optimizer"
         case .unknownSelectorWord(let word, let s):
             return "'\(clip(word))' is neither a layer kind nor a layer name\(didYouMean(s))"
         case .unknownEach(let word): return "expected 'layer' or 'param' after 'each', found '\(clip(word))'"
