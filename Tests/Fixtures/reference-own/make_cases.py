@@ -65,6 +65,7 @@ from refgen import Data, Group, Sched, TrainCase  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 from torch.optim import SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam  # noqa: E402
+from torch.optim import Muon, Adafactor, ASGD, Rprop  # noqa: E402
 from torch.optim import lr_scheduler as LS  # noqa: E402
 
 torch.set_num_threads(1)
@@ -715,6 +716,150 @@ save "out.safetensors"
      ],
      ctor={RAdam: {"lr": 0.004, "maximize": True}},
      epochs=4, loss="cross_entropy")
+
+# ----------------------------------------------------------------- muon, adafactor, asgd, rprop
+
+case("opt_muon_adamw_split", """\
+# Muon on the matrices, AdamW (the optimizer statement, cosine per epoch) on the vectors:
+# a model with 2-D weights and 1-D biases and layernorm parameters.
+seed 41
+input 10
+model < linear 10 24; layernorm 24; gelu; linear 24 16; relu; linear 16 4 >
+init "init.safetensors"
+optimizer adamw lr 0.005
+group all where ndim == 2 optimizer muon lr 0.01 as matrices
+group rest as vectors
+schedule vectors cosine 4
+""" + TAIL + """\
+train epochs 4 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "Muon (lr 0.01, PyTorch's defaults otherwise) on the three 2-D weights, AdamW lr 0.005 with "
+     "CosineAnnealingLR(4) on biases and layernorm; 72 samples, batch 16 (last 8), 4 epochs.",
+     seed=41, data=lambda rng: class_data(rng, 72, (10,), 4),
+     model=lambda: seq([(None, nn.Linear(10, 24)), (None, nn.LayerNorm(24)), (None, nn.GELU()),
+                        (None, nn.Linear(24, 16)), (None, nn.ReLU()), (None, nn.Linear(16, 4))]),
+     groups=lambda m: [
+         Group("matrices", Muon, {"lr": 0.01}, ["0.weight", "3.weight", "5.weight"]),
+         Group("vectors", AdamW, {"lr": 0.005}, ["0.bias", "1.weight", "1.bias", "3.bias", "5.bias"],
+               Sched(lambda o: LS.CosineAnnealingLR(o, T_max=4))),
+     ],
+     epochs=4, loss="cross_entropy")
+
+case("opt_muon_options", """\
+# Muon's options: the statement's weight decay, momentum and match_rms_adamw; a group without
+# Nesterov and with its own Newton-Schulz coefficients, steps and eps. SGD on the biases.
+seed 42
+input 12
+model < linear 12 20; tanh; linear 20 8; relu; linear 8 3 >
+init "init.safetensors"
+optimizer muon lr 0.01 weight_decay 0.05 momentum 0.9 adjust_lr_fn match_rms_adamw
+group "0.weight" as first
+group "2.weight" nesterov false ns_coefficients 3 -3.2 1.2 ns_steps 3 eps 1e-5 as second
+group "4.weight" lr 0.03 adjust_lr_fn original as last
+group "*.bias" optimizer sgd lr 0.05 momentum 0.9 as biases
+""" + TAIL + """\
+train epochs 3 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "Muon weight_decay 0.05 momentum 0.9 adjust_lr_fn match_rms_adamw; a group with nesterov False, "
+     "ns_coefficients (3, -3.2, 1.2), ns_steps 3, eps 1e-5; a group back to 'original'; SGD on biases; "
+     "64 samples, 3 epochs.",
+     seed=42, data=lambda rng: class_data(rng, 64, (12,), 3),
+     model=lambda: seq(mlp(12, 20, "tanh", 8, "relu", 3)),
+     groups=lambda m: [
+         Group("first", Muon, {"lr": 0.01, "weight_decay": 0.05, "momentum": 0.9,
+                               "adjust_lr_fn": "match_rms_adamw"}, ["0.weight"]),
+         Group("second", Muon, {"lr": 0.01, "weight_decay": 0.05, "momentum": 0.9,
+                                "adjust_lr_fn": "match_rms_adamw", "nesterov": False,
+                                "ns_coefficients": (3.0, -3.2, 1.2), "ns_steps": 3, "eps": 1e-5}, ["2.weight"]),
+         Group("last", Muon, {"lr": 0.03, "weight_decay": 0.05, "momentum": 0.9,
+                              "adjust_lr_fn": "original"}, ["4.weight"]),
+         Group("biases", SGD, {"lr": 0.05, "momentum": 0.9}, ["0.bias", "2.bias", "4.bias"]),
+     ],
+     epochs=3, loss="cross_entropy")
+
+case("opt_adafactor", """\
+# Adafactor: factored second moments for the conv (4-D) and linear (2-D) weights, full ones
+# for the biases; eps none (float32's epsilon) and a given one, d, beta2_decay, weight decay,
+# and ascent on the last layer.
+seed 43
+input 2 6 6
+model < conv 2 4 3; relu; linear 64 10; tanh; out: linear 10 3 >
+init "init.safetensors"
+optimizer adafactor lr 0.02
+group conv eps none 1e-2 d 2 as conv
+group "2.*" beta2_decay -0.5 eps 1e-20 1e-3 weight_decay 0.01 as hidden
+group out lr 0.005 maximize true as ascent
+""" + TAIL + """\
+train epochs 3 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "Adafactor lr 0.02 on conv (eps (None, 1e-2), d 2), hidden linear (beta2_decay -0.5, eps (1e-20, 1e-3), "
+     "weight_decay 0.01), output maximize lr 0.005; 56 samples 2x6x6, 3 classes, 3 epochs.",
+     seed=43, data=lambda rng: class_data(rng, 56, (2, 6, 6), 3),
+     model=lambda: seq([(None, nn.Conv2d(2, 4, 3)), (None, nn.ReLU()), (None, FlattenLinear(64, 10)),
+                        (None, nn.Tanh()), ("out", nn.Linear(10, 3))]),
+     groups=lambda m: [
+         Group("conv", Adafactor, {"lr": 0.02, "eps": (None, 1e-2), "d": 2.0}, ["0.weight", "0.bias"]),
+         Group("hidden", Adafactor, {"lr": 0.02, "beta2_decay": -0.5, "eps": (1e-20, 1e-3), "weight_decay": 0.01},
+               ["2.weight", "2.bias"]),
+         Group("ascent", Adafactor, {"lr": 0.005, "maximize": True}, ["out.weight", "out.bias"]),
+     ],
+     epochs=3, loss="cross_entropy")
+
+case("opt_asgd", """\
+# ASGD: averaging from step 3 (t0) with its own lambd and alpha and weight decay; PyTorch's
+# defaults (averaging from step 1e6) on a regression head; ascent on nothing.
+seed 44
+input 6
+model < linear 6 16; tanh; linear 16 2 >
+init "init.safetensors"
+optimizer asgd lr 0.05
+group "0.*" lambd 1e-3 alpha 0.6 t0 3 weight_decay 1e-3 as averaged
+group "2.weight" as plain
+group "2.bias" lr 0.01 maximize true as ascent
+""" + TAIL + """\
+train epochs 4 batch 16 loss mse shuffle false
+save "out.safetensors"
+""",
+     "ASGD lr 0.05: lambd 1e-3 alpha 0.6 t0 3 weight_decay 1e-3; defaults; maximize lr 0.01; "
+     "regression [60, 2], mse, batch 16 (last 12), 4 epochs.",
+     seed=44, data=lambda rng: regression_data(rng, 60, 6, 2),
+     model=lambda: seq(mlp(6, 16, "tanh", 2)),
+     groups=lambda m: [
+         Group("averaged", ASGD, {"lr": 0.05, "lambd": 1e-3, "alpha": 0.6, "t0": 3.0, "weight_decay": 1e-3},
+               ["0.weight", "0.bias"]),
+         Group("plain", ASGD, {"lr": 0.05}, ["2.weight"]),
+         Group("ascent", ASGD, {"lr": 0.01, "maximize": True}, ["2.bias"]),
+     ],
+     epochs=4, loss="mse")
+
+case("opt_rprop", """\
+# Rprop: defaults, its own etas and step sizes (a tight maximum), and ascent.
+seed 45
+input 8
+model < linear 8 16; relu; linear 16 12; gelu; linear 12 4 >
+init "init.safetensors"
+optimizer rprop lr 0.005
+group "0.*" as plain
+group "2.*" etas 0.3 1.5 step_sizes 1e-4 0.02 as tuned
+group "4.*" lr 0.001 maximize true as ascent
+""" + TAIL + """\
+train epochs 3 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "Rprop lr 0.005: defaults; etas (0.3, 1.5) step_sizes (1e-4, 0.02); maximize lr 0.001; "
+     "64 samples, 3 epochs.",
+     seed=45, data=lambda rng: class_data(rng, 64, (8,), 4),
+     model=lambda: seq(mlp(8, 16, "relu", 12, "gelu", 4)),
+     groups=lambda m: [
+         Group("plain", Rprop, {"lr": 0.005}, names(m, "0")),
+         Group("tuned", Rprop, {"lr": 0.005, "etas": (0.3, 1.5), "step_sizes": (1e-4, 0.02)}, names(m, "2")),
+         Group("ascent", Rprop, {"lr": 0.001, "maximize": True}, names(m, "4")),
+     ],
+     epochs=3, loss="cross_entropy")
+
 
 # ============================================================================= groups
 
