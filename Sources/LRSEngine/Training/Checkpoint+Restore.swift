@@ -145,8 +145,13 @@ extension Checkpoint {
                         entry.scalars[stateName] = value
                     } else if optimizer.tensorNames.contains(stateName) {
                         // Adafactor's factors are the parameter's shape with one dimension 1.
-                        let expected = Optimizer.stateShape(stateName, parameterShape: shapes[name] ?? [])
+                        let parameterShape = shapes[name] ?? []
+                        let expected = Optimizer.stateShape(stateName, parameterShape: parameterShape)
                         guard tensor.shape == expected else {
+                            if expected != parameterShape {
+                                throw .factoredStateShape(state: stateName, parameter: name, saved: tensor.shape,
+                                                          expected: expected, parameterShape: parameterShape)
+                            }
                             throw .optimizerStateShape(state: stateName, parameter: name, saved: tensor.shape, expected: expected)
                         }
                         guard tensor.type == .f32 || tensor.type == .f64 else {

@@ -1,8 +1,8 @@
 /// The optimizer kinds the language accepts (section 5), spelled as in the language, with
 /// PyTorch 2.x's hyperparameters and defaults, read from torch/optim/*.py. These defaults are
 /// the ones a run uses: the checker fills them in and the engine passes every value to
-/// LRSOptim. ParamGroupConfig.init's own defaults (for LRSOptim's tests, benchmarks and the
-/// kinds the language does not have yet) are pinned to these by OptimizerLoweringTests.
+/// LRSOptim. ParamGroupConfig.init's own defaults (for LRSOptim's tests and benchmarks) are
+/// pinned to these by OptimizerLoweringTests.
 public enum OptimizerKind: String, Sendable, CaseIterable {
     case sgd, adam, adamw, rmsprop, adagrad, adadelta, adamax, nadam, radam
     case muon, adafactor, asgd, rprop
