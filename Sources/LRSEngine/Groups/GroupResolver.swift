@@ -12,15 +12,25 @@ public struct GroupResolver {
     var diagnostics: [Diagnostic] = []
     /// The first schedule statement naming each group (or `all`).
     let schedulesByName: [String: CheckedScheduleStatement]
+    /// The same for the `weight_decay` and `momentum` schedules.
+    let hyperparameterSchedulesByName: [ScheduledHyperparameter: [String: CheckedScheduleStatement]]
 
     public init(script: CheckedScript, initialValues: @escaping InitialValueProvider) {
         self.script = script
         var index: [String: CheckedScheduleStatement] = [:]
         index.reserveCapacity(script.schedules.count)
+        var others: [ScheduledHyperparameter: [String: CheckedScheduleStatement]] = [:]
         for statement in script.schedules {
+            guard statement.hyperparameter == .learningRate else {
+                for name in statement.groupNames where others[statement.hyperparameter, default: [:]][name] == nil {
+                    others[statement.hyperparameter, default: [:]][name] = statement
+                }
+                continue
+            }
             for name in statement.groupNames where index[name] == nil { index[name] = statement }
         }
         self.schedulesByName = index
+        self.hyperparameterSchedulesByName = others
         self.matcher = SelectorMatcher(model: script.model, constants: script.constants, initialValues: initialValues)
     }
 
@@ -47,7 +57,8 @@ public struct GroupResolver {
                                           elementCount: members.reduce(0) { $0 + $1.count },
                                           optimizerKind: script.optimizer.kind,
                                           hyperparameters: script.optimizer.hyperparameters,
-                                          schedule: schedule(for: "all", base: "all"), range: model.range))
+                                          schedule: schedule(for: "all", base: "all"), range: model.range,
+                                          hyperparameterSchedules: hyperparameterSchedules(for: "all", base: "all")))
         }
         for (index, group) in script.groups.enumerated() {
             var members: [ParameterInfo] = []
@@ -147,7 +158,16 @@ public struct GroupResolver {
                       settings: [HyperparameterSetting]) -> ResolvedGroup {
         ResolvedGroup(name: name, baseName: group.name, parameters: members.map(\.name),
                       elementCount: members.reduce(0) { $0 + $1.count }, optimizerKind: group.optimizerKind,
-                      hyperparameters: settings, schedule: schedule(for: name, base: group.name), range: group.range)
+                      hyperparameters: settings, schedule: schedule(for: name, base: group.name), range: group.range,
+                      hyperparameterSchedules: hyperparameterSchedules(for: name, base: group.name))
+    }
+
+    /// The `weight_decay` and `momentum` schedules of a group, in that order.
+    private func hyperparameterSchedules(for name: String, base: String) -> [CheckedScheduleStatement] {
+        [ScheduledHyperparameter.weightDecay, .momentum].compactMap { hyperparameter in
+            guard let byName = hyperparameterSchedulesByName[hyperparameter] else { return nil }
+            return byName[name] ?? byName[base] ?? byName["all"]
+        }
     }
 
     /// Hyperparameter expressions of `each` groups, evaluated for one expanded group and

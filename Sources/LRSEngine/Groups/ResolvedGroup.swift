@@ -19,6 +19,8 @@ public struct ResolvedGroup: Sendable {
     public let schedule: CheckedScheduleStatement?
     /// The `group` statement's range (or the model's for the implicit group `all`).
     public let range: SourceRange
+    /// The schedules of its `weight_decay` and `momentum` (section 15), in that order.
+    public var hyperparameterSchedules: [CheckedScheduleStatement] = []
 
     /// A hyperparameter's value as a number (`lr`, `momentum`); `nil` if absent or not one.
     public func number(_ name: String) -> Double? {

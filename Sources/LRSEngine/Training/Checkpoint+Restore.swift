@@ -45,6 +45,7 @@ extension Checkpoint {
             }
             restoredSchedules[i] = schedule
         }
+        let restoredHyperparameterSchedules = try hyperparameterSchedules(file, state)
         let names = state.resolution.groups.map(\.name)
         guard names.allSatisfy({ groups[$0] != nil }) else { throw .groupsDiffer(saved: groups.keys.sorted()) }
         for name in names {
@@ -68,16 +69,45 @@ extension Checkpoint {
             }
         }
         state.schedules = restoredSchedules
+        state.hyperparameterSchedules = restoredHyperparameterSchedules
         for (i, group) in state.resolution.groups.enumerated() {
             guard let values = groups[group.name] else { continue }
             let slot = state.slots[i]
             state.optimizers[slot.optimizer].groups[slot.group].config.learningRate = values.lr
             state.optimizers[slot.optimizer].groups[slot.group].config.momentum = values.momentum
             state.optimizers[slot.optimizer].groups[slot.group].config.beta1 = values.beta1
+            state.applyHyperparameterSchedules(i)
         }
         _ = state.generator.restore(generator)
         state.epoch = position.epoch
         state.step = position.step
+    }
+
+    /// The `weight_decay` and `momentum` schedules, restored from their saved state (checked,
+    /// nothing changed yet); the file must hold one for each the script has.
+    private static func hyperparameterSchedules(_ file: SafetensorsFile, _ state: TrainingState)
+        throws(CheckpointProblem) -> [[HyperparameterSchedule]] {
+        var restored = state.hyperparameterSchedules
+        guard restored.contains(where: { !$0.isEmpty }) else { return restored }
+        let saved = try metadata([String: [String: ScheduleState]].self, file, hyperparameterSchedulesKey,
+                                 expected: "an object of each group's weight_decay and momentum schedule states")
+        for (i, group) in state.resolution.groups.enumerated() {
+            for position in restored[i].indices {
+                let name = restored[i][position].hyperparameter.rawValue
+                let label = "\(group.name)' ('\(name)"
+                guard let entry = saved[group.name]?[name] else { throw .missingSchedule(group: label) }
+                if let kind = entry.kind, kind != restored[i][position].schedule.kind {
+                    throw .scheduleKind(group: label, saved: kind, script: restored[i][position].schedule.kind)
+                }
+                do {
+                    try restored[i][position].schedule.restore(entry)
+                } catch {
+                    if case .stateMismatch(let reason) = error { throw .scheduleState(group: label, reason: reason) }
+                    throw .scheduleState(group: label, reason: error.description)
+                }
+            }
+        }
+        return restored
     }
 
     /// Both numbers of the position, whole and within 0...2^53, so that counting on from

@@ -128,7 +128,7 @@ public final class Trainer {
                 }
             }
             for optimizer in state.optimizers { optimizer.step() }
-            trace?.record(epoch: state.epoch, step: state.step, loss: value, rates: rates)
+            trace?.record(epoch: state.epoch, step: state.step, loss: value, rates: rates, scheduled: state.scheduledValues)
             epoch.total += value * Double(rows.count)
             epoch.nextBatch += 1
             outcome.steps += 1

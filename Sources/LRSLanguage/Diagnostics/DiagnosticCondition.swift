@@ -92,6 +92,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unknownScheduleGroup(String, suggestions: [String], groups: [String] = [])
     case groupScheduledTwice(String)
     case previousSchedule(String)
+    /// A second `weight_decay` (or `momentum`) schedule for a group.
+    case hyperparameterScheduledTwice(String, group: String)
     case milestonesOutOfOrder(Int, after: Int)
     /// A part of `A until N then B until N then C` that no epoch reaches (B here, or A
     /// when the first milestone is 0).
@@ -102,6 +104,12 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case plateauPerStep
     /// `cyclic`/`onecycle` cycle momentum, on a group whose kind has none to cycle.
     case momentumNotCycled(schedule: String, group: String, kind: String)
+    /// A `weight_decay` or `momentum` schedule on a group whose kind lacks the hyperparameter.
+    case hyperparameterNotScheduled(String, group: String, kind: String)
+    /// A `weight_decay` or `momentum` schedule that would cycle momentum (cyclic, onecycle).
+    case hyperparameterScheduleCyclesMomentum(String, schedule: String)
+    /// A group whose momentum both a `momentum` schedule and its rate's schedule move.
+    case momentumMovedTwice(group: String, schedule: String)
     // Statements
     case unknownOption(String, statement: String, valid: [String], suggestions: [String])
     case unknownDataSource(String, suggestions: [String])
@@ -131,6 +139,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case scheduleFailed(group: String, reason: String)
     /// A rate that a step is about to use is negative, NaN or infinite.
     case invalidRate(group: String, value: Double, epoch: Int, step: Int)
+    /// A `weight_decay` or `momentum` schedule's value that is negative, NaN or infinite.
+    case invalidScheduledValue(String, group: String, value: Double, epoch: Int, step: Int)
     case nonFiniteLoss(String, epoch: Int, step: Int, rates: String)
     case nonFiniteGradient(parameter: String, epoch: Int, step: Int, rates: String)
     /// `train` in a script with no `data` statement.
@@ -290,6 +300,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "no group is named '\(clip(name))'\(didYouMean(s))\(known)"
         case .groupScheduledTwice(let name): return "group '\(name)' already has a schedule"
         case .previousSchedule(let name): return "the schedule of '\(name)' is given here"
+        case .hyperparameterScheduledTwice(let name, let group): return "group '\(group)' already has a '\(name)' schedule"
         case .milestonesOutOfOrder(let value, let after):
             return "milestone \(value) must not come before milestone \(after)"
         case .scheduleNeverRuns(let schedule, let milestone, let first):
@@ -301,6 +312,13 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "onecycle total_steps \(total) is shorter than the run (\(run) steps)"
         case .unknownPer(let word): return "expected 'step' or 'epoch' after 'per', found '\(clip(word))'"
         case .plateauPerStep: return "'plateau' steps once per epoch, on the epoch's loss"
+        case .hyperparameterNotScheduled(let name, let group, let kind):
+            return "group '\(group)' uses \(kind), which has no '\(name)' to schedule"
+        case .hyperparameterScheduleCyclesMomentum(let name, let schedule):
+            return "a '\(name)' schedule cannot cycle momentum; add 'cycle_momentum false' to '\(schedule)'"
+        case .momentumMovedTwice(let group, let schedule):
+            return "group '\(group)' has a 'momentum' schedule, and its learning rate's '\(schedule)' cycles momentum too; "
+                + "add 'cycle_momentum false' to one of them"
         case .momentumNotCycled(let schedule, let group, let kind):
             return "\(schedule) cycles momentum, but group '\(group)' uses \(kind), which has neither 'momentum' "
                 + "nor 'betas' (add 'cycle_momentum false')"
@@ -335,6 +353,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .invalidRate(let group, let value, let epoch, let step):
             let what = value.isNaN ? "NaN" : value.isInfinite ? "infinite" : value < 0 ? "negative (\(NumberText.display(value)))" : NumberText.display(value)
             return "learning rate of group '\(group)' is \(what) at epoch \(epoch) (step \(step))"
+        case .invalidScheduledValue(let name, let group, let value, let epoch, let step):
+            let what = value.isNaN ? "NaN" : value.isInfinite ? "infinite" : "negative (\(NumberText.display(value)))"
+            return "'\(name)' of group '\(group)' is \(what) at epoch \(epoch) (step \(step))"
         case .nonFiniteLoss(let what, let epoch, let step, let rates):
             return "the loss is \(what) at epoch \(epoch), step \(step); learning rates: \(rates)"
         case .nonFiniteGradient(let parameter, let epoch, let step, let rates):
