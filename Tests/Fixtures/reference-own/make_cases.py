@@ -80,6 +80,7 @@ class OwnCase(TrainCase):
     plateau: tuple = ()               # (group, mode, threshold, threshold_mode) decisions to keep clear of
     min_margin: float = 1e-3          # required relative distance of every plateau metric from its threshold
     ctor: Optional[dict] = None       # optimizer class -> constructor keyword arguments (the optimizer statement)
+    hp_scheds: tuple = ()             # (group, "weight_decay" | "momentum", Sched): section 15's schedules
 
 
 # ----------------------------------------------------------------------------- reference loop
@@ -144,7 +145,32 @@ def run_train(case, init_sd, data, dtype, direct=False):
                 r.sync(real_group[g.name])
                 rates[g.name] = r
 
+    # Section 15: a group's weight_decay or momentum (betas[0] for Adam-like kinds) moved by
+    # a learning-rate scheduler on a throwaway SGD whose lr starts at the group's value.
+    hp_rates = []
+    for gname, key, hsched in getattr(case, "hp_scheds", ()):
+        pg = real_group[gname]
+        betas = key == "momentum" and "betas" in pg
+        own = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=pg["betas"][0] if betas else pg[key])
+        hp_rates.append((pg, "betas" if betas else key, betas, own, hsched.make(own), hsched.per_step))
+
+    def hp_sync():
+        for pg, key, betas, own, _, _ in hp_rates:
+            value = own.param_groups[0]["lr"]
+            pg[key] = (value, pg["betas"][1]) if betas else value
+
+    hp_sync()
+
     def sched_step(per_step, metric=None):
+        for _, _, _, own, sch, ps in hp_rates:
+            if ps == per_step:
+                own.step()
+                sch.step()
+        lr_sched_step(per_step, metric)
+        # last: refgen's rate sync copies the throwaway's (constant) momentum back
+        hp_sync()
+
+    def lr_sched_step(per_step, metric=None):
         if direct_sched is not None:
             if groups[0].sched.per_step == per_step:
                 if groups[0].sched.plateau:
@@ -858,6 +884,71 @@ save "out.safetensors"
          Group("tuned", Rprop, {"lr": 0.005, "etas": (0.3, 1.5), "step_sizes": (1e-4, 0.02)}, names(m, "2")),
          Group("ascent", Rprop, {"lr": 0.001, "maximize": True}, names(m, "4")),
      ],
+     epochs=3, loss="cross_entropy")
+
+
+# ----------------------------------------------------------------- section 15: hyperparameter schedules
+
+case("sched_weight_decay_cosine", """\
+# DINO's weight-decay cosine: AdamW's weight decay from 0.04 up to 0.4 over the run, per
+# step, on the weights; the biases keep theirs (0); the rate has its own warm-up.
+seed 46
+input 10
+model < linear 10 24; gelu; linear 24 4 >
+init "init.safetensors"
+optimizer adamw lr 0.01 weight_decay 0.04
+group "*.weight" as weights
+group "*.bias" weight_decay 0 as biases
+schedule weights weight_decay cosine 16 eta_min 0.4 per step
+schedule all linear start_factor 0.2 total_iters 2
+""" + TAIL + """\
+train epochs 4 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "AdamW weight_decay 0.04 -> 0.4 by CosineAnnealingLR(T_max=16, eta_min=0.4) per step on the weights "
+     "(a throwaway optimizer's lr copied into weight_decay), LinearLR(0.2, 2) on the rates; 64 samples, 4 epochs.",
+     seed=46, data=lambda rng: class_data(rng, 64, (10,), 4),
+     model=lambda: seq(mlp(10, 24, "gelu", 4)),
+     groups=lambda m: [
+         Group("weights", AdamW, {"lr": 0.01, "weight_decay": 0.04}, ["0.weight", "2.weight"],
+               Sched(lambda o: LS.LinearLR(o, start_factor=0.2, total_iters=2))),
+         Group("biases", AdamW, {"lr": 0.01, "weight_decay": 0.0}, ["0.bias", "2.bias"],
+               Sched(lambda o: LS.LinearLR(o, start_factor=0.2, total_iters=2))),
+     ],
+     hp_scheds=(("weights", "weight_decay", Sched(lambda o: LS.CosineAnnealingLR(o, T_max=16, eta_min=0.4),
+                                                  per_step=True)),),
+     epochs=4, loss="cross_entropy")
+
+case("sched_momentum_warmup", """\
+# YOLOv5's warm-up: SGD's momentum rises linearly from 0.8 to 0.937 over the first 6 steps
+# while the rate warms up too; Adam's betas[0] on the head decays per epoch.
+seed 47
+input 8
+model < body: linear 8 20; relu; head: linear 20 3 >
+init "init.safetensors"
+optimizer sgd lr 0.05 momentum 0.937 nesterov true weight_decay 5e-4
+group body
+group head optimizer adam lr 0.005
+schedule body momentum lambda (0.8 + 0.137 * min(step, 6) / 6) / 0.937 per step
+schedule body lambda min(1, (step + 1) / 6) per step
+schedule head momentum exponential 0.95
+""" + TAIL + """\
+train epochs 3 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "SGD nesterov momentum warm-up 0.8 -> 0.937 over 6 steps (LambdaLR on a throwaway optimizer, per step) "
+     "with a rate warm-up; Adam betas[0] x 0.95 per epoch (ExponentialLR); 80 samples, 3 epochs.",
+     seed=47, data=lambda rng: class_data(rng, 80, (8,), 3),
+     model=lambda: seq([("body", nn.Linear(8, 20)), (None, nn.ReLU()), ("head", nn.Linear(20, 3))]),
+     groups=lambda m: [
+         Group("body", SGD, {"lr": 0.05, "momentum": 0.937, "nesterov": True, "weight_decay": 5e-4},
+               names(m, "body"), Sched(lambda o: LS.LambdaLR(o, lambda s: min(1, (s + 1) / 6)), per_step=True)),
+         Group("head", Adam, {"lr": 0.005}, names(m, "head")),
+     ],
+     hp_scheds=(("body", "momentum", Sched(lambda o: LS.LambdaLR(o, lambda s: (0.8 + 0.137 * min(s, 6) / 6) / 0.937),
+                                            per_step=True)),
+                ("head", "momentum", Sched(lambda o: LS.ExponentialLR(o, gamma=0.95)))),
+     ctor={SGD: {"lr": 0.05, "momentum": 0.937, "nesterov": True, "weight_decay": 5e-4}},
      epochs=3, loss="cross_entropy")
 
 
