@@ -63,6 +63,11 @@ public enum GroupReport {
         } else {
             out += "  schedule  none\n"
         }
+        for statement in group.hyperparameterSchedules {
+            out += "  schedule \(statement.hyperparameter.rawValue)  "
+            out += source.text(of: statement.schedule.range)
+            out += statement.perStep ? " (per step)\n" : " (per epoch)\n"
+        }
     }
 
     /// The same data as JSON for tools (one object; keys in a fixed order).
@@ -90,6 +95,12 @@ public enum GroupReport {
                     g += ", \"per\": \"\(schedule.perStep ? "step" : "epoch")\"}"
                 } else {
                     g += ", \"schedule\": null"
+                }
+                // Only when there are some: the report of a script without them is unchanged.
+                for statement in group.hyperparameterSchedules {
+                    g += ", \(JSON.string(statement.hyperparameter.rawValue + "_schedule")): {\"text\": "
+                        + "\(JSON.string(script.source.text(of: statement.schedule.range)))"
+                        + ", \"per\": \"\(statement.perStep ? "step" : "epoch")\"}"
                 }
                 return g + "}"
             }.joined(separator: ", ")
