@@ -62,6 +62,7 @@ public enum SchedulePreview {
     static func values(of parameter: ScheduledHyperparameter, _ resolution: GroupResolution, epochs: Int,
                        stepsPerEpoch: Int) -> Result<(RateTable, [Diagnostic]), Diagnostic> {
         var groups: [RateTable.Group] = []
+        var warnings: [Diagnostic] = []
         for group in resolution.groups where parameter.isTaken(by: group.optimizerKind) {
             let config = OptimizerLowering.config(for: group)
             let scheduled: HyperparameterSchedule?
@@ -70,6 +71,11 @@ public enum SchedulePreview {
                     .first { $0.hyperparameter == parameter }
             } catch {
                 return .failure(error)
+            }
+            if let statement = group.hyperparameterSchedules.first(where: { $0.hyperparameter == parameter }),
+               ScheduleLowering.dependsOnLoss(statement.schedule) {
+                warnings.append(.warning(.plateauHeldConstant(group: group.name, what: "'\(parameter.rawValue)'"),
+                                         at: statement.range))
             }
             var value = config
             scheduled?.apply(to: &value)
@@ -84,7 +90,7 @@ public enum SchedulePreview {
                                           perStep: scheduled?.perStep ?? false))
         }
         do {
-            return .success((try RateTable.compute(groups, epochs: epochs, stepsPerEpoch: stepsPerEpoch), []))
+            return .success((try RateTable.compute(groups, epochs: epochs, stepsPerEpoch: stepsPerEpoch), warnings))
         } catch {
             let group = resolution.groups.first { $0.name == error.group }
             let range = group?.hyperparameterSchedules.first { $0.hyperparameter == parameter }?.range ?? group?.range

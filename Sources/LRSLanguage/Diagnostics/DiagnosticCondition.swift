@@ -160,7 +160,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unsupportedDataSource(String)
     /// A setup PyTorch cannot express faithfully (`lrs export`).
     case cannotExport(ExportProblem)
-    case plateauHeldConstant(group: String)
+    /// `what`: "the rate", or the `weight_decay` / `momentum` a plateau schedule moves.
+    case plateauHeldConstant(group: String, what: String = "the rate")
     case noTrainStatement(epochs: Int)
     case stepsPerEpochFromData(steps: Int, origin: String, batch: Int)
     case stepsPerEpochUnknown(reason: String)
@@ -379,8 +380,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .dataUnreadable(let reason): return "cannot read the data: \(reason)"
         case .unsupportedDataSource(let kind): return "unsupported data source '\(clip(kind))'"
         case .cannotExport(let problem): return "cannot export to PyTorch: \(problem)"
-        case .plateauHeldConstant(let group):
-            return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
+        case .plateauHeldConstant(let group, let what):
+            return "plateau depends on training losses; \(what) of group '\(group)' is shown held constant"
         case .noTrainStatement(let epochs): return "no 'train' statement; showing \(epochs) epochs (use --epochs)"
         case .stepsPerEpochFromData(let steps, let origin, let batch):
             return "\(steps) optimizer \(steps == 1 ? "step" : "steps") per epoch, as 'lrs run' takes them: "
