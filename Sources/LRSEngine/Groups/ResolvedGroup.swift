@@ -21,6 +21,9 @@ public struct ResolvedGroup: Sendable {
     public let range: SourceRange
     /// The schedules of its `weight_decay` and `momentum` (section 15), in that order.
     public var hyperparameterSchedules: [CheckedScheduleStatement] = []
+    /// The capture values that split this group from its statement's others (section 14),
+    /// by name in order of appearance; `nil` for a name its parameters do not bind.
+    public var captures: [(name: String, value: Int?)] = []
 
     /// A hyperparameter's value as a number (`lr`, `momentum`); `nil` if absent or not one.
     public func number(_ name: String) -> Double? {

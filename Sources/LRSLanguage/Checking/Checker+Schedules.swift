@@ -1,3 +1,5 @@
+import LRSFiles
+
 extension Checker {
     /// Pass 2: every `schedule` statement: its groups exist and have no other schedule,
     /// its arguments are known, complete, in range and in order.
@@ -82,10 +84,11 @@ extension Checker {
         return true
     }
 
-    /// The optimizer kind of a group; an `each` group's parts (`NAME.LAYER`) have the kind of
-    /// the group they come from.
+    /// The optimizer kind of a group; an `each` group's parts (`NAME.LAYER`), and a capturing
+    /// group's, have the kind of the group they come from.
     private func kind(ofGroup name: String) -> OptimizerKind {
-        let base = groups.first { $0.name == name } ?? groups.first { name.hasPrefix($0.name + ".") && $0.each != nil }
+        let base = groups.first { $0.name == name }
+            ?? groups.first { name.hasPrefix($0.name + ".") && ($0.each != nil || !$0.captures.isEmpty) }
         return base?.optimizerKind ?? optimizer?.kind ?? .sgd
     }
 
@@ -101,10 +104,35 @@ extension Checker {
             case .param?:
                 names += model.parameters.map { "\(group.name).\($0.name)" }
             case nil:
-                break
+                names += capturedGroupNames(group, model: model)
             }
         }
         return names
+    }
+
+    /// The names a group with captures may split into (section 14), from every parameter
+    /// its selector could take: a `where` is taken to hold, so this is a superset.
+    private func capturedGroupNames(_ group: CheckedGroup, model: CheckedModel) -> [String] {
+        guard !group.captures.isEmpty else { return [] }
+        var seen = Set<[Int?]>()
+        var found: [[Int?]] = []
+        for parameter in model.parameters {
+            var values = [Int?](repeating: nil, count: group.captures.count)
+            let matched = CaptureBinding.bind(group.selector, name: parameter.name, slots: group.captures,
+                                              values: &values) { node in
+                switch node.kind {
+                case .word(let word):
+                    // A checkpoint's parameters have no kind: a word is a whole segment of the name.
+                    guard let kind = parameter.layerKind else { return CheckedModelFile.name(parameter.name, hasSegment: word) }
+                    return word == kind.rawValue || word == parameter.layerName
+                case .glob(let pattern): return Glob.matches(pattern, parameter.name)
+                case .not: return true
+                default: return true
+                }
+            }
+            if matched, seen.insert(values).inserted { found.append(values) }
+        }
+        return found.sorted(by: CaptureBinding.precedes).map { CaptureBinding.groupName(group.name, $0) }
     }
 
     /// `cyclic` and `onecycle` cycle `momentum` or `betas[0]` unless told not to; PyTorch
@@ -226,6 +254,10 @@ extension Checker {
             arguments.append(ResolvedArgument(name: spec.name, value: value, isDefault: false, range: option.range))
         }
         guard ok else { return nil }
+        if kind == .wsd {
+            guard let total = wsdTotal(perStep: perStep, at: name.range) else { return nil }
+            arguments.append(ResolvedArgument(name: CheckedSchedule.wsdTotal, value: .integer(total), isDefault: true, range: nil))
+        }
         let schedule = CheckedSchedule.single(kind, arguments: arguments, range: range)
         if kind == .cyclic, let base = schedule.argument("base_lr")?.number, let max = schedule.argument("max_lr")?.number,
            base > max {
@@ -233,6 +265,19 @@ extension Checker {
             return nil
         }
         return schedule
+    }
+
+    /// What `wsd` runs over: `total_steps` per step, `epochs` per epoch; where the run's
+    /// length is unknown, an error saying what to add.
+    private mutating func wsdTotal(perStep: Bool, at range: SourceRange) -> Int? {
+        bindRunLength()
+        let name = perStep ? "total_steps" : "epochs"
+        if let epochs = boundRunLength.epochs, let steps = perStep ? boundRunLength.stepsPerEpoch : 1 {
+            let (total, overflow) = epochs.multipliedReportingOverflow(by: steps)
+            if !overflow, total <= Checker.maxCount { return total }
+        }
+        diagnostics.error(.runLengthUnknown(name: name, user: "wsd", advice: (runLengthGap ?? .tooLong).advice), at: range)
+        return nil
     }
 
     /// A positional argument (one value), typed and range-checked as PyTorch's
@@ -303,7 +348,7 @@ extension Checker {
             if case .integer(let n)? = data.options.first(where: { $0.name == "samples" })?.value { return n }
             return nil
         case .npy:
-            return data.files.first.flatMap { NpyRowCount.firstDimension(ofFileAt: $0.path) }
+            return data.files.first.flatMap { try? NpyArray.read(path: $0.path, loadingData: false).shape.first }
         case .csv:
             return nil
         }
