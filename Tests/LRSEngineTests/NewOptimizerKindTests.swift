@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import TestSupport
+import LRSFiles
 @testable import LRSEngine
 import LRSLanguage
 import LRSOptim

@@ -3,6 +3,8 @@ import Foundation
 import LRSLanguage
 import LRSOptim
 import Testing
+import TestSupport
+import LRSFiles
 
 /// Weight decay and momentum schedules in a run (section 15): the values the optimizer
 /// uses, the trace, a negative value refused at the schedule's line, `lrs schedule --param`,
