@@ -23,11 +23,13 @@ public enum GroupReport {
         }
         // Each parameter's shape as text, once: thousands of groups list the same few.
         var shapes: [String: (text: String, count: Int)] = [:]
+        // Each number's text, once: thousands of groups show the same few values.
+        var numbers: [UInt64: String] = [:]
         for parameter in model.parameters where shapes[parameter.name] == nil {
             shapes[parameter.name] = (ShapeText.text(parameter.shape), parameter.count)
         }
         for group in resolution.groups {
-            append(group, shapes: shapes, source: script.source, to: &out)
+            append(group, shapes: shapes, source: script.source, numbers: &numbers, to: &out)
         }
         if !resolution.frozen.isEmpty {
             out += "\nfrozen: \(resolution.frozen.joined(separator: " "))\n"
@@ -39,7 +41,7 @@ public enum GroupReport {
     /// generated script runs to tens of thousands of rows, and an interpolated row would
     /// first build (and then free) a string of its own.
     private static func append(_ group: ResolvedGroup, shapes: [String: (text: String, count: Int)],
-                               source: SourceFile, to out: inout String) {
+                               source: SourceFile, numbers: inout [UInt64: String], to out: inout String) {
         let count = group.parameters.count
         out += "\ngroup \(group.name) (\(group.optimizerKind.rawValue)): \(count) parameter\(count == 1 ? "" : "s"), "
         out += "\(group.elementCount) elements\n"
@@ -62,7 +64,17 @@ public enum GroupReport {
             out += "  "
             out.append(setting.name, paddedTo: hpWidth)
             out += "  "
-            out += setting.value.text
+            if case .number(let x) = setting.value {
+                if let text = numbers[x.bitPattern] {
+                    out += text
+                } else {
+                    let text = setting.value.text
+                    numbers[x.bitPattern] = text
+                    out += text
+                }
+            } else {
+                out += setting.value.text
+            }
             if setting.isDefault { out += "  (default)" }
             out += "\n"
         }

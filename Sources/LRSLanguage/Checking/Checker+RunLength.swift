@@ -15,6 +15,7 @@ public struct RunLength: Sendable, Equatable {
 
     /// The names, in the order the contract lists them.
     public static let names = ["epochs", "steps_per_epoch", "total_steps"]
+    static let nameBytes = names.map { Array($0.utf8) }
 }
 
 extension Checker {
@@ -32,15 +33,20 @@ extension Checker {
     /// Whether the text in `range` holds one of the run-length names (a cheap scan of the
     /// bytes; a false positive only computes the length early).
     func mentionsRunLength(_ range: SourceRange) -> Bool {
-        let bytes = source.bytes
-        let end = min(range.end, bytes.count)
+        let end = min(range.end, source.bytes.count)
         guard range.start < end else { return false }
-        let text = bytes[range.start..<end]
-        return RunLength.names.contains { name in
-            let needle = Array(name.utf8)
-            return text.indices.contains { i in
-                i + needle.count <= end && bytes[i..<(i + needle.count)].elementsEqual(needle)
+        // Every group line of a generated script is scanned: bytes compared in place, a
+        // name's first letter first, no slice or array made per position.
+        return source.bytes.withUnsafeBufferPointer { bytes in
+            for i in range.start..<end {
+                let first = bytes[i]
+                for name in RunLength.nameBytes where name[0] == first && i + name.count <= end {
+                    var k = 1
+                    while k < name.count, bytes[i + k] == name[k] { k += 1 }
+                    if k == name.count { return true }
+                }
             }
+            return false
         }
     }
 
