@@ -28,6 +28,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "A program for torchrun with DistributedDataParallel.")
     var ddp = false
 
+    @Flag(help: "A module with build(model) for your own training code, instead of a program.")
+    var module = false
+
     @Option(name: .customShort("D"), help: ArgumentHelp("Override a 'let' value.", valueName: "NAME=VALUE"))
     var defines: [String] = []
 
@@ -35,6 +38,9 @@ struct ExportCommand: ParsableCommand {
     var color = false
 
     func validate() throws {
+        if module && ddp {
+            throw ValidationError("--module and --ddp: the module works under torchrun as it is; --ddp is for the program")
+        }
         _ = try overrides()
     }
 
@@ -46,14 +52,16 @@ struct ExportCommand: ParsableCommand {
             Terminal.writeError("lrs export: " + SourceFile.cannotRead(file) + "\n")
             throw ExitCode(1)
         }
-        let outcome = ScriptExport.run(source, overrides: try overrides(), distributed: ddp, output: output)
+        let outcome = ScriptExport.run(source, overrides: try overrides(), distributed: ddp, module: module,
+                                         output: output)
         Terminal.printDiagnostics(outcome.diagnostics, in: source, color: color)
         guard let script = outcome.script, let program = outcome.program else { throw ExitCode(1) }
         guard let output else {
             Terminal.writeOutput(program)
             return
         }
-        if let note = ScriptExport.relocationNote(script, scriptPath: file, output: output) {
+        // The module reads no files: the user's code does.
+        if !module, let note = ScriptExport.relocationNote(script, scriptPath: file, output: output) {
             Terminal.writeError(note + "\n")
         }
         do {

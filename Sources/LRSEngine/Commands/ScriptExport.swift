@@ -15,9 +15,10 @@ public enum ScriptExport {
     }
 
     /// Checks and exports `source`; `output` is the file the program goes to (nil: standard
-    /// output), which names it inside the program.
+    /// output), which names it inside the program. `module` writes the `build(model)` module
+    /// of section 16 instead of a program.
     public static func run(_ source: SourceFile, overrides: [String: Double] = [:], distributed: Bool,
-                           output: String?) -> Outcome {
+                           module: Bool = false, output: String?) -> Outcome {
         let checked = PyTorchExport.check(source, overrides: overrides)
         guard let script = checked.script, let resolution = checked.resolution, !checked.diagnostics.hasErrors else {
             return Outcome(diagnostics: checked.diagnostics, script: nil, program: nil)
@@ -25,7 +26,8 @@ public enum ScriptExport {
         let options = PyTorchExport.Options(distributed: distributed,
                                             programName: programName(script: source.path, output: output))
         do {
-            let program = try PyTorchExport.program(script, resolution, options: options)
+            let program = module ? try PyTorchExport.module(script, resolution, options: options)
+                : try PyTorchExport.program(script, resolution, options: options)
             return Outcome(diagnostics: checked.diagnostics, script: script, program: program)
         } catch {
             return Outcome(diagnostics: checked.diagnostics + [error.diagnostic], script: script, program: nil)
