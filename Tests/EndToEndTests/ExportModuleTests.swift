@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `lrs export --to pytorch --module`: the `build(model)` module of section 16 for the
+/// user's own training code, run by PyTorch through Tests/Fixtures/module/harness.py.
+@Suite(.serialized, .enabled(if: ExportPython.hasTorch,
+                             "torch is not importable: set LRS_PYTHON to a Python with torch, numpy and safetensors"))
+struct ExportModuleTests {
+    /// A scratch directory holding the harness and the module fixtures.
+    static func scratch() throws -> String {
+        try LRSBinary.scratchCopy(of: LRSBinary.fixture("module"))
+    }
+
+    static func exportModule(_ script: String, to module: String, in directory: String) throws {
+        let result = try LRSBinary.run(["export", script, "--to", "pytorch", "--module", "-o", module], in: directory)
+        try #require(result.status == 0, "lrs export --module failed: \(result.stderr)")
+    }
+
+    /// Runs the harness (under `launcher`, e.g. torchrun's arguments); its one JSON object.
+    static func harness(_ arguments: [String], in directory: String, launcher: [String] = []) throws -> [String: Any] {
+        let run = try ExportPython.python(launcher + ["harness.py"] + arguments, in: directory)
+        try #require(run.status == 0, "harness \(arguments) failed: \(run.stderr)")
+        let line = run.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    static let samples = ["layerwise_decay.lrs", "magnitude.lrs", "plateau.lrs", "schedules.lrs", "selectors.lrs"]
+
+    /// The groups that build() makes on the script's own model (the exported program's
+    /// build_model) are `lrs check --format json`'s: names in order, each group's
+    /// parameters in order, its optimizer kind and every hyperparameter's value.
+    @Test(arguments: samples)
+    func buildMakesTheGroupsLrsCheckReports(_ sample: String) throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = LRSBinary.packageRoot.appendingPathComponent("samples/" + sample).path
+        try Self.exportModule(script, to: "made.py", in: directory)
+        let program = try LRSBinary.run(["export", script, "--to", "pytorch", "-o", "program.py"], in: directory)
+        try #require(program.status == 0, "\(program.stderr)")
+        let check = try LRSBinary.run(["check", script, "--format", "json"], in: directory)
+        try #require(check.status == 0, "\(check.stderr)")
+        let reports = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [[String: Any]])
+        let expected = try #require(reports.first?["groups"] as? [[String: Any]])
+
+        let run = try ExportPython.python(["harness.py", "groups", "program", "made"], in: directory)
+        try #require(run.status == 0, "\(run.stderr)")
+        let built = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        #expect(built.map { $0["name"] as? String } == expected.map { $0["name"] as? String })
+        for (got, want) in zip(built, expected) {
+            let name = want["name"] as? String ?? "?"
+            let parameters = (want["parameters"] as? [[String: Any]] ?? []).map { $0["name"] as? String ?? "" }
+            #expect(got["parameters"] as? [String] == parameters, "group \(name)")
+            #expect((got["optimizer"] as? String)?.lowercased() == want["optimizer"] as? String, "group \(name)")
+            let settings = try #require(got["hyperparameters"] as? [String: Any])
+            for (key, entry) in want["hyperparameters"] as? [String: [String: Any]] ?? [:] {
+                let value = Self.numbers(entry["value"])
+                #expect(!value.isEmpty && Self.numbers(settings[key]) == value,
+                        "group \(name), \(key): built \(String(describing: settings[key])), check \(value)")
+            }
+        }
+    }
+
+    /// A JSON number, bool or list of numbers as doubles.
+    static func numbers(_ value: Any?) -> [Double] {
+        if let list = value as? [Any] { return list.compactMap { ($0 as? NSNumber)?.doubleValue } }
+        return (value as? NSNumber).map { [$0.doubleValue] } ?? []
+    }
+
+    /// build() checks the live model first: one ValueError with every missing, unexpected and
+    /// mis-shaped name; DataParallel and torch.compile wrappers looked through; a tied
+    /// parameter's second name accepted, but not its names in two groups; a frozen name may
+    /// be a buffer, a grouped one may not; an extra parameter counts only when it trains.
+    @Test func buildChecksTheModelStrictly() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.exportModule("strict.lrs", to: "strict_setup.py", in: directory)
+        let cases = try Self.harness(["strict", "strict_setup"], in: directory)
+        #expect(cases["matching"] as? String == "ok")
+        #expect(cases["differences"] as? String == """
+            the model does not match strict.lrs (6 differences):
+              mis-shaped: '0.weight' is [3, 4] in the model, [4, 4] in the script
+              mis-shaped: '0.bias' is [3] in the model, [4] in the script
+              missing: 'head.weight' [2, 4]
+              missing: 'head.bias' [2]
+              unexpected: 'tail.weight' [2, 4] requires grad and is in no group
+              unexpected: 'tail.bias' [2] requires grad and is in no group
+            """)
+        #expect(cases["wrapped"] as? String == "ok")
+        #expect(cases["tied alias"] as? String == "ok")
+        #expect((cases["tied across groups"] as? String)?.hasSuffix(
+            "tied: '2.weight' (group middle) and '0.weight' (group others) are one parameter of the model") == true,
+                "\(cases["tied across groups"] ?? "")")
+        #expect(cases["frozen buffer"] as? String == "ok")
+        #expect((cases["grouped name is a buffer"] as? String)?.hasSuffix(
+            "missing: 'head.bias' [2] (a buffer of the model)") == true)
+        #expect(cases["extra frozen"] as? String == "ok")
+        #expect((cases["extra trained"] as? String)?.hasSuffix(
+            "unexpected: 'extra' [3] requires grad and is in no group") == true)
+        #expect(cases["0.bias requires grad"] as? Bool == false)
+    }
+
+    /// state_dict() keys state by names: a setup whose groups were reordered (in both
+    /// optimizers, under a scheduler shared by two groups and under per-group ones) resumes
+    /// from it exactly; one with a new group refuses it, and with strict=False says what is new.
+    @Test func stateDictResumesAfterGroupsWereReordered() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for name in ["old", "new", "grown"] { try Self.exportModule(name + ".lrs", to: name + "_setup.py", in: directory) }
+        let result = try Self.harness(["resume", "old_setup", "new_setup", "grown_setup"], in: directory)
+        #expect(result["new order"] as? [String] == ["b", "a", "d", "c"])
+        #expect((result["difference"] as? NSNumber)?.doubleValue == 0, "\(result["difference"] ?? "")")
+        let rates = try #require(result["lr"] as? [String: Double])
+        #expect(rates.count == 4)
+        #expect(result["resumed lr"] as? [String: Double] == rates)
+        let report = try #require(result["report"] as? [String: [String]])
+        #expect(report.values.allSatisfy { $0.isEmpty }, "\(report)")
+        #expect((result["strict"] as? String)?.hasPrefix(
+            "the saved state does not match this setup:\n  new groups: 'abias'") == true, "\(result["strict"] ?? "")")
+        let lenient = try #require(result["lenient"] as? [String: [String]])
+        #expect(lenient["new_groups"] == ["abias"])
+        #expect(lenient["new_parameters"] == [])
+    }
+
+    /// Under torchrun, two gloo processes with their own data build the setup on a
+    /// DistributedDataParallel model in their own loop: after six steps both hold the same
+    /// parameters, and the parameters moved.
+    @Test func buildWorksUnderTorchrunWithDDP() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.exportModule("old.lrs", to: "old_setup.py", in: directory)
+        let result = try Self.harness(["ddp", "old_setup"], in: directory,
+                                      launcher: ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"])
+        #expect(result["world"] as? Int == 2)
+        #expect(result["identical"] as? Bool == true)
+        #expect(((result["moved"] as? NSNumber)?.doubleValue ?? 0) > 0)
+    }
+}
