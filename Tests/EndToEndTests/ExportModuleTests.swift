@@ -136,3 +136,50 @@ struct ExportModuleTests {
         #expect(((result["moved"] as? NSNumber)?.doubleValue ?? 0) > 0)
     }
 }
+
+/// The module's text and the command line around it; needs no Python.
+@Suite struct ExportModuleCommandTests {
+    /// docs/export-module-example.py is what `lrs export samples/warmup_cosine.lrs --to
+    /// pytorch --module` writes today (LRS_RECORD=1 rewrites it).
+    @Test func documentedModuleExampleIsCurrent() throws {
+        let result = try LRSBinary.run(["export", "samples/warmup_cosine.lrs", "--to", "pytorch", "--module"],
+                                       in: LRSBinary.packageRoot.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        if let problem = Golden.mismatch(result.stdout,
+                                         LRSBinary.packageRoot.appendingPathComponent("docs/export-module-example.py")) {
+            Issue.record(Comment(rawValue: problem))
+        }
+    }
+
+    static let samples: [String] = {
+        let root = LRSBinary.packageRoot.appendingPathComponent("samples").path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return names.filter { $0.hasSuffix(".lrs") }.sorted()
+    }()
+
+    /// PEP 8 as the program export keeps it: lines within 99 columns, no trailing blanks, and
+    /// a module (no `__main__`, no argparse) whose one public entry is build().
+    @Test(arguments: samples)
+    func moduleOfEverySampleIsTidy(_ sample: String) throws {
+        let result = try LRSBinary.run(["export", "samples/" + sample, "--to", "pytorch", "--module"],
+                                       in: LRSBinary.packageRoot.path)
+        try #require(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        for (number, line) in lines.enumerated() {
+            // A scheduler's arguments, written by the program's schedule section (shared, and
+            // kept as the program has it), stay on one continuation line however long.
+            let schedulerArguments = line.hasPrefix("            optimizer, ")
+            #expect(line.count <= 99 || schedulerArguments, "line \(number + 1) has \(line.count) columns")
+            #expect(line.last != " ", "line \(number + 1) ends in a blank")
+        }
+        #expect(result.stdout.contains("\ndef build(model, *, epochs=None, steps_per_epoch=None):\n"))
+        #expect(!result.stdout.contains("__main__") && !result.stdout.contains("argparse"))
+    }
+
+    @Test func moduleAndDdpTogetherAreAUsageError() throws {
+        let result = try LRSBinary.run(["export", "samples/seed2.lrs", "--to", "pytorch", "--module", "--ddp"],
+                                       in: LRSBinary.packageRoot.path)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--module and --ddp"))
+    }
+}

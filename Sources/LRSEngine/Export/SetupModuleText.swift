@@ -61,9 +61,11 @@ class Setup:
                         state[name] = optimizer.state[parameter]
         schedules = {}
         for key, schedule in self._keyed_schedules().items():
-            saved = {"scheduler": by_group(schedule.scheduler.state_dict(), schedule_groups(schedule))}
+            scheduler = schedule.scheduler.state_dict()
+            saved = {"scheduler": by_group(scheduler, schedule_groups(schedule))}
             if hasattr(schedule, "own"):
-                saved["own"] = {k: v for k, v in schedule.own.param_groups[0].items() if k != "params"}
+                own = schedule.own.param_groups[0]
+                saved["own"] = {k: v for k, v in own.items() if k != "params"}
             schedules[key] = saved
         return {"groups": groups, "state": state, "schedules": schedules}
 
@@ -79,7 +81,8 @@ class Setup:
                         for o in self.optimizers for g in o.param_groups for p in g["params"]}
         schedules = self._keyed_schedules()
         report = LoadReport(
-            new_groups=[n for n in GROUP_ORDER if saved_groups.get(n, {}).get("optimizer") != kinds[n]],
+            new_groups=[n for n in GROUP_ORDER
+                        if saved_groups.get(n, {}).get("optimizer") != kinds[n]],
             new_parameters=[n for n, kind in current_kind.items() if saved_kind.get(n) != kind],
             new_schedules=[key for key in schedules if key not in saved_schedules],
             unused_groups=[n for n in saved_groups if n not in kinds],
@@ -197,8 +200,9 @@ def check(model):
                 problems.append(f"tied: '{first}' (group {other}) and '{name}' "
                                 f"(group {group['name']}) are one parameter of the model")
     if problems:
-        raise ValueError(f"the model does not match {SCRIPT} ({len(problems)} "
-                         f"difference{'s' if len(problems) > 1 else ''}):\n  " + "\n  ".join(problems))
+        count = f"{len(problems)} difference{'s' if len(problems) > 1 else ''}"
+        listed = "".join("\n  " + problem for problem in problems)
+        raise ValueError(f"the model does not match {SCRIPT} ({count}):{listed}")
     return tensors
 """#
 
