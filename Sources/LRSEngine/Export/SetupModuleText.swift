@@ -162,16 +162,18 @@ def shape_text(shape):
     return "[" + ", ".join(str(n) for n in shape) + "]"
 
 
-def check(model):
+def check(model, parameters):
     """The live model's tensors by the script's names, after comparing them with the names
-    and shapes the script was checked with; one ValueError lists every difference. A tied
-    parameter answers to each of its names; a name the script froze may be a buffer."""
-    parameters = dict(model.named_parameters(remove_duplicate=False))
-    buffers = dict(model.named_buffers(remove_duplicate=False))
+    and shapes the script was checked with; one ValueError lists every difference.
+    `parameters` has every name of every parameter (a tied one answers to each); a name
+    the script froze may be a buffer."""
+    buffers = None  # looked up only when a name is not a parameter's
     frozen = set(FROZEN)
     tensors, seen, problems = {}, set(), []
     for name, shape in PARAMETERS.items():
         tensor = parameters.get(name)
+        if tensor is None:
+            buffers = buffers or dict(model.named_buffers(remove_duplicate=False))
         if tensor is None and name in frozen:
             tensor = buffers.get(name)
         if tensor is None:
