@@ -2,8 +2,9 @@
 // lrs: a small language, and its interpreter, for parameter-specific learning rates.
 //
 // Targets are the layers of the system; arrows point down only:
-//   lrs (CLI, REPL) -> LRSEngine -> LRSLanguage, LRSOptim -> LRSRuntime -> COpenBLAS
-//                                              LRSOptim -> COptimKernels
+//   lrs (CLI, REPL) -> LRSEngine -> LRSLanguage -> LRSFiles
+//                              -> LRSOptim -> LRSRuntime -> COpenBLAS
+//                                 LRSOptim -> COptimKernels
 import PackageDescription
 
 // Kernels are measured on release builds; exclusivity checks cost a lot in inner loops.
@@ -23,8 +24,11 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
 
-        // Source text, tokens, syntax tree, diagnostics, the checker. Foundation only.
-        .target(name: "LRSLanguage"),
+        // Source text, tokens, syntax tree, diagnostics, the checker.
+        // The file formats lrs reads and writes (npy, CSV, safetensors, JSON), atomic writes,
+        // output-path checks. Foundation only: below the language, which reads headers.
+        .target(name: "LRSFiles"),
+        .target(name: "LRSLanguage", dependencies: ["LRSFiles"]),
         // Tensors, autograd, layers, losses, initialisation, random numbers. Knows no language.
         .target(name: "LRSRuntime", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
         // The optimizers' inner loops in C, compiled for AVX-512, AVX2 and the baseline and
@@ -33,7 +37,7 @@ let package = Package(
         // Optimizers and learning-rate schedules over the runtime.
         .target(name: "LRSOptim", dependencies: ["LRSRuntime", "COptimKernels"], swiftSettings: kernelSettings),
         // Where the language meets the runtime: groups, lowering, data, files, training, export.
-        .target(name: "LRSEngine", dependencies: ["LRSLanguage", "LRSRuntime", "LRSOptim"]),
+        .target(name: "LRSEngine", dependencies: ["LRSFiles", "LRSLanguage", "LRSRuntime", "LRSOptim"]),
         // The command line and the REPL: thin.
         .executableTarget(name: "lrs", dependencies: [
             "LRSEngine", "CReadline",
@@ -46,10 +50,11 @@ let package = Package(
         // What the test targets share: the one process runner (every child with a time limit),
         // the built `lrs`, and golden files with one re-record switch (LRS_RECORD=1).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "LRSLanguageTests", dependencies: ["LRSLanguage"]),
+        .testTarget(name: "LRSLanguageTests", dependencies: ["LRSLanguage", "LRSFiles"]),
         .testTarget(name: "LRSRuntimeTests", dependencies: ["LRSRuntime"]),
         .testTarget(name: "LRSOptimTests", dependencies: ["LRSOptim"]),
-        .testTarget(name: "LRSEngineTests", dependencies: ["LRSEngine", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["lrs", "LRSEngine", "TestSupport"]),
+        .testTarget(name: "LRSFilesTests", dependencies: ["LRSFiles", "TestSupport"]),
+        .testTarget(name: "LRSEngineTests", dependencies: ["LRSEngine", "LRSFiles", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["lrs", "LRSEngine", "LRSFiles", "TestSupport"]),
     ]
 )

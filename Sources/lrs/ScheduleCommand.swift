@@ -1,3 +1,4 @@
+import LRSFiles
 import ArgumentParser
 import Foundation
 import LRSEngine

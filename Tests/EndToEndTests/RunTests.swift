@@ -1,3 +1,4 @@
+import LRSFiles
 import Foundation
 import LRSEngine
 import Testing

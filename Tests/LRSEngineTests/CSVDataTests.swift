@@ -1,5 +1,7 @@
+import LRSFiles
 import Foundation
 import Testing
+import TestSupport
 @testable import LRSEngine
 
 @Suite struct CSVDataTests {

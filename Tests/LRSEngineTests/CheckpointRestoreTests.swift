@@ -1,7 +1,9 @@
+import LRSFiles
 import Foundation
 import LRSEngine
 import LRSLanguage
 import Testing
+import TestSupport
 
 /// `--resume` refuses, in words, every checkpoint that cannot continue the script's run,
 /// and changes nothing when it does.

@@ -1,7 +1,9 @@
+import LRSFiles
 import Foundation
 import LRSEngine
 import LRSLanguage
 import Testing
+import TestSupport
 
 /// The REPL's engine: statements apply whole or not at all, steps are exact, undo goes back.
 @Suite struct ReplSessionTests {

@@ -1,6 +1,8 @@
+import LRSFiles
 import Foundation
 import LRSLanguage
 import Testing
+import TestSupport
 @testable import LRSEngine
 
 /// `lrs schedule`'s default steps per epoch, told from file headers and row counts, must be

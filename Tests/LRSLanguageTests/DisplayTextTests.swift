@@ -1,3 +1,4 @@
+import LRSFiles
 import Testing
 @testable import LRSLanguage
 

@@ -1,3 +1,4 @@
+import LRSFiles
 import Foundation
 
 /// The table at the end of a batch: script, the values, final training loss, best

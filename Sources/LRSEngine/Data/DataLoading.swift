@@ -1,3 +1,4 @@
+import LRSFiles
 import LRSLanguage
 
 /// The data a run trains and validates on, loaded from the script's `data`, `validate`

@@ -1,3 +1,4 @@
+import LRSFiles
 import LRSLanguage
 import Foundation
 

@@ -1,3 +1,4 @@
+import LRSFiles
 import LRSLanguage
 import LRSRuntime
 
@@ -23,11 +24,9 @@ extension PyTorchExport {
     /// The parameters as the runtime initialises them, built on the first question (most
     /// scripts have no `where` and never ask); `nil` without an input shape to build with.
     static func defaultInitialValues(_ model: CheckedModel, seed: Int) -> InitialValueProvider {
-        guard let inputShape = model.inputShape else { return { _ in nil } }
-        let specs = model.layers.map { (name: $0.name, spec: runtimeSpec($0.spec)) }
+        guard model.inputShape != nil else { return { _ in nil } }
         let values = LazyValues {
-            let built = Sequential(layers: specs, inputShape: inputShape,
-                                   generator: RandomGenerator(seed: UInt64(truncatingIfNeeded: seed)))
+            let built = ModelLowering.build(model, generator: RandomGenerator(seed: UInt64(truncatingIfNeeded: seed)))
             var values: [String: InitialValue] = [:]
             for (name, parameter) in built.parameters {
                 values[name] = InitialValue(shape: parameter.shape, values: parameter.value.values)
@@ -49,23 +48,6 @@ extension PyTorchExport {
             let values = make()
             made = values
             return values
-        }
-    }
-
-    private static func runtimeSpec(_ spec: CheckedLayerSpec) -> LRSRuntime.LayerSpec {
-        switch spec {
-        case let .linear(a, b, bias): return .linear(in: a, out: b, bias: bias)
-        case let .conv(a, b, k, s, p, bias): return .conv(in: a, out: b, kernel: k, stride: s, padding: p, bias: bias)
-        case .relu: return .relu
-        case .tanh: return .tanh
-        case .sigmoid: return .sigmoid
-        case .gelu: return .gelu
-        case .flatten: return .flatten
-        case let .maxpool(k, s): return .maxpool(kernel: k, stride: s)
-        case let .avgpool(k, s): return .avgpool(kernel: k, stride: s)
-        case .dropout(let p): return .dropout(p: p)
-        case .batchnorm(let c): return .batchnorm(channels: c)
-        case .layernorm(let n): return .layernorm(features: n)
         }
     }
 }

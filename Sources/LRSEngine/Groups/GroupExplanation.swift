@@ -1,3 +1,4 @@
+import LRSFiles
 import LRSLanguage
 
 /// `lrs check --explain PARAM`: which group took a parameter and why, and which earlier

@@ -1,3 +1,4 @@
+import LRSFiles
 import LRSLanguage
 
 /// The resolved groups as `lrs check` prints them: per group its name, optimizer kind,

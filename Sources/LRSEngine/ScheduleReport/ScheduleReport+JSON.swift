@@ -1,3 +1,4 @@
+import LRSFiles
 import LRSOptim
 
 extension ScheduleReport {

@@ -1,3 +1,4 @@
+import LRSFiles
 import LRSLanguage
 
 /// The files a script writes (`save`, `checkpoint`), checked for writability before

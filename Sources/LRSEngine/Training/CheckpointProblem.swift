@@ -1,3 +1,4 @@
+import LRSFiles
 import LRSLanguage
 
 /// Why a checkpoint cannot continue this script's run. The wording lives in `description`,

@@ -1,3 +1,4 @@
+import LRSFiles
 import Foundation
 
 /// Writes the contract's trace (section 11): one JSON object per optimizer step,

@@ -1,3 +1,4 @@
+import LRSFiles
 extension Checker {
     /// Checks every layer's arguments, names the parameters and buffers as PyTorch's
     /// `state_dict()` does, and follows the shape through the model.
@@ -149,7 +150,7 @@ extension Checker {
             let layerIndex = parameterIndex.count
             parameterIndex[position] = layerIndex
             for (suffix, shape) in shapes {
-                guard let count = ShapeRules.elementCount(shape) else { return (nil, [], [], [:]) }
+                guard let count = shape.checkedProduct else { return (nil, [], [], [:]) }
                 let (sum, overflow) = total.addingReportingOverflow(count)
                 guard !overflow, sum <= Checker.maxCount * 16 else { return (nil, [], [], [:]) }
                 total = sum

@@ -1,3 +1,5 @@
+import LRSFiles
+
 extension Checker {
     /// Pass 2: every `schedule` statement: its groups exist and have no other schedule,
     /// its arguments are known, complete, in range and in order.
@@ -261,7 +263,7 @@ extension Checker {
             if case .integer(let n)? = data.options.first(where: { $0.name == "samples" })?.value { return n }
             return nil
         case .npy:
-            return data.files.first.flatMap { NpyRowCount.firstDimension(ofFileAt: $0.path) }
+            return data.files.first.flatMap { try? NpyArray.read(path: $0.path, loadingData: false).shape.first }
         case .csv:
             return nil
         }

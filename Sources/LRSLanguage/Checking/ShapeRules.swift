@@ -1,3 +1,4 @@
+import LRSFiles
 /// How each layer maps a per-sample input shape to its output shape, as PyTorch computes it.
 enum ShapeRules {
     /// Why a layer cannot take its input.
@@ -22,19 +23,8 @@ enum ShapeRules {
 
     /// A shape with its feature count when it has more than one dimension.
     static func describeFeatures(_ shape: [Int]) -> String {
-        let count = elementCount(shape).map(String.init) ?? "too many"
+        let count = shape.checkedProduct.map(String.init) ?? "too many"
         return shape.count == 1 ? "\(count) features" : "\(describe(shape)) (\(count) features)"
-    }
-
-    /// The product of the sizes; `nil` on overflow.
-    static func elementCount(_ shape: [Int]) -> Int? {
-        var count = 1
-        for size in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            if overflow || size < 0 { return nil }
-            count = product
-        }
-        return count
     }
 
     // out = floor((in + 2 * padding - kernel) / stride) + 1   (Conv2d, MaxPool2d, AvgPool2d)
@@ -49,7 +39,7 @@ enum ShapeRules {
         switch spec {
         case .linear(let a, let b, _):
             if input.count == 1 && input[0] == a { return .success(([b], false)) }
-            if input.count > 1, elementCount(input) == a { return .success(([b], true)) }
+            if input.count > 1, input.checkedProduct == a { return .success(([b], true)) }
             return .failure(.mismatch(expected: "\(a) features", got: describeFeatures(input)))
         case .conv(let a, let b, let k, let stride, let padding, _):
             guard input.count == 3, input[0] == a else {
@@ -78,7 +68,7 @@ enum ShapeRules {
             }
             return .success((input, false))
         case .flatten:
-            guard let count = elementCount(input) else { return .failure(.tooLarge) }
+            guard let count = input.checkedProduct else { return .failure(.tooLarge) }
             return .success(([count], false))
         case .relu, .tanh, .sigmoid, .gelu, .dropout:
             return .success((input, false))
@@ -86,7 +76,7 @@ enum ShapeRules {
     }
 
     private static func checked(_ shape: [Int]) -> Result<(shape: [Int], flattens: Bool), Failure> {
-        guard let count = elementCount(shape), count <= Checker.maxCount else { return .failure(.tooLarge) }
+        guard let count = shape.checkedProduct, count <= Checker.maxCount else { return .failure(.tooLarge) }
         return .success((shape, false))
     }
 

@@ -1,3 +1,5 @@
+import LRSFiles
+
 /// Everything the front end, the checker and group resolution can say, with its values.
 /// All wording is here, lower case, no trailing period, names in single quotes.
 public enum DiagnosticCondition: Sendable, Equatable {
@@ -125,7 +127,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case noTrainingSamples(samples: Int, split: Double?)
     case stateFile(String, reason: String)
     /// A file the script writes (`save`, `checkpoint`) that cannot be written there.
-    case outputUnwritable(String, reason: String)
+    case outputUnwritable(String, reason: OutputProblem)
     case scheduleFailed(group: String, reason: String)
     /// A rate that a step is about to use is negative, NaN or infinite.
     case invalidRate(group: String, value: Double, epoch: Int, step: Int)

@@ -10,9 +10,7 @@ struct AdamUpdate: ParameterUpdate {
     let args: lrs_adam_args
 
     static func makeState(_ config: ParamGroupConfig, _ value: Tensor) -> ParameterState {
-        let state = ParameterState()
-        state.expAvg = Tensor(zeros: value.shape)
-        state.expAvgSq = Tensor(zeros: value.shape)
+        let state = ParameterState.adamMoments(value.shape)
         if config.amsgrad { state.maxExpAvgSq = Tensor(zeros: value.shape) }
         return state
     }

@@ -44,6 +44,14 @@ final class ParameterState {
     /// `variance` (adafactor, 0-D and 1-D): the second moment.
     var variance: Tensor?
 
+    /// Adam's two moments (`exp_avg`, `exp_avg_sq`) at zero: the state of the Adam family.
+    static func adamMoments(_ shape: [Int]) -> ParameterState {
+        let state = ParameterState()
+        state.expAvg = Tensor(zeros: shape)
+        state.expAvgSq = Tensor(zeros: shape)
+        return state
+    }
+
     /// The named state tensors, with PyTorch's names, in a fixed order.
     var namedTensors: [(name: String, tensor: Tensor)] {
         let all: [(String, Tensor?)] = [

@@ -10,10 +10,7 @@ struct RAdamUpdate: ParameterUpdate {
     let args: lrs_radam_args
 
     static func makeState(_ config: ParamGroupConfig, _ value: Tensor) -> ParameterState {
-        let state = ParameterState()
-        state.expAvg = Tensor(zeros: value.shape)
-        state.expAvgSq = Tensor(zeros: value.shape)
-        return state
+        ParameterState.adamMoments(value.shape)
     }
 
     init(_ config: ParamGroupConfig, _ state: ParameterState, _ value: Tensor, _ grad: Tensor) {

@@ -1,6 +1,8 @@
+import LRSFiles
 import Foundation
 import LRSEngine
 import Testing
+import TestSupport
 
 /// Data sets read from npy files straight into their Float storage (issue 12, item 19):
 /// the same values as converting the whole file, float64 in several chunks included.

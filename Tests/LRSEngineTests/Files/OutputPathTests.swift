@@ -1,7 +1,9 @@
+import LRSFiles
 import Foundation
 import LRSEngine
 import LRSLanguage
 import Testing
+import TestSupport
 
 /// Output files are checked for writability before any work starts (issue 12, item 3).
 @Suite struct OutputPathTests {
@@ -12,12 +14,12 @@ import Testing
         #expect(OutputPath.problem(dir + "/out.jsonl") == nil)
         #expect(OutputPath.problem(dir + "/file") == nil)
         #expect(OutputPath.problem("/dev/null") == nil)
-        #expect(OutputPath.problem(dir + "/nodir/t.jsonl", shown: "nodir/t.jsonl") == "directory 'nodir' does not exist")
-        #expect(OutputPath.problem("/") == "it is a directory")
-        #expect(OutputPath.problem(dir) == "it is a directory")
-        #expect(OutputPath.problem(dir + "/new/") == "it names a directory")
-        #expect(OutputPath.problem(dir + "/file/x", shown: "file/x") == "'file' is not a directory")
-        #expect(OutputPath.problem("") == "the path is empty")
+        #expect(OutputPath.problem(dir + "/nodir/t.jsonl", shown: "nodir/t.jsonl")?.description == "directory 'nodir' does not exist")
+        #expect(OutputPath.problem("/")?.description == "it is a directory")
+        #expect(OutputPath.problem(dir)?.description == "it is a directory")
+        #expect(OutputPath.problem(dir + "/new/")?.description == "it names a directory")
+        #expect(OutputPath.problem(dir + "/file/x", shown: "file/x")?.description == "'file' is not a directory")
+        #expect(OutputPath.problem("")?.description == "the path is empty")
         #expect(OutputPath.flagProblem("--trace", "nodir/t.jsonl")
                 == "cannot write 'nodir/t.jsonl' (--trace): directory 'nodir' does not exist")
     }
@@ -28,8 +30,8 @@ import Testing
         try "x".write(toFile: dir + "/file", atomically: true, encoding: .utf8)
         #expect(OutputPath.directoryProblem(dir + "/runs/a/b") == nil)
         #expect(OutputPath.directoryProblem(dir) == nil)
-        #expect(OutputPath.directoryProblem(dir + "/file") == "'\(dir)/file' is not a directory")
-        #expect(OutputPath.directoryProblem(dir + "/file/runs") == "'\(dir)/file' is not a directory")
+        #expect(OutputPath.directoryProblem(dir + "/file")?.description == "'\(dir)/file' is not a directory")
+        #expect(OutputPath.directoryProblem(dir + "/file/runs")?.description == "'\(dir)/file' is not a directory")
     }
 
     @Test func aRunRefusesUnwritableSaveAndCheckpointFilesBeforeReadingData() {
@@ -48,8 +50,8 @@ import Testing
         #expect(reports.isEmpty)
         let errors = diagnostics.filter { $0.severity == .error }
         #expect(errors.map(\.condition) == [
-            .outputUnwritable("nodir/c.safetensors", reason: "directory 'nodir' does not exist"),
-            .outputUnwritable("nodir/x.safetensors", reason: "directory 'nodir' does not exist"),
+            .outputUnwritable("nodir/c.safetensors", reason: .missingDirectory("nodir")),
+            .outputUnwritable("nodir/x.safetensors", reason: .missingDirectory("nodir")),
         ])
         let source = SourceFile(path: dir + "/run.lrs", text: text)
         #expect(errors.compactMap(\.range).map { source.location(of: $0.start).line } == [4, 6])

@@ -2,6 +2,7 @@ import Foundation
 import LRSEngine
 import LRSLanguage
 import Testing
+import TestSupport
 
 /// A run with no training samples is refused at the statement that left none, instead of
 /// training on nothing and printing `loss nan` (issue 12, item 5).

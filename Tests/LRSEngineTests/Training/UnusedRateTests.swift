@@ -2,6 +2,7 @@ import Foundation
 import LRSEngine
 import LRSLanguage
 import Testing
+import TestSupport
 
 /// A rate a schedule computes after the run's last step, which no step uses, does not
 /// stop the run; one a step is about to use does (issue 12, item 2; contract section 7).

@@ -1,6 +1,6 @@
 /// Minimal JSON writing: strings escaped, non-finite numbers as null.
-enum JSON {
-    static func string(_ text: String) -> String {
+public enum JSON {
+    public static func string(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -21,7 +21,7 @@ enum JSON {
         return out + "\""
     }
 
-    static func number(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
+    public static func number(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
 
-    static func ints(_ list: [Int]) -> String { "[" + list.map(String.init).joined(separator: ", ") + "]" }
+    public static func ints(_ list: [Int]) -> String { "[" + list.map(String.init).joined(separator: ", ") + "]" }
 }

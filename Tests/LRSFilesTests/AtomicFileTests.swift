@@ -1,5 +1,6 @@
+@testable import LRSFiles
 import Foundation
-import LRSEngine
+
 import Testing
 import TestSupport
 

@@ -1,4 +1,3 @@
-import LRSLanguage
 import Foundation
 
 extension SafetensorsFile {

@@ -1,4 +1,3 @@
-import LRSLanguage
 import Foundation
 
 /// A NumPy `.npy` array as lrs uses it: C-order, little-endian numbers.
@@ -11,7 +10,7 @@ public struct NpyArray: Sendable {
         case signed(bytes: Int)
         case unsigned(bytes: Int)
 
-        var size: Int {
+        public var size: Int {
             switch self {
             case let .float(n), let .signed(n), let .unsigned(n): n
             }

@@ -39,7 +39,7 @@ public struct CSVTable: Sendable {
 
     /// The lines that hold cells, with their 1-based numbers in the file: blank lines are
     /// skipped, and a byte-order mark (Excel writes one) is no part of the first cell.
-    static func contentLines(_ text: String, path: String) throws -> [(number: Int, text: Substring)] {
+    public static func contentLines(_ text: String, path: String) throws -> [(number: Int, text: Substring)] {
         var lines: [(number: Int, text: Substring)] = []
         var number = 0
         let unmarked = text.unicodeScalars.first == "\u{FEFF}" ? Substring(text.unicodeScalars.dropFirst()) : Substring(text)
@@ -57,7 +57,7 @@ public struct CSVTable: Sendable {
         return lines
     }
 
-    static func splitCells(_ line: Substring) -> [String] {
+    public static func splitCells(_ line: Substring) -> [String] {
         var cells: [String] = []
         var current = ""
         var quoted = false
@@ -90,7 +90,7 @@ public struct CSVTable: Sendable {
 }
 
 extension String {
-    var trimmed: String {
+    public var trimmed: String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }

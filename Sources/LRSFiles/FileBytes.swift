@@ -1,9 +1,9 @@
 import Foundation
 
 /// Reading files whose sizes are checked before anything large is allocated.
-enum FileBytes {
+public enum FileBytes {
     /// The size of the file at `path`, or an error saying why it cannot be read.
-    static func size(of path: String) throws -> Int {
+    public static func size(of path: String) throws -> Int {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw FileFormatError(path: path, errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
@@ -13,7 +13,7 @@ enum FileBytes {
     }
 
     /// Reads `count` bytes at `offset`; fewer bytes than asked for is an error.
-    static func read(_ path: String, offset: Int, count: Int) throws -> [UInt8] {
+    public static func read(_ path: String, offset: Int, count: Int) throws -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw FileFormatError(path: path, "cannot open the file for reading")
         }
@@ -33,14 +33,14 @@ enum FileBytes {
     }
 
     /// The whole file.
-    static func readAll(_ path: String) throws -> [UInt8] {
+    public static func readAll(_ path: String) throws -> [UInt8] {
         try read(path, offset: 0, count: try size(of: path))
     }
 }
 
 extension Array where Element == Int {
     /// The product of the dimensions, or nil when it overflows (a hostile header).
-    var checkedProduct: Int? {
+    public var checkedProduct: Int? {
         var n = 1
         for d in self {
             guard d >= 0 else { return nil }

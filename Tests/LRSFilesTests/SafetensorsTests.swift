@@ -1,6 +1,8 @@
+@testable import LRSFiles
 import Foundation
 import Testing
-@testable import LRSEngine
+import TestSupport
+
 
 @Suite struct SafetensorsTests {
     @Test func readsPyTorchsStateDict() throws {
