@@ -67,6 +67,41 @@ struct ExportModuleTests {
         return (value as? NSNumber).map { [$0.doubleValue] } ?? []
     }
 
+    /// A loop of step() and epoch_end() goes through the rates `lrs schedule --format csv`
+    /// lists (per-step schedules move within the epoch, per-epoch ones after it); step()
+    /// zeroes the gradients; epoch_end() without a metric is refused where a plateau reads it.
+    @Test(arguments: ["schedules.lrs", "warmup_cosine.lrs", "plateau.lrs"])
+    func stepAndEpochEndFollowTheScheduleLrsComputes(_ sample: String) throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = LRSBinary.packageRoot.appendingPathComponent("samples/" + sample).path
+        try Self.exportModule(script, to: "made.py", in: directory)
+        let program = try LRSBinary.run(["export", script, "--to", "pytorch", "-o", "program.py"], in: directory)
+        try #require(program.status == 0, "\(program.stderr)")
+        let (epochs, steps) = (3, 4)
+        let csv = try LRSBinary.run(["schedule", script, "--epochs", "\(epochs)", "--steps-per-epoch", "\(steps)",
+                                     "--format", "csv"], in: directory)
+        try #require(csv.status == 0, "\(csv.stderr)")
+        let result = try Self.harness(["rates", "program", "made", "\(epochs)", "\(steps)"], in: directory)
+        let rates = try #require(result["rates"] as? [[String: Double]])
+        try #require(rates.count == epochs * steps)
+        var rows = 0
+        for row in csv.stdout.split(separator: "\n").dropFirst() {
+            let cells = row.split(separator: ",").map(String.init)
+            try #require(cells.count == 4)
+            let step = try #require(Int(cells[1]))
+            let want = try #require(Double(cells[3]))
+            let got = try #require(rates[step][cells[2]], "no rate for \(cells[2])")
+            #expect(Swift.abs(got - want) <= 1e-12 * Swift.abs(want), "step \(step), \(cells[2]): \(got), lrs \(want)")
+            rows += 1
+        }
+        #expect(rows == rates.count * rates[0].count)
+        #expect(result["no gradients"] as? Bool == true)
+        let plateau = sample == "plateau.lrs"
+        #expect(result["without metric"] as? String
+                == (plateau ? "epoch_end() needs the metric: a plateau schedule reads it" : "ok"))
+    }
+
     /// build() checks the live model first: one ValueError with every missing, unexpected and
     /// mis-shaped name; DataParallel and torch.compile wrappers looked through; a tied
     /// parameter's second name accepted, but not its names in two groups; a frozen name may

@@ -35,11 +35,10 @@ class Setup:
     def epoch_end(self, metric=None):
         """After an epoch's steps: every per-epoch schedule steps; a plateau schedule reads
         the metric (the epoch's validation or mean training loss)."""
-        for schedule in self._schedules:
-            if schedule.per_step:
-                continue
-            if metric is None and plateau(schedule.scheduler):
-                raise ValueError("epoch_end() needs the metric: a plateau schedule reads it")
+        per_epoch = [schedule for schedule in self._schedules if not schedule.per_step]
+        if metric is None and any(plateau(schedule.scheduler) for schedule in per_epoch):
+            raise ValueError("epoch_end() needs the metric: a plateau schedule reads it")
+        for schedule in per_epoch:
             schedule.step(metric)
 
     def lr(self):

@@ -3,6 +3,7 @@
     python harness.py groups PROGRAM MODULE   # the groups build() makes, as JSON
     python harness.py strict MODULE           # build() on mismatched and wrapped models
     python harness.py resume OLD NEW [GROWN]  # state_dict() of OLD loaded by NEW (and GROWN)
+    python harness.py rates PROGRAM MODULE EPOCHS STEPS  # lr() before every step()
     torchrun --nproc_per_node=2 harness.py ddp MODULE  # DDP in the user's own loop
 
 Prints one JSON object on standard output (rank 0 only under torchrun).
@@ -42,6 +43,24 @@ def groups(program, module):
                     "parameters": [setup._names[id(p)] for p in group["params"]],
                     "hyperparameters": settings})
     return out
+
+
+def rates(program, module, epochs, steps):
+    """The rates a loop of step() and epoch_end() goes through: lr() before every step, as
+    `lrs schedule --format csv` lists them; and what epoch_end() without a metric does."""
+    torch.manual_seed(0)
+    model = importlib.import_module(program).build_model()
+    setup = importlib.import_module(module).build(model)
+    seen = []
+    for _ in range(int(epochs)):
+        for _ in range(int(steps)):
+            seen.append(setup.lr())
+            for p in model.parameters():
+                p.grad = torch.zeros_like(p)
+            setup.step()
+        setup.epoch_end(1.0)
+    return {"rates": seen, "without metric": outcome(setup.epoch_end),
+            "no gradients": all(p.grad is None for p in model.parameters())}
 
 
 def strict_model(first=(4, 4), head=(4, 2), bias_buffer=False):
@@ -204,7 +223,7 @@ def ddp(module):
 def main():
     command, arguments = sys.argv[1], sys.argv[2:]
     sys.path.insert(0, ".")
-    result = {"groups": groups, "strict": strict, "resume": resume, "ddp": ddp}[command](*arguments)
+    result = {"groups": groups, "strict": strict, "resume": resume, "ddp": ddp, "rates": rates}[command](*arguments)
     if result is not None:
         print(json.dumps(result))
 
