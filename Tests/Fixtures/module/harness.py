@@ -4,6 +4,7 @@
     python harness.py strict MODULE           # build() on mismatched and wrapped models
     python harness.py resume OLD NEW [GROWN]  # state_dict() of OLD loaded by NEW (and GROWN)
     python harness.py rates PROGRAM MODULE EPOCHS STEPS  # lr() before every step()
+    python harness.py fixture MODULE FOLDER SETUP.json  # a stand-in of a real checkpoint
     torchrun --nproc_per_node=2 harness.py ddp MODULE  # DDP in the user's own loop
 
 Prints one JSON object on standard output (rank 0 only under torchrun).
@@ -13,6 +14,7 @@ import copy
 import importlib
 import io
 import json
+import os
 import sys
 from collections import OrderedDict
 
@@ -61,6 +63,82 @@ def rates(program, module, epochs, steps):
         setup.epoch_end(1.0)
     return {"rates": seen, "without metric": outcome(setup.epoch_end),
             "no gradients": all(p.grad is None for p in model.parameters())}
+
+
+def stand_in(folder):
+    """An nn.Module with exactly the checkpoint's names and shapes, read from the safetensors
+    file: parameters in the real model's order (model.json), the section-13 buffers as
+    buffers, and a tied alias (GPT-2's lm_head.weight) as a second name of its parameter."""
+    from safetensors.torch import load_file
+    with open(os.path.join(folder, "model.json"), encoding="utf-8") as f:
+        info = json.load(f)
+    tensors = load_file(os.path.join(folder, info["checkpoint"]))
+    order = [t["name"] for t in info["tensors"]]
+    assert sorted(order) == sorted(tensors), "model.json and the checkpoint disagree"
+    root = nn.Module()
+    for name in order:
+        tensor = tensors[name]
+        *path, leaf = name.split(".")
+        holder = root
+        for part in path:
+            if part not in holder._modules:
+                holder.add_module(part, nn.Module())
+            holder = holder._modules[part]
+        buffer = (not tensor.is_floating_point()
+                  or leaf in ("running_mean", "running_var", "num_batches_tracked"))
+        if buffer:
+            holder.register_buffer(leaf, tensor)
+        else:
+            holder.register_parameter(leaf, nn.Parameter(tensor.float()))
+    for alias, target in info.get("tied", {}).items():
+        *path, leaf = alias.split(".")
+        holder = root
+        for part in path:
+            if part not in holder._modules:
+                holder.add_module(part, nn.Module())
+            holder = holder._modules[part]
+        holder.register_parameter(leaf, root.get_parameter(target))
+    return root
+
+
+def fixture(module, folder, expected):
+    """build() on the stand-in; every parameter's group, optimizer, lr and weight_decay (or
+    its being frozen) against the row the project's own grouping code recorded."""
+    model = stand_in(folder)
+    setup = importlib.import_module(module).build(model)
+    with open(expected, encoding="utf-8") as f:
+        rows = json.load(f)["parameters"]
+    holder = {}
+    position = {id(p): i for i, p in enumerate(model.parameters())}
+    in_order = True
+    for optimizer in setup.optimizers:
+        for group in optimizer.param_groups:
+            for parameter in group["params"]:
+                holder[id(parameter)] = (type(optimizer).__name__.lower(), group)
+            places = [position[id(p)] for p in group["params"]]
+            in_order = in_order and places == sorted(places)
+    mismatches = []
+    for row in rows:
+        parameter = model.get_parameter(row["name"])
+        found = holder.get(id(parameter))
+        if row.get("frozen"):
+            if found or parameter.requires_grad:
+                mismatches.append(f"{row['name']}: frozen in the setup, not by build()")
+            continue
+        if found is None:
+            mismatches.append(f"{row['name']}: in no group")
+            continue
+        kind, group = found
+        got = {"lrs_group": group["name"], "optimizer": kind,
+               "lr": group.get("initial_lr", group["lr"]), "weight_decay": group["weight_decay"]}
+        for key, value in got.items():
+            want = row[key]
+            same = (value == want if isinstance(want, str)
+                    else abs(value - want) <= 1e-12 * max(abs(want), 1e-300))
+            if not same:
+                mismatches.append(f"{row['name']}: {key} {value}, expected {want}")
+    return {"parameters": len(rows), "mismatches": mismatches, "in model order": in_order,
+            "groups": len(setup.groups())}
 
 
 def strict_model(first=(4, 4), head=(4, 2), bias_buffer=False):
@@ -223,7 +301,8 @@ def ddp(module):
 def main():
     command, arguments = sys.argv[1], sys.argv[2:]
     sys.path.insert(0, ".")
-    result = {"groups": groups, "strict": strict, "resume": resume, "ddp": ddp, "rates": rates}[command](*arguments)
+    result = {"groups": groups, "strict": strict, "resume": resume, "ddp": ddp, "rates": rates,
+              "fixture": fixture}[command](*arguments)
     if result is not None:
         print(json.dumps(result))
 
