@@ -160,11 +160,13 @@ struct ExportModuleTests {
     /// Under torchrun, two gloo processes with their own data build the setup on a
     /// DistributedDataParallel model in their own loop: after six steps both hold the same
     /// parameters, and the parameters moved.
-    @Test func buildWorksUnderTorchrunWithDDP() throws {
+    /// FSDP2 (`fully_shard`) likewise: its parameters are DTensors under the same names.
+    @Test(arguments: ["ddp", "fsdp"])
+    func buildWorksUnderTorchrun(_ wrapper: String) throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.exportModule("old.lrs", to: "old_setup.py", in: directory)
-        let result = try Self.harness(["ddp", "old_setup"], in: directory,
+        let result = try Self.harness([wrapper, "old_setup"], in: directory,
                                       launcher: ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"])
         #expect(result["world"] as? Int == 2)
         #expect(result["identical"] as? Bool == true)

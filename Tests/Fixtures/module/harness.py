@@ -6,6 +6,7 @@
     python harness.py rates PROGRAM MODULE EPOCHS STEPS  # lr() before every step()
     python harness.py fixture MODULE FOLDER SETUP.json  # a stand-in of a real checkpoint
     torchrun --nproc_per_node=2 harness.py ddp MODULE  # DDP in the user's own loop
+    torchrun --nproc_per_node=2 harness.py fsdp MODULE  # FSDP2 (fully_shard) likewise
 
 Prints one JSON object on standard output (rank 0 only under torchrun).
 """
@@ -268,16 +269,23 @@ def resume(old, new, grown=None):
     return out
 
 
-def ddp(module):
-    """Two processes, each with its own data, DDP in the user's own loop: after the steps
-    both ranks must hold the same parameters, and they must have moved."""
+def ddp(module, sharded=False):
+    """Two processes, each with its own data, DDP (or FSDP2's fully_shard, whose parameters
+    are DTensors under the same names) in the user's own loop: after the steps both ranks
+    must hold the same parameters, and they must have moved."""
     import torch.distributed as dist
+    from torch.distributed.fsdp import fully_shard
     from torch.nn.parallel import DistributedDataParallel
     dist.init_process_group("gloo")
     rank = dist.get_rank()
     model = resume_model()
     start = [p.detach().clone() for p in model.parameters()]
-    wrapped = DistributedDataParallel(model)
+    if sharded:
+        for name in ("a", "b", "c", "d"):
+            fully_shard(getattr(model, name))
+        wrapped = fully_shard(model)
+    else:
+        wrapped = DistributedDataParallel(model)
     setup = importlib.import_module(module).build(wrapped)
     generator = torch.Generator().manual_seed(100 + rank)
     for _ in range(3):
@@ -287,10 +295,11 @@ def ddp(module):
             nn.functional.cross_entropy(wrapped(x), y).backward()
             setup.step()
         setup.epoch_end()
-    flat = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+    whole = [p.full_tensor() if sharded else p for p in model.parameters()]
+    flat = torch.cat([p.detach().reshape(-1) for p in whole])
     gathered = [torch.zeros_like(flat) for _ in range(dist.get_world_size())]
     dist.all_gather(gathered, flat)
-    moved = max((p.detach() - s).abs().max().item() for p, s in zip(model.parameters(), start))
+    moved = max((p.detach() - s).abs().max().item() for p, s in zip(whole, start))
     out = {"world": dist.get_world_size(),
            "identical": all(torch.equal(gathered[0], g) for g in gathered),
            "moved": moved, "lr": setup.lr()}
@@ -302,6 +311,7 @@ def main():
     command, arguments = sys.argv[1], sys.argv[2:]
     sys.path.insert(0, ".")
     result = {"groups": groups, "strict": strict, "resume": resume, "ddp": ddp, "rates": rates,
+              "fsdp": lambda module: ddp(module, sharded=True),
               "fixture": fixture}[command](*arguments)
     if result is not None:
         print(json.dumps(result))
