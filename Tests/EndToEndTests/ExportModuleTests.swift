@@ -19,7 +19,9 @@ struct ExportModuleTests {
 
     /// Runs the harness (under `launcher`, e.g. torchrun's arguments); its one JSON object.
     static func harness(_ arguments: [String], in directory: String, launcher: [String] = []) throws -> [String: Any] {
-        let run = try ExportPython.python(launcher + ["harness.py"] + arguments, in: directory)
+        // A torchrun job that hangs (a lost peer) is cut short well before the default.
+        let run = try ExportPython.python(launcher + ["harness.py"] + arguments, in: directory,
+                                          timeout: launcher.isEmpty ? 600 : 240)
         try #require(run.status == 0, "harness \(arguments) failed: \(run.stderr)")
         let line = run.stdout.split(separator: "\n").last.map(String.init) ?? ""
         return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])

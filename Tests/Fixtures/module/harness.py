@@ -12,6 +12,7 @@ Prints one JSON object on standard output (rank 0 only under torchrun).
 """
 
 import copy
+import datetime
 import importlib
 import io
 import json
@@ -276,7 +277,7 @@ def ddp(module, sharded=False):
     import torch.distributed as dist
     from torch.distributed.fsdp import fully_shard
     from torch.nn.parallel import DistributedDataParallel
-    dist.init_process_group("gloo")
+    dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=60))
     rank = dist.get_rank()
     model = resume_model()
     start = [p.detach().clone() for p in model.parameters()]
