@@ -1,5 +1,5 @@
-"""warmup_cosine.lrs's parameter groups, optimizers and schedules for your own training code,
-written by `lrs export`. torch is its only dependency.
+"""The parameter groups, optimizers and schedules of warmup_cosine.lrs for your own
+training code, written by `lrs export`. torch is its only dependency.
 
     from warmup_cosine import build
 

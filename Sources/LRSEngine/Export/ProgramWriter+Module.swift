@@ -22,8 +22,8 @@ extension ProgramWriter {
     private func moduleHeader() -> String {
         let plateau = resolution.groups.contains { group in group.schedule.map { Self.hasPlateau($0.schedule) } ?? false }
         var lines = [
-            "\"\"\"\(scriptName)'s parameter groups, optimizers and schedules for your own training code,",
-            "written by `lrs export`. torch is its only dependency.",
+            "\"\"\"The parameter groups, optimizers and schedules of \(scriptName) for your own",
+            "training code, written by `lrs export`. torch is its only dependency.",
             "",
             "    from \(moduleName) import build",
             "",
