@@ -274,10 +274,13 @@ def ddp(module, sharded=False):
     """Two processes, each with its own data, DDP (or FSDP2's fully_shard, whose parameters
     are DTensors under the same names) in the user's own loop: after the steps both ranks
     must hold the same parameters, and they must have moved."""
+    import faulthandler
     import torch.distributed as dist
     from torch.distributed.fsdp import fully_shard
+    faulthandler.dump_traceback_later(150, exit=True)  # a hang shows where, before the test's kill
     from torch.nn.parallel import DistributedDataParallel
-    dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=60))
+    # Within the test's 240 s: a lost peer ends the job before the test's timeout does.
+    dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=180))
     rank = dist.get_rank()
     model = resume_model()
     start = [p.detach().clone() for p in model.parameters()]
@@ -304,6 +307,7 @@ def ddp(module, sharded=False):
     out = {"world": dist.get_world_size(),
            "identical": all(torch.equal(gathered[0], g) for g in gathered),
            "moved": moved, "lr": setup.lr()}
+    dist.barrier()  # no rank tears down while another's collectives may still run
     dist.destroy_process_group()
     return out if rank == 0 else None
 
