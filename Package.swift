@@ -2,8 +2,9 @@
 // lrs: a small language, and its interpreter, for parameter-specific learning rates.
 //
 // Targets are the layers of the system; arrows point down only:
-//   lrs (CLI, REPL) -> LRSEngine -> LRSLanguage -> LRSFiles
-//                              -> LRSOptim -> LRSRuntime -> COpenBLAS
+//   lrs (CLI, REPL) -> LRSEngine -> LRSLanguage -> LRSLayers -> LRSFiles
+//                              -> LRSOptim -> LRSRuntime -> LRSLayers
+//                                             LRSRuntime -> COpenBLAS
 //                                 LRSOptim -> COptimKernels
 import PackageDescription
 
@@ -28,16 +29,19 @@ let package = Package(
         // The file formats lrs reads and writes (npy, CSV, safetensors, JSON), atomic writes,
         // output-path checks. Foundation only: below the language, which reads headers.
         .target(name: "LRSFiles"),
-        .target(name: "LRSLanguage", dependencies: ["LRSFiles"]),
+        // What a layer is (LayerSpec, the nested items of section 12) and the one table of
+        // shape rules, for the checker and the runtime alike: no tensors, no language.
+        .target(name: "LRSLayers", dependencies: ["LRSFiles"]),
+        .target(name: "LRSLanguage", dependencies: ["LRSFiles", "LRSLayers"]),
         // Tensors, autograd, layers, losses, initialisation, random numbers. Knows no language.
-        .target(name: "LRSRuntime", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
+        .target(name: "LRSRuntime", dependencies: ["LRSLayers", "COpenBLAS"], swiftSettings: kernelSettings),
         // The optimizers' inner loops in C, compiled for AVX-512, AVX2 and the baseline and
         // picked at load time; no contraction, so each rounds where torch rounds.
         .target(name: "COptimKernels", cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-math-errno"])]),
         // Optimizers and learning-rate schedules over the runtime.
         .target(name: "LRSOptim", dependencies: ["LRSRuntime", "COptimKernels"], swiftSettings: kernelSettings),
         // Where the language meets the runtime: groups, lowering, data, files, training, export.
-        .target(name: "LRSEngine", dependencies: ["LRSFiles", "LRSLanguage", "LRSRuntime", "LRSOptim"]),
+        .target(name: "LRSEngine", dependencies: ["LRSFiles", "LRSLayers", "LRSLanguage", "LRSRuntime", "LRSOptim"]),
         // The command line and the REPL: thin.
         .executableTarget(name: "lrs", dependencies: [
             "LRSEngine", "CReadline",
@@ -50,8 +54,9 @@ let package = Package(
         // What the test targets share: the one process runner (every child with a time limit),
         // the built `lrs`, and golden files with one re-record switch (LRS_RECORD=1).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "LRSLanguageTests", dependencies: ["LRSLanguage", "LRSFiles"]),
-        .testTarget(name: "LRSRuntimeTests", dependencies: ["LRSRuntime"]),
+        .testTarget(name: "LRSLanguageTests", dependencies: ["LRSLanguage", "LRSLayers", "LRSFiles"]),
+        .testTarget(name: "LRSLayersTests", dependencies: ["LRSLayers"]),
+        .testTarget(name: "LRSRuntimeTests", dependencies: ["LRSRuntime", "LRSLayers"]),
         .testTarget(name: "LRSOptimTests", dependencies: ["LRSOptim"]),
         .testTarget(name: "LRSFilesTests", dependencies: ["LRSFiles", "TestSupport"]),
         .testTarget(name: "LRSEngineTests", dependencies: ["LRSEngine", "LRSFiles", "TestSupport"]),

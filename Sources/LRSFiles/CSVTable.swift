@@ -97,3 +97,14 @@ extension String {
         return String(s)
     }
 }
+
+extension CSVTable {
+    /// The number of data rows `parse` would read, without converting any cell: non-blank
+    /// lines, less the header row (as `header` says, else guessed as `parse` guesses it).
+    public static func dataRowCount(_ bytes: [UInt8], path: String, header: Bool?) throws -> Int {
+        let lines = try contentLines(String(decoding: bytes, as: UTF8.self), path: path)
+        guard let first = lines.first else { throw FileFormatError(path: path, "the CSV file has no rows") }
+        let hasHeader = header ?? splitCells(first.text).contains { Double($0.trimmed) == nil }
+        return hasHeader ? lines.count - 1 : lines.count
+    }
+}

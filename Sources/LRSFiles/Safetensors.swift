@@ -96,8 +96,4 @@ public struct SafetensorsFile: Sendable {
         if tensors[name] == nil { names.append(name) }
         tensors[name] = tensor
     }
-
-    /// Headers larger than this are refused before they are read (safetensors itself caps
-    /// them at 100 MB).
-    static let maxHeaderBytes = 100_000_000
 }

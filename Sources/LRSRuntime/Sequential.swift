@@ -1,3 +1,5 @@
+import LRSLayers
+
 /// A sequential model, as `nn.Sequential`: named layers run in order, each layer's backward
 /// rule beside its forward, all activation and gradient buffers allocated once for the
 /// largest batch and reused across steps.
@@ -59,7 +61,7 @@ public final class Sequential {
         let shapes: [[Int]]
         switch Sequential.outputShapes(of: specs.map(\.spec), inputShape: inputShape) {
         case .success(let s): shapes = s
-        case .failure(let error): preconditionFailure("Sequential: \(error)")
+        case .failure(let failure): preconditionFailure("Sequential: \(failure)")
         }
         layerSpecs = specs
         self.inputShape = inputShape
@@ -76,18 +78,10 @@ public final class Sequential {
         if maxBatchSize > 0 { reserve(batch: maxBatchSize) }
     }
 
-    /// Every layer's per-sample output shape for `inputShape`, or the first disagreement.
-    public static func outputShapes(of specs: [LayerSpec], inputShape: [Int]) -> Result<[[Int]], ShapeError> {
-        var shapes: [[Int]] = []
-        var current = inputShape
-        for (index, spec) in specs.enumerated() {
-            switch spec.outputShape(for: current, layerIndex: index) {
-            case .success(let next): current = next
-            case .failure(let error): return .failure(error)
-            }
-            shapes.append(current)
-        }
-        return .success(shapes)
+    /// Every layer's per-sample output shape for `inputShape`, or the first disagreement,
+    /// located by the layer's position.
+    public static func outputShapes(of specs: [LayerSpec], inputShape: [Int]) -> Result<[[Int]], ShapeFailure> {
+        LayerSpec.outputShapes(of: specs.enumerated().map { NamedLayer("\($0.offset)", $0.element) }, input: inputShape)
     }
 
     /// The state_dict: parameters and buffers under PyTorch's names, in PyTorch's order.

@@ -35,11 +35,14 @@ func runOptimizerBench(_ args: [String]) {
         let ms = finiteCheckMilliseconds(tensors: layout.tensors, size: layout.size, steps: steps)
         print("optim\tfinite_check\t\(layout.name)\t\(layout.tensors * layout.size)\t\(String(format: "%.4f", ms))")
     }
+    for layout in layouts where kinds.contains("clip") {
+        runClipBench(tensors: layout.tensors, size: layout.size, layout: layout.name, steps: steps)
+    }
     for name in kinds where name == "muon" {
         let ms = muonMilliseconds(matrices: 10, side: 1024, steps: min(steps, 5))
         print("optim\tmuon\t10x1024x1024\t\(10 * 1024 * 1024)\t\(String(format: "%.4f", ms))")
     }
-    for name in kinds where name != "finite_check" && name != "muon" {
+    for name in kinds where name != "finite_check" && name != "muon" && name != "clip" {
         guard let benchCase = OptimizerBenchCase(name: name) else {
             print("optim: unknown kind \(name)")
             continue

@@ -15,6 +15,22 @@ import TestSupport
         #expect(run.stderr.contains("note: layer '2' flattens its input 16x26x26 to 10816 features"))
     }
 
+    @Test func capturesSplitTheGroupAndExplainSaysTheValue() throws {
+        let script = "Tests/Fixtures/captures/vit_layers/case.lrs"
+        let run = try LRSBinary.run(["check", script])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("group block.10 (adamw): 2 parameters"))
+        #expect(run.stdout.range(of: "group block.2 ")?.lowerBound ?? run.stdout.endIndex
+                < run.stdout.range(of: "group block.10 ")?.lowerBound ?? run.stdout.startIndex)
+        let explain = try LRSBinary.run(["check", "--explain", "block10.weight", script])
+        #expect(explain.stdout.contains("taken by group 'block.10' (line 24): '\"block{i}.*\"' matches; it binds i = 10"),
+                "\(explain.stdout)")
+        let unbound = try LRSBinary.run(["check", "captures_unbound.lrs"],
+                                        in: LRSBinary.packageRoot.appendingPathComponent("Tests/Fixtures/language/diagnostics").path)
+        #expect(unbound.status == 1)
+        #expect(unbound.stderr.contains("error: capture 'i' has no value for parameter 'head.weight'"))
+    }
+
     @Test func scheduleShowsInTheReport() throws {
         let run = try LRSBinary.run(["check", "samples/seed2.lrs"])
         #expect(run.status == 0)

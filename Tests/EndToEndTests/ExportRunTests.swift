@@ -25,8 +25,12 @@ struct ExportRunTests {
         let root = LRSBinary.fixture("reference")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         return names.filter { $0.hasPrefix("train_") }.sorted().map { "reference/" + $0 }
-            + ownTrainingCases.map { "reference-own/" + $0 }
+            + (ownTrainingCases + shapeCases).map { "reference-own/" + $0 }
     }()
+
+    /// Section 12's linear on the last dimension before an implicit flatten (nn.Linear, then
+    /// FlattenLinear), with BatchNorm1d over [B, C, L] between them.
+    static let shapeCases = ["layers_linear_last_dim"]
 
     static let samples: [String] = {
         let root = LRSBinary.packageRoot.appendingPathComponent("samples").path

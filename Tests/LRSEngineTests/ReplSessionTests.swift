@@ -67,6 +67,29 @@ import TestSupport
         #expect(Self.tensors(session) == expected)
     }
 
+    @Test func accumulatingStepsAcrossEpochsEqualAScriptRun() throws {
+        // 40 samples in batches of 8 in runs of 2: three optimizer steps per epoch (2, 2, 1
+        // batches); `step` takes whole runs, so no state is left inside one.
+        let text = Self.setup.replacingOccurrences(of: "train epochs 2 batch 8", with: "train epochs 2 batch 8 accumulate 2 clip 0.3")
+        let directory = Fixtures.temporaryDirectory()
+        _ = FileManager.default.createFile(atPath: directory + "/setup.lrs", contents: Data(text.utf8))
+        let session = ReplSession(directory: directory)
+        #expect(!session.enter("load setup.lrs").failed)
+        #expect(!session.enter("step 2").failed)
+        #expect(session.state?.epoch == 0)
+        #expect(!session.enter("step 2").failed)
+        #expect(session.state?.epoch == 1)
+        #expect(session.state?.step == 4)
+        #expect(!session.enter("epoch").failed)
+        #expect(session.state?.step == 6)
+
+        let source = SourceFile(path: Fixtures.temporaryDirectory() + "/s.lrs", text: text)
+        let run = try ScriptRun.prepare(source, options: ScriptRun.Options()).get()
+        _ = try run.execute(observer: nil) { _ in }
+        #expect(run.state.step == 6)
+        #expect(Self.tensors(session) == Checkpoint.file(of: run.state).tensors)
+    }
+
     @Test func diagnosticsPointWhereTheLineWasTypedOrLoadedFrom() throws {
         let session = Self.session()
         _ = session.enter("step 1")

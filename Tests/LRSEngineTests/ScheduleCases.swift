@@ -54,11 +54,12 @@ enum ScheduleCases {
         return names.filter { !$0.hasPrefix(".") && !$0.hasSuffix(".py") }.sorted()
     }
 
-    /// The case's `case.lrs`, checked and its groups resolved, as `lrs schedule` does.
-    static func checked(_ directory: String) throws -> (CheckedScript, GroupResolution) {
+    /// The case's `case.lrs`, checked and its groups resolved, as `lrs schedule` does (with
+    /// `--epochs` and `--steps-per-epoch` as `runLength`).
+    static func checked(_ directory: String, runLength: RunLength = RunLength()) throws -> (CheckedScript, GroupResolution) {
         let path = root.appendingPathComponent(directory).appendingPathComponent("case.lrs").path
         let source = try #require(SourceFile(contentsOf: path))
-        let outcome = CheckPipeline.run(source)
+        let outcome = CheckPipeline.run(source, options: Checker.Options(runLength: runLength))
         let errors = outcome.diagnostics.filter { $0.severity == .error }
         guard let script = outcome.script, let resolution = outcome.resolution, errors.isEmpty else {
             throw FixtureError.script(directory, errors.map(\.message))
@@ -68,7 +69,7 @@ enum ScheduleCases {
 
     /// The case's rate table as `lrs schedule` computes it.
     static func table(_ directory: String, epochs: Int, stepsPerEpoch: Int) throws -> RateTable {
-        let (script, resolution) = try checked(directory)
+        let (script, resolution) = try checked(directory, runLength: RunLength(epochs: epochs, stepsPerEpoch: stepsPerEpoch))
         switch SchedulePreview.rates(script, resolution, epochs: epochs, stepsPerEpoch: stepsPerEpoch) {
         case .success(let (table, _)): return table
         case .failure(let diagnostic): throw FixtureError.script(directory, [diagnostic.message])
@@ -76,8 +77,8 @@ enum ScheduleCases {
     }
 
     /// Each group of the case's script with its schedule lowered as a run lowers it.
-    static func groups(_ directory: String, stepsPerEpoch: Int) throws -> [RateTable.Group] {
-        let (_, resolution) = try checked(directory)
+    static func groups(_ directory: String, stepsPerEpoch: Int, epochs: Int? = nil) throws -> [RateTable.Group] {
+        let (_, resolution) = try checked(directory, runLength: RunLength(epochs: epochs, stepsPerEpoch: stepsPerEpoch))
         var groups: [RateTable.Group] = []
         for group in resolution.groups {
             let lowered: GroupScheduleLowering.Lowered

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import LRSEngine
+import LRSLanguage
 import LRSOptim
 
 /// Every rate (and cycled momentum) of every schedule case's script, through the engine's
@@ -29,7 +30,7 @@ import LRSOptim
     @Test(arguments: caseNames)
     func ratesMatchTorch(_ path: String) throws {
         let (epochs, stepsPerEpoch) = try Self.shape(path)
-        let (script, resolution) = try ScheduleCases.checked(path)
+        let (script, resolution) = try ScheduleCases.checked(path, runLength: RunLength(epochs: epochs, stepsPerEpoch: stepsPerEpoch))
         let expected = try ScheduleCases.rows(path, "schedule.csv")
         let table: RateTable
         switch SchedulePreview.rates(script, resolution, epochs: epochs, stepsPerEpoch: stepsPerEpoch) {
@@ -116,7 +117,7 @@ import LRSOptim
     func resumedScheduleContinuesBitForBit(_ path: String) throws {
         let (epochs, stepsPerEpoch) = try ScheduleReferenceTests.shape(path)
         let steps = epochs * stepsPerEpoch
-        let fresh = { try ScheduleCases.groups(path, stepsPerEpoch: stepsPerEpoch) }
+        let fresh = { try ScheduleCases.groups(path, stepsPerEpoch: stepsPerEpoch, epochs: epochs) }
         for (g, group) in try fresh().enumerated() {
             guard var whole = group.schedule else { continue }
             let count = group.perStep ? steps : epochs

@@ -1,4 +1,5 @@
 import Testing
+import LRSLayers
 @testable import LRSLanguage
 
 @Suite struct CheckerTests {
@@ -41,11 +42,28 @@ import Testing
 
     @Test func shapeMismatchNamesBothShapes() {
         let result = check("input 3 28 28\nmodel < conv 3 16 3; relu; linear 10000 10 >")
-        #expect(errors(result) == [.shapeMismatch(layer: "2", expected: "10000 features", got: "16x26x26 (10816 features)")])
+        #expect(errors(result) == [.layerShape(ShapeFailure(.mismatch(expected: .features(10000)), input: [16, 26, 26], path: ["2"]))])
+        #expect(result.diagnostics.first?.message == "layer '2' expects input 10000 features, but gets 16x26x26 (10816 features)")
     }
 
     @Test func convTooSmall() {
-        #expect(errors(check("input 1 2 2\nmodel < conv 1 1 3 >")) == [.layerTooSmall(layer: "0", input: "1x2x2")])
+        let result = check("input 1 2 2\nmodel < a: conv 1 1 3 >")
+        #expect(errors(result) == [.layerShape(ShapeFailure(.tooSmall, input: [1, 2, 2], path: ["a"]))])
+        #expect(result.diagnostics.first?.message == "input 1x2x2 is too small for layer 'a'")
+    }
+
+    /// Section 12: `linear IN OUT` on the last dimension when it is IN (no flatten, no note),
+    /// the implicit flatten of section 4 otherwise; the checked spec is the runtime's.
+    @Test func linearTakesTheLastDimensionWhenItIsTheInputWidth() throws {
+        let result = check("input 5 64\nmodel < fc: linear 64 8; relu; head: linear 40 2 >\noptimizer sgd")
+        let script = try #require(result.script)
+        #expect(script.model.layers.map(\.outputShape) == [[5, 8], [5, 8], [2]])
+        #expect(script.model.layers.map(\.flattensInput) == [false, false, true])
+        #expect(script.model.layers[0].spec == .linear(in: 64, out: 8, bias: true))
+        #expect(script.model.parameters.map(\.shape) == [[8, 64], [8], [2, 40], [2]])
+        #expect(result.diagnostics.map(\.condition) == [.implicitFlatten(layer: "head", shape: "5x8", count: 40)])
+        #expect(errors(check("input 5 64\nmodel < linear 32 8 >"))
+                == [.layerShape(ShapeFailure(.mismatch(expected: .features(32)), input: [5, 64], path: ["0"]))])
     }
 
     @Test func layerArgumentsAreChecked() {
@@ -220,7 +238,7 @@ import Testing
         #expect(script.train?.shuffle == false)
         #expect(script.data?.kind == .synthetic)
         #expect(errors(check("model < linear 3 3 >\ntrain epoch 3")) ==
-                [.unknownOption("epoch", statement: "train", valid: ["epochs", "batch", "loss", "shuffle"], suggestions: ["epochs"])])
+                [.unknownOption("epoch", statement: "train", valid: ["epochs", "batch", "loss", "shuffle", "clip", "accumulate"], suggestions: ["epochs"])])
         #expect(errors(check("model < linear 3 3 >\ntrain loss mae")) ==
                 [.valueType("'loss'", expected: "'cross_entropy' or 'mse' (did you mean 'mse'?)")])
         #expect(errors(check("model < linear 3 3 >\nshow param 0.wieght")) == [.unknownParameter("0.wieght", suggestions: ["0.weight"])])

@@ -1,4 +1,5 @@
 import Foundation
+import LRSLayers
 @testable import LRSRuntime
 
 /// A test-only double-precision forward of every layer and loss, written as plainly as

@@ -1,4 +1,5 @@
 import Testing
+import LRSLayers
 @testable import LRSRuntime
 
 /// Every layer's and loss's analytic gradient (the runtime, float32) against central finite

@@ -1,4 +1,5 @@
 import Foundation
+import LRSLayers
 @testable import LRSRuntime
 
 /// Reads the PyTorch reference fixtures under Tests/Fixtures/runtime (made by generate.py there).

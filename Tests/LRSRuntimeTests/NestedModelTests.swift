@@ -1,4 +1,5 @@
 import Testing
+import LRSLayers
 @testable import LRSRuntime
 
 /// Section 12 in the runtime: nested names as PyTorch's state_dict, shapes through blocks, bad
@@ -40,20 +41,21 @@ import Testing
     }
 
     @Test func badShapesInsideBlocksAreLocated() {
-        func failure(_ spec: LayerSpec, _ input: [Int]) -> ShapeError? {
+        func failure(_ spec: LayerSpec, _ input: [Int]) -> ShapeFailure? {
             if case .failure(let error) = Sequential.outputShapes(of: [.relu, spec], inputShape: input) { return error }
             return nil
         }
         let inner = failure(.repeat(count: 3, body: [NamedLayer("0", .residual(body: [NamedLayer("fc", .linear(in: 64, out: 4))]))]),
                             [2, 64])
-        #expect(inner?.layerIndex == 1)
-        #expect(inner?.innerPath == ["0", "0"])
-        #expect(inner?.message.contains("without a shortcut") == true)
+        #expect(inner?.path == ["1", "0", "0"])
+        #expect(inner?.reason == .residualShapes(body: [2, 4], shortcut: nil))
+        #expect(inner?.description == "the body of residual '1.0.0' changes the shape from 2x64 to 2x4 without a shortcut")
         let deeper = failure(.repeat(count: 2, body: [NamedLayer("b", .sequence([NamedLayer("fc", .linear(in: 32, out: 4))]))]),
                              [2, 64])
-        #expect(deeper?.innerPath == ["0", "b", "fc"])
-        #expect(failure(.repeat(count: 0, body: [NamedLayer("0", .relu)]), [4])?.message == "repeat needs a positive count")
-        #expect(failure(.attention(dim: 6, heads: 4), [3, 6])?.message.contains("do not divide") == true)
+        #expect(deeper?.path == ["1", "0", "b", "fc"])
+        #expect(deeper?.description == "layer '1.0.b.fc' expects input 32 features, but gets 2x64 (128 features)")
+        #expect(failure(.repeat(count: 0, body: [NamedLayer("0", .relu)]), [4])?.reason == .invalidArgument(.nonPositiveCount))
+        #expect(failure(.attention(dim: 6, heads: 4), [3, 6])?.reason == .invalidArgument(.headsDoNotDivide(heads: 4, width: 6)))
         #expect(failure(.posembed(length: 4, dim: 2), [5, 2]) != nil)
         #expect(failure(.residual(body: [NamedLayer("0", .linear(in: 3, out: 2))],
                                   shortcut: [NamedLayer("0", .linear(in: 3, out: 2))]), [3]) == nil)

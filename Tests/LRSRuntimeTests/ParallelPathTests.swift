@@ -1,4 +1,5 @@
 import Testing
+import LRSLayers
 @testable import LRSRuntime
 
 /// Batches large enough to be split across the two threads (and thin products split between

@@ -1,4 +1,5 @@
 import Testing
+import LRSLayers
 @testable import LRSRuntime
 
 /// The model's contract with the training loop: names, order, modes, frozen parameters,
@@ -27,8 +28,10 @@ import Testing
             Issue.record("expected a shape error")
             return
         }
-        #expect(error.layerIndex == 1)
-        #expect(error.inputShape == [4, 6, 6])
+        #expect(error.path == ["1"])
+        #expect(error.input == [4, 6, 6])
+        #expect(error.reason == .mismatch(expected: .features(100)))
+        #expect(error.description == "layer '1' expects input 100 features, but gets 4x6x6 (144 features)")
         #expect(Sequential.outputShapes(of: [.conv(in: 3, out: 4, kernel: 3, stride: 2, padding: 1)],
                                         inputShape: [3, 8, 7]) == .success([[4, 4, 4]]))
     }

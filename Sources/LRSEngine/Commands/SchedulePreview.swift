@@ -20,7 +20,9 @@ public enum SchedulePreview {
     /// from), then compute the rates.
     public static func run(_ source: SourceFile, overrides: [String: Double] = [:], epochs: Int?,
                            stepsPerEpoch: Int?) -> Outcome {
-        let checked = CheckPipeline.run(source, overrides: overrides) { ModelFactory($0).initialValues }
+        // The options give the run-length names (section 15) before the script does.
+        let options = Checker.Options(runLength: RunLength(epochs: epochs, stepsPerEpoch: stepsPerEpoch))
+        let checked = CheckPipeline.run(source, overrides: overrides, options: options) { ModelFactory($0).initialValues }
         var diagnostics = checked.diagnostics
         guard let script = checked.script, let resolution = checked.resolution else {
             return Outcome(diagnostics: diagnostics, table: nil)
@@ -47,7 +49,8 @@ public enum SchedulePreview {
             return 1
         case .success(let count)?:
             notes.append(.note(.stepsPerEpochFromData(steps: count.stepsPerEpoch, origin: count.origin,
-                                                      batch: count.batch), at: nil))
+                                                      batch: count.batch, accumulate: script.train?.accumulate ?? 1),
+                               at: nil))
             return count.stepsPerEpoch
         case .failure(let problem)?:
             notes.append(.note(.stepsPerEpochUnknown(reason: problem.reason), at: nil))

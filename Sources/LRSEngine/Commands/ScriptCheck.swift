@@ -36,7 +36,7 @@ public enum ScriptCheck {
         guard let script = outcome.script, let resolution = outcome.resolution, !outcome.diagnostics.hasErrors else {
             return nil
         }
-        return (headed ? "==> \(file) <==\n" : "") + GroupReport.text(script, resolution)
+        return GroupReport.text(script, resolution, heading: headed ? "==> \(file) <==\n" : "")
     }
 
     /// The group report of one script as a JSON object, its diagnostics included.
@@ -46,6 +46,8 @@ public enum ScriptCheck {
 
     /// Every script's report, as standard output shows them: JSON objects as one array.
     public static func joined(_ reports: [String], json: Bool) -> String {
-        json ? "[" + reports.joined(separator: ",\n") + "]\n" : reports.joined(separator: "\n")
+        // One script's report is most of what a check of a big script prints: not copied again.
+        if !json, reports.count == 1 { return reports[0] }
+        return json ? "[" + reports.joined(separator: ",\n") + "]\n" : reports.joined(separator: "\n")
     }
 }

@@ -14,6 +14,9 @@ public final class ScriptRun {
         public var resumePath: String?
         /// Relative `save`/`checkpoint` paths go here instead of beside the script (batches).
         public var outputDirectory: String?
+        /// Whether a model from a checkpoint is accepted, as a run with no layers that shows
+        /// and explains its groups: the REPL's, whose training refuses it. `lrs run` refuses it.
+        public var acceptsCheckpointModel = false
 
         public init() {}
     }
@@ -41,6 +44,13 @@ public final class ScriptRun {
 
     /// Lowers a script already checked with `options.overrides`.
     public static func prepare(checked: CheckResult, options: Options) -> Result<ScriptRun, DiagnosticList> {
+        // A model from a checkpoint has names and shapes, not an architecture: nothing to run.
+        // Refused from the syntax, so the refusal comes whatever else the script's errors are.
+        for statement in checked.syntax.statements where !options.acceptsCheckpointModel {
+            guard case .model(let model) = statement.kind, let file = model.file else { continue }
+            let refusal = Diagnostic.error(.checkpointModelNotRunnable(file.value), at: statement.range)
+            return .failure(DiagnosticList((checked.diagnostics.filter { $0.severity == .error } + [refusal]).inSourceOrder()))
+        }
         var factory: ModelFactory?
         // Files the script writes are checked here too, before any data is read.
         let outcome = CheckPipeline.run(checked: checked) { script in
@@ -56,7 +66,8 @@ public final class ScriptRun {
             let (model, generator) = try models.model().get()
             let data = try RunData.load(script).get()
             let batch = script.train?.batch ?? 32
-            let steps = data.map { Trainer.stepsPerEpoch(samples: $0.training.count, batch: batch) } ?? 1
+            let accumulate = script.train?.optimizerSteps ?? { $0 }
+            let steps = data.map { accumulate(Trainer.stepsPerEpoch(samples: $0.training.count, batch: batch)) } ?? 1
             if let train = script.train { try checkOneCycleLength(resolution, steps: train.epochs * steps) }
             let state = try TrainingState(script: script, resolution: resolution, model: model,
                                           generator: generator, stepsPerEpoch: steps)

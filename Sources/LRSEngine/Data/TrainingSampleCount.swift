@@ -55,7 +55,7 @@ public struct TrainingSampleCount: Sendable, Equatable {
             origin += ", \(samples) after 'split \(fraction)'"
         }
         let batch = max(1, train.batch)
-        let steps = Trainer.stepsPerEpoch(samples: samples, batch: batch)
+        let steps = train.optimizerSteps(batches: Trainer.stepsPerEpoch(samples: samples, batch: batch))
         guard steps >= 1 else { return .failure(Problem(reason: origin + ": no training samples")) }
         return .success(TrainingSampleCount(stepsPerEpoch: steps, samples: samples, batch: batch, origin: origin))
     }
@@ -65,16 +65,5 @@ public struct TrainingSampleCount: Sendable, Equatable {
         let shape = try NpyArray.read(path: path, loadingData: false).shape
         guard let first = shape.first else { throw FileFormatError(path: path, "the array has no sample dimension") }
         return first
-    }
-}
-
-extension CSVTable {
-    /// The number of data rows `parse` would read, without converting any cell: non-blank
-    /// lines, less the header row (as `header` says, else guessed as `parse` guesses it).
-    static func dataRowCount(_ bytes: [UInt8], path: String, header: Bool?) throws -> Int {
-        let lines = try contentLines(String(decoding: bytes, as: UTF8.self), path: path)
-        guard let first = lines.first else { throw FileFormatError(path: path, "the CSV file has no rows") }
-        let hasHeader = header ?? splitCells(first.text).contains { Double($0.trimmed) == nil }
-        return hasHeader ? lines.count - 1 : lines.count
     }
 }

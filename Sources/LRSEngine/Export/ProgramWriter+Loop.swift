@@ -19,6 +19,7 @@ extension ProgramWriter {
         var out = options.distributed ? distributedBatches() : plainBatches()
         if validationStatement != nil { out += ["", ""] + evaluate() }
         out += ["", ""] + stopUnlessFinite() + ["", ""]
+        if (script.train?.accumulate ?? 1) > 1 { out += runsOf() + ["", ""] }
         out += train()
         return out.joined(separator: "\n")
     }
@@ -113,6 +114,22 @@ extension ProgramWriter {
         ]
     }
 
+    /// `accumulate K`: the batches in runs of K, one optimizer step each.
+    private func runsOf() -> [String] {
+        [
+            "def runs_of(batches, size):",
+            "    \"\"\"An epoch's batches in runs of `size` (accumulate), the last run possibly shorter.\"\"\"",
+            "    run = []",
+            "    for batch in batches:",
+            "        run.append(batch)",
+            "        if len(run) == size:",
+            "            yield run",
+            "            run = []",
+            "    if run:",
+            "        yield run",
+        ]
+    }
+
     private func checkpointLines(indent: String) -> [String] {
         guard let checkpoint else { return [] }
         let save = options.distributed ? "if rank == 0 and (epoch + 1) % \(checkpoint.every) == 0:"
@@ -180,7 +197,25 @@ extension ProgramWriter {
             "        started = time.perf_counter()",
             "        total, correct, count = 0.0, 0, \(ddp ? "0" : "len(x)")",
             "        first_rates = None",
-            "        for xb, yb in batches(x, y\(ddp ? ", rank, world" : "")):",
+        ]
+        // Under `accumulate K` a step is a run of K batches, each batch's loss divided by K
+        // before backward, the step's loss the mean of the run's; the per-batch lines move
+        // one level in.
+        let accumulate = (script.train?.accumulate ?? 1) > 1
+        let b = accumulate ? "                " : "            "
+        let source = "batches(x, y\(ddp ? ", rank, world" : ""))"
+        out += accumulate ? [
+            "        for run in runs_of(\(source), ACCUMULATE):",
+            "            \(net).train()",
+            "            for optimizer in optimizers:",
+            "                optimizer.zero_grad()",
+            "            run_losses = []",
+            "            for xb, yb in run:",
+            b + "out = \(net)(xb)",
+            b + "loss = loss_fn(out, yb)",
+            b + "(loss / ACCUMULATE).backward()",
+        ] : [
+            "        for xb, yb in \(source):",
             "            \(net).train()",
             "            for optimizer in optimizers:",
             "                optimizer.zero_grad()",
@@ -190,34 +225,45 @@ extension ProgramWriter {
         ]
         if ddp {
             out += [
-                "            hits = (out.argmax(1) == yb).sum().item() if yb.dtype == torch.int64 else 0",
-                "            # Summed over the processes: losses, loss x samples, samples, correct answers.",
-                "            sums = torch.tensor([loss.item(), loss.item() * len(xb), len(xb), hits],",
-                "                                dtype=torch.float64, device=loss.device)",
-                "            dist.all_reduce(sums)",
-                "            mean_loss = sums[0].item() / world",
+                b + "hits = (out.argmax(1) == yb).sum().item() if yb.dtype == torch.int64 else 0",
+                b + "# Summed over the processes: losses, loss x samples, samples, correct answers.",
+                b + "sums = torch.tensor([loss.item(), loss.item() * len(xb), len(xb), hits],",
+                b + "                    dtype=torch.float64, device=loss.device)",
+                b + "dist.all_reduce(sums)",
+                b + "mean_loss = sums[0].item() / world",
             ]
         }
-        let lossValue = ddp ? "mean_loss" : "loss.item()"
+        let batchLoss = ddp ? "mean_loss" : "loss.item()"
+        let totals = ddp ? [
+            b + "total += sums[1].item()",
+            b + "count += int(sums[2].item())",
+            b + "correct += int(sums[3].item())",
+        ] : [
+            b + "total += loss.item() * len(xb)",
+            b + "if yb.dtype == torch.int64:",
+            b + "    correct += (out.argmax(1) == yb).sum().item()",
+        ]
+        if accumulate {
+            out += [b + "run_losses.append(\(batchLoss))"] + totals
+            out.append("            step_loss = sum(run_losses) / len(run_losses)")
+        }
+        let lossValue = accumulate ? "step_loss" : batchLoss
         out += [
             "            rates = {group[\"name\"]: group[\"lr\"] for group in groups}",
             "            first_rates = first_rates or rates",
             "            stop_unless_finite(model, \(lossValue), epoch, step, rates)",
+        ]
+        if script.train?.clip != nil {
+            out.append("            torch.nn.utils.clip_grad_norm_([p for group in groups for p in group[\"params\"]], CLIP)")
+        }
+        out += [
             "            for optimizer in optimizers:",
             "                optimizer.step()",
             "            if trace:",
             "                record = {\"epoch\": epoch, \"step\": step, \"loss\": \(lossValue), \"lr\": rates}",
             "                trace.write(json.dumps(record) + \"\\n\")",
         ]
-        out += ddp ? [
-            "            total += sums[1].item()",
-            "            count += int(sums[2].item())",
-            "            correct += int(sums[3].item())",
-        ] : [
-            "            total += loss.item() * len(xb)",
-            "            if yb.dtype == torch.int64:",
-            "                correct += (out.argmax(1) == yb).sum().item()",
-        ]
+        if !accumulate { out += totals }
         out += [
             "            step += 1",
             "            for schedule in schedules:",

@@ -89,6 +89,8 @@ extension ProgramWriter {
             lines.append("EPOCHS = \(train.epochs)")
             lines.append("BATCH_SIZE = \(train.batch)")
             lines.append("SHUFFLE = \(PythonText.bool(train.shuffle))")
+            if train.accumulate > 1 { lines.append("ACCUMULATE = \(train.accumulate)") }
+            if let clip = train.clip { lines.append("CLIP = " + PythonText.number(clip)) }
         }
         if namesFiles {
             lines += ["", "", "def path(name):",
@@ -155,12 +157,15 @@ extension ProgramWriter {
         case .dropout(let p): return "nn.Dropout(\(PythonText.float(p)))"
         case .batchnorm(let features):
             switch layer.inputShape?.count {
-            case 1: return "nn.BatchNorm1d(\(features))"
+            case 1, 2: return "nn.BatchNorm1d(\(features))"
             case 3: return "nn.BatchNorm2d(\(features))"
             default:
                 throw ExportRefusal(.batchNormShape(shape: ShapeText.text(layer.inputShape ?? [])), at: layer.range)
             }
         case .layernorm(let n): return "nn.LayerNorm(\(n))"
+        case .silu, .rmsnorm, .embedding, .posembed, .attention, .globalAvgPool, .sequence, .residual, .repeat:
+            // Section 12's layers and containers: the checker does not write them yet.
+            throw ExportRefusal(.layerNotExported(layer: layer.name), at: layer.range)
         }
     }
 }

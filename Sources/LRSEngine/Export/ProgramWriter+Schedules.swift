@@ -161,6 +161,9 @@ extension ProgramWriter {
     private mutating func schedulerText(_ schedule: CheckedSchedule, optimizer: String, perStep: Bool,
                                         classes: inout Set<String>) throws(ExportRefusal) -> String {
         switch schedule {
+        case .single(.wsd, let arguments, _):
+            classes.insert("LambdaLR")
+            return "LambdaLR(\(optimizer), " + wsdLambda(ScheduleLowering.wsdFactor(arguments), perStep: perStep) + ")"
         case .single(let kind, let arguments, _):
             classes.insert(kind.pytorchName)
             var parts = [optimizer]
@@ -204,13 +207,39 @@ extension ProgramWriter {
             return "lambda \(variable): " + PythonText.number(value)
         }
         let other = perStep ? "epoch" : "step"
+        var substitutions: [String: String] = [:]
         if compiled.usedVariables.contains(other) {
-            throw ExportRefusal(.wrongCounter(variable: other, perStep: perStep), at: compiled.syntax.range)
+            // Per step, `epoch` is the epochs completed: the step count over the steps per
+            // epoch that the script's data, batch and accumulate give.
+            guard perStep, case .success(let count)? = TrainingSampleCount.of(script) else {
+                throw ExportRefusal(.wrongCounter(variable: other, perStep: perStep), at: compiled.syntax.range)
+            }
+            substitutions["epoch"] = "(step // \(count.stepsPerEpoch))"
         }
-        var python = PythonExpression(constants: script.constants, variables: [variable])
+        var python = PythonExpression(constants: script.constants, variables: [variable], substitutions: substitutions)
         let body = try python.text(compiled.syntax)
         usesMath = usesMath || python.usesMath
         return "lambda \(variable): " + body
+    }
+
+    /// `wsd` as the lambda of a LambdaLR: section 15's formula, operation for operation as
+    /// lrs computes it, over the step count (or the epoch count per epoch).
+    private mutating func wsdLambda(_ wsd: WSDFactor, perStep: Bool) -> String {
+        let t = perStep ? "step" : "epoch"
+        let w = PythonText.number(wsd.warmupFactor), m = PythonText.number(wsd.minFactor)
+        let p = "(\(t) - \(wsd.total) + \(wsd.decay)) / \(wsd.decay)"
+        let decay: String
+        switch wsd.shape {
+        case .linear: decay = "1 - (1 - \(m)) * \(p)"
+        case .cosine:
+            usesMath = true
+            decay = "\(m) + (1 - \(m)) * (1 + math.cos(math.pi * \(p))) / 2"
+        case .sqrt:
+            usesMath = true
+            decay = "1 - (1 - \(m)) * math.sqrt(\(p))"
+        }
+        return "lambda \(t): (\(w) + (1 - \(w)) * \(t) / \(wsd.warmup) if \(t) < \(wsd.warmup) "
+            + "else 1.0 if \(t) < \(wsd.total - wsd.decay) else \(decay))"
     }
 
     /// The language's argument names are PyTorch's but for `t_mult`.

@@ -21,6 +21,8 @@ public enum PyTorchExport {
     /// The program's text, or why the script cannot be exported faithfully.
     public static func program(_ script: CheckedScript, _ resolution: GroupResolution,
                                options: Options = Options()) throws(ExportRefusal) -> String {
+        // Refused, not written as an empty nn.Sequential that would train nothing.
+        if script.model.file != nil { throw ExportRefusal(.checkpointModel, at: script.model.range) }
         var writer = try ProgramWriter(script: script, resolution: resolution, options: options)
         return try writer.write()
     }

@@ -9,12 +9,16 @@ struct PythonExpression {
     let constants: [String: Double]
     /// Names of the free variables allowed here (`epoch` or `step`), as Python names.
     let variables: Set<String>
+    /// Names written as a Python expression of the variables (`epoch` in a per-step
+    /// schedule: `(step // 4)`).
+    let substitutions: [String: String]
     /// Set when the text uses `math.`.
     private(set) var usesMath = false
 
-    init(constants: [String: Double], variables: Set<String>) {
+    init(constants: [String: Double], variables: Set<String>, substitutions: [String: String] = [:]) {
         self.constants = constants
         self.variables = variables
+        self.substitutions = substitutions
     }
 
     /// The Python text of `expr`; a name that is neither a variable here nor a constant is
@@ -43,6 +47,7 @@ struct PythonExpression {
             throw ExportRefusal(.stringNotNumber, at: expr.range)
         case .name(let name):
             if variables.contains(name) { return (name, Self.atom) }
+            if let text = substitutions[name] { return (text, Self.atom) }
             if name == "pi" { usesMath = true; return ("math.pi", Self.atom) }
             if let value = constants[name] { return (value < 0 ? "(" + PythonText.number(value) + ")" : PythonText.number(value), Self.atom) }
             throw ExportRefusal(.noValue(name: name), at: expr.range)
@@ -59,7 +64,7 @@ struct PythonExpression {
         case .call(let name, _, let arguments):
             let python: String
             switch name {
-            case "abs", "min", "max": python = name
+            case "abs", "min", "max", "round": python = name
             case "exp", "log", "sqrt", "sin", "cos", "tan", "floor", "ceil": python = "math." + name; usesMath = true
             default: throw ExportRefusal(.noPythonFunction(name: name), at: expr.range)
             }

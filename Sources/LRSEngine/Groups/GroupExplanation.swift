@@ -15,7 +15,7 @@ public enum GroupExplanation {
         func line(_ range: SourceRange) -> String { place?(range) ?? "line \(source.location(of: range.start).line)" }
         func text(_ selector: SelectorSyntax) -> String { source.text(of: selector.range) }
         var lines = ["parameter '\(parameter.name)': \(ShapeText.text(parameter.shape)), \(parameter.count) elements, "
-            + "layer '\(parameter.layerName)' (\(parameter.layerKind.rawValue))"]
+            + (parameter.layerKind.map { "layer '\(parameter.layerName)' (\($0.rawValue))" } ?? "module '\(parameter.layerName)'")]
         for freeze in script.freezes where matcher.matches(freeze.selector, parameter) {
             lines.append("frozen by 'freeze \(text(freeze.selector))' at \(line(freeze.range)); it is in no group")
             return lines
@@ -30,13 +30,26 @@ public enum GroupExplanation {
             if matches {
                 let taken = resolution.group(of: parameter.name)
                 let name = taken?.name ?? group.name
-                lines.append("taken by group '\(name)' (\(line(group.range))): '\(text(group.selector))' matches\(detail)")
+                lines.append("taken by group '\(name)' (\(line(group.range))): '\(text(group.selector))' matches\(detail)"
+                    + captureDetail(group, parameter, &matcher))
                 return lines
             }
             lines.append("passed group '\(group.name)' (\(line(group.range))): '\(text(group.selector))' does not match\(detail)")
         }
         lines.append("no group takes it (an error unless it is frozen)")
         return lines
+    }
+
+    /// The capture values the parameter got ("; it binds i = 3"), or which it did not.
+    private static func captureDetail(_ group: CheckedGroup, _ parameter: ParameterInfo,
+                                      _ matcher: inout SelectorMatcher) -> String {
+        guard !group.captures.isEmpty else { return "" }
+        let values = matcher.bindings(group.selector, parameter, slots: group.captures) ?? []
+        let bound = zip(group.captures, values).compactMap { name, value in value.map { "\(name) = \($0)" } }
+        let unbound = zip(group.captures, values).filter { $0.1 == nil }.map { "'\($0.0)'" }
+        var text = bound.isEmpty ? "; it binds no capture" : "; it binds " + bound.joined(separator: ", ")
+        if !bound.isEmpty, !unbound.isEmpty { text += " and not " + unbound.joined(separator: ", ") }
+        return text
     }
 
     /// For selectors with `where`: each predicate's value on this parameter, and for a
@@ -58,7 +71,7 @@ public enum GroupExplanation {
                 parts.forEach(visit)
             case .not(let inner):
                 visit(inner)
-            case .word, .glob, .all, .rest:
+            case .word, .glob, .captureGlob, .all, .rest:
                 break
             }
         }

@@ -5,14 +5,21 @@ import LRSLanguage
 /// parameters with shapes and element counts, every hyperparameter (defaults marked) and
 /// its schedule. Pure functions from values to text, so tests can pin the output.
 public enum GroupReport {
-    /// The human-readable report.
-    public static func text(_ script: CheckedScript, _ resolution: GroupResolution) -> String {
-        var out = ""
+    /// The human-readable report, after `heading`.
+    public static func text(_ script: CheckedScript, _ resolution: GroupResolution, heading: String = "") -> String {
+        var out = heading
+        // A generated script's report runs to megabytes: one allocation, not a doubling series.
+        out.reserveCapacity(heading.utf8.count + 128 + resolution.groups.count * 320
+                            + script.model.parameters.count * 48)
         let model = script.model
         if let input = model.inputShape {
             out += "input \(ShapeText.text(input))\(model.inputWasInferred ? " (inferred)" : "")"
             if let output = model.outputShape { out += " -> output \(ShapeText.text(output))" }
             out += "; \(model.parameters.count) parameters, \(model.parameterCount) elements\n"
+        }
+        if let file = model.file {
+            out += "model from '\(file.file.written)': \(model.parameters.count) parameters, \(model.parameterCount) elements"
+            out += model.buffers.isEmpty ? "\n" : "; \(model.buffers.count) buffers, not trained\n"
         }
         // Each parameter's shape as text, once: thousands of groups list the same few.
         var shapes: [String: (text: String, count: Int)] = [:]
@@ -36,16 +43,18 @@ public enum GroupReport {
         let count = group.parameters.count
         out += "\ngroup \(group.name) (\(group.optimizerKind.rawValue)): \(count) parameter\(count == 1 ? "" : "s"), "
         out += "\(group.elementCount) elements\n"
-        let width = group.parameters.reduce(0) { Swift.max($0, $1.count) }
-        let shapeWidth = group.parameters.reduce(0) { Swift.max($0, (shapes[$1]?.text ?? "?").count) }
-        for name in group.parameters {
-            let shape = shapes[name]
+        let rows = NameRuns.rows(group.parameters) { shapes[$0] ?? ("?", 0) }
+        let width = rows.reduce(0) { Swift.max($0, $1.name.count) }
+        let shapeWidth = rows.reduce(0) { Swift.max($0, $1.shape.count) }
+        for row in rows {
             out += "  "
-            out.append(name, paddedTo: width)
+            out.append(row.name, paddedTo: width)
             out += "  "
-            out.append(shape?.text ?? "?", paddedTo: shapeWidth)
+            out.append(row.shape, paddedTo: shapeWidth)
             out += "  "
-            out += String(shape?.count ?? 0)
+            // A summarised row: how many parameters, and each one's elements.
+            if row.members > 1 { out += "\(row.members) x " }
+            out += String(row.count)
             out += "\n"
         }
         let hpWidth = group.hyperparameters.reduce(0) { Swift.max($0, $1.name.count) }
@@ -79,6 +88,11 @@ public enum GroupReport {
             out += ", \"groups\": ["
             out += resolution.groups.map { group in
                 var g = "{\"name\": \(JSON.string(group.name)), \"optimizer\": \(JSON.string(group.optimizerKind.rawValue))"
+                if !group.captures.isEmpty {
+                    g += ", \"captures\": {" + group.captures.map { capture in
+                        "\(JSON.string(capture.name)): \(capture.value.map(String.init) ?? "null")"
+                    }.joined(separator: ", ") + "}"
+                }
                 g += ", \"parameters\": [" + group.parameters.map { name in
                     let info = shapes[name]
                     return "{\"name\": \(JSON.string(name)), \"shape\": \(JSON.ints(info?.shape ?? [])), \"numel\": \(info?.count ?? 0)}"
@@ -95,6 +109,13 @@ public enum GroupReport {
                 return g + "}"
             }.joined(separator: ", ")
             out += "], \"frozen\": [" + resolution.frozen.map(JSON.string).joined(separator: ", ") + "]"
+            // A checkpoint's buffers (section 13), apart from what the script froze.
+            if let file = model.file {
+                out += ", \"model_file\": \(JSON.string(file.file.written))"
+                out += ", \"buffers\": [" + model.buffers.map {
+                    "{\"name\": \(JSON.string($0.name)), \"shape\": \(JSON.ints($0.shape))}"
+                }.joined(separator: ", ") + "]"
+            }
         }
         return out + "}"
     }

@@ -56,18 +56,27 @@ public struct GroupResolver {
             // The first freeze that took a parameter this group selects, asked only while the
             // group is still empty (its warning is the only use).
             var freezeTook: Int?
+            // The members' capture values, when the selector captures (section 14).
+            var bindings: [[Int?]] = []
             for (position, parameter) in parameters.enumerated() {
                 if let freeze = frozenBy[position] {
                     if members.isEmpty, freezeTook == nil, matcher.matches(group.selector, parameter) { freezeTook = freeze }
                     continue
                 }
-                guard matcher.matches(group.selector, parameter) else { continue }
+                var values: [Int?] = []
+                if group.captures.isEmpty {
+                    guard matcher.matches(group.selector, parameter) else { continue }
+                } else {
+                    guard let bound = matcher.bindings(group.selector, parameter, slots: group.captures) else { continue }
+                    values = bound
+                }
                 if let earlier = owner[position] {
                     if !takenBy.contains(earlier) { takenBy.append(earlier) }
                     continue
                 }
                 owner[position] = index
                 members.append(parameter)
+                if !group.captures.isEmpty { bindings.append(values) }
             }
             if members.isEmpty {
                 let condition: DiagnosticCondition = takenBy.isEmpty && freezeTook == nil ? .selectorMatchesNothing(group.name)
@@ -75,14 +84,19 @@ public struct GroupResolver {
                 let notes = freezeTook.map { [Diagnostic.note(.frozenHere, at: script.freezes[$0].range)] } ?? []
                 diagnostics.append(.warning(condition, at: group.selector.range, notes: notes))
             }
-            expand(group, members: members, into: &resolved)
+            if group.captures.isEmpty {
+                expand(group, members: members, into: &resolved)
+            } else {
+                split(group, members: members, bindings: bindings, into: &resolved)
+            }
         }
         for name in matcher.missing {
             diagnostics.append(.error(.predicateSource(name), at: script.groups.first { $0.selector.usesPredicate }?.range))
         }
         if !script.hasNoGroups {
             for (position, parameter) in parameters.enumerated() where !frozen[position] && owner[position] == nil {
-                let range = model.layers.first { $0.index == parameter.layerIndex }?.range
+                // A checkpoint's parameter has no layer statement: the `model from` one.
+                let range = model.layers.first { $0.index == parameter.layerIndex }?.range ?? model.range
                 diagnostics.append(.error(.unassignedParameter(parameter.name), at: range))
             }
         }
@@ -122,6 +136,56 @@ public struct GroupResolver {
                                     numel: list.reduce(0) { $0 + $1.count },
                                     ndim: list.reduce(0) { Swift.max($0, $1.shape.count) }, label: name)
             resolved.append(make(group, name: name, members: list, settings: settings))
+        }
+    }
+
+    /// One group per distinct tuple of capture values, in increasing numeric order, named
+    /// `NAME.V1.V2` (section 14). An expression that reads a capture a member did not bind
+    /// is an error naming that parameter.
+    private mutating func split(_ group: CheckedGroup, members: [ParameterInfo], bindings: [[Int?]],
+                                into resolved: inout [ResolvedGroup]) {
+        guard !members.isEmpty else {
+            // An empty group still has numbers (as an empty `each` group does): captures read 0.
+            let settings = group.hyperparameters.map { setting in
+                guard case .expression(let compiled) = setting.value else { return setting }
+                return HyperparameterSetting(name: setting.name, value: .number(compiled.evaluate([])),
+                                             source: setting.source, range: setting.range)
+            }
+            resolved.append(make(group, name: group.name, members: [], settings: settings))
+            return
+        }
+        var position: [[Int?]: Int] = [:]
+        var parts: [(values: [Int?], members: [ParameterInfo])] = []
+        for (member, values) in zip(members, bindings) {
+            if let i = position[values] {
+                parts[i].members.append(member)
+            } else {
+                position[values] = parts.count
+                parts.append((values, [member]))
+            }
+        }
+        parts.sort { CaptureBinding.precedes($0.values, $1.values) }
+        for part in parts {
+            let name = CaptureBinding.groupName(group.name, part.values)
+            var settings = group.hyperparameters
+            for (index, setting) in settings.enumerated() {
+                guard case .expression(let compiled) = setting.value else { continue }
+                let value = compiled.evaluate(part.values.map { Double($0 ?? 0) })
+                if let unbound = group.captures.indices.first(where: {
+                    part.values[$0] == nil && compiled.usedVariables.contains(group.captures[$0])
+                }) {
+                    diagnostics.append(.error(.captureUnbound(group.captures[unbound], parameter: part.members[0].name),
+                                              at: setting.range ?? group.range))
+                } else if let problem = HyperparameterRules.problem(name: setting.name, value: value) {
+                    diagnostics.append(.error(problem, at: setting.range ?? group.range,
+                                              notes: [.note(.expandedGroup(name), at: group.range)]))
+                }
+                settings[index] = HyperparameterSetting(name: setting.name, value: .number(value), source: setting.source,
+                                                        range: setting.range)
+            }
+            var made = make(group, name: name, members: part.members, settings: settings)
+            made.captures = zip(group.captures, part.values).map { ($0, $1) }
+            resolved.append(made)
         }
     }
 

@@ -19,6 +19,9 @@ public struct ResolvedGroup: Sendable {
     public let schedule: CheckedScheduleStatement?
     /// The `group` statement's range (or the model's for the implicit group `all`).
     public let range: SourceRange
+    /// The capture values that split this group from its statement's others (section 14),
+    /// by name in order of appearance; `nil` for a name its parameters do not bind.
+    public var captures: [(name: String, value: Int?)] = []
 
     /// A hyperparameter's value as a number (`lr`, `momentum`); `nil` if absent or not one.
     public func number(_ name: String) -> Double? {

@@ -21,11 +21,15 @@ struct SelectorMatcher {
         switch selector.kind {
         case .all, .rest: return true
         case .word(let word):
+            // A checkpoint's parameters have no kind: a word is a whole segment of the name.
+            guard let kind = parameter.layerKind else { return CheckedModelFile.name(parameter.name, hasSegment: word) }
             // The kind's spelling, not `LayerKind(rawValue:)`: one comparison, not one per kind.
-            if word == parameter.layerKind.rawValue { return true }
+            if word == kind.rawValue { return true }
             return parameter.layerName == word
         case .glob(let pattern):
             return Glob.matches(pattern, parameter.name)
+        case .captureGlob(let glob):
+            return glob.match(parameter.name) != nil
         case .where(let inner, let predicate):
             guard matches(inner, parameter) else { return false }
             return holds(predicate, parameter)
@@ -37,6 +41,17 @@ struct SelectorMatcher {
             return false
         case .not(let inner): return !matches(inner, parameter)
         }
+    }
+
+    /// Whether the selector takes the parameter and, if so, the values of the captures
+    /// `slots` (section 14; `nil` for a capture the part that took it does not bind).
+    mutating func bindings(_ selector: SelectorSyntax, _ parameter: ParameterInfo, slots: [String]) -> [Int?]? {
+        var values = [Int?](repeating: nil, count: slots.count)
+        let matched = CaptureBinding.bind(selector, name: parameter.name, slots: slots, values: &values) { node in
+            if case .where(_, let predicate) = node.kind { return holds(predicate, parameter) }
+            return matches(node, parameter)
+        }
+        return matched ? values : nil
     }
 
     /// Whether a predicate holds for a parameter. Not cached: each (selector, parameter) is

@@ -1,4 +1,5 @@
 import LRSLanguage
+import LRSLayers
 import LRSRuntime
 
 /// Initial values for `where` predicates without building the whole model: `lrs check`
@@ -9,7 +10,7 @@ import LRSRuntime
 /// so going back to an earlier layer draws that layer only; passing a layer draws without
 /// keeping anything.
 final class LayerwiseInitialValues {
-    private let specs: [(name: String, spec: LRSRuntime.LayerSpec)]
+    private let specs: [(name: String, spec: LayerSpec)]
     private let inputShapes: [[Int]]
     /// Indices of the layers that draw from the generator (those with parameters).
     private let drawing: Set<Int>
@@ -20,7 +21,7 @@ final class LayerwiseInitialValues {
     /// Nil when the model's shapes are not all known (the caller then builds the model).
     init?(_ script: CheckedScript) {
         let model = script.model
-        specs = model.layers.map { ($0.name, ModelLowering.runtimeSpec($0.spec)) }
+        specs = model.layers.map { ($0.name, $0.spec) }
         guard case .success(let shapes) = Sequential.outputShapes(of: specs.map(\.spec), inputShape: model.inputShape ?? [])
         else { return nil }
         inputShapes = [model.inputShape ?? []] + shapes.dropLast()
@@ -48,14 +49,15 @@ final class LayerwiseInitialValues {
     /// other layers with parameters (norms) draw nothing and are small: they are built.
     private func draw(_ index: Int, _ generator: RandomGenerator, keep: Bool) -> [String: InitialValue] {
         let name = specs[index].name
-        var rule: (weight: [Int], bias: Int?, fanIn: Int)?
+        // The shapes from LRSLayers' table (weight, then bias when there is one).
+        let state = specs[index].spec.stateShapes
+        let fanIn: Int?
         switch specs[index].spec {
-        case let .linear(inFeatures, out, bias): rule = ([out, inFeatures], bias ? out : nil, inFeatures)
-        case let .conv(inChannels, out, kernel, _, _, bias):
-            rule = ([out, inChannels, kernel, kernel], bias ? out : nil, inChannels * kernel * kernel)
-        default: rule = nil
+        case .linear(let inFeatures, _, _): fanIn = inFeatures
+        case let .conv(inChannels, _, kernel, _, _, _): fanIn = inChannels * kernel * kernel
+        default: fanIn = nil
         }
-        guard let rule else {
+        guard let fanIn, let weight = state.first?.shape else {
             let layer = build(index, generator)
             var values: [String: InitialValue] = [:]
             for (parameterName, parameter) in layer.parameters {
@@ -74,12 +76,13 @@ final class LayerwiseInitialValues {
             }
         }
         var values: [String: InitialValue] = [:]
-        let weightCount = rule.weight.reduce(1, *)
-        if let weight = uniform(weightCount, Initialization.kaimingUniformBound(fanIn: rule.fanIn)) {
-            values[name + ".weight"] = InitialValue(shape: rule.weight, values: weight)
+        let weightCount = weight.reduce(1, *)
+        if let drawn = uniform(weightCount, Initialization.kaimingUniformBound(fanIn: fanIn)) {
+            values[name + ".weight"] = InitialValue(shape: weight, values: drawn)
         }
-        if let biasCount = rule.bias, let bias = uniform(biasCount, Initialization.biasUniformBound(fanIn: rule.fanIn)) {
-            values[name + ".bias"] = InitialValue(shape: [biasCount], values: bias)
+        if let bias = state.dropFirst().first?.shape,
+           let drawn = uniform(bias.reduce(1, *), Initialization.biasUniformBound(fanIn: fanIn)) {
+            values[name + ".bias"] = InitialValue(shape: bias, values: drawn)
         }
         return values
     }
@@ -94,6 +97,7 @@ extension ModelFactory {
     /// Initial values for predicates, one layer at a time when the script has no `init`
     /// file (with one, the file holds them all and the model is built as for a run).
     public var layerwiseInitialValues: InitialValueProvider {
+        if let checkpointValues { return checkpointValues }
         guard script.initFile == nil, let layerwise = LayerwiseInitialValues(script) else { return initialValues }
         let layers = Dictionary(script.model.parameters.map { ($0.name, $0.layerIndex) }, uniquingKeysWith: { a, _ in a })
         return { name in

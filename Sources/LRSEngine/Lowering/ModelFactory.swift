@@ -38,7 +38,8 @@ public final class ModelFactory {
 
     /// Initial values for `where` predicates: the model's parameters by name.
     public var initialValues: InitialValueProvider {
-        { [self] name in
+        if let checkpointValues { return checkpointValues }
+        return { [self] name in
             guard case .success(let built) = model(),
                   let p = built.model.parameters.first(where: { $0.name == name })?.parameter else { return nil }
             return InitialValue(shape: p.shape, values: p.value.values)

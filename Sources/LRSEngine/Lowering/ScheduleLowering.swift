@@ -48,8 +48,21 @@ enum ScheduleLowering {
                     patience: args.int("patience"), threshold: args.number("threshold"),
                     thresholdMode: PlateauOptions.ThresholdMode(rawValue: args.symbol("threshold_mode")) ?? .rel,
                     cooldown: args.int("cooldown"), minLR: args.number("min_lr"), eps: args.number("eps")))
+            case .wsd:
+                // A LambdaLR over torch's counter (steps, or epochs when per epoch).
+                let wsd = wsdFactor(args)
+                return .lambda { wsd.factor($0) }
             }
         }
+    }
+
+    /// `wsd`'s arguments, its total as the check resolved it.
+    static func wsdFactor(_ arguments: [ResolvedArgument]) -> WSDFactor { wsdFactor(Arguments(arguments)) }
+
+    private static func wsdFactor(_ args: Arguments) -> WSDFactor {
+        WSDFactor(warmup: args.int("warmup"), decay: args.int("decay"), total: args.int(CheckedSchedule.wsdTotal),
+                  shape: WSDShape(rawValue: args.symbol("shape")) ?? .linear, minFactor: args.number("min_factor"),
+                  warmupFactor: args.number("warmup_factor"))
     }
 
     /// Whether a schedule (or any part of it) is a plateau, whose rate depends on losses.

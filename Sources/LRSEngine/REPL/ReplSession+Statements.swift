@@ -158,9 +158,11 @@ extension ReplSession {
             return nil
         }.last
         if changesSetup || run == nil || (newTrain != nil && !hasTrained) {
-            let prepared = entriesCheck.map { ScriptRun.prepare(checked: $0.result, options: ScriptRun.Options()) }
+            var options = ScriptRun.Options()
+            options.acceptsCheckpointModel = true
+            let prepared = entriesCheck.map { ScriptRun.prepare(checked: $0.result, options: options) }
                 ?? ScriptRun.prepare(source(((keptIfReplaced ?? entries) + appended).map { $0.text + "\n" }.joined()),
-                                     options: ScriptRun.Options())
+                                     options: options)
             switch prepared {
             case .failure(let list):
                 reply.problems += list.diagnostics.filter { $0.severity == .error }

@@ -6,6 +6,9 @@ extension ReplSession {
     /// defaults), continuing the epoch in progress.
     func currentTrainer(_ settings: CheckedTrain? = nil) throws(ReplFailure) -> Trainer {
         guard let run else { throw ReplFailure(noRun) }
+        if let file = run.script.model.file {
+            throw ReplFailure(DiagnosticCondition.checkpointModelNotRunnable(file.file.written).message)
+        }
         guard let data = run.data else { throw ReplFailure("training needs a 'data' statement") }
         guard data.training.count > 0 else { throw ReplFailure("the training data has no samples") }
         if let trainer, settings == nil { return trainer }
@@ -104,8 +107,8 @@ extension ReplSession {
     func position(loss: Double? = nil) -> String {
         guard let state else { return "" }
         var text = "epoch \(state.epoch), step \(state.step)"
-        if let progress = trainer?.progress {
-            text += " (\(progress.nextBatch) of \(state.stepsPerEpoch) batches into epoch \(state.epoch + 1))"
+        if let trainer, let progress = trainer.progress {
+            text += " (\(progress.nextBatch) of \(trainer.batchesPerEpoch) batches into epoch \(state.epoch + 1))"
         }
         if let loss { text += ", loss \(String(format: "%.6g", loss))" }
         return text + "\n"

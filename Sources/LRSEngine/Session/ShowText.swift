@@ -20,6 +20,17 @@ public enum ShowText {
     /// Layers with their output shapes and parameter counts.
     public static func model(_ state: TrainingState) -> String {
         let model = state.script.model
+        if let file = model.file {
+            // No layers in lrs: the checkpoint's tensors, in its order.
+            var rows: [[String]] = [["tensor", "shape", "elements"]]
+            for entry in model.stateDict {
+                switch entry {
+                case .parameter(let p): rows.append([p.name, ShapeText.text(p.shape), "\(p.count)"])
+                case .buffer(let b): rows.append([b.name, ShapeText.text(b.shape), "buffer"])
+                }
+            }
+            return "model from '\(file.file.written)'\n" + table(rows) + "total parameters: \(model.parameterCount)\n"
+        }
         var rows: [[String]] = [["layer", "kind", "output", "parameters"]]
         for layer in model.layers {
             let count = model.parameters.filter { $0.layerIndex == layer.index }.reduce(0) { $0 + $1.count }

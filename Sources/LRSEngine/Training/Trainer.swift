@@ -35,6 +35,9 @@ public final class Trainer {
         batch > 0 ? (samples + batch - 1) / batch : 0
     }
 
+    /// Batches in an epoch (more than its optimizer steps under `accumulate`).
+    public var batchesPerEpoch: Int { Trainer.stepsPerEpoch(samples: data.training.count, batch: max(1, settings.batch)) }
+
     /// Trains until `state.epoch == settings.epochs` (or `until`), one epoch at a time.
     /// Returns the reports of the epochs it ran; stops early, with the state consistent at
     /// a batch boundary, when the observer asks.
@@ -94,33 +97,43 @@ public final class Trainer {
         var outcome = Advance()
         let model = state.model
         model.train()
+        // `accumulate K`: one optimizer step per run of K batches (the epoch's last run may
+        // be shorter), each batch's mean loss divided by K.
+        let run = max(1, settings.accumulate)
+        let trained = settings.clip == nil ? [] : model.parameters.filter { $0.1.requiresGrad }.map { $0.1.grad }
         while epoch.nextBatch < batches {
             if let maxSteps, outcome.steps >= maxSteps { return outcome }
             if observer?.shouldStop() == true {
                 outcome.stopped = true
                 return outcome
             }
-            let b = epoch.nextBatch
-            let rows = epoch.order[b * batch ..< min(n, (b + 1) * batch)]
-            let (x, y) = gather(train, rows: rows)
-            if let problem = model.trainingBatchProblem(batch: rows.count) {
-                throw .error(.batchNormSingleValue(layer: problem.layer, shape: ShapeText.text(problem.inputShape)),
-                             at: settings.range)
-            }
             try state.checkRates()
             let rates = state.rates
             epoch.noteRates(rates)
             model.zeroGrad()
-            let output = model.forward(x)
-            let gradient = model.outputGradient(batch: rows.count)
-            let value = try loss.evaluate(output: output, targets: y, rows: rows, data: train, gradient: gradient,
-                                          at: settings.range)
-            guard value.isFinite else {
-                throw .error(.nonFiniteLoss(value.isNaN ? "NaN" : "infinite", epoch: state.epoch, step: state.step,
-                                            rates: state.ratesText), at: settings.range)
+            let first = epoch.nextBatch, end = min(batches, first + run)
+            var stepLoss = 0.0
+            for b in first ..< end {
+                let rows = epoch.order[b * batch ..< min(n, (b + 1) * batch)]
+                let (x, y) = gather(train, rows: rows)
+                if let problem = model.trainingBatchProblem(batch: rows.count) {
+                    throw .error(.batchNormSingleValue(layer: problem.layer, shape: ShapeText.text(problem.inputShape)),
+                                 at: settings.range)
+                }
+                let output = model.forward(x)
+                let gradient = model.outputGradient(batch: rows.count)
+                let value = try loss.evaluate(output: output, targets: y, rows: rows, data: train, gradient: gradient,
+                                              at: settings.range)
+                guard value.isFinite else {
+                    throw .error(.nonFiniteLoss(value.isNaN ? "NaN" : "infinite", epoch: state.epoch, step: state.step,
+                                                rates: state.ratesText), at: settings.range)
+                }
+                if case .classes = train.targets { epoch.correct += loss.correct(output: output, rows: rows, data: train) }
+                if run > 1 { Trainer.scale(gradient, by: 1 / Float(run)) }
+                model.backward(gradient)
+                stepLoss += value
+                epoch.total += value * Double(rows.count)
             }
-            if case .classes = train.targets { epoch.correct += loss.correct(output: output, rows: rows, data: train) }
-            model.backward(gradient)
             for optimizer in state.optimizers {
                 if let bad = optimizer.firstNonFiniteGradient() {
                     let name = parameterName(optimizer, bad)
@@ -128,16 +141,17 @@ public final class Trainer {
                                                     rates: state.ratesText), at: settings.range)
                 }
             }
+            if let clip = settings.clip { GradientClipping.clip(trained, maxNorm: clip) }
             for optimizer in state.optimizers { optimizer.step() }
+            let value = stepLoss / Double(end - first)
             trace?.record(epoch: state.epoch, step: state.step, loss: value, rates: rates)
-            epoch.total += value * Double(rows.count)
-            epoch.nextBatch += 1
+            epoch.nextBatch = end
             outcome.steps += 1
             outcome.lastLoss = value
             state.step += 1
             progress = epoch
             try state.stepSchedules(perStep: true, metric: nil)
-            observer?.batchFinished(b + 1, of: batches)
+            observer?.batchFinished(end, of: batches)
         }
         let mean = n > 0 ? epoch.total / Double(n) : .nan
         var validationLoss: Double?
@@ -156,6 +170,12 @@ public final class Trainer {
                                      validationLoss: validationLoss, validationAccuracy: validationAccuracy,
                                      rates: epoch.usedRates(else: state.rates), seconds: seconds)
         return outcome
+    }
+
+    /// `(loss / K).backward()`: the loss's gradient scaled before it flows back.
+    private static func scale(_ tensor: Tensor, by factor: Float) {
+        let data = tensor.data
+        for i in 0 ..< tensor.count { data[i] *= factor }
     }
 
     /// Mean loss (and accuracy) over a data set in evaluation mode, in batches, in order.

@@ -1,15 +1,4 @@
-/// A layer with its arguments resolved to typed values (PyTorch's defaults filled in).
-public enum CheckedLayerSpec: Sendable, Equatable {
-    case linear(inFeatures: Int, outFeatures: Int, bias: Bool)
-    case conv(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int, bias: Bool)
-    case relu, tanh, sigmoid, gelu, flatten
-    case maxpool(kernelSize: Int, stride: Int)
-    case avgpool(kernelSize: Int, stride: Int)
-    case dropout(p: Double)
-    /// `nn.BatchNorm1d` when the input is 1-D per sample, `nn.BatchNorm2d` when 3-D.
-    case batchnorm(numFeatures: Int)
-    case layernorm(normalizedShape: Int)
-}
+import LRSLayers
 
 /// One layer of the checked model.
 public struct CheckedLayer: Sendable {
@@ -18,11 +7,14 @@ public struct CheckedLayer: Sendable {
     /// The label, or the index as text: the prefix of its parameter names.
     public let name: String
     public let kind: LayerKind
-    public let spec: CheckedLayerSpec
+    /// Its arguments resolved to typed values (PyTorch's defaults filled in): the runtime's
+    /// description of the layer too.
+    public let spec: LayerSpec
     /// Per-sample shapes (no batch dimension); `nil` where an earlier error left them unknown.
     public let inputShape: [Int]?
     public let outputShape: [Int]?
-    /// A `linear` whose input has more than one dimension flattens it first.
+    /// A `linear` whose input has several dimensions, not ending in its input width,
+    /// flattens it first (`LayerSpec.flattensInput`).
     public let flattensInput: Bool
     /// Index among the layers that have parameters (`layer` in expressions), if it has any.
     public let parameterLayerIndex: Int?
@@ -30,6 +22,11 @@ public struct CheckedLayer: Sendable {
 }
 
 /// A trainable parameter, in `state_dict()` order.
+///
+/// A parameter of a model from a checkpoint (section 13) has no layer in lrs: its "layer"
+/// is the module that holds it in PyTorch, its name less the last segment
+/// (`encoder.layer.3.output.LayerNorm` for `encoder.layer.3.output.LayerNorm.weight`),
+/// numbered in order of first appearance, and it has no kind.
 public struct ParameterInfo: Sendable, Equatable {
     /// `LAYERNAME.weight` or `LAYERNAME.bias`.
     public let name: String
@@ -37,7 +34,8 @@ public struct ParameterInfo: Sendable, Equatable {
     /// Number of elements.
     public let count: Int
     public let layerName: String
-    public let layerKind: LayerKind
+    /// `nil` for a parameter of a model from a checkpoint.
+    public let layerKind: LayerKind?
     /// Position of the layer in the model.
     public let layerIndex: Int
     /// Index of the layer among the layers that have parameters.
@@ -81,10 +79,44 @@ public struct CheckedModel: Sendable {
     /// Parameters and buffers in `state_dict()` order.
     public let stateDict: [StateEntry]
     public let range: SourceRange
+    /// The checkpoint of `model from "FILE"`; then `layers` is empty.
+    public var file: CheckedModelFile? = nil
 
-    /// How many layers have parameters (`layers` in expressions).
-    public var parameterLayerCount: Int { layers.reduce(0) { $0 + ($1.parameterLayerIndex == nil ? 0 : 1) } }
+    /// How many layers have parameters (`layers` in expressions); for a model from a
+    /// checkpoint, how many modules hold parameters.
+    public var parameterLayerCount: Int {
+        if let file { return file.moduleCount }
+        return layers.reduce(0) { $0 + ($1.parameterLayerIndex == nil ? 0 : 1) }
+    }
 
     /// Total number of parameter elements.
     public var parameterCount: Int { parameters.reduce(0) { $0 &+ $1.count } }
+}
+
+/// What the checker knows of the checkpoint of `model from "FILE"` (section 13) beyond the
+/// parameters and buffers: where it is, and how many modules hold its parameters.
+public struct CheckedModelFile: Sendable {
+    /// The file as written and resolved against the script's directory.
+    public let file: CheckedFile
+    /// How many modules (names less their last segment) hold parameters.
+    public let moduleCount: Int
+
+    /// Whether `word` is a whole dotted segment of `name` (`LayerNorm` of
+    /// `encoder.layer.3.output.LayerNorm.weight`, but not of `LayerNorm2.weight`).
+    public static func name(_ name: String, hasSegment word: String) -> Bool {
+        var name = name, word = word
+        return name.withUTF8 { n in
+            word.withUTF8 { w in
+                guard !w.isEmpty, n.count >= w.count else { return false }
+                var start = 0
+                while start <= n.count {
+                    var end = start
+                    while end < n.count, n[end] != UInt8(ascii: ".") { end += 1 }
+                    if end - start == w.count, n[start ..< end].elementsEqual(w) { return true }
+                    start = end + 1
+                }
+                return false
+            }
+        }
+    }
 }

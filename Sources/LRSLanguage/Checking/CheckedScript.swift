@@ -97,6 +97,10 @@ public struct CheckedGroup: Sendable {
     /// of `each` groups may be expressions over `layer`, `layers`, `numel`, `ndim`.
     public let hyperparameters: [HyperparameterSetting]
     public let range: SourceRange
+    /// The names its selector's globs capture (section 14), in order of appearance: the
+    /// group is split by their values, and `.expression` hyperparameters read them, in
+    /// this order.
+    public var captures: [String] = []
     /// The variables `.expression` hyperparameters read, in slot order.
     public static let eachVariables = ["layer", "layers", "numel", "ndim"]
 }
@@ -141,6 +145,9 @@ public indirect enum CheckedSchedule: Sendable {
         return nil
     }
 
+    /// The argument `wsd` gets from the check: the steps (or epochs) it runs over.
+    public static let wsdTotal = "total"
+
     /// The variables a `lambda`/`multiplicative` expression is compiled with.
     public static let expressionVariables = ["epoch", "step"]
 }
@@ -154,14 +161,27 @@ public struct CheckedDataSource: Sendable {
     public let range: SourceRange
 }
 
-/// `train [epochs N] [batch B] [loss LOSS] [shuffle BOOL]`, defaults filled in.
+/// `train [epochs N] [batch B] [loss LOSS] [shuffle BOOL] [clip NORM] [accumulate K]`,
+/// defaults filled in.
 public struct CheckedTrain: Sendable {
     public let epochs: Int
     public let batch: Int
     /// `nil`: chosen from the labels (`cross_entropy` for integer labels, else `mse`).
     public let loss: String?
     public let shuffle: Bool
+    /// `clip NORM`: the gradients' total 2-norm is clipped to this before every optimizer
+    /// step (`clip_grad_norm_`); `nil` when not written.
+    public var clip: Double? = nil
+    /// `accumulate K`: batches whose gradients are summed into one optimizer step.
+    public var accumulate: Int = 1
     public let range: SourceRange
+
+    /// Optimizer steps in an epoch of `batches` batches: one per run of `accumulate`
+    /// batches, the last run possibly shorter.
+    public func optimizerSteps(batches: Int) -> Int {
+        let k = Swift.max(1, accumulate)
+        return batches / k + (batches % k == 0 ? 0 : 1)
+    }
 }
 
 /// `show WHAT [NAME]`.

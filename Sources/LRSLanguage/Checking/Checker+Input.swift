@@ -1,3 +1,6 @@
+import LRSFiles
+import LRSLayers
+
 extension Checker {
     /// The largest square side tried when inferring a conv model's input (4096 px).
     static let maxInferredSide = 4096
@@ -8,23 +11,24 @@ extension Checker {
     /// `layernorm N` means `[N]`; `conv IN` means a square `INxSxS` image, S found by trying
     /// every side that the whole model accepts (seed 1: 16x26x26 must flatten to 10816, so
     /// S = 28). Anything else asks for an `input` statement.
-    mutating func modelInput(_ layers: [(CheckedLayerSpec, String)], modelRange: SourceRange) -> (shape: [Int], inferred: Bool)? {
+    mutating func modelInput(_ layers: [(LayerSpec, String)], modelRange: SourceRange) -> (shape: [Int], inferred: Bool)? {
         if let inputShape { return (inputShape.shape, false) }
         let specs = layers.map(\.0)
         for spec in specs {
             switch spec {
-            case .relu, .tanh, .sigmoid, .gelu, .dropout:
+            case .relu, .tanh, .sigmoid, .gelu, .silu, .dropout:
                 continue
             case .linear(let a, _, _):
                 return ([a], true)
-            case .layernorm(let n):
+            case .layernorm(let n), .rmsnorm(let n, _):
                 return ([n], true)
             case .conv(let c, _, _, _, _, _):
-                return inferSquare(channels: c, specs: specs, modelRange: modelRange)
+                return inferSquare(channels: c, items: layers.map { NamedLayer($0.1, $0.0) }, modelRange: modelRange)
             case .batchnorm:
-                diagnostics.error(.inputNeeded("'batchnorm' takes 1-D or 3-D samples"), at: modelRange)
+                diagnostics.error(.inputNeeded("'batchnorm' takes samples of 1 to 3 dimensions"), at: modelRange)
                 return nil
-            case .flatten, .maxpool, .avgpool:
+            case .flatten, .maxpool, .avgpool, .globalAvgPool, .embedding, .posembed, .attention, .sequence, .residual,
+                 .repeat:
                 diagnostics.error(.inputNeeded("the first layers do not fix it"), at: modelRange)
                 return nil
             }
@@ -33,9 +37,10 @@ extension Checker {
         return nil
     }
 
-    private mutating func inferSquare(channels: Int, specs: [CheckedLayerSpec], modelRange: SourceRange) -> (shape: [Int], inferred: Bool)? {
+    private mutating func inferSquare(channels: Int, items: [NamedLayer], modelRange: SourceRange) -> (shape: [Int], inferred: Bool)? {
         var found: [[Int]] = []
-        for side in 1...Checker.maxInferredSide where ShapeRules.accepts(specs, input: [channels, side, side]) {
+        for side in 1...Checker.maxInferredSide {
+            guard case .success = LayerSpec.outputShapes(of: items, input: [channels, side, side]) else { continue }
             found.append([channels, side, side])
             if found.count > 2 { break }
         }
@@ -44,11 +49,11 @@ extension Checker {
             return nil
         }
         guard found.count == 1 else {
-            let list = found.prefix(2).map(ShapeRules.describe).joined(separator: ", ")
+            let list = found.prefix(2).map(ShapeText.text).joined(separator: ", ")
             diagnostics.error(.inputNotUnique(list + ", ..."), at: modelRange)
             return nil
         }
-        diagnostics.note(.inferredInput(ShapeRules.describe(first)), at: modelRange)
+        diagnostics.note(.inferredInput(ShapeText.text(first)), at: modelRange)
         return (first, true)
     }
 }

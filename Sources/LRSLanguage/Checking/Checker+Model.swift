@@ -1,4 +1,6 @@
 import LRSFiles
+import LRSLayers
+
 extension Checker {
     /// Checks every layer's arguments, names the parameters and buffers as PyTorch's
     /// `state_dict()` does, and follows the shape through the model.
@@ -7,7 +9,7 @@ extension Checker {
             diagnostics.error(.emptyModel, at: range)
             return nil
         }
-        var specs: [(LayerSyntax, LayerKind, CheckedLayerSpec, String)] = []
+        var specs: [(LayerSyntax, LayerKind, LayerSpec, String)] = []
         var names: [String: SourceRange] = [:]
         var ok = true
         for (index, layer) in syntax.layers.enumerated() {
@@ -39,17 +41,17 @@ extension Checker {
             let inputShape = shape
             var flattens = false
             if let current = shape {
-                switch ShapeRules.output(of: spec, input: current) {
-                case .success(let result):
-                    shape = result.shape
-                    flattens = result.flattens
+                switch spec.outputShape(for: current) {
+                case .success(let output):
+                    shape = output
+                    flattens = spec.flattensInput(current)
                     if flattens {
                         let count = current.reduce(1, *)
-                        diagnostics.note(.implicitFlatten(layer: name, shape: ShapeRules.describe(current), count: count),
+                        diagnostics.note(.implicitFlatten(layer: name, shape: ShapeText.text(current), count: count),
                                          at: layer.kind.range)
                     }
                 case .failure(let failure):
-                    diagnostics.error(failure.condition(layer: name), at: layer.range)
+                    diagnostics.error(.layerShape(failure.inside(name)), at: layer.range)
                     shape = nil
                 }
             }
@@ -63,7 +65,7 @@ extension Checker {
     }
 
     /// The typed layer, arguments checked and defaults filled in.
-    private mutating func layerSpec(_ layer: LayerSyntax, kind: LayerKind) -> CheckedLayerSpec? {
+    private mutating func layerSpec(_ layer: LayerSyntax, kind: LayerKind) -> LayerSpec? {
         let positional = kind.positional
         let required = positional.filter { $0.defaultValue == nil }.count
         guard layer.arguments.count >= required, layer.arguments.count <= positional.count else {
@@ -87,13 +89,13 @@ extension Checker {
         switch kind {
         case .linear:
             guard let a = size(0), let b = size(1), let bias = flag("bias") else { return nil }
-            return .linear(inFeatures: a, outFeatures: b, bias: bias)
+            return .linear(in: a, out: b, bias: bias)
         case .conv:
             guard let a = size(0), let b = size(1), let k = size(2), let bias = flag("bias") else { return nil }
             let stride = option("stride").map { positiveInteger($0, "'stride' of 'conv'") } ?? 1
             let padding = option("padding").map { nonNegativeInteger($0, "'padding' of 'conv'") } ?? 0
             guard let stride, let padding else { return nil }
-            return .conv(inChannels: a, outChannels: b, kernelSize: k, stride: stride, padding: padding, bias: bias)
+            return .conv(in: a, out: b, kernel: k, stride: stride, padding: padding, bias: bias)
         case .relu: return .relu
         case .tanh: return .tanh
         case .sigmoid: return .sigmoid
@@ -103,7 +105,7 @@ extension Checker {
             guard let k = size(0) else { return nil }
             let stride = option("stride").map { positiveInteger($0, "'stride' of '\(kind.rawValue)'") } ?? k
             guard let stride else { return nil }
-            return kind == .maxpool ? .maxpool(kernelSize: k, stride: stride) : .avgpool(kernelSize: k, stride: stride)
+            return kind == .maxpool ? .maxpool(kernel: k, stride: stride) : .avgpool(kernel: k, stride: stride)
         case .dropout:
             guard let expr = layer.arguments.first else { return .dropout(p: 0.5) }
             guard let p = number(expr, "'p' of 'dropout'") else { return nil }
@@ -113,15 +115,15 @@ extension Checker {
             }
             return .dropout(p: p)
         case .batchnorm:
-            return size(0).map { .batchnorm(numFeatures: $0) }
+            return size(0).map { .batchnorm(channels: $0) }
         case .layernorm:
-            return size(0).map { .layernorm(normalizedShape: $0) }
+            return size(0).map { .layernorm(features: $0) }
         }
     }
 
     /// Parameters, buffers and the full state_dict order; `nil` parameters when an element
     /// count overflows. Also the index of each layer among the layers with parameters.
-    private func stateEntries(_ layers: [(LayerKind, CheckedLayerSpec, String)])
+    private func stateEntries(_ layers: [(LayerKind, LayerSpec, String)])
         -> ([ParameterInfo]?, [BufferInfo], [StateEntry], [Int: Int]) {
         var parameters: [ParameterInfo] = []
         var buffers: [BufferInfo] = []
@@ -131,20 +133,12 @@ extension Checker {
         for (position, (kind, spec, name)) in layers.enumerated() {
             var shapes: [(String, [Int])] = []
             var bufferShapes: [(String, [Int], Bool)] = []
-            switch spec {
-            case .linear(let a, let b, let bias):
-                shapes.append(("weight", [b, a]))
-                if bias { shapes.append(("bias", [b])) }
-            case .conv(let a, let b, let k, _, _, let bias):
-                shapes.append(("weight", [b, a, k, k]))
-                if bias { shapes.append(("bias", [b])) }
-            case .batchnorm(let c):
-                shapes = [("weight", [c]), ("bias", [c])]
-                bufferShapes = [("running_mean", [c], false), ("running_var", [c], false), ("num_batches_tracked", [], true)]
-            case .layernorm(let n):
-                shapes = [("weight", [n]), ("bias", [n])]
-            default:
-                break
+            for entry in spec.stateShapes {
+                switch entry.kind {
+                case .parameter: shapes.append((entry.name, entry.shape))
+                case .buffer: bufferShapes.append((entry.name, entry.shape, false))
+                case .integerBuffer: bufferShapes.append((entry.name, entry.shape, true))
+                }
             }
             guard !shapes.isEmpty else { continue }
             let layerIndex = parameterIndex.count

@@ -59,10 +59,35 @@ extension Checker {
             case .param?:
                 names += model.parameters.map { "\(group.name).\($0.name)" }
             case nil:
-                break
+                names += capturedGroupNames(group, model: model)
             }
         }
         return names
+    }
+
+    /// The names a group with captures may split into (section 14), from every parameter
+    /// its selector could take: a `where` is taken to hold, so this is a superset.
+    private func capturedGroupNames(_ group: CheckedGroup, model: CheckedModel) -> [String] {
+        guard !group.captures.isEmpty else { return [] }
+        var seen = Set<[Int?]>()
+        var found: [[Int?]] = []
+        for parameter in model.parameters {
+            var values = [Int?](repeating: nil, count: group.captures.count)
+            let matched = CaptureBinding.bind(group.selector, name: parameter.name, slots: group.captures,
+                                              values: &values) { node in
+                switch node.kind {
+                case .word(let word):
+                    // A checkpoint's parameters have no kind: a word is a whole segment of the name.
+                    guard let kind = parameter.layerKind else { return CheckedModelFile.name(parameter.name, hasSegment: word) }
+                    return word == kind.rawValue || word == parameter.layerName
+                case .glob(let pattern): return Glob.matches(pattern, parameter.name)
+                case .not: return true
+                default: return true
+                }
+            }
+            if matched, seen.insert(values).inserted { found.append(values) }
+        }
+        return found.sorted(by: CaptureBinding.precedes).map { CaptureBinding.groupName(group.name, $0) }
     }
 
     /// `cyclic` and `onecycle` cycle `momentum` or `betas[0]` unless told not to; PyTorch
@@ -73,7 +98,7 @@ extension Checker {
             guard kind == .cyclic || kind == .onecycle, case .bool(true)? = schedule.argument("cycle_momentum") else { return }
             for name in names {
                 // An `each` group's parts (`NAME.LAYER`) have the kind of the group they come from.
-                let base = groups.first { $0.name == name } ?? groups.first { name.hasPrefix($0.name + ".") && $0.each != nil }
+                let base = groups.first { $0.name == name } ?? groups.first { name.hasPrefix($0.name + ".") && ($0.each != nil || !$0.captures.isEmpty) }
                 let optimizerKind = base?.optimizerKind ?? optimizer?.kind ?? .sgd
                 guard !optimizerKind.cyclesMomentum else { continue }
                 diagnostics.error(.momentumNotCycled(schedule: kind.rawValue, group: name, kind: optimizerKind.rawValue), at: range)
@@ -186,6 +211,10 @@ extension Checker {
             arguments.append(ResolvedArgument(name: spec.name, value: value, isDefault: false, range: option.range))
         }
         guard ok else { return nil }
+        if kind == .wsd {
+            guard let total = wsdTotal(perStep: perStep, at: name.range) else { return nil }
+            arguments.append(ResolvedArgument(name: CheckedSchedule.wsdTotal, value: .integer(total), isDefault: true, range: nil))
+        }
         let schedule = CheckedSchedule.single(kind, arguments: arguments, range: range)
         if kind == .cyclic, let base = schedule.argument("base_lr")?.number, let max = schedule.argument("max_lr")?.number,
            base > max {
@@ -193,6 +222,19 @@ extension Checker {
             return nil
         }
         return schedule
+    }
+
+    /// What `wsd` runs over: `total_steps` per step, `epochs` per epoch; where the run's
+    /// length is unknown, an error saying what to add.
+    private mutating func wsdTotal(perStep: Bool, at range: SourceRange) -> Int? {
+        bindRunLength()
+        let name = perStep ? "total_steps" : "epochs"
+        if let epochs = boundRunLength.epochs, let steps = perStep ? boundRunLength.stepsPerEpoch : 1 {
+            let (total, overflow) = epochs.multipliedReportingOverflow(by: steps)
+            if !overflow, total <= Checker.maxCount { return total }
+        }
+        diagnostics.error(.runLengthUnknown(name: name, user: "wsd", advice: (runLengthGap ?? .tooLong).advice), at: range)
+        return nil
     }
 
     /// A positional argument (one value), typed and range-checked as PyTorch's

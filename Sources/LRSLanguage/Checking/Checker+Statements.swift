@@ -116,16 +116,16 @@ extension Checker {
     private func containsRest(_ selector: SelectorSyntax) -> Bool {
         switch selector.kind {
         case .rest: return true
-        case .word, .glob, .all: return false
+        case .word, .glob, .captureGlob, .all: return false
         case .where(let s, _), .not(let s): return containsRest(s)
         case .and(let parts), .or(let parts): return parts.contains { containsRest($0) }
         }
     }
 
-    // train [epochs N] [batch B] [loss LOSS] [shuffle BOOL]
-    private mutating func checkTrain(_ options: [OptionSyntax], range: SourceRange) -> CheckedTrain? {
+    // train [epochs N] [batch B] [loss LOSS] [shuffle BOOL] [clip NORM] [accumulate K]
+    mutating func checkTrain(_ options: [OptionSyntax], range: SourceRange) -> CheckedTrain? {
         guard checkDistinct(options) else { return nil }
-        var epochs = 1, batch = 32, loss: String?, shuffle = true
+        var epochs = 1, batch = 32, loss: String?, shuffle = true, clip: Double?, accumulate = 1
         let valid = StatementVocabulary.trainOptions.map(\.name)
         var ok = true
         // Past the error cap nothing more is shown: stop before computing suggestions for
@@ -141,6 +141,14 @@ extension Checker {
             case "batch": if let n = positiveInteger(value, "'batch'") { batch = n } else { ok = false }
             case "loss": if let s = symbol(value, "'loss'", choices: ["cross_entropy", "mse"]) { loss = s } else { ok = false }
             case "shuffle": if let b = bool(value, "'shuffle'") { shuffle = b } else { ok = false }
+            case "clip":
+                // clip_grad_norm_ with max_norm 0 zeroes every gradient: surely a mistake.
+                guard let x = number(value, "'clip'") else { ok = false; continue }
+                if x > 0 { clip = x } else {
+                    diagnostics.error(.valueOutOfRange("'clip'", value: x, range: "greater than 0"), at: value.range)
+                    ok = false
+                }
+            case "accumulate": if let n = positiveInteger(value, "'accumulate'") { accumulate = n } else { ok = false }
             default:
                 diagnostics.error(.unknownOption(option.name.text, statement: "train", valid: valid,
                                                  suggestions: Suggestions.nearest(to: option.name.text, in: valid)),
@@ -148,11 +156,12 @@ extension Checker {
                 ok = false
             }
         }
-        return ok ? CheckedTrain(epochs: epochs, batch: batch, loss: loss, shuffle: shuffle, range: range) : nil
+        return ok ? CheckedTrain(epochs: epochs, batch: batch, loss: loss, shuffle: shuffle, clip: clip,
+                                 accumulate: accumulate, range: range) : nil
     }
 
     // data_source := 'npy' STRING STRING | 'csv' STRING [label C] [header B] | 'synthetic' [...]
-    private mutating func checkDataSource(_ syntax: DataSourceSyntax, range: SourceRange) -> CheckedDataSource? {
+    mutating func checkDataSource(_ syntax: DataSourceSyntax, range: SourceRange) -> CheckedDataSource? {
         let kind = syntax.kind.text
         guard let source = DataSourceKind(rawValue: kind) else {
             diagnostics.error(.unknownDataSource(kind, suggestions: Suggestions.nearest(to: kind, in: StatementVocabulary.dataSources)),

@@ -21,10 +21,15 @@ public struct Checker {
         public var checkFiles: Bool
         /// The cap on errors per file.
         public var errorLimit: Int
+        /// The run's length where given from outside (`lrs schedule --epochs`), before the
+        /// script's own.
+        public var runLength: RunLength
 
-        public init(checkFiles: Bool = true, errorLimit: Int = DiagnosticCollector.defaultErrorLimit) {
+        public init(checkFiles: Bool = true, errorLimit: Int = DiagnosticCollector.defaultErrorLimit,
+                    runLength: RunLength = RunLength()) {
             self.checkFiles = checkFiles
             self.errorLimit = errorLimit
+            self.runLength = runLength
         }
     }
 
@@ -72,6 +77,17 @@ public struct Checker {
     /// Where syntax and lexical errors are: statements containing one are not checked
     /// further, so a bad byte is reported once, not again as a bad value.
     var syntaxErrorOffsets: [Int] = []
+    /// Whether `epochs`, `steps_per_epoch` and `total_steps` were bound (Checker+RunLength).
+    var runLengthBound = false
+    /// Their values where known (`wsd` needs its total).
+    var boundRunLength = RunLength()
+    /// What the script lacks when the run's length is not known.
+    var runLengthGap: RunLengthGap?
+    /// The statement count when the names were bound (a REPL entry may add what was missing).
+    var runLengthTriedAt = 0
+    /// Names no expression may read here, with why: `constantContext`, and the run-length
+    /// names nothing gives.
+    var forbiddenNames = Checker.constantContext
 
     init(script: Script, overrides: [String: Double], options: Options) {
         self.script = script
@@ -131,6 +147,7 @@ public struct Checker {
                 noteDropped(statement)
                 continue
             }
+            bindRunLengthIfRead(by: statement)
             checkStatement(statement)
         }
     }
@@ -157,10 +174,13 @@ public struct Checker {
         // Without a statement the rest depends on (a dropped `input`, or an `optimizer` that
         // failed, whose kind decides every group's hyperparameters), checking on would
         // report that statement's error again in other words.
-        if let modelStatement, case .model(let syntax) = modelStatement.kind, !droppedKeywords.contains("input") {
+        if let modelStatement, case .model(let syntax) = modelStatement.kind, let file = syntax.file {
+            model = checkCheckpointModel(file, range: modelStatement.range)
+        } else if let modelStatement, case .model(let syntax) = modelStatement.kind, !droppedKeywords.contains("input") {
             model = checkModel(syntax, range: modelStatement.range)
         }
         if let model, !optimizerFailed {
+            if !scheduleSyntax.isEmpty || groupSyntax.contains(where: { mentionsRunLength($0.range) }) { bindRunLength() }
             checkGroups(in: model)
             checkSchedules()
             checkShows(in: model)

@@ -15,13 +15,14 @@ enum ScheduleRules {
         }
         switch (kind, argument) {
         case (.step, "step_size"), (.cosine, "T_max"), (.cosine_restarts, "T_0"), (.cosine_restarts, "t_mult"),
-             (.cyclic, "step_size_up"), (.cyclic, "step_size_down"), (.onecycle, "total_steps"):
+             (.cyclic, "step_size_up"), (.cyclic, "step_size_down"), (.onecycle, "total_steps"), (.wsd, "decay"):
             return atLeast(1)
         case (.linear, "total_iters"), (.constant, "total_iters"), (.polynomial, "total_iters"),
              (.plateau, "patience"), (.plateau, "cooldown"), (.plateau, "min_lr"), (.plateau, "eps"),
              (.plateau, "threshold"), (.cosine, "eta_min"), (.cosine_restarts, "eta_min"),
              (.cyclic, "base_lr"), (.cyclic, "max_lr"), (.onecycle, "max_lr"), (.polynomial, "power"),
-             (.step, "gamma"), (.multistep, "gamma"), (.exponential, "gamma"), (.cyclic, "gamma"):
+             (.step, "gamma"), (.multistep, "gamma"), (.exponential, "gamma"), (.cyclic, "gamma"),
+             (.wsd, "warmup"), (.wsd, "min_factor"), (.wsd, "warmup_factor"):
             return atLeast(0)
         case (.constant, "factor"), (.linear, "end_factor"), (.onecycle, "pct_start"):
             return between(0, 1)

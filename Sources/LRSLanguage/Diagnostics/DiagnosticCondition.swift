@@ -1,4 +1,5 @@
 import LRSFiles
+import LRSLayers
 
 /// Everything the front end, the checker and group resolution can say, with its values.
 /// All wording is here, lower case, no trailing period, names in single quotes.
@@ -27,6 +28,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unknownFunction(String, suggestions: [String])
     case functionArity(String, expected: String, got: Int)
     case nameNotAllowed(String, context: String)
+    /// A use of the run's length (`wsd`'s total) where nothing gives it.
+    case runLengthUnknown(name: String, user: String, advice: String)
     case tensorNotAllowed(String)
     case tensorExpected(String)
     case duplicateLet(String)
@@ -50,13 +53,24 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case layerArgumentCount(String, expected: String, got: Int)
     case unknownLayerOption(String, layer: String, valid: [String])
     case duplicateLayerName(String)
-    case shapeMismatch(layer: String, expected: String, got: String)
-    case layerTooSmall(layer: String, input: String)
+    /// A layer that cannot take its input, worded by `ShapeFailure` (the runtime's wording too).
+    case layerShape(ShapeFailure)
     case tooManyElements(String)
     case implicitFlatten(layer: String, shape: String, count: Int)
     case inferredInput(String)
     case inputNeeded(String)
     case inputNotUnique(String)
+    /// `model from "FILE"`: a checkpoint that cannot be read, and why.
+    case modelFile(String, reason: String)
+    /// A layer kind as a selector of a model from a checkpoint, which has no kinds.
+    case kindSelectorOnCheckpoint(String, suggestions: [String])
+    /// A word that is no dotted segment of a checkpoint's names, with the nearest segments.
+    case unknownNameSegment(String, suggestions: [String])
+    /// A note: a selector word read as part of a `where` predicate, which extends as far as
+    /// it can.
+    case predicateTookSelector(String)
+    /// `lrs run` (or the REPL's training) of a model from a checkpoint.
+    case checkpointModelNotRunnable(String)
     // Optimizer and hyperparameters
     case missingOptimizer
     case unknownOptimizer(String, suggestions: [String])
@@ -82,6 +96,22 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case selectorMatchesNothing(String)
     case predicateSource(String)
     case expandedGroup(String)
+    // Captures in globs (section 14)
+    case captureUnclosed
+    case captureEmpty
+    case captureNotAName(String)
+    case captureTwice(String)
+    /// `{i}{j}`: the digits between them could be split anywhere.
+    case capturesAdjacent(String)
+    /// A capture named like a keyword, a `let` or a name the language gives a meaning.
+    case captureNameTaken(String, what: String)
+    case captureWithEach
+    case tooManyCaptures(limit: Int)
+    /// Both sides of an `and` bind the same name, possibly to two values.
+    case captureBoundTwice(String)
+    /// A hyperparameter reads a capture that the part of the selector that took this
+    /// parameter does not bind.
+    case captureUnbound(String, parameter: String)
     // Schedules
     case unknownSchedule(String, suggestions: [String])
     case unknownScheduleArgument(String, schedule: String, valid: [String], suggestions: [String])
@@ -152,7 +182,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case cannotExport(ExportProblem)
     case plateauHeldConstant(group: String)
     case noTrainStatement(epochs: Int)
-    case stepsPerEpochFromData(steps: Int, origin: String, batch: Int)
+    case stepsPerEpochFromData(steps: Int, origin: String, batch: Int, accumulate: Int = 1)
     case stepsPerEpochUnknown(reason: String)
     case interrupted(epoch: Int, step: Int)
     /// `lrs run` stopped by Ctrl-C: where, and what it had saved.
@@ -197,6 +227,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .functionArity(let name, let expected, let got):
             return "'\(name)' takes \(expected), got \(got)"
         case .nameNotAllowed(let name, let context): return "'\(name)' cannot be used \(context)"
+        case .runLengthUnknown(let name, let user, let advice): return "'\(user)' runs over '\(name)', which is not known: \(advice)"
         case .tensorNotAllowed(let what): return "\(what) is a tensor here; reduce it with mean, std, norm, min, max or sum"
         case .tensorExpected(let function): return "'\(function)' of one argument reduces a tensor; pass 'param' or 'abs(param)'"
         case .duplicateLet(let name): return "'\(name)' is already defined"
@@ -224,9 +255,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return valid.isEmpty ? "'\(layer)' takes no option '\(clip(name))'"
                 : "unknown option '\(clip(name))' of '\(layer)'; it takes \(quotedList(valid))"
         case .duplicateLayerName(let name): return "more than one layer is named '\(name)'"
-        case .shapeMismatch(let layer, let expected, let got):
-            return "layer '\(layer)' expects input \(expected), but gets \(got)"
-        case .layerTooSmall(let layer, let input): return "input \(input) is too small for layer '\(layer)'"
+        case .layerShape(let failure): return failure.description
         case .tooManyElements(let what): return "\(what) has too many elements"
         case .implicitFlatten(let layer, let shape, let count):
             return "layer '\(layer)' flattens its input \(shape) to \(count) features"
@@ -250,6 +279,20 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .constructorOnlyHyperparameter(let name, let kind, let used):
             return "PyTorch's \(kind) reads '\(name)' from the optimizer, not from its groups: "
                 + "this group starts from \(used), the optimizer's value"
+        case .modelFile(let file, let reason): return "cannot read the model '\(clip(file))': \(reason)"
+        case .kindSelectorOnCheckpoint(let word, let s):
+            return "'\(word)' is a layer kind, and a model from a checkpoint has no layer kinds: "
+                + "select its parameters by name, with a word that is a segment of their names or a quoted glob"
+                + didYouMean(s)
+        case .unknownNameSegment(let word, let s):
+            return "'\(clip(word))' is no segment of any parameter name of the model\(didYouMean(s))"
+        case .predicateTookSelector(let word):
+            return "a 'where' predicate extends as far as it can, so '\(clip(word))' was read as part of it; "
+                + "to combine selectors, parenthesise: '(SELECTOR where PREDICATE) and ...'"
+        case .checkpointModelNotRunnable(let file):
+            return "the model comes from the checkpoint '\(clip(file))', which lrs does not train: "
+                + "it can check ('lrs check', '--explain'), schedule ('lrs schedule') and export "
+                + "('lrs export --to pytorch') this setup for your own training code"
         case .unknownSelectorWord(let word, let s):
             return "'\(clip(word))' is neither a layer kind nor a layer name\(didYouMean(s))"
         case .unknownEach(let word): return "expected 'layer' or 'param' after 'each', found '\(clip(word))'"
@@ -268,6 +311,19 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .frozenHere: return "'freeze' takes them here"
         case .selectorMatchesNothing(let name): return "group '\(name)' selects no parameters"
         case .expandedGroup(let name): return "in group '\(name)'"
+        case .captureUnclosed: return "'{' opens a capture that no '}' closes"
+        case .captureEmpty: return "'{}' captures nothing; write a name in it, as in '{i}'"
+        case .captureNotAName(let name): return "capture '\(clip(name))' is not a name (a letter or '_', then letters, digits or '_')"
+        case .captureTwice(let name): return "capture '\(name)' appears twice in one glob; give the second another name"
+        case .capturesAdjacent(let name):
+            return "capture '\(name)' follows another capture directly; their digits could be split anywhere"
+        case .captureNameTaken(let name, let what): return "capture '\(name)' would hide \(what) '\(name)'; choose another name"
+        case .tooManyCaptures(let limit): return "a group's selector may bind at most \(limit) captures"
+        case .captureWithEach:
+            return "a group with captures is already split by their values; 'each' cannot split it again"
+        case .captureBoundTwice(let name): return "both sides of 'and' bind capture '\(name)'; bind it on one side only"
+        case .captureUnbound(let name, let parameter):
+            return "capture '\(name)' has no value for parameter '\(parameter)': the part of the selector that took it binds no '\(name)'"
         case .predicateSource(let name): return "parameter '\(name)' has no initial values for the 'where' predicate"
         case .unknownSchedule(let name, let s):
             return "unknown schedule '\(clip(name))'" + (s.isEmpty ? "; the schedules are \(quotedList(ScheduleKind.allCases.map(\.rawValue), conjunction: "and"))" : didYouMean(s))
@@ -354,9 +410,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .plateauHeldConstant(let group):
             return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
         case .noTrainStatement(let epochs): return "no 'train' statement; showing \(epochs) epochs (use --epochs)"
-        case .stepsPerEpochFromData(let steps, let origin, let batch):
+        case .stepsPerEpochFromData(let steps, let origin, let batch, let accumulate):
             return "\(steps) optimizer \(steps == 1 ? "step" : "steps") per epoch, as 'lrs run' takes them: "
-                + "\(origin), in batches of \(batch) (--steps-per-epoch to show another number)"
+                + "\(origin), in batches of \(batch)" + (accumulate > 1 ? ", accumulated in runs of \(accumulate)" : "")
+                + " (--steps-per-epoch to show another number)"
         case .stepsPerEpochUnknown(let reason):
             return "showing 1 optimizer step per epoch: cannot count the training samples (\(reason)); "
                 + "give --steps-per-epoch"

@@ -18,7 +18,7 @@ public struct ExpressionCompiler: Sendable {
     }
 
     /// The names every expression may know about, for suggestions.
-    static let languageNames = ["pi", "epoch", "step", "layer", "layers", "numel", "ndim", "param"]
+    static let languageNames = ["pi", "epoch", "step", "layer", "layers", "numel", "ndim", "param"] + RunLength.names
 
     /// The value of an expression that reads only constants, by one walk of the tree with
     /// no closures built; `nil` when it reads anything else (then `compile` explains).
@@ -195,6 +195,8 @@ public struct ExpressionCompiler: Sendable {
         case "abs": unary = { Swift.abs($0) }
         case "floor": unary = { $0.rounded(.down) }
         case "ceil": unary = { $0.rounded(.up) }
+        // Python's round: halves to even.
+        case "round": unary = { $0.rounded(.toNearestOrEven) }
         case "min", "max":
             guard argumentCount >= 2 else {
                 diagnostics.append(.error(.functionArity(name, expected: "at least 2 numbers (a tensor only in a 'where' predicate)",

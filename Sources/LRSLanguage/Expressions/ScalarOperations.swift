@@ -44,6 +44,7 @@ public enum ScalarFunctions {
         case "abs": return Swift.abs(x)
         case "floor": return x.rounded(.down)
         case "ceil": return x.rounded(.up)
+        case "round": return x.rounded(.toNearestOrEven)
         default: return nil
         }
     }

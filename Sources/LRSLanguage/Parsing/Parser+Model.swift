@@ -1,7 +1,13 @@
 extension Parser {
     // model := 'model' '<' [ layer ] { (';' | NEWLINE) [ layer ] } '>'
+    //        | 'model' 'from' STRING
     mutating func parseModel() throws(Abort) -> ModelSyntax {
         rule("model")
+        if check(.identifier), current.text == "from" {
+            advance()
+            let file = try parseString("a checkpoint file name after 'from'")
+            return ModelSyntax(layers: [], openRange: file.range, file: file)
+        }
         let open = try expect(.less, "'<' to open the model")
         var layers: [LayerSyntax] = []
         while true {

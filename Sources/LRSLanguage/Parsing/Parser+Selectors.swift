@@ -96,7 +96,17 @@ extension Parser {
             return SelectorSyntax(.word(source.text(of: token.range)), range: token.range)
         case .string:
             advance()
-            return SelectorSyntax(.glob(token.text), range: token.range)
+            guard CaptureGlob.hasCapture(token.text) else { return SelectorSyntax(.glob(token.text), range: token.range) }
+            switch CaptureGlob.parse(token.text) {
+            case .success(var glob):
+                glob.nameRanges = glob.nameRanges.map { SourceRange(start: sourceOffset(token, $0.start),
+                                                                    end: sourceOffset(token, $0.end)) }
+                return SelectorSyntax(.captureGlob(glob), range: token.range)
+            case .failure(let problem):
+                report(problem.condition, at: SourceRange(start: sourceOffset(token, problem.offsets.lowerBound),
+                                                          end: sourceOffset(token, problem.offsets.upperBound)))
+                throw Abort()
+            }
         case .leftParen:
             advance()
             let inner = try parseSelector()
@@ -105,5 +115,17 @@ extension Parser {
         default:
             throw fail(expected: "a selector (a layer kind or name, a quoted glob, 'all' or 'rest')")
         }
+    }
+
+    /// The source offset of a UTF-8 offset in a string token's text: past the opening quote,
+    /// and one byte further for every escape (`\"`, `\\`) before it.
+    func sourceOffset(_ token: Token, _ textOffset: Int) -> Int {
+        var raw = token.range.start + 1
+        var counted = 0
+        while counted < textOffset, raw < token.range.end {
+            raw += source.bytes[raw] == UInt8(ascii: "\\") ? 2 : 1
+            counted += 1
+        }
+        return Swift.min(raw, token.range.end)
     }
 }

@@ -7,6 +7,8 @@ public struct SelectorSyntax: Sendable {
         case word(String)
         /// A quoted glob over parameter names.
         case glob(String)
+        /// A quoted glob with captures, `"blocks.{i}.*"` (section 14).
+        case captureGlob(CaptureGlob)
         case all
         case rest
         indirect case `where`(SelectorSyntax, Expr)
@@ -40,10 +42,33 @@ public struct SelectorSyntax: Sendable {
     /// Whether a `where` appears anywhere in the selector.
     public var usesPredicate: Bool {
         switch kind {
-        case .word, .glob, .all, .rest: return false
+        case .word, .glob, .captureGlob, .all, .rest: return false
         case .where: return true
         case .and(let parts), .or(let parts): return parts.contains { $0.usesPredicate }
         case .not(let a): return a.usesPredicate
         }
+    }
+
+    /// The capture names the selector binds, distinct, in order of appearance. A glob
+    /// under `not` binds nothing (the parameters it takes are those it does not match).
+    public var captureNames: [String] {
+        // Nearly every selector is a word or a plain glob: answered without allocating.
+        switch kind {
+        case .word, .glob, .all, .rest, .not: return []
+        default: break
+        }
+        var names: [String] = []
+        var seen = Set<String>()
+        var stack = [self]
+        while let node = stack.popLast() {
+            switch node.kind {
+            case .captureGlob(let glob):
+                for name in glob.names where seen.insert(name).inserted { names.append(name) }
+            case .where(let inner, _): stack.append(inner)
+            case .and(let parts), .or(let parts): stack.append(contentsOf: parts.reversed())
+            case .word, .glob, .all, .rest, .not: break
+            }
+        }
+        return names
     }
 }

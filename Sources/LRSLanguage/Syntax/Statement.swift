@@ -31,11 +31,14 @@ public struct Statement: Sendable {
     }
 }
 
-/// `model < LAYER ; LAYER ... >`
+/// `model < LAYER ; LAYER ... >`, or `model from "FILE"` (section 13).
 public struct ModelSyntax: Sendable {
     public var layers: [LayerSyntax]
-    /// The range of the opening `<`, for "to close '<' at line N".
+    /// The range of the opening `<`, for "to close '<' at line N" (the file name's range
+    /// for `model from`).
     public var openRange: SourceRange
+    /// The checkpoint of `model from "FILE"`; then `layers` is empty.
+    public var file: StringLiteral? = nil
 }
 
 /// `[LABEL:] KIND ARGS... [KEY VALUE]...`

@@ -1,8 +1,12 @@
+import Foundation
+
 /// The schedule kinds (section 8) with PyTorch's argument names and defaults, read from
 /// torch/optim/lr_scheduler.py. Positional arguments come first, in this order.
 public enum ScheduleKind: String, Sendable, CaseIterable {
     case lambda, multiplicative, step, multistep, exponential, cosine, cosine_restarts
     case linear, constant, polynomial, cyclic, onecycle, plateau
+    /// Warm-up, stable, decay (section 15): a `LambdaLR` over the run's length.
+    case wsd
 
     /// Positional arguments in order.
     public var positional: [ArgumentSpec] { ScheduleKind.tables[ordinal].positional }
@@ -30,6 +34,7 @@ public enum ScheduleKind: String, Sendable, CaseIterable {
         case .cyclic: return 10
         case .onecycle: return 11
         case .plateau: return 12
+        case .wsd: return 13
         }
     }
 
@@ -44,6 +49,7 @@ public enum ScheduleKind: String, Sendable, CaseIterable {
         case .linear, .constant, .polynomial, .plateau: return []
         case .cyclic: return [.required("base_lr", .number), .required("max_lr", .number)]
         case .onecycle: return [.required("max_lr", .number), .required("total_steps", .integer)]
+        case .wsd: return [.required("warmup", .integer), .required("decay", .integer)]
         }
     }
 
@@ -77,11 +83,14 @@ public enum ScheduleKind: String, Sendable, CaseIterable {
                     integer("patience", 10), number("threshold", 1e-4),
                     ArgumentSpec("threshold_mode", .symbol(["rel", "abs"]), default: .symbol("rel")),
                     integer("cooldown", 0), number("min_lr", 0), number("eps", 1e-8)]
+        case .wsd:
+            return [ArgumentSpec("shape", .symbol(WSDShape.allCases.map(\.rawValue)), default: .symbol("linear")),
+                    number("min_factor", 0), number("warmup_factor", 0)]
         }
     }
 
     /// `onecycle` and `cyclic` step per optimizer step unless told otherwise.
-    public var isPerStepByDefault: Bool { self == .onecycle || self == .cyclic }
+    public var isPerStepByDefault: Bool { self == .onecycle || self == .cyclic || self == .wsd }
 
     /// The PyTorch class.
     public var pytorchName: String {
@@ -99,8 +108,46 @@ public enum ScheduleKind: String, Sendable, CaseIterable {
         case .cyclic: return "CyclicLR"
         case .onecycle: return "OneCycleLR"
         case .plateau: return "ReduceLROnPlateau"
+        case .wsd: return "LambdaLR"
         }
     }
 
     func keyword(named name: String) -> ArgumentSpec? { keywords.first { $0.name == name } }
+}
+
+/// The decay of `wsd`: with p the fraction of the decay done, the factor falls from 1 to
+/// `min_factor` M as 1 - (1 - M)p, M + (1 - M)(1 + cos(pi p))/2 or 1 - (1 - M)sqrt(p).
+public enum WSDShape: String, Sendable, CaseIterable {
+    case linear, cosine, sqrt
+}
+
+/// `wsd WARMUP DECAY [shape S] [min_factor M] [warmup_factor W]` over `total` steps (or
+/// epochs): the factor on the initial rate at count `t`, as section 15 defines it.
+public struct WSDFactor: Sendable, Equatable {
+    public var warmup: Int
+    public var decay: Int
+    public var total: Int
+    public var shape: WSDShape
+    public var minFactor: Double
+    public var warmupFactor: Double
+
+    public init(warmup: Int, decay: Int, total: Int, shape: WSDShape, minFactor: Double, warmupFactor: Double) {
+        self.warmup = warmup
+        self.decay = decay
+        self.total = total
+        self.shape = shape
+        self.minFactor = minFactor
+        self.warmupFactor = warmupFactor
+    }
+
+    public func factor(_ t: Int) -> Double {
+        if t < warmup { return warmupFactor + (1 - warmupFactor) * Double(t) / Double(warmup) }
+        if t < total - decay { return 1 }
+        let p = Double(t - total + decay) / Double(decay)
+        switch shape {
+        case .linear: return 1 - (1 - minFactor) * p
+        case .cosine: return minFactor + (1 - minFactor) * (1 + cos(Double.pi * p)) / 2
+        case .sqrt: return 1 - (1 - minFactor) * p.squareRoot()
+        }
+    }
 }

@@ -9,6 +9,8 @@ enum StatementVocabulary {
         ArgumentSpec("batch", .integer, default: .number(32)),
         ArgumentSpec("loss", .symbol(["cross_entropy", "mse"]), default: .unset),
         ArgumentSpec("shuffle", .bool, default: .bool(true)),
+        ArgumentSpec("clip", .number, default: .unset),
+        ArgumentSpec("accumulate", .integer, default: .number(1)),
     ]
     /// Data sources, as written (DataSourceKind holds their files and options).
     static let dataSources = DataSourceKind.allCases.map(\.rawValue)
@@ -17,6 +19,6 @@ enum StatementVocabulary {
     /// The show targets as a user writes them, for messages.
     static let showUsage = "'model', 'groups', 'lr', 'param NAME' or 'state GROUP'"
     /// Names expressions may use, by where they appear.
-    static let functions = ["exp", "log", "sqrt", "sin", "cos", "tan", "abs", "floor", "ceil", "min", "max"]
+    static let functions = ["exp", "log", "sqrt", "sin", "cos", "tan", "abs", "floor", "ceil", "round", "min", "max"]
     static let reductions = ["mean", "std", "norm", "min", "max", "sum"]
 }

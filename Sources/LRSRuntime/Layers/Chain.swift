@@ -1,3 +1,5 @@
+import LRSLayers
+
 /// A layer that holds named layers (a nested sequence, a residual): its state is theirs under
 /// dotted names, and the model looks through it for batchnorms and embeddings.
 protocol Container: Layer {

@@ -1,10 +1,12 @@
+import LRSLayers
+
 /// Builds the runtime layer for a spec, initialising its parameters from `generator` in the
 /// order PyTorch's constructors draw them.
 enum LayerFactory {
     static func make(_ spec: LayerSpec, input: [Int], output: [Int], generator: RandomGenerator) -> any Layer {
         switch spec {
         case let .linear(inFeatures, out, bias):
-            let layer = Linear(inFeatures: inFeatures, outFeatures: out, bias: bias, inputShape: input)
+            let layer = Linear(inFeatures: inFeatures, outFeatures: out, bias: bias, inputShape: input, outputShape: output)
             layer.initialize(generator)
             return layer
         case let .conv(inChannels, out, kernel, stride, padding, bias):

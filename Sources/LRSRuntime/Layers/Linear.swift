@@ -18,14 +18,15 @@ final class Linear: Layer {
     /// masks dY by y > 0.
     var fusedReLU = false
 
-    init(inFeatures: Int, outFeatures: Int, bias: Bool, inputShape: [Int]) {
+    /// `outputShape` is the shape table's (`LayerSpec.outputShape`): [.., out] on the last
+    /// dimension, [out] after flattening.
+    init(inFeatures: Int, outFeatures: Int, bias: Bool, inputShape: [Int], outputShape: [Int]) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         self.weight = Parameter(shape: [outFeatures, inFeatures])
         self.bias = bias ? Parameter(shape: [outFeatures]) : nil
-        let lastDimension = inputShape.count > 1 && inputShape.last == inFeatures
-        rowsPerSample = lastDimension ? inputShape.reduce(1, *) / inFeatures : 1
-        outputSampleShape = lastDimension ? inputShape.dropLast() + [outFeatures] : [outFeatures]
+        rowsPerSample = outputShape.dropLast().reduce(1, *)
+        outputSampleShape = outputShape
         self.output = BatchBuffer(sampleShape: outputSampleShape)
         self.inputGrad = BatchBuffer(sampleShape: inputShape)
         self.maskedGrad = BatchBuffer(sampleShape: outputSampleShape)

@@ -1,3 +1,5 @@
+import LRSLayers
+
 /// `body(x) + x`, or `body(x) + shortcut(x)`, the body run first (as a PyTorch forward that
 /// writes `self.body(x) + self.shortcut(x)`, which matters for the order of dropout draws).
 /// Parameters: the body's under the body items' own names, the shortcut's under `shortcut.`;

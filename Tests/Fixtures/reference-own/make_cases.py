@@ -907,6 +907,27 @@ save "out.safetensors"
                        Group("other", AdamW, {"lr": 0.01}, ["0.weight", "3.weight", "3.bias"])],
      epochs=3, loss="cross_entropy")
 
+case("layers_linear_last_dim", """\
+# Section 12's linear rule: on the last dimension when it is the input width ([4, 6] to
+# [4, 8], no flatten), the implicit flatten of section 4 otherwise (the head: 4x8 to 32
+# features); between them BatchNorm1d over [B, 4, 8] (channels 4, length 8).
+seed 41
+input 4 6
+model < fc: linear 6 8; bn: batchnorm 4; relu; head: linear 32 3 >
+init "init.safetensors"
+optimizer adam lr 0.01
+""" + TAIL + """\
+train epochs 3 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "linear 6 8 on [4, 6] (the last dimension: [4, 8]); batchnorm 4 on [4, 8] (BatchNorm1d over [B, C, L]); relu; "
+     "linear 32 3 (implicit flatten of 4x8); Adam, 60 samples, batch 16 (last 12), 3 epochs.",
+     seed=41, data=lambda rng: class_data(rng, 60, (4, 6), 3),
+     model=lambda: seq([("fc", nn.Linear(6, 8)), ("bn", nn.BatchNorm1d(4)), (None, nn.ReLU()),
+                        ("head", FlattenLinear(32, 3))]),
+     groups=lambda m: [Group("all", Adam, {"lr": 0.01}, [n for n, _ in m.named_parameters()])],
+     epochs=3, loss="cross_entropy")
+
 case("layers_layernorm_gelu", """\
 # LayerNorm over the last dimension of a 4-D activation and of a 2-D one, with gelu and
 # sigmoid around them.

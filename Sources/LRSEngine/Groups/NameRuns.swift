@@ -1,0 +1,130 @@
+/// Parameter rows of a text report, with repeated names summarised: names that differ only
+/// in one whole integer segment, with consecutive values and the same shape, become one row
+/// (`blocks.{0..11}.attn.qkv.weight`), so a group of a thousand parameters fits a terminal.
+/// A summarised row may be summarised again over another segment (`h.{0..3}.sub.{0..2}.w`).
+/// JSON reports keep every name; this is for people only.
+enum NameRuns {
+    /// One row: its name (summarised or not), shape text, elements per parameter and how
+    /// many parameters it stands for.
+    struct Row: Equatable {
+        var name: String
+        var shape: String
+        var count: Int
+        var members: Int
+    }
+
+    /// Runs shorter than this stay as they are: two names read better than `{0..1}`.
+    static let minimumRun = 3
+
+    /// What stands for `..` in a summary while segments are still being merged.
+    private static let gap: Character = "\u{1F}"
+
+    /// A row in the making: its name so far (segments already summarised read `{a..b}`).
+    private struct Entry {
+        var name: String
+        var shape: String
+        var count: Int
+        var members: Int
+        /// The position of its first parameter: rows keep the order of the group.
+        var first: Int
+        /// Whether the name has a digit at all (else no pass can merge it).
+        var hasDigit: Bool
+        var alive = true
+    }
+
+    /// The rows for `names` (in the group's order) with their shapes and element counts.
+    static func rows(_ names: [String], shape: (String) -> (text: String, count: Int)) -> [Row] {
+        var entries: [Entry] = []
+        entries.reserveCapacity(names.count)
+        var segments = 0
+        var anyDigit = false
+        for (position, name) in names.enumerated() {
+            let info = shape(name)
+            var dots = 0
+            var digit = false
+            for byte in name.utf8 {
+                if byte == UInt8(ascii: ".") { dots += 1 } else if byte &- 0x30 < 10 { digit = true }
+            }
+            anyDigit = anyDigit || digit
+            segments = Swift.max(segments, dots + 1)
+            entries.append(Entry(name: name, shape: info.text, count: info.count, members: 1, first: position,
+                                 hasDigit: digit))
+        }
+        if anyDigit, names.count >= minimumRun {
+            for k in 0..<segments { merge(&entries, at: k) }
+        }
+        // Each original position holds at most one row's first parameter.
+        var rowAt = [Int?](repeating: nil, count: names.count)
+        for (index, entry) in entries.enumerated() where entry.alive { rowAt[entry.first] = index }
+        return rowAt.compactMap { index in
+            index.map { Row(name: entries[$0].members > 1 ? entries[$0].name.split(separator: gap, omittingEmptySubsequences: false).joined(separator: "..")
+                                : entries[$0].name, shape: entries[$0].shape, count: entries[$0].count,
+                            members: entries[$0].members) }
+        }
+    }
+
+    /// Merges, at segment `k`, entries equal everywhere else whose values there are consecutive.
+    private static func merge(_ entries: inout [Entry], at k: Int) {
+        struct Key: Hashable {
+            /// The name with segment `k` left out.
+            var prefix: Substring
+            var suffix: Substring
+            var shape: String
+            var count: Int
+            var members: Int
+        }
+        var buckets: [Key: [(value: Int, index: Int)]] = [:]
+        for index in entries.indices where entries[index].alive && entries[index].hasDigit {
+            let name = entries[index].name
+            guard let (range, value) = integerSegment(name, k) else { continue }
+            let key = Key(prefix: name[..<range.lowerBound], suffix: name[range.upperBound...], shape: entries[index].shape,
+                          count: entries[index].count, members: entries[index].members)
+            buckets[key, default: []].append((value, index))
+        }
+        for (key, list) in buckets where list.count >= minimumRun {
+            let sorted = list.sorted { $0.value < $1.value }
+            var start = 0
+            while start < sorted.count {
+                var end = start + 1
+                while end < sorted.count, sorted[end].value == sorted[end - 1].value + 1 { end += 1 }
+                if end - start >= minimumRun {
+                    let run = sorted[start..<end]
+                    guard let head = run.first, let tail = run.last else { break }
+                    var merged = entries[head.index]
+                    // `{a..b}` once done; until then without dots, which would count as segments.
+                    merged.name = key.prefix + "{\(head.value)\(gap)\(tail.value)}" + key.suffix
+                    merged.members = run.reduce(0) { $0 + entries[$1.index].members }
+                    merged.first = run.reduce(Int.max) { Swift.min($0, entries[$1.index].first) }
+                    for item in run { entries[item.index].alive = false }
+                    entries.append(merged)
+                }
+                start = end
+            }
+        }
+    }
+
+    /// Segment `k` of a dotted name and its value, when it is a whole number as PyTorch
+    /// writes indices (`0`, `12`; not `01`, so that the name can be written back from the
+    /// summary, and at most 9 digits).
+    private static func integerSegment(_ name: String, _ k: Int) -> (Range<String.Index>, Int)? {
+        let utf8 = name.utf8
+        var start = utf8.startIndex
+        var segment = 0
+        while segment < k {
+            guard let dot = utf8[start...].firstIndex(of: UInt8(ascii: ".")) else { return nil }
+            start = utf8.index(after: dot)
+            segment += 1
+        }
+        let end = utf8[start...].firstIndex(of: UInt8(ascii: ".")) ?? utf8.endIndex
+        var value = 0
+        var digits = 0
+        for byte in utf8[start..<end] {
+            guard byte &- 0x30 < 10 else { return nil }
+            value = value * 10 + Int(byte &- 0x30)
+            digits += 1
+            if digits > 9 { return nil }
+        }
+        guard digits > 0, digits == 1 || utf8[start] != UInt8(ascii: "0") else { return nil }
+        return (start..<end, value)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// The tensors of a checkpoint named by `model from`: one safetensors file, or Hugging
+/// Face's sharded layout (`model.safetensors.index.json`, whose `weight_map` names the shard
+/// of every tensor). Headers only; the data of one tensor is read on demand.
+public struct CheckpointHeaders: Sendable {
+    /// One tensor: its header entry and the file that holds it.
+    public struct Tensor: Sendable {
+        public let entry: SafetensorsHeader.Entry
+        /// Index into `files`.
+        public let file: Int
+
+        public var name: String { entry.name }
+        public var dtype: SafetensorsDType { entry.dtype }
+        public var shape: [Int] { entry.shape }
+    }
+
+    /// The safetensors files read, with their headers.
+    public let files: [(path: String, header: SafetensorsHeader)]
+    /// Every tensor, in the checkpoint's order: a single file's header order, or the order
+    /// of the index's `weight_map`.
+    public let tensors: [Tensor]
+
+    /// An index larger than this is refused before it is read (a 70B model's is 60 KB).
+    static let maxIndexBytes = 100_000_000
+
+    /// Reads the headers of `path`: an index when its name ends in `.index.json`, else one
+    /// safetensors file.
+    public static func read(path: String) throws(FileFormatError) -> CheckpointHeaders {
+        guard path.hasSuffix(".index.json") else {
+            let header = try SafetensorsHeader.read(path: path)
+            return CheckpointHeaders(files: [(path, header)],
+                                     tensors: header.entries.map { Tensor(entry: $0, file: 0) })
+        }
+        return try readIndex(path: path)
+    }
+
+    private static func readIndex(path: String) throws(FileFormatError) -> CheckpointHeaders {
+        let bytes: [UInt8]
+        do {
+            let size = try FileBytes.size(of: path)
+            guard size <= maxIndexBytes else {
+                throw FileFormatError(path: path, "the index is \(size) bytes, more than the \(maxIndexBytes) lrs reads")
+            }
+            bytes = try FileBytes.read(path, offset: 0, count: size)
+        } catch let error as FileFormatError {
+            throw error
+        } catch {
+            throw FileFormatError(path: path, "read failed")
+        }
+        let json: OrderedJSON
+        do {
+            json = try OrderedJSON.parse(bytes)
+        } catch {
+            if let name = error.duplicateName { throw FileFormatError(path: path, "the index names '\(name)' twice") }
+            throw FileFormatError(path: path, "not a valid index: \(error.reason) at byte \(error.offset)")
+        }
+        guard let weightMap = json["weight_map"]?.members else {
+            throw FileFormatError(path: path, "not a valid index: no \"weight_map\" object")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        var fileIndex: [String: Int] = [:]
+        var files: [(path: String, header: SafetensorsHeader)] = []
+        var entries: [[String: SafetensorsHeader.Entry]] = []
+        var tensors: [Tensor] = []
+        tensors.reserveCapacity(weightMap.count)
+        for (name, value) in weightMap {
+            guard let shard = value.string else {
+                throw FileFormatError(path: path, "not a valid index: the shard of '\(name)' is not a file name")
+            }
+            let file: Int
+            if let known = fileIndex[shard] {
+                file = known
+            } else {
+                // Shards are names beside the index, never paths elsewhere.
+                guard !shard.isEmpty, !shard.contains("/"), shard != "..", shard != "." else {
+                    throw FileFormatError(path: path, "the shard '\(shard)' of '\(name)' is not a file name beside the index")
+                }
+                let shardPath = directory.isEmpty ? shard : directory + "/" + shard
+                let header: SafetensorsHeader
+                do {
+                    header = try SafetensorsHeader.read(path: shardPath)
+                } catch {
+                    throw FileFormatError(path: path, "the shard '\(shard)' of '\(name)': \(error.reason)")
+                }
+                file = files.count
+                fileIndex[shard] = file
+                files.append((shardPath, header))
+                var byName: [String: SafetensorsHeader.Entry] = [:]
+                byName.reserveCapacity(header.entries.count)
+                for entry in header.entries { byName[entry.name] = entry }
+                entries.append(byName)
+            }
+            guard let entry = entries[file][name] else {
+                throw FileFormatError(path: path, "'\(name)' is not in its shard '\(shard)'")
+            }
+            tensors.append(Tensor(entry: entry, file: file))
+        }
+        // A tensor a shard holds but the index does not name would be silently left out.
+        var named = Set<String>()
+        named.reserveCapacity(tensors.count)
+        for tensor in tensors { named.insert(tensor.name) }
+        for (shardPath, header) in files {
+            if let stray = header.entries.first(where: { !named.contains($0.name) }) {
+                let shard = (shardPath as NSString).lastPathComponent
+                throw FileFormatError(path: path, "the shard '\(shard)' holds '\(stray.name)', which the index does not name")
+            }
+        }
+        return CheckpointHeaders(files: files, tensors: tensors)
+    }
+
+    /// The elements of a floating-point tensor as Float (`nil` for integer and bool ones).
+    public func floats(of tensor: Tensor) throws(FileFormatError) -> [Float]? {
+        let (path, header) = files[tensor.file]
+        return try header.floats(of: tensor.entry, path: path)
+    }
+}

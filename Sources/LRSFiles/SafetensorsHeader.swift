@@ -1,0 +1,227 @@
+import Foundation
+
+/// The element types a safetensors header may name (the format's own spellings). A name
+/// not here is refused, never guessed at.
+public enum SafetensorsDType: String, Sendable, CaseIterable {
+    case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16"
+    case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8"
+    case u64 = "U64", u32 = "U32", u16 = "U16", u8 = "U8"
+    case bool = "BOOL"
+
+    /// Bytes per element.
+    public var size: Int {
+        switch self {
+        case .f64, .i64, .u64: 8
+        case .f32, .i32, .u32: 4
+        case .f16, .bf16, .i16, .u16: 2
+        case .i8, .u8, .bool: 1
+        }
+    }
+
+    /// Integer and bool tensors: section 13 makes them buffers, never parameters.
+    public var isFloatingPoint: Bool {
+        switch self {
+        case .f64, .f32, .f16, .bf16: true
+        default: false
+        }
+    }
+}
+
+/// The header of a safetensors file, read without its data: every tensor's name, dtype,
+/// shape and byte range, in the order the header's text names them (the writer's order,
+/// which is the `state_dict()` order for `save_file` and `save_pretrained`).
+///
+/// Every length, dtype, shape and offset is checked against the file's size, and the tensors
+/// must tile the data section exactly (as the format requires): nothing is allocated in
+/// proportion to a size the file declares, only to the header's own length, which is capped.
+public struct SafetensorsHeader: Sendable {
+    /// One tensor of the header.
+    public struct Entry: Sendable, Equatable {
+        public let name: String
+        public let dtype: SafetensorsDType
+        public let shape: [Int]
+        /// Its bytes in the data section (from the end of the header).
+        public let begin: Int
+        public let end: Int
+
+        /// Number of elements.
+        public var count: Int { dtype.size == 0 ? 0 : (end - begin) / dtype.size }
+    }
+
+    /// The tensors in header order.
+    public let entries: [Entry]
+    /// `__metadata__` (strings only).
+    public let metadata: [String: String]
+    /// Where the data section starts in the file.
+    public let dataStart: Int
+    /// The data section's size.
+    public let dataSize: Int
+
+    /// Headers larger than this are refused before they are read (safetensors itself caps
+    /// them at 100 MB).
+    public static let maxHeaderBytes = 100_000_000
+
+    /// Reads and validates the header of the file at `path`; reads nothing after it.
+    public static func read(path: String) throws(FileFormatError) -> SafetensorsHeader {
+        let fileSize: Int
+        let lengthBytes: [UInt8]
+        do {
+            fileSize = try FileBytes.size(of: path)
+            guard fileSize >= 8 else {
+                throw FileFormatError(path: path, "not a safetensors file: \(fileSize) bytes, shorter than the 8-byte header length")
+            }
+            lengthBytes = try FileBytes.read(path, offset: 0, count: 8)
+        } catch let error as FileFormatError {
+            throw error
+        } catch {
+            throw FileFormatError(path: path, "read failed")
+        }
+        let headerLength = lengthBytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard headerLength <= UInt64(fileSize - 8), headerLength <= UInt64(maxHeaderBytes) else {
+            throw FileFormatError(path: path, "corrupt safetensors file: header length \(headerLength) exceeds the file size \(fileSize)")
+        }
+        let headerBytes: [UInt8]
+        do {
+            headerBytes = try FileBytes.read(path, offset: 8, count: Int(headerLength))
+        } catch let error as FileFormatError {
+            throw error
+        } catch {
+            throw FileFormatError(path: path, "read failed")
+        }
+        return try parse(headerBytes, dataSize: fileSize - 8 - Int(headerLength), path: path)
+    }
+
+    /// Validates a header's bytes against the size of the data section that follows it.
+    static func parse(_ headerBytes: [UInt8], dataSize: Int, path: String) throws(FileFormatError) -> SafetensorsHeader {
+        func corrupt(_ reason: String) -> FileFormatError { FileFormatError(path: path, "corrupt safetensors file: " + reason) }
+        // Each entry is read straight from the text (no JSON value built per tensor), then
+        // checked in header order, so the first bad one is the one reported.
+        struct Raw { let name: String; let isObject: Bool; let dtype: String?; let shape: [Int]?; let offsets: [Int]? }
+        var raws: [Raw] = []
+        var metadata: [String: String] = [:]
+        var metadataProblem: String?
+        do {
+            let isObject = try OrderedJSON.forEachMember(of: headerBytes) { (name, parser) throws(OrderedJSON.SyntaxError) in
+                if name == "__metadata__" {
+                    let value = try parser.value(depth: 1)
+                    guard let meta = value.members else {
+                        metadataProblem = metadataProblem ?? "__metadata__ is not an object"
+                        return
+                    }
+                    for (key, item) in meta {
+                        guard let text = item.string else {
+                            metadataProblem = metadataProblem ?? "__metadata__ value of '\(key)' is not a string"
+                            return
+                        }
+                        metadata[key] = text
+                    }
+                    return
+                }
+                parser.skipSpace()
+                guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "{") else {
+                    _ = try parser.value(depth: 1)
+                    raws.append(Raw(name: name, isObject: false, dtype: nil, shape: nil, offsets: nil))
+                    return
+                }
+                var dtype: String?, shape: [Int]?, offsets: [Int]?
+                try parser.members(depth: 1) { (key, parser) throws(OrderedJSON.SyntaxError) in
+                    switch key {
+                    case "dtype": dtype = try parser.stringValue(depth: 2)
+                    case "shape": shape = try parser.naturals(depth: 2)
+                    case "data_offsets": offsets = try parser.naturals(depth: 2)
+                    default: _ = try parser.value(depth: 2)
+                    }
+                }
+                raws.append(Raw(name: name, isObject: true, dtype: dtype, shape: shape, offsets: offsets))
+            }
+            guard isObject else { throw corrupt("the header is not a JSON object") }
+        } catch let error as OrderedJSON.SyntaxError {
+            if let name = error.duplicateName { throw corrupt("the header names '\(name)' twice") }
+            throw corrupt("the header is not valid JSON (\(error.reason) at byte \(8 + error.offset))")
+        } catch let error as FileFormatError {
+            throw error
+        } catch {
+            throw corrupt("the header is not valid JSON")
+        }
+        if let metadataProblem { throw corrupt(metadataProblem) }
+
+        var entries: [Entry] = []
+        entries.reserveCapacity(raws.count)
+        for raw in raws {
+            let name = raw.name
+            guard raw.isObject, let dtypeName = raw.dtype else { throw corrupt("malformed entry for tensor '\(name)'") }
+            guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
+                let known = SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")
+                throw FileFormatError(path: path, "tensor '\(name)' has dtype '\(dtypeName)', which is none of \(known)")
+            }
+            guard let shape = raw.shape else {
+                throw corrupt("the shape of tensor '\(name)' is not a list of whole numbers from 0")
+            }
+            guard let offsets = raw.offsets, offsets.count == 2 else {
+                throw corrupt("the data_offsets of tensor '\(name)' are not two whole numbers")
+            }
+            guard let count = shape.checkedProduct,
+                  case let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.size), !overflow else {
+                throw corrupt("tensor '\(name)' has shape \(ShapeText.text(shape)), whose size in bytes overflows")
+            }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin >= 0, end >= begin, end <= dataSize, end - begin == bytes else {
+                throw corrupt("tensor '\(name)' (\(dtypeName) \(ShapeText.text(shape))) claims bytes \(begin)..<\(end) of a \(dataSize)-byte data section")
+            }
+            entries.append(Entry(name: name, dtype: dtype, shape: shape, begin: begin, end: end))
+        }
+
+        // The format requires the tensors to tile the data section exactly, in offset order:
+        // overlapping tensors would alias one another's bytes, and a gap or a tail hides data.
+        // Positions sorted, not entries (each holds a name and a shape to move).
+        let order = entries.indices.sorted {
+            (entries[$0].begin, entries[$0].end, entries[$0].name) < (entries[$1].begin, entries[$1].end, entries[$1].name)
+        }
+        var covered = 0
+        var previous: Entry?
+        for index in order {
+            let e = entries[index]
+            if e.begin < covered, let p = previous {
+                throw corrupt("tensors '\(p.name)' (bytes \(p.begin)..<\(p.end)) and '\(e.name)' (bytes \(e.begin)..<\(e.end)) overlap")
+            }
+            if e.begin > covered {
+                throw corrupt("bytes \(covered)..<\(e.begin) of the data section belong to no tensor")
+            }
+            covered = e.end
+            previous = e
+        }
+        guard covered == dataSize else {
+            throw corrupt("bytes \(covered)..<\(dataSize) of the \(dataSize)-byte data section belong to no tensor")
+        }
+        return SafetensorsHeader(entries: entries, metadata: metadata, dataStart: 8 + headerBytes.count, dataSize: dataSize)
+    }
+
+    /// The elements of one tensor as Float, read from the file at `path` whose header this
+    /// is: floating-point dtypes only (F16 and BF16 widened exactly, F64 rounded), `nil` for
+    /// the others, which section 13 makes buffers.
+    public func floats(of entry: Entry, path: String) throws(FileFormatError) -> [Float]? {
+        guard entry.dtype.isFloatingPoint else { return nil }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path, offset: dataStart + entry.begin, count: entry.end - entry.begin)
+        } catch let error as FileFormatError {
+            throw error
+        } catch {
+            throw FileFormatError(path: path, "read failed")
+        }
+        let count = bytes.count / entry.dtype.size
+        return bytes.withUnsafeBytes { raw in
+            (0 ..< count).map { i -> Float in
+                switch entry.dtype {
+                case .f32: return Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian)
+                case .f64: return Float(Double(bitPattern: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self).littleEndian))
+                case .f16: return Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian))
+                case .bf16:
+                    let bits = UInt32(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian) << 16
+                    return Float(bitPattern: bits)
+                default: return .nan
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import LRSFiles
+
+extension Checker {
+    /// `model from "FILE"` (section 13): the parameters and buffers of a checkpoint, from its
+    /// headers alone. Tensors with an integer or bool dtype and those named
+    /// `*.running_mean`, `*.running_var`, `*.num_batches_tracked` are buffers; every other
+    /// tensor is a parameter, kept in the checkpoint's order.
+    mutating func checkCheckpointModel(_ literal: StringLiteral, range: SourceRange) -> CheckedModel? {
+        let checked = file(literal, mustExist: false)
+        let headers: CheckpointHeaders
+        do throws(FileFormatError) {
+            headers = try CheckpointHeaders.read(path: checked.path)
+        } catch {
+            diagnostics.error(.modelFile(literal.value, reason: error.reason), at: literal.range)
+            return nil
+        }
+        var parameters: [ParameterInfo] = []
+        var buffers: [BufferInfo] = []
+        var entries: [StateEntry] = []
+        parameters.reserveCapacity(headers.tensors.count)
+        entries.reserveCapacity(headers.tensors.count)
+        // Modules by first appearance: `layer` and `layers` in expressions, `each layer`.
+        var modules: [Substring: Int] = [:]
+        var total = 0
+        for tensor in headers.tensors {
+            let name = tensor.name
+            let dot = name.lastIndex(of: ".")
+            // A top-level tensor (`cls_token`) is its own module, so `each layer` names it.
+            let module = dot.map { name[..<$0] } ?? name[...]
+            if !tensor.dtype.isFloatingPoint || Checker.isBufferName(name) {
+                let info = BufferInfo(name: name, shape: tensor.shape, isInteger: !tensor.dtype.isFloatingPoint,
+                                      layerName: String(module))
+                buffers.append(info)
+                entries.append(.buffer(info))
+                continue
+            }
+            let index: Int
+            // Parameters of one module come together: most need no lookup.
+            if let last = parameters.last, last.layerName.utf8.elementsEqual(module.utf8) {
+                index = last.layerIndex
+            } else if let known = modules[module] {
+                index = known
+            } else {
+                index = modules.count
+                modules[module] = index
+            }
+            // The header reader checked each count; their sum may still overflow.
+            let count = tensor.entry.count
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else {
+                diagnostics.error(.tooManyElements("the model"), at: range)
+                return nil
+            }
+            total = sum
+            let info = ParameterInfo(name: name, shape: tensor.shape, count: count, layerName: String(module),
+                                     layerKind: nil, layerIndex: index, parameterLayerIndex: index)
+            parameters.append(info)
+            entries.append(.parameter(info))
+        }
+        let file = CheckedModelFile(file: checked, moduleCount: modules.count)
+        return CheckedModel(layers: [], inputShape: nil, inputWasInferred: false, outputShape: nil,
+                            parameters: parameters, buffers: buffers, stateDict: entries, range: range, file: file)
+    }
+
+    /// Section 13's buffer names.
+    static func isBufferName(_ name: String) -> Bool {
+        name.hasSuffix(".running_mean") || name.hasSuffix(".running_var") || name.hasSuffix(".num_batches_tracked")
+    }
+
+    /// Whether `word` is a whole dotted segment of some tensor name of the checkpoint. Asked
+    /// once per word selector: a scan of the names, not a set of every segment built for
+    /// each check of a 10,000-tensor model.
+    static func isNameSegment(_ word: String, of model: CheckedModel) -> Bool {
+        model.stateDict.contains { CheckedModelFile.name($0.name, hasSegment: word) }
+    }
+
+    /// The distinct segments of the checkpoint's names, for suggestions.
+    static func nameSegments(of model: CheckedModel) -> [String] {
+        var segments: Set<String> = []
+        for entry in model.stateDict {
+            for segment in entry.name.split(separator: ".") where Int(segment) == nil { segments.insert(String(segment)) }
+        }
+        return segments.sorted()
+    }
+}
