@@ -104,6 +104,28 @@ struct ExportModuleTests {
                 == (plateau ? "epoch_end() needs the metric: a plateau schedule reads it" : "ok"))
     }
 
+    /// `train ... clip 1.0`: step() clips every trained parameter's gradient to a total
+    /// 2-norm of 1 before the optimizers step; a script without clip does not clip.
+    @Test(arguments: ["clip_accumulate_wsd.lrs", "seed2.lrs"])
+    func stepClipsWhereTheScriptDoes(_ sample: String) throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = LRSBinary.packageRoot.appendingPathComponent("samples/" + sample).path
+        try Self.exportModule(script, to: "made.py", in: directory)
+        let program = try LRSBinary.run(["export", script, "--to", "pytorch", "-o", "program.py"], in: directory)
+        try #require(program.status == 0, "\(program.stderr)")
+        let result = try Self.harness(["clip", "program", "made"], in: directory)
+        let calls = try #require(result["calls"] as? [[Double]])
+        if sample == "seed2.lrs" {
+            #expect(calls.isEmpty)
+            return
+        }
+        #expect(calls.count == 1)
+        #expect(calls.first == [6, 1.0], "\(calls)")
+        let norm = try #require((result["norm after"] as? [Double])?.first)
+        #expect(Swift.abs(norm - 1) < 1e-5, "\(norm)")
+    }
+
     /// build() checks the live model first: one ValueError with every missing, unexpected and
     /// mis-shaped name; DataParallel and torch.compile wrappers looked through; a tied
     /// parameter's second name accepted, but not its names in two groups; a frozen name may

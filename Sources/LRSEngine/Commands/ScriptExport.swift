@@ -26,7 +26,10 @@ public enum ScriptExport {
         let options = PyTorchExport.Options(distributed: distributed,
                                             programName: programName(script: source.path, output: output))
         do {
-            let program = module ? try PyTorchExport.module(script, resolution, options: options)
+            // A model from a checkpoint has no architecture to write: its export is the module
+            // (with --ddp, which asks for a program, the program's refusal says so).
+            let asModule = module || (script.model.file != nil && !distributed)
+            let program = asModule ? try PyTorchExport.module(script, resolution, options: options)
                 : try PyTorchExport.program(script, resolution, options: options)
             return Outcome(diagnostics: checked.diagnostics, script: script, program: program)
         } catch {

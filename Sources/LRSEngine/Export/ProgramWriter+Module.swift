@@ -72,7 +72,12 @@ extension ProgramWriter {
         var position: [String: Int] = [:]
         for (index, entry) in script.model.stateDict.enumerated() { position[entry.name] = index }
         named.sort { (position[$0] ?? Int.max, $0) < (position[$1] ?? Int.max, $1) }
-        var out = ["SCRIPT = " + PythonText.string(scriptName), "",
+        var clip = ["CLIP = None  # the script does not clip gradients"]
+        if let train = script.train, let norm = train.clip {
+            clip = ["# " + origin(train.range),
+                    "CLIP = " + PythonText.float(norm) + "  # the gradients' total 2-norm before each step"]
+        }
+        var out = ["SCRIPT = " + PythonText.string(scriptName)] + clip + ["",
                    "# The tensors the script was checked with, by state_dict name, with their shapes:",
                    "# build() compares the live model with them.",
                    "PARAMETERS = {"]

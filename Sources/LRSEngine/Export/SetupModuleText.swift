@@ -22,8 +22,11 @@ class Setup:
         return {name: by_name[name] for name in GROUP_ORDER}
 
     def step(self):
-        """After backward(): every optimizer steps, then every per-step schedule; then the
-        gradients are zeroed for the next step."""
+        """After backward(): the gradients clipped (if the script clips), every optimizer
+        steps, then every per-step schedule; then the gradients are zeroed for the next step."""
+        if CLIP is not None:
+            trained = [p for group in self.groups().values() for p in group["params"]]
+            torch.nn.utils.clip_grad_norm_(trained, CLIP)
         for optimizer in self.optimizers:
             optimizer.step()
         for schedule in self._schedules:

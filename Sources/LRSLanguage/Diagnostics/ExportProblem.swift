@@ -42,7 +42,8 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
             return "layer name '\(name)' is an attribute of torch.nn.Sequential; PyTorch "
                 + "cannot name a submodule so, and the state_dict names would change"
         case .checkpointModel:
-            return "a model from a checkpoint exports as a 'build(model)' module, which this version of lrs does not write yet"
+            return "a model from a checkpoint exports as a 'build(model)' module, not a program: "
+                + "export it without --ddp (the module serves torchrun as it is)"
         }
     }
 }

@@ -5,6 +5,7 @@
     python harness.py resume OLD NEW [GROWN]  # state_dict() of OLD loaded by NEW (and GROWN)
     python harness.py rates PROGRAM MODULE EPOCHS STEPS  # lr() before every step()
     python harness.py fixture MODULE FOLDER SETUP.json  # a stand-in of a real checkpoint
+    python harness.py clip PROGRAM MODULE  # what step() clips
     torchrun --nproc_per_node=2 harness.py ddp MODULE  # DDP in the user's own loop
     torchrun --nproc_per_node=2 harness.py fsdp MODULE  # FSDP2 (fully_shard) likewise
 
@@ -141,6 +142,28 @@ def fixture(module, folder, expected):
                 mismatches.append(f"{row['name']}: {key} {value}, expected {want}")
     return {"parameters": len(rows), "mismatches": mismatches, "in model order": in_order,
             "groups": len(setup.groups())}
+
+
+def clip(program, module):
+    """step() clips before the optimizers step: the norm it clips to, how many tensors, and
+    the total norm of the gradients the optimizers then saw."""
+    torch.manual_seed(0)
+    model = importlib.import_module(program).build_model()
+    setup = importlib.import_module(module).build(model)
+    calls, seen = [], []
+    original = torch.nn.utils.clip_grad_norm_
+
+    def spy(parameters, max_norm, *args, **kwargs):
+        parameters = list(parameters)
+        calls.append((len(parameters), max_norm))
+        result = original(parameters, max_norm, *args, **kwargs)
+        seen.append(torch.cat([p.grad.reshape(-1) for p in parameters]).norm().item())
+        return result
+    torch.nn.utils.clip_grad_norm_ = spy
+    for p in model.parameters():
+        p.grad = torch.full_like(p, 100.0)
+    setup.step()
+    return {"calls": calls, "norm after": seen}
 
 
 def strict_model(first=(4, 4), head=(4, 2), bias_buffer=False):
@@ -317,7 +340,7 @@ def main():
     sys.path.insert(0, ".")
     result = {"groups": groups, "strict": strict, "resume": resume, "ddp": ddp, "rates": rates,
               "fsdp": lambda module: ddp(module, sharded=True),
-              "fixture": fixture}[command](*arguments)
+              "fixture": fixture, "clip": clip}[command](*arguments)
     if result is not None:
         print(json.dumps(result))
 
