@@ -32,6 +32,9 @@ struct ScheduleCommand: ParsableCommand {
     @Flag(help: "A logarithmic rate axis (svg).")
     var log = false
 
+    @Option(help: "The hyperparameter to show: lr, weight_decay or momentum (momentum, or betas[0] for Adam-like kinds).")
+    var param: ScheduledHyperparameter = .learningRate
+
     @Option(name: .customShort("D"), help: ArgumentHelp("Override a 'let' value.", valueName: "NAME=VALUE"))
     var defines: [String] = []
 
@@ -48,15 +51,15 @@ struct ScheduleCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let outcome = SchedulePreview.run(source, overrides: try LetOverrides.valuesOrUsageError(defines),
-                                          epochs: epochs, stepsPerEpoch: stepsPerEpoch)
+                                          epochs: epochs, stepsPerEpoch: stepsPerEpoch, parameter: param)
         Terminal.printDiagnostics(outcome.diagnostics, in: source)
         guard let table = outcome.table else { throw ExitCode(1) }
         let width = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
         let options = ScheduleReport.Options(all: all, width: max(40, width), logScale: log,
-                                             title: URL(fileURLWithPath: file).lastPathComponent)
+                                             title: URL(fileURLWithPath: file).lastPathComponent, parameter: param.rawValue)
         if format == .csv, output == nil {
             // A million rows stream out in chunks rather than one 30 MB buffer.
-            ScheduleReport.csv(table) { Terminal.writeOutput($0) }
+            ScheduleReport.csv(table, parameter: param.rawValue) { Terminal.writeOutput($0) }
             return
         }
         let bytes = ScheduleReport.render(table, format: format, options: options)
@@ -72,3 +75,6 @@ struct ScheduleCommand: ParsableCommand {
 }
 
 extension ScheduleReport.Format: ExpressibleByArgument {}
+
+/// `--param lr|weight_decay|momentum`.
+extension ScheduledHyperparameter: ExpressibleByArgument {}

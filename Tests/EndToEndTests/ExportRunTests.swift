@@ -15,10 +15,14 @@ struct ExportRunTests {
     /// dropout, a `split` with shuffling and batchnorm, a csv, Adagrad's constructor-only
     /// initial_accumulator_value, and the options PyTorch 2.13 added (Adam's
     /// decoupled_weight_decay, which AdamW's constructor does not take; NAdam's and RAdam's
-    /// maximize). (All of reference-own passes too; these keep the suite short.)
+    /// maximize; the kinds of issue 15: Muon beside AdamW, Adafactor's eps with None, ASGD,
+    /// Rprop; weight decay and momentum schedules). (All of reference-own passes too; these
+    /// keep the suite short.)
     static let ownTrainingCases = ["data_csv_label_shuffle", "data_validate_dropout", "opt_adagrad",
                                    "opt_adam_decoupled", "opt_adamw_decoupled", "opt_nadam_maximize",
-                                   "opt_radam_maximize", "sched_plateau_validation"]
+                                   "opt_radam_maximize", "sched_plateau_validation",
+                                   "opt_muon_adamw_split", "opt_muon_options", "opt_adafactor", "opt_asgd", "opt_rprop",
+                                   "sched_weight_decay_cosine", "sched_momentum_warmup"]
 
     /// Cases as `FOLDER/NAME`.
     static let trainingCases: [String] = {

@@ -7,7 +7,8 @@ import Testing
     static let samples: [String] = {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("samples")
-        return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+        // Subdirectories too: a sample with its own files (samples/bert) has a folder.
+        return ((try? FileManager.default.subpathsOfDirectory(atPath: directory.path)) ?? [])
             .filter { $0.hasSuffix(".lrs") }.sorted().map { directory.appendingPathComponent($0).path }
     }()
 
@@ -25,7 +26,8 @@ import Testing
     }
 
     @Test func seedsAreTheContractsVerbatim() throws {
-        let directory = URL(fileURLWithPath: SampleTests.samples.first ?? "/").deletingLastPathComponent()
+        let directory = URL(fileURLWithPath: SampleTests.samples.first { $0.hasSuffix("/seed1.lrs") } ?? "/")
+            .deletingLastPathComponent()
         let seed1 = try String(contentsOf: directory.appendingPathComponent("seed1.lrs"), encoding: .utf8)
         #expect(seed1 == """
         # seed 1: different learning rates for conv and linear layers (Adam)

@@ -31,7 +31,8 @@ import Testing
     @Test func unknownKindsListWhatExists() {
         #expect(DiagnosticCondition.unknownLayer("foo", suggestions: []).message.hasSuffix("'batchnorm' and 'layernorm'"))
         #expect(DiagnosticCondition.unknownOptimizer("zzz", suggestions: []).message
-                == "unknown optimizer 'zzz'; the optimizers are 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam' and 'radam'")
+                == "unknown optimizer 'zzz'; the optimizers are 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta', 'adamax', "
+                   + "'nadam', 'radam', 'muon', 'adafactor', 'asgd' and 'rprop'")
         #expect(DiagnosticCondition.unknownSchedule("cosin", suggestions: ["cosine"]).message
                 == "unknown schedule 'cosin'; did you mean 'cosine'?")
     }

@@ -19,7 +19,7 @@ public enum SchedulePreview {
     /// the steps per epoch (given, else the script's, with a note saying where they came
     /// from), then compute the rates.
     public static func run(_ source: SourceFile, overrides: [String: Double] = [:], epochs: Int?,
-                           stepsPerEpoch: Int?) -> Outcome {
+                           stepsPerEpoch: Int?, parameter: ScheduledHyperparameter = .learningRate) -> Outcome {
         // The options give the run-length names (section 15) before the script does.
         let options = Checker.Options(runLength: RunLength(epochs: epochs, stepsPerEpoch: stepsPerEpoch))
         let checked = CheckPipeline.run(source, overrides: overrides, options: options) { ModelFactory($0).initialValues }
@@ -33,7 +33,9 @@ public enum SchedulePreview {
             diagnostics.append(.note(.noTrainStatement(epochs: count), at: nil))
         }
         let steps = stepsPerEpoch ?? scriptStepsPerEpoch(script, notes: &diagnostics)
-        switch rates(script, resolution, epochs: count, stepsPerEpoch: steps) {
+        let result = parameter == .learningRate ? rates(script, resolution, epochs: count, stepsPerEpoch: steps)
+            : values(of: parameter, resolution, epochs: count, stepsPerEpoch: steps)
+        switch result {
         case .failure(let diagnostic):
             return Outcome(diagnostics: diagnostics + [diagnostic], table: nil)
         case .success(let (table, warnings)):
@@ -55,6 +57,48 @@ public enum SchedulePreview {
         case .failure(let problem)?:
             notes.append(.note(.stepsPerEpochUnknown(reason: problem.reason), at: nil))
             return 1
+        }
+    }
+
+    /// `lrs schedule --param weight_decay|momentum`: that hyperparameter of every group whose
+    /// kind has it, moved by its schedule where one does, else held at the group's value.
+    static func values(of parameter: ScheduledHyperparameter, _ resolution: GroupResolution, epochs: Int,
+                       stepsPerEpoch: Int) -> Result<(RateTable, [Diagnostic]), Diagnostic> {
+        var groups: [RateTable.Group] = []
+        var warnings: [Diagnostic] = []
+        for group in resolution.groups where parameter.isTaken(by: group.optimizerKind) {
+            let config = OptimizerLowering.config(for: group)
+            let scheduled: HyperparameterSchedule?
+            do {
+                scheduled = try GroupScheduleLowering.hyperparameterSchedules(group, config: config, stepsPerEpoch: stepsPerEpoch)
+                    .first { $0.hyperparameter == parameter }
+            } catch {
+                return .failure(error)
+            }
+            if let statement = group.hyperparameterSchedules.first(where: { $0.hyperparameter == parameter }),
+               ScheduleLowering.dependsOnLoss(statement.schedule) {
+                warnings.append(.warning(.plateauHeldConstant(group: group.name, what: "'\(parameter.rawValue)'"),
+                                         at: statement.range))
+            }
+            var value = config
+            scheduled?.apply(to: &value)
+            let initial: Double
+            switch parameter {
+            case .learningRate: initial = value.learningRate
+            case .weightDecay: initial = value.weightDecay
+            case .momentum:
+                initial = Momentum.cycled(for: config.kind, momentum: value.momentum, beta1: value.beta1)?.value ?? 0
+            }
+            groups.append(RateTable.Group(name: group.name, lr: initial, schedule: scheduled?.schedule,
+                                          perStep: scheduled?.perStep ?? false))
+        }
+        do {
+            return .success((try RateTable.compute(groups, epochs: epochs, stepsPerEpoch: stepsPerEpoch), warnings))
+        } catch {
+            let group = resolution.groups.first { $0.name == error.group }
+            let range = group?.hyperparameterSchedules.first { $0.hyperparameter == parameter }?.range ?? group?.range
+            return .failure(ScheduleFailure.diagnostic(error.error, group: error.group ?? "?", epoch: error.epoch,
+                                                       step: error.step, at: range))
         }
     }
 

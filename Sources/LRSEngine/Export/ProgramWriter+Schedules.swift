@@ -12,7 +12,7 @@ extension ProgramWriter {
         return first
     }
 
-    var hasSchedules: Bool { resolution.groups.contains { $0.schedule != nil } }
+    var hasSchedules: Bool { resolution.groups.contains { $0.schedule != nil || !$0.hyperparameterSchedules.isEmpty } }
 
     /// When every schedule of the kind's groups is a `lambda` (or every one a
     /// `multiplicative`), all stepping alike, one LambdaLR (MultiplicativeLR) with a
@@ -99,8 +99,33 @@ extension ProgramWriter {
                 entries.append("        GroupSchedule(\(kind.rawValue), \(PythonText.string(group.name)), \(factory)\(step)),")
             }
         }
+        // `weight_decay` and `momentum` schedules: each on a throwaway optimizer of its own.
+        var needsHyperparameterSchedule = false
+        for group in resolution.groups {
+            for statement in group.hyperparameterSchedules {
+                let factory: String
+                if let known = factories[statement.range.start] {
+                    factory = known
+                } else {
+                    factory = Self.identifier(statement.groupNames.joined(separator: "_") + "_"
+                                              + statement.hyperparameter.rawValue + "_schedule", avoiding: &taken)
+                    factories[statement.range.start] = factory
+                    var names = Set<String>()
+                    let scheduler = try schedulerLines(statement.schedule, optimizer: "optimizer",
+                                                       perStep: statement.perStep, classes: &names)
+                    classes.formUnion(names)
+                    definitions += ["", "    # " + origin(statement.range), "    def \(factory)(optimizer):"]
+                    definitions += Self.returning(scheduler, indent: "        ")
+                }
+                needsHyperparameterSchedule = true
+                let step = statement.perStep ? ", per_step=True" : ""
+                entries.append("        HyperparameterSchedule(\(group.optimizerKind.rawValue), \(PythonText.string(group.name)), "
+                               + "\(PythonText.string(statement.hyperparameter.rawValue)), \(factory)\(step)),")
+            }
+        }
         imports.insert("from torch.optim.lr_scheduler import " + classes.sorted().joined(separator: ", "))
         var out = scheduleClasses(group: needsGroupSchedule)
+        if needsHyperparameterSchedule { out += hyperparameterScheduleClass() }
         out += ["", "", "def make_schedules(optimizers):",
                 "    \"\"\"Each group's schedule, in group order; groups without one keep their rate.\"\"\""]
         out.append("    " + (kinds.count == 1 ? "[\(kinds[0].rawValue)]" : kinds.map(\.rawValue).joined(separator: ", ")) + " = optimizers")
@@ -247,6 +272,38 @@ extension ProgramWriter {
         name == "t_mult" ? "T_mult" : name
     }
 
+    /// The class that moves a group's `weight_decay` or `momentum` (section 15) by the
+    /// formulas of a learning rate: PyTorch has no such scheduler, so one runs on a throwaway
+    /// optimizer whose lr starts at the group's value, and the group takes that lr.
+    private func hyperparameterScheduleClass() -> [String] {
+        [
+            "", "",
+            "class HyperparameterSchedule(Schedule):",
+            "    \"\"\"A schedule of one group's weight_decay or momentum (betas[0] for Adam-like kinds),",
+            "    moved by the formulas of a learning rate: the scheduler runs on a throwaway SGD",
+            "    optimizer whose lr starts at the group's value, and after every step the group takes",
+            "    that lr as its value.\"\"\"",
+            "",
+            "    def __init__(self, optimizer, name, key, make_scheduler, per_step=False):",
+            "        self.group = next(g for g in optimizer.param_groups if g[\"name\"] == name)",
+            "        self.betas = key == \"momentum\" and \"betas\" in self.group",
+            "        self.key = \"betas\" if self.betas else key",
+            "        start = self.group[\"betas\"][0] if self.betas else self.group[key]",
+            "        self.own = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=start)",
+            "        super().__init__(make_scheduler(self.own), per_step)",
+            "        self.copy_value()",
+            "",
+            "    def copy_value(self):",
+            "        value = self.own.param_groups[0][\"lr\"]",
+            "        self.group[self.key] = (value, self.group[\"betas\"][1]) if self.betas else value",
+            "",
+            "    def step(self, loss=None):",
+            "        self.own.step()  # no gradient: changes nothing, keeps PyTorch's step-order check quiet",
+            "        super().step(loss)",
+            "        self.copy_value()",
+        ]
+    }
+
     private func scheduleClasses(group: Bool) -> [String] {
         var out = [
             "class Schedule:",
@@ -275,7 +332,8 @@ extension ProgramWriter {
             "    def __init__(self, optimizer, name, make_scheduler, per_step=False):",
             "        self.group = next(g for g in optimizer.param_groups if g[\"name\"] == name)",
             "        settings = {k: v for k, v in self.group.items() if k not in (\"params\", \"initial_lr\")}",
-            "        dummy = torch.zeros(1, requires_grad=True)",
+            "        # 2-D: torch.optim.Muon takes matrices only; every other kind takes it too.",
+            "        dummy = torch.zeros(1, 1, requires_grad=True)",
             "        self.own = type(optimizer)([{**settings, \"params\": [dummy]}])",
             "        super().__init__(make_scheduler(self.own), per_step)",
             "        self.copy_rates()",

@@ -51,6 +51,8 @@ enum PythonText {
         case .integer(let n): return String(n)
         case .integers(let list): return "[" + list.map(String.init).joined(separator: ", ") + "]"
         case .numbers(let list): return "(" + list.map(float).joined(separator: ", ") + (list.count == 1 ? ",)" : ")")
+        case .optionalNumbers(let list):
+            return "(" + list.map { $0.map(float) ?? "None" }.joined(separator: ", ") + (list.count == 1 ? ",)" : ")")
         case .bool(let b): return bool(b)
         case .symbol(let s), .string(let s): return string(s)
         case .expression(let e): return e.constantValue.map(float)

@@ -73,6 +73,11 @@ public enum GroupReport {
         } else {
             out += "  schedule  none\n"
         }
+        for statement in group.hyperparameterSchedules {
+            out += "  schedule \(statement.hyperparameter.rawValue)  "
+            out += source.text(of: statement.schedule.range)
+            out += statement.perStep ? " (per step)\n" : " (per epoch)\n"
+        }
     }
 
     /// The same data as JSON for tools (one object; keys in a fixed order).
@@ -105,6 +110,12 @@ public enum GroupReport {
                     g += ", \"per\": \"\(schedule.perStep ? "step" : "epoch")\"}"
                 } else {
                     g += ", \"schedule\": null"
+                }
+                // Only when there are some: the report of a script without them is unchanged.
+                for statement in group.hyperparameterSchedules {
+                    g += ", \(JSON.string(statement.hyperparameter.rawValue + "_schedule")): {\"text\": "
+                        + "\(JSON.string(script.source.text(of: statement.schedule.range)))"
+                        + ", \"per\": \"\(statement.perStep ? "step" : "epoch")\"}"
                 }
                 return g + "}"
             }.joined(separator: ", ")
@@ -139,6 +150,7 @@ extension JSON {
         case .integer(let n): return String(n)
         case .integers(let list): return ints(list)
         case .numbers(let list): return "[" + list.map(number).joined(separator: ", ") + "]"
+        case .optionalNumbers(let list): return "[" + list.map { $0.map(number) ?? "null" }.joined(separator: ", ") + "]"
         case .bool(let b): return b ? "true" : "false"
         case .symbol(let s), .string(let s): return string(s)
         case .expression(let e): return e.constantValue.map(number) ?? "null"

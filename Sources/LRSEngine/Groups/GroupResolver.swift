@@ -12,15 +12,25 @@ public struct GroupResolver {
     var diagnostics: [Diagnostic] = []
     /// The first schedule statement naming each group (or `all`).
     let schedulesByName: [String: CheckedScheduleStatement]
+    /// The same for the `weight_decay` and `momentum` schedules.
+    let hyperparameterSchedulesByName: [ScheduledHyperparameter: [String: CheckedScheduleStatement]]
 
     public init(script: CheckedScript, initialValues: @escaping InitialValueProvider) {
         self.script = script
         var index: [String: CheckedScheduleStatement] = [:]
         index.reserveCapacity(script.schedules.count)
+        var others: [ScheduledHyperparameter: [String: CheckedScheduleStatement]] = [:]
         for statement in script.schedules {
+            guard statement.hyperparameter == .learningRate else {
+                for name in statement.groupNames where others[statement.hyperparameter, default: [:]][name] == nil {
+                    others[statement.hyperparameter, default: [:]][name] = statement
+                }
+                continue
+            }
             for name in statement.groupNames where index[name] == nil { index[name] = statement }
         }
         self.schedulesByName = index
+        self.hyperparameterSchedulesByName = others
         self.matcher = SelectorMatcher(model: script.model, constants: script.constants, initialValues: initialValues)
     }
 
@@ -47,7 +57,8 @@ public struct GroupResolver {
                                           elementCount: members.reduce(0) { $0 + $1.count },
                                           optimizerKind: script.optimizer.kind,
                                           hyperparameters: script.optimizer.hyperparameters,
-                                          schedule: schedule(for: "all", base: "all"), range: model.range))
+                                          schedule: schedule(for: "all", base: "all"), range: model.range,
+                                          hyperparameterSchedules: hyperparameterSchedules(for: "all", base: "all")))
         }
         for (index, group) in script.groups.enumerated() {
             var members: [ParameterInfo] = []
@@ -100,9 +111,27 @@ public struct GroupResolver {
                 diagnostics.append(.error(.unassignedParameter(parameter.name), at: range))
             }
         }
+        muonMatricesOnly(resolved)
         let ordered = diagnostics.inSourceOrder()
         return GroupResolution(groups: resolved, frozen: zip(parameters, frozen).filter { $0.1 }.map(\.0.name),
                                diagnostics: ordered)
+    }
+
+    /// torch.optim.Muon refuses, when built, any parameter that is not 2-D: one error per
+    /// group (per `group` statement, for `each` groups), naming each such parameter.
+    private mutating func muonMatricesOnly(_ resolved: [ResolvedGroup]) {
+        let shapes = Dictionary(script.model.parameters.map { ($0.name, $0.shape.count) }, uniquingKeysWith: { a, _ in a })
+        var reported = Set<String>()
+        for group in resolved where group.optimizerKind == .muon && !reported.contains(group.baseName) {
+            let members = resolved.filter { $0.baseName == group.baseName }.flatMap(\.parameters)
+            let others = members.filter { shapes[$0] != 2 }
+            guard !others.isEmpty else { continue }
+            reported.insert(group.baseName)
+            let statement = script.groups.first { $0.name == group.baseName }
+            diagnostics.append(.error(.muonNeedsMatrices(group: group.baseName, parameters: others,
+                                                         dimensions: others.map { shapes[$0] ?? 0 }),
+                                      at: statement?.selector.range ?? script.optimizer.range ?? group.range))
+        }
     }
 
     /// One group, or one per layer / per parameter for `each`, appended to `resolved`.
@@ -193,7 +222,16 @@ public struct GroupResolver {
                       settings: [HyperparameterSetting]) -> ResolvedGroup {
         ResolvedGroup(name: name, baseName: group.name, parameters: members.map(\.name),
                       elementCount: members.reduce(0) { $0 + $1.count }, optimizerKind: group.optimizerKind,
-                      hyperparameters: settings, schedule: schedule(for: name, base: group.name), range: group.range)
+                      hyperparameters: settings, schedule: schedule(for: name, base: group.name), range: group.range,
+                      hyperparameterSchedules: hyperparameterSchedules(for: name, base: group.name))
+    }
+
+    /// The `weight_decay` and `momentum` schedules of a group, in that order.
+    private func hyperparameterSchedules(for name: String, base: String) -> [CheckedScheduleStatement] {
+        [ScheduledHyperparameter.weightDecay, .momentum].compactMap { hyperparameter in
+            guard let byName = hyperparameterSchedulesByName[hyperparameter] else { return nil }
+            return byName[name] ?? byName[base] ?? byName["all"]
+        }
     }
 
     /// Hyperparameter expressions of `each` groups, evaluated for one expanded group and

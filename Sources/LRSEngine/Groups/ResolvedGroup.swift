@@ -19,6 +19,8 @@ public struct ResolvedGroup: Sendable {
     public let schedule: CheckedScheduleStatement?
     /// The `group` statement's range (or the model's for the implicit group `all`).
     public let range: SourceRange
+    /// The schedules of its `weight_decay` and `momentum` (section 15), in that order.
+    public var hyperparameterSchedules: [CheckedScheduleStatement] = []
     /// The capture values that split this group from its statement's others (section 14),
     /// by name in order of appearance; `nil` for a name its parameters do not bind.
     public var captures: [(name: String, value: Int?)] = []

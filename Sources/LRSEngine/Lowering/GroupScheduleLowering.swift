@@ -33,4 +33,39 @@ enum GroupScheduleLowering {
         }
         return Lowered(schedule: schedule, perStep: statement.perStep)
     }
+
+    /// A group's `weight_decay` and `momentum` schedules, each starting from the value in
+    /// its configuration (a value the schedule makes negative at once is refused here).
+    static func hyperparameterSchedules(_ group: ResolvedGroup, config: ParamGroupConfig,
+                                        stepsPerEpoch: Int) throws(Diagnostic) -> [HyperparameterSchedule] {
+        var lowered: [HyperparameterSchedule] = []
+        for statement in group.hyperparameterSchedules {
+            let field = Momentum.cycled(for: config.kind, momentum: config.momentum, beta1: config.beta1)
+            let initial: Double
+            switch statement.hyperparameter {
+            case .learningRate: initial = config.learningRate
+            case .weightDecay: initial = config.weightDecay
+            case .momentum:
+                switch field {
+                case .beta1(let b)?: initial = b
+                case .momentum(let m)?: initial = m
+                case nil: continue
+                }
+            }
+            let spec = ScheduleLowering.spec(statement.schedule, perStep: statement.perStep, stepsPerEpoch: stepsPerEpoch)
+            let schedule: GroupSchedule
+            do {
+                schedule = try GroupSchedule(spec, initialLR: initial, initialMomentum: nil)
+            } catch {
+                throw ScheduleFailure.diagnostic(error, group: group.name, epoch: 0, step: 0, at: statement.range)
+            }
+            guard schedule.lr.isFinite, schedule.lr >= 0 else {
+                throw .error(.invalidScheduledValue(statement.hyperparameter.rawValue, group: group.name, value: schedule.lr,
+                                                    epoch: 0, step: 0), at: statement.range)
+            }
+            lowered.append(HyperparameterSchedule(hyperparameter: statement.hyperparameter, schedule: schedule,
+                                                  momentumField: field, perStep: statement.perStep, range: statement.range))
+        }
+        return lowered
+    }
 }

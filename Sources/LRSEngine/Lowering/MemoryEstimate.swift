@@ -45,6 +45,10 @@ public enum MemoryEstimate {
         case .rmsprop: return 1 + (isOn("momentum") ? 1 : 0) + (isOn("centered") ? 1 : 0)
         case .adagrad: return 1
         case .adadelta, .adamax, .nadam, .radam: return 2
+        // Muon's momentum buffer; Adafactor's full variance for a vector (a matrix's factors
+        // are smaller); ASGD's average.
+        case .muon, .adafactor, .asgd: return 1
+        case .rprop: return 2
         }
     }
 

@@ -17,6 +17,10 @@ enum OptimizerLowering {
         case .adamax: return .adamax
         case .nadam: return .nadam
         case .radam: return .radam
+        case .muon: return .muon
+        case .adafactor: return .adafactor
+        case .asgd: return .asgd
+        case .rprop: return .rprop
         }
     }
 
@@ -38,7 +42,15 @@ enum OptimizerLowering {
                     c.beta1 = b[0]
                     c.beta2 = b[1]
                 }
-            case .eps: c.eps = number
+            case .eps:
+                // Adafactor's pair: the floor of the second moment (None: float32's epsilon)
+                // and of a parameter's RMS.
+                if case .optionalNumbers(let pair) = value, pair.count == 2 {
+                    c.eps1 = pair[0]
+                    c.eps2 = pair[1] ?? c.eps2
+                } else {
+                    c.eps = number
+                }
             case .weightDecay: c.weightDecay = number
             case .amsgrad: c.amsgrad = flag
             case .maximize: c.maximize = flag
@@ -49,6 +61,27 @@ enum OptimizerLowering {
             case .rho: c.rho = number
             case .momentumDecay: c.momentumDecay = number
             case .decoupledWeightDecay: c.decoupledWeightDecay = flag
+            case .nsCoefficients:
+                if case .numbers(let abc) = value, abc.count == 3 { c.nsCoefficients = SIMD3(abc[0], abc[1], abc[2]) }
+            case .nsSteps: c.nsSteps = Int(exactly: number) ?? c.nsSteps
+            case .adjustLearningRate:
+                if case .symbol(let word) = value, let adjustment = MuonLearningRateAdjustment(rawValue: word) {
+                    c.adjustLearningRate = adjustment
+                }
+            case .beta2Decay: c.beta2Decay = number
+            case .clippingThreshold: c.clippingThreshold = number
+            case .lambd: c.lambd = number
+            case .t0: c.t0 = number
+            case .etas:
+                if case .numbers(let pair) = value, pair.count == 2 {
+                    c.etaMinus = pair[0]
+                    c.etaPlus = pair[1]
+                }
+            case .stepSizes:
+                if case .numbers(let pair) = value, pair.count == 2 {
+                    c.stepSizeMin = pair[0]
+                    c.stepSizeMax = pair[1]
+                }
             }
         }
         if kind == .adamw { c.decoupledWeightDecay = true }

@@ -3,20 +3,21 @@ import LRSOptim
 extension ScheduleReport {
     /// The contract's form (section 11): `epoch,step,group,lr`, one row per group for every
     /// optimizer step, groups in declaration order, `lr` in shortest round-trip form.
-    public static func csv(_ table: RateTable) -> [UInt8] {
+    /// With `--param`, the header names that hyperparameter instead of `lr`.
+    public static func csv(_ table: RateTable, parameter: String = "lr") -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(32 + table.rates.count * 24)
-        csv(table) { out.append(contentsOf: $0) }
+        csv(table, parameter: parameter) { out.append(contentsOf: $0) }
         return out
     }
 
     /// The CSV in chunks of at most 64 KiB, handed to `sink` in order: a million rows go to
     /// standard output without a 30 MB buffer in between.
-    public static func csv(_ table: RateTable, sink: (UnsafeRawBufferPointer) -> Void) {
-        withoutActuallyEscaping(sink) { csv(table, into: ChunkWriter(sink: $0)) }
+    public static func csv(_ table: RateTable, parameter: String = "lr", sink: (UnsafeRawBufferPointer) -> Void) {
+        withoutActuallyEscaping(sink) { csv(table, parameter: parameter, into: ChunkWriter(sink: $0)) }
     }
 
-    private static func csv(_ table: RateTable, into writer: consuming ChunkWriter) {
+    private static func csv(_ table: RateTable, parameter: String, into writer: consuming ChunkWriter) {
         let width = table.groups.count
         // ",NAME," once per group, end to end: names are quoted only when CSV needs it.
         var names: [UInt8] = []
@@ -33,7 +34,7 @@ extension ScheduleReport {
         var lastBits = [UInt64](repeating: 0, count: width)
         var lastLength = [Int](repeating: 0, count: width)
         var slots = [UInt8](repeating: 0, count: width * 32)
-        writer.append("epoch,step,group,lr\n")
+        writer.append("epoch,step,group," + parameter + "\n")
         var prefix = ChunkWriter.Digits()
         var step = 0
         table.rates.withUnsafeBufferPointer { rates in

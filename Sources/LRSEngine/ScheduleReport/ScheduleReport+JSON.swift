@@ -4,7 +4,7 @@ import LRSOptim
 extension ScheduleReport {
     /// The table for tools: its shape, then one object per optimizer step in the form of
     /// a `--trace` line (`{"epoch": E, "step": S, "lr": {"GROUP": LR, ...}}`).
-    public static func json(_ table: RateTable) -> String {
+    public static func json(_ table: RateTable, parameter: String = "lr") -> String {
         var out: [UInt8] = []
         out.reserveCapacity(64 + table.rates.count * 28)
         let keys = table.groups.map { Array((JSON.string($0) + ": ").utf8) }
@@ -21,7 +21,7 @@ extension ScheduleReport {
                 out.appendDecimal(epoch)
                 out.append(contentsOf: ", \"step\": ".utf8)
                 out.appendDecimal(step)
-                out.append(contentsOf: ", \"lr\": {".utf8)
+                out.append(contentsOf: (", " + JSON.string(parameter) + ": {").utf8)
                 for g in table.groups.indices {
                     if g > 0 { out.append(contentsOf: ", ".utf8) }
                     out.append(contentsOf: keys[g])

@@ -7,7 +7,8 @@ extension ScheduleReport {
     /// tables, and a logarithmic rate axis when `options.logScale`.
     public static func svg(_ table: RateTable, options: Options = Options()) -> String {
         var plot = SVGPlot(table: table, logScale: options.logScale)
-        return plot.render(title: options.title ?? "learning rate per group")
+        plot.axisName = options.parameter == "lr" ? "learning rate" : options.parameter
+        return plot.render(title: options.title ?? plot.axisName + " per group")
     }
 }
 
@@ -15,6 +16,8 @@ extension ScheduleReport {
 struct SVGPlot {
     let table: RateTable
     let logScale: Bool
+    /// What the vertical axis shows: "learning rate", or the hyperparameter `--param` names.
+    var axisName = "learning rate"
     static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
     let height = 440.0
@@ -102,7 +105,7 @@ struct SVGPlot {
                 s += "<text x=\"\(f(left - 8))\" y=\"\(f(py + 4))\" text-anchor=\"end\" fill=\"#333\">\(tickLabel(value))</text>\n"
             }
         }
-        let label = logScale ? "learning rate (log scale)" : "learning rate"
+        let label = logScale ? axisName + " (log scale)" : axisName
         s += "<text transform=\"translate(18 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" fill=\"#333\">\(label)</text>\n"
         return s
     }

@@ -20,23 +20,27 @@ public enum ScheduleReport {
         public var logScale: Bool
         /// svg: a title above the plot (the script's name, say).
         public var title: String?
+        /// csv, json, svg: the hyperparameter the table holds (`--param`): `lr`,
+        /// `weight_decay` or `momentum`, named in the CSV header, the JSON rows and the axis.
+        public var parameter: String
 
         public init(all: Bool = false, width: Int = 80, maximumRows: Int = 40, logScale: Bool = false,
-                    title: String? = nil) {
+                    title: String? = nil, parameter: String = "lr") {
             self.all = all
             self.width = width
             self.maximumRows = maximumRows
             self.logScale = logScale
             self.title = title
+            self.parameter = parameter
         }
     }
 
     /// The table in `format`, as UTF-8 bytes ready for standard output or a file.
     public static func render(_ table: RateTable, format: Format, options: Options = Options()) -> [UInt8] {
         switch format {
-        case .csv: csv(table)
+        case .csv: csv(table, parameter: options.parameter)
         case .table: Array(text(table, options: options).utf8)
-        case .json: Array(json(table).utf8)
+        case .json: Array(json(table, parameter: options.parameter).utf8)
         case .svg: Array(svg(table, options: options).utf8)
         }
     }

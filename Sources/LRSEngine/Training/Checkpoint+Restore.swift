@@ -46,6 +46,7 @@ extension Checkpoint {
             }
             restoredSchedules[i] = schedule
         }
+        let restoredHyperparameterSchedules = try hyperparameterSchedules(file, state)
         let names = state.resolution.groups.map(\.name)
         guard names.allSatisfy({ groups[$0] != nil }) else { throw .groupsDiffer(saved: groups.keys.sorted()) }
         for name in names {
@@ -69,16 +70,45 @@ extension Checkpoint {
             }
         }
         state.schedules = restoredSchedules
+        state.hyperparameterSchedules = restoredHyperparameterSchedules
         for (i, group) in state.resolution.groups.enumerated() {
             guard let values = groups[group.name] else { continue }
             let slot = state.slots[i]
             state.optimizers[slot.optimizer].groups[slot.group].config.learningRate = values.lr
             state.optimizers[slot.optimizer].groups[slot.group].config.momentum = values.momentum
             state.optimizers[slot.optimizer].groups[slot.group].config.beta1 = values.beta1
+            state.applyHyperparameterSchedules(i)
         }
         _ = state.generator.restore(generator)
         state.epoch = position.epoch
         state.step = position.step
+    }
+
+    /// The `weight_decay` and `momentum` schedules, restored from their saved state (checked,
+    /// nothing changed yet); the file must hold one for each the script has.
+    private static func hyperparameterSchedules(_ file: SafetensorsFile, _ state: TrainingState)
+        throws(CheckpointProblem) -> [[HyperparameterSchedule]] {
+        var restored = state.hyperparameterSchedules
+        guard restored.contains(where: { !$0.isEmpty }) else { return restored }
+        let saved = try metadata([String: [String: ScheduleState]].self, file, hyperparameterSchedulesKey,
+                                 expected: "an object of each group's weight_decay and momentum schedule states")
+        for (i, group) in state.resolution.groups.enumerated() {
+            for position in restored[i].indices {
+                let name = restored[i][position].hyperparameter.rawValue
+                let label = "\(group.name)' ('\(name)"
+                guard let entry = saved[group.name]?[name] else { throw .missingSchedule(group: label) }
+                if let kind = entry.kind, kind != restored[i][position].schedule.kind {
+                    throw .scheduleKind(group: label, saved: kind, script: restored[i][position].schedule.kind)
+                }
+                do {
+                    try restored[i][position].schedule.restore(entry)
+                } catch {
+                    if case .stateMismatch(let reason) = error { throw .scheduleState(group: label, reason: reason) }
+                    throw .scheduleState(group: label, reason: error.description)
+                }
+            }
+        }
+        return restored
     }
 
     /// Both numbers of the position, whole and within 0...2^53, so that counting on from
@@ -110,7 +140,8 @@ extension Checkpoint {
     }
 
     /// Each optimizer's saved state by parameter index, checked against the parameters:
-    /// every state name one the kind keeps, tensors shaped exactly as their parameter (a
+    /// every state name one the kind keeps, tensors shaped exactly as their parameter (or as
+    /// `Optimizer.stateShape` reduces it, for Adafactor's factors; a
     /// transposed state has the right element count, and would train on silently), scalars
     /// whole counts that float32 holds exactly, and no state for parameters it does not train.
     private static func optimizerStates(_ file: SafetensorsFile, _ state: TrainingState)
@@ -144,8 +175,14 @@ extension Checkpoint {
                         }
                         entry.scalars[stateName] = value
                     } else if optimizer.tensorNames.contains(stateName) {
-                        let expected = shapes[name] ?? []
+                        // Adafactor's factors are the parameter's shape with one dimension 1.
+                        let parameterShape = shapes[name] ?? []
+                        let expected = Optimizer.stateShape(stateName, parameterShape: parameterShape)
                         guard tensor.shape == expected else {
+                            if expected != parameterShape {
+                                throw .factoredStateShape(state: stateName, parameter: name, saved: tensor.shape,
+                                                          expected: expected, parameterShape: parameterShape)
+                            }
                             throw .optimizerStateShape(state: stateName, parameter: name, saved: tensor.shape, expected: expected)
                         }
                         guard tensor.type == .f32 || tensor.type == .f64 else {

@@ -15,6 +15,8 @@ public enum Checkpoint {
     static let schedulesKey = "lrs.schedules"
     static let generatorKey = "lrs.generator"
     static let groupsKey = "lrs.groups"
+    /// Each group's `weight_decay` and `momentum` schedules' state; only when a script has them.
+    static let hyperparameterSchedulesKey = "lrs.hyperparameter_schedules"
 
     struct Position: Codable { var epoch: Int; var step: Int }
     struct GroupValues: Codable { var lr: Double; var momentum: Double; var beta1: Double }
@@ -35,7 +37,8 @@ public enum Checkpoint {
             for (index, saved) in optimizer.exportState().sorted(by: { $0.key < $1.key }) where index < names.count {
                 let name = names[index]
                 for (key, values) in saved.tensors.sorted(by: { $0.key < $1.key }) {
-                    file.set("optimizer.\(name).\(key)", StoredTensor(floats: values, shape: shapes[name] ?? [values.count]))
+                    let shape = shapes[name].map { Optimizer.stateShape(key, parameterShape: $0) } ?? [values.count]
+                    file.set("optimizer.\(name).\(key)", StoredTensor(floats: values, shape: shape))
                 }
                 for (key, value) in saved.scalars.sorted(by: { $0.key < $1.key }) {
                     file.set("optimizer.\(name).\(key)", StoredTensor(doubles: [value], shape: []))
@@ -44,8 +47,12 @@ public enum Checkpoint {
         }
         var schedules: [String: ScheduleState] = [:]
         var groups: [String: GroupValues] = [:]
+        var hyperparameterSchedules: [String: [String: ScheduleState]] = [:]
         for (i, group) in state.resolution.groups.enumerated() {
             if let schedule = state.schedules[i] { schedules[group.name] = schedule.state }
+            for scheduled in state.hyperparameterSchedules[i] {
+                hyperparameterSchedules[group.name, default: [:]][scheduled.hyperparameter.rawValue] = scheduled.schedule.state
+            }
             let c = state.config(of: i)
             groups[group.name] = GroupValues(lr: c.learningRate, momentum: c.momentum, beta1: c.beta1)
         }
@@ -54,6 +61,7 @@ public enum Checkpoint {
         file.metadata[schedulesKey] = json(schedules)
         file.metadata[generatorKey] = json(state.generator.state)
         file.metadata[groupsKey] = json(groups)
+        if !hyperparameterSchedules.isEmpty { file.metadata[hyperparameterSchedulesKey] = json(hyperparameterSchedules) }
         return file
     }
 

@@ -21,6 +21,8 @@ public enum CheckpointProblem: Error, Equatable, Sendable, CustomStringConvertib
     case malformedGenerator
     case modelState(String)
     case optimizerStateShape(state: String, parameter: String, saved: [Int], expected: [Int])
+    /// Adafactor's factor of a matrix, shaped other than the parameter's shape reduced.
+    case factoredStateShape(state: String, parameter: String, saved: [Int], expected: [Int], parameterShape: [Int])
     case optimizerStateType(state: String, parameter: String, type: String)
     case unknownOptimizerState(state: String, parameter: String, optimizer: String, kept: [String])
     case strayOptimizerState(key: String)
@@ -56,6 +58,9 @@ public enum CheckpointProblem: Error, Equatable, Sendable, CustomStringConvertib
             return reason
         case .optimizerStateShape(let state, let parameter, let saved, let expected):
             return "optimizer state '\(state)' of '\(parameter)' has shape \(ShapeText.text(saved)), but the parameter has \(ShapeText.text(expected))"
+        case .factoredStateShape(let state, let parameter, let saved, let expected, let parameterShape):
+            return "optimizer state '\(state)' of '\(parameter)' has shape \(ShapeText.text(saved)), "
+                + "but for a parameter of \(ShapeText.text(parameterShape)) it is \(ShapeText.text(expected))"
         case .optimizerStateType(let state, let parameter, let type):
             return "optimizer state '\(state)' of '\(parameter)' is stored as \(type), which lrs does not read"
         case .unknownOptimizerState(let state, let parameter, let optimizer, let kept):

@@ -16,13 +16,25 @@ public final class TraceWriter {
         self.text = existing
     }
 
-    public func record(epoch: Int, step: Int, loss: Double, rates: [(group: String, lr: Double)]) {
+    /// `scheduled` adds, after `lr`, the values of the `weight_decay` and `momentum` that
+    /// schedules move (`"weight_decay": {"GROUP": V}`), only for the groups they move.
+    public func record(epoch: Int, step: Int, loss: Double, rates: [(group: String, lr: Double)],
+                       scheduled: [(name: String, values: [(group: String, value: Double)])] = []) {
         text += "{\"epoch\": \(epoch), \"step\": \(step), \"loss\": \(JSONNumber.format(loss)), \"lr\": {"
         for (i, rate) in rates.enumerated() {
             if i > 0 { text += ", " }
             text += JSON.string(rate.group) + ": " + JSONNumber.format(rate.lr)
         }
-        text += "}}\n"
+        text += "}"
+        for (name, values) in scheduled {
+            text += ", " + JSON.string(name) + ": {"
+            for (i, entry) in values.enumerated() {
+                if i > 0 { text += ", " }
+                text += JSON.string(entry.group) + ": " + JSONNumber.format(entry.value)
+            }
+            text += "}"
+        }
+        text += "}\n"
     }
 
     public func finish() throws {

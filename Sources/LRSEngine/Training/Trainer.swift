@@ -144,7 +144,7 @@ public final class Trainer {
             if let clip = settings.clip { GradientClipping.clip(trained, maxNorm: clip) }
             for optimizer in state.optimizers { optimizer.step() }
             let value = stepLoss / Double(end - first)
-            trace?.record(epoch: state.epoch, step: state.step, loss: value, rates: rates)
+            trace?.record(epoch: state.epoch, step: state.step, loss: value, rates: rates, scheduled: state.scheduledValues)
             epoch.nextBatch = end
             outcome.steps += 1
             outcome.lastLoss = value

@@ -16,6 +16,8 @@ public final class TrainingState {
     /// Each group's schedule (nil: the rate stays), and whether it steps per optimizer step.
     var schedules: [GroupSchedule?]
     let perStep: [Bool]
+    /// Each group's `weight_decay` and `momentum` schedules (section 15).
+    var hyperparameterSchedules: [[HyperparameterSchedule]]
     /// Optimizer steps in one epoch, which relates a lambda's `epoch` and `step`.
     public let stepsPerEpoch: Int
     /// Epochs completed and optimizer steps taken.
@@ -38,6 +40,7 @@ public final class TrainingState {
         var slots: [(optimizer: Int, group: Int)] = []
         var schedules: [GroupSchedule?] = []
         var perStep: [Bool] = []
+        var hyperparameterSchedules: [[HyperparameterSchedule]] = []
         for group in resolution.groups {
             let config = OptimizerLowering.config(for: group)
             if groupsByKind[config.kind] == nil {
@@ -50,12 +53,18 @@ public final class TrainingState {
             let lowered = try GroupScheduleLowering.make(group, config: config, stepsPerEpoch: self.stepsPerEpoch)
             schedules.append(lowered.schedule)
             perStep.append(lowered.perStep)
+            hyperparameterSchedules.append(try GroupScheduleLowering.hyperparameterSchedules(
+                group, config: config, stepsPerEpoch: self.stepsPerEpoch))
         }
         optimizers = kinds.map { Optimizer(kind: $0, groups: groupsByKind[$0]!) }
         self.slots = slots
         self.schedules = schedules
         self.perStep = perStep
-        for index in resolution.groups.indices { applySchedule(index) }
+        self.hyperparameterSchedules = hyperparameterSchedules
+        for index in resolution.groups.indices {
+            applySchedule(index)
+            applyHyperparameterSchedules(index)
+        }
     }
 
     /// The group's hyperparameters as the optimizer holds them now.
@@ -84,6 +93,15 @@ public final class TrainingState {
         optimizers[slot.optimizer].groups[slot.group].config = config
     }
 
+    /// Copies the values of a group's `weight_decay` and `momentum` schedules into it.
+    func applyHyperparameterSchedules(_ index: Int) {
+        guard !hyperparameterSchedules[index].isEmpty else { return }
+        let slot = slots[index]
+        var config = optimizers[slot.optimizer].groups[slot.group].config
+        for scheduled in hyperparameterSchedules[index] { scheduled.apply(to: &config) }
+        optimizers[slot.optimizer].groups[slot.group].config = config
+    }
+
     /// Steps the schedules that step per optimizer step (`perStep`) or per epoch; the
     /// rates they give are checked by `checkRates` when a step uses them.
     func stepSchedules(perStep wanted: Bool, metric: Double?) throws(Diagnostic) {
@@ -97,6 +115,18 @@ public final class TrainingState {
             }
             applySchedule(index)
         }
+        for index in hyperparameterSchedules.indices where !hyperparameterSchedules[index].isEmpty {
+            let group = resolution.groups[index]
+            for position in hyperparameterSchedules[index].indices where hyperparameterSchedules[index][position].perStep == wanted {
+                do {
+                    try hyperparameterSchedules[index][position].schedule.step(metric: metric)
+                } catch {
+                    throw ScheduleFailure.diagnostic(error, group: group.name, epoch: epoch, step: step,
+                                                     at: hyperparameterSchedules[index][position].range)
+                }
+            }
+            applyHyperparameterSchedules(index)
+        }
     }
 
     /// Refuses a scheduled rate that is negative, NaN or infinite. Called when an
@@ -109,6 +139,28 @@ public final class TrainingState {
             let group = resolution.groups[index]
             throw ScheduleFailure.diagnostic(.invalidRate(lr), group: group.name, epoch: epoch, step: step,
                                              at: group.schedule?.range ?? group.range)
+        }
+        for index in hyperparameterSchedules.indices {
+            for scheduled in hyperparameterSchedules[index] {
+                let value = scheduled.schedule.lr
+                guard !value.isFinite || value < 0 else { continue }
+                throw .error(.invalidScheduledValue(scheduled.hyperparameter.rawValue, group: resolution.groups[index].name,
+                                                    value: value, epoch: epoch, step: step), at: scheduled.range)
+            }
+        }
+    }
+
+    /// The values the `weight_decay` and `momentum` schedules hold now, by hyperparameter,
+    /// for the groups they move (the trace's extra fields); empty without such schedules.
+    var scheduledValues: [(name: String, values: [(group: String, value: Double)])] {
+        [ScheduledHyperparameter.weightDecay, .momentum].compactMap { hyperparameter in
+            var values: [(group: String, value: Double)] = []
+            for (index, list) in hyperparameterSchedules.enumerated() {
+                for scheduled in list where scheduled.hyperparameter == hyperparameter {
+                    values.append((resolution.groups[index].name, scheduled.schedule.lr))
+                }
+            }
+            return values.isEmpty ? nil : (hyperparameter.rawValue, values)
         }
     }
 

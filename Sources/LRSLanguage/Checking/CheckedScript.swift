@@ -116,6 +116,8 @@ public struct CheckedScheduleStatement: Sendable {
     /// Group names as written (`all` stays `all`; a base name of an `each` group applies
     /// to all groups it expands to).
     public let groupNames: [String]
+    /// What the schedule moves: the learning rate, or `weight_decay` / `momentum`.
+    public var hyperparameter: ScheduledHyperparameter = .learningRate
     public let schedule: CheckedSchedule
     /// Whether the schedule steps after every optimizer step (else after every epoch).
     public let perStep: Bool
@@ -131,6 +133,18 @@ public indirect enum CheckedSchedule: Sendable {
     case single(ScheduleKind, arguments: [ResolvedArgument], range: SourceRange)
     case sequential([CheckedSchedule], milestones: [Int], range: SourceRange)
     case chained([CheckedSchedule], range: SourceRange)
+
+    /// The `cyclic` or `onecycle` in the schedule that cycles momentum (`cycle_momentum
+    /// true`), if any.
+    public var momentumCycler: ScheduleKind? {
+        switch self {
+        case .single(let kind, _, _):
+            guard kind == .cyclic || kind == .onecycle, case .bool(true)? = argument("cycle_momentum") else { return nil }
+            return kind
+        case .sequential(let children, _, _), .chained(let children, _):
+            return children.lazy.compactMap(\.momentumCycler).first
+        }
+    }
 
     /// The range of the schedule as written.
     public var range: SourceRange {

@@ -4,6 +4,8 @@ public enum ArgumentValue: Sendable {
     case integer(Int)
     case integers([Int])
     case numbers([Double])
+    /// Numbers where `nil` is PyTorch's None (adafactor's `eps none 1e-3`).
+    case optionalNumbers([Double?])
     case bool(Bool)
     case symbol(String)
     case string(String)
@@ -32,6 +34,7 @@ public enum ArgumentValue: Sendable {
         case .integer(let n): return String(n)
         case .integers(let list): return list.map(String.init).joined(separator: " ")
         case .numbers(let list): return list.map(NumberText.display).joined(separator: " ")
+        case .optionalNumbers(let list): return list.map { $0.map(NumberText.display) ?? "none" }.joined(separator: " ")
         case .bool(let b): return b ? "true" : "false"
         case .symbol(let s): return s
         case .string(let s): return "\"\(s)\""

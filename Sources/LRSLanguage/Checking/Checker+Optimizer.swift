@@ -77,7 +77,9 @@ extension Checker {
     static func problem(name: String, value: ArgumentValue) -> DiagnosticCondition? {
         switch value {
         case .number(let x): return HyperparameterRules.problem(name: name, value: x)
-        case .numbers(let list): return name == "betas" ? HyperparameterRules.problem(betas: list) : nil
+        case .numbers(let list): return HyperparameterRules.problem(name: name, values: list)
+        case .optionalNumbers(let list): return HyperparameterRules.problem(name: name, values: list)
+        case .integer(let n): return HyperparameterRules.problem(name: name, integer: n)
         default: return nil
         }
     }

@@ -8,14 +8,23 @@ extension Checker {
         let declared = Set(declaredList)
         var scheduledAt: [String: SourceRange] = [:]
         scheduledAt.reserveCapacity(scheduleSyntax.count)
+        // The rate schedule and the momentum schedules of each group, for the rule that
+        // one hyperparameter has one schedule moving it.
+        var rateSchedule: [String: CheckedSchedule] = [:]
+        var momentumScheduled: [(group: String, range: SourceRange)] = []
         schedules.reserveCapacity(scheduleSyntax.count)
         for (syntax, range) in zip(scheduleSyntax, scheduleRanges) {
             var scheduled: [String] = []
+            let hyperparameter = syntax.hyperparameter.flatMap { ScheduledHyperparameter(rawValue: $0.text) } ?? .learningRate
             for name in syntax.groups {
                 func schedule(_ target: String) {
                     scheduled.append(target)
-                    if let first = scheduledAt.updateValue(name.range, forKey: target), first != name.range {
-                        diagnostics.error(.groupScheduledTwice(target), at: name.range,
+                    // One schedule per hyperparameter per group: `g` for the rate, `g weight_decay`...
+                    let key = hyperparameter == .learningRate ? target : target + " " + hyperparameter.rawValue
+                    if let first = scheduledAt.updateValue(name.range, forKey: key), first != name.range {
+                        let twice: DiagnosticCondition = hyperparameter == .learningRate ? .groupScheduledTwice(target)
+                            : .hyperparameterScheduledTwice(hyperparameter.rawValue, group: target)
+                        diagnostics.error(twice, at: name.range,
                                           notes: [.note(.previousSchedule(target), at: first)])
                     }
                 }
@@ -41,10 +50,46 @@ extension Checker {
             }
             guard let schedule = checkSchedule(syntax.schedule, perStep: perStep, topLevel: true) else { continue }
             checkRunLength(schedule, perStep: perStep)
-            checkCycledMomentum(schedule, groups: scheduled)
-            schedules.append(CheckedScheduleStatement(groupNames: syntax.groups.map(\.text), schedule: schedule,
-                                                      perStep: perStep, range: range))
+            if let written = syntax.hyperparameter {
+                guard checkScheduledHyperparameter(hyperparameter, schedule, groups: scheduled, at: written.range) else { continue }
+                if hyperparameter == .momentum { momentumScheduled += scheduled.map { ($0, written.range) } }
+            } else {
+                checkCycledMomentum(schedule, groups: scheduled)
+                for target in scheduled where rateSchedule[target] == nil { rateSchedule[target] = schedule }
+            }
+            schedules.append(CheckedScheduleStatement(groupNames: syntax.groups.map(\.text), hyperparameter: hyperparameter,
+                                                      schedule: schedule, perStep: perStep, range: range))
         }
+        for (group, range) in momentumScheduled {
+            guard let rate = rateSchedule[group], let cycling = rate.momentumCycler else { continue }
+            diagnostics.error(.momentumMovedTwice(group: group, schedule: cycling.rawValue), at: range)
+        }
+    }
+
+    /// A `weight_decay` or `momentum` schedule: every group's kind has the hyperparameter,
+    /// and the schedule cycles no momentum of its own.
+    private mutating func checkScheduledHyperparameter(_ hyperparameter: ScheduledHyperparameter, _ schedule: CheckedSchedule,
+                                                       groups names: [String], at range: SourceRange) -> Bool {
+        if let cycling = schedule.momentumCycler {
+            diagnostics.error(.hyperparameterScheduleCyclesMomentum(hyperparameter.rawValue, schedule: cycling.rawValue),
+                              at: range)
+            return false
+        }
+        for name in names {
+            let kind = kind(ofGroup: name)
+            guard !hyperparameter.isTaken(by: kind) else { continue }
+            diagnostics.error(.hyperparameterNotScheduled(hyperparameter.rawValue, group: name, kind: kind.rawValue), at: range)
+            return false
+        }
+        return true
+    }
+
+    /// The optimizer kind of a group; an `each` group's parts (`NAME.LAYER`), and a capturing
+    /// group's, have the kind of the group they come from.
+    private func kind(ofGroup name: String) -> OptimizerKind {
+        let base = groups.first { $0.name == name }
+            ?? groups.first { name.hasPrefix($0.name + ".") && ($0.each != nil || !$0.captures.isEmpty) }
+        return base?.optimizerKind ?? optimizer?.kind ?? .sgd
     }
 
     /// The names `each` groups may expand to (`NAME.LAYER`, `NAME.PARAM`): a superset of
@@ -97,9 +142,7 @@ extension Checker {
         case .single(let kind, _, let range):
             guard kind == .cyclic || kind == .onecycle, case .bool(true)? = schedule.argument("cycle_momentum") else { return }
             for name in names {
-                // An `each` group's parts (`NAME.LAYER`) have the kind of the group they come from.
-                let base = groups.first { $0.name == name } ?? groups.first { name.hasPrefix($0.name + ".") && ($0.each != nil || !$0.captures.isEmpty) }
-                let optimizerKind = base?.optimizerKind ?? optimizer?.kind ?? .sgd
+                let optimizerKind = self.kind(ofGroup: name)
                 guard !optimizerKind.cyclesMomentum else { continue }
                 diagnostics.error(.momentumNotCycled(schedule: kind.rawValue, group: name, kind: optimizerKind.rawValue), at: range)
                 return

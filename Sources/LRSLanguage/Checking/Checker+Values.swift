@@ -108,6 +108,20 @@ extension Checker {
             }
             return .numbers(numbers)
         }
+        if case .numbersOrNoneFirst = spec.type {
+            // `none` is a word here, not a `let` name: PyTorch's None as the first value.
+            var numbers: [Double?] = []
+            numbers.reserveCapacity(option.values.count)
+            for (index, value) in option.values.enumerated() {
+                if index == 0, value.bareName == "none" {
+                    numbers.append(nil)
+                    continue
+                }
+                guard let x = number(value, what()) else { return nil }
+                numbers.append(x)
+            }
+            return .optionalNumbers(numbers)
+        }
         return value(of: first, spec: spec, what: what(), variables: variables)
     }
 
@@ -130,6 +144,8 @@ extension Checker {
             return bool(first, what()).map(ArgumentValue.bool)
         case .symbol(let choices):
             return symbol(first, what(), choices: choices).map(ArgumentValue.symbol)
+        case .numbersOrNoneFirst:
+            return number(first, what()).map { .optionalNumbers([$0]) }
         case .expression:
             if case .string(let text) = first.kind { return .string(text) }
             return compile(first, variables: variables).map(ArgumentValue.expression)

@@ -247,6 +247,7 @@ func defaultArgument(_ spec: ArgumentSpec) -> ArgumentValue {
     case .bool(let b)?: return .bool(b)
     case .symbol(let s)?: return .symbol(s)
     case .numbers(let list)?: return .numbers(list)
+    case .optionalNumbers(let list)?: return .optionalNumbers(list)
     case .unset?, nil: return .unset
     }
 }

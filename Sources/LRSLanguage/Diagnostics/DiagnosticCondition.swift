@@ -81,6 +81,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case adamwCoupledDecay
     case hyperparameterNotConstant(String, name: String)
     case constructorOnlyHyperparameter(String, kind: String, used: String)
+    /// Muon's group holding parameters that are not matrices: their names and dimensions.
+    case muonNeedsMatrices(group: String, parameters: [String], dimensions: [Int])
     // Groups and selectors
     case unknownSelectorWord(String, suggestions: [String])
     case unknownEach(String)
@@ -122,6 +124,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unknownScheduleGroup(String, suggestions: [String], groups: [String] = [])
     case groupScheduledTwice(String)
     case previousSchedule(String)
+    /// A second `weight_decay` (or `momentum`) schedule for a group.
+    case hyperparameterScheduledTwice(String, group: String)
     case milestonesOutOfOrder(Int, after: Int)
     /// A part of `A until N then B until N then C` that no epoch reaches (B here, or A
     /// when the first milestone is 0).
@@ -132,6 +136,12 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case plateauPerStep
     /// `cyclic`/`onecycle` cycle momentum, on a group whose kind has none to cycle.
     case momentumNotCycled(schedule: String, group: String, kind: String)
+    /// A `weight_decay` or `momentum` schedule on a group whose kind lacks the hyperparameter.
+    case hyperparameterNotScheduled(String, group: String, kind: String)
+    /// A `weight_decay` or `momentum` schedule that would cycle momentum (cyclic, onecycle).
+    case hyperparameterScheduleCyclesMomentum(String, schedule: String)
+    /// A group whose momentum both a `momentum` schedule and its rate's schedule move.
+    case momentumMovedTwice(group: String, schedule: String)
     // Statements
     case unknownOption(String, statement: String, valid: [String], suggestions: [String])
     case unknownDataSource(String, suggestions: [String])
@@ -161,6 +171,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case scheduleFailed(group: String, reason: String)
     /// A rate that a step is about to use is negative, NaN or infinite.
     case invalidRate(group: String, value: Double, epoch: Int, step: Int)
+    /// A `weight_decay` or `momentum` schedule's value that is negative, NaN or infinite.
+    case invalidScheduledValue(String, group: String, value: Double, epoch: Int, step: Int)
     case nonFiniteLoss(String, epoch: Int, step: Int, rates: String)
     case nonFiniteGradient(parameter: String, epoch: Int, step: Int, rates: String)
     /// `train` in a script with no `data` statement.
@@ -180,7 +192,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unsupportedDataSource(String)
     /// A setup PyTorch cannot express faithfully (`lrs export`).
     case cannotExport(ExportProblem)
-    case plateauHeldConstant(group: String)
+    /// `what`: "the rate", or the `weight_decay` / `momentum` a plateau schedule moves.
+    case plateauHeldConstant(group: String, what: String = "the rate")
     case noTrainStatement(epochs: Int)
     case stepsPerEpochFromData(steps: Int, origin: String, batch: Int, accumulate: Int = 1)
     case stepsPerEpochUnknown(reason: String)
@@ -279,6 +292,13 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .constructorOnlyHyperparameter(let name, let kind, let used):
             return "PyTorch's \(kind) reads '\(name)' from the optimizer, not from its groups: "
                 + "this group starts from \(used), the optimizer's value"
+        case .muonNeedsMatrices(let group, let parameters, let dimensions):
+            let shown = parameters.prefix(8).enumerated().map { i, name in
+                "'\(name)' (\(i < dimensions.count ? dimensions[i] : 0)-D)"
+            }
+            let more = parameters.count > shown.count ? " and \(parameters.count - shown.count) more" : ""
+            return "'muon' takes only 2-D parameters, but group '\(group)' holds \(shown.joined(separator: ", "))\(more); "
+                + "select its matrices with 'where ndim == 2' and give the others a group of another optimizer"
         case .modelFile(let file, let reason): return "cannot read the model '\(clip(file))': \(reason)"
         case .kindSelectorOnCheckpoint(let word, let s):
             return "'\(word)' is a layer kind, and a model from a checkpoint has no layer kinds: "
@@ -339,6 +359,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "no group is named '\(clip(name))'\(didYouMean(s))\(known)"
         case .groupScheduledTwice(let name): return "group '\(name)' already has a schedule"
         case .previousSchedule(let name): return "the schedule of '\(name)' is given here"
+        case .hyperparameterScheduledTwice(let name, let group): return "group '\(group)' already has a '\(name)' schedule"
         case .milestonesOutOfOrder(let value, let after):
             return "milestone \(value) must not come before milestone \(after)"
         case .scheduleNeverRuns(let schedule, let milestone, let first):
@@ -350,6 +371,13 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "onecycle total_steps \(total) is shorter than the run (\(run) steps)"
         case .unknownPer(let word): return "expected 'step' or 'epoch' after 'per', found '\(clip(word))'"
         case .plateauPerStep: return "'plateau' steps once per epoch, on the epoch's loss"
+        case .hyperparameterNotScheduled(let name, let group, let kind):
+            return "group '\(group)' uses \(kind), which has no '\(name)' to schedule"
+        case .hyperparameterScheduleCyclesMomentum(let name, let schedule):
+            return "a '\(name)' schedule cannot cycle momentum; add 'cycle_momentum false' to '\(schedule)'"
+        case .momentumMovedTwice(let group, let schedule):
+            return "group '\(group)' has a 'momentum' schedule, and its learning rate's '\(schedule)' cycles momentum too; "
+                + "add 'cycle_momentum false' to one of them"
         case .momentumNotCycled(let schedule, let group, let kind):
             return "\(schedule) cycles momentum, but group '\(group)' uses \(kind), which has neither 'momentum' "
                 + "nor 'betas' (add 'cycle_momentum false')"
@@ -384,6 +412,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .invalidRate(let group, let value, let epoch, let step):
             let what = value.isNaN ? "NaN" : value.isInfinite ? "infinite" : value < 0 ? "negative (\(NumberText.display(value)))" : NumberText.display(value)
             return "learning rate of group '\(group)' is \(what) at epoch \(epoch) (step \(step))"
+        case .invalidScheduledValue(let name, let group, let value, let epoch, let step):
+            let what = value.isNaN ? "NaN" : value.isInfinite ? "infinite" : "negative (\(NumberText.display(value)))"
+            return "'\(name)' of group '\(group)' is \(what) at epoch \(epoch) (step \(step))"
         case .nonFiniteLoss(let what, let epoch, let step, let rates):
             return "the loss is \(what) at epoch \(epoch), step \(step); learning rates: \(rates)"
         case .nonFiniteGradient(let parameter, let epoch, let step, let rates):
@@ -407,8 +438,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .dataUnreadable(let reason): return "cannot read the data: \(reason)"
         case .unsupportedDataSource(let kind): return "unsupported data source '\(clip(kind))'"
         case .cannotExport(let problem): return "cannot export to PyTorch: \(problem)"
-        case .plateauHeldConstant(let group):
-            return "plateau depends on training losses; the rate of group '\(group)' is shown held constant"
+        case .plateauHeldConstant(let group, let what):
+            return "plateau depends on training losses; \(what) of group '\(group)' is shown held constant"
         case .noTrainStatement(let epochs): return "no 'train' statement; showing \(epochs) epochs (use --epochs)"
         case .stepsPerEpochFromData(let steps, let origin, let batch, let accumulate):
             return "\(steps) optimizer \(steps == 1 ? "step" : "steps") per epoch, as 'lrs run' takes them: "

@@ -16,7 +16,7 @@ extension Parser {
         var firstLink: Expr.Link?
         var links: [Expr.Link] = []
         var sawComparison = false
-        while let op = binaryOperator(current), op.precedence >= minPrecedence {
+        while let op = binaryOperator(current), op.precedence >= minPrecedence, !startsSignedValue {
             let opToken = advance()
             if op.isComparison {
                 if sawComparison {
@@ -92,6 +92,9 @@ extension Parser {
             return Expr(.string(token.text), range: token.range)
         case .leftParen:
             advance()
+            let outer = splitsSignedValues
+            splitsSignedValues = false
+            defer { splitsSignedValues = outer }
             let inner = try parseExpression()
             try expectClosing(.rightParen, opener: token)
             return Expr(inner.kind, range: token.range.union(previousRange))
@@ -108,6 +111,9 @@ extension Parser {
             advance()
             guard check(.leftParen) else { return Expr(.name(token.text), range: token.range) }
             let open = advance()
+            let outer = splitsSignedValues
+            splitsSignedValues = false
+            defer { splitsSignedValues = outer }
             var arguments: [Expr] = []
             if !check(.rightParen) {
                 repeat {
@@ -119,6 +125,15 @@ extension Parser {
         default:
             throw fail(expected: "an expression")
         }
+    }
+
+    /// Whether the current token is a minus that starts the next of several values: spaced
+    /// from what precedes it and joined to what follows (`3 -3.2`, not `3 - 3.2` or `3-3.2`).
+    var startsSignedValue: Bool {
+        guard splitsSignedValues, current.kind == .minus, index > 0, index + 1 < tokens.count else { return false }
+        let next = tokens[index + 1]
+        return tokens[index - 1].range.end < current.range.start && next.range.start == current.range.end
+            && (next.kind == .number || next.kind == .identifier || next.kind == .leftParen)
     }
 
     /// The binary operator a token spells, if any.

@@ -4,11 +4,17 @@ extension Parser {
         text == "until" || text == "then" || text == "with" || text == "per"
     }
 
-    // schedule_stmt := 'schedule' group_name { ',' group_name } schedule [ 'per' ('step' | 'epoch') ]
+    // schedule_stmt := 'schedule' group_name { ',' group_name } [ 'weight_decay' | 'momentum' ] schedule
+    //                  [ 'per' ('step' | 'epoch') ]
     mutating func parseScheduleStatement() throws(Abort) -> ScheduleStatementSyntax {
         rule("schedule_stmt")
         var groups = [try parseGroupName()]
         while match(.comma) { groups.append(try parseGroupName()) }
+        // A word after the groups that no schedule is named: the hyperparameter it moves.
+        var hyperparameter: Name?
+        if check(.identifier), ScheduledHyperparameter.written.contains(current.text) {
+            hyperparameter = Name(advance().text, range: previousRange)
+        }
         // `schedule cosine 10`: the group was left out. A group may be named like a
         // schedule, so only when what follows cannot begin a schedule.
         if groups.count == 1, let kind = ScheduleKind(rawValue: groups[0].text), !check(.leftParen),
@@ -26,7 +32,7 @@ extension Parser {
             }
             per = word
         }
-        return ScheduleStatementSyntax(groups: groups, schedule: schedule, per: per)
+        return ScheduleStatementSyntax(groups: groups, hyperparameter: hyperparameter, schedule: schedule, per: per)
     }
 
     // group_name := NAME | STRING | NUMBER   (adjacent NAME, NUMBER and '.' tokens join:

@@ -29,12 +29,16 @@ extension Parser {
                 if group.hyperparameters.isEmpty { group.hyperparameters.reserveCapacity(Parser.typicalOptionCount) }
                 let name = Name(word.text, range: word.range)
                 let values = try parseValues(count: OptimizerVocabulary.arity(of: word.text),
-                                             stopAt: { OptimizerVocabulary.allNames.contains($0) || $0 == "as" })
+                                             stopAt: { OptimizerVocabulary.allNames.contains($0) || Parser.groupWords.contains($0) })
                 group.hyperparameters.append(OptionSyntax(name: name, values: values, range: range(from: name.range)))
             }
         }
         return group
     }
+
+    /// The group statement's own words, where a value list of several numbers stops
+    /// (`eps 1e-8 each layer`: `eps` takes up to two for adafactor).
+    static let groupWords: Set<String> = ["as", "each", "optimizer"]
 
     // selector := sel_and { 'or' sel_and }
     mutating func parseSelector() throws(Abort) -> SelectorSyntax {

@@ -128,6 +128,9 @@ extension Parser {
     mutating func parseValues(count: Int, stopAt: (String) -> Bool = { _ in false },
                               minPrecedence: Int = 1) throws(Abort) -> [Expr] {
         rule("value")
+        let outer = splitsSignedValues
+        splitsSignedValues = count > 1
+        defer { splitsSignedValues = outer }
         var values: [Expr] = []
         values.reserveCapacity(count)
         while values.count < count, startsExpression(current),

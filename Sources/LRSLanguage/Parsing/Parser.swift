@@ -20,6 +20,9 @@ public struct Parser {
     var trace: Set<String>?
     /// Statements skipped for a syntax error (see `Script.dropped`).
     var dropped: [DroppedStatement] = []
+    /// Inside a list of several values (`ns_coefficients 3.4445 -4.775 2.0315`), outside
+    /// brackets: a minus with a space before it and none after starts the next value.
+    var splitsSignedValues = false
 
     init(source: SourceFile, tokens: [Token], errorLimit: Int) {
         self.source = source

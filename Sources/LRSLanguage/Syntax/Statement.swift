@@ -65,10 +65,12 @@ public struct GroupSyntax: Sendable {
     public var alias: Name?
 }
 
-/// `schedule GROUPS SCHEDULE [per step | per epoch]`
+/// `schedule GROUPS [weight_decay | momentum] SCHEDULE [per step | per epoch]`
 public struct ScheduleStatementSyntax: Sendable {
     /// The group names; `all` is kept as the name `all`.
     public var groups: [Name]
+    /// `weight_decay` or `momentum` when written (else the schedule moves the rate).
+    public var hyperparameter: Name? = nil
     public var schedule: ScheduleSyntax
     /// `step` or `epoch` when `per` was written.
     public var per: Name?

@@ -9,6 +9,9 @@ public struct ArgumentSpec: Sendable {
         case bool
         /// One of a fixed set of words (`mode triangular2`).
         case symbol([String])
+        /// Numbers of which the first may be the word `none`, PyTorch's None (adafactor's
+        /// `eps none 1e-3`).
+        case numbersOrNoneFirst
         /// An expression kept as such and evaluated later with these variables
         /// (`lambda 0.95^epoch`).
         case expression
@@ -20,6 +23,8 @@ public struct ArgumentSpec: Sendable {
         case bool(Bool)
         case symbol(String)
         case numbers([Double])
+        /// Numbers where `nil` is PyTorch's None (adafactor's `eps (None, 1e-3)`).
+        case optionalNumbers([Double?])
         case unset
     }
 
@@ -48,6 +53,7 @@ public struct ArgumentSpec: Sendable {
         case .integer: return "a whole number"
         case .bool: return "true or false"
         case .symbol(let choices): return quotedList(choices)
+        case .numbersOrNoneFirst: return "\(arity) numbers, the first of which may be 'none'"
         case .expression: return "an expression"
         }
     }

@@ -18,7 +18,24 @@ public enum Hyperparameter: String, Sendable, CaseIterable {
     case rho
     case momentumDecay = "momentum_decay"
     case decoupledWeightDecay = "decoupled_weight_decay"
+    case nsCoefficients = "ns_coefficients"
+    case nsSteps = "ns_steps"
+    case adjustLearningRate = "adjust_lr_fn"
+    case beta2Decay = "beta2_decay"
+    case clippingThreshold = "d"
+    case lambd
+    case t0
+    case etas
+    case stepSizes = "step_sizes"
 
-    /// How many values follow the name in a script (`betas 0.9 0.999`).
-    public var arity: Int { self == .betas ? 2 : 1 }
+    /// How many values follow the name in a script (`betas 0.9 0.999`), at most: `eps`
+    /// takes two for adafactor and one elsewhere, so the parser reads up to two and stops
+    /// early at the next option's name; the kind's ArgumentSpec says how many it takes.
+    public var arity: Int {
+        switch self {
+        case .betas, .eps, .etas, .stepSizes: 2
+        case .nsCoefficients: 3
+        default: 1
+        }
+    }
 }

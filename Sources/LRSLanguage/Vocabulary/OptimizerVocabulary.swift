@@ -1,10 +1,11 @@
 /// The optimizer kinds the language accepts (section 5), spelled as in the language, with
 /// PyTorch 2.x's hyperparameters and defaults, read from torch/optim/*.py. These defaults are
 /// the ones a run uses: the checker fills them in and the engine passes every value to
-/// LRSOptim. ParamGroupConfig.init's own defaults (for LRSOptim's tests, benchmarks and the
-/// kinds the language does not have yet) are pinned to these by OptimizerLoweringTests.
+/// LRSOptim. ParamGroupConfig.init's own defaults (for LRSOptim's tests and benchmarks) are
+/// pinned to these by OptimizerLoweringTests.
 public enum OptimizerKind: String, Sendable, CaseIterable {
     case sgd, adam, adamw, rmsprop, adagrad, adadelta, adamax, nadam, radam
+    case muon, adafactor, asgd, rprop
 
     /// The hyperparameters in PyTorch's order, with defaults.
     public var hyperparameters: [ArgumentSpec] { OptimizerKind.tables[ordinal] }
@@ -26,6 +27,10 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
         case .adamax: return "Adamax"
         case .nadam: return "NAdam"
         case .radam: return "RAdam"
+        case .muon: return "Muon"
+        case .adafactor: return "Adafactor"
+        case .asgd: return "ASGD"
+        case .rprop: return "Rprop"
         }
     }
 
@@ -43,6 +48,10 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
         case .adamax: return 6
         case .nadam: return 7
         case .radam: return 8
+        case .muon: return 9
+        case .adafactor: return 10
+        case .asgd: return 11
+        case .rprop: return 12
         }
     }
 
@@ -51,6 +60,9 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
     private static let maximize = flag(.maximize)
     private static func number(_ name: Hyperparameter, _ value: Double) -> ArgumentSpec {
         ArgumentSpec(name.rawValue, .number, default: .number(value))
+    }
+    private static func numbers(_ name: Hyperparameter, _ values: [Double]) -> ArgumentSpec {
+        ArgumentSpec(name.rawValue, .number, arity: values.count, default: .numbers(values))
     }
     private static func flag(_ name: Hyperparameter, default value: Bool = false) -> ArgumentSpec {
         ArgumentSpec(name.rawValue, .bool, default: .bool(value))
@@ -85,6 +97,23 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
         case .radam:
             return [number(.learningRate, 1e-3), betas, number(.eps, 1e-8), number(.weightDecay, 0),
                     flag(.decoupledWeightDecay), maximize]
+        case .muon:
+            // torch.optim._muon: adjust_lr_fn's default None means "original", written as such.
+            return [number(.learningRate, 1e-3), number(.weightDecay, 0.1), number(.momentum, 0.95),
+                    flag(.nesterov, default: true), numbers(.nsCoefficients, [3.4445, -4.7750, 2.0315]),
+                    number(.eps, 1e-7), ArgumentSpec(Hyperparameter.nsSteps.rawValue, .integer, default: .number(5)),
+                    ArgumentSpec(Hyperparameter.adjustLearningRate.rawValue, .symbol(["original", "match_rms_adamw"]),
+                                 default: .symbol("original"))]
+        case .adafactor:
+            return [number(.learningRate, 1e-2), number(.beta2Decay, -0.8),
+                    ArgumentSpec(Hyperparameter.eps.rawValue, .numbersOrNoneFirst, arity: 2,
+                                 default: .optionalNumbers([nil, 1e-3])),
+                    number(.clippingThreshold, 1), number(.weightDecay, 0), maximize]
+        case .asgd:
+            return [number(.learningRate, 1e-2), number(.lambd, 1e-4), number(.alpha, 0.75), number(.t0, 1e6),
+                    number(.weightDecay, 0), maximize]
+        case .rprop:
+            return [number(.learningRate, 1e-2), numbers(.etas, [0.5, 1.2]), numbers(.stepSizes, [1e-6, 50]), maximize]
         }
     }
 }

@@ -67,11 +67,9 @@ public struct ParamGroupConfig: Sendable, Equatable {
 
     /// A configuration holding PyTorch's constructor defaults for `kind` and the given rate.
     ///
-    /// A run never reads these for the kinds the language has: the language's table
-    /// (LRSLanguage's OptimizerKind) resolves every value and the engine overwrites each
-    /// field the kind reads. The defaults here serve tests, benchmarks and the kinds the
-    /// language does not have yet (muon, adafactor, asgd, rprop); a test in LRSEngineTests
-    /// keeps them equal to the language's.
+    /// A run never reads these: the language's table (LRSLanguage's OptimizerKind) resolves
+    /// every value and the engine overwrites each field the kind reads. The defaults here
+    /// serve tests and benchmarks; a test in LRSEngineTests keeps them equal to the language's.
     public init(kind: OptimizerKind, learningRate: Double) {
         self.kind = kind
         self.learningRate = learningRate

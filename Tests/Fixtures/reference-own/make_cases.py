@@ -65,6 +65,7 @@ from refgen import Data, Group, Sched, TrainCase  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 from torch.optim import SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam  # noqa: E402
+from torch.optim import Muon, Adafactor, ASGD, Rprop  # noqa: E402
 from torch.optim import lr_scheduler as LS  # noqa: E402
 
 torch.set_num_threads(1)
@@ -79,6 +80,7 @@ class OwnCase(TrainCase):
     plateau: tuple = ()               # (group, mode, threshold, threshold_mode) decisions to keep clear of
     min_margin: float = 1e-3          # required relative distance of every plateau metric from its threshold
     ctor: Optional[dict] = None       # optimizer class -> constructor keyword arguments (the optimizer statement)
+    hp_scheds: tuple = ()             # (group, "weight_decay" | "momentum", Sched): section 15's schedules
 
 
 # ----------------------------------------------------------------------------- reference loop
@@ -143,7 +145,32 @@ def run_train(case, init_sd, data, dtype, direct=False):
                 r.sync(real_group[g.name])
                 rates[g.name] = r
 
+    # Section 15: a group's weight_decay or momentum (betas[0] for Adam-like kinds) moved by
+    # a learning-rate scheduler on a throwaway SGD whose lr starts at the group's value.
+    hp_rates = []
+    for gname, key, hsched in getattr(case, "hp_scheds", ()):
+        pg = real_group[gname]
+        betas = key == "momentum" and "betas" in pg
+        own = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=pg["betas"][0] if betas else pg[key])
+        hp_rates.append((pg, "betas" if betas else key, betas, own, hsched.make(own), hsched.per_step))
+
+    def hp_sync():
+        for pg, key, betas, own, _, _ in hp_rates:
+            value = own.param_groups[0]["lr"]
+            pg[key] = (value, pg["betas"][1]) if betas else value
+
+    hp_sync()
+
     def sched_step(per_step, metric=None):
+        for _, _, _, own, sch, ps in hp_rates:
+            if ps == per_step:
+                own.step()
+                sch.step()
+        lr_sched_step(per_step, metric)
+        # last: refgen's rate sync copies the throwaway's (constant) momentum back
+        hp_sync()
+
+    def lr_sched_step(per_step, metric=None):
         if direct_sched is not None:
             if groups[0].sched.per_step == per_step:
                 if groups[0].sched.plateau:
@@ -715,6 +742,215 @@ save "out.safetensors"
      ],
      ctor={RAdam: {"lr": 0.004, "maximize": True}},
      epochs=4, loss="cross_entropy")
+
+# ----------------------------------------------------------------- muon, adafactor, asgd, rprop
+
+case("opt_muon_adamw_split", """\
+# Muon on the matrices, AdamW (the optimizer statement, cosine per epoch) on the vectors:
+# a model with 2-D weights and 1-D biases and layernorm parameters.
+seed 41
+input 10
+model < linear 10 24; layernorm 24; gelu; linear 24 16; relu; linear 16 4 >
+init "init.safetensors"
+optimizer adamw lr 0.005
+group all where ndim == 2 optimizer muon lr 0.01 as matrices
+group rest as vectors
+schedule vectors cosine 4
+""" + TAIL + """\
+train epochs 4 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "Muon (lr 0.01, PyTorch's defaults otherwise) on the three 2-D weights, AdamW lr 0.005 with "
+     "CosineAnnealingLR(4) on biases and layernorm; 72 samples, batch 16 (last 8), 4 epochs.",
+     seed=41, data=lambda rng: class_data(rng, 72, (10,), 4),
+     model=lambda: seq([(None, nn.Linear(10, 24)), (None, nn.LayerNorm(24)), (None, nn.GELU()),
+                        (None, nn.Linear(24, 16)), (None, nn.ReLU()), (None, nn.Linear(16, 4))]),
+     groups=lambda m: [
+         Group("matrices", Muon, {"lr": 0.01}, ["0.weight", "3.weight", "5.weight"]),
+         Group("vectors", AdamW, {"lr": 0.005}, ["0.bias", "1.weight", "1.bias", "3.bias", "5.bias"],
+               Sched(lambda o: LS.CosineAnnealingLR(o, T_max=4))),
+     ],
+     epochs=4, loss="cross_entropy")
+
+case("opt_muon_options", """\
+# Muon's options: the statement's weight decay, momentum and match_rms_adamw; a group without
+# Nesterov and with its own Newton-Schulz coefficients, steps and eps. SGD on the biases.
+seed 42
+input 12
+model < linear 12 20; tanh; linear 20 8; relu; linear 8 3 >
+init "init.safetensors"
+optimizer muon lr 0.01 weight_decay 0.05 momentum 0.9 adjust_lr_fn match_rms_adamw
+group "0.weight" as first
+group "2.weight" nesterov false ns_coefficients 3 -3.2 1.2 ns_steps 3 eps 1e-5 as second
+group "4.weight" lr 0.03 adjust_lr_fn original as last
+group "*.bias" optimizer sgd lr 0.05 momentum 0.9 as biases
+""" + TAIL + """\
+train epochs 3 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "Muon weight_decay 0.05 momentum 0.9 adjust_lr_fn match_rms_adamw; a group with nesterov False, "
+     "ns_coefficients (3, -3.2, 1.2), ns_steps 3, eps 1e-5; a group back to 'original'; SGD on biases; "
+     "64 samples, 3 epochs.",
+     seed=42, data=lambda rng: class_data(rng, 64, (12,), 3),
+     model=lambda: seq(mlp(12, 20, "tanh", 8, "relu", 3)),
+     groups=lambda m: [
+         Group("first", Muon, {"lr": 0.01, "weight_decay": 0.05, "momentum": 0.9,
+                               "adjust_lr_fn": "match_rms_adamw"}, ["0.weight"]),
+         Group("second", Muon, {"lr": 0.01, "weight_decay": 0.05, "momentum": 0.9,
+                                "adjust_lr_fn": "match_rms_adamw", "nesterov": False,
+                                "ns_coefficients": (3.0, -3.2, 1.2), "ns_steps": 3, "eps": 1e-5}, ["2.weight"]),
+         Group("last", Muon, {"lr": 0.03, "weight_decay": 0.05, "momentum": 0.9,
+                              "adjust_lr_fn": "original"}, ["4.weight"]),
+         Group("biases", SGD, {"lr": 0.05, "momentum": 0.9}, ["0.bias", "2.bias", "4.bias"]),
+     ],
+     epochs=3, loss="cross_entropy")
+
+case("opt_adafactor", """\
+# Adafactor: factored second moments for the conv (4-D) and linear (2-D) weights, full ones
+# for the biases; eps none (float32's epsilon) and a given one, d, beta2_decay, weight decay,
+# and ascent on the last layer.
+seed 43
+input 2 6 6
+model < conv 2 4 3; relu; linear 64 10; tanh; out: linear 10 3 >
+init "init.safetensors"
+optimizer adafactor lr 0.02
+group conv eps none 1e-2 d 2 as conv
+group "2.*" beta2_decay -0.5 eps 1e-20 1e-3 weight_decay 0.01 as hidden
+group out lr 0.005 maximize true as ascent
+""" + TAIL + """\
+train epochs 3 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "Adafactor lr 0.02 on conv (eps (None, 1e-2), d 2), hidden linear (beta2_decay -0.5, eps (1e-20, 1e-3), "
+     "weight_decay 0.01), output maximize lr 0.005; 56 samples 2x6x6, 3 classes, 3 epochs.",
+     seed=43, data=lambda rng: class_data(rng, 56, (2, 6, 6), 3),
+     model=lambda: seq([(None, nn.Conv2d(2, 4, 3)), (None, nn.ReLU()), (None, FlattenLinear(64, 10)),
+                        (None, nn.Tanh()), ("out", nn.Linear(10, 3))]),
+     groups=lambda m: [
+         Group("conv", Adafactor, {"lr": 0.02, "eps": (None, 1e-2), "d": 2.0}, ["0.weight", "0.bias"]),
+         Group("hidden", Adafactor, {"lr": 0.02, "beta2_decay": -0.5, "eps": (1e-20, 1e-3), "weight_decay": 0.01},
+               ["2.weight", "2.bias"]),
+         Group("ascent", Adafactor, {"lr": 0.005, "maximize": True}, ["out.weight", "out.bias"]),
+     ],
+     epochs=3, loss="cross_entropy")
+
+case("opt_asgd", """\
+# ASGD: averaging from step 3 (t0) with its own lambd and alpha and weight decay; PyTorch's
+# defaults (averaging from step 1e6) on a regression head; ascent on nothing.
+seed 44
+input 6
+model < linear 6 16; tanh; linear 16 2 >
+init "init.safetensors"
+optimizer asgd lr 0.05
+group "0.*" lambd 1e-3 alpha 0.6 t0 3 weight_decay 1e-3 as averaged
+group "2.weight" as plain
+group "2.bias" lr 0.01 maximize true as ascent
+""" + TAIL + """\
+train epochs 4 batch 16 loss mse shuffle false
+save "out.safetensors"
+""",
+     "ASGD lr 0.05: lambd 1e-3 alpha 0.6 t0 3 weight_decay 1e-3; defaults; maximize lr 0.01; "
+     "regression [60, 2], mse, batch 16 (last 12), 4 epochs.",
+     seed=44, data=lambda rng: regression_data(rng, 60, 6, 2),
+     model=lambda: seq(mlp(6, 16, "tanh", 2)),
+     groups=lambda m: [
+         Group("averaged", ASGD, {"lr": 0.05, "lambd": 1e-3, "alpha": 0.6, "t0": 3.0, "weight_decay": 1e-3},
+               ["0.weight", "0.bias"]),
+         Group("plain", ASGD, {"lr": 0.05}, ["2.weight"]),
+         Group("ascent", ASGD, {"lr": 0.01, "maximize": True}, ["2.bias"]),
+     ],
+     epochs=4, loss="mse")
+
+case("opt_rprop", """\
+# Rprop: defaults, its own etas and step sizes (a tight maximum), and ascent.
+seed 45
+input 8
+model < linear 8 16; relu; linear 16 12; gelu; linear 12 4 >
+init "init.safetensors"
+optimizer rprop lr 0.005
+group "0.*" as plain
+group "2.*" etas 0.3 1.5 step_sizes 1e-4 0.02 as tuned
+group "4.*" lr 0.001 maximize true as ascent
+""" + TAIL + """\
+train epochs 3 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "Rprop lr 0.005: defaults; etas (0.3, 1.5) step_sizes (1e-4, 0.02); maximize lr 0.001; "
+     "64 samples, 3 epochs.",
+     seed=45, data=lambda rng: class_data(rng, 64, (8,), 4),
+     model=lambda: seq(mlp(8, 16, "relu", 12, "gelu", 4)),
+     groups=lambda m: [
+         Group("plain", Rprop, {"lr": 0.005}, names(m, "0")),
+         Group("tuned", Rprop, {"lr": 0.005, "etas": (0.3, 1.5), "step_sizes": (1e-4, 0.02)}, names(m, "2")),
+         Group("ascent", Rprop, {"lr": 0.001, "maximize": True}, names(m, "4")),
+     ],
+     epochs=3, loss="cross_entropy")
+
+
+# ----------------------------------------------------------------- section 15: hyperparameter schedules
+
+case("sched_weight_decay_cosine", """\
+# DINO's weight-decay cosine: AdamW's weight decay from 0.04 up to 0.4 over the run, per
+# step, on the weights; the biases keep theirs (0); the rate has its own warm-up.
+seed 46
+input 10
+model < linear 10 24; gelu; linear 24 4 >
+init "init.safetensors"
+optimizer adamw lr 0.01 weight_decay 0.04
+group "*.weight" as weights
+group "*.bias" weight_decay 0 as biases
+schedule weights weight_decay cosine 16 eta_min 0.4 per step
+schedule all linear start_factor 0.2 total_iters 2
+""" + TAIL + """\
+train epochs 4 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "AdamW weight_decay 0.04 -> 0.4 by CosineAnnealingLR(T_max=16, eta_min=0.4) per step on the weights "
+     "(a throwaway optimizer's lr copied into weight_decay), LinearLR(0.2, 2) on the rates; 64 samples, 4 epochs.",
+     seed=46, data=lambda rng: class_data(rng, 64, (10,), 4),
+     model=lambda: seq(mlp(10, 24, "gelu", 4)),
+     groups=lambda m: [
+         Group("weights", AdamW, {"lr": 0.01, "weight_decay": 0.04}, ["0.weight", "2.weight"],
+               Sched(lambda o: LS.LinearLR(o, start_factor=0.2, total_iters=2))),
+         Group("biases", AdamW, {"lr": 0.01, "weight_decay": 0.0}, ["0.bias", "2.bias"],
+               Sched(lambda o: LS.LinearLR(o, start_factor=0.2, total_iters=2))),
+     ],
+     hp_scheds=(("weights", "weight_decay", Sched(lambda o: LS.CosineAnnealingLR(o, T_max=16, eta_min=0.4),
+                                                  per_step=True)),),
+     epochs=4, loss="cross_entropy")
+
+case("sched_momentum_warmup", """\
+# YOLOv5's warm-up: SGD's momentum rises linearly from 0.8 to 0.937 over the first 6 steps
+# while the rate warms up too; Adam's betas[0] on the head decays per epoch.
+seed 47
+input 8
+model < body: linear 8 20; relu; head: linear 20 3 >
+init "init.safetensors"
+optimizer sgd lr 0.05 momentum 0.937 nesterov true weight_decay 5e-4
+group body
+group head optimizer adam lr 0.005
+schedule body momentum lambda (0.8 + 0.137 * min(step, 6) / 6) / 0.937 per step
+schedule body lambda min(1, (step + 1) / 6) per step
+schedule head momentum exponential 0.95
+""" + TAIL + """\
+train epochs 3 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "SGD nesterov momentum warm-up 0.8 -> 0.937 over 6 steps (LambdaLR on a throwaway optimizer, per step) "
+     "with a rate warm-up; Adam betas[0] x 0.95 per epoch (ExponentialLR); 80 samples, 3 epochs.",
+     seed=47, data=lambda rng: class_data(rng, 80, (8,), 3),
+     model=lambda: seq([("body", nn.Linear(8, 20)), (None, nn.ReLU()), ("head", nn.Linear(20, 3))]),
+     groups=lambda m: [
+         Group("body", SGD, {"lr": 0.05, "momentum": 0.937, "nesterov": True, "weight_decay": 5e-4},
+               names(m, "body"), Sched(lambda o: LS.LambdaLR(o, lambda s: min(1, (s + 1) / 6)), per_step=True)),
+         Group("head", Adam, {"lr": 0.005}, names(m, "head")),
+     ],
+     hp_scheds=(("body", "momentum", Sched(lambda o: LS.LambdaLR(o, lambda s: (0.8 + 0.137 * min(s, 6) / 6) / 0.937),
+                                            per_step=True)),
+                ("head", "momentum", Sched(lambda o: LS.ExponentialLR(o, gamma=0.95)))),
+     ctor={SGD: {"lr": 0.05, "momentum": 0.937, "nesterov": True, "weight_decay": 5e-4}},
+     epochs=3, loss="cross_entropy")
+
 
 # ============================================================================= groups
 
