@@ -205,12 +205,14 @@ class Setup:
         return report
 
     def _keyed_schedules(self):
-        """Each schedule under a name: `group NAME` for a schedule of one group, else
+        """Each schedule under a name: `group NAME` for a schedule of one group's rate,
+        `group NAME HYPERPARAMETER` for one of its weight_decay or momentum (betas), else
         `optimizer KIND` for one that serves all of an optimizer's groups."""
         keyed = {}
         for schedule in self._schedules:
             if hasattr(schedule, "own"):
-                keyed["group " + schedule.group["name"]] = schedule
+                extra = " " + schedule.key if hasattr(schedule, "key") else ""
+                keyed["group " + schedule.group["name"] + extra] = schedule
             else:
                 keyed["optimizer " + type(schedule.scheduler.optimizer).__name__] = schedule
         return keyed
@@ -316,7 +318,8 @@ class GroupSchedule(Schedule):
     def __init__(self, optimizer, name, make_scheduler, per_step=False):
         self.group = next(g for g in optimizer.param_groups if g["name"] == name)
         settings = {k: v for k, v in self.group.items() if k not in ("params", "initial_lr")}
-        dummy = torch.zeros(1, requires_grad=True)
+        # 2-D: torch.optim.Muon takes matrices only; every other kind takes it too.
+        dummy = torch.zeros(1, 1, requires_grad=True)
         self.own = type(optimizer)([{**settings, "params": [dummy]}])
         super().__init__(make_scheduler(self.own), per_step)
         self.copy_rates()

@@ -10,11 +10,10 @@ import TestSupport
 @Suite(.serialized, .enabled(if: ExportPython.hasTorch,
                              "torch is not importable: set LRS_PYTHON to a Python with torch, numpy and safetensors"))
 struct ExportModuleFixtureTests {
-    /// The setups lrs can check today; not gpt2/muon_adamw and llama/muon_adamw (the muon
-    /// optimizer, section 15, is not in lrs yet).
-    static let setups = ["bert/electra_layerwise", "bert/hf_no_decay", "gpt2/hf_no_decay", "gpt2/nanogpt",
-                         "llama/hf_no_decay", "resnet/backbone_rate", "resnet/timm_weight_decay",
-                         "vit/timm_layer_decay", "vit/timm_weight_decay"]
+    /// Every setup of the fixtures.
+    static let setups = ["bert/electra_layerwise", "bert/hf_no_decay", "gpt2/hf_no_decay", "gpt2/muon_adamw",
+                         "gpt2/nanogpt", "llama/hf_no_decay", "llama/muon_adamw", "resnet/backbone_rate",
+                         "resnet/timm_weight_decay", "vit/timm_layer_decay", "vit/timm_weight_decay"]
 
     @Test(arguments: setups)
     func buildGroupsARealCheckpointAsItsProjectDoes(_ setup: String) throws {

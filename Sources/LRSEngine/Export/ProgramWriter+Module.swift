@@ -102,18 +102,24 @@ extension ProgramWriter {
             for group in resolution.groups where group.optimizerKind == kind {
                 out.append("    # " + (script.hasNoGroups ? "no 'group' statement: every parameter in the group 'all'"
                                                     : origin(group.range)))
-                var settings = ""
+                var entries = ["\"name\": " + PythonText.string(group.name)]
                 for setting in group.hyperparameters where ownSetting(setting, kind: kind) {
-                    settings += ", " + PythonText.string(setting.name) + ": " + (PythonText.value(setting.value) ?? "None")
+                    entries.append(PythonText.string(setting.name) + ": " + (PythonText.value(setting.value) ?? "None"))
                 }
-                let line = "    {\"name\": " + PythonText.string(group.name) + settings + ", \"params\": "
-                    + PythonText.stringList(group.parameters) + "},"
+                let head = "    {" + entries.joined(separator: ", ") + ", \"params\": "
+                let line = head + PythonText.stringList(group.parameters) + "},"
                 if line.count <= 99 {
                     out.append(line)
-                } else {
-                    out.append("    {\"name\": " + PythonText.string(group.name) + settings + ", \"params\": [")
+                } else if head.count < 99 {
+                    out.append(head + "[")
                     out += packed(group.parameters.map(PythonText.string), indent: "        ")
                     out.append("    ]},")
+                } else {
+                    out.append("    {")
+                    out += packed(entries, indent: "        ")
+                    out.append("        \"params\": [")
+                    out += packed(group.parameters.map(PythonText.string), indent: "            ")
+                    out += ["        ],", "    },"]
                 }
             }
             out.append("]")
@@ -167,7 +173,13 @@ extension ProgramWriter {
             if kind == script.optimizer.kind, let range = script.optimizer.range {
                 out.append("        # " + origin(range))
             }
-            out.append("        " + call + "),")
+            if call.count + 10 <= 99 {
+                out.append("        " + call + "),")
+            } else if let open = call.firstIndex(of: "(") {
+                // The arguments on a continuation line.
+                out.append("        " + call[...open])
+                out.append("            " + call[call.index(after: open)...] + "),")
+            }
         }
         out.append("    ]")
         out.append("    schedules = " + (hasSchedules ? "make_schedules(optimizers)" : "[]"))

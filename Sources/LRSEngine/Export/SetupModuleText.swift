@@ -122,12 +122,14 @@ class Setup:
         return report
 
     def _keyed_schedules(self):
-        """Each schedule under a name: `group NAME` for a schedule of one group, else
+        """Each schedule under a name: `group NAME` for a schedule of one group's rate,
+        `group NAME HYPERPARAMETER` for one of its weight_decay or momentum (betas), else
         `optimizer KIND` for one that serves all of an optimizer's groups."""
         keyed = {}
         for schedule in self._schedules:
             if hasattr(schedule, "own"):
-                keyed["group " + schedule.group["name"]] = schedule
+                extra = " " + schedule.key if hasattr(schedule, "key") else ""
+                keyed["group " + schedule.group["name"] + extra] = schedule
             else:
                 keyed["optimizer " + type(schedule.scheduler.optimizer).__name__] = schedule
         return keyed
