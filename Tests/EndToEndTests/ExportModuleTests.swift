@@ -239,6 +239,34 @@ struct ExportModuleTests {
         #expect(!result.stdout.contains("__main__") && !result.stdout.contains("argparse"))
     }
 
+    /// A schedule over `epochs` in a script that does not fix the run's length: the export
+    /// says what to add, and `--epochs` gives it to the module; a program takes its own.
+    @Test func exportEpochsGiveTheModuleTheRunsLength() throws {
+        let directory = NSTemporaryDirectory() + "lrs-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+            model from "\(LRSBinary.fixture("models/gpt2/model.safetensors"))"
+            optimizer adamw
+            schedule all cosine epochs
+
+            """.write(toFile: directory + "/open.lrs", atomically: true, encoding: .utf8)
+        let without = try LRSBinary.run(["export", "open.lrs", "--to", "pytorch", "-o", "setup.py"], in: directory)
+        #expect(without.status == 1)
+        #expect(without.stderr.contains("open.lrs:3:21: error: 'epochs' cannot be used without the run's length"),
+                "\(without.stderr)")
+        let given = try LRSBinary.run(["export", "open.lrs", "--to", "pytorch", "--epochs", "7", "-o", "setup.py"],
+                                      in: directory)
+        #expect(given.status == 0, "\(given.stderr)")
+        let module = try String(contentsOfFile: directory + "/setup.py", encoding: .utf8)
+        #expect(module.contains("CosineAnnealingLR(optimizer, T_max=7)"))
+        let program = try LRSBinary.run(["export", LRSBinary.packageRoot.appendingPathComponent("samples/seed2.lrs").path,
+                                         "--to", "pytorch", "--epochs", "7", "-o", "program.py"], in: directory)
+        #expect(program.status == 1)
+        #expect(program.stderr.contains("error: cannot export to PyTorch: --epochs and --steps-per-epoch give the run's "
+                                        + "length to a 'build(model)' module"))
+    }
+
     @Test func moduleAndDdpTogetherAreAUsageError() throws {
         let result = try LRSBinary.run(["export", "samples/seed2.lrs", "--to", "pytorch", "--module", "--ddp"],
                                        in: LRSBinary.packageRoot.path)
