@@ -53,8 +53,8 @@ def build(model, *, epochs=None, steps_per_epoch=None):
     """The script's setup on `model`, after checking its parameters against the script's:
     one ValueError lists every missing, unexpected and mis-shaped name. Freezes what the
     script freezes, puts each group's parameters in the model's order, and returns a
-    Setup. epochs and steps_per_epoch give the run's length where a schedule needs it
-    and the script does not fix it (warmup_cosine.lrs's schedules do not)."""
+    Setup. The schedules' run length was fixed when the module was written (by the
+    script, or `lrs export --epochs`): epochs and steps_per_epoch are not needed."""
     model = unwrap(model)
     parameters = dict(model.named_parameters(remove_duplicate=False))
     tensors = check(model, parameters)
