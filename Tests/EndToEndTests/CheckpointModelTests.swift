@@ -6,8 +6,9 @@ import TestSupport
 /// command line, on the real-architecture fixtures (Tests/Fixtures/models): the groups of
 /// each setup equal, parameter by parameter, those its project's own code computes.
 @Suite struct CheckpointModelTests {
-    /// Every setup but the Muon/AdamW splits (see the optimizer kinds' tests), captures included.
-    @Test(arguments: ["gpt2/nanogpt", "gpt2/hf_no_decay", "bert/hf_no_decay", "bert/electra_layerwise",
+    /// Every setup, the layer-wise decays with captures and the Muon/AdamW splits included.
+    @Test(arguments: ["gpt2/nanogpt", "gpt2/hf_no_decay", "gpt2/muon_adamw", "llama/muon_adamw",
+                      "bert/hf_no_decay", "bert/electra_layerwise",
                       "resnet/backbone_rate", "resnet/timm_weight_decay", "llama/hf_no_decay",
                       "vit/timm_weight_decay", "vit/timm_layer_decay"])
     func groupsEqualTheProjectsOwn(setup: String) throws {
