@@ -331,6 +331,7 @@ def ddp(module, sharded=False):
            "identical": all(torch.equal(gathered[0], g) for g in gathered),
            "moved": moved, "lr": setup.lr()}
     dist.barrier()  # no rank tears down while another's collectives may still run
+    del setup, wrapped  # the DDP/FSDP state goes while its process group still exists
     dist.destroy_process_group()
     return out if rank == 0 else None
 
@@ -343,6 +344,11 @@ def main():
               "fixture": fixture, "clip": clip}[command](*arguments)
     if result is not None:
         print(json.dumps(result))
+    if command in ("ddp", "fsdp"):
+        # Once under load a rank hung in teardown after its work was done (a gloo thread
+        # being joined): the job's outcome is printed, so the process ends here.
+        sys.stdout.flush()
+        os._exit(0)
 
 
 if __name__ == "__main__":
