@@ -29,6 +29,15 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "A program for torchrun with DistributedDataParallel.")
     var ddp = false
 
+    @Flag(help: "A module with build(model) for your own training code, instead of a program.")
+    var module = false
+
+    @Option(help: "The run's epochs, for a module whose schedules use 'epochs' or 'total_steps' (default: the script's).")
+    var epochs: Int?
+
+    @Option(help: "Optimizer steps per epoch, for a module whose schedules use them (default: the script's).")
+    var stepsPerEpoch: Int?
+
     @Option(name: .customShort("D"), help: ArgumentHelp("Override a 'let' value.", valueName: "NAME=VALUE"))
     var defines: [String] = []
 
@@ -36,6 +45,13 @@ struct ExportCommand: ParsableCommand {
     var color = false
 
     func validate() throws {
+        if module && ddp {
+            throw ValidationError("--module and --ddp: the module works under torchrun as it is; --ddp is for the program")
+        }
+        if let epochs, epochs < 0 || epochs > 100_000_000 { throw ValidationError("--epochs must be between 0 and 100000000") }
+        if let stepsPerEpoch, stepsPerEpoch < 1 || stepsPerEpoch > 100_000_000 {
+            throw ValidationError("--steps-per-epoch must be between 1 and 100000000")
+        }
         _ = try overrides()
     }
 
@@ -47,14 +63,17 @@ struct ExportCommand: ParsableCommand {
             Terminal.writeError("lrs export: " + SourceFile.cannotRead(file) + "\n")
             throw ExitCode(1)
         }
-        let outcome = ScriptExport.run(source, overrides: try overrides(), distributed: ddp, output: output)
+        let outcome = ScriptExport.run(source, overrides: try overrides(), distributed: ddp, module: module,
+                                         runLength: RunLength(epochs: epochs, stepsPerEpoch: stepsPerEpoch),
+                                         output: output)
         Terminal.printDiagnostics(outcome.diagnostics, in: source, color: color)
         guard let script = outcome.script, let program = outcome.program else { throw ExitCode(1) }
         guard let output else {
             Terminal.writeOutput(program)
             return
         }
-        if let note = ScriptExport.relocationNote(script, scriptPath: file, output: output) {
+        // The module reads no files: the user's code does.
+        if !module, let note = ScriptExport.relocationNote(script, scriptPath: file, output: output) {
             Terminal.writeError(note + "\n")
         }
         do {

@@ -20,16 +20,17 @@ enum ExportPython {
     }()
 
     /// Runs `python ARGS...` in `directory`, one OpenMP thread (the reference's setting).
-    static func python(_ arguments: [String], in directory: String) throws -> ProcessResult {
-        try run(executable ?? "python3", arguments, in: directory)
+    static func python(_ arguments: [String], in directory: String, timeout: Double = 600) throws -> ProcessResult {
+        try run(executable ?? "python3", arguments, in: directory, timeout: timeout)
     }
 
-    static func run(_ executable: String, _ arguments: [String], in directory: String) throws -> ProcessResult {
+    static func run(_ executable: String, _ arguments: [String], in directory: String,
+                    timeout: Double = 600) throws -> ProcessResult {
         // Gloo on the loopback interface: the machine's hostname need not resolve.
         let loopback = ProcessInfo.processInfo.environment["GLOO_SOCKET_IFNAME"] ?? "lo"
         return try ProcessRunner.run(executable, arguments, in: directory,
                                      environment: ["OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": loopback],
-                                     timeout: 600)
+                                     timeout: timeout)
     }
 
     /// One line of a trace: `{"epoch", "step", "loss", "lr": {GROUP: RATE}}`, group order kept.

@@ -15,17 +15,23 @@ public enum ScriptExport {
     }
 
     /// Checks and exports `source`; `output` is the file the program goes to (nil: standard
-    /// output), which names it inside the program.
+    /// output), which names it inside the program. `module` writes the `build(model)` module
+    /// of section 16 instead of a program.
     public static func run(_ source: SourceFile, overrides: [String: Double] = [:], distributed: Bool,
-                           output: String?) -> Outcome {
-        let checked = PyTorchExport.check(source, overrides: overrides)
+                           module: Bool = false, runLength: RunLength = RunLength(), output: String?) -> Outcome {
+        let checked = PyTorchExport.check(source, overrides: overrides, runLength: runLength)
         guard let script = checked.script, let resolution = checked.resolution, !checked.diagnostics.hasErrors else {
             return Outcome(diagnostics: checked.diagnostics, script: nil, program: nil)
         }
         let options = PyTorchExport.Options(distributed: distributed,
                                             programName: programName(script: source.path, output: output))
-        do {
-            let program = try PyTorchExport.program(script, resolution, options: options)
+        do throws(ExportRefusal) {
+            // A model from a checkpoint has no architecture to write: its export is the module
+            // (with --ddp, which asks for a program, the program's refusal says so).
+            let asModule = module || (script.model.file != nil && !distributed)
+            if !asModule, runLength != RunLength() { throw ExportRefusal(.runLengthForProgram, at: nil) }
+            let program = asModule ? try PyTorchExport.module(script, resolution, options: options)
+                : try PyTorchExport.program(script, resolution, options: options)
             return Outcome(diagnostics: checked.diagnostics, script: script, program: program)
         } catch {
             return Outcome(diagnostics: checked.diagnostics + [error.diagnostic], script: script, program: nil)

@@ -66,7 +66,7 @@ extension ProgramWriter {
 
     /// Whether a group writes the setting itself (else its optimizer's value or PyTorch's
     /// default applies, which the optimizer's constructor gives).
-    private func ownSetting(_ setting: HyperparameterSetting, kind: OptimizerKind) -> Bool {
+    func ownSetting(_ setting: HyperparameterSetting, kind: OptimizerKind) -> Bool {
         switch setting.source {
         case .group: return true
         case .optimizer: return kind != script.optimizer.kind
@@ -76,7 +76,7 @@ extension ProgramWriter {
 
     /// Whether the optimizer's constructor takes the setting: AdamW's sets
     /// `decoupled_weight_decay` itself (to true, the only value lrs accepts for it).
-    private func takesArgument(_ setting: HyperparameterSetting, _ kind: OptimizerKind) -> Bool {
+    func takesArgument(_ setting: HyperparameterSetting, _ kind: OptimizerKind) -> Bool {
         !(kind == .adamw && setting.name == "decoupled_weight_decay")
     }
 

@@ -8,8 +8,10 @@ extension PyTorchExport {
     /// runtime's PyTorch default initialisation from `seed` (bit-identical to
     /// `torch.manual_seed(seed)` and building the model), so the exported groups are the
     /// ones `lrs run` and the program use.
-    public static func check(_ source: SourceFile, overrides: [String: Double] = [:]) -> CheckPipeline.Outcome {
-        CheckPipeline.run(source, overrides: overrides) { script in
+    /// `runLength` gives the run-length names (section 15) before the script does.
+    public static func check(_ source: SourceFile, overrides: [String: Double] = [:],
+                             runLength: RunLength = RunLength()) -> CheckPipeline.Outcome {
+        CheckPipeline.run(source, overrides: overrides, options: Checker.Options(runLength: runLength)) { script in
             if let file = script.initFile {
                 guard let stored = try? SafetensorsFile.read(path: file.path) else { return { _ in nil } }
                 return { name in

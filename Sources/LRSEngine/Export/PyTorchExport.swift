@@ -26,6 +26,14 @@ public enum PyTorchExport {
         var writer = try ProgramWriter(script: script, resolution: resolution, options: options)
         return try writer.write()
     }
+
+    /// The setup as a module for the user's own training code (section 16): `build(model)`
+    /// checks a live model against the script's names and shapes and returns the setup.
+    public static func module(_ script: CheckedScript, _ resolution: GroupResolution,
+                              options: Options = Options()) throws(ExportRefusal) -> String {
+        var writer = try ProgramWriter(script: script, resolution: resolution, options: options)
+        return try writer.writeModule()
+    }
 }
 
 /// Collects the program's sections; each `+Concern` file writes one of them.

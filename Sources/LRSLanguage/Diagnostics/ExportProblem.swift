@@ -20,6 +20,8 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
     case sequentialAttribute(name: String)
     /// A model from a checkpoint: its module (section 16) is not written yet.
     case checkpointModel
+    /// `lrs export --epochs/--steps-per-epoch` for a program, which has the script's own.
+    case runLengthForProgram
 
     public var description: String {
         switch self {
@@ -42,7 +44,11 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
             return "layer name '\(name)' is an attribute of torch.nn.Sequential; PyTorch "
                 + "cannot name a submodule so, and the state_dict names would change"
         case .checkpointModel:
-            return "a model from a checkpoint exports as a 'build(model)' module, which this version of lrs does not write yet"
+            return "a model from a checkpoint exports as a 'build(model)' module, not a program: "
+                + "export it without --ddp (the module serves torchrun as it is)"
+        case .runLengthForProgram:
+            return "--epochs and --steps-per-epoch give the run's length to a 'build(model)' module (--module); "
+                + "a program takes it from the script's 'train' and data"
         }
     }
 }
