@@ -2,6 +2,7 @@
 // lrs: a small language, and its interpreter, for parameter-specific learning rates.
 //
 // Targets are the layers of the system; arrows point down only:
+//   lrs (CLI, REPL) -> LRSExport -> LRSEngine
 //   lrs (CLI, REPL) -> LRSEngine -> LRSLanguage -> LRSLayers -> LRSFiles
 //                              -> LRSOptim -> LRSRuntime -> LRSLayers
 //                                             LRSRuntime -> COpenBLAS
@@ -42,9 +43,11 @@ let package = Package(
         .target(name: "LRSOptim", dependencies: ["LRSRuntime", "COptimKernels"], swiftSettings: kernelSettings),
         // Where the language meets the runtime: groups, lowering, data, files, training, export.
         .target(name: "LRSEngine", dependencies: ["LRSFiles", "LRSLayers", "LRSLanguage", "LRSRuntime", "LRSOptim"]),
+        // The PyTorch export: a program, or a build(model) module, from a checked script.
+        .target(name: "LRSExport", dependencies: ["LRSEngine", "LRSLanguage", "LRSLayers", "LRSFiles"]),
         // The command line and the REPL: thin.
         .executableTarget(name: "lrs", dependencies: [
-            "LRSEngine", "CReadline",
+            "LRSEngine", "LRSExport", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks (release builds only): `swift run -c release lrs-bench`.
@@ -59,7 +62,7 @@ let package = Package(
         .testTarget(name: "LRSRuntimeTests", dependencies: ["LRSRuntime", "LRSLayers"]),
         .testTarget(name: "LRSOptimTests", dependencies: ["LRSOptim"]),
         .testTarget(name: "LRSFilesTests", dependencies: ["LRSFiles", "TestSupport"]),
-        .testTarget(name: "LRSEngineTests", dependencies: ["LRSEngine", "LRSFiles", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["lrs", "LRSEngine", "LRSFiles", "TestSupport"]),
+        .testTarget(name: "LRSEngineTests", dependencies: ["LRSEngine", "LRSExport", "LRSFiles", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["lrs", "LRSEngine", "LRSExport", "LRSFiles", "TestSupport"]),
     ]
 )

@@ -2,6 +2,7 @@ import LRSFiles
 import ArgumentParser
 import Foundation
 import LRSEngine
+import LRSExport
 import LRSLanguage
 
 /// `lrs export FILE --to pytorch [-o OUT.py] [--ddp]`: the script as one self-contained

@@ -1,5 +1,6 @@
 import Foundation
 import LRSEngine
+import LRSExport
 import LRSLanguage
 import Testing
 

@@ -3,10 +3,10 @@ import LRSLanguage
 /// `data synthetic [samples N] [classes K] [noise X]` as a run reads it: a count that is
 /// unset, not finite or out of range falls back to its default. Loading, the memory
 /// estimate and the steps-per-epoch count all read the options here.
-struct SyntheticSettings: Equatable {
-    static let defaultSamples = 1000
-    static let defaultClasses = 10
-    static let defaultNoise = 0.5
+public struct SyntheticSettings: Equatable {
+    public static let defaultSamples = 1000
+    public static let defaultClasses = 10
+    public static let defaultNoise = 0.5
 
     var samples: Int
     var classes: Int

@@ -2,7 +2,7 @@ import LRSLanguage
 import LRSOptim
 
 /// A checked schedule as the optimizer layer's `ScheduleSpec`, every argument explicit.
-enum ScheduleLowering {
+public enum ScheduleLowering {
     /// - Parameters:
     ///   - perStep: whether the schedule steps per optimizer step (then a lambda's `step` is
     ///     torch's `last_epoch` and `epoch` the completed epochs) or per epoch.
@@ -57,7 +57,7 @@ enum ScheduleLowering {
     }
 
     /// `wsd`'s arguments, its total as the check resolved it.
-    static func wsdFactor(_ arguments: [ResolvedArgument]) -> WSDFactor { wsdFactor(Arguments(arguments)) }
+    public static func wsdFactor(_ arguments: [ResolvedArgument]) -> WSDFactor { wsdFactor(Arguments(arguments)) }
 
     private static func wsdFactor(_ args: Arguments) -> WSDFactor {
         WSDFactor(warmup: args.int("warmup"), decay: args.int("decay"), total: args.int(CheckedSchedule.wsdTotal),

@@ -1,4 +1,5 @@
 import Foundation
+import LRSEngine
 import LRSLanguage
 
 /// What `lrs export` does with one script, phase by phase: check it and resolve its groups

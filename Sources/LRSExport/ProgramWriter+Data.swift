@@ -1,3 +1,4 @@
+import LRSEngine
 import LRSLanguage
 
 // Data: npy, csv and synthetic sources, `split` and `validate`, read as `lrs run` reads them.

@@ -1,3 +1,4 @@
+import LRSEngine
 import LRSLanguage
 
 // Schedules: PyTorch's scheduler classes, on the real optimizer where one scheduler serves

@@ -1,3 +1,4 @@
+import LRSEngine
 import LRSLanguage
 
 // `lrs export --module` (and every script whose model comes from a file): not a program but

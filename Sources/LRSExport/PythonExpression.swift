@@ -1,3 +1,4 @@
+import LRSEngine
 import LRSLanguage
 
 /// A schedule expression (section 7) as Python: the same precedence table (Python's

@@ -1,5 +1,6 @@
 import LRSFiles
 import Foundation
+import LRSEngine
 import LRSLanguage
 
 // The program's opening: docstring, imports, constants, and the model.

@@ -1,4 +1,5 @@
 import LRSFiles
+import LRSEngine
 import LRSLanguage
 import LRSRuntime
 

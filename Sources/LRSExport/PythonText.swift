@@ -1,3 +1,4 @@
+import LRSEngine
 import LRSLanguage
 
 /// Python literals and comments: numbers that read back as the same double, strings,

@@ -1,3 +1,4 @@
+import LRSEngine
 import LRSLanguage
 
 // The training loop of section 9, as `lrs run` runs it; under DDP each process takes its

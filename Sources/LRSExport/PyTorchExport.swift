@@ -1,3 +1,4 @@
+import LRSEngine
 import LRSLanguage
 
 /// `lrs export FILE --to pytorch`: a checked script and its resolved groups as one

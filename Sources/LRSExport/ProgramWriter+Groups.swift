@@ -1,3 +1,4 @@
+import LRSEngine
 import LRSLanguage
 
 // Parameter groups as lists of dicts (one list per optimizer kind), and the optimizers.

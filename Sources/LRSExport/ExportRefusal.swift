@@ -1,3 +1,4 @@
+import LRSEngine
 import LRSLanguage
 
 /// Why a script cannot be exported: a setup PyTorch cannot express faithfully, with the

@@ -1,3 +1,4 @@
+import LRSEngine
 import LRSLanguage
 
 // `main()`: seed, model, init, freeze, optimizers, schedules, then the script's `train`
