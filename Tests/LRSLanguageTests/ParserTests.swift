@@ -62,7 +62,7 @@ import Testing
                               (#""*.weight""#, { if case .glob("*.weight") = $0 { return true }; return false }),
                               ("0", { if case .word("0") = $0 { return true }; return false })] {
             let list = try statements("freeze \(text)")
-            guard case .freeze(let selector)? = list.first?.kind else {
+            guard case .freeze(let selector, _)? = list.first?.kind else {
                 Issue.record("not a freeze")
                 continue
             }

@@ -34,6 +34,15 @@ public enum GroupReport {
         if !resolution.frozen.isEmpty {
             out += "\nfrozen: \(resolution.frozen.joined(separator: " "))\n"
         }
+        // One line per epoch, in the order of first appearance (model order).
+        var epochs: [Int] = []
+        for entry in resolution.frozenUntil where !epochs.contains(entry.epoch) { epochs.append(entry.epoch) }
+        for epoch in epochs {
+            let names = resolution.frozenUntil.filter { $0.epoch == epoch }.map(\.name)
+            let before = epoch == 1 ? "epoch 0" : "epochs 0 to \(epoch - 1)"
+            out += "\nfrozen until epoch \(epoch) (no gradient and no update in \(before)): "
+                + names.joined(separator: " ") + "\n"
+        }
         return out
     }
 
@@ -132,6 +141,11 @@ public enum GroupReport {
                 return g + "}"
             }.joined(separator: ", ")
             out += "], \"frozen\": [" + resolution.frozen.map(JSON.string).joined(separator: ", ") + "]"
+            // Only when there are some: the report of a script without them is unchanged.
+            if !resolution.frozenUntil.isEmpty {
+                out += ", \"frozen_until\": {" + resolution.frozenUntil.map { "\(JSON.string($0.name)): \($0.epoch)" }
+                    .joined(separator: ", ") + "}"
+            }
             // A checkpoint's buffers (section 13), apart from what the script froze.
             if let file = model.file {
                 out += ", \"model_file\": \(JSON.string(file.file.written))"

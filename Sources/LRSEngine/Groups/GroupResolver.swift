@@ -46,7 +46,15 @@ public struct GroupResolver {
         // Per parameter, by position in `parameters` (names are unique): an array read
         // where a dictionary would hash the name for every group.
         // Which freeze took each parameter (the first that matches), for the empty group's note.
-        let frozenBy = parameters.map { p in script.freezes.firstIndex { matcher.matches($0.selector, p) } }
+        // A freeze `until epoch N` keeps its parameters in their groups: only plain freezes
+        // take them out; the first `until` freeze that matches gives the epoch.
+        let frozenBy = parameters.map { p in script.freezes.firstIndex { $0.untilEpoch == nil && matcher.matches($0.selector, p) } }
+        let until: [(name: String, epoch: Int)] = zip(parameters, frozenBy).compactMap { p, plain in
+            guard plain == nil,
+                  let epoch = script.freezes.first(where: { $0.untilEpoch != nil && matcher.matches($0.selector, p) })?.untilEpoch
+            else { return nil }
+            return (p.name, epoch)
+        }
         let frozen = frozenBy.map { $0 != nil }
         var owner = [Int?](repeating: nil, count: parameters.count)
         var resolved: [ResolvedGroup] = []
@@ -113,8 +121,10 @@ public struct GroupResolver {
         }
         muonMatricesOnly(resolved)
         let ordered = diagnostics.inSourceOrder()
-        return GroupResolution(groups: resolved, frozen: zip(parameters, frozen).filter { $0.1 }.map(\.0.name),
-                               diagnostics: ordered)
+        var resolution = GroupResolution(groups: resolved, frozen: zip(parameters, frozen).filter { $0.1 }.map(\.0.name),
+                                         diagnostics: ordered)
+        resolution.frozenUntil = until
+        return resolution
     }
 
     /// torch.optim.Muon refuses, when built, any parameter that is not 2-D: one error per

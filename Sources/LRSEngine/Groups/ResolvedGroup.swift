@@ -43,8 +43,16 @@ public struct GroupResolution: Sendable {
     public let groups: [ResolvedGroup]
     /// Frozen parameters (`requires_grad = False`), in `state_dict()` order.
     public let frozen: [String]
+    /// Parameters frozen `until epoch N` (section 15), in `state_dict()` order, with N: they
+    /// stay in their groups but get no gradient and no update before epoch N.
+    public var frozenUntil: [(name: String, epoch: Int)] = []
     /// Errors (a parameter in no group, bad expanded values), warnings (empty groups).
     public let diagnostics: [Diagnostic]
+
+    /// The epoch from which a parameter trains (0 for one that is not frozen until an epoch).
+    public func firstTrainedEpoch(of parameter: String) -> Int {
+        frozenUntil.first { $0.name == parameter }?.epoch ?? 0
+    }
 
     /// The group that holds a parameter.
     public func group(of parameter: String) -> ResolvedGroup? {

@@ -109,6 +109,11 @@ public struct CheckedGroup: Sendable {
 public struct CheckedFreeze: Sendable {
     public let selector: SelectorSyntax
     public let range: SourceRange
+    /// `until epoch N` (section 15): the parameters stay in their groups and train from
+    /// epoch N (0-based); `nil` for a plain `freeze`, which takes them out of every group.
+    public var untilEpoch: Int? = nil
+    /// The range of N, for the check against the run's length.
+    public var untilRange: SourceRange? = nil
 }
 
 /// `schedule GROUPS SCHEDULE [per step|per epoch]`.

@@ -31,9 +31,15 @@ extension Checker {
         case .group(let group):
             groupSyntax.append((group, statement.range))
             statements.append(.group(groupSyntax.count - 1))
-        case .freeze(let selector):
+        case .freeze(let selector, let until):
             if containsRest(selector) { diagnostics.error(.restInFreeze, at: selector.range) }
-            freezes.append(CheckedFreeze(selector: selector, range: statement.range))
+            var freeze = CheckedFreeze(selector: selector, range: statement.range)
+            if let until {
+                guard let epoch = positiveInteger(until, "the epoch after 'until epoch'") else { return }
+                freeze.untilEpoch = epoch
+                freeze.untilRange = until.range
+            }
+            freezes.append(freeze)
             statements.append(.freeze(freezes.count - 1))
         case .schedule(let schedule):
             scheduleSyntax.append(schedule)

@@ -179,6 +179,7 @@ public struct Checker {
         } else if let modelStatement, case .model(let syntax) = modelStatement.kind, !droppedKeywords.contains("input") {
             model = checkModel(syntax, range: modelStatement.range)
         }
+        checkUnfreezeEpochs()
         if let model, !optimizerFailed {
             if !scheduleSyntax.isEmpty || groupSyntax.contains(where: { mentionsRunLength($0.range) }) { bindRunLength() }
             checkGroups(in: model)

@@ -88,6 +88,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case unknownEach(String)
     case duplicateGroupName(String)
     case restInFreeze
+    /// `freeze ... until epoch N` with N at or past the run's `epochs`: they would never train.
+    case unfreezePastRun(epoch: Int, epochs: Int)
+    /// The `train` statement that fixes the run's epochs.
+    case runEpochsHere(Int)
     case unassignedParameter(String)
     /// A group left with no parameters: earlier groups took them, or `freeze` did (or both).
     case emptyGroup(String, takenBy: [String], frozen: Bool = false)
@@ -318,6 +322,10 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .unknownEach(let word): return "expected 'layer' or 'param' after 'each', found '\(clip(word))'"
         case .duplicateGroupName(let name): return "more than one group is named '\(name)'"
         case .restInFreeze: return "'rest' cannot be frozen; name the parameters to freeze"
+        case .unfreezePastRun(let epoch, let epochs):
+            return "'until epoch \(epoch)' is past the run, which has \(epochs) epoch\(epochs == 1 ? "" : "s") (0 to \(epochs - 1));"
+                + " the parameters would never train: use an epoch below \(epochs), or a plain 'freeze'"
+        case .runEpochsHere(let epochs): return "'train' runs \(epochs) epoch\(epochs == 1 ? "" : "s") here"
         case .unassignedParameter(let name):
             return "parameter '\(name)' is in no group and not frozen; add it to a group, or 'freeze' it"
         case .emptyGroup(let name, let takenBy, let frozen):

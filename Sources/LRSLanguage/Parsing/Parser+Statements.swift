@@ -66,7 +66,7 @@ extension Parser {
             let name = try expectName("an optimizer kind")
             kind = .optimizer(kind: name, hyperparameters: try parseOptions(arity: OptimizerVocabulary.arity))
         case "group": kind = .group(try parseGroup())
-        case "freeze": kind = .freeze(try parseSelector())
+        case "freeze": kind = try parseFreeze()
         case "schedule": kind = .schedule(try parseScheduleStatement())
         case "init": kind = .initFile(try parseString("a file name"))
         case "save": kind = .save(try parseString("a file name"))
@@ -82,6 +82,15 @@ extension Parser {
             throw Abort()
         }
         return Statement(kind, keyword: keyword, range: range(from: keyword.range))
+    }
+
+    // freeze := 'freeze' selector [ 'until' 'epoch' expr ]
+    mutating func parseFreeze() throws(Abort) -> Statement.Kind {
+        rule("freeze")
+        let selector = try parseSelector()
+        guard matchWord("until") else { return .freeze(selector, until: nil) }
+        guard matchWord("epoch") else { throw fail(expected: "'epoch' after 'until'") }
+        return .freeze(selector, until: try parseExpression())
     }
 
     // let := 'let' NAME '=' expr

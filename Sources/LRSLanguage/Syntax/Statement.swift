@@ -8,7 +8,8 @@ public struct Statement: Sendable {
         case model(ModelSyntax)
         case optimizer(kind: Name, hyperparameters: [OptionSyntax])
         case group(GroupSyntax)
-        case freeze(SelectorSyntax)
+        /// `freeze SELECTOR [until epoch N]` (section 15): with `until`, the epoch expression.
+        case freeze(SelectorSyntax, until: Expr?)
         case schedule(ScheduleStatementSyntax)
         case initFile(StringLiteral)
         case data(DataSourceSyntax)
