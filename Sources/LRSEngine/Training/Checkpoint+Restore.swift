@@ -82,6 +82,7 @@ extension Checkpoint {
         _ = state.generator.restore(generator)
         state.epoch = position.epoch
         state.step = position.step
+        state.applyUnfreezing()
     }
 
     /// The `weight_decay` and `momentum` schedules, restored from their saved state (checked,

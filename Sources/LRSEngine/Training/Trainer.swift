@@ -97,6 +97,8 @@ public final class Trainer {
         var outcome = Advance()
         let model = state.model
         model.train()
+        // `freeze ... until epoch N`: whether they train is the epoch's, set as it runs.
+        state.applyUnfreezing()
         // `accumulate K`: one optimizer step per run of K batches (the epoch's last run may
         // be shorter), each batch's mean loss divided by K.
         let run = max(1, settings.accumulate)
@@ -161,6 +163,7 @@ public final class Trainer {
         }
         progress = nil
         state.epoch += 1
+        state.applyUnfreezing()
         try state.stepSchedules(perStep: false, metric: validationLoss ?? mean)
         let seconds = (ContinuousClock.now - epoch.started) / .seconds(1)
         // Accuracy means something only for a classifier (mse on class indices is a regression).

@@ -65,6 +65,7 @@ public final class TrainingState {
             applySchedule(index)
             applyHyperparameterSchedules(index)
         }
+        applyUnfreezing()
     }
 
     /// The group's hyperparameters as the optimizer holds them now.
