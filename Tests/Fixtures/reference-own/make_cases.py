@@ -81,6 +81,7 @@ class OwnCase(TrainCase):
     min_margin: float = 1e-3          # required relative distance of every plateau metric from its threshold
     ctor: Optional[dict] = None       # optimizer class -> constructor keyword arguments (the optimizer statement)
     hp_scheds: tuple = ()             # (group, "weight_decay" | "momentum", Sched): section 15's schedules
+    unfreeze: tuple = ()              # (names, N): `freeze ... until epoch N`, requires_grad off before epoch N
 
 
 # ----------------------------------------------------------------------------- reference loop
@@ -226,6 +227,11 @@ def run_train(case, init_sd, data, dtype, direct=False):
     val_losses = []
     step = 0
     for epoch in range(case.epochs):
+        # Section 15's timed unfreezing as fastai does it: requires_grad switched at the
+        # epoch's start; while off, .grad stays None and every torch optimizer skips them.
+        for unfrozen, first in getattr(case, "unfreeze", ()):
+            for name in unfrozen:
+                named[name].requires_grad_(epoch >= first)
         total = 0.0
         count = 0
         for xb, yb in batches():
@@ -950,6 +956,32 @@ save "out.safetensors"
                 ("head", "momentum", Sched(lambda o: LS.ExponentialLR(o, gamma=0.95)))),
      ctor={SGD: {"lr": 0.05, "momentum": 0.937, "nesterov": True, "weight_decay": 5e-4}},
      epochs=3, loss="cross_entropy")
+
+
+# ----------------------------------------------------------------- section 15: timed unfreezing
+
+case("groups_unfreeze_adam", """\
+# ULMFiT-style gradual unfreezing: the first layer stays in its group but gets no gradient
+# and no update in epochs 0 and 1, then trains from epoch 2 with Adam state from its first
+# update (step 1's bias correction); weight decay does not touch it while frozen.
+seed 49
+input 8
+model < linear 8 16; relu; linear 16 12; gelu; linear 12 4 >
+init "init.safetensors"
+optimizer adam lr 0.01 weight_decay 0.01
+freeze "0.*" until epoch 2
+""" + TAIL + """\
+train epochs 4 batch 16 loss cross_entropy shuffle false
+save "out.safetensors"
+""",
+     "Adam lr 0.01 weight_decay 0.01 over all; 0.* frozen until epoch 2 (requires_grad switched on at epoch 2's "
+     "start, optimizer state from the first update); 64 samples, 4 epochs.",
+     seed=49, data=lambda rng: class_data(rng, 64, (8,), 4),
+     model=lambda: seq(mlp(8, 16, "relu", 12, "gelu", 4)),
+     groups=lambda m: [Group("all", Adam, {"lr": 0.01, "weight_decay": 0.01}, [n for n, _ in m.named_parameters()])],
+     unfreeze=((["0.weight", "0.bias"], 2),),
+     ctor={Adam: {"lr": 0.01, "weight_decay": 0.01}},
+     epochs=4, loss="cross_entropy")
 
 
 # ============================================================================= groups
