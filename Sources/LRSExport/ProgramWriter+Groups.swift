@@ -29,6 +29,13 @@ extension ProgramWriter {
             out += ranges
             out.append("FROZEN = " + PythonText.stringList(resolution.frozen))
         }
+        if !resolution.frozenUntil.isEmpty {
+            out += script.freezes.filter { $0.untilEpoch != nil }.map { "# " + origin($0.range) }
+            out.append("# In their groups, but requires_grad only from this epoch (0-based) on: until then")
+            out.append("# their .grad stays None, and the optimizers skip them (no state, no step, no decay).")
+            let entries = resolution.frozenUntil.map { PythonText.string($0.name) + ": \($0.epoch)" }
+            out += wrapped(entries, indent: "", open: "FROZEN_UNTIL = {", close: "}")
+        }
         if kinds.count > 1 {
             out.append("# Every group in the script's order, across the optimizers.")
             out.append("GROUP_ORDER = " + PythonText.stringList(resolution.groups.map(\.name)))

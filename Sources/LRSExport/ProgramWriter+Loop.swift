@@ -195,6 +195,15 @@ extension ProgramWriter {
             "    groups = parameter_groups(optimizers)",
             "    step = 0",
             "    for epoch in range(epochs):",
+        ]
+        if !resolution.frozenUntil.isEmpty {
+            out += [
+                "        # Frozen until an epoch: requires_grad switched at the epoch's start.",
+                "        for name, first in FROZEN_UNTIL.items():",
+                "            model.get_parameter(name).requires_grad_(epoch >= first)",
+            ]
+        }
+        out += [
             "        started = time.perf_counter()",
             "        total, correct, count = 0.0, 0, \(ddp ? "0" : "len(x)")",
             "        first_rates = None",

@@ -36,6 +36,9 @@ extension ProgramWriter {
             out.append("    # " + origin(initFile.range))
             out.append("    model.load_state_dict(load_file(path(\(PythonText.string(initFile.written)))))")
         }
+        if distributed, let until = script.freezes.first(where: { $0.untilEpoch != nil }) {
+            throw ExportRefusal(.unfreezeUnderDDP, at: until.range)
+        }
         if !resolution.frozen.isEmpty {
             out.append("    for name in FROZEN:")
             out.append("        model.get_parameter(name).requires_grad_(False)")

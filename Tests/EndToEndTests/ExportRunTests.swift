@@ -16,13 +16,13 @@ struct ExportRunTests {
     /// initial_accumulator_value, and the options PyTorch 2.13 added (Adam's
     /// decoupled_weight_decay, which AdamW's constructor does not take; NAdam's and RAdam's
     /// maximize; the kinds of issue 15: Muon beside AdamW, Adafactor's eps with None, ASGD,
-    /// Rprop; weight decay and momentum schedules). (All of reference-own passes too; these
+    /// Rprop; weight decay and momentum schedules; a freeze until an epoch). (All of reference-own passes too; these
     /// keep the suite short.)
     static let ownTrainingCases = ["data_csv_label_shuffle", "data_validate_dropout", "opt_adagrad",
                                    "opt_adam_decoupled", "opt_adamw_decoupled", "opt_nadam_maximize",
                                    "opt_radam_maximize", "sched_plateau_validation",
                                    "opt_muon_adamw_split", "opt_muon_options", "opt_adafactor", "opt_asgd", "opt_rprop",
-                                   "sched_weight_decay_cosine", "sched_momentum_warmup"]
+                                   "sched_weight_decay_cosine", "sched_momentum_warmup", "groups_unfreeze_adam"]
 
     /// Cases as `FOLDER/NAME`.
     static let trainingCases: [String] = {

@@ -22,6 +22,10 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
     case checkpointModel
     /// `lrs export --epochs/--steps-per-epoch` for a program, which has the script's own.
     case runLengthForProgram
+    /// `freeze ... until epoch N` in a `--ddp` program: DistributedDataParallel fixes the
+    /// parameters it reduces when it wraps the model, so switching `requires_grad` on later
+    /// would train them on each process's own gradients.
+    case unfreezeUnderDDP
 
     public var description: String {
         switch self {
@@ -49,6 +53,9 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
         case .runLengthForProgram:
             return "--epochs and --steps-per-epoch give the run's length to a 'build(model)' module (--module); "
                 + "a program takes it from the script's 'train' and data"
+        case .unfreezeUnderDDP:
+            return "'freeze ... until epoch' cannot be exported with --ddp: DistributedDataParallel "
+                + "reduces only the parameters that required grad when it wrapped the model; export it without --ddp"
         }
     }
 }
