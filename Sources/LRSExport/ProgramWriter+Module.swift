@@ -10,6 +10,8 @@ extension ProgramWriter {
         let schedules = try schedulesSection()
         var sections = [parametersSection(), moduleGroupsSection(), buildSection(), SetupModuleText.setup,
                         SetupModuleText.check]
+        // Only with `freeze ... until epoch`: a module without it reads as before.
+        if !resolution.frozenUntil.isEmpty { sections.insert(SetupModuleText.unfreezing, at: 4) }
         if !schedules.isEmpty { sections.append(schedules) }
         sections.append(SetupModuleText.stateByName)
         return moduleHeader() + "\n\n\n" + sections.joined(separator: "\n\n\n") + "\n"
@@ -88,8 +90,15 @@ extension ProgramWriter {
                        + (shape.count == 1 ? ",)," : "),"))
         }
         out.append("}")
-        out += script.freezes.map { "# " + origin($0.range) }
+        out += script.freezes.filter { $0.untilEpoch == nil }.map { "# " + origin($0.range) }
         out += pythonList(resolution.frozen, prefix: "FROZEN = ", indent: "")
+        if !resolution.frozenUntil.isEmpty {
+            out += script.freezes.filter { $0.untilEpoch != nil }.map { "# " + origin($0.range) }
+            out.append("# In their groups, but requires_grad only from this epoch (0-based) on: Setup.epoch_end()")
+            out.append("# counts the epochs. Until then their .grad stays None and the optimizers skip them.")
+            let entries = resolution.frozenUntil.map { PythonText.string($0.name) + ": \($0.epoch)" }
+            out += wrapped(entries, indent: "", open: "FROZEN_UNTIL = {", close: "}")
+        }
         return out.joined(separator: "\n")
     }
 
@@ -184,7 +193,12 @@ extension ProgramWriter {
         }
         out.append("    ]")
         out.append("    schedules = " + (hasSchedules ? "make_schedules(optimizers)" : "[]"))
-        out.append("    return Setup(optimizers, schedules, names)")
+        if resolution.frozenUntil.isEmpty {
+            out.append("    return Setup(optimizers, schedules, names)")
+        } else {
+            out.append("    frozen_until = [(tensors[name], first) for name, first in FROZEN_UNTIL.items()]")
+            out.append("    return UnfreezingSetup(optimizers, schedules, names, frozen_until)")
+        }
         return out.joined(separator: "\n")
     }
 

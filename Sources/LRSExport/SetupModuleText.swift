@@ -149,6 +149,40 @@ class LoadReport(collections.namedtuple("LoadReport", [
         return "\n".join(lines)
 """#
 
+    /// The setup of a script with `freeze ... until epoch N`: it counts the epochs that
+    /// `epoch_end()` closes and switches `requires_grad` as the script's run does, at the
+    /// start of each epoch; the count is part of its state, so a resumed run agrees.
+    static let unfreezing = #"""
+class UnfreezingSetup(Setup):
+    """Setup for a script that freezes parameters until an epoch (FROZEN_UNTIL): they stay
+    in their groups with requires_grad off (no .grad, so the optimizers skip them: no state,
+    no step count, no weight decay) until epoch_end() has closed that many epochs."""
+
+    def __init__(self, optimizers, schedules, names, frozen_until):
+        super().__init__(optimizers, schedules, names)
+        self._frozen_until = frozen_until
+        self.epoch = 0  # epochs closed by epoch_end()
+        self._switch()
+
+    def _switch(self):
+        for tensor, first in self._frozen_until:
+            tensor.requires_grad_(self.epoch >= first)
+
+    def epoch_end(self, metric=None):
+        super().epoch_end(metric)
+        self.epoch += 1
+        self._switch()
+
+    def state_dict(self):
+        return {**super().state_dict(), "epoch": self.epoch}
+
+    def load_state_dict(self, state_dict, strict=True):
+        report = super().load_state_dict(state_dict, strict)
+        self.epoch = state_dict.get("epoch", 0)
+        self._switch()
+        return report
+"""#
+
     static let check = #"""
 def unwrap(model):
     """The model inside DistributedDataParallel or DataParallel (`.module`) and

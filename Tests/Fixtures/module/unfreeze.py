@@ -1,0 +1,72 @@
+"""Drives an exported build(model) module of a script with `freeze ... until epoch N` for
+the Swift tests (ExportModuleUnfreezeTests), in the loop the module's docstring shows.
+
+    python unfreeze.py PROGRAM MODULE STOP
+
+PROGRAM (the script's exported program) gives the model, the data and the run's constants;
+MODULE is the build(model) module. Runs the whole run, recording each step's loss, then
+again stopped after STOP epochs with setup.state_dict() and the weights carried into a
+fresh model and setup that finishes it. Prints one JSON object: the losses, whether the
+resumed run's weights equal the uninterrupted ones, and which parameters required grad
+after each epoch_end().
+"""
+
+import copy
+import importlib
+import json
+import sys
+
+import torch
+from safetensors.torch import load_file
+
+
+def fresh(program, module):
+    torch.manual_seed(program.SEED)
+    model = program.build_model()
+    model.load_state_dict(load_file(program.path("init.safetensors")))
+    return model, module.build(model)
+
+
+def epochs(program, model, setup, first, last, losses, trained):
+    (x, y), _ = program.load_data()
+    loss_fn = torch.nn.CrossEntropyLoss()
+    for _ in range(first, last):
+        for i in range(0, len(x), program.BATCH_SIZE):
+            loss = loss_fn(model(x[i:i + program.BATCH_SIZE]), y[i:i + program.BATCH_SIZE])
+            loss.backward()
+            losses.append(loss.item())
+            setup.step()
+        setup.epoch_end()
+        trained.append([n for n, p in model.named_parameters() if p.requires_grad])
+
+
+def main():
+    program = importlib.import_module(sys.argv[1])
+    module = importlib.import_module(sys.argv[2])
+    stop = int(sys.argv[3])
+    losses, trained = [], []
+    model, setup = fresh(program, module)
+    frozen_at_build = [n for n, p in model.named_parameters() if not p.requires_grad]
+    epochs(program, model, setup, 0, program.EPOCHS, losses, trained)
+    whole = copy.deepcopy(model.state_dict())
+
+    model, setup = fresh(program, module)
+    epochs(program, model, setup, 0, stop, [], [])
+    saved, weights = copy.deepcopy(setup.state_dict()), copy.deepcopy(model.state_dict())
+    state_before = sorted(setup._names[id(p)] for o in setup.optimizers for p in o.state)
+    model, setup = fresh(program, module)
+    model.load_state_dict(weights)
+    setup.load_state_dict(saved)
+    epochs(program, model, setup, stop, program.EPOCHS, [], [])
+    resumed = model.state_dict()
+    print(json.dumps({
+        "losses": losses,
+        "frozen at build": frozen_at_build,
+        "trained after epoch": trained,
+        "state at stop": state_before,
+        "resumed equal": all(torch.equal(whole[k], resumed[k]) for k in whole),
+    }))
+
+
+if __name__ == "__main__":
+    main()
