@@ -148,6 +148,20 @@ extension ProgramWriter {
             "    script freezes, puts each group's parameters in the model's order, and returns a",
             "    Setup. The schedules' run length was fixed when the module was written (by the",
             "    script, or `lrs export --epochs`): epochs and steps_per_epoch are not needed.\"\"\"",
+        ]
+        if !resolution.frozenUntil.isEmpty {
+            // DDP reduces only what required grad when it wrapped the model; parameters that
+            // get no gradient for epochs need find_unused_parameters (checked in a torchrun
+            // job: without it the second step fails, wrapped after build() they train apart).
+            out += [
+                "    ddp = torch.nn.parallel.DistributedDataParallel",
+                "    if isinstance(model, ddp) and not model.find_unused_parameters:",
+                "        raise ValueError(\"FROZEN_UNTIL parameters get no gradient for epochs: wrap the \"",
+                "                         \"model in DistributedDataParallel(..., \"",
+                "                         \"find_unused_parameters=True) before build()\")",
+            ]
+        }
+        out += [
             "    model = unwrap(model)",
             "    parameters = dict(model.named_parameters(remove_duplicate=False))",
             "    tensors = check(model, parameters)",

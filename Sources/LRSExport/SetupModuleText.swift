@@ -156,7 +156,9 @@ class LoadReport(collections.namedtuple("LoadReport", [
 class UnfreezingSetup(Setup):
     """Setup for a script that freezes parameters until an epoch (FROZEN_UNTIL): they stay
     in their groups with requires_grad off (no .grad, so the optimizers skip them: no state,
-    no step count, no weight decay) until epoch_end() has closed that many epochs."""
+    no step count, no weight decay) until epoch_end() has closed that many epochs. Under
+    torchrun wrap the model in DistributedDataParallel(..., find_unused_parameters=True)
+    before build(): DDP reduces only the parameters that required grad when it wrapped."""
 
     def __init__(self, optimizers, schedules, names, frozen_until):
         super().__init__(optimizers, schedules, names)

@@ -43,6 +43,31 @@ struct ExportModuleUnfreezeTests {
         #expect(result["resumed equal"] as? Bool == true)
     }
 
+    /// Under torchrun, DDP wrapped before build() with find_unused_parameters: the same
+    /// losses, the processes' weights equal; a wrapper without it is refused by build().
+    @Test func underTorchrunWithDDP() throws {
+        let directory = try LRSBinary.scratchCopy(of: LRSBinary.fixture("reference-own/groups_unfreeze_adam"))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.copyItem(atPath: LRSBinary.fixture("module/unfreeze.py"), toPath: directory + "/unfreeze.py")
+        for arguments in [["-o", "program.py"], ["--module", "-o", "made.py"]] {
+            let result = try LRSBinary.run(["export", "case.lrs", "--to", "pytorch"] + arguments, in: directory)
+            try #require(result.status == 0, "\(result.stderr)")
+        }
+        let run = try ExportPython.python(["-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+                                           "unfreeze.py", "ddp", "program", "made"], in: directory, timeout: 240)
+        try #require(run.status == 0, "\(run.stderr)")
+        let line = run.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let losses = try #require(result["losses"] as? [Double])
+        let reference = try ExportPython.readTrace(directory + "/trace.jsonl")
+        try #require(losses.count == reference.count)
+        for (got, want) in zip(losses, reference) {
+            #expect(Swift.abs(got - want.loss) <= 1e-5 * Swift.abs(want.loss), "step \(want.step): \(got) vs \(want.loss)")
+        }
+        #expect(result["agree"] as? Bool == true)
+        #expect((result["refusal"] as? String)?.contains("find_unused_parameters=True) before build()") == true)
+    }
+
     @Test func aModuleWithoutItIsUnchanged() throws {
         let directory = try LRSBinary.scratchCopy(of: LRSBinary.fixture("reference-own/groups_unfreeze_adam"))
         defer { try? FileManager.default.removeItem(atPath: directory) }
