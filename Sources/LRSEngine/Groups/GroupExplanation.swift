@@ -16,9 +16,16 @@ public enum GroupExplanation {
         func text(_ selector: SelectorSyntax) -> String { source.text(of: selector.range) }
         var lines = ["parameter '\(parameter.name)': \(ShapeText.text(parameter.shape)), \(parameter.count) elements, "
             + (parameter.layerKind.map { "layer '\(parameter.layerName)' (\($0.rawValue))" } ?? "module '\(parameter.layerName)'")]
-        for freeze in script.freezes where matcher.matches(freeze.selector, parameter) {
+        for freeze in script.freezes where freeze.untilEpoch == nil && matcher.matches(freeze.selector, parameter) {
             lines.append("frozen by 'freeze \(text(freeze.selector))' at \(line(freeze.range)); it is in no group")
             return lines
+        }
+        // `until epoch N` (section 15): the first that matches gives the epoch; the groups follow.
+        for freeze in script.freezes where freeze.untilEpoch != nil && matcher.matches(freeze.selector, parameter) {
+            let epoch = freeze.untilEpoch ?? 0
+            lines.append("frozen until epoch \(epoch) by 'freeze \(text(freeze.selector)) until epoch \(epoch)' at "
+                + "\(line(freeze.range)): no gradient and no update before it; it stays in its group")
+            break
         }
         if script.hasNoGroups {
             lines.append("the script has no 'group', so every parameter is in the group 'all'")

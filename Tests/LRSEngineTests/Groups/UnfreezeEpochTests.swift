@@ -69,4 +69,13 @@ import LRSLanguage
         let plain = try checked(model + "train epochs 3")
         #expect(!GroupReport.json(plain, GroupResolver.resolve(plain, initialValues: { _ in nil }), file: "test.lrs", diagnostics: []).contains("frozen_until"))
     }
+
+    @Test func explainSaysItStaysInItsGroup() throws {
+        let script = try checked(model + "freeze fc until epoch 2\ngroup fc lr 0.1\ngroup rest\ntrain epochs 3")
+        let resolution = GroupResolver.resolve(script, initialValues: { _ in nil })
+        let lines = try #require(GroupExplanation.explain("fc.weight", in: script, resolution, initialValues: { _ in nil }))
+        #expect(lines.dropFirst().first == "frozen until epoch 2 by 'freeze fc until epoch 2' at line 4: "
+                + "no gradient and no update before it; it stays in its group")
+        #expect(lines.last?.hasPrefix("taken by group 'fc' (line 5)") == true, "\(lines)")
+    }
 }
