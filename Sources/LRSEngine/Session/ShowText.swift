@@ -58,10 +58,16 @@ public enum ShowText {
         let norm = v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         let head = v.prefix(8).map { String(format: "%.6g", Double($0)) }.joined(separator: " ")
         return "\(gradient ? "grad of " : "")\(name) shape \(ShapeText.text(t.shape))"
-            + (p.requiresGrad ? "" : " (frozen)") + "\n"
+            + (p.requiresGrad ? "" : frozenNote(name, state)) + "\n"
             + String(format: "  mean %.6g  std %.6g  min %.6g  max %.6g  norm %.6g\n", mean, variance.squareRoot(),
                      Double(v.min() ?? 0), Double(v.max() ?? 0), norm)
             + "  values \(head)\(v.count > 8 ? " ..." : "")\n"
+    }
+
+    /// " (frozen)", or until when for a parameter frozen until an epoch (section 15).
+    private static func frozenNote(_ name: String, _ state: TrainingState) -> String {
+        let first = state.resolution.firstTrainedEpoch(of: name)
+        return first > state.epoch ? " (frozen until epoch \(first))" : " (frozen)"
     }
 
     static func optimizerState(group name: String, state: TrainingState) -> String {
