@@ -86,6 +86,11 @@ import TestSupport
         #expect(!session.enter("step 3").failed)
         #expect(session.state?.epoch == 2)
         #expect(session.enter("show param a.weight").output.hasPrefix("a.weight shape 6x4\n"))
+        // Undo back into epoch 1 freezes them again; redoing the steps gives the same run.
+        #expect(!session.enter("undo").failed)
+        #expect(session.state?.epoch == 1)
+        #expect(session.enter("show param a.weight").output.hasPrefix("a.weight shape 6x4 (frozen until epoch 2)\n"))
+        #expect(!session.enter("step 3").failed)
         #expect(!session.enter("epoch").failed)
         #expect(session.state?.step == 12)
         let whole = try prepared()
