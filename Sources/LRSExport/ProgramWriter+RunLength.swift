@@ -105,9 +105,10 @@ extension ProgramWriter {
             "                                 f\"written for {name}={fixed}\")",
             "            given[name] = fixed",
             "        elif value is None and name in RUN_LENGTH_NEEDED:",
-            "            missing.append(f\"build(model) needs {name}: {RUN_LENGTH_NEEDED[name]}\")",
+            "            missing.append(name)",
             "    if missing:",
-            "        raise ValueError(\"; \".join(missing))",
+            "        reasons = dict.fromkeys(RUN_LENGTH_NEEDED[name] for name in missing)  # each once",
+            "        raise ValueError(f\"build(model) needs {' and '.join(missing)}: \" + \"; \".join(reasons))",
             "    return given[\"epochs\"], given[\"steps_per_epoch\"]",
         ]
         return out.joined(separator: "\n")
