@@ -63,3 +63,24 @@ struct ExportModuleRunLengthTests {
         #expect(fixed["other epochs"] as? String == "build(model, epochs=4): the script's schedules were written for epochs=3")
     }
 }
+
+/// `lrs check` accepts the script as it is; `lrs schedule` computes rates, so it names the
+/// option it needs, exit 1, no crash (no torch needed).
+@Suite struct OpenRunLengthCommandTests {
+    @Test func checkAcceptsAndScheduleAsksForTheOptions() throws {
+        let directory = LRSBinary.fixture("module")
+        let check = try LRSBinary.run(["check", "runlength.lrs"], in: directory)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("schedule  wsd 3 6 shape cosine min_factor 0.1 (per step)"))
+        let schedule = try LRSBinary.run(["schedule", "runlength.lrs"], in: directory)
+        #expect(schedule.status == 1)
+        #expect(schedule.stderr.contains("runlength.lrs:8:15: error: 'wsd' runs over 'total_steps', which is not known: "
+                                         + "add 'train epochs N' (or give '--epochs')"), "\(schedule.stderr)")
+        let epochsOnly = try LRSBinary.run(["schedule", "runlength.lrs", "--epochs", "3"], in: directory)
+        #expect(epochsOnly.status == 1)
+        #expect(epochsOnly.stderr.contains("give '--steps-per-epoch'"), "\(epochsOnly.stderr)")
+        let given = try LRSBinary.run(["schedule", "runlength.lrs", "--epochs", "3", "--steps-per-epoch", "10"],
+                                      in: directory)
+        #expect(given.status == 0, "\(given.stderr)")
+    }
+}
