@@ -48,7 +48,10 @@ import Testing
     @Test func groupValuesStillNeedAKnownRunLength() throws {
         let result = checkCheckpoint("group \"head.*\" lr 0.1 / total_steps as head\n")
         let error = try #require(result.diagnostics.first { $0.severity == .error })
-        #expect(error.message.hasPrefix("'total_steps' cannot be used outside a schedule without the run's length"))
+        #expect(error.message.hasPrefix("'total_steps' cannot be used here without the run's length (a schedule's "
+                                        + "arguments may leave it to the exported build(), group values and milestones may not)"))
+        let milestone = checkCheckpoint("schedule all constant until total_steps then cosine 5\n")
+        #expect(milestone.diagnostics.contains { $0.message.contains("group values and milestones may not") })
         #expect(error.message.contains("add 'train epochs N'"))
     }
 

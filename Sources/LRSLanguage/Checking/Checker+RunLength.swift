@@ -76,8 +76,8 @@ extension Checker {
             case .success(let n): constants[name] = Double(n)
             case .failure(let gap) where leftOpen:
                 openRunLength.append(name)
-                reasons[name] = "outside a schedule without the run's length (only a schedule may leave it to "
-                    + "the exported build()): " + gap.advice
+                reasons[name] = "here without the run's length (a schedule's arguments may leave it to the "
+                    + "exported build(), group values and milestones may not): " + gap.advice
             case .failure(let gap): reasons[name] = "without the run's length: " + gap.advice
             }
         }
