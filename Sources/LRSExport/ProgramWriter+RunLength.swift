@@ -1,3 +1,4 @@
+import LRSEngine
 import LRSLanguage
 
 // The run length of a module's schedules (section 16): `build(model, *, epochs=None,
@@ -30,17 +31,23 @@ extension ProgramWriter {
                 let line = script.source.location(of: statement.schedule.range.start).line
                 let groups = statement.groupNames.map { "'\($0)'" }.joined(separator: ", ")
                 let owner = "the schedule of group\(statement.groupNames.count == 1 ? "" : "s") \(groups) (line \(line): \(text))"
+                // Each name read, with what the reason says after the schedule.
                 var names: [(String, String)] = []
                 if Self.containsWSD(statement.schedule) {
-                    names.append((statement.perStep ? "total_steps" : "epochs", "runs over"))
+                    let total = statement.perStep ? "total_steps" : "epochs"
+                    names.append((total, "runs over " + total))
                 }
                 let words = Set(text.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
                 for name in RunLength.names where words.contains(name) && !names.contains(where: { $0.0 == name }) {
-                    names.append((name, "reads"))
+                    names.append((name, "reads " + name))
                 }
-                for (name, verb) in names {
-                    reads.append(RunLengthRead(name: name, open: openRunLength.contains(name),
-                                               reason: "\(owner) \(verb) \(name)"))
+                // Per step, `epoch` counts steps_per_epoch steps where the data does not tell them.
+                if statement.perStep, Self.lambdaReadsEpoch(statement.schedule), openRunLength.contains("steps_per_epoch"),
+                   !dataGivesStepsPerEpoch, !names.contains(where: { $0.0 == "steps_per_epoch" }) {
+                    names.append(("steps_per_epoch", "reads epoch, counted in steps_per_epoch steps"))
+                }
+                for (name, said) in names {
+                    reads.append(RunLengthRead(name: name, open: openRunLength.contains(name), reason: owner + " " + said))
                 }
             }
         }
@@ -49,6 +56,22 @@ extension ProgramWriter {
 
     /// Whether a schedule statement reads a run length that build()'s keywords must give.
     var readsOpenRunLength: Bool { runLengthReads.contains { $0.open } }
+
+    /// Whether the script's data, batch and accumulate give the steps per epoch.
+    private var dataGivesStepsPerEpoch: Bool {
+        if case .success? = TrainingSampleCount.of(script) { return true }
+        return false
+    }
+
+    /// Whether a `lambda` or `multiplicative` of the schedule reads `epoch`.
+    private static func lambdaReadsEpoch(_ schedule: CheckedSchedule) -> Bool {
+        switch schedule {
+        case .single(_, let arguments, _):
+            guard case .expression(let compiled)? = arguments.first(where: { $0.name == "lr_lambda" })?.value else { return false }
+            return compiled.usedVariables.contains("epoch")
+        case .sequential(let children, _, _), .chained(let children, _): return children.contains(where: lambdaReadsEpoch)
+        }
+    }
 
     private static func containsWSD(_ schedule: CheckedSchedule) -> Bool {
         switch schedule {

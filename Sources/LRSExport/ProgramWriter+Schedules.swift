@@ -255,11 +255,15 @@ extension ProgramWriter {
         var substitutions: [String: String] = [:]
         if compiled.usedVariables.contains(other) {
             // Per step, `epoch` is the epochs completed: the step count over the steps per
-            // epoch that the script's data, batch and accumulate give.
-            guard perStep, case .success(let count)? = TrainingSampleCount.of(script) else {
+            // epoch that the script's data, batch and accumulate give, or in a checkpoint
+            // script that leaves them open, build()'s steps_per_epoch.
+            if perStep, case .success(let count)? = TrainingSampleCount.of(script) {
+                substitutions["epoch"] = "(step // \(count.stepsPerEpoch))"
+            } else if perStep, openRunLength.contains("steps_per_epoch") {
+                substitutions["epoch"] = "(step // steps_per_epoch)"
+            } else {
                 throw ExportRefusal(.wrongCounter(variable: other, perStep: perStep), at: compiled.syntax.range)
             }
-            substitutions["epoch"] = "(step // \(count.stepsPerEpoch))"
         }
         var python = PythonExpression(constants: script.constants, variables: openRunLength.union([variable]),
                                       substitutions: substitutions)
