@@ -12,6 +12,8 @@ extension ProgramWriter {
                         SetupModuleText.check]
         // Only with `freeze ... until epoch`: a module without it reads as before.
         if !resolution.frozenUntil.isEmpty { sections.insert(SetupModuleText.unfreezing, at: 4) }
+        let runLength = runLengthSection()
+        if !runLength.isEmpty { sections.append(runLength) }
         if !schedules.isEmpty { sections.append(schedules) }
         sections.append(SetupModuleText.stateByName)
         return moduleHeader() + "\n\n\n" + sections.joined(separator: "\n\n\n") + "\n"
@@ -141,14 +143,22 @@ extension ProgramWriter {
 
     /// `build()`: check, freeze, group in the model's order, one optimizer per kind, schedules.
     private func buildSection() -> String {
+        let readsRunLength = !runLengthReads.isEmpty
         var out = [
             "def build(model, *, epochs=None, steps_per_epoch=None):",
             "    \"\"\"The script's setup on `model`, after checking its parameters against the script's:",
             "    one ValueError lists every missing, unexpected and mis-shaped name. Freezes what the",
             "    script freezes, puts each group's parameters in the model's order, and returns a",
-            "    Setup. The schedules' run length was fixed when the module was written (by the",
-            "    script, or `lrs export --epochs`): epochs and steps_per_epoch are not needed.\"\"\"",
         ]
+        if readsRunLength {
+            out += ["    Setup. The schedules read the run length: epochs and steps_per_epoch give what the",
+                    "    script leaves open (a ValueError names a missing one), and must agree with what",
+                    "    it fixes (run_length).\"\"\"",
+                    "    epochs, steps_per_epoch = run_length(epochs, steps_per_epoch)"]
+        } else {
+            out += ["    Setup. The schedules' run length was fixed when the module was written (by the",
+                    "    script, or `lrs export --epochs`): epochs and steps_per_epoch are not needed.\"\"\""]
+        }
         if !resolution.frozenUntil.isEmpty {
             // DDP reduces only what required grad when it wrapped the model; parameters that
             // get no gradient for epochs need find_unused_parameters (checked in a torchrun
@@ -206,7 +216,8 @@ extension ProgramWriter {
             }
         }
         out.append("    ]")
-        out.append("    schedules = " + (hasSchedules ? "make_schedules(optimizers)" : "[]"))
+        let lengths = readsOpenRunLength ? ", epochs, steps_per_epoch" : ""
+        out.append("    schedules = " + (hasSchedules ? "make_schedules(optimizers\(lengths))" : "[]"))
         if resolution.frozenUntil.isEmpty {
             out.append("    return Setup(optimizers, schedules, names)")
         } else {

@@ -127,8 +127,17 @@ extension ProgramWriter {
         imports.insert("from torch.optim.lr_scheduler import " + classes.sorted().joined(separator: ", "))
         var out = scheduleClasses(group: needsGroupSchedule)
         if needsHyperparameterSchedule { out += hyperparameterScheduleClass() }
-        out += ["", "", "def make_schedules(optimizers):",
-                "    \"\"\"Each group's schedule, in group order; groups without one keep their rate.\"\"\""]
+        if !readsOpenRunLength {
+            out += ["", "", "def make_schedules(optimizers):",
+                    "    \"\"\"Each group's schedule, in group order; groups without one keep their rate.\"\"\""]
+        } else {
+            out += ["", "", "def make_schedules(optimizers, epochs, steps_per_epoch):",
+                    "    \"\"\"Each group's schedule, in group order; groups without one keep their rate. The",
+                    "    run length is what build() settled (run_length).\"\"\""]
+            if runLengthReads.contains(where: { $0.open && $0.name == "total_steps" }) {
+                out.append("    total_steps = epochs * steps_per_epoch")
+            }
+        }
         out.append("    " + (kinds.count == 1 ? "[\(kinds[0].rawValue)]" : kinds.map(\.rawValue).joined(separator: ", ")) + " = optimizers")
         out += definitions
         out += ["", "    return ["] + entries + ["    ]"]
@@ -189,7 +198,10 @@ extension ProgramWriter {
         switch schedule {
         case .single(.wsd, let arguments, _):
             classes.insert("LambdaLR")
-            return "LambdaLR(\(optimizer), " + wsdLambda(ScheduleLowering.wsdFactor(arguments), perStep: perStep) + ")"
+            // The total is a run-length name where a checkpoint script leaves it to build().
+            var total: String?
+            if case .symbol(let name)? = arguments.first(where: { $0.name == CheckedSchedule.wsdTotal })?.value { total = name }
+            return "LambdaLR(\(optimizer), " + wsdLambda(ScheduleLowering.wsdFactor(arguments), total: total, perStep: perStep) + ")"
         case .single(let kind, let arguments, _):
             classes.insert(kind.pytorchName)
             var parts = [optimizer]
@@ -197,6 +209,13 @@ extension ProgramWriter {
             for argument in arguments where positional.contains(argument.name) || !argument.isDefault {
                 if argument.name == "lr_lambda" {
                     parts.append(try lambdaText(argument, perStep: perStep))
+                    continue
+                }
+                if case .expression(let compiled) = argument.value {
+                    // A number from the run length that build()'s keywords give (`cosine total_steps`).
+                    var python = PythonExpression(constants: script.constants, variables: openRunLength)
+                    parts.append(Self.torchArgumentName(argument.name) + "=" + (try python.text(compiled.syntax)))
+                    usesMath = usesMath || python.usesMath
                     continue
                 }
                 guard let value = PythonText.value(argument.value) else {
@@ -236,13 +255,18 @@ extension ProgramWriter {
         var substitutions: [String: String] = [:]
         if compiled.usedVariables.contains(other) {
             // Per step, `epoch` is the epochs completed: the step count over the steps per
-            // epoch that the script's data, batch and accumulate give.
-            guard perStep, case .success(let count)? = TrainingSampleCount.of(script) else {
+            // epoch that the script's data, batch and accumulate give, or in a checkpoint
+            // script that leaves them open, build()'s steps_per_epoch.
+            if perStep, case .success(let count)? = TrainingSampleCount.of(script) {
+                substitutions["epoch"] = "(step // \(count.stepsPerEpoch))"
+            } else if perStep, openRunLength.contains("steps_per_epoch") {
+                substitutions["epoch"] = "(step // steps_per_epoch)"
+            } else {
                 throw ExportRefusal(.wrongCounter(variable: other, perStep: perStep), at: compiled.syntax.range)
             }
-            substitutions["epoch"] = "(step // \(count.stepsPerEpoch))"
         }
-        var python = PythonExpression(constants: script.constants, variables: [variable], substitutions: substitutions)
+        var python = PythonExpression(constants: script.constants, variables: openRunLength.union([variable]),
+                                      substitutions: substitutions)
         let body = try python.text(compiled.syntax)
         usesMath = usesMath || python.usesMath
         return "lambda \(variable): " + body
@@ -250,10 +274,12 @@ extension ProgramWriter {
 
     /// `wsd` as the lambda of a LambdaLR: section 15's formula, operation for operation as
     /// lrs computes it, over the step count (or the epoch count per epoch).
-    private mutating func wsdLambda(_ wsd: WSDFactor, perStep: Bool) -> String {
+    /// `total` names the run-length variable that holds the total when the script leaves it open.
+    private mutating func wsdLambda(_ wsd: WSDFactor, total: String?, perStep: Bool) -> String {
         let t = perStep ? "step" : "epoch"
         let w = PythonText.number(wsd.warmupFactor), m = PythonText.number(wsd.minFactor)
-        let p = "(\(t) - \(wsd.total) + \(wsd.decay)) / \(wsd.decay)"
+        let p = "(\(t) - \(total ?? String(wsd.total)) + \(wsd.decay)) / \(wsd.decay)"
+        let stable = total.map { "\($0) - \(wsd.decay)" } ?? String(wsd.total - wsd.decay)
         let decay: String
         switch wsd.shape {
         case .linear: decay = "1 - (1 - \(m)) * \(p)"
@@ -265,7 +291,7 @@ extension ProgramWriter {
             decay = "1 - (1 - \(m)) * math.sqrt(\(p))"
         }
         return "lambda \(t): (\(w) + (1 - \(w)) * \(t) / \(wsd.warmup) if \(t) < \(wsd.warmup) "
-            + "else 1.0 if \(t) < \(wsd.total - wsd.decay) else \(decay))"
+            + "else 1.0 if \(t) < \(stable) else \(decay))"
     }
 
     /// The language's argument names are PyTorch's but for `t_mult`.

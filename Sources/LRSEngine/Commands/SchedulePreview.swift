@@ -21,7 +21,9 @@ public enum SchedulePreview {
     public static func run(_ source: SourceFile, overrides: [String: Double] = [:], epochs: Int?,
                            stepsPerEpoch: Int?, parameter: ScheduledHyperparameter = .learningRate) -> Outcome {
         // The options give the run-length names (section 15) before the script does.
-        let options = Checker.Options(runLength: RunLength(epochs: epochs, stepsPerEpoch: stepsPerEpoch))
+        // It computes the rates: a run length the script leaves open is an error here.
+        let options = Checker.Options(runLength: RunLength(epochs: epochs, stepsPerEpoch: stepsPerEpoch),
+                                      leavesRunLengthOpen: false)
         let checked = CheckPipeline.run(source, overrides: overrides, options: options) { ModelFactory($0).initialValues }
         var diagnostics = checked.diagnostics
         guard let script = checked.script, let resolution = checked.resolution else {

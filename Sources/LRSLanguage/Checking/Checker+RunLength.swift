@@ -58,7 +58,15 @@ extension Checker {
         runLengthBound = true
         runLengthTriedAt = script.statements.count
         runLengthGap = nil
+        openRunLength = []
         forbiddenNames = Checker.constantContext
+        // A checkpoint model is trained by the user's own code: its schedules may leave the
+        // length to the exported build()'s keywords, its group values may not.
+        // (The model statement, not `model`: pass 1 binds the names before pass 2 reads the file.)
+        var leftOpen = false
+        if options.leavesRunLengthOpen, let modelStatement, case .model(let syntax) = modelStatement.kind {
+            leftOpen = syntax.file != nil
+        }
         let epochs = runLengthEpochs()
         let steps = runLengthStepsPerEpoch()
         var reasons: [String: String] = [:]
@@ -66,6 +74,10 @@ extension Checker {
             guard letRanges[name] == nil, constants[name] == nil else { return }
             switch value {
             case .success(let n): constants[name] = Double(n)
+            case .failure(let gap) where leftOpen:
+                openRunLength.append(name)
+                reasons[name] = "here without the run's length (a schedule's arguments may leave it to the "
+                    + "exported build(), group values and milestones may not): " + gap.advice
             case .failure(let gap): reasons[name] = "without the run's length: " + gap.advice
             }
         }

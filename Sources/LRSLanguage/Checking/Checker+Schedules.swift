@@ -256,7 +256,7 @@ extension Checker {
         guard ok else { return nil }
         if kind == .wsd {
             guard let total = wsdTotal(perStep: perStep, at: name.range) else { return nil }
-            arguments.append(ResolvedArgument(name: CheckedSchedule.wsdTotal, value: .integer(total), isDefault: true, range: nil))
+            arguments.append(ResolvedArgument(name: CheckedSchedule.wsdTotal, value: total, isDefault: true, range: nil))
         }
         let schedule = CheckedSchedule.single(kind, arguments: arguments, range: range)
         if kind == .cyclic, let base = schedule.argument("base_lr")?.number, let max = schedule.argument("max_lr")?.number,
@@ -268,14 +268,16 @@ extension Checker {
     }
 
     /// What `wsd` runs over: `total_steps` per step, `epochs` per epoch; where the run's
-    /// length is unknown, an error saying what to add.
-    private mutating func wsdTotal(perStep: Bool, at range: SourceRange) -> Int? {
+    /// length is unknown, an error saying what to add, or in a checkpoint script the name
+    /// itself (`.symbol`), which the exported module takes from `build()`'s keywords.
+    private mutating func wsdTotal(perStep: Bool, at range: SourceRange) -> ArgumentValue? {
         bindRunLength()
         let name = perStep ? "total_steps" : "epochs"
         if let epochs = boundRunLength.epochs, let steps = perStep ? boundRunLength.stepsPerEpoch : 1 {
             let (total, overflow) = epochs.multipliedReportingOverflow(by: steps)
-            if !overflow, total <= Checker.maxCount { return total }
+            if !overflow, total <= Checker.maxCount { return .integer(total) }
         }
+        if openRunLength.contains(name) { return .symbol(name) }
         diagnostics.error(.runLengthUnknown(name: name, user: "wsd", advice: (runLengthGap ?? .tooLong).advice), at: range)
         return nil
     }
@@ -285,16 +287,30 @@ extension Checker {
     private mutating func scheduleValue(_ expr: Expr, spec: ArgumentSpec, kind: ScheduleKind,
                                         perStep: Bool) -> ArgumentValue? {
         if spec.type == .expression {
-            guard let compiled = compile(expr, variables: CheckedSchedule.expressionVariables) else { return nil }
+            // The open run-length names follow `epoch` and `step`, whose order lowering relies on.
+            guard let compiled = compile(expr, variables: CheckedSchedule.expressionVariables + openRunLength) else { return nil }
             if !perStep, compiled.usedVariables.contains("step") {
                 diagnostics.error(.nameNotAllowed("step", context: "in a per-epoch schedule; add 'per step'"), at: expr.range)
                 return nil
             }
             return .expression(compiled)
         }
+        if let open = openRunLengthValue(expr, spec: spec) { return open }
         let name = spec.name
         guard let value = value(of: expr, spec: spec, what: "'\(name)' of '\(kind.rawValue)'") else { return nil }
         return obeyingRules(value, spec: spec, kind: kind, at: expr.range)
+    }
+
+    /// A number argument of a checkpoint script's schedule that reads a run-length name
+    /// nothing gives (`cosine total_steps`): kept as an expression for the exported module
+    /// to compute from `build()`'s keywords; PyTorch's constructor checks its range then.
+    private mutating func openRunLengthValue(_ expr: Expr, spec: ArgumentSpec) -> ArgumentValue? {
+        guard !openRunLength.isEmpty, spec.type == .number || spec.type == .integer,
+              mentionsRunLength(expr.range) else { return nil }
+        // A failure is reported by the ordinary path, which the caller takes on `nil`.
+        guard case .success(let compiled) = compiler(variables: openRunLength).compile(expr),
+              !compiled.usedVariables.isDisjoint(with: openRunLength) else { return nil }
+        return .expression(compiled)
     }
 
     /// A keyword argument, as a positional one after its count is checked.
@@ -303,6 +319,9 @@ extension Checker {
         if spec.type == .expression {
             guard let first = option.values.first else { return nil }
             return scheduleValue(first, spec: spec, kind: kind, perStep: perStep)
+        }
+        if option.values.count == 1, let first = option.values.first, let open = openRunLengthValue(first, spec: spec) {
+            return open
         }
         let name = spec.name
         guard let value = value(of: option, spec: spec, what: "'\(name)' of '\(kind.rawValue)'") else { return nil }

@@ -24,12 +24,17 @@ public struct Checker {
         /// The run's length where given from outside (`lrs schedule --epochs`), before the
         /// script's own.
         public var runLength: RunLength
+        /// Whether a checkpoint script's schedules may use a run length that nothing gives,
+        /// left to the exported `build(model, epochs=, steps_per_epoch=)` (section 16). Off
+        /// for `lrs schedule`, which computes the rates and so needs the numbers.
+        public var leavesRunLengthOpen: Bool
 
         public init(checkFiles: Bool = true, errorLimit: Int = DiagnosticCollector.defaultErrorLimit,
-                    runLength: RunLength = RunLength()) {
+                    runLength: RunLength = RunLength(), leavesRunLengthOpen: Bool = true) {
             self.checkFiles = checkFiles
             self.errorLimit = errorLimit
             self.runLength = runLength
+            self.leavesRunLengthOpen = leavesRunLengthOpen
         }
     }
 
@@ -85,6 +90,9 @@ public struct Checker {
     var runLengthGap: RunLengthGap?
     /// The statement count when the names were bound (a REPL entry may add what was missing).
     var runLengthTriedAt = 0
+    /// The run-length names a checkpoint script's schedules may read without a value: the
+    /// exported module takes them from `build()`'s keywords (Checker+RunLength).
+    var openRunLength: [String] = []
     /// Names no expression may read here, with why: `constantContext`, and the run-length
     /// names nothing gives.
     var forbiddenNames = Checker.constantContext

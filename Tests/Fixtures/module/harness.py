@@ -6,6 +6,7 @@
     python harness.py rates PROGRAM MODULE EPOCHS STEPS  # lr() before every step()
     python harness.py fixture MODULE FOLDER SETUP.json  # a stand-in of a real checkpoint
     python harness.py clip PROGRAM MODULE  # what step() clips
+    python harness.py runlength MODULE CHECKPOINT EPOCHS STEPS  # build()'s run-length keywords
     torchrun --nproc_per_node=2 harness.py ddp MODULE  # DDP in the user's own loop
     torchrun --nproc_per_node=2 harness.py fsdp MODULE  # FSDP2 (fully_shard) likewise
 
@@ -164,6 +165,42 @@ def clip(program, module):
         p.grad = torch.full_like(p, 100.0)
     setup.step()
     return {"calls": calls, "norm after": seen}
+
+
+def checkpoint_model(path):
+    """A stand-in with a checkpoint's tensors as parameters under their names, in its order."""
+    from safetensors.torch import load_file
+    root = nn.Module()
+    for name, tensor in load_file(path).items():
+        *path_, leaf = name.split(".")
+        holder = root
+        for part in path_:
+            if part not in holder._modules:
+                holder.add_module(part, nn.Module())
+            holder = holder._modules[part]
+        holder.register_parameter(leaf, nn.Parameter(tensor.float()))
+    return root
+
+
+def run_length(module, checkpoint, epochs, steps):
+    """build(model, epochs=EPOCHS, steps_per_epoch=STEPS) on a checkpoint's stand-in: lr()
+    before every step, as `lrs schedule --epochs --steps-per-epoch --format csv` lists them;
+    and what build() says without the keywords, with epochs alone and with another epochs."""
+    epochs, steps = int(epochs), int(steps)
+    made = importlib.import_module(module)
+    model = checkpoint_model(checkpoint)
+    setup = made.build(model, epochs=epochs, steps_per_epoch=steps)
+    seen = []
+    for _ in range(epochs):
+        for _ in range(steps):
+            seen.append(setup.lr())
+            for p in model.parameters():
+                p.grad = torch.zeros_like(p)
+            setup.step()
+        setup.epoch_end()
+    return {"rates": seen, "without": outcome(lambda: made.build(model)),
+            "epochs only": outcome(lambda: made.build(model, epochs=epochs)),
+            "other epochs": outcome(lambda: made.build(model, epochs=epochs + 1, steps_per_epoch=steps))}
 
 
 def strict_model(first=(4, 4), head=(4, 2), bias_buffer=False):
@@ -341,7 +378,7 @@ def main():
     sys.path.insert(0, ".")
     result = {"groups": groups, "strict": strict, "resume": resume, "ddp": ddp, "rates": rates,
               "fsdp": lambda module: ddp(module, sharded=True),
-              "fixture": fixture, "clip": clip}[command](*arguments)
+              "fixture": fixture, "clip": clip, "runlength": run_length}[command](*arguments)
     if result is not None:
         print(json.dumps(result))
     if command in ("ddp", "fsdp"):
