@@ -15,8 +15,11 @@ extension ProgramWriter {
         let reason: String
     }
 
-    /// The run-length names with no value in the script: Python variables of the module.
-    var openRunLength: Set<String> { Set(RunLength.names.filter { script.constants[$0] == nil }) }
+    /// The run-length names with no value in the script: Python variables of the module
+    /// (none in a program, which refuses what needs them).
+    var openRunLength: Set<String> {
+        writesModule ? Set(RunLength.names.filter { script.constants[$0] == nil }) : []
+    }
 
     /// Every schedule statement's reads of the run length, in group order, each name once
     /// per statement: `wsd` runs over `total_steps` (`epochs` per epoch); any other schedule

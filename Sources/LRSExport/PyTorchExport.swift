@@ -33,6 +33,7 @@ public enum PyTorchExport {
     public static func module(_ script: CheckedScript, _ resolution: GroupResolution,
                               options: Options = Options()) throws(ExportRefusal) -> String {
         var writer = try ProgramWriter(script: script, resolution: resolution, options: options)
+        writer.writesModule = true
         return try writer.writeModule()
     }
 }
@@ -49,6 +50,9 @@ struct ProgramWriter {
     /// Imports the sections asked for (module lines, sorted when written).
     var imports: Set<String> = []
     var usesMath = false
+    /// Whether this is the `build(model)` module, whose schedules may leave the run length
+    /// to its keywords; a program's run length is always fixed.
+    var writesModule = false
 
     init(script: CheckedScript, resolution: GroupResolution, options: Options) throws(ExportRefusal) {
         self.script = script
