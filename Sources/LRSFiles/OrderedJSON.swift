@@ -139,11 +139,7 @@ struct OrderedJSONParser {
         // thousands of tensors); its many three-member entries compare a few names instead.
         var names: [String] = []
         var keys: Set<String>?
-        skipSpace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            return
-        }
+        if closesAtOnce(UInt8(ascii: "}")) { return }
         while true {
             skipSpace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
@@ -171,15 +167,7 @@ struct OrderedJSONParser {
             position += 1
             guard depth + 1 < OrderedJSON.maxDepth else { throw error("nesting deeper than \(OrderedJSON.maxDepth) levels") }
             try visit(key, &self)
-            skipSpace()
-            guard position < bytes.count else { throw error("unexpected end of the text") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            guard bytes[position] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
-            position += 1
-            return
+            if try itemEnds(UInt8(ascii: "}")) { return }
         }
     }
 
@@ -194,11 +182,7 @@ struct OrderedJSONParser {
         position += 1
         var items: [Int] = []
         var valid = true
-        skipSpace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-            position += 1
-            return items
-        }
+        if closesAtOnce(UInt8(ascii: "]")) { return items }
         while true {
             skipSpace()
             let start = position
@@ -222,15 +206,7 @@ struct OrderedJSONParser {
             } else {
                 valid = false
             }
-            skipSpace()
-            guard position < bytes.count else { throw error("unexpected end of the text") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            guard bytes[position] == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
-            position += 1
-            return valid ? items : nil
+            if try itemEnds(UInt8(ascii: "]")) { return valid ? items : nil }
         }
     }
 
@@ -245,23 +221,34 @@ struct OrderedJSONParser {
     mutating func array(depth: Int) throws(OrderedJSON.SyntaxError) -> OrderedJSON {
         position += 1
         var items: [OrderedJSON] = []
-        skipSpace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-            position += 1
-            return .array(items)
-        }
+        if closesAtOnce(UInt8(ascii: "]")) { return .array(items) }
         while true {
             items.append(try value(depth: depth + 1))
-            skipSpace()
-            guard position < bytes.count else { throw error("unexpected end of the text") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            guard bytes[position] == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
-            position += 1
-            return .array(items)
+            if try itemEnds(UInt8(ascii: "]")) { return .array(items) }
         }
+    }
+
+    /// Whether the container just opened is empty: its closing bracket (then consumed) comes
+    /// first.
+    mutating func closesAtOnce(_ closing: UInt8) -> Bool {
+        skipSpace()
+        guard position < bytes.count, bytes[position] == closing else { return false }
+        position += 1
+        return true
+    }
+
+    /// After an item of an array or object: true at the closing bracket, false after a comma
+    /// (either consumed); anything else is an error.
+    mutating func itemEnds(_ closing: UInt8) throws(OrderedJSON.SyntaxError) -> Bool {
+        skipSpace()
+        guard position < bytes.count else { throw error("unexpected end of the text") }
+        if bytes[position] == UInt8(ascii: ",") {
+            position += 1
+            return false
+        }
+        guard bytes[position] == closing else { throw error("expected ',' or '\(Character(Unicode.Scalar(closing)))'") }
+        position += 1
+        return true
     }
 
     mutating func literal(_ word: String, _ value: OrderedJSON) throws(OrderedJSON.SyntaxError) -> OrderedJSON {

@@ -86,6 +86,11 @@ import Testing
         let text = "train epochs 3 batch 10\ndata synthetic samples 100\nschedule a onecycle 0.1 20"
         #expect(errors(schedule(text)) == [.onecycleTooShort(totalSteps: 20, run: 30)])
         #expect(errors(schedule("train epochs 3 batch 10\ndata synthetic samples 100\nschedule a onecycle 0.1 30")).isEmpty)
+        // Accumulation and split shorten the run, as the run-length names count it.
+        let accumulated = "train epochs 3 batch 10 accumulate 2\ndata synthetic samples 100\nschedule a onecycle 0.1 15"
+        #expect(errors(schedule(accumulated)).isEmpty)
+        let split = "train epochs 3 batch 10\ndata synthetic samples 100\nsplit 0.5\nschedule a onecycle 0.1 14"
+        #expect(errors(schedule(split)) == [.onecycleTooShort(totalSteps: 14, run: 15)])
     }
 
     /// Equal milestones, as SequentialLR takes them: the schedule between them never runs,

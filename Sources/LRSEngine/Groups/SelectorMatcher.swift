@@ -21,11 +21,7 @@ struct SelectorMatcher {
         switch selector.kind {
         case .all, .rest: return true
         case .word(let word):
-            // A checkpoint's parameters have no kind: a word is a whole segment of the name.
-            guard let kind = parameter.layerKind else { return CheckedModelFile.name(parameter.name, hasSegment: word) }
-            // The kind's spelling, not `LayerKind(rawValue:)`: one comparison, not one per kind.
-            if word == kind.rawValue { return true }
-            return parameter.layerName == word
+            return parameter.isSelected(byWord: word)
         case .glob(let pattern):
             return Glob.matches(pattern, parameter.name)
         case .captureGlob(let glob):

@@ -42,6 +42,17 @@ public struct ParameterInfo: Sendable, Equatable {
     public let parameterLayerIndex: Int
 }
 
+extension ParameterInfo {
+    /// Whether a word selector takes this parameter (section 6): its layer's kind or name; a
+    /// checkpoint's parameters have no kind, so there a word is a whole segment of the name
+    /// (section 13).
+    public func isSelected(byWord word: String) -> Bool {
+        guard let kind = layerKind else { return CheckedModelFile.name(name, hasSegment: word) }
+        // The kind's spelling, not `LayerKind(rawValue:)`: one comparison, not one per kind.
+        return word == kind.rawValue || word == layerName
+    }
+}
+
 /// A buffer (`running_mean`, `running_var`, `num_batches_tracked`), in `state_dict()` order.
 public struct BufferInfo: Sendable, Equatable {
     public let name: String

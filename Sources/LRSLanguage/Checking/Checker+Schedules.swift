@@ -1,5 +1,3 @@
-import LRSFiles
-
 extension Checker {
     /// Pass 2: every `schedule` statement: its groups exist and have no other schedule,
     /// its arguments are known, complete, in range and in order.
@@ -121,10 +119,7 @@ extension Checker {
             let matched = CaptureBinding.bind(group.selector, name: parameter.name, slots: group.captures,
                                               values: &values) { node in
                 switch node.kind {
-                case .word(let word):
-                    // A checkpoint's parameters have no kind: a word is a whole segment of the name.
-                    guard let kind = parameter.layerKind else { return CheckedModelFile.name(parameter.name, hasSegment: word) }
-                    return word == kind.rawValue || word == parameter.layerName
+                case .word(let word): return parameter.isSelected(byWord: word)
                 case .glob(let pattern): return Glob.matches(pattern, parameter.name)
                 case .not: return true
                 default: return true
@@ -339,37 +334,22 @@ extension Checker {
     }
 
     /// `onecycle` raises once it is stepped past `total_steps`: compare with the run's
-    /// length (epochs x steps per epoch) when the data tells the number of samples.
+    /// length (epochs x optimizer steps per epoch, as the run-length names take it: `split`
+    /// and `accumulate` included) where the script or the options tell it.
     private mutating func checkRunLength(_ schedule: CheckedSchedule, perStep: Bool) {
         guard case .single(.onecycle, _, let range) = schedule,
               case .integer(let total)? = schedule.argument("total_steps") else { return }
-        let epochs = train?.epochs ?? 1
+        bindRunLength()
+        let epochs = boundRunLength.epochs ?? 1
         var run = epochs
         if perStep {
-            guard !hasSplitOrValidation, let samples = sampleCount() else { return }
-            let batch = train?.batch ?? 32
-            let steps = (samples + batch - 1) / batch
+            guard let steps = boundRunLength.stepsPerEpoch else { return }
             let (product, overflow) = epochs.multipliedReportingOverflow(by: steps)
             guard !overflow else { return }
             run = product
         }
         if total < run {
             diagnostics.error(.onecycleTooShort(totalSteps: total, run: run), at: range)
-        }
-    }
-
-    /// The number of training samples when the script tells it without loading data:
-    /// `synthetic samples N`, or the first dimension in an `.npy` file's header.
-    private func sampleCount() -> Int? {
-        guard let data = dataSource else { return nil }
-        switch data.kind {
-        case .synthetic:
-            if case .integer(let n)? = data.options.first(where: { $0.name == "samples" })?.value { return n }
-            return nil
-        case .npy:
-            return data.files.first.flatMap { try? NpyArray.read(path: $0.path, loadingData: false).shape.first }
-        case .csv:
-            return nil
         }
     }
 }

@@ -58,13 +58,11 @@ extension Checker {
             }
         case .validate(let syntax):
             guard once(statement), noSecondValidation(statement) else { return }
-            hasSplitOrValidation = true
             if let source = checkDataSource(syntax, range: statement.range) {
                 statements.append(.validate(source))
             }
         case .split(let expr):
             guard once(statement), noSecondValidation(statement) else { return }
-            hasSplitOrValidation = true
             guard let fraction = number(expr, "the split fraction") else { return }
             guard fraction > 0, fraction < 1 else {
                 diagnostics.error(.valueOutOfRange("the split fraction", value: fraction, range: "between 0 and 1"),

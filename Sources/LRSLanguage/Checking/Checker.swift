@@ -66,7 +66,6 @@ public struct Checker {
     var showSyntax: [(syntax: ShowSyntax, range: SourceRange)] = []
     var train: CheckedTrain?
     var dataSource: CheckedDataSource?
-    var hasSplitOrValidation = false
     var seen: [String: SourceRange] = [:]
     /// The model's layer names, for selector words.
     var layerNames: Set<String> = []
