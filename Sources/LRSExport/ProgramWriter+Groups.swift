@@ -29,13 +29,8 @@ extension ProgramWriter {
             out += ranges
             out.append("FROZEN = " + PythonText.stringList(resolution.frozen))
         }
-        if !resolution.frozenUntil.isEmpty {
-            out += script.freezes.filter { $0.untilEpoch != nil }.map { "# " + origin($0.range) }
-            out.append("# In their groups, but requires_grad only from this epoch (0-based) on: until then")
-            out.append("# their .grad stays None, and the optimizers skip them (no state, no step, no decay).")
-            let entries = resolution.frozenUntil.map { PythonText.string($0.name) + ": \($0.epoch)" }
-            out += wrapped(entries, indent: "", open: "FROZEN_UNTIL = {", close: "}")
-        }
+        out += frozenUntilLines(["# In their groups, but requires_grad only from this epoch (0-based) on: until then",
+                                 "# their .grad stays None, and the optimizers skip them (no state, no step, no decay)."])
         if kinds.count > 1 {
             out.append("# Every group in the script's order, across the optimizers.")
             out.append("GROUP_ORDER = " + PythonText.stringList(resolution.groups.map(\.name)))
@@ -93,5 +88,14 @@ extension ProgramWriter {
         let line = indent + open + entries.joined(separator: ", ") + close
         if line.count <= 99 { return [line] }
         return [indent + open] + entries.map { indent + "    " + $0 + "," } + [indent + close]
+    }
+
+    /// `FROZEN_UNTIL`, after the lines of the `freeze ... until epoch` statements and
+    /// `explanation` (the program and the module say who switches them on); none without them.
+    func frozenUntilLines(_ explanation: [String]) -> [String] {
+        guard !resolution.frozenUntil.isEmpty else { return [] }
+        let entries = resolution.frozenUntil.map { PythonText.string($0.name) + ": \($0.epoch)" }
+        return script.freezes.filter { $0.untilEpoch != nil }.map { "# " + origin($0.range) } + explanation
+            + wrapped(entries, indent: "", open: "FROZEN_UNTIL = {", close: "}")
     }
 }

@@ -94,13 +94,8 @@ extension ProgramWriter {
         out.append("}")
         out += script.freezes.filter { $0.untilEpoch == nil }.map { "# " + origin($0.range) }
         out += pythonList(resolution.frozen, prefix: "FROZEN = ", indent: "")
-        if !resolution.frozenUntil.isEmpty {
-            out += script.freezes.filter { $0.untilEpoch != nil }.map { "# " + origin($0.range) }
-            out.append("# In their groups, but requires_grad only from this epoch (0-based) on: Setup.epoch_end()")
-            out.append("# counts the epochs. Until then their .grad stays None and the optimizers skip them.")
-            let entries = resolution.frozenUntil.map { PythonText.string($0.name) + ": \($0.epoch)" }
-            out += wrapped(entries, indent: "", open: "FROZEN_UNTIL = {", close: "}")
-        }
+        out += frozenUntilLines(["# In their groups, but requires_grad only from this epoch (0-based) on: Setup.epoch_end()",
+                                 "# counts the epochs. Until then their .grad stays None and the optimizers skip them."])
         return out.joined(separator: "\n")
     }
 

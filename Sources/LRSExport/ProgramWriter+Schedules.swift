@@ -72,25 +72,26 @@ extension ProgramWriter {
             let step = perStep ? ", per_step=True" : ""
             entries.append("        Schedule(\(scheduler.pytorchName)(\(kind.rawValue), \(name))\(step)),")
         }
+        // Each schedule statement's factory, defined once however many groups it names.
+        func factoryName(_ statement: CheckedScheduleStatement, _ suffix: String) throws(ExportRefusal) -> String {
+            if let known = factories[statement.range.start] { return known }
+            let factory = Self.identifier(statement.groupNames.joined(separator: "_") + suffix, avoiding: &taken)
+            factories[statement.range.start] = factory
+            var names = Set<String>()
+            let scheduler = try schedulerLines(statement.schedule, optimizer: "optimizer",
+                                               perStep: statement.perStep, classes: &names)
+            classes.formUnion(names)
+            definitions += ["", "    # " + origin(statement.range), "    def \(factory)(optimizer):"]
+            definitions += Self.returning(scheduler, indent: "        ")
+            return factory
+        }
         for group in resolution.groups {
             guard let statement = group.schedule else { continue }
             let kind = group.optimizerKind
             if listed.contains(kind) { continue }
             let shared = sharesOneSchedule(kind) != nil
             if shared && sharedDone.contains(kind) { continue }
-            let factory: String
-            if let known = factories[statement.range.start] {
-                factory = known
-            } else {
-                factory = Self.identifier(statement.groupNames.joined(separator: "_") + "_schedule", avoiding: &taken)
-                factories[statement.range.start] = factory
-                var names = Set<String>()
-                let scheduler = try schedulerLines(statement.schedule, optimizer: "optimizer",
-                                                   perStep: statement.perStep, classes: &names)
-                classes.formUnion(names)
-                definitions += ["", "    # " + origin(statement.range), "    def \(factory)(optimizer):"]
-                definitions += Self.returning(scheduler, indent: "        ")
-            }
+            let factory = try factoryName(statement, "_schedule")
             let step = statement.perStep ? ", per_step=True" : ""
             if shared {
                 sharedDone.insert(kind)
@@ -104,20 +105,7 @@ extension ProgramWriter {
         var needsHyperparameterSchedule = false
         for group in resolution.groups {
             for statement in group.hyperparameterSchedules {
-                let factory: String
-                if let known = factories[statement.range.start] {
-                    factory = known
-                } else {
-                    factory = Self.identifier(statement.groupNames.joined(separator: "_") + "_"
-                                              + statement.hyperparameter.rawValue + "_schedule", avoiding: &taken)
-                    factories[statement.range.start] = factory
-                    var names = Set<String>()
-                    let scheduler = try schedulerLines(statement.schedule, optimizer: "optimizer",
-                                                       perStep: statement.perStep, classes: &names)
-                    classes.formUnion(names)
-                    definitions += ["", "    # " + origin(statement.range), "    def \(factory)(optimizer):"]
-                    definitions += Self.returning(scheduler, indent: "        ")
-                }
+                let factory = try factoryName(statement, "_" + statement.hyperparameter.rawValue + "_schedule")
                 needsHyperparameterSchedule = true
                 let step = statement.perStep ? ", per_step=True" : ""
                 entries.append("        HyperparameterSchedule(\(group.optimizerKind.rawValue), \(PythonText.string(group.name)), "
