@@ -29,7 +29,9 @@ public enum ProcessRunner {
     public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
                            input: String = "", environment: [String: String] = [:],
                            timeout: TimeInterval = defaultTimeout) throws -> ProcessResult {
-        try start(executable, arguments, in: directory, input: input, environment: environment).wait(timeout: timeout)
+        // In a group of its own, so that the end of a late child reaches its children too.
+        try start(executable, arguments, in: directory, input: input, environment: environment, ownGroup: true)
+            .wait(timeout: timeout)
     }
 
     /// The first executable called `name` on the PATH.
@@ -125,18 +127,32 @@ public final class RunningProcess {
         kill(group ? -pid : pid, signal)
     }
 
-    /// Waits for the end, at most `timeout` seconds (then kills the child and its group).
+    /// Ends the child's group: SIGTERM first, because a launcher such as torchrun starts its
+    /// workers in sessions of their own, out of reach of a group kill, and stops them only
+    /// when it is itself asked to stop; SIGKILL for whatever is still running after 10 s.
+    private func terminateGroup() {
+        kill(-pid, SIGTERM)
+        kill(pid, SIGTERM)
+        let grace = Date().addingTimeInterval(10)
+        // The group outlives its leader while the launcher still stops its workers.
+        while isRunning || kill(-pid, 0) == 0, Date() < grace { usleep(20_000) }
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+    }
+
+    /// Waits for the end, at most `timeout` seconds (then ends the child and its group).
     public func wait(timeout: TimeInterval = ProcessRunner.defaultTimeout) -> ProcessResult {
         let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false
         while isRunning {
             if Date() > deadline {
                 timedOut = true
-                kill(-pid, SIGKILL)
-                kill(pid, SIGKILL)
-                var raw: Int32 = 0
-                waitpid(pid, &raw, 0)
-                reaped = raw
+                terminateGroup()
+                if reaped == nil {
+                    var raw: Int32 = 0
+                    waitpid(pid, &raw, 0)
+                    reaped = raw
+                }
                 break
             }
             usleep(5_000)
