@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 extension Checker {
     /// Pass 2: every `schedule` statement: its groups exist and have no other schedule,
     /// its arguments are known, complete, in range and in order.

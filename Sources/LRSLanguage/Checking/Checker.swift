@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 /// The result of checking a script: the checked script when there are no errors, and every
 /// diagnostic (errors, warnings, notes) in order.
 public struct CheckResult: Sendable {

@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 /// The value checks PyTorch's optimizer constructors make, as diagnostics.
 public enum HyperparameterRules {
     /// The problem with a number for a hyperparameter, if any (negative, non-finite).
