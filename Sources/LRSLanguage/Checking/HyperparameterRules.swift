@@ -34,6 +34,12 @@ public enum HyperparameterRules {
         }
     }
 
+    /// The same for numbers none of which is none, as most lists are: `betas` read as they
+    /// are, not copied into optionals first (every group of a big script has its `betas`).
+    public static func problem(name: String, values: [Double]) -> DiagnosticCondition? {
+        name == "betas" ? problem(betas: values) : problem(name: name, values: values.map(Optional.some))
+    }
+
     /// The problem with Muon's `ns_steps`, if any: torch refuses 100 or more at its first step.
     public static func problem(name: String, integer: Int) -> DiagnosticCondition? {
         guard name == "ns_steps", integer < 0 || integer >= 100 else { return nil }
