@@ -38,6 +38,7 @@ struct CheckCommand: ParsableCommand {
     func overrides() throws -> [String: Double] { try LetOverrides.valuesOrUsageError(defines) }
 
     func run() throws {
+        AllocatorTuning.forShortCommand()
         let overrides = try overrides()
         var failed = false
         var reports: [String] = []
