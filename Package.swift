@@ -6,9 +6,9 @@
 //   lrs (CLI, REPL) -> LRSEngine -> LRSLanguage -> LRSLayers -> LRSFiles
 //                                  LRSLanguage -> LRSHyperparameters
 //                              -> LRSOptim -> LRSRuntime -> LRSLayers
-//                                 LRSOptim -> LRSHyperparameters
 //                                             LRSRuntime -> COpenBLAS
 //                                 LRSOptim -> COptimKernels
+//                                 LRSOptim -> LRSHyperparameters
 import PackageDescription
 
 // Kernels are measured on release builds; exclusivity checks cost a lot in inner loops.
