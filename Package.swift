@@ -4,9 +4,11 @@
 // Targets are the layers of the system; arrows point down only:
 //   lrs (CLI, REPL) -> LRSExport -> LRSEngine
 //   lrs (CLI, REPL) -> LRSEngine -> LRSLanguage -> LRSLayers -> LRSFiles
+//                                  LRSLanguage -> LRSHyperparameters
 //                              -> LRSOptim -> LRSRuntime -> LRSLayers
 //                                             LRSRuntime -> COpenBLAS
 //                                 LRSOptim -> COptimKernels
+//                                 LRSOptim -> LRSHyperparameters
 import PackageDescription
 
 // Kernels are measured on release builds; exclusivity checks cost a lot in inner loops.
@@ -33,36 +35,44 @@ let package = Package(
         // What a layer is (LayerSpec, the nested items of section 12) and the one table of
         // shape rules, for the checker and the runtime alike: no tensors, no language.
         .target(name: "LRSLayers", dependencies: ["LRSFiles"]),
-        .target(name: "LRSLanguage", dependencies: ["LRSFiles", "LRSLayers"]),
+        // The optimizer kinds, their hyperparameters and the one table of PyTorch's defaults,
+        // for the checker and the optimizers alike: no language, no tensors.
+        .target(name: "LRSHyperparameters"),
+        .target(name: "LRSLanguage", dependencies: ["LRSFiles", "LRSLayers", "LRSHyperparameters"]),
         // Tensors, autograd, layers, losses, initialisation, random numbers. Knows no language.
         .target(name: "LRSRuntime", dependencies: ["LRSLayers", "COpenBLAS"], swiftSettings: kernelSettings),
         // The optimizers' inner loops in C, compiled for AVX-512, AVX2 and the baseline and
         // picked at load time; no contraction, so each rounds where torch rounds.
         .target(name: "COptimKernels", cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-math-errno"])]),
         // Optimizers and learning-rate schedules over the runtime.
-        .target(name: "LRSOptim", dependencies: ["LRSRuntime", "COptimKernels"], swiftSettings: kernelSettings),
+        .target(name: "LRSOptim", dependencies: ["LRSHyperparameters", "LRSRuntime", "COptimKernels"],
+                swiftSettings: kernelSettings),
         // Where the language meets the runtime: groups, lowering, data, files, training, export.
-        .target(name: "LRSEngine", dependencies: ["LRSFiles", "LRSLayers", "LRSLanguage", "LRSRuntime", "LRSOptim"]),
+        .target(name: "LRSEngine", dependencies: ["LRSFiles", "LRSLayers", "LRSHyperparameters", "LRSLanguage",
+                                                  "LRSRuntime", "LRSOptim"]),
         // The PyTorch export: a program, or a build(model) module, from a checked script.
-        .target(name: "LRSExport", dependencies: ["LRSEngine", "LRSLanguage", "LRSLayers", "LRSFiles"]),
+        .target(name: "LRSExport", dependencies: ["LRSEngine", "LRSLanguage", "LRSHyperparameters", "LRSLayers",
+                                                  "LRSFiles"]),
         // The command line and the REPL: thin.
         .executableTarget(name: "lrs", dependencies: [
             "LRSEngine", "LRSExport", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks (release builds only): `swift run -c release lrs-bench`.
-        .executableTarget(name: "lrs-bench", dependencies: ["LRSRuntime", "LRSOptim", "LRSEngine"],
+        .executableTarget(name: "lrs-bench", dependencies: ["LRSHyperparameters", "LRSRuntime", "LRSOptim", "LRSEngine"],
                           swiftSettings: kernelSettings),
 
         // What the test targets share: the one process runner (every child with a time limit),
         // the built `lrs`, and golden files with one re-record switch (LRS_RECORD=1).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "LRSLanguageTests", dependencies: ["LRSLanguage", "LRSLayers", "LRSFiles"]),
+        .testTarget(name: "LRSLanguageTests", dependencies: ["LRSLanguage", "LRSHyperparameters", "LRSLayers", "LRSFiles"]),
         .testTarget(name: "LRSLayersTests", dependencies: ["LRSLayers"]),
         .testTarget(name: "LRSRuntimeTests", dependencies: ["LRSRuntime", "LRSLayers"]),
-        .testTarget(name: "LRSOptimTests", dependencies: ["LRSOptim"]),
+        .testTarget(name: "LRSOptimTests", dependencies: ["LRSOptim", "LRSHyperparameters"]),
         .testTarget(name: "LRSFilesTests", dependencies: ["LRSFiles", "TestSupport"]),
-        .testTarget(name: "LRSEngineTests", dependencies: ["LRSEngine", "LRSExport", "LRSFiles", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["lrs", "LRSEngine", "LRSExport", "LRSFiles", "TestSupport"]),
+        .testTarget(name: "LRSEngineTests", dependencies: ["LRSEngine", "LRSExport", "LRSFiles", "LRSHyperparameters",
+                                                          "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["lrs", "LRSEngine", "LRSExport", "LRSFiles", "LRSHyperparameters",
+                                                         "TestSupport"]),
     ]
 )

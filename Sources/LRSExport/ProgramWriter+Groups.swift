@@ -1,4 +1,5 @@
 import LRSEngine
+import LRSHyperparameters
 import LRSLanguage
 
 // Parameter groups as lists of dicts (one list per optimizer kind), and the optimizers.

@@ -1,4 +1,5 @@
 import LRSEngine
+import LRSHyperparameters
 import LRSLanguage
 
 // Schedules: PyTorch's scheduler classes, on the real optimizer where one scheduler serves

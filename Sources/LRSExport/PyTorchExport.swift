@@ -1,4 +1,5 @@
 import LRSEngine
+import LRSHyperparameters
 import LRSLanguage
 
 /// `lrs export FILE --to pytorch`: a checked script and its resolved groups as one

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LRSHyperparameters
 import LRSOptim
 import LRSRuntime
 

@@ -3,6 +3,7 @@
 // prints both side by side. The step is the one `lrs run` takes: LRSOptim's optimizer,
 // after its check for non-finite gradients.
 import Foundation
+import LRSHyperparameters
 import LRSOptim
 import LRSRuntime
 

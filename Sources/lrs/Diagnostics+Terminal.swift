@@ -15,18 +15,30 @@ enum Terminal {
     }
 
     static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        writeAll(text, to: STDERR_FILENO)
     }
 
     static func writeOutput(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        writeAll(text, to: STDOUT_FILENO)
     }
 
     /// Writes bytes to standard output as they are, however many writes it takes.
     static func writeOutput(_ bytes: UnsafeRawBufferPointer) {
+        writeAll(bytes, to: STDOUT_FILENO)
+    }
+
+    /// Writes the text's UTF-8 from where it lies (a big script's report is a megabyte: no
+    /// copy into a `Data` first).
+    private static func writeAll(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
+    }
+
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) {
+        guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
-            let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = write(descriptor, base + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 return

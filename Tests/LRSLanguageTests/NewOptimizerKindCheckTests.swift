@@ -1,4 +1,5 @@
 import Testing
+import LRSHyperparameters
 @testable import LRSLanguage
 
 /// Issue 15's optimizer kinds in the language: PyTorch 2.13's names and defaults, values of

@@ -1,3 +1,4 @@
+import LRSHyperparameters
 import LRSOptim
 import LRSRuntime
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import LRSHyperparameters
 import LRSOptim
 import LRSRuntime
 

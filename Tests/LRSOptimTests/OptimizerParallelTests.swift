@@ -1,3 +1,4 @@
+import LRSHyperparameters
 import LRSRuntime
 import Synchronization
 import Testing

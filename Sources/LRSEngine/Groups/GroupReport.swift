@@ -1,4 +1,5 @@
 import LRSFiles
+import LRSHyperparameters
 import LRSLanguage
 
 /// The resolved groups as `lrs check` prints them: per group its name, optimizer kind,
@@ -25,11 +26,14 @@ public enum GroupReport {
         var shapes: [String: (text: String, count: Int)] = [:]
         // Each number's text, once: thousands of groups show the same few values.
         var numbers: [UInt64: String] = [:]
+        // The padded names of the hyperparameter rows, made again only when a group lists
+        // other names than the group before it (groups of one kind list the same).
+        var rows = HyperparameterRows()
         for parameter in model.parameters where shapes[parameter.name] == nil {
             shapes[parameter.name] = (ShapeText.text(parameter.shape), parameter.count)
         }
         for group in resolution.groups {
-            append(group, shapes: shapes, source: script.source, numbers: &numbers, to: &out)
+            append(group, shapes: shapes, source: script.source, numbers: &numbers, rows: &rows, to: &out)
         }
         if !resolution.frozen.isEmpty {
             out += "\nfrozen: \(resolution.frozen.joined(separator: " "))\n"
@@ -50,7 +54,8 @@ public enum GroupReport {
     /// generated script runs to tens of thousands of rows, and an interpolated row would
     /// first build (and then free) a string of its own.
     private static func append(_ group: ResolvedGroup, shapes: [String: (text: String, count: Int)],
-                               source: SourceFile, numbers: inout [UInt64: String], to out: inout String) {
+                               source: SourceFile, numbers: inout [UInt64: String], rows hyperparameterRows: inout HyperparameterRows,
+                               to out: inout String) {
         let count = group.parameters.count
         out += "\ngroup \(group.name) (\(group.optimizerKind.rawValue)): \(count) parameter\(count == 1 ? "" : "s"), "
         out += "\(group.elementCount) elements\n"
@@ -68,11 +73,13 @@ public enum GroupReport {
             out += String(row.count)
             out += "\n"
         }
-        let hpWidth = group.hyperparameters.reduce(0) { Swift.max($0, $1.name.count) }
-        for setting in group.hyperparameters {
-            out += "  "
-            out.append(setting.name, paddedTo: hpWidth)
-            out += "  "
+        hyperparameterRows.start(group)
+        for (index, setting) in group.hyperparameters.enumerated() {
+            if setting.isDefault {
+                out += hyperparameterRows.defaultLine(index, setting)
+                continue
+            }
+            out += hyperparameterRows.prefixes[index]
             if case .number(let x) = setting.value {
                 if let text = numbers[x.bitPattern] {
                     out += text
@@ -81,10 +88,11 @@ public enum GroupReport {
                     numbers[x.bitPattern] = text
                     out += text
                 }
+            } else if case .numbers(let list) = setting.value {
+                out += hyperparameterRows.listText(index, list, setting.value)
             } else {
                 out += setting.value.text
             }
-            if setting.isDefault { out += "  (default)" }
             out += "\n"
         }
         if let schedule = group.schedule {
@@ -182,6 +190,52 @@ extension JSON {
         case .expression(let e): return e.constantValue.map(number) ?? "null"
         case .unset: return "null"
         }
+    }
+}
+
+/// The start of each hyperparameter row of a group (`  NAME` padded to the longest name, then
+/// two spaces), and the whole row of a default value, kept for the groups after it of the
+/// same kind (which list the same names, and the same defaults).
+private struct HyperparameterRows {
+    var kind: OptimizerKind?
+    var names: [String] = []
+    var prefixes: [String] = []
+    var defaultLines: [String?] = []
+    var lastLists: [(list: [Double], text: String)?] = []
+
+    mutating func start(_ group: ResolvedGroup) {
+        let settings = group.hyperparameters
+        guard kind != group.optimizerKind || names.count != settings.count
+                || !zip(names, settings).allSatisfy({ $0 == $1.name }) else { return }
+        let width = settings.reduce(0) { Swift.max($0, $1.name.count) }
+        kind = group.optimizerKind
+        names = settings.map(\.name)
+        prefixes = names.map { name in
+            var line = "  "
+            line.append(name, paddedTo: width)
+            return line + "  "
+        }
+        defaultLines = Array(repeating: nil, count: names.count)
+        lastLists = Array(repeating: nil, count: names.count)
+    }
+
+    /// The text of a list of numbers, kept per row: most groups repeat the `betas` before.
+    mutating func listText(_ index: Int, _ list: [Double], _ value: ArgumentValue) -> String {
+        // Bit for bit: -0.0 equals 0.0 but is written otherwise.
+        if let last = lastLists[index], last.list.elementsEqual(list, by: { $0.bitPattern == $1.bitPattern }) {
+            return last.text
+        }
+        let text = value.text
+        lastLists[index] = (list, text)
+        return text
+    }
+
+    /// The row of a setting that holds its kind's default.
+    mutating func defaultLine(_ index: Int, _ setting: HyperparameterSetting) -> String {
+        if let line = defaultLines[index] { return line }
+        let line = prefixes[index] + setting.value.text + "  (default)\n"
+        defaultLines[index] = line
+        return line
     }
 }
 

@@ -1,3 +1,4 @@
+import LRSHyperparameters
 import LRSLanguage
 
 /// One optimizer parameter group after resolution: which parameters it holds and every

@@ -1,5 +1,6 @@
 import LRSFiles
 import Foundation
+import LRSHyperparameters
 import LRSLanguage
 
 /// What a run will need in memory, by part, checked against what the process can have

@@ -1,3 +1,4 @@
+import LRSHyperparameters
 import LRSLanguage
 
 /// What tab completes, by where the cursor is: the language's words, the session's group,

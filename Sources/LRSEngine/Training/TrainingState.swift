@@ -1,3 +1,4 @@
+import LRSHyperparameters
 import LRSLanguage
 import LRSOptim
 import LRSRuntime
@@ -35,8 +36,8 @@ public final class TrainingState {
         let parameters = Dictionary(model.parameters.map { ($0.name, $0.parameter) }, uniquingKeysWith: { a, _ in a })
         for name in resolution.frozen { parameters[name]?.requiresGrad = false }
 
-        var kinds: [LRSOptim.OptimizerKind] = []
-        var groupsByKind: [LRSOptim.OptimizerKind: [ParamGroup]] = [:]
+        var kinds: [OptimizerKind] = []
+        var groupsByKind: [OptimizerKind: [ParamGroup]] = [:]
         var slots: [(optimizer: Int, group: Int)] = []
         var schedules: [GroupSchedule?] = []
         var perStep: [Bool] = []

@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 /// The checker's output: a script that passed every check, with names, shapes, values and
 /// defaults resolved. The rest of the system (groups, training, `lrs schedule`, export)
 /// consumes this; nothing downstream needs to look at syntax again.

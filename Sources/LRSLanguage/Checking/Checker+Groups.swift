@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 extension Checker {
     /// Pass 2: selectors against the model's layers, group names, each group's optimizer
     /// kind and hyperparameters.

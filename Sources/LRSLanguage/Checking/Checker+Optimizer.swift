@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 extension Checker {
     // optimizer := 'optimizer' KIND { NAME value{arity} }
     mutating func checkOptimizer(kind: Name, _ options: [OptionSyntax], range: SourceRange) -> CheckedOptimizer? {

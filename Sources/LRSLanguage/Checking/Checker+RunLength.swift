@@ -16,6 +16,9 @@ public struct RunLength: Sendable, Equatable {
     /// The names, in the order the contract lists them.
     public static let names = ["epochs", "steps_per_epoch", "total_steps"]
     static let nameBytes = names.map { Array($0.utf8) }
+    /// Whether a byte starts one of the names, by byte value: most bytes are ruled out by
+    /// one load, not a look at each name.
+    static let startsName: [Bool] = (0..<256).map { byte in nameBytes.contains { Int($0[0]) == byte } }
 }
 
 extension Checker {
@@ -35,12 +38,14 @@ extension Checker {
     func mentionsRunLength(_ range: SourceRange) -> Bool {
         let end = min(range.end, source.bytes.count)
         guard range.start < end else { return false }
-        // Every group line of a generated script is scanned: bytes compared in place, a
-        // name's first letter first, no slice or array made per position.
+        // Every line of a generated script is scanned: bytes compared in place, a name's
+        // first letter first, no slice or array made per position.
+        let names = RunLength.nameBytes
+        let startsName = RunLength.startsName
         return source.bytes.withUnsafeBufferPointer { bytes in
-            for i in range.start..<end {
+            for i in range.start..<end where startsName[Int(bytes[i])] {
                 let first = bytes[i]
-                for name in RunLength.nameBytes where name[0] == first && i + name.count <= end {
+                for name in names where name[0] == first && i + name.count <= end {
                     var k = 1
                     while k < name.count, bytes[i + k] == name[k] { k += 1 }
                     if k == name.count { return true }

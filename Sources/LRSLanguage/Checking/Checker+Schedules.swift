@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 extension Checker {
     /// Pass 2: every `schedule` statement: its groups exist and have no other schedule,
     /// its arguments are known, complete, in range and in order.
@@ -93,7 +95,8 @@ extension Checker {
     /// The names `each` groups may expand to (`NAME.LAYER`, `NAME.PARAM`): a superset of
     /// those resolution makes, as the parameters a group gets depend on initial values.
     func expandedGroupNames() -> [String] {
-        guard let model else { return [] }
+        // Most scripts split no group: asked without a copy of each group, as the loop takes.
+        guard let model, groups.contains(where: { $0.each != nil || !$0.captures.isEmpty }) else { return [] }
         var names: [String] = []
         for group in groups {
             switch group.each {

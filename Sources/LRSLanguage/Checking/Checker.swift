@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 /// The result of checking a script: the checked script when there are no errors, and every
 /// diagnostic (errors, warnings, notes) in order.
 public struct CheckResult: Sendable {
@@ -148,14 +150,16 @@ public struct Checker {
 
     /// Pass 1 of `statements`, in script order.
     mutating func checkInOrder(_ statements: [Statement]) {
-        for statement in statements {
+        // By index: a `for` loop would copy each statement (every reference in it retained
+        // and released) before passing it on.
+        for index in statements.indices {
             if diagnostics.isFull { break }
-            if hasSyntaxError(statement.range) {
-                noteDropped(statement)
+            if hasSyntaxError(statements[index].range) {
+                noteDropped(statements[index])
                 continue
             }
-            bindRunLengthIfRead(by: statement)
-            checkStatement(statement)
+            bindRunLengthIfRead(by: statements[index])
+            checkStatement(statements[index])
         }
     }
 

@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 /// The value checks PyTorch's optimizer constructors make, as diagnostics.
 public enum HyperparameterRules {
     /// The problem with a number for a hyperparameter, if any (negative, non-finite).
@@ -30,6 +32,12 @@ public enum HyperparameterRules {
             return nil
         default: return nil
         }
+    }
+
+    /// The same for numbers none of which is none, as most lists are: `betas` read as they
+    /// are, not copied into optionals first (every group of a big script has its `betas`).
+    public static func problem(name: String, values: [Double]) -> DiagnosticCondition? {
+        name == "betas" ? problem(betas: values) : problem(name: name, values: values.map(Optional.some))
     }
 
     /// The problem with Muon's `ns_steps`, if any: torch refuses 100 or more at its first step.

@@ -1,4 +1,5 @@
 import LRSFiles
+import LRSHyperparameters
 import LRSLayers
 
 /// Everything the front end, the checker and group resolution can say, with its values.

@@ -32,16 +32,32 @@ public struct DiagnosticRenderer: Sendable {
     /// The first line alone, without its newline: `FILE:LINE:COL: error: MESSAGE` (`FILE:
     /// error: MESSAGE` when the diagnostic has no place), as a run's summary records it.
     public func headline(_ diagnostic: Diagnostic, in source: SourceFile) -> String {
-        let severity = paint(diagnostic.severity.rawValue + ":", code: code(for: diagnostic.severity))
+        var out = ""
+        appendHeadline(diagnostic, in: source, to: &out)
+        return out
+    }
+
+    /// The headline written into `out` piece by piece: a big script's check prints thousands,
+    /// and an interpolated line would first build a string of its own.
+    private func appendHeadline(_ diagnostic: Diagnostic, in source: SourceFile, to out: inout String) {
+        out += source.path
+        if let range = diagnostic.range {
+            let start = source.location(of: range.start)
+            out += ":"
+            out += String(start.line)
+            out += ":"
+            out += String(start.column)
+        }
+        out += ": "
+        out += paint(diagnostic.severity.rawValue + ":", code: code(for: diagnostic.severity))
+        out += " "
         // Messages quote names from the script and from data files: escaped like the line.
-        let message = TerminalText.escaped(diagnostic.message)
-        guard let range = diagnostic.range else { return "\(source.path): \(severity) \(message)" }
-        let start = source.location(of: range.start)
-        return "\(source.path):\(start.line):\(start.column): \(severity) \(message)"
+        out += TerminalText.escaped(diagnostic.message)
     }
 
     private func append(_ diagnostic: Diagnostic, in source: SourceFile, to out: inout String) {
-        out += headline(diagnostic, in: source) + "\n"
+        appendHeadline(diagnostic, in: source, to: &out)
+        out += "\n"
         guard let range = diagnostic.range else { return }
         let start = source.location(of: range.start)
         let bytes = source.lineBytes(start.line)

@@ -21,7 +21,11 @@ public enum TerminalText {
 
     /// `text` with every unsafe scalar escaped; tabs and newlines kept when asked.
     public static func escaped(_ text: String, keepingLineBreaks: Bool = true) -> String {
-        // Most text has nothing to escape: then it is returned as it is.
+        // Most text has nothing to escape: then it is returned as it is. Printable ASCII is
+        // seen by its bytes (thousands of messages of a big script's check), the rest by scalar.
+        if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || (keepingLineBreaks && ($0 == 0x0A || $0 == 0x09)) }) {
+            return text
+        }
         guard text.unicodeScalars.contains(where: { isUnsafe($0) && !(keepingLineBreaks && ($0 == "\n" || $0 == "\t")) })
         else { return text }
         var out = ""

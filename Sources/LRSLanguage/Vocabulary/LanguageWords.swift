@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 /// Every word the language knows, gathered from the vocabulary tables, for tools that
 /// offer words (the REPL's tab completion) rather than keep lists of their own.
 public enum LanguageWords {

@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 /// What a `schedule` statement moves (section 15): the learning rate unless it names
 /// `weight_decay` or `momentum` after its groups. A hyperparameter schedule follows the same
 /// formulas as a learning rate's, starting from the group's initial value.

@@ -1,5 +1,6 @@
 import COptimKernels
 import Foundation
+import LRSHyperparameters
 import LRSRuntime
 
 /// Muon, as torch's `_single_tensor_muon` (torch.optim.Muon), for matrices only:

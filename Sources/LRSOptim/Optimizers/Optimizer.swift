@@ -1,3 +1,4 @@
+import LRSHyperparameters
 import LRSRuntime
 
 /// An optimizer of one kind over one or more parameter groups, with PyTorch's update rules,

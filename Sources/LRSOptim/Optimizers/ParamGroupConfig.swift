@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 /// The hyperparameters of one parameter group, already resolved by the language.
 ///
 /// Every field any kind reads is here; a kind ignores the fields it does not take. Fields
@@ -65,60 +67,115 @@ public struct ParamGroupConfig: Sendable, Equatable {
     /// `adjust_lr_fn` (muon): how the rate scales with the matrix's shape.
     public var adjustLearningRate: MuonLearningRateAdjustment
 
-    /// A configuration holding PyTorch's constructor defaults for `kind` and the given rate.
-    ///
-    /// A run never reads these: the language's table (LRSLanguage's OptimizerKind) resolves
-    /// every value and the engine overwrites each field the kind reads. The defaults here
-    /// serve tests and benchmarks; a test in LRSEngineTests keeps them equal to the language's.
+    /// A configuration holding PyTorch's constructor defaults for `kind` (LRSHyperparameters'
+    /// one table) and the given rate. A run overwrites each field the kind takes with the
+    /// script's value (OptimizerLowering); tests and benchmarks use the defaults as they are.
     public init(kind: OptimizerKind, learningRate: Double) {
+        self = ParamGroupConfig.untaken
         self.kind = kind
+        for entry in kind.defaults { set(entry.hyperparameter, to: entry.value) }
         self.learningRate = learningRate
+    }
+
+    /// The fields a kind does not take (which it never reads) hold the default of the first
+    /// kind in the table that takes them, so every field holds one of PyTorch's values and a
+    /// checkpoint's `momentum` and `beta1` of any kind are always the same.
+    private static let untaken: ParamGroupConfig = {
+        var c = ParamGroupConfig(kind: .sgd)
+        for kind in OptimizerKind.allCases.reversed() {
+            for entry in kind.defaults { c.set(entry.hyperparameter, to: entry.value) }
+        }
+        return c
+    }()
+
+    /// Every field zero, false or none: the start of `untaken`.
+    private init(kind: OptimizerKind) {
+        self.kind = kind
+        learningRate = 0
         momentum = 0
         dampening = 0
         nesterov = false
-        beta1 = 0.9
-        beta2 = 0.999
-        eps = 1e-8
+        beta1 = 0
+        beta2 = 0
+        eps = 0
         weightDecay = 0
         amsgrad = false
         maximize = false
-        alpha = 0.99
+        alpha = 0
         centered = false
         lrDecay = 0
         initialAccumulatorValue = 0
-        rho = 0.9
-        momentumDecay = 4e-3
+        rho = 0
+        momentumDecay = 0
         decoupledWeightDecay = false
-        lambd = 1e-4
-        t0 = 1e6
-        etaMinus = 0.5
-        etaPlus = 1.2
-        stepSizeMin = 1e-6
-        stepSizeMax = 50
-        beta2Decay = -0.8
+        lambd = 0
+        t0 = 0
+        etaMinus = 0
+        etaPlus = 0
+        stepSizeMin = 0
+        stepSizeMax = 0
+        beta2Decay = 0
         eps1 = nil
-        eps2 = 1e-3
-        clippingThreshold = 1
-        nsCoefficients = SIMD3(3.4445, -4.7750, 2.0315)
-        nsSteps = 5
+        eps2 = 0
+        clippingThreshold = 0
+        nsCoefficients = SIMD3(0, 0, 0)
+        nsSteps = 0
         adjustLearningRate = .original
-        switch kind {
-        case .adamw:
-            weightDecay = 1e-2
-            decoupledWeightDecay = true
-        case .adagrad:
-            eps = 1e-10
-        case .adadelta:
-            eps = 1e-6
-        case .muon:
-            weightDecay = 0.1
-            momentum = 0.95
-            nesterov = true
-            eps = 1e-7
-        case .asgd:
-            alpha = 0.75
-        default:
-            break
+    }
+
+    /// Sets the field a hyperparameter names (PyTorch's names onto the Swift fields, in one
+    /// exhaustive switch). A value of the wrong shape leaves a list's fields as they were.
+    public mutating func set(_ hyperparameter: Hyperparameter, to value: HyperparameterValue) {
+        let number = value.number ?? 0
+        let flag = number != 0
+        switch hyperparameter {
+        case .learningRate: learningRate = number
+        case .momentum: momentum = number
+        case .dampening: dampening = number
+        case .nesterov: nesterov = flag
+        case .betas:
+            if case .numbers(let b) = value, b.count == 2 {
+                beta1 = b[0]
+                beta2 = b[1]
+            }
+        case .eps:
+            // Adafactor's pair: the floor of the second moment (None: float32's epsilon)
+            // and of a parameter's RMS.
+            if case .optionalNumbers(let pair) = value, pair.count == 2 {
+                eps1 = pair[0]
+                eps2 = pair[1] ?? eps2
+            } else {
+                eps = number
+            }
+        case .weightDecay: weightDecay = number
+        case .amsgrad: amsgrad = flag
+        case .maximize: maximize = flag
+        case .alpha: alpha = number
+        case .centered: centered = flag
+        case .lrDecay: lrDecay = number
+        case .initialAccumulatorValue: initialAccumulatorValue = number
+        case .rho: rho = number
+        case .momentumDecay: momentumDecay = number
+        case .decoupledWeightDecay: decoupledWeightDecay = flag
+        case .nsCoefficients:
+            if case .numbers(let abc) = value, abc.count == 3 { nsCoefficients = SIMD3(abc[0], abc[1], abc[2]) }
+        case .nsSteps: nsSteps = Int(exactly: number) ?? nsSteps
+        case .adjustLearningRate:
+            if case .muonAdjustment(let adjustment) = value { adjustLearningRate = adjustment }
+        case .beta2Decay: beta2Decay = number
+        case .clippingThreshold: clippingThreshold = number
+        case .lambd: lambd = number
+        case .t0: t0 = number
+        case .etas:
+            if case .numbers(let pair) = value, pair.count == 2 {
+                etaMinus = pair[0]
+                etaPlus = pair[1]
+            }
+        case .stepSizes:
+            if case .numbers(let pair) = value, pair.count == 2 {
+                stepSizeMin = pair[0]
+                stepSizeMax = pair[1]
+            }
         }
     }
 
@@ -130,12 +187,4 @@ public struct ParamGroupConfig: Sendable, Equatable {
     var decouplesWeightDecay: Bool {
         kind == .adamw || decoupledWeightDecay
     }
-}
-
-/// Muon's `adjust_lr_fn`: the factor its rate is multiplied by for an A x B matrix.
-public enum MuonLearningRateAdjustment: String, CaseIterable, Sendable {
-    /// √max(1, A / B), Keller Jordan's original (torch's default, `None` or "original").
-    case original
-    /// 0.2 √max(A, B), Moonshot's, to match AdamW's update RMS ("match_rms_adamw").
-    case matchRMSAdamW = "match_rms_adamw"
 }

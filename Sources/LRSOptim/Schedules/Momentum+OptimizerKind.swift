@@ -1,3 +1,5 @@
+import LRSHyperparameters
+
 extension Momentum {
     /// What cyclic and onecycle cycle for a kind, as torch decides it: `betas[0]` where the
     /// optimizer's defaults have `betas`, else `momentum` where they have it, else nothing

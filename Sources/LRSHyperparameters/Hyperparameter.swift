@@ -1,6 +1,6 @@
 /// The optimizers' hyperparameters: the raw value is PyTorch's spelling, which the language
 /// uses (`weight_decay`), the case Swift's (`weightDecay`). This is the one table between the
-/// two; OptimizerKind lists which a kind takes, with PyTorch's defaults.
+/// two; `OptimizerKind.defaults` lists which a kind takes, with PyTorch's defaults.
 public enum Hyperparameter: String, Sendable, CaseIterable {
     case learningRate = "lr"
     case momentum
