@@ -111,6 +111,12 @@ public enum MemoryEstimate {
             }
         case .csv:
             return source.files.reduce(0) { add($0, multiply((try? FileBytes.size(of: $1.path)) ?? 0, 16)) }
+        case .text:
+            // The bytes, and each sample's ids and targets as floats.
+            guard let file = source.files.first, let context = source.context,
+                  let length = try? FileBytes.size(of: file.path) else { return 0 }
+            let samples = TextData.sampleCount(length: length, context: context)
+            return add(length, multiply(multiply(samples, context), copied ? 16 : 8))
         case .synthetic:
             let size = product(script.model.inputShape ?? [])
             let settings = SyntheticSettings(source)
