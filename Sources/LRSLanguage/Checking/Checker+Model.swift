@@ -67,7 +67,7 @@ extension Checker {
                     continue
                 }
                 resolved.append(ModelTree(name: name, label: layer.label?.text, kind: .layer(kind), spec: spec,
-                                          range: layer.range, children: [], shortcut: nil))
+                                          range: layer.range, children: [], shortcut: nil, keywordRange: layer.kind.range))
             case .block(let block):
                 guard let tree = resolveBlock(block, name: name) else {
                     ok = false
