@@ -76,4 +76,15 @@ import LRSLanguage
                                      "blocks.{0..3}.0.attn.in_proj_bias", "blocks.{0..3}.0.attn.out_proj.weight",
                                      "blocks.{0..3}.0.attn.out_proj.bias"])
     }
+
+    /// `--explain` names the layer by its dotted name and kind.
+    @Test func explainNamesTheDottedLayer() throws {
+        let script = try checked(Self.model + "group mlp lr 0.2\ngroup attn lr 0.1\ngroup rest lr 0.4\n")
+        let resolution = GroupResolver.resolve(script, initialValues: values([:], model: script.model))
+        let lines = GroupExplanation.explain("blocks.1.0.attn.out_proj.bias", in: script, resolution,
+                                             initialValues: values([:], model: script.model))
+        #expect(lines == ["parameter 'blocks.1.0.attn.out_proj.bias': 8, 8 elements, layer 'blocks.1.0.attn' (attention)",
+                          "passed group 'mlp' (line 11): 'mlp' does not match",
+                          "taken by group 'attn' (line 12): 'attn' matches"])
+    }
 }
