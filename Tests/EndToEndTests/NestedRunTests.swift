@@ -112,4 +112,28 @@ import TestSupport
                 "\(result.stderr)")
         #expect(!result.stderr.contains("Fatal error"))
     }
+
+    @Test func targetsThatDoNotFitTheOutputsPositionsAreErrorsAtTrain() throws {
+        let script = """
+            input 3
+            model < embed: embedding 10 4; head: linear 4 10 >
+            optimizer sgd lr 0.1
+            data npy "x.npy" "y.npy"
+            train epochs 1 batch 2
+            """
+        let x = NpyArray.serialize(shape: [2, 3], int64s: [1, 2, 3, 4, 5, 6])
+        // Two targets per sample for three positions.
+        let short = try workspace(script, files: ["x.npy": x, "y.npy": NpyArray.serialize(shape: [2, 2], int64s: [1, 2, 3, 4])])
+        defer { try? FileManager.default.removeItem(atPath: short) }
+        let result = try LRSBinary.run(["run", "run.lrs"], in: short)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("run.lrs:5:1: error: cross_entropy on targets of 2 positions per sample needs the model's output to be BATCHx2xCLASSES, it is BATCHx3x10"),
+                "\(result.stderr)")
+        // One target per sample against per-position logits.
+        let flat = try workspace(script, files: ["x.npy": x, "y.npy": NpyArray.serialize(shape: [2], int64s: [1, 2])])
+        defer { try? FileManager.default.removeItem(atPath: flat) }
+        let other = try LRSBinary.run(["run", "run.lrs"], in: flat)
+        #expect(other.status == 1)
+        #expect(other.stderr.contains("cross_entropy needs the model's output to be BATCHxCLASSES, it is BATCHx3x10"), "\(other.stderr)")
+    }
 }
