@@ -136,4 +136,29 @@ import TestSupport
         #expect(other.status == 1)
         #expect(other.stderr.contains("cross_entropy needs the model's output to be BATCHxCLASSES, it is BATCHx3x10"), "\(other.stderr)")
     }
+
+    /// The two section 12 samples, shortened to `run` epochs (the GPT's warm-up takes 20 of
+    /// its 17 steps an epoch), with their own data in a scratch copy of samples/ so that
+    /// nothing is written beside them: the GPT's loss falls below a uniform guess's ln 256 =
+    /// 5.55 nats per byte, and the ResNet classifies.
+    @Test(arguments: [("tiny_gpt.lrs", "train epochs 10", 2, 5.0), ("resnet_digits.lrs", "train epochs 15", 1, 2.0)])
+    func samplesTrainForAFewSteps(_ sample: String, _ epochs: String, _ run: Int, _ bound: Double) throws {
+        let dir = NSTemporaryDirectory() + "lrs-nested-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let samples = LRSBinary.packageRoot.path + "/samples"
+        for name in ["language.txt", "digits_images_x.npy", "digits_y.npy"] {
+            try FileManager.default.copyItem(atPath: samples + "/data/" + name, toPath: dir + "/data/" + name)
+        }
+        let script = try String(contentsOfFile: samples + "/" + sample, encoding: .utf8)
+        #expect(script.contains(epochs))
+        try script.replacingOccurrences(of: epochs, with: "train epochs \(run)").write(toFile: dir + "/" + sample, atomically: true, encoding: .utf8)
+        let result = try LRSBinary.run(["run", sample], in: dir, timeout: 600)
+        try #require(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").last { $0.hasPrefix("epoch") })
+        let loss = line.split(separator: " ", omittingEmptySubsequences: true).drop { $0 != "loss" }.dropFirst().first
+        let value = try #require(loss.flatMap { Double($0) }, "\(line)")
+        #expect(value < bound, "\(line)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/" + sample.replacingOccurrences(of: ".lrs", with: ".safetensors")))
+    }
 }
