@@ -161,4 +161,26 @@ import TestSupport
         #expect(value < bound, "\(line)")
         #expect(FileManager.default.fileExists(atPath: dir + "/" + sample.replacingOccurrences(of: ".lrs", with: ".safetensors")))
     }
+
+    /// Parameters are created and initialised from `seed` in the order PyTorch constructs the
+    /// equivalent modules: each nested reference case's init.safetensors is PyTorch's state
+    /// right after `torch.manual_seed(seed)` and the build, and lrs's own initialisation
+    /// (the script without `init`) must equal it.
+    @Test(arguments: ["nested_gpt_attention_dropout", "nested_resnet_shortcut", "nested_prenorm_rmsnorm_silu"])
+    func defaultInitialisationIsPyTorchsFromTheSeed(_ name: String) throws {
+        let dir = try LRSBinary.scratchCopy(of: LRSBinary.fixture("reference/" + name))
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = try String(contentsOfFile: dir + "/case.lrs", encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("init ") && !$0.hasPrefix("train ") && !$0.hasPrefix("save ") }
+            .joined(separator: "\n") + "\nsave \"mine.safetensors\"\n"
+        try script.write(toFile: dir + "/init.lrs", atomically: true, encoding: .utf8)
+        let result = try LRSBinary.run(["run", "init.lrs"], in: dir)
+        try #require(result.status == 0, "\(result.stderr)")
+        let torch = try tensors(dir + "/init.safetensors"), mine = try tensors(dir + "/mine.safetensors")
+        #expect(Set(torch.keys) == Set(mine.keys))
+        for (key, expected) in torch {
+            let got = try #require(mine[key]).floats
+            #expect(zip(got, expected.floats).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) }, "\(name): \(key)")
+        }
+    }
 }
