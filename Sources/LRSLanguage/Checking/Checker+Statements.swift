@@ -61,6 +61,7 @@ extension Checker {
         case .validate(let syntax):
             guard once(statement), noSecondValidation(statement) else { return }
             if let source = checkDataSource(syntax, range: statement.range) {
+                validationSource = source
                 statements.append(.validate(source))
             }
         case .split(let expr):
@@ -241,12 +242,7 @@ extension Checker {
     /// `synthetic` data (its samples are not ids).
     mutating func checkTokenData(_ model: CheckedModel) {
         guard model.file == nil else { return }
-        for statement in statements {
-            let source: CheckedDataSource
-            switch statement {
-            case .data(let s), .validate(let s): source = s
-            default: continue
-            }
+        for source in [dataSource, validationSource].compactMap({ $0 }) {
             if let context = source.context {
                 guard model.takesTokenIds else {
                     diagnostics.error(.textNeedsEmbedding, at: source.range)
