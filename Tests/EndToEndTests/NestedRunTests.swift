@@ -141,7 +141,7 @@ import TestSupport
     /// its 17 steps an epoch), with their own data in a scratch copy of samples/ so that
     /// nothing is written beside them: the GPT's loss falls below a uniform guess's ln 256 =
     /// 5.55 nats per byte, and the ResNet classifies.
-    @Test(arguments: [("tiny_gpt.lrs", "train epochs 10", 2, 5.0), ("resnet_digits.lrs", "train epochs 15", 1, 2.0)])
+    @Test(arguments: [("tiny_gpt.lrs", "train epochs 8", 2, 5.0), ("resnet_digits.lrs", "train epochs 15", 1, 2.0)])
     func samplesTrainForAFewSteps(_ sample: String, _ epochs: String, _ run: Int, _ bound: Double) throws {
         let dir = NSTemporaryDirectory() + "lrs-nested-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
