@@ -68,6 +68,9 @@ public struct Checker {
     var showSyntax: [(syntax: ShowSyntax, range: SourceRange)] = []
     var train: CheckedTrain?
     var dataSource: CheckedDataSource?
+    /// The `validate` statement's source (pass 2 checks token data against the model
+    /// without walking every statement: the REPL runs pass 2 for each entry).
+    var validationSource: CheckedDataSource?
     var seen: [String: SourceRange] = [:]
     /// The model's layer names, for selector words.
     var layerNames: Set<String> = []
@@ -189,6 +192,7 @@ public struct Checker {
             model = checkCheckpointModel(file, range: modelStatement.range)
         } else if let modelStatement, case .model(let syntax) = modelStatement.kind, !droppedKeywords.contains("input") {
             model = checkModel(syntax, range: modelStatement.range)
+            if let model { checkTokenData(model) }
         }
         checkUnfreezeEpochs()
         if let model, !optimizerFailed {

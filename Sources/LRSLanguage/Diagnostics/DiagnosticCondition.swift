@@ -54,6 +54,17 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case layerArgumentCount(String, expected: String, got: Int)
     case unknownLayerOption(String, layer: String, valid: [String])
     case duplicateLayerName(String)
+    /// `residual < >`, `repeat 2 < >`: a block with nothing in it (its word).
+    case emptyBlock(String)
+    /// An option that has no default (`attention 64` without `heads`, `data text "F"`
+    /// without `context`), and what takes it.
+    case missingOption(String, of: String)
+    /// `attention DIM heads H` where H does not divide DIM.
+    case headsDoNotDivide(heads: Int, width: Int)
+    /// An `embedding` that is not the model's first layer (or is inside a residual or repeat).
+    case embeddingNotFirst
+    /// More items than the checker expands once `repeat`s are.
+    case tooManyModelItems(limit: Int)
     /// A layer that cannot take its input, worded by `ShapeFailure` (the runtime's wording too).
     case layerShape(ShapeFailure)
     case tooManyElements(String)
@@ -168,6 +179,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case initialValuesUnavailable(String, reason: String)
     // Running (reported at the statement that caused them)
     case dataFile(String, reason: String)
+    /// A token id in a data file that a model starting with `embedding NUM DIM` cannot look
+    /// up: not a whole number in 0..<NUM (`id` as the file holds it; sample and position from 0).
+    case tokenIdOutOfRange(file: String, id: String, rows: Int, sample: Int, position: Int)
     /// The training set is empty: the data has no samples, or `split` left none.
     case noTrainingSamples(samples: Int, split: Double?)
     case stateFile(String, reason: String)
@@ -185,6 +199,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     /// The loss does not fit the data or the model (`lrs run`, at the `train` statement).
     case labelBeyondOutputs(classIndex: Int, outputs: Int)
     case crossEntropyOutputShape(String)
+    /// Targets [N, T] (one class per position) against an output that is not [T, classes].
+    case crossEntropySequenceShape(output: String, positions: Int)
     case crossEntropyNeedsLabels
     case mseTargetWidth(width: Int, outputs: Int)
     case mseNeedsFloatTargets(outputs: Int)
@@ -195,6 +211,14 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case batchNormSingleValue(layer: String, shape: String)
     case dataUnreadable(String)
     case unsupportedDataSource(String)
+    /// `text "FILE" context T` on a file of fewer than T + 1 bytes (no sample).
+    case textTooShort(String, bytes: Int, context: Int)
+    /// Token-id data (`text`) for a model whose first layer is not an `embedding`.
+    case textNeedsEmbedding
+    /// `context T` of `text` data against another `input` of an embedding model.
+    case textContextMismatch(context: Int, input: String)
+    /// Data that are not token ids (`synthetic`) for a model that starts with an `embedding`.
+    case dataNotTokenIds(String)
     /// A setup PyTorch cannot express faithfully (`lrs export`).
     case cannotExport(ExportProblem)
     /// `what`: "the rate", or the `weight_decay` / `momentum` a plateau schedule moves.
@@ -273,6 +297,13 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return valid.isEmpty ? "'\(layer)' takes no option '\(clip(name))'"
                 : "unknown option '\(clip(name))' of '\(layer)'; it takes \(quotedList(valid))"
         case .duplicateLayerName(let name): return "more than one layer is named '\(name)'"
+        case .emptyBlock(let word): return "the \(word == "sequence" ? "block" : "'\(word)'") has no items"
+        case .missingOption(let name, let what): return "'\(what)' needs '\(name)'"
+        case .headsDoNotDivide(let heads, let width):
+            return "'heads' of 'attention' must divide its width \(width), got \(heads)"
+        case .embeddingNotFirst:
+            return "'embedding' takes integer ids, so it must be the model's first layer (outside any 'residual' or 'repeat')"
+        case .tooManyModelItems(let limit): return "the model has more than \(limit) items once its 'repeat' blocks are expanded"
         case .layerShape(let failure): return failure.description
         case .tooManyElements(let what): return "\(what) has too many elements"
         case .implicitFlatten(let layer, let shape, let count):
@@ -412,6 +443,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
             let list = parts.filter { $0.bytes > 0 }.map { "\($0.what) \(bytes($0.bytes))" }.joined(separator: ", ")
             return "the run needs \(bytes(needed)) of memory (\(list)); this process can have \(bytes(available)) (\(limit))"
         case .dataFile(let path, let reason): return "cannot use data file '\(path)': \(reason)"
+        case .tokenIdOutOfRange(let path, let id, let rows, let sample, let position):
+            return "cannot use data file '\(clip(path))': token id \(id) is out of range for an embedding of \(rows) rows "
+                + "(sample \(sample), position \(position))"
         case .noTrainingSamples(let samples, let split?):
             return "split \(format(split)) of \(samples) sample\(samples == 1 ? "" : "s") leaves none to train on"
         case .noTrainingSamples(_, nil): return "the data has no samples to train on"
@@ -433,6 +467,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "class index \(index) in the data, but the model has \(outputs) outputs (cross_entropy needs one per class)"
         case .crossEntropyOutputShape(let shape):
             return "cross_entropy needs the model's output to be BATCHxCLASSES, it is BATCHx\(shape)"
+        case .crossEntropySequenceShape(let output, let positions):
+            return "cross_entropy on targets of \(positions) positions per sample needs the model's output to be "
+                + "BATCHx\(positions)xCLASSES, it is BATCHx\(output)"
         case .crossEntropyNeedsLabels:
             return "cross_entropy needs integer class labels; the targets are floats (use loss mse)"
         case .mseTargetWidth(let width, let outputs):
@@ -446,6 +483,16 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "expected more than 1 value per channel when training, got input size \(shape) (layer '\(layer)')"
         case .dataUnreadable(let reason): return "cannot read the data: \(reason)"
         case .unsupportedDataSource(let kind): return "unsupported data source '\(clip(kind))'"
+        case .textTooShort(let file, let bytes, let context):
+            return "'\(clip(file))' holds \(bytes) byte\(bytes == 1 ? "" : "s"); 'text' data with 'context \(context)' need at least \(context + 1) "
+                + "(one context and the byte after it)"
+        case .textNeedsEmbedding:
+            return "'text' data are token ids, so the model's first layer must be an 'embedding'"
+        case .textContextMismatch(let context, let input):
+            return "'context \(context)' is the sequence length, but the model's input is \(input); "
+                + "write 'input \(context)' or leave 'input' out"
+        case .dataNotTokenIds(let kind):
+            return "the model starts with an 'embedding', which takes token ids, but '\(kind)' data are not token ids"
         case .cannotExport(let problem): return "cannot export to PyTorch: \(problem)"
         case .plateauHeldConstant(let group, let what):
             return "plateau depends on training losses; \(what) of group '\(group)' is shown held constant"
