@@ -147,7 +147,7 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let samples = LRSBinary.packageRoot.path + "/samples"
-        for name in ["language.txt", "digits_images_x.npy", "digits_y.npy"] {
+        for name in ["language.txt", "digits_x.npy", "digits_y.npy"] {
             try FileManager.default.copyItem(atPath: samples + "/data/" + name, toPath: dir + "/data/" + name)
         }
         let script = try String(contentsOfFile: samples + "/" + sample, encoding: .utf8)

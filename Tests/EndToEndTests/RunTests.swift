@@ -111,8 +111,8 @@ import TestSupport
 
     @Test func reportsDataFileProblemsAtTheStatement() throws {
         let dir = try workspace("""
-            input 8 8
-            model < linear 64 10 >
+            input 8 9
+            model < linear 72 10 >
             optimizer adam
             data npy "digits_x.npy" "digits_y.npy"
             train
@@ -121,7 +121,7 @@ import TestSupport
         let result = try LRSBinary.run(["run", "run.lrs"], in: dir)
         #expect(result.status == 1)
         #expect(result.stderr.contains("run.lrs:4:10: error: cannot use data file"), "\(result.stderr)")
-        #expect(result.stderr.contains("does not agree with `input 8 8`"))
+        #expect(result.stderr.contains("does not agree with `input 8 9`"))
     }
 
     @Test func trainsOnCSVAndWritesATrace() throws {

@@ -27,6 +27,11 @@ import TestSupport
         #expect(width == 3)
         #expect(values.count == 210)
         #expect(throws: FileFormatError.self) { try Dataset.npy(inputs: x, targets: y, sampleShape: [9]) }
+        // Rows of 8 values are samples of `input 2 4` (row-major, as a CSV's rows); of `input 3 3`, not.
+        let images = try Dataset.npy(inputs: x, targets: y, sampleShape: [2, 4])
+        #expect(images.sampleShape == [2, 4])
+        #expect(images.inputs == data.inputs)
+        #expect(throws: FileFormatError.self) { try Dataset.npy(inputs: x, targets: y, sampleShape: [3, 3]) }
     }
 
     @Test func refusesFortranOrderOtherDtypesAndTruncation() throws {

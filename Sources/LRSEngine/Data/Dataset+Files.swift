@@ -3,7 +3,8 @@ import LRSLanguage
 import Foundation
 
 extension Dataset {
-    /// `npy "X.npy" "Y.npy"`: X float32/float64 of shape [N, input...] (or integer token ids
+    /// `npy "X.npy" "Y.npy"`: X float32/float64 of shape [N, input...] or [N, product of
+    /// input] (or integer token ids
     /// when `takesIds`, a model that starts with `embedding`); Y integer class indices [N],
     /// or [N, T] (one per position, for logits [B, T, V]), or floats [N, outputs] (or [N],
     /// one output).
@@ -17,7 +18,12 @@ extension Dataset {
         guard let n = x.shape.first, x.shape.count >= 2 else {
             throw FileFormatError(path: xPath, "inputs must have shape Nx(input...), the file has \(ShapeText.text(x.shape))")
         }
-        let shape = Array(x.shape.dropFirst())
+        var shape = Array(x.shape.dropFirst())
+        // Rows of flattened samples ([N, 64] for `input 1 8 8`) are read in row-major order,
+        // as a CSV's rows are.
+        if let expected = sampleShape, shape.count == 1, expected.count > 1, expected.checkedProduct == shape[0] {
+            shape = expected
+        }
         if let expected = sampleShape, expected != shape {
             throw FileFormatError(path: xPath, "shape \(ShapeText.text(x.shape)) does not agree with `input \(expected.map(String.init).joined(separator: " "))`: expected Nx\(ShapeText.text(expected))")
         }
