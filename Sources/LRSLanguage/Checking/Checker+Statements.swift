@@ -61,7 +61,6 @@ extension Checker {
         case .validate(let syntax):
             guard once(statement), noSecondValidation(statement) else { return }
             if let source = checkDataSource(syntax, range: statement.range) {
-                validationSource = source
                 statements.append(.validate(source))
             }
         case .split(let expr):
@@ -242,7 +241,13 @@ extension Checker {
     /// `synthetic` data (its samples are not ids).
     mutating func checkTokenData(_ model: CheckedModel) {
         guard model.file == nil else { return }
-        for source in [dataSource, validationSource].compactMap({ $0 }) {
+        // The statements are walked for a `validate` only when there is one: the REPL runs
+        // pass 2 for each entry.
+        var validation: CheckedDataSource?
+        if seen["validate"] != nil {
+            for case .validate(let source) in statements { validation = source }
+        }
+        for source in [dataSource, validation].compactMap({ $0 }) {
             if let context = source.context {
                 guard model.takesTokenIds else {
                     diagnostics.error(.textNeedsEmbedding, at: source.range)

@@ -68,9 +68,6 @@ public struct Checker {
     var showSyntax: [(syntax: ShowSyntax, range: SourceRange)] = []
     var train: CheckedTrain?
     var dataSource: CheckedDataSource?
-    /// The `validate` statement's source (pass 2 checks token data against the model
-    /// without walking every statement: the REPL runs pass 2 for each entry).
-    var validationSource: CheckedDataSource?
     var seen: [String: SourceRange] = [:]
     /// The model's layer names, for selector words.
     var layerNames: Set<String> = []
