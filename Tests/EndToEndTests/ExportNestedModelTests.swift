@@ -1,0 +1,151 @@
+import Foundation
+import LRSExport
+import LRSFiles
+import LRSLayers
+import LRSRuntime
+import Testing
+import TestSupport
+
+/// Section 12's models as the export writes them (`ModelModules`), built by PyTorch after
+/// `torch.manual_seed(SEED)`: the same state_dict names in the same order, the same initial
+/// values, and the same output for one batch as the runtime's `Sequential`.
+@Suite(.serialized, .enabled(if: ExportPython.hasTorch,
+                             "torch is not importable: set LRS_PYTHON to a Python with torch, numpy and safetensors"))
+struct ExportNestedModelTests {
+    /// A small GPT: embedding, positions (longer than the context), two blocks of causal
+    /// attention and an MLP with rmsnorm and silu, a biasless non-causal attention, a head.
+    static let gpt: [NamedLayer] = {
+        let block: [NamedLayer] = [
+            NamedLayer("0", .residual(body: [NamedLayer("ln1", .layernorm(features: 16)),
+                                             NamedLayer("attn", .attention(dim: 16, heads: 4, causal: true))])),
+            NamedLayer("1", .residual(body: [NamedLayer("ln2", .rmsnorm(features: 16)),
+                                             NamedLayer("fc", .linear(in: 16, out: 64)), NamedLayer("2", .silu),
+                                             NamedLayer("proj", .linear(in: 64, out: 16))])),
+            NamedLayer("2", .residual(body: [NamedLayer("0", .rmsnorm(features: 16, eps: 1e-5)),
+                                             NamedLayer("1", .attention(dim: 16, heads: 2, bias: false))])),
+        ]
+        return [NamedLayer("embed", .embedding(count: 256, dim: 16)), NamedLayer("pos", .posembed(length: 8, dim: 16)),
+                NamedLayer("blocks", .repeat(count: 2, body: block)), NamedLayer("ln_f", .layernorm(features: 16)),
+                NamedLayer("head", .linear(in: 16, out: 256))]
+    }()
+
+    /// A small ResNet: a stem, a repeated stage of plain residual blocks, a strided block
+    /// whose shortcut is a conv and a batchnorm, global average pooling, a flattening head.
+    static let resnet: [NamedLayer] = {
+        func conv(_ a: Int, _ b: Int, stride: Int = 1) -> LayerSpec {
+            .conv(in: a, out: b, kernel: 3, stride: stride, padding: 1, bias: false)
+        }
+        let plain: [NamedLayer] = [
+            NamedLayer("0", .residual(body: [NamedLayer("conv1", conv(8, 8)), NamedLayer("bn1", .batchnorm(channels: 8)),
+                                             NamedLayer("2", .relu), NamedLayer("conv2", conv(8, 8)),
+                                             NamedLayer("bn2", .batchnorm(channels: 8))])),
+            NamedLayer("1", .relu),
+        ]
+        let down = LayerSpec.residual(
+            body: [NamedLayer("0", conv(8, 16, stride: 2)), NamedLayer("1", .batchnorm(channels: 16)), NamedLayer("2", .relu),
+                   NamedLayer("3", conv(16, 16)), NamedLayer("4", .batchnorm(channels: 16))],
+            shortcut: [NamedLayer("0", .conv(in: 8, out: 16, kernel: 1, stride: 2, bias: false)),
+                       NamedLayer("1", .batchnorm(channels: 16))])
+        return [NamedLayer("stem", conv(3, 8)), NamedLayer("bn", .batchnorm(channels: 8)), NamedLayer("2", .relu),
+                NamedLayer("stage1", .repeat(count: 2, body: plain)),
+                NamedLayer("stage2", .sequence([NamedLayer("0", down), NamedLayer("1", .relu)])),
+                NamedLayer("pool", .globalAvgPool), NamedLayer("head", .linear(in: 16, out: 10))]
+    }()
+
+    struct Comparison {
+        var names: [String] = []
+        var torchNames: [String] = []
+        var worstState = 0.0
+        var output = 0.0
+    }
+
+    /// Builds `items` in lrs and in PyTorch (seed `seed`), runs one batch through both in
+    /// training mode, and measures the largest relative differences.
+    static func compare(_ items: [NamedLayer], input: [Int], batch: Int, ids: Bool, seed: UInt64) throws -> Comparison {
+        // Each top-level item's input shape, as the checker gives it.
+        let shapes = try LayerSpec.outputShapes(of: items, input: input).get()
+        let text = try ModelModules.text(items.enumerated().map { index, item in
+            ModelModules.Item(name: item.name, spec: item.spec, inputShape: index == 0 ? input : shapes[index - 1])
+        })
+        let count = batch * input.reduce(1, *)
+        let values: [Float] = (0..<count).map { ids ? Float($0 * 37 % 256) : Float($0 * 37 % 101) / 50 - 1 }
+        let shape = ([batch] + input).map(String.init).joined(separator: ", ")
+        let makeInput = ids ? "(torch.arange(\(count)) * 37 % 256).reshape(\(shape))"
+            : "((torch.arange(\(count)) * 37 % 101).float() / 50 - 1).reshape(\(shape))"
+        let program = """
+            import json
+            from collections import OrderedDict
+
+            import torch
+            from safetensors.torch import save_file
+            from torch import nn
+
+
+            \(text)
+
+
+            torch.manual_seed(\(seed))
+            model = build_model()
+            state = {k: v.detach().clone().contiguous() for k, v in model.state_dict().items()}
+            state["output"] = model(\(makeInput)).detach().contiguous()
+            save_file(state, "torch.safetensors")
+            print(json.dumps(list(model.state_dict().keys())))
+
+            """
+        let directory = NSTemporaryDirectory() + "lrs-nested-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try program.write(toFile: directory + "/model.py", atomically: true, encoding: .utf8)
+        let run = try ExportPython.python(["model.py"], in: directory, timeout: 120)
+        try #require(run.status == 0, "the exported model failed: \(run.stderr)\n\(program)")
+        let saved = try SafetensorsFile.read(path: directory + "/torch.safetensors")
+
+        let model = Sequential(layers: items.map { ($0.name, $0.spec) }, inputShape: input,
+                               generator: RandomGenerator(seed: seed))
+        var comparison = Comparison()
+        comparison.torchNames = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String] ?? []
+        for (name, entry) in model.stateDict {
+            comparison.names.append(name)
+            let want: [Double]
+            switch entry {
+            case .parameter(let p): want = p.value.values.map(Double.init)
+            case .tensor(let t): want = t.values.map(Double.init)
+            case .counter: continue
+            }
+            let got = try #require(saved[name], "\(name) not in PyTorch's state_dict").doubles
+            comparison.worstState = max(comparison.worstState, relativeDifference(got, want))
+        }
+        let output = model.forward(Tensor(shape: [batch] + input, values: values)).values.map(Double.init)
+        comparison.output = relativeDifference(try #require(saved["output"]).doubles, output)
+        return comparison
+    }
+
+    /// ||a - b|| / ||b|| (infinite when the counts differ).
+    static func relativeDifference(_ a: [Double], _ b: [Double]) -> Double {
+        guard a.count == b.count else { return .infinity }
+        var difference = 0.0, norm = 0.0
+        for (x, y) in zip(a, b) {
+            difference += (x - y) * (x - y)
+            norm += y * y
+        }
+        return norm > 0 ? (difference / norm).squareRoot() : difference.squareRoot()
+    }
+
+    @Test func gptBuildsLrsInitialWeightsAndOutput() throws {
+        let result = try Self.compare(Self.gpt, input: [6], batch: 3, ids: true, seed: 7)
+        #expect(result.names == result.torchNames)
+        #expect(result.names.count == 2 + 2 * 14 + 4)
+        #expect(result.names.contains("blocks.1.2.1.in_proj_weight") && !result.names.contains("blocks.1.2.1.in_proj_bias"))
+        #expect(result.worstState <= 1e-6, "initial weights differ by \(result.worstState)")
+        #expect(result.output <= 1e-5, "outputs differ by \(result.output)")
+    }
+
+    @Test func resnetBuildsLrsInitialWeightsAndOutput() throws {
+        let result = try Self.compare(Self.resnet, input: [3, 8, 8], batch: 4, ids: false, seed: 3)
+        #expect(result.names == result.torchNames)
+        #expect(result.names.contains("stage2.0.shortcut.1.running_var"))
+        #expect(result.names.contains("stage1.1.0.bn2.weight"))
+        #expect(result.worstState <= 1e-6, "initial weights differ by \(result.worstState)")
+        #expect(result.output <= 1e-5, "outputs differ by \(result.output)")
+    }
+}
