@@ -36,7 +36,7 @@ struct ModelModulesTests {
                                      shortcut: [NamedLayer("0", .conv(in: 4, out: 8, kernel: 1, stride: 2, bias: false)),
                                                 NamedLayer("1", .batchnorm(channels: 8))])),
         NamedLayer("3", .residual(body: [NamedLayer("0", .conv(in: 8, out: 8, kernel: 3, padding: 1)),
-                                         NamedLayer("1", .rmsnorm(features: 4, eps: 1e-6))],
+                                         NamedLayer("1", .rmsnorm(features: 3, eps: 1e-6))],
                                   shortcut: [NamedLayer("0", .dropout(p: 0.25))])),
         NamedLayer("4", .globalAvgPool), NamedLayer("5", .linear(in: 8, out: 3)),
     ]
@@ -56,7 +56,7 @@ struct ModelModulesTests {
         if let problem = Golden.mismatch(text + "\n", golden: "export/residual_shortcut.py") { Issue.record("\(problem)") }
         #expect(text.contains("shortcut=nn.Sequential("))
         #expect(text.contains("(\"5\", FlattenLinear(8, 3)),"))
-        #expect(text.contains("nn.RMSNorm(4, eps=1e-06)"))
+        #expect(text.contains("nn.RMSNorm(3, eps=1e-06)"))
         #expect(!text.contains("class SelfAttention") && !text.contains("class PosEmbed"))
         #expect(!ModelModules.takesIds(items))
     }
