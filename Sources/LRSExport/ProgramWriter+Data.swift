@@ -86,6 +86,15 @@ extension ProgramWriter {
 
     private mutating func loader(_ kind: DataSourceKind) -> [String] {
         switch kind {
+        case .npy where takesIds:
+            imports.insert("numpy")
+            return [
+                "def load_npy(x_file, y_file):",
+                "    \"\"\"X as token ids for the embedding (int64); Y integer class indices (int64),",
+                "    one per sample [N] or one per position [N, T].\"\"\"",
+                "    x = torch.from_numpy(np.load(path(x_file)).astype(np.int64))",
+                "    return x, torch.from_numpy(np.load(path(y_file)).astype(np.int64))",
+            ]
         case .npy:
             imports.insert("numpy")
             return [

@@ -118,6 +118,16 @@ extension ProgramWriter {
         return try ModelModules.text(modelItems)
     }
 
+    /// Whether the model outputs a sequence per sample (logits [B, T, V] for targets [B, T]):
+    /// cross_entropy and accuracy then run over all positions (section 12).
+    var sequenceOutput: Bool { script.model.layers.last?.outputShape?.count == 2 }
+
+    /// The class axis of the logits, for accuracy: the last one of [B, T, V].
+    var classAxis: String { sequenceOutput ? "-1" : "1" }
+
+    /// Whether the model starts with an `embedding`: its inputs are integer ids.
+    var takesIds: Bool { ModelModules.takesIds(modelItems) }
+
     /// The model's top-level items, for `ModelModules`.
     var modelItems: [ModelModules.Item] {
         script.model.layers.map { ModelModules.Item(name: $0.name, spec: $0.spec, inputShape: $0.inputShape, range: $0.range) }
