@@ -13,7 +13,8 @@ public struct RunData: Sendable {
         guard let source = script.data else { return .success(nil) }
         let seed = UInt64(truncatingIfNeeded: script.seed ?? 0)
         var training: Dataset
-        switch load(source, shape: script.model.inputShape, seed: seed) {
+        let rows = TokenInput.embeddingRows(script.model)
+        switch load(source, shape: script.model.inputShape, seed: seed, embeddingRows: rows) {
         case .success(let d): training = d
         case .failure(let e): return .failure(e)
         }
@@ -21,7 +22,7 @@ public struct RunData: Sendable {
         for statement in script.statements {
             switch statement {
             case .validate(let other):
-                switch load(other, shape: script.model.inputShape, seed: seed &+ 1) {
+                switch load(other, shape: script.model.inputShape, seed: seed &+ 1, embeddingRows: rows) {
                 case .success(let d): validation = d
                 case .failure(let e): return .failure(e)
                 }
@@ -41,13 +42,28 @@ public struct RunData: Sendable {
         return .success(RunData(training: training, validation: validation))
     }
 
-    static func load(_ source: CheckedDataSource, shape: [Int]?, seed: UInt64) -> Result<Dataset, Diagnostic> {
+    /// One source's data; with `embeddingRows` (a model that takes token ids), every input
+    /// must be one of the embedding's rows, checked here, where the file and the sample's row
+    /// in it are known.
+    static func load(_ source: CheckedDataSource, shape: [Int]?, seed: UInt64, embeddingRows: Int? = nil) -> Result<Dataset, Diagnostic> {
+        let loaded = load(source, shape: shape, seed: seed, takesIds: embeddingRows != nil)
+        guard let rows = embeddingRows, case .success(let set) = loaded else { return loaded }
+        let file = source.files.first
+        if let problem = TokenInput.problem(in: set, rows: rows, path: file?.written ?? source.kind.rawValue,
+                                            at: file?.range ?? source.range) {
+            return .failure(problem)
+        }
+        return loaded
+    }
+
+    private static func load(_ source: CheckedDataSource, shape: [Int]?, seed: UInt64, takesIds: Bool) -> Result<Dataset, Diagnostic> {
         let options = Dictionary(source.options.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         do {
             switch source.kind {
             case .npy:
                 guard source.files.count == 2 else { break }
-                return .success(try Dataset.npy(inputs: source.files[0].path, targets: source.files[1].path, sampleShape: shape))
+                return .success(try Dataset.npy(inputs: source.files[0].path, targets: source.files[1].path, sampleShape: shape,
+                                                takesIds: takesIds))
             case .csv:
                 guard let file = source.files.first else { break }
                 var label: Dataset.CSVLabel?
@@ -63,6 +79,13 @@ public struct RunData: Sendable {
                 let settings = SyntheticSettings(source)
                 return .success(Dataset.synthetic(samples: settings.samples, classes: settings.classes,
                                                   noise: settings.noise, sampleShape: shape ?? [], seed: seed))
+            }
+        } catch let error as DataProblem {
+            switch error {
+            case let .textShorterThanContext(path, bytes, context):
+                let file = source.files.first { $0.path == path }
+                return .failure(.error(.textShorterThanContext(file: file?.written ?? path, bytes: bytes, context: context),
+                                       at: file?.range ?? source.range))
             }
         } catch let error as FileFormatError {
             let range = source.files.first { $0.path == error.path }?.range ?? source.range

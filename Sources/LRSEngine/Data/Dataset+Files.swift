@@ -3,13 +3,15 @@ import LRSLanguage
 import Foundation
 
 extension Dataset {
-    /// `npy "X.npy" "Y.npy"`: X float32/float64 of shape [N, input...]; Y integer class
-    /// indices [N] or floats [N, outputs] (or [N], one output).
-    public static func npy(inputs xPath: String, targets yPath: String, sampleShape: [Int]?) throws -> Dataset {
+    /// `npy "X.npy" "Y.npy"`: X float32/float64 of shape [N, input...] (or integer token ids
+    /// when `takesIds`, a model that starts with `embedding`); Y integer class indices [N],
+    /// or [N, T] (one per position, for logits [B, T, V]), or floats [N, outputs] (or [N],
+    /// one output).
+    public static func npy(inputs xPath: String, targets yPath: String, sampleShape: [Int]?, takesIds: Bool = false) throws -> Dataset {
         // Headers first: the inputs' data is read once, into the data set, after every check.
         let x = try NpyArray.read(path: xPath, loadingData: false)
         let y = try NpyArray.read(path: yPath, loadingData: false)
-        guard !x.isInteger else {
+        guard !x.isInteger || takesIds else {
             throw FileFormatError(path: xPath, "inputs must be float32 or float64, the file holds integers")
         }
         guard let n = x.shape.first, x.shape.count >= 2 else {
@@ -23,14 +25,21 @@ extension Dataset {
             throw FileFormatError(path: yPath, "targets have shape \(ShapeText.text(y.shape)), expected \(n) rows to match the inputs")
         }
         if y.isInteger {
-            guard y.shape.count == 1 else {
-                throw FileFormatError(path: yPath, "integer targets are class indices of shape N, the file has \(ShapeText.text(y.shape))")
+            guard y.shape.count == 1 || y.shape.count == 2 else {
+                throw FileFormatError(path: yPath, "integer targets are class indices of shape N or NxT, the file has \(ShapeText.text(y.shape))")
             }
             let labels = try y.loaded().integers
+            let positions = y.shape.count == 2 ? y.shape[1] : 1
             if let bad = labels.firstIndex(where: { $0 < 0 || $0 > Int64(Int32.max) }) {
-                throw FileFormatError(path: yPath, "class index \(labels[bad]) at row \(bad) is negative or too large")
+                throw FileFormatError(path: yPath, "class index \(labels[bad]) at row \(bad / max(positions, 1)) is negative or too large")
             }
-            return Dataset(sampleShape: shape, inputs: try x.readFloats(), targets: .classes(labels.map { Int32($0) }))
+            let classes = labels.map { Int32($0) }
+            let inputs = try x.isInteger ? x.loaded().integers.map { Float($0) } : x.readFloats()
+            guard y.shape.count == 2 else { return Dataset(sampleShape: shape, inputs: inputs, targets: .classes(classes)) }
+            return Dataset(sampleShape: shape, inputs: inputs, targets: .positionClasses(classes, positions: positions))
+        }
+        guard !x.isInteger else {
+            throw FileFormatError(path: yPath, "a model that takes token ids needs integer targets, the file holds floats")
         }
         guard y.shape.count <= 2 else {
             throw FileFormatError(path: yPath, "float targets must have shape [N] or [N, outputs], the file has \(ShapeText.text(y.shape))")

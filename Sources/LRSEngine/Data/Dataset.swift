@@ -6,6 +6,21 @@ public struct Dataset: Sendable {
         case classes([Int32])
         /// `width` floats per sample.
         case values([Float], width: Int)
+        /// One class index per position, `positions` per sample, row-major: the targets of a
+        /// sequence model (`text` data, or Y of shape [N, T]) for logits [B, T, V].
+        case positionClasses([Int32], positions: Int)
+
+        /// Whether the targets are class indices (so accuracy is defined).
+        public var hasClasses: Bool {
+            if case .values = self { return false }
+            return true
+        }
+
+        /// Class indices per sample: 1, or the positions of a sequence.
+        public var classesPerSample: Int {
+            if case .positionClasses(_, let positions) = self { return positions }
+            return 1
+        }
     }
 
     /// Shape of one sample, without the batch dimension.
@@ -25,8 +40,10 @@ public struct Dataset: Sendable {
 
     /// Number of classes when the targets are class indices (largest index + 1).
     public var classCount: Int? {
-        if case let .classes(labels) = targets { return Int(labels.max() ?? 0) + 1 }
-        return nil
+        switch targets {
+        case let .classes(labels), let .positionClasses(labels, _): return Int(labels.max() ?? 0) + 1
+        case .values: return nil
+        }
     }
 
     /// The samples `range` (in order), as a new data set.
@@ -36,6 +53,10 @@ public struct Dataset: Sendable {
         switch targets {
         case let .classes(labels):
             return Dataset(sampleShape: sampleShape, inputs: inputs, targets: .classes(Array(labels[range])))
+        case let .positionClasses(labels, positions):
+            return Dataset(sampleShape: sampleShape, inputs: inputs,
+                           targets: .positionClasses(Array(labels[range.lowerBound * positions ..< range.upperBound * positions]),
+                                                     positions: positions))
         case let .values(values, width):
             return Dataset(sampleShape: sampleShape, inputs: inputs,
                            targets: .values(Array(values[range.lowerBound * width ..< range.upperBound * width]), width: width))
@@ -61,6 +82,10 @@ public struct Dataset: Sendable {
             targets = .classes([])
             labels.removeLast(rows)
             targets = .classes(labels)
+        case .positionClasses(var labels, let positions):
+            targets = .positionClasses([], positions: positions)
+            labels.removeLast(rows * positions)
+            targets = .positionClasses(labels, positions: positions)
         case .values(var values, let width):
             targets = .values([], width: width)
             values.removeLast(rows * width)

@@ -12,6 +12,20 @@ enum LossFunction {
         let outputs = outputShape.reduce(1, *)
         let name = settings.loss ?? (data.training.classCount != nil ? "cross_entropy" : "mse")
         switch (name, data.training.targets) {
+        case ("cross_entropy", .positionClasses(_, let positions)):
+            // Logits [B, T, V] against targets [B, T]: the mean over all B*T positions.
+            guard outputShape.count == 2, outputShape[0] == positions, let classes = outputShape.last else {
+                throw .error(.crossEntropySequenceShape(output: ShapeText.text(outputShape), positions: positions),
+                             at: settings.range)
+            }
+            for set in [data.training] + (data.validation.map { [$0] } ?? []) {
+                if let count = set.classCount, count > classes {
+                    throw .error(.labelBeyondOutputs(classIndex: count - 1, outputs: classes), at: settings.range)
+                }
+            }
+            return .crossEntropy(classes: classes)
+        case ("mse", .positionClasses):
+            throw .error(.mseNeedsFloatTargets(outputs: outputs), at: settings.range)
         case ("cross_entropy", .classes):
             let sets = [data.training] + (data.validation.map { [$0] } ?? [])
             for set in sets {
@@ -46,8 +60,7 @@ enum LossFunction {
                                          at range: SourceRange) throws(Diagnostic) -> Double {
         switch self {
         case .crossEntropy:
-            guard case .classes(let labels) = data.targets else { return .nan }
-            let batchLabels = rows.map { Int(labels[$0]) }
+            guard let batchLabels = Self.labels(of: data, rows: rows) else { return .nan }
             do {
                 return Double(try Losses.crossEntropy(logits: output, labels: batchLabels, gradient: gradient))
             } catch {
@@ -70,8 +83,23 @@ enum LossFunction {
         return false
     }
 
+    /// Correct predictions in the batch: samples, or positions of sequence targets.
     func correct<Rows: Collection<Int>>(output: Tensor, rows: Rows, data: Dataset) -> Int {
-        guard case .crossEntropy = self, case .classes(let labels) = data.targets else { return 0 }
-        return Losses.correctCount(logits: output, labels: rows.map { Int(labels[$0]) })
+        guard case .crossEntropy = self, let labels = Self.labels(of: data, rows: rows) else { return 0 }
+        return Losses.correctCount(logits: output, labels: labels)
+    }
+
+    /// The class indices of the batch's samples, row-major (B*T of them for sequence
+    /// targets), or nil for float targets.
+    static func labels<Rows: Collection<Int>>(of data: Dataset, rows: Rows) -> [Int]? {
+        switch data.targets {
+        case .classes(let labels): return rows.map { Int(labels[$0]) }
+        case let .positionClasses(labels, positions):
+            var batch: [Int] = []
+            batch.reserveCapacity(rows.count * positions)
+            for row in rows { batch.append(contentsOf: labels[row * positions ..< (row + 1) * positions].lazy.map { Int($0) }) }
+            return batch
+        case .values: return nil
+        }
     }
 }

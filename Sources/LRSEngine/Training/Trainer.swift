@@ -130,7 +130,7 @@ public final class Trainer {
                     throw .error(.nonFiniteLoss(value.isNaN ? "NaN" : "infinite", epoch: state.epoch, step: state.step,
                                                 rates: state.ratesText), at: settings.range)
                 }
-                if case .classes = train.targets { epoch.correct += loss.correct(output: output, rows: rows, data: train) }
+                if train.targets.hasClasses { epoch.correct += loss.correct(output: output, rows: rows, data: train) }
                 if run > 1 { Trainer.scale(gradient, by: 1 / Float(run)) }
                 model.backward(gradient)
                 stepLoss += value
@@ -169,7 +169,8 @@ public final class Trainer {
         // Accuracy means something only for a classifier (mse on class indices is a regression).
         let hasClasses = train.classCount != nil && loss.isClassifier
         outcome.report = EpochReport(epoch: state.epoch, epochs: settings.epochs, meanLoss: mean,
-                                     accuracy: hasClasses && n > 0 ? Double(epoch.correct) / Double(n) : nil,
+                                     accuracy: hasClasses && n > 0
+                                         ? Double(epoch.correct) / Double(n * train.targets.classesPerSample) : nil,
                                      validationLoss: validationLoss, validationAccuracy: validationAccuracy,
                                      rates: epoch.usedRates(else: state.rates), seconds: seconds)
         return outcome
@@ -196,10 +197,11 @@ public final class Trainer {
             let output = model.forward(x)
             let value = try loss.evaluate(output: output, targets: y, rows: rows, data: set, gradient: nil, at: settings.range)
             total += value * Double(rows.count)
-            if case .classes = set.targets { correct += loss.correct(output: output, rows: rows, data: set) }
+            if set.targets.hasClasses { correct += loss.correct(output: output, rows: rows, data: set) }
             start += batch
         }
-        let accuracy: Double? = set.classCount != nil && loss.isClassifier ? Double(correct) / Double(set.count) : nil
+        let accuracy: Double? = set.classCount != nil && loss.isClassifier
+            ? Double(correct) / Double(set.count * set.targets.classesPerSample) : nil
         return (total / Double(set.count), accuracy)
     }
 

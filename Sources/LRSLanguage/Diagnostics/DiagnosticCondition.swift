@@ -167,6 +167,11 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case initialValuesUnavailable(String, reason: String)
     // Running (reported at the statement that caused them)
     case dataFile(String, reason: String)
+    /// A token id in a data file that a model starting with `embedding NUM DIM` cannot look
+    /// up: not a whole number in 0..<NUM (`id` as the file holds it; sample and position from 0).
+    case tokenIdOutOfRange(file: String, id: String, rows: Int, sample: Int, position: Int)
+    /// `text "FILE" context T` on a file of fewer than T + 1 bytes: not one sample.
+    case textShorterThanContext(file: String, bytes: Int, context: Int)
     /// The training set is empty: the data has no samples, or `split` left none.
     case noTrainingSamples(samples: Int, split: Double?)
     case stateFile(String, reason: String)
@@ -184,6 +189,8 @@ public enum DiagnosticCondition: Sendable, Equatable {
     /// The loss does not fit the data or the model (`lrs run`, at the `train` statement).
     case labelBeyondOutputs(classIndex: Int, outputs: Int)
     case crossEntropyOutputShape(String)
+    /// Targets [N, T] (one class per position) against an output that is not [T, classes].
+    case crossEntropySequenceShape(output: String, positions: Int)
     case crossEntropyNeedsLabels
     case mseTargetWidth(width: Int, outputs: Int)
     case mseNeedsFloatTargets(outputs: Int)
@@ -411,6 +418,12 @@ public enum DiagnosticCondition: Sendable, Equatable {
             let list = parts.filter { $0.bytes > 0 }.map { "\($0.what) \(bytes($0.bytes))" }.joined(separator: ", ")
             return "the run needs \(bytes(needed)) of memory (\(list)); this process can have \(bytes(available)) (\(limit))"
         case .dataFile(let path, let reason): return "cannot use data file '\(path)': \(reason)"
+        case .tokenIdOutOfRange(let path, let id, let rows, let sample, let position):
+            return "cannot use data file '\(clip(path))': token id \(id) is out of range for an embedding of \(rows) rows "
+                + "(sample \(sample), position \(position))"
+        case .textShorterThanContext(let path, let count, let context):
+            return "cannot use data file '\(clip(path))': it has \(count) byte\(count == 1 ? "" : "s"), fewer than one "
+                + "context of \(context) and the byte after it (\(context + 1))"
         case .noTrainingSamples(let samples, let split?):
             return "split \(format(split)) of \(samples) sample\(samples == 1 ? "" : "s") leaves none to train on"
         case .noTrainingSamples(_, nil): return "the data has no samples to train on"
@@ -432,6 +445,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "class index \(index) in the data, but the model has \(outputs) outputs (cross_entropy needs one per class)"
         case .crossEntropyOutputShape(let shape):
             return "cross_entropy needs the model's output to be BATCHxCLASSES, it is BATCHx\(shape)"
+        case .crossEntropySequenceShape(let output, let positions):
+            return "cross_entropy on targets of \(positions) positions per sample needs the model's output to be "
+                + "BATCHx\(positions)xCLASSES, it is BATCHx\(output)"
         case .crossEntropyNeedsLabels:
             return "cross_entropy needs integer class labels; the targets are floats (use loss mse)"
         case .mseTargetWidth(let width, let outputs):
