@@ -149,3 +149,118 @@ struct ExportNestedModelTests {
         #expect(result.output <= 1e-5, "outputs differ by \(result.output)")
     }
 }
+
+/// The same through the command line: `lrs run` and the program `lrs export` writes, from
+/// the seed alone (no `init` file), on section 12 scripts.
+@Suite(.serialized, .enabled(if: ExportPython.hasTorch,
+                             "torch is not importable: set LRS_PYTHON to a Python with torch, numpy and safetensors"))
+struct ExportNestedScriptTests {
+    static let gpt = """
+        seed 21
+        input 8
+        model <
+          embed: embedding 128 16
+          pos: posembed 12 16
+          blocks: repeat 2 <
+            residual < ln1: layernorm 16; attn: attention 16 heads 2 causal true >
+            residual < ln2: rmsnorm 16; fc: linear 16 32; silu; proj: linear 32 16 >
+          >
+          ln_f: layernorm 16
+          head: linear 16 128 bias false
+        >
+        optimizer adamw lr 0.01 betas 0.9 0.95
+        group (linear or attention) where ndim == 2 as decay weight_decay 0.1
+        group rest as no_decay weight_decay 0
+        schedule all cosine 30 per step
+        """
+
+    static let resnet = """
+        seed 22
+        input 2 6 6
+        model <
+          stem: < conv 2 4 3 padding 1 bias false; batchnorm 4; relu >
+          stage1: repeat 2 < residual < conv 4 4 3 padding 1 bias false; batchnorm 4; relu; conv 4 4 3 padding 1 bias false; batchnorm 4 >; relu >
+          stage2: residual < conv 4 8 3 stride 2 padding 1; batchnorm 8; silu > shortcut < conv 4 8 1 stride 2 bias false; batchnorm 8 >
+          avgpool global
+          fc: linear 8 3
+        >
+        optimizer sgd lr 0.05 momentum 0.9 nesterov true
+        """
+
+    static func directory(_ files: [String: String]) throws -> String {
+        let directory = NSTemporaryDirectory() + "lrs-nested-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8) }
+        return directory
+    }
+
+    /// The largest per-tensor ||a - b|| / ||b|| over two safetensors files with the same names.
+    static func worstDifference(_ a: String, _ b: String) throws -> (names: Bool, worst: Double) {
+        let got = try SafetensorsFile.read(path: a), want = try SafetensorsFile.read(path: b)
+        var worst = 0.0
+        for name in want.names {
+            guard let g = got[name], let w = want[name] else { return (false, .infinity) }
+            if w.type == .i64 {
+                worst = max(worst, g.int64s == w.int64s ? 0 : .infinity)
+            } else {
+                worst = max(worst, ExportNestedModelTests.relativeDifference(g.doubles, w.doubles))
+            }
+        }
+        return (Set(got.names) == Set(want.names), worst)
+    }
+
+    /// `save` before any training: the exported program's model after `torch.manual_seed`
+    /// is lrs's, value for value.
+    @Test(arguments: ["gpt", "resnet"])
+    func exportedModelStartsFromLrsInitialWeights(_ name: String) throws {
+        let script = (name == "gpt" ? Self.gpt : Self.resnet) + "\nsave \"init.safetensors\"\n"
+        let directory = try Self.directory(["model.lrs": script])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let run = try LRSBinary.run(["run", "model.lrs"], in: directory)
+        try #require(run.status == 0, "lrs run failed: \(run.stderr)")
+        try FileManager.default.moveItem(atPath: directory + "/init.safetensors", toPath: directory + "/lrs.safetensors")
+        let export = try LRSBinary.run(["export", "model.lrs", "--to", "pytorch", "-o", "model_exported.py"], in: directory)
+        try #require(export.status == 0, "lrs export failed: \(export.stderr)")
+        let program = try ExportPython.python(["model_exported.py"], in: directory, timeout: 120)
+        try #require(program.status == 0, "the exported program failed: \(program.stderr)")
+        let (names, worst) = try Self.worstDifference(directory + "/init.safetensors", directory + "/lrs.safetensors")
+        #expect(names)
+        #expect(worst == 0, "initial weights differ by \(worst)")
+    }
+
+    /// A transformer on `text` data from its seed: the exported program's trace and saved
+    /// weights are `lrs run`'s.
+    @Test func textDataTrainsAsLrsRunDoes() throws {
+        let text = String(repeating: "a stitch in time saves nine; ", count: 12)
+        let script = Self.gpt + """
+
+            data text "t.txt" context 8
+            train epochs 2 batch 8 loss cross_entropy shuffle false
+            save "out.safetensors"
+
+            """
+        let directory = try Self.directory(["model.lrs": script, "t.txt": text])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let run = try LRSBinary.run(["run", "model.lrs", "--trace", "lrs.jsonl"], in: directory)
+        try #require(run.status == 0, "lrs run failed: \(run.stderr)")
+        try FileManager.default.moveItem(atPath: directory + "/out.safetensors", toPath: directory + "/lrs.safetensors")
+        let export = try LRSBinary.run(["export", "model.lrs", "--to", "pytorch", "-o", "model_exported.py"], in: directory)
+        try #require(export.status == 0, "lrs export failed: \(export.stderr)")
+        let program = try ExportPython.python(["model_exported.py", "--trace", "torch.jsonl"], in: directory, timeout: 300)
+        try #require(program.status == 0, "the exported program failed: \(program.stderr)")
+        let lrs = try ExportPython.readTrace(directory + "/lrs.jsonl")
+        let torch = try ExportPython.readTrace(directory + "/torch.jsonl")
+        // 348 bytes: 43 windows of 8, 6 batches an epoch (the last of 3).
+        #expect(lrs.count == 12)
+        try #require(torch.count == lrs.count)
+        for (t, l) in zip(torch, lrs) {
+            #expect(ExportRunTests.relativeDifference(t.loss, l.loss) <= 1e-5, "step \(l.step): \(t.loss), lrs \(l.loss)")
+            #expect(t.rates.map(\.group) == l.rates.map(\.group))
+        }
+        let (names, worst) = try Self.worstDifference(directory + "/out.safetensors", directory + "/lrs.safetensors")
+        #expect(names)
+        #expect(worst <= 1e-5, "final weights differ by \(worst)")
+        // Accuracy over positions, as lrs reports it.
+        #expect(program.stdout.contains("accuracy"), "\(program.stdout)")
+    }
+}

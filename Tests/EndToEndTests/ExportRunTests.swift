@@ -28,7 +28,7 @@ struct ExportRunTests {
     static let trainingCases: [String] = {
         let root = LRSBinary.fixture("reference")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return names.filter { $0.hasPrefix("train_") }.sorted().map { "reference/" + $0 }
+        return names.filter { $0.hasPrefix("train_") || $0.hasPrefix("nested_") }.sorted().map { "reference/" + $0 }
             + (ownTrainingCases + shapeCases).map { "reference-own/" + $0 }
     }()
 
