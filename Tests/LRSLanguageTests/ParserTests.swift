@@ -37,9 +37,13 @@ import Testing
             Issue.record("not a model")
             return
         }
-        #expect(model.layers.map(\.kind.text) == ["linear", "relu", "linear"])
-        #expect(model.layers.map { $0.label?.text } == ["step", nil, "layer2"])
-        #expect(model.layers[2].options.map(\.name.text) == ["bias"])
+        let layers = model.items.compactMap { item -> LayerSyntax? in
+            if case .layer(let layer) = item { return layer }
+            return nil
+        }
+        #expect(layers.map(\.kind.text) == ["linear", "relu", "linear"])
+        #expect(layers.map { $0.label?.text } == ["step", nil, "layer2"])
+        #expect(layers[2].options.map(\.name.text) == ["bias"])
     }
 
     @Test func selectorsCombine() throws {

@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func unknownKindsListWhatExists() {
-        #expect(DiagnosticCondition.unknownLayer("foo", suggestions: []).message.hasSuffix("'batchnorm' and 'layernorm'"))
+        #expect(DiagnosticCondition.unknownLayer("foo", suggestions: []).message.hasSuffix("'rmsnorm' and 'silu'"))
         #expect(DiagnosticCondition.unknownOptimizer("zzz", suggestions: []).message
                 == "unknown optimizer 'zzz'; the optimizers are 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta', 'adamax', "
                    + "'nadam', 'radam', 'muon', 'adafactor', 'asgd' and 'rprop'")

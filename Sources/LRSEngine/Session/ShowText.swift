@@ -35,7 +35,7 @@ public enum ShowText {
         for layer in model.layers {
             let count = model.parameters.filter { $0.layerIndex == layer.index }.reduce(0) { $0 + $1.count }
             let shape = layer.outputShape.map(ShapeText.text) ?? "?"
-            rows.append([layer.name, layer.kind.rawValue + (layer.flattensInput ? " (flattens)" : ""), shape, count > 0 ? "\(count)" : ""])
+            rows.append([layer.name, layer.kind.word + (layer.flattensInput ? " (flattens)" : ""), shape, count > 0 ? "\(count)" : ""])
         }
         let input = model.inputShape.map(ShapeText.text) ?? "?"
         return "input \(input)\n" + table(rows) + "total parameters: \(model.parameterCount)\n"

@@ -1,14 +1,14 @@
 import LRSLayers
 
-/// One layer of the checked model.
+/// One top-level item of the checked model: a layer or a block (section 12).
 public struct CheckedLayer: Sendable {
     /// Position in the model, from 0 (as in `nn.Sequential`).
     public let index: Int
     /// The label, or the index as text: the prefix of its parameter names.
     public let name: String
-    public let kind: LayerKind
-    /// Its arguments resolved to typed values (PyTorch's defaults filled in): the runtime's
-    /// description of the layer too.
+    public let kind: ModelItemKind
+    /// Its arguments resolved to typed values (PyTorch's defaults filled in), a block's
+    /// items nested inside: the runtime's description of the item too.
     public let spec: LayerSpec
     /// Per-sample shapes (no batch dimension); `nil` where an earlier error left them unknown.
     public let inputShape: [Int]?
@@ -16,8 +16,68 @@ public struct CheckedLayer: Sendable {
     /// A `linear` whose input has several dimensions, not ending in its input width,
     /// flattens it first (`LayerSpec.flattensInput`).
     public let flattensInput: Bool
-    /// Index among the layers that have parameters (`layer` in expressions), if it has any.
+    /// Index among the layers that have parameters (`layer` in expressions), if it is a
+    /// layer and has any (a block's layers have theirs: see `CheckedModel.items`).
     public let parameterLayerIndex: Int?
+    public let range: SourceRange
+}
+
+/// What an item of a model is: a layer of some kind, or a block.
+public enum ModelItemKind: Sendable, Equatable {
+    case layer(LayerKind)
+    /// `LABEL: < ITEMS >`, and each copy of a `repeat`'s body (named `0` ... `N-1`).
+    case sequence
+    case residual
+    /// A residual's `shortcut < ITEMS >`.
+    case shortcut
+    case `repeat`(count: Int)
+
+    /// The words that write blocks (for completion and the language's word list).
+    public static let blockWords = ["residual", "shortcut", "repeat", "global"]
+
+    /// The layer kind, for a layer.
+    public var layerKind: LayerKind? {
+        if case .layer(let kind) = self { return kind }
+        return nil
+    }
+
+    /// How `show model` names it: the layer kind, or the block's word.
+    public var word: String {
+        switch self {
+        case .layer(let kind): return kind.rawValue
+        case .sequence: return "sequence"
+        case .residual: return "residual"
+        case .shortcut: return "shortcut"
+        case .repeat(let count): return "repeat \(count)"
+        }
+    }
+}
+
+/// An item of the model at any depth, `repeat` copies expanded: what `show model`, `each
+/// layer`, label selectors and the memory estimate walk (no recursion: a flat list in model
+/// order, each item before the items inside it).
+public struct CheckedItem: Sendable {
+    /// The dotted name (`blocks.2.1.fc`): the prefix of its parameter names.
+    public let name: String
+    /// The label as written, if any (the same for every copy inside a `repeat`).
+    public let label: String?
+    public let kind: ModelItemKind
+    /// 0 for a top-level item.
+    public let depth: Int
+    /// The position of the top-level item that holds it.
+    public let topLevelIndex: Int
+    /// What PyTorch builds for it (a block's items inside).
+    public let spec: LayerSpec
+    /// Per-sample shapes; `nil` where an earlier error left them unknown.
+    public let inputShape: [Int]?
+    public let outputShape: [Int]?
+    /// A `linear` that flattens its input first.
+    public let flattensInput: Bool
+    /// For a layer with parameters: its index among those layers (`layer` in expressions).
+    public let parameterLayerIndex: Int?
+    /// Parameter elements it holds (a block: all its items').
+    public let parameterCount: Int
+    /// Where it is written (every copy of a `repeat` points at the same text).
     public let range: SourceRange
 }
 
@@ -40,6 +100,9 @@ public struct ParameterInfo: Sendable, Equatable {
     public let layerIndex: Int
     /// Index of the layer among the layers that have parameters.
     public let parameterLayerIndex: Int
+    /// The labels written on the items that hold it, outermost first (section 12: a label
+    /// selects every item written with it, at any depth).
+    public var labels: [String] = []
 }
 
 extension ParameterInfo {
@@ -49,7 +112,15 @@ extension ParameterInfo {
     public func isSelected(byWord word: String) -> Bool {
         guard let kind = layerKind else { return CheckedModelFile.name(name, hasSegment: word) }
         // The kind's spelling, not `LayerKind(rawValue:)`: one comparison, not one per kind.
-        return word == kind.rawValue || word == layerName
+        // A position name (`0`) means a top-level item only; a label, any depth.
+        return word == kind.rawValue || word == layerName || labels.contains(word) || isTopLevelItem(word)
+    }
+}
+
+extension ParameterInfo {
+    /// Whether `word` is the name of the top-level item that holds this parameter.
+    func isTopLevelItem(_ word: String) -> Bool {
+        name.utf8.count > word.utf8.count && name.hasPrefix(word) && name.utf8.dropFirst(word.utf8.count).first == UInt8(ascii: ".")
     }
 }
 
@@ -78,7 +149,13 @@ public enum StateEntry: Sendable, Equatable {
 
 /// The checked model: layers, input shape, parameters and buffers.
 public struct CheckedModel: Sendable {
+    /// The top-level items.
     public let layers: [CheckedLayer]
+    /// Every item at any depth, in model order (`CheckedItem`); the top-level ones too.
+    public var items: [CheckedItem] = []
+    /// The first layer is an `embedding`: samples are sequences of integer ids, `input T`
+    /// their length (section 12).
+    public var takesTokenIds = false
     /// The per-sample input shape, given or inferred.
     public let inputShape: [Int]?
     /// Whether `inputShape` was inferred (no `input` statement).
@@ -97,7 +174,12 @@ public struct CheckedModel: Sendable {
     /// checkpoint, how many modules hold parameters.
     public var parameterLayerCount: Int {
         if let file { return file.moduleCount }
-        return layers.reduce(0) { $0 + ($1.parameterLayerIndex == nil ? 0 : 1) }
+        return items.reduce(0) { $0 + ($1.parameterLayerIndex == nil ? 0 : 1) }
+    }
+
+    /// The dotted names of the layers with parameters, in order (`each layer`'s groups).
+    public var parameterLayerNames: [String] {
+        items.compactMap { $0.parameterLayerIndex == nil ? nil : $0.name }
     }
 
     /// Total number of parameter elements.

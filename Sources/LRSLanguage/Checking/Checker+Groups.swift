@@ -2,7 +2,8 @@ extension Checker {
     /// Pass 2: selectors against the model's layers, group names, each group's optimizer
     /// kind and hyperparameters.
     mutating func checkGroups(in model: CheckedModel) {
-        layerNames = Set(model.layers.map(\.name))
+        // Top-level names (labels and positions) and labels at any depth (section 12).
+        layerNames = Set(model.layers.map(\.name)).union(model.items.compactMap(\.label))
         for freeze in freezes { checkSelector(freeze.selector, model: model) }
         guard let optimizer else { return }
         var names: [String: SourceRange] = [:]
@@ -74,7 +75,7 @@ extension Checker {
             }
             // Layer names first: one lookup, where a kind is found by comparing with each.
             if !layerNames.contains(word), LayerKind(rawValue: word) == nil {
-                let candidates = LayerKind.allCases.map(\.rawValue) + model.layers.map(\.name) + ["all", "rest"]
+                let candidates = LayerKind.allCases.map(\.rawValue) + layerNames.sorted() + ["all", "rest"]
                 diagnostics.error(.unknownSelectorWord(word, suggestions: Suggestions.nearest(to: word, in: candidates)),
                                   at: selector.range)
             }

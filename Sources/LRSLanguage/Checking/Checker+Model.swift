@@ -2,19 +2,57 @@ import LRSFiles
 import LRSLayers
 
 extension Checker {
-    /// Checks every layer's arguments, names the parameters and buffers as PyTorch's
-    /// `state_dict()` does, and follows the shape through the model.
+    /// The most items a model may have once every `repeat` is expanded: the checker lists
+    /// each copy's items and parameters, so a count is bounded before anything is expanded.
+    static let maxModelItems = 100_000
+
+    /// Checks every item's arguments, names the parameters and buffers as PyTorch's
+    /// `state_dict()` does (dotted through blocks, section 12), and follows the shape
+    /// through every block.
     mutating func checkModel(_ syntax: ModelSyntax, range: SourceRange) -> CheckedModel? {
-        guard !syntax.layers.isEmpty else {
+        guard !syntax.items.isEmpty else {
             diagnostics.error(.emptyModel, at: range)
             return nil
         }
-        var specs: [(LayerSyntax, LayerKind, LayerSpec, String)] = []
-        var names: [String: SourceRange] = [:]
+        guard let tree = resolveItems(syntax.items, reserved: [:]) else { return nil }
+        let expanded = ModelTree.expandedCount(tree)
+        guard expanded <= Checker.maxModelItems else {
+            diagnostics.error(.tooManyModelItems(limit: Checker.maxModelItems), at: range)
+            return nil
+        }
+        let input = modelInput(tree.map { ($0.spec, $0.name) }, modelRange: syntax.openRange)
+        var walk = ModelWalk(capacity: expanded)
+        _ = walk.walk(tree, prefix: String?.none, top: Int?.none, depth: 0, labels: [], input: input?.shape, plain: true)
+        for (condition, at) in walk.errors { diagnostics.error(condition, at: at) }
+        for (condition, at) in walk.notes { diagnostics.note(condition, at: at) }
+        guard !walk.overflow else {
+            diagnostics.error(.tooManyElements("the model"), at: range)
+            return nil
+        }
+        let layers = walk.items.filter { $0.depth == 0 }.map { item in
+            CheckedLayer(index: item.topLevelIndex, name: item.name, kind: item.kind, spec: item.spec,
+                         inputShape: item.inputShape, outputShape: item.outputShape, flattensInput: item.flattensInput,
+                         parameterLayerIndex: item.parameterLayerIndex, range: item.range)
+        }
+        let output = walk.errors.isEmpty ? layers.last?.outputShape : nil
+        var model = CheckedModel(layers: layers, inputShape: input?.shape, inputWasInferred: input?.inferred ?? false,
+                                 outputShape: output, parameters: walk.parameters, buffers: walk.buffers,
+                                 stateDict: walk.stateDict, range: range)
+        model.items = walk.items
+        model.takesTokenIds = walk.firstLayerIsEmbedding
+        return model
+    }
+
+    /// The items with their arguments checked and typed, blocks holding theirs; nil after
+    /// an error (reported). `reserved`: names a label may not take (a residual's
+    /// `shortcut`). Recursion is bounded by the parser's `maxModelDepth`.
+    private mutating func resolveItems(_ items: [ModelItemSyntax], reserved: [String: SourceRange]) -> [ModelTree]? {
+        var resolved: [ModelTree] = []
+        var names = reserved
         var ok = true
-        for (index, layer) in syntax.layers.enumerated() {
-            let name = layer.label?.text ?? String(index)
-            if let label = layer.label {
+        for (index, item) in items.enumerated() {
+            let name = item.label?.text ?? String(index)
+            if let label = item.label {
                 if let first = names[label.text] {
                     diagnostics.error(.duplicateLayerName(label.text), at: label.range,
                                       notes: [.note(.previousDefinition(label.text), at: first)])
@@ -22,46 +60,61 @@ extension Checker {
                 }
                 names[label.text] = label.range
             }
-            guard let kind = LayerKind(rawValue: layer.kind.text), let spec = layerSpec(layer, kind: kind) else {
-                ok = false
-                continue
+            switch item {
+            case .layer(let layer):
+                guard let kind = LayerKind(rawValue: layer.kind.text), let spec = layerSpec(layer, kind: kind) else {
+                    ok = false
+                    continue
+                }
+                resolved.append(ModelTree(name: name, label: layer.label?.text, kind: .layer(kind), spec: spec,
+                                          range: layer.range, children: [], shortcut: nil))
+            case .block(let block):
+                guard let tree = resolveBlock(block, name: name) else {
+                    ok = false
+                    continue
+                }
+                resolved.append(tree)
             }
-            specs.append((layer, kind, spec, name))
         }
-        guard ok else { return nil }
-        let (parameters, buffers, stateDict, parameterIndex) = stateEntries(specs.map { ($0.1, $0.2, $0.3) })
-        guard let parameters else {
-            diagnostics.error(.tooManyElements("the model"), at: range)
+        return ok ? resolved : nil
+    }
+
+    private mutating func resolveBlock(_ block: BlockSyntax, name: String) -> ModelTree? {
+        let where_ = block.keyword?.range ?? block.openRange
+        guard !block.body.isEmpty else {
+            diagnostics.error(.emptyBlock(block.keyword?.text ?? "sequence"), at: block.openRange)
             return nil
         }
-        let input = modelInput(specs.map { ($0.2, $0.3) }, modelRange: syntax.openRange)
-        var shape = input?.shape
-        var layers: [CheckedLayer] = []
-        for (index, (layer, kind, spec, name)) in specs.enumerated() {
-            let inputShape = shape
-            var flattens = false
-            if let current = shape {
-                switch spec.outputShape(for: current) {
-                case .success(let output):
-                    shape = output
-                    flattens = spec.flattensInput(current)
-                    if flattens {
-                        let count = current.reduce(1, *)
-                        diagnostics.note(.implicitFlatten(layer: name, shape: ShapeText.text(current), count: count),
-                                         at: layer.kind.range)
-                    }
-                case .failure(let failure):
-                    diagnostics.error(.layerShape(failure.inside(name)), at: layer.range)
-                    shape = nil
+        switch block.kind {
+        case .sequence:
+            guard let body = resolveItems(block.body, reserved: [:]) else { return nil }
+            return ModelTree(name: name, label: block.label?.text, kind: .sequence,
+                             spec: .sequence(body.map(\.named)), range: block.range, children: body, shortcut: nil)
+        case .repeat(let countExpr):
+            let count = positiveInteger(countExpr, "the count of 'repeat'")
+            let body = resolveItems(block.body, reserved: [:])
+            guard let count, let body else { return nil }
+            return ModelTree(name: name, label: block.label?.text, kind: .repeat(count: count),
+                             spec: .repeat(count: count, body: body.map(\.named)), range: block.range,
+                             children: body, shortcut: nil, keywordRange: where_)
+        case .residual(let shortcutSyntax):
+            // The shortcut is the attribute `shortcut`: no item of the body may be called so.
+            let reserved = shortcutSyntax == nil ? [:] : ["shortcut": block.keyword?.range ?? block.range]
+            let body = resolveItems(block.body, reserved: reserved)
+            var shortcut: [ModelTree]?
+            if let shortcutSyntax {
+                guard !shortcutSyntax.isEmpty else {
+                    diagnostics.error(.emptyBlock("shortcut"), at: block.range)
+                    return nil
                 }
+                shortcut = resolveItems(shortcutSyntax, reserved: [:])
+                if shortcut == nil { return nil }
             }
-            layers.append(CheckedLayer(index: index, name: name, kind: kind, spec: spec, inputShape: inputShape,
-                                       outputShape: shape, flattensInput: flattens,
-                                       parameterLayerIndex: parameterIndex[index], range: layer.range))
+            guard let body else { return nil }
+            return ModelTree(name: name, label: block.label?.text, kind: .residual,
+                             spec: .residual(body: body.map(\.named), shortcut: shortcut?.map(\.named)),
+                             range: block.range, children: body, shortcut: shortcut, keywordRange: where_)
         }
-        return CheckedModel(layers: layers, inputShape: input?.shape, inputWasInferred: input?.inferred ?? false,
-                            outputShape: shape, parameters: parameters, buffers: buffers, stateDict: stateDict,
-                            range: range)
     }
 
     /// The typed layer, arguments checked and defaults filled in.
@@ -101,6 +154,14 @@ extension Checker {
         case .sigmoid: return .sigmoid
         case .gelu: return .gelu
         case .flatten: return .flatten
+        case .avgpool where layer.arguments.first?.bareName == "global":
+            // `avgpool global`: nn.AdaptiveAvgPool2d(1), which takes nothing else.
+            guard layer.arguments.count == 1, layer.options.isEmpty else {
+                diagnostics.error(.layerArgumentCount("avgpool global", expected: "no other arguments",
+                                                      got: layer.arguments.count - 1 + layer.options.count), at: layer.range)
+                return nil
+            }
+            return .globalAvgPool
         case .maxpool, .avgpool:
             guard let k = size(0) else { return nil }
             let stride = option("stride").map { positiveInteger($0, "'stride' of '\(kind.rawValue)'") } ?? k
@@ -118,47 +179,46 @@ extension Checker {
             return size(0).map { .batchnorm(channels: $0) }
         case .layernorm:
             return size(0).map { .layernorm(features: $0) }
-        }
-    }
-
-    /// Parameters, buffers and the full state_dict order; `nil` parameters when an element
-    /// count overflows. Also the index of each layer among the layers with parameters.
-    private func stateEntries(_ layers: [(LayerKind, LayerSpec, String)])
-        -> ([ParameterInfo]?, [BufferInfo], [StateEntry], [Int: Int]) {
-        var parameters: [ParameterInfo] = []
-        var buffers: [BufferInfo] = []
-        var entries: [StateEntry] = []
-        var parameterIndex: [Int: Int] = [:]
-        var total = 0
-        for (position, (kind, spec, name)) in layers.enumerated() {
-            var shapes: [(String, [Int])] = []
-            var bufferShapes: [(String, [Int], Bool)] = []
-            for entry in spec.stateShapes {
-                switch entry.kind {
-                case .parameter: shapes.append((entry.name, entry.shape))
-                case .buffer: bufferShapes.append((entry.name, entry.shape, false))
-                case .integerBuffer: bufferShapes.append((entry.name, entry.shape, true))
+        case .silu: return .silu
+        case .embedding:
+            guard let count = size(0), let dim = size(1) else { return nil }
+            return .embedding(count: count, dim: dim)
+        case .posembed:
+            guard let length = size(0), let dim = size(1) else { return nil }
+            return .posembed(length: length, dim: dim)
+        case .rmsnorm:
+            guard let n = size(0) else { return nil }
+            guard let epsExpr = option("eps") else { return .rmsnorm(features: n) }
+            guard let eps = number(epsExpr, "'eps' of 'rmsnorm'") else { return nil }
+            guard eps >= 0 else {
+                diagnostics.error(.valueOutOfRange("'eps' of 'rmsnorm'", value: eps, range: "at least 0"), at: epsExpr.range)
+                return nil
+            }
+            return .rmsnorm(features: n, eps: eps)
+        case .attention:
+            guard let dim = size(0) else { return nil }
+            guard let headsExpr = option("heads") else {
+                diagnostics.error(.missingLayerOption("heads", layer: "attention"), at: layer.range)
+                return nil
+            }
+            guard let heads = positiveInteger(headsExpr, "'heads' of 'attention'") else { return nil }
+            guard dim % heads == 0 else {
+                diagnostics.error(.headsDoNotDivide(heads: heads, width: dim), at: headsExpr.range)
+                return nil
+            }
+            let causal = option("causal").map { bool($0, "'causal' of 'attention'") } ?? false
+            let bias = option("bias").map { bool($0, "'bias' of 'attention'") } ?? true
+            var p: Double? = 0
+            if let expr = option("dropout") {
+                p = number(expr, "'dropout' of 'attention'")
+                if let value = p, !(value >= 0 && value <= 1) {
+                    diagnostics.error(.valueOutOfRange("'dropout' of 'attention'", value: value, range: "between 0 and 1"),
+                                      at: expr.range)
+                    p = nil
                 }
             }
-            guard !shapes.isEmpty else { continue }
-            let layerIndex = parameterIndex.count
-            parameterIndex[position] = layerIndex
-            for (suffix, shape) in shapes {
-                guard let count = shape.checkedProduct else { return (nil, [], [], [:]) }
-                let (sum, overflow) = total.addingReportingOverflow(count)
-                guard !overflow, sum <= Checker.maxCount * 16 else { return (nil, [], [], [:]) }
-                total = sum
-                let info = ParameterInfo(name: "\(name).\(suffix)", shape: shape, count: count, layerName: name,
-                                         layerKind: kind, layerIndex: position, parameterLayerIndex: layerIndex)
-                parameters.append(info)
-                entries.append(.parameter(info))
-            }
-            for (suffix, shape, isInteger) in bufferShapes {
-                let info = BufferInfo(name: "\(name).\(suffix)", shape: shape, isInteger: isInteger, layerName: name)
-                buffers.append(info)
-                entries.append(.buffer(info))
-            }
+            guard let causal, let bias, let p else { return nil }
+            return .attention(dim: dim, heads: heads, causal: causal, bias: bias, dropout: p)
         }
-        return (parameters, buffers, entries, parameterIndex)
     }
 }

@@ -98,7 +98,7 @@ extension Checker {
         for group in groups {
             switch group.each {
             case .layer?:
-                names += model.layers.filter { $0.parameterLayerIndex != nil }.map { "\(group.name).\($0.name)" }
+                names += model.parameterLayerNames.map { "\(group.name).\($0)" }
             case .param?:
                 names += model.parameters.map { "\(group.name).\($0.name)" }
             case nil:

@@ -53,6 +53,16 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case layerArgumentCount(String, expected: String, got: Int)
     case unknownLayerOption(String, layer: String, valid: [String])
     case duplicateLayerName(String)
+    /// `residual < >`, `repeat 2 < >`: a block with nothing in it (its word).
+    case emptyBlock(String)
+    /// A layer option PyTorch requires (`attention 64` without `heads`).
+    case missingLayerOption(String, layer: String)
+    /// `attention DIM heads H` where H does not divide DIM.
+    case headsDoNotDivide(heads: Int, width: Int)
+    /// An `embedding` that is not the model's first layer (or is inside a residual or repeat).
+    case embeddingNotFirst
+    /// More items than the checker expands once `repeat`s are.
+    case tooManyModelItems(limit: Int)
     /// A layer that cannot take its input, worded by `ShapeFailure` (the runtime's wording too).
     case layerShape(ShapeFailure)
     case tooManyElements(String)
@@ -279,6 +289,13 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return valid.isEmpty ? "'\(layer)' takes no option '\(clip(name))'"
                 : "unknown option '\(clip(name))' of '\(layer)'; it takes \(quotedList(valid))"
         case .duplicateLayerName(let name): return "more than one layer is named '\(name)'"
+        case .emptyBlock(let word): return "the \(word == "sequence" ? "block" : "'\(word)'") has no items"
+        case .missingLayerOption(let name, let layer): return "'\(layer)' needs '\(name)'"
+        case .headsDoNotDivide(let heads, let width):
+            return "'heads' of 'attention' must divide its width \(width), got \(heads)"
+        case .embeddingNotFirst:
+            return "'embedding' takes integer ids, so it must be the model's first layer (outside any 'residual' or 'repeat')"
+        case .tooManyModelItems(let limit): return "the model has more than \(limit) items once its 'repeat' blocks are expanded"
         case .layerShape(let failure): return failure.description
         case .tooManyElements(let what): return "\(what) has too many elements"
         case .implicitFlatten(let layer, let shape, let count):

@@ -32,13 +32,14 @@ public struct Statement: Sendable {
     }
 }
 
-/// `model < LAYER ; LAYER ... >`, or `model from "FILE"` (section 13).
+/// `model < ITEM ; ITEM ... >`, or `model from "FILE"` (section 13).
 public struct ModelSyntax: Sendable {
-    public var layers: [LayerSyntax]
+    /// The top-level items: layers and blocks (section 12).
+    public var items: [ModelItemSyntax]
     /// The range of the opening `<`, for "to close '<' at line N" (the file name's range
     /// for `model from`).
     public var openRange: SourceRange
-    /// The checkpoint of `model from "FILE"`; then `layers` is empty.
+    /// The checkpoint of `model from "FILE"`; then `items` is empty.
     public var file: StringLiteral? = nil
 }
 

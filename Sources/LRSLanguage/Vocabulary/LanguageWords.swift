@@ -31,6 +31,7 @@ public enum LanguageWords {
             words.insert(kind.rawValue)
             insert(kind.options)
         }
+        words.formUnion(ModelItemKind.blockWords)
         for kind in OptimizerKind.allCases {
             words.insert(kind.rawValue)
             insert(kind.hyperparameters)

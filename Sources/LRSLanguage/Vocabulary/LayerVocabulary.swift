@@ -1,6 +1,8 @@
-/// The layer kinds the language accepts (section 4), their arguments and options.
+/// The layer kinds the language accepts (sections 4 and 12), their arguments and options.
+/// (`avgpool global` is an `avgpool`; blocks are not layers: see `ModelItemKind`.)
 public enum LayerKind: String, Sendable, CaseIterable {
     case linear, conv, relu, tanh, sigmoid, gelu, flatten, maxpool, avgpool, dropout, batchnorm, layernorm
+    case embedding, posembed, attention, rmsnorm, silu
 
     /// Positional arguments in order; a trailing argument with a default may be omitted.
     public var positional: [ArgumentSpec] { LayerKind.tables[ordinal].positional }
@@ -27,6 +29,11 @@ public enum LayerKind: String, Sendable, CaseIterable {
         case .dropout: return 9
         case .batchnorm: return 10
         case .layernorm: return 11
+        case .embedding: return 12
+        case .posembed: return 13
+        case .attention: return 14
+        case .rmsnorm: return 15
+        case .silu: return 16
         }
     }
 
@@ -36,11 +43,16 @@ public enum LayerKind: String, Sendable, CaseIterable {
         case .conv:
             return [.required("in_channels", .integer), .required("out_channels", .integer),
                     .required("kernel_size", .integer)]
-        case .relu, .tanh, .sigmoid, .gelu, .flatten: return []
+        case .relu, .tanh, .sigmoid, .gelu, .flatten, .silu: return []
+        // `avgpool global` reads the word as its argument (the checker tells it apart).
         case .maxpool, .avgpool: return [.required("kernel_size", .integer)]
         case .dropout: return [ArgumentSpec("p", .number, default: .number(0.5))]
         case .batchnorm: return [.required("num_features", .integer)]
         case .layernorm: return [.required("normalized_shape", .integer)]
+        case .embedding: return [.required("num_embeddings", .integer), .required("embedding_dim", .integer)]
+        case .posembed: return [.required("length", .integer), .required("dim", .integer)]
+        case .attention: return [.required("embed_dim", .integer)]
+        case .rmsnorm: return [.required("normalized_shape", .integer)]
         }
     }
 
@@ -53,6 +65,12 @@ public enum LayerKind: String, Sendable, CaseIterable {
                     ArgumentSpec("bias", .bool, default: .bool(true))]
         // stride defaults to the kernel size (`.unset` here: the checker fills it in).
         case .maxpool, .avgpool: return [ArgumentSpec("stride", .integer, default: .unset)]
+        // `heads` has no default: nn.MultiheadAttention requires num_heads.
+        case .attention:
+            return [ArgumentSpec("heads", .integer, default: nil), ArgumentSpec("causal", .bool, default: .bool(false)),
+                    ArgumentSpec("bias", .bool, default: .bool(true)), ArgumentSpec("dropout", .number, default: .number(0))]
+        // eps None: torch.finfo(dtype).eps.
+        case .rmsnorm: return [ArgumentSpec("eps", .number, default: .unset)]
         default: return []
         }
     }
@@ -60,7 +78,7 @@ public enum LayerKind: String, Sendable, CaseIterable {
     /// Whether the layer holds parameters.
     public var hasParameters: Bool {
         switch self {
-        case .linear, .conv, .batchnorm, .layernorm: return true
+        case .linear, .conv, .batchnorm, .layernorm, .embedding, .posembed, .attention, .rmsnorm: return true
         default: return false
         }
     }
@@ -80,6 +98,11 @@ public enum LayerKind: String, Sendable, CaseIterable {
         case .dropout: return "nn.Dropout"
         case .batchnorm: return "nn.BatchNorm1d/2d"
         case .layernorm: return "nn.LayerNorm"
+        case .embedding: return "nn.Embedding"
+        case .posembed: return "a learned position embedding"
+        case .attention: return "nn.MultiheadAttention"
+        case .rmsnorm: return "nn.RMSNorm"
+        case .silu: return "nn.SiLU"
         }
     }
 
