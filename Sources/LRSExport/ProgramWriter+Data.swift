@@ -69,6 +69,8 @@ extension ProgramWriter {
                 args.append("header=" + text)
             }
             return "load_csv(" + args.joined(separator: ", ") + ")"
+        case .text:
+            throw ExportRefusal(.dataSourceNotExported(source.kind.rawValue), at: source.range)
         case .synthetic:
             guard script.model.inputShape != nil else {
                 throw ExportRefusal(.syntheticNeedsInputShape, at: source.range)
@@ -141,6 +143,8 @@ extension ProgramWriter {
                 "        return False",
                 "    return True",
             ]
+        case .text:
+            return []  // refused by loadCall
         case .synthetic:
             usesMath = true
             return [

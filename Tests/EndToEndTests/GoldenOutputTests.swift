@@ -18,6 +18,8 @@ import TestSupport
             "Tests/Fixtures/reference-own/groups_select_freeze/case.lrs",
             "Tests/Fixtures/captures/vit_layers/case.lrs",
             "Tests/Fixtures/captures/thousand_parameters/case.lrs",
+            "Tests/Fixtures/nested/gpt/case.lrs",
+            "Tests/Fixtures/nested/resnet/case.lrs",
         ]
     }()
 
@@ -47,7 +49,7 @@ import TestSupport
 
     @Test(arguments: ["samples/seed1.lrs", "samples/seed3.lrs", "samples/schedules.lrs", "samples/selectors.lrs",
                       "Tests/Fixtures/reference-own/groups_mixed_kinds/case.lrs",
-                      "Tests/Fixtures/captures/vit_layers/case.lrs"])
+                      "Tests/Fixtures/captures/vit_layers/case.lrs", "Tests/Fixtures/nested/gpt/case.lrs"])
     func checkJSON(_ script: String) throws {
         let result = try LRSBinary.run(["check", "--format", "json", script], timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")

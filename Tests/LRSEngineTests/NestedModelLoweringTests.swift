@@ -54,3 +54,20 @@ import LRSRuntime
         #expect(built.outputShape == model.outputShape)
     }
 }
+
+extension NestedModelLoweringTests {
+    static func activationBytes(_ model: String) throws -> Int {
+        let script = try #require(Checker.check(SourceFile(path: "m.lrs", text: "input 8\nmodel < \(model) >\ntrain batch 16\n"),
+                                                options: Checker.Options(checkFiles: false)).script)
+        return try #require(MemoryEstimate.parts(for: script).first { $0.part.what.hasPrefix("activations") }).part.bytes
+    }
+
+    /// The memory estimate counts every layer inside blocks, each repeat's copy.
+    @Test func activationsCountLayersAtEveryDepth() throws {
+        let nested = try Self.activationBytes("repeat 3 < linear 8 8; relu >")
+        let flat = try Self.activationBytes("linear 8 8; relu; linear 8 8; relu; linear 8 8; relu")
+        #expect(nested == flat)
+        #expect(try Self.activationBytes("a: < linear 8 8; relu >") == Self.activationBytes("linear 8 8; relu"))
+        #expect(try Self.activationBytes("residual < linear 8 8 >") > Self.activationBytes("linear 8 8"))
+    }
+}

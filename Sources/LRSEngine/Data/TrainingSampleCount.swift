@@ -41,6 +41,13 @@ public struct TrainingSampleCount: Sendable, Equatable {
             case .synthetic:
                 total = SyntheticSettings(data).samples
                 origin = "'synthetic' makes \(total) samples"
+            case .text:
+                guard let file = data.files.first, let context = data.context else {
+                    return .failure(Problem(reason: "'data text' names no file"))
+                }
+                let length = try FileBytes.size(of: file.path)
+                total = TextData.sampleCount(length: length, context: context)
+                origin = "'\(file.written)' holds \(length) bytes, \(total) samples of context \(context)"
             }
         } catch let error as FileFormatError {
             return .failure(Problem(reason: "'\(error.path)': \(error.reason)"))

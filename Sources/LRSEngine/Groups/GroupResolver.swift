@@ -115,7 +115,9 @@ public struct GroupResolver {
         if !script.hasNoGroups {
             for (position, parameter) in parameters.enumerated() where !frozen[position] && owner[position] == nil {
                 // A checkpoint's parameter has no layer statement: the `model from` one.
-                let range = model.layers.first { $0.index == parameter.layerIndex }?.range ?? model.range
+                // Inside blocks, the layer's own text (section 12).
+                let range = model.items.first { $0.name == parameter.layerName }?.range
+                    ?? model.layers.first { $0.index == parameter.layerIndex }?.range ?? model.range
                 diagnostics.append(.error(.unassignedParameter(parameter.name), at: range))
             }
         }

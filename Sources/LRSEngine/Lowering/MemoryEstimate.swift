@@ -16,9 +16,12 @@ import LRSLanguage
 ///   data        = npy: the file's data bytes as read, plus 4 per element as float32, plus
 ///                 a copy of the inputs when `split` divides them; csv: 16 x the file's size
 ///                 (the text, a string per cell, a double per cell); synthetic: 4 x samples
-///                 x input size + its prototypes in double
-///   activations = 4 x batch x (input x 3 + every layer's output x 3 + a conv's columns x 2):
+///                 x input size + its prototypes in double; text: the file's bytes + 8 x
+///                 samples x context (ids and targets as float32; twice when split)
+///   activations = 4 x batch x (input x 3 + every layer's and residual's output x 3 + a conv's
+///                 columns x 2 + an attention's q, k, v, context and head weights x 2):
 ///                 outputs, their gradients and a mask or normalised copy; the batch copies
+///                 (layers inside blocks counted at every depth, each copy of a repeat)
 ///   predicates  = 4 x the largest parameter x 3, when a `where` reads `param`: its values,
 ///                 the copy handed to the predicate and one tensor the predicate makes
 public enum MemoryEstimate {
@@ -111,6 +114,12 @@ public enum MemoryEstimate {
             }
         case .csv:
             return source.files.reduce(0) { add($0, multiply((try? FileBytes.size(of: $1.path)) ?? 0, 16)) }
+        case .text:
+            // The bytes, and each sample's ids and targets as floats.
+            guard let file = source.files.first, let context = source.context,
+                  let length = try? FileBytes.size(of: file.path) else { return 0 }
+            let samples = TextData.sampleCount(length: length, context: context)
+            return add(length, multiply(multiply(samples, context), copied ? 16 : 8))
         case .synthetic:
             let size = product(script.model.inputShape ?? [])
             let settings = SyntheticSettings(source)
@@ -123,11 +132,23 @@ public enum MemoryEstimate {
     /// The model's buffers for one batch: see the formula above.
     static func activationBytes(_ script: CheckedScript, batch: Int) -> Int {
         var perSample = multiply(product(script.model.inputShape ?? []), 3)
-        for layer in script.model.layers {
-            perSample = add(perSample, multiply(product(layer.outputShape ?? []), 3))
-            if case let .conv(inChannels, _, kernel, _, _, _) = layer.spec, let output = layer.outputShape, output.count == 3 {
+        // Every layer at any depth (section 12; a repeat's copies each hold their own), and
+        // each residual's sum.
+        for item in script.model.items {
+            switch item.kind {
+            case .layer, .residual: break
+            case .sequence, .shortcut, .repeat: continue
+            }
+            perSample = add(perSample, multiply(product(item.outputShape ?? []), 3))
+            if case let .conv(inChannels, _, kernel, _, _, _) = item.spec, let output = item.outputShape, output.count == 3 {
                 let columns = multiply(multiply(multiply(inChannels, kernel), kernel), multiply(output[1], output[2]))
                 perSample = add(perSample, multiply(columns, 2))
+            }
+            // Attention keeps q, k, v and the context ([T, 4 x dim]) and each head's weights
+            // ([heads, T, T]) with their gradients.
+            if case let .attention(dim, heads, _, _, _) = item.spec, let output = item.outputShape, output.count == 2 {
+                let t = output[0]
+                perSample = add(perSample, multiply(add(multiply(t, multiply(4, dim)), multiply(heads, multiply(t, t))), 2))
             }
         }
         return multiply(multiply(perSample, max(batch, 1)), 4)

@@ -11,7 +11,8 @@ public enum ReplInput {
     /// unterminated), so the entry continues under the continuation prompt. Read with the
     /// language's own lexer, so comments, strings and numbers are what a script makes them.
     ///
-    /// `<` opens a block only right after the word `model`; elsewhere it compares.
+    /// `<` opens the model right after the word `model`, and a block inside it; elsewhere it
+    /// compares.
     public static func isIncomplete(_ text: String) -> Bool {
         let (tokens, lexical) = Lexer.tokenize(SourceFile(path: "<repl>", text: text))
         // A string ends on its line: one left open on the last line may still be closed;
@@ -21,21 +22,26 @@ public enum ReplInput {
             return true
         }
         var depth = 0
-        var inModel = false
+        // Blocks open inside the model (section 12): each '<' there opens one.
+        var modelDepth = 0
         var previous: Token?
         for token in tokens {
             switch token.kind {
             case .leftParen, .leftBracket: depth += 1
             case .rightParen, .rightBracket: depth = max(0, depth - 1)
             case .less:
-                if !inModel, let word = previous, word.kind == .identifier, word.text == "model" { inModel = true }
+                if modelDepth > 0 && depth == 0 {
+                    modelDepth += 1
+                } else if modelDepth == 0, let word = previous, word.kind == .identifier, word.text == "model" {
+                    modelDepth = 1
+                }
             case .greater:
-                if inModel && depth == 0 { inModel = false }
+                if modelDepth > 0 && depth == 0 { modelDepth -= 1 }
             default: break
             }
             previous = token
         }
-        return inModel || depth > 0
+        return modelDepth > 0 || depth > 0
     }
 
     /// The first word of an entry and the rest, trimmed.

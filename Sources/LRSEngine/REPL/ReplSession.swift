@@ -85,7 +85,12 @@ public final class ReplSession {
     /// Group names and parameter names, for completion.
     public var groupNames: [String] { run?.resolution.groups.map(\.name) ?? [] }
     public var parameterNames: [String] { run?.script.model.parameters.map(\.name) ?? [] }
-    public var layerNames: [String] { run?.script.model.layers.map(\.name) ?? [] }
+    /// Top-level names and labels at any depth (what selector words may name), in order.
+    public var layerNames: [String] {
+        guard let model = run?.script.model else { return [] }
+        var seen = Set<String>()
+        return (model.layers.map(\.name) + model.items.compactMap(\.label)).filter { seen.insert($0).inserted }
+    }
 
     /// Carries out one entry (possibly several lines): a REPL command or statements.
     /// `counted` false (the command line's own `load FILE`) leaves the line count alone.

@@ -31,14 +31,49 @@ public enum ShowText {
             }
             return "model from '\(file.file.written)'\n" + table(rows) + "total parameters: \(model.parameterCount)\n"
         }
-        var rows: [[String]] = [["layer", "kind", "output", "parameters"]]
-        for layer in model.layers {
-            let count = model.parameters.filter { $0.layerIndex == layer.index }.reduce(0) { $0 + $1.count }
-            let shape = layer.outputShape.map(ShapeText.text) ?? "?"
-            rows.append([layer.name, layer.kind.word + (layer.flattensInput ? " (flattens)" : ""), shape, count > 0 ? "\(count)" : ""])
-        }
         let input = model.inputShape.map(ShapeText.text) ?? "?"
-        return "input \(input)\n" + table(rows) + "total parameters: \(model.parameterCount)\n"
+        return "input \(input)\n" + table([["layer", "kind", "output", "parameters"]] + treeRows(model))
+            + "total parameters: \(model.parameterCount)\n"
+    }
+
+    /// The model as an indented tree (section 12), one row per item with its own name,
+    /// kind, output shape and parameter count; a `repeat`'s first copy is shown item by
+    /// item and the others in one row. A flat model is one row per layer.
+    static func treeRows(_ model: CheckedModel) -> [[String]] {
+        var rows: [[String]] = []
+        var skipBelow: Int?
+        let items = model.items
+        for (index, item) in items.enumerated() {
+            if let depth = skipBelow {
+                if item.depth > depth { continue }
+                skipBelow = nil
+            }
+            let indent = String(repeating: "  ", count: item.depth)
+            let own = item.name.split(separator: ".").last.map(String.init) ?? item.name
+            let shape = item.outputShape.map(ShapeText.text) ?? "?"
+            func count(_ n: Int) -> String { n > 0 ? "\(n)" : "" }
+            if case .repeat(let copies) = item.kind, copies > 1, index + 1 < items.count {
+                rows.append([indent + own, item.kind.word, shape, count(item.parameterCount)])
+                // The first copy in full, then the others at once.
+                let first = items[index + 1]
+                var end = index + 2
+                while end < items.count, items[end].depth > first.depth { end += 1 }
+                rows += treeRows(Array(items[index + 1 ..< end]), model: model)
+                rows.append([indent + "  " + (copies == 2 ? "1" : "1.." + String(copies - 1)), "\(copies - 1) more like 0", shape,
+                             count(first.parameterCount * (copies - 1))])
+                skipBelow = item.depth
+                continue
+            }
+            rows.append([indent + own, item.kind.word + (item.flattensInput ? " (flattens)" : ""), shape,
+                         count(item.parameterCount)])
+        }
+        return rows
+    }
+
+    private static func treeRows(_ items: [CheckedItem], model: CheckedModel) -> [[String]] {
+        var copy = model
+        copy.items = items
+        return treeRows(copy)
     }
 
     public static func rates(_ state: TrainingState) -> String {

@@ -39,6 +39,8 @@ extension Checker {
                 specs.replaceSubrange(index - 1 ..< index, with: items.map(\.spec))
                 index -= 1
             case .embedding:
+                // `text ... context T` gives the sequence length (section 12).
+                if let context = dataSource?.context { return ([context], true) }
                 diagnostics.error(.inputNeeded("an 'embedding' takes sequences of token ids; 'input T' gives their length"),
                                   at: modelRange)
                 return nil

@@ -67,7 +67,7 @@ extension Checker {
                     continue
                 }
                 resolved.append(ModelTree(name: name, label: layer.label?.text, kind: .layer(kind), spec: spec,
-                                          range: layer.range, children: [], shortcut: nil))
+                                          range: layer.range, children: [], shortcut: nil, keywordRange: layer.kind.range))
             case .block(let block):
                 guard let tree = resolveBlock(block, name: name) else {
                     ok = false
@@ -198,7 +198,7 @@ extension Checker {
         case .attention:
             guard let dim = size(0) else { return nil }
             guard let headsExpr = option("heads") else {
-                diagnostics.error(.missingLayerOption("heads", layer: "attention"), at: layer.range)
+                diagnostics.error(.missingOption("heads", of: "attention"), at: layer.range)
                 return nil
             }
             guard let heads = positiveInteger(headsExpr, "'heads' of 'attention'") else { return nil }

@@ -191,6 +191,10 @@ enum DataRowCount {
             var header: Bool?
             if case .bool(let b)? = source.options.first(where: { $0.name == "header" })?.value { header = b }
             return try? CSVTable.dataRowCount(bytes, path: file.path, header: header)
+        case .text:
+            guard let file = source.files.first, let context = source.context,
+                  let length = try? FileBytes.size(of: file.path) else { return nil }
+            return TextData.sampleCount(length: length, context: context)
         }
     }
 }

@@ -1,3 +1,5 @@
+import LRSFiles
+
 extension Checker {
     /// Pass 1: one statement, in script order.
     mutating func checkStatement(_ statement: Statement) {
@@ -191,6 +193,10 @@ extension Checker {
         }
         for spec in specs {
             guard let option = syntax.options.first(where: { $0.name.text == spec.name }) else {
+                if spec.defaultValue == nil {
+                    diagnostics.error(.missingOption(spec.name, of: "data \(kind)"), at: syntax.kind.range)
+                    ok = false
+                }
                 resolved.append(ResolvedArgument(name: spec.name, value: defaultArgument(spec), isDefault: true, range: nil))
                 continue
             }
@@ -220,6 +226,39 @@ extension Checker {
             }
             resolved.append(ResolvedArgument(name: spec.name, value: value, isDefault: false, range: option.range))
         }
-        return ok ? CheckedDataSource(kind: source, files: files, options: resolved, range: range) : nil
+        guard ok else { return nil }
+        let checked = CheckedDataSource(kind: source, files: files, options: resolved, range: range)
+        if let context = checked.context, let file = files.first, options.checkFiles,
+           let length = try? FileBytes.size(of: file.path), TextData.sampleCount(length: length, context: context) == 0 {
+            // Kept, with the error: its context still gives the model's input.
+            diagnostics.error(.textTooShort(file.written, bytes: length, context: context), at: file.range)
+        }
+        return checked
+    }
+
+    /// Pass 2: token-id data and models agree (section 12): `text` data need a model that
+    /// starts with an `embedding`, whose `input` is the context; such a model takes no
+    /// `synthetic` data (its samples are not ids).
+    mutating func checkTokenData(_ model: CheckedModel) {
+        guard model.file == nil else { return }
+        for statement in statements {
+            let source: CheckedDataSource
+            switch statement {
+            case .data(let s), .validate(let s): source = s
+            default: continue
+            }
+            if let context = source.context {
+                guard model.takesTokenIds else {
+                    diagnostics.error(.textNeedsEmbedding, at: source.range)
+                    continue
+                }
+                if let input = model.inputShape, input != [context] {
+                    let range = source.options.first { $0.name == "context" }?.range ?? source.range
+                    diagnostics.error(.textContextMismatch(context: context, input: ShapeText.text(input)), at: range)
+                }
+            } else if model.takesTokenIds, source.kind == .synthetic {
+                diagnostics.error(.dataNotTokenIds(source.kind.rawValue), at: source.range)
+            }
+        }
     }
 }

@@ -185,6 +185,7 @@ public struct Checker {
             model = checkCheckpointModel(file, range: modelStatement.range)
         } else if let modelStatement, case .model(let syntax) = modelStatement.kind, !droppedKeywords.contains("input") {
             model = checkModel(syntax, range: modelStatement.range)
+            if let model { checkTokenData(model) }
         }
         checkUnfreezeEpochs()
         if let model, !optimizerFailed {

@@ -13,7 +13,8 @@ struct ModelTree {
     let children: [ModelTree]
     /// A residual's shortcut.
     let shortcut: [ModelTree]?
-    /// Where a block's errors point: its keyword (`residual`, `repeat`), else its range.
+    /// Where a block's errors point: its keyword (`residual`, `repeat`), else its range;
+    /// for a layer, its kind word (where the implicit flatten's note points).
     var keywordRange: SourceRange?
 
     var named: NamedLayer { NamedLayer(name, spec) }

@@ -61,7 +61,7 @@ struct ModelWalk {
                         flattens = item.spec.flattensInput(current)
                         if flattens, noted.insert(item.range.start).inserted {
                             notes.append((.implicitFlatten(layer: name, shape: ShapeText.text(current),
-                                                           count: current.checkedProduct ?? 0), item.range))
+                                                           count: current.checkedProduct ?? 0), item.keywordRange ?? item.range))
                         }
                     case .failure(let failure):
                         error(.layerShape(ShapeFailure(failure.reason, input: failure.input, path: Self.path(name))),

@@ -55,8 +55,9 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case duplicateLayerName(String)
     /// `residual < >`, `repeat 2 < >`: a block with nothing in it (its word).
     case emptyBlock(String)
-    /// A layer option PyTorch requires (`attention 64` without `heads`).
-    case missingLayerOption(String, layer: String)
+    /// An option that has no default (`attention 64` without `heads`, `data text "F"`
+    /// without `context`), and what takes it.
+    case missingOption(String, of: String)
     /// `attention DIM heads H` where H does not divide DIM.
     case headsDoNotDivide(heads: Int, width: Int)
     /// An `embedding` that is not the model's first layer (or is inside a residual or repeat).
@@ -211,6 +212,14 @@ public enum DiagnosticCondition: Sendable, Equatable {
     case batchNormSingleValue(layer: String, shape: String)
     case dataUnreadable(String)
     case unsupportedDataSource(String)
+    /// `text "FILE" context T` on a file of fewer than T + 1 bytes (no sample).
+    case textTooShort(String, bytes: Int, context: Int)
+    /// Token-id data (`text`) for a model whose first layer is not an `embedding`.
+    case textNeedsEmbedding
+    /// `context T` of `text` data against another `input` of an embedding model.
+    case textContextMismatch(context: Int, input: String)
+    /// Data that are not token ids (`synthetic`) for a model that starts with an `embedding`.
+    case dataNotTokenIds(String)
     /// A setup PyTorch cannot express faithfully (`lrs export`).
     case cannotExport(ExportProblem)
     /// `what`: "the rate", or the `weight_decay` / `momentum` a plateau schedule moves.
@@ -290,7 +299,7 @@ public enum DiagnosticCondition: Sendable, Equatable {
                 : "unknown option '\(clip(name))' of '\(layer)'; it takes \(quotedList(valid))"
         case .duplicateLayerName(let name): return "more than one layer is named '\(name)'"
         case .emptyBlock(let word): return "the \(word == "sequence" ? "block" : "'\(word)'") has no items"
-        case .missingLayerOption(let name, let layer): return "'\(layer)' needs '\(name)'"
+        case .missingOption(let name, let what): return "'\(what)' needs '\(name)'"
         case .headsDoNotDivide(let heads, let width):
             return "'heads' of 'attention' must divide its width \(width), got \(heads)"
         case .embeddingNotFirst:
@@ -478,6 +487,16 @@ public enum DiagnosticCondition: Sendable, Equatable {
             return "expected more than 1 value per channel when training, got input size \(shape) (layer '\(layer)')"
         case .dataUnreadable(let reason): return "cannot read the data: \(reason)"
         case .unsupportedDataSource(let kind): return "unsupported data source '\(clip(kind))'"
+        case .textTooShort(let file, let bytes, let context):
+            return "'\(clip(file))' holds \(bytes) byte\(bytes == 1 ? "" : "s"); 'text' data with 'context \(context)' need at least \(context + 1) "
+                + "(one context and the byte after it)"
+        case .textNeedsEmbedding:
+            return "'text' data are token ids, so the model's first layer must be an 'embedding'"
+        case .textContextMismatch(let context, let input):
+            return "'context \(context)' is the sequence length, but the model's input is \(input); "
+                + "write 'input \(context)' or leave 'input' out"
+        case .dataNotTokenIds(let kind):
+            return "the model starts with an 'embedding', which takes token ids, but '\(kind)' data are not token ids"
         case .cannotExport(let problem): return "cannot export to PyTorch: \(problem)"
         case .plateauHeldConstant(let group, let what):
             return "plateau depends on training losses; \(what) of group '\(group)' is shown held constant"

@@ -9,6 +9,8 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
     case npyNeedsTwoFiles
     case csvNeedsFile
     case syntheticNeedsInputShape
+    /// A data source the export does not write yet (`text`, section 12).
+    case dataSourceNotExported(String)
     case stringNotNumber
     case noValue(name: String)
     case noPythonFunction(name: String)
@@ -37,6 +39,7 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
         case .npyNeedsTwoFiles: return "npy needs two files"
         case .csvNeedsFile: return "csv needs a file"
         case .syntheticNeedsInputShape: return "synthetic data needs the input shape"
+        case .dataSourceNotExported(let kind): return "'\(kind)' data have no loader in the export yet"
         case .stringNotNumber: return "a string is not a number here"
         case .noValue(let name): return "'\(name)' has no value here in the exported program"
         case .noPythonFunction(let name): return "function '\(name)' has no Python counterpart here"

@@ -6,12 +6,15 @@ public enum DataSourceKind: String, Sendable, CaseIterable {
     case csv
     /// `synthetic [samples N] [classes K] [noise X]`.
     case synthetic
+    /// `text FILE context T` (section 12): the file's bytes as token ids 0-255, sample i
+    /// being x = bytes[i*T, i*T+T) and y = bytes[i*T+1, i*T+T+1) (`TextData`).
+    case text
 
     /// How many files follow the kind.
     public var fileCount: Int {
         switch self {
         case .npy: return 2
-        case .csv: return 1
+        case .csv, .text: return 1
         case .synthetic: return 0
         }
     }
@@ -26,6 +29,9 @@ public enum DataSourceKind: String, Sendable, CaseIterable {
         case .synthetic:
             return [ArgumentSpec("samples", .integer, default: .unset), ArgumentSpec("classes", .integer, default: .unset),
                     ArgumentSpec("noise", .number, default: .unset)]
+        // No default: the context is the model's sequence length.
+        case .text:
+            return [ArgumentSpec("context", .integer, default: nil)]
         }
     }
 }
