@@ -70,7 +70,10 @@ extension ProgramWriter {
             }
             return "load_csv(" + args.joined(separator: ", ") + ")"
         case .text:
-            throw ExportRefusal(.dataSourceNotExported(source.kind.rawValue), at: source.range)
+            guard let file = source.files.first, let context = source.context else {
+                throw ExportRefusal(.dataSourceNotExported(source.kind.rawValue), at: source.range)
+            }
+            return "load_text(\(PythonText.string(file.written)), context=\(context))"
         case .synthetic:
             guard script.model.inputShape != nil else {
                 throw ExportRefusal(.syntheticNeedsInputShape, at: source.range)
@@ -144,7 +147,16 @@ extension ProgramWriter {
                 "    return True",
             ]
         case .text:
-            return []  // refused by loadCall
+            imports.insert("numpy")
+            return [
+                "def load_text(file, context):",
+                "    \"\"\"`data text`: the file's bytes as token ids 0-255 (int64); sample i is",
+                "    x = bytes[i*T, i*T+T), y = bytes[i*T+1, i*T+T+1), for every i with i*T+T+1 <= length.\"\"\"",
+                "    with open(path(file), \"rb\") as f:",
+                "        ids = torch.from_numpy(np.frombuffer(f.read(), dtype=np.uint8).astype(np.int64))",
+                "    n = (len(ids) - 1) // context",
+                "    return ids[:n * context].reshape(n, context), ids[1:n * context + 1].reshape(n, context)",
+            ]
         case .synthetic:
             usesMath = true
             return [
