@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// `lrs export --to pytorch`, then the program run by PyTorch: its trace and saved weights
-/// against the reference cases PyTorch computed (Tests/Fixtures/reference/train_* and a few
+/// against the reference cases PyTorch computed (Tests/Fixtures/reference/train_* and nested_*, and a few
 /// of Tests/Fixtures/reference-own), every sample with data for one epoch, and the DDP
 /// program under torchrun.
 @Suite(.serialized, .enabled(if: ExportPython.hasTorch,
