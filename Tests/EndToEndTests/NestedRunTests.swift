@@ -108,7 +108,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let result = try LRSBinary.run(["run", "run.lrs"], in: dir)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("run.lrs:17:11: error: cannot use data file 't.txt': it has 8 bytes, fewer than one context of 8 and the byte after it (9)"),
+        #expect(result.stderr.contains("run.lrs:17:11: error: 't.txt' holds 8 bytes; 'text' data with 'context 8' need at least 9 (one context and the byte after it)"),
                 "\(result.stderr)")
         #expect(!result.stderr.contains("Fatal error"))
     }

@@ -19,9 +19,6 @@ import TestSupport
         #expect(data.inputs == Array("abcdefghi".utf8).map { Float($0) })
         #expect(data.targets == .positionClasses(Array("bcdefghij".utf8).map { Int32($0) }, positions: 3))
         #expect(data.classCount == Int(UInt8(ascii: "j")) + 1)
-        #expect(Dataset.textSamples(bytes: 10, context: 3) == 3)
-        #expect(Dataset.textSamples(bytes: 9, context: 4) == 2)
-        #expect(Dataset.textSamples(bytes: 4, context: 4) == 0)
         // Split and slice keep whole samples of targets.
         var training = data
         let validation = training.splitOffLast(0.34)

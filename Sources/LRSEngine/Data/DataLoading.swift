@@ -80,14 +80,14 @@ public struct RunData: Sendable {
                 return .success(Dataset.synthetic(samples: settings.samples, classes: settings.classes,
                                                   noise: settings.noise, sampleShape: shape ?? [], seed: seed))
             case .text:
-                // Section 12's byte loader is not written yet: the located refusal below.
-                break
+                guard let file = source.files.first, let context = source.context else { break }
+                return .success(try Dataset.text(path: file.path, context: context))
             }
         } catch let error as DataProblem {
             switch error {
             case let .textShorterThanContext(path, bytes, context):
                 let file = source.files.first { $0.path == path }
-                return .failure(.error(.textShorterThanContext(file: file?.written ?? path, bytes: bytes, context: context),
+                return .failure(.error(.textTooShort(file?.written ?? path, bytes: bytes, context: context),
                                        at: file?.range ?? source.range))
             }
         } catch let error as FileFormatError {

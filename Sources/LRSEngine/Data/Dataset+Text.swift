@@ -1,4 +1,5 @@
 import LRSFiles
+import LRSLanguage
 
 extension Dataset {
     /// `text "FILE" context T`: the file's bytes as token ids 0-255; sample i is
@@ -8,7 +9,7 @@ extension Dataset {
     public static func text(path: String, context: Int) throws -> Dataset {
         precondition(context > 0, "Dataset.text: context \(context)")
         let bytes = try FileBytes.readAll(path)
-        let samples = bytes.count > context ? (bytes.count - 1) / context : 0
+        let samples = TextData.sampleCount(length: bytes.count, context: context)
         guard samples > 0 else { throw DataProblem.textShorterThanContext(path: path, bytes: bytes.count, context: context) }
         var inputs = [Float](repeating: 0, count: samples * context)
         var labels = [Int32](repeating: 0, count: samples * context)
@@ -17,11 +18,6 @@ extension Dataset {
             labels[j] = Int32(bytes[j + 1])
         }
         return Dataset(sampleShape: [context], inputs: inputs, targets: .positionClasses(labels, positions: context))
-    }
-
-    /// How many samples `text ... context T` makes of a file of `bytes` bytes.
-    public static func textSamples(bytes: Int, context: Int) -> Int {
-        context > 0 && bytes > context ? (bytes - 1) / context : 0
     }
 
     /// The first input that an embedding of `rows` rows cannot look up (not a whole number
@@ -39,6 +35,7 @@ extension Dataset {
 
 /// A data file that cannot be used, with what a diagnostic needs to say why.
 public enum DataProblem: Error, Equatable {
-    /// `text "FILE" context T` on a file of fewer than T + 1 bytes.
+    /// `text "FILE" context T` on a file of fewer than T + 1 bytes (the checker refuses it
+    /// first; the file may have changed since).
     case textShorterThanContext(path: String, bytes: Int, context: Int)
 }

@@ -181,8 +181,6 @@ public enum DiagnosticCondition: Sendable, Equatable {
     /// A token id in a data file that a model starting with `embedding NUM DIM` cannot look
     /// up: not a whole number in 0..<NUM (`id` as the file holds it; sample and position from 0).
     case tokenIdOutOfRange(file: String, id: String, rows: Int, sample: Int, position: Int)
-    /// `text "FILE" context T` on a file of fewer than T + 1 bytes: not one sample.
-    case textShorterThanContext(file: String, bytes: Int, context: Int)
     /// The training set is empty: the data has no samples, or `split` left none.
     case noTrainingSamples(samples: Int, split: Double?)
     case stateFile(String, reason: String)
@@ -447,9 +445,6 @@ public enum DiagnosticCondition: Sendable, Equatable {
         case .tokenIdOutOfRange(let path, let id, let rows, let sample, let position):
             return "cannot use data file '\(clip(path))': token id \(id) is out of range for an embedding of \(rows) rows "
                 + "(sample \(sample), position \(position))"
-        case .textShorterThanContext(let path, let count, let context):
-            return "cannot use data file '\(clip(path))': it has \(count) byte\(count == 1 ? "" : "s"), fewer than one "
-                + "context of \(context) and the byte after it (\(context + 1))"
         case .noTrainingSamples(let samples, let split?):
             return "split \(format(split)) of \(samples) sample\(samples == 1 ? "" : "s") leaves none to train on"
         case .noTrainingSamples(_, nil): return "the data has no samples to train on"
