@@ -23,7 +23,9 @@ import Testing
                         "each", "layer", "param", "as", "x", "let", "=", "-", "^", "if", "else", "1e999", "betas", "0.9",
                         "freeze", "input", "28", "step", "per", "cyclic", "onecycle", "100", "train", "epochs", "data",
                         "synthetic", "show", "groups", "batchnorm", "maxpool", "2", "layernorm", "99999999999999999999",
-                        "\"", "#", ",", ":", "head:", "seed", "split", "0.5", "multistep", "gamma", "\u{0}", "λ"]
+                        "\"", "#", ",", ":", "head:", "seed", "split", "0.5", "multistep", "gamma", "\u{0}", "λ",
+                        "residual", "shortcut", "repeat", "blocks:", "embedding", "posembed", "attention", "heads",
+                        "causal", "rmsnorm", "silu", "avgpool", "global", "text", "context"]
 
     func corpus() throws -> [[UInt8]] {
         var texts: [[UInt8]] = []
@@ -116,6 +118,10 @@ import Testing
             "schedule a " + String(repeating: "(", count: 300) + "step 1",
             "model < linear 1000000000000 1000000000000; linear 1000000000000 1 >",
             "input 3 1000000000000 1000000000000\nmodel < conv 3 1000000000 1 >",
+            "model < " + String(repeating: "residual < ", count: 100_000) + "relu",
+            "model < " + String(repeating: "repeat 1099511627776 < ", count: 60) + "linear 3 3" + String(repeating: " >", count: 61),
+            "input 2 8\nmodel < " + String(repeating: "r: residual < ", count: 64) + "attention 8 heads 2" + String(repeating: " >", count: 65),
+            "input 4\nmodel < embedding 1000000000000 1000000000000 >",
         ]
         for text in cases { checkSurvives(Array(text.utf8)) }
     }

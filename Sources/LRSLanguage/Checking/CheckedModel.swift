@@ -88,15 +88,17 @@ public struct CheckedItem: Sendable {
 /// (`encoder.layer.3.output.LayerNorm` for `encoder.layer.3.output.LayerNorm.weight`),
 /// numbered in order of first appearance, and it has no kind.
 public struct ParameterInfo: Sendable, Equatable {
-    /// `LAYERNAME.weight` or `LAYERNAME.bias`.
+    /// `LAYERNAME.weight` or `LAYERNAME.bias` (dotted through blocks: `blocks.0.0.attn.in_proj_weight`).
     public let name: String
     public let shape: [Int]
     /// Number of elements.
     public let count: Int
+    /// The dotted name of the layer that holds it (`blocks.0.0.attn`).
     public let layerName: String
     /// `nil` for a parameter of a model from a checkpoint.
     public let layerKind: LayerKind?
-    /// Position of the layer in the model.
+    /// Position in the model of the top-level item that holds it (the layer itself in a
+    /// flat model).
     public let layerIndex: Int
     /// Index of the layer among the layers that have parameters.
     public let parameterLayerIndex: Int

@@ -80,7 +80,7 @@ extension Checker {
     }
 
     private mutating func resolveBlock(_ block: BlockSyntax, name: String) -> ModelTree? {
-        let where_ = block.keyword?.range ?? block.openRange
+        let errorRange = block.keyword?.range ?? block.openRange
         guard !block.body.isEmpty else {
             diagnostics.error(.emptyBlock(block.keyword?.text ?? "sequence"), at: block.openRange)
             return nil
@@ -96,7 +96,7 @@ extension Checker {
             guard let count, let body else { return nil }
             return ModelTree(name: name, label: block.label?.text, kind: .repeat(count: count),
                              spec: .repeat(count: count, body: body.map(\.named)), range: block.range,
-                             children: body, shortcut: nil, keywordRange: where_)
+                             children: body, shortcut: nil, keywordRange: errorRange)
         case .residual(let shortcutSyntax):
             // The shortcut is the attribute `shortcut`: no item of the body may be called so.
             let reserved = shortcutSyntax == nil ? [:] : ["shortcut": block.keyword?.range ?? block.range]
@@ -113,7 +113,7 @@ extension Checker {
             guard let body else { return nil }
             return ModelTree(name: name, label: block.label?.text, kind: .residual,
                              spec: .residual(body: body.map(\.named), shortcut: shortcut?.map(\.named)),
-                             range: block.range, children: body, shortcut: shortcut, keywordRange: where_)
+                             range: block.range, children: body, shortcut: shortcut, keywordRange: errorRange)
         }
     }
 

@@ -95,6 +95,7 @@ extension Parser {
         let keyword = blockKeyword ? Name(advance().text, range: previousRange) : nil
         var count: Expr?
         if keyword?.text == "repeat" {
+            guard !check(.less) else { throw fail(expected: "the number of copies after 'repeat'") }
             count = try parseExpression(minPrecedence: BinaryOperator.add.precedence)
         }
         let opener = try expect(.less, keyword.map { "'<' after '\($0.text)'" + ($0.text == "repeat" ? " and its count" : "") }

@@ -64,4 +64,27 @@ import LRSLanguage
                                    options: Checker.Options(checkFiles: false))
         #expect(result.diagnostics.map(\.message).contains("'atn' is neither a layer kind nor a layer name; did you mean 'attn'?"))
     }
+
+    /// The report folds a repeat's copies into one row per role, by the checker's names.
+    @Test func reportsFoldTheCopiesOfARepeat() throws {
+        let script = try checked("input 4 8\nmodel < blocks: repeat 4 < residual < ln: layernorm 8; attn: attention 8 heads 2 > > >\n")
+        let info = Dictionary(script.model.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let rows = NameRuns.rows(script.model.parameters.map(\.name)) { name in
+            (info[name].map { $0.shape.map(String.init).joined(separator: "x") } ?? "", info[name]?.count ?? 0)
+        }
+        #expect(rows.map(\.name) == ["blocks.{0..3}.0.ln.weight", "blocks.{0..3}.0.ln.bias", "blocks.{0..3}.0.attn.in_proj_weight",
+                                     "blocks.{0..3}.0.attn.in_proj_bias", "blocks.{0..3}.0.attn.out_proj.weight",
+                                     "blocks.{0..3}.0.attn.out_proj.bias"])
+    }
+
+    /// `--explain` names the layer by its dotted name and kind.
+    @Test func explainNamesTheDottedLayer() throws {
+        let script = try checked(Self.model + "group mlp lr 0.2\ngroup attn lr 0.1\ngroup rest lr 0.4\n")
+        let resolution = GroupResolver.resolve(script, initialValues: values([:], model: script.model))
+        let lines = GroupExplanation.explain("blocks.1.0.attn.out_proj.bias", in: script, resolution,
+                                             initialValues: values([:], model: script.model))
+        #expect(lines == ["parameter 'blocks.1.0.attn.out_proj.bias': 8, 8 elements, layer 'blocks.1.0.attn' (attention)",
+                          "passed group 'mlp' (line 11): 'mlp' does not match",
+                          "taken by group 'attn' (line 12): 'attn' matches"])
+    }
 }
