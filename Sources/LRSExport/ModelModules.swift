@@ -174,7 +174,7 @@ struct ModuleWriter {
         case let .repeat(count, body):
             return try repeated(count, body, input: input, path: path)
         default:
-            return [try layer(spec, input: input)]
+            return [try layer(spec, input: input, path: path)]
         }
     }
 
@@ -241,7 +241,7 @@ struct ModuleWriter {
     }
 
     /// A layer's module, on one line.
-    private mutating func layer(_ spec: LayerSpec, input: [Int]?) throws(ExportRefusal) -> String {
+    private mutating func layer(_ spec: LayerSpec, input: [Int]?, path: [String]) throws(ExportRefusal) -> String {
         switch spec {
         case let .linear(inFeatures, outFeatures, bias):
             let flattens = input.map { spec.flattensInput($0) } ?? false
@@ -286,8 +286,8 @@ struct ModuleWriter {
             if dropout != 0 { args.append("dropout=" + PythonText.float(dropout)) }
             return "SelfAttention(" + args.joined(separator: ", ") + ")"
         case .sequence, .residual, .repeat:
-            // Containers are expressions of several lines (`expression`), never here.
-            throw ExportRefusal(.layerNotExported(layer: "container"), at: range)
+            // Containers are written by `expression` (several lines); not reached.
+            return try expression(spec, input: input, path: path).joined(separator: " ")
         }
     }
 }
