@@ -141,6 +141,8 @@ extension CheckResult {
         #expect(located("residual < shortcut: linear 4 4 > shortcut < relu >")
                 == ["3:14: more than one layer is named 'shortcut'"])
         #expect(located("a: < relu >; a: < relu >") == ["3:16: more than one layer is named 'a'"])
+        #expect(located("residul < relu >") == ["3:3: unknown layer 'residul'; did you mean 'residual'?"])
+        #expect(located("repeat < relu >") == ["3:10: expected the number of copies after 'repeat', found '<'"])
         #expect(located("repeat 1000000 < repeat 1000000 < relu > >")
                 == ["2:1: the model has more than 100000 items once its 'repeat' blocks are expanded"])
     }

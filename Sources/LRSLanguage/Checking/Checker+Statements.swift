@@ -241,12 +241,13 @@ extension Checker {
     /// `synthetic` data (its samples are not ids).
     mutating func checkTokenData(_ model: CheckedModel) {
         guard model.file == nil else { return }
-        for statement in statements {
-            let source: CheckedDataSource
-            switch statement {
-            case .data(let s), .validate(let s): source = s
-            default: continue
-            }
+        // The statements are walked for a `validate` only when there is one: the REPL runs
+        // pass 2 for each entry.
+        var validation: CheckedDataSource?
+        if seen["validate"] != nil {
+            for case .validate(let source) in statements { validation = source }
+        }
+        for source in [dataSource, validation].compactMap({ $0 }) {
             if let context = source.context {
                 guard model.takesTokenIds else {
                     diagnostics.error(.textNeedsEmbedding, at: source.range)

@@ -135,7 +135,7 @@ extension Parser {
         rule("layer")
         let kindName = try expectName("a layer kind")
         guard let kind = LayerKind(rawValue: kindName.text) else {
-            let suggestions = Suggestions.nearest(to: kindName.text, in: LayerKind.allCases.map(\.rawValue))
+            let suggestions = Suggestions.nearest(to: kindName.text, in: LayerKind.allCases.map(\.rawValue) + ["residual", "repeat"])
             report(.unknownLayer(kindName.text, suggestions: suggestions), at: kindName.range)
             throw Abort()
         }
