@@ -112,4 +112,75 @@ import TestSupport
                 "\(result.stderr)")
         #expect(!result.stderr.contains("Fatal error"))
     }
+
+    @Test func targetsThatDoNotFitTheOutputsPositionsAreErrorsAtTrain() throws {
+        let script = """
+            input 3
+            model < embed: embedding 10 4; head: linear 4 10 >
+            optimizer sgd lr 0.1
+            data npy "x.npy" "y.npy"
+            train epochs 1 batch 2
+            """
+        let x = NpyArray.serialize(shape: [2, 3], int64s: [1, 2, 3, 4, 5, 6])
+        // Two targets per sample for three positions.
+        let short = try workspace(script, files: ["x.npy": x, "y.npy": NpyArray.serialize(shape: [2, 2], int64s: [1, 2, 3, 4])])
+        defer { try? FileManager.default.removeItem(atPath: short) }
+        let result = try LRSBinary.run(["run", "run.lrs"], in: short)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("run.lrs:5:1: error: cross_entropy on targets of 2 positions per sample needs the model's output to be BATCHx2xCLASSES, it is BATCHx3x10"),
+                "\(result.stderr)")
+        // One target per sample against per-position logits.
+        let flat = try workspace(script, files: ["x.npy": x, "y.npy": NpyArray.serialize(shape: [2], int64s: [1, 2])])
+        defer { try? FileManager.default.removeItem(atPath: flat) }
+        let other = try LRSBinary.run(["run", "run.lrs"], in: flat)
+        #expect(other.status == 1)
+        #expect(other.stderr.contains("cross_entropy needs the model's output to be BATCHxCLASSES, it is BATCHx3x10"), "\(other.stderr)")
+    }
+
+    /// The two section 12 samples, shortened to `run` epochs (the GPT's warm-up takes 20 of
+    /// its 17 steps an epoch), with their own data in a scratch copy of samples/ so that
+    /// nothing is written beside them: the GPT's loss falls below a uniform guess's ln 256 =
+    /// 5.55 nats per byte, and the ResNet classifies.
+    @Test(arguments: [("tiny_gpt.lrs", "train epochs 8", 2, 5.0), ("resnet_digits.lrs", "train epochs 15", 1, 2.0)])
+    func samplesTrainForAFewSteps(_ sample: String, _ epochs: String, _ run: Int, _ bound: Double) throws {
+        let dir = NSTemporaryDirectory() + "lrs-nested-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let samples = LRSBinary.packageRoot.path + "/samples"
+        for name in ["language.txt", "digits_images_x.npy", "digits_y.npy"] {
+            try FileManager.default.copyItem(atPath: samples + "/data/" + name, toPath: dir + "/data/" + name)
+        }
+        let script = try String(contentsOfFile: samples + "/" + sample, encoding: .utf8)
+        #expect(script.contains(epochs))
+        try script.replacingOccurrences(of: epochs, with: "train epochs \(run)").write(toFile: dir + "/" + sample, atomically: true, encoding: .utf8)
+        let result = try LRSBinary.run(["run", sample], in: dir, timeout: 600)
+        try #require(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").last { $0.hasPrefix("epoch") })
+        let loss = line.split(separator: " ", omittingEmptySubsequences: true).drop { $0 != "loss" }.dropFirst().first
+        let value = try #require(loss.flatMap { Double($0) }, "\(line)")
+        #expect(value < bound, "\(line)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/" + sample.replacingOccurrences(of: ".lrs", with: ".safetensors")))
+    }
+
+    /// Parameters are created and initialised from `seed` in the order PyTorch constructs the
+    /// equivalent modules: each nested reference case's init.safetensors is PyTorch's state
+    /// right after `torch.manual_seed(seed)` and the build, and lrs's own initialisation
+    /// (the script without `init`) must equal it.
+    @Test(arguments: ["nested_gpt_attention_dropout", "nested_resnet_shortcut", "nested_prenorm_rmsnorm_silu"])
+    func defaultInitialisationIsPyTorchsFromTheSeed(_ name: String) throws {
+        let dir = try LRSBinary.scratchCopy(of: LRSBinary.fixture("reference/" + name))
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = try String(contentsOfFile: dir + "/case.lrs", encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("init ") && !$0.hasPrefix("train ") && !$0.hasPrefix("save ") }
+            .joined(separator: "\n") + "\nsave \"mine.safetensors\"\n"
+        try script.write(toFile: dir + "/init.lrs", atomically: true, encoding: .utf8)
+        let result = try LRSBinary.run(["run", "init.lrs"], in: dir)
+        try #require(result.status == 0, "\(result.stderr)")
+        let torch = try tensors(dir + "/init.safetensors"), mine = try tensors(dir + "/mine.safetensors")
+        #expect(Set(torch.keys) == Set(mine.keys))
+        for (key, expected) in torch {
+            let got = try #require(mine[key]).floats
+            #expect(zip(got, expected.floats).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) }, "\(name): \(key)")
+        }
+    }
 }

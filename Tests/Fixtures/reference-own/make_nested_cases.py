@@ -5,8 +5,10 @@ shared/reference/refgen.py, written into Tests/Fixtures/reference/ beside the vi
     "$TORCH_PYTHON" Tests/Fixtures/reference-own/make_nested_cases.py [--refgen DIR] [--only NAME...]
 
 refgen.py is imported from --refgen DIR, else $LRS_REFGEN, else ../../../../shared/reference
-relative to this file. Two things refgen's loop does not know are added here, without
-changing refgen: the `text "FILE" context T` data source (read back for its replay check as
+relative to this file. Three things refgen's loop does not know are added here, without
+changing refgen: the generator seeded with the case's seed before the model is built (as
+`lrs run` does, so attention dropout draws its masks from the same state); the
+`text "FILE" context T` data source (read back for its replay check as
 lrs reads it: x = bytes[i*T, i*T+T), y = bytes[i*T+1, i*T+T+1)), and cross_entropy on
 logits [B, T, V] with targets [B, T] (PyTorch's cross_entropy(logits.reshape(-1, V),
 y.reshape(-1)), the mean over every position).
@@ -86,10 +88,20 @@ def _data_from_files(script, d):
     return Data(x=x.astype(np.float32), y=y, files={})
 
 
+def run_train(case, init_sd, data, dtype, direct=False):
+    """refgen's loop after the global generator is seeded with the case's seed, as `lrs run`
+    does (seed, build the model with its default initialisation, load `init`, train), so
+    that dropout masks come from the same generator state as in lrs."""
+    torch.manual_seed(case.seed)
+    return _refgen_run_train(case, init_sd, data, dtype, direct)
+
+
+_refgen_run_train = R.run_train
 _refgen_loss_fn = R._loss_fn
 _refgen_data_from_files = R._data_from_files
 R._loss_fn = _loss_fn
 R._data_from_files = _data_from_files
+R.run_train = run_train
 
 
 # ----------------------------------------------------------------------------- modules
@@ -148,7 +160,9 @@ class SelfAttention(nn.MultiheadAttention):
     def forward(self, x):
         t = x.shape[1]
         mask = torch.triu(torch.ones(t, t, dtype=torch.bool), diagonal=1) if self.causal else None
-        return super().forward(x, x, x, attn_mask=mask, need_weights=False)[0]
+        # need_weights at its default (True): the weights are computed, dropped out and applied
+        # explicitly (F.dropout's bernoulli_ on [B, H, T, T]), the path lrs's runtime follows.
+        return super().forward(x, x, x, attn_mask=mask)[0]
 
 
 def names(m, pred):
@@ -222,6 +236,28 @@ CASES.append(TrainCase(
     "AdamW with decay on 2-D linear/attention weights only, LinearLR(0.1, 3) then cosine(6) per step, "
     f"{(len(TEXT) - 1) // 8} windows of 8 bytes, batch 8, 3 epochs.",
     seed=11, data=gpt_data, model=gpt_model, groups=gpt_groups, epochs=3, batch=8, loss="cross_entropy"))
+
+
+# (a') the transformer with dropout in attention: masks drawn from the seeded generator.
+GPT_DROPOUT = GPT.replace("attn: attention 16 heads 2 causal true", "attn: attention 16 heads 2 causal true dropout 0.25") \
+    .replace("# A 2-block causal transformer on text bytes", "# Dropout 0.25 on the attention weights (masks from the seed); a 2-block causal transformer on text bytes") \
+    .replace("seed 11", "seed 14")
+
+
+def gpt_dropout_model():
+    def block():
+        return seq([(None, Residual([("ln1", nn.LayerNorm(16)), ("attn", SelfAttention(16, 2, causal=True, dropout=0.25))])),
+                    (None, Residual([("ln2", nn.LayerNorm(16)), ("fc", nn.Linear(16, 32)), (None, nn.GELU()),
+                                     ("proj", nn.Linear(32, 16))]))])
+    return seq([("embed", Embedding(128, 16)), ("pos", PosEmbed(8, 16)), ("blocks", seq([(None, block()), (None, block())])),
+                ("ln_f", nn.LayerNorm(16)), ("head", nn.Linear(16, 128))])
+
+
+CASES.append(TrainCase(
+    "nested_gpt_attention_dropout", GPT_DROPOUT,
+    "nested_gpt_text with dropout 0.25 on the attention weights (nn.MultiheadAttention's dropout), the masks drawn "
+    "from the generator seeded before the model is built, as lrs run draws them.",
+    seed=14, data=gpt_data, model=gpt_dropout_model, groups=gpt_groups, epochs=3, batch=8, loss="cross_entropy"))
 
 
 # (b) a small ResNet: a stem, a residual stage, a strided stage with a conv+batchnorm shortcut.
