@@ -1,4 +1,6 @@
+import Foundation
 import LRSExport
+import LRSLanguage
 import LRSLayers
 import Testing
 import TestSupport
@@ -82,5 +84,60 @@ struct ModelModulesTests {
         #expect(text.contains("def outer_copy():"))
         #expect(text.contains("(\"inner\", nn.Sequential(*[outer_0_inner_copy() for _ in range(3)])),"))
         #expect(text.components(separatedBy: "def ").count == 3 + 1)
+    }
+}
+
+/// Section 12 scripts through `PyTorchExport.program`: what the program writes around the
+/// model, and a nested label PyTorch cannot name.
+struct NestedScriptExportTests {
+    static let gpt = """
+        seed 3
+        model <
+          embed: embedding 256 16
+          pos: posembed 8 16
+          blocks: repeat 2 < residual < ln: rmsnorm 16; attn: attention 16 heads 2 causal true > >
+          head: linear 16 256
+        >
+        optimizer adamw lr 0.01
+        data text "t.txt" context 8
+        split 0.1
+        train epochs 1 batch 4
+        """
+
+    @Test func textDataSequenceLossAndPositionAccuracy() throws {
+        // The checker reads the text file's length: one beside the script.
+        let directory = NSTemporaryDirectory() + "lrs-nested-export-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try String(repeating: "to be or not to be; ", count: 10).write(toFile: directory + "/t.txt", atomically: true, encoding: .utf8)
+        let outcome = PyTorchExport.check(SourceFile(path: directory + "/case.lrs", text: Self.gpt))
+        let script = try #require(outcome.script, "\(outcome.diagnostics.map(\.message))")
+        let program = try PyTorchExport.program(script, try #require(outcome.resolution))
+        #expect(program.contains("x, y = load_text(\"t.txt\", context=8)"))
+        #expect(program.contains("np.frombuffer(f.read(), dtype=np.uint8).astype(np.int64)"))
+        #expect(program.contains("return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))"))
+        #expect(program.contains("loss_fn = sequence_cross_entropy if data[1].dtype == torch.int64 else nn.MSELoss()"))
+        #expect(program.contains("correct += (out.argmax(-1) == yb).sum().item()"))
+        #expect(program.contains("accuracy {correct / (count * y.shape[1]):.4f}"))
+        #expect(program.contains("return total / len(x), correct / y.numel()"))
+        #expect(program.contains("(\"blocks\", nn.Sequential(*[blocks_copy() for _ in range(2)])),"))
+        // A flat classifier keeps its per-sample accuracy and loss.
+        let flat = try ExportTests.export(ExportTests.seed2)
+        #expect(flat.contains("correct += (out.argmax(1) == yb).sum().item()"))
+        #expect(!flat.contains("sequence_cross_entropy"))
+    }
+
+    @Test func nestedLabelNamedLikeAModuleAttributeIsRefusedAtItsBlock() throws {
+        let (refusal, source) = try ExportTests.refusal("""
+            input 4
+            model <
+              relu
+              stage: < fc: linear 4 4; train: relu >
+            >
+            optimizer sgd lr 0.1
+            """)
+        #expect(refusal.message.contains("'train'"))
+        let range = try #require(refusal.range)
+        #expect(source.location(of: range.start).line == 4)
     }
 }
