@@ -70,7 +70,10 @@ extension ProgramWriter {
             }
             return "load_csv(" + args.joined(separator: ", ") + ")"
         case .text:
-            throw ExportRefusal(.dataSourceNotExported(source.kind.rawValue), at: source.range)
+            guard let file = source.files.first, let context = source.context else {
+                throw ExportRefusal(.dataSourceNotExported(source.kind.rawValue), at: source.range)
+            }
+            return "load_text(\(PythonText.string(file.written)), context=\(context))"
         case .synthetic:
             guard script.model.inputShape != nil else {
                 throw ExportRefusal(.syntheticNeedsInputShape, at: source.range)
@@ -88,6 +91,15 @@ extension ProgramWriter {
 
     private mutating func loader(_ kind: DataSourceKind) -> [String] {
         switch kind {
+        case .npy where takesIds:
+            imports.insert("numpy")
+            return [
+                "def load_npy(x_file, y_file):",
+                "    \"\"\"X as token ids for the embedding (int64); Y integer class indices (int64),",
+                "    one per sample [N] or one per position [N, T].\"\"\"",
+                "    x = torch.from_numpy(np.load(path(x_file)).astype(np.int64))",
+                "    return x, torch.from_numpy(np.load(path(y_file)).astype(np.int64))",
+            ]
         case .npy:
             imports.insert("numpy")
             // Flattened samples ([N, 64] for `input 1 8 8`) take the input's shape, as lrs reads them.
@@ -138,7 +150,16 @@ extension ProgramWriter {
                 "    return True",
             ]
         case .text:
-            return []  // refused by loadCall
+            imports.insert("numpy")
+            return [
+                "def load_text(file, context):",
+                "    \"\"\"`data text`: the file's bytes as token ids 0-255 (int64); sample i is",
+                "    x = bytes[i*T, i*T+T), y = bytes[i*T+1, i*T+T+1), for every i with i*T+T+1 <= length.\"\"\"",
+                "    with open(path(file), \"rb\") as f:",
+                "        ids = torch.from_numpy(np.frombuffer(f.read(), dtype=np.uint8).astype(np.int64))",
+                "    n = (len(ids) - 1) // context",
+                "    return ids[:n * context].reshape(n, context), ids[1:n * context + 1].reshape(n, context)",
+            ]
         case .synthetic:
             usesMath = true
             return [

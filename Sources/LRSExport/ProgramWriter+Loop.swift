@@ -91,8 +91,8 @@ extension ProgramWriter {
             "            out = model(xb)",
             "            total += loss_fn(out, yb).item() * len(xb)",
             "            if yb.dtype == torch.int64:",
-            "                correct += (out.argmax(1) == yb).sum().item()",
-            "    return total / len(x), correct / len(x)",
+            "                correct += (out.argmax(\(classAxis)) == yb).sum().item()",
+            "    return total / len(x), correct / \(sequenceOutput ? "y.numel()" : "len(x)")",
         ]
     }
 
@@ -144,7 +144,7 @@ extension ProgramWriter {
         var lines = [
             indent + "line = f\"epoch {epoch + 1}/{epochs}: loss {mean:.6g}\"",
             indent + "if y.dtype == torch.int64:",
-            indent + "    line += f\", accuracy {correct / count:.4f}\"",
+            indent + "    line += f\", accuracy {correct / \(sequenceOutput ? "(count * y.shape[1])" : "count"):.4f}\"",
             indent + "metric = mean",
         ]
         if validationStatement != nil {
@@ -235,7 +235,7 @@ extension ProgramWriter {
         ]
         if ddp {
             out += [
-                b + "hits = (out.argmax(1) == yb).sum().item() if yb.dtype == torch.int64 else 0",
+                b + "hits = (out.argmax(\(classAxis)) == yb).sum().item() if yb.dtype == torch.int64 else 0",
                 b + "# Summed over the processes: losses, loss x samples, samples, correct answers.",
                 b + "sums = torch.tensor([loss.item(), loss.item() * len(xb), len(xb), hits],",
                 b + "                    dtype=torch.float64, device=loss.device)",
@@ -251,7 +251,7 @@ extension ProgramWriter {
         ] : [
             b + "total += loss.item() * len(xb)",
             b + "if yb.dtype == torch.int64:",
-            b + "    correct += (out.argmax(1) == yb).sum().item()",
+            b + "    correct += (out.argmax(\(classAxis)) == yb).sum().item()",
         ]
         if accumulate {
             out += [b + "run_losses.append(\(batchLoss))"] + totals

@@ -19,6 +19,14 @@ extension ProgramWriter {
                 "", "",
             ]
         }
+        if sequenceOutput, script.train?.loss != "mse" {
+            out += [
+                "def sequence_cross_entropy(logits, y):",
+                "    \"\"\"cross_entropy on logits [B, T, V] and targets [B, T]: the mean over all B*T positions.\"\"\"",
+                "    return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))",
+                "", "",
+            ]
+        }
         out += ["def main():",
                 "    parser = argparse.ArgumentParser(description=\"\(script.train != nil ? "Train" : "Build") "
                 + "\(scriptName)'s setup with PyTorch.\")"]
@@ -85,12 +93,13 @@ extension ProgramWriter {
             out.append("        validation = tuple(t.to(device) for t in validation)")
         }
         out.append("    # " + origin(train.range))
+        let crossEntropy = sequenceOutput ? "sequence_cross_entropy" : "nn.CrossEntropyLoss()"
         switch train.loss {
-        case "cross_entropy"?: out.append("    loss_fn = nn.CrossEntropyLoss()")
+        case "cross_entropy"?: out.append("    loss_fn = " + crossEntropy)
         case "mse"?: out.append("    loss_fn = nn.MSELoss()")
         default:
             out.append("    # (no loss given: cross_entropy for class indices, else mse)")
-            out.append("    loss_fn = nn.CrossEntropyLoss() if data[1].dtype == torch.int64 else nn.MSELoss()")
+            out.append("    loss_fn = \(crossEntropy) if data[1].dtype == torch.int64 else nn.MSELoss()")
         }
         let trace = options.distributed ? "args.trace and rank == 0" : "args.trace"
         out += ["    trace = open(args.trace, \"w\", encoding=\"utf-8\") if \(trace) else None",

@@ -115,58 +115,21 @@ extension ProgramWriter {
     mutating func modelSection() throws(ExportRefusal) -> String {
         imports.insert("from torch import nn")
         imports.insert("from collections import OrderedDict")
-        var out: [String] = []
-        if script.model.layers.contains(where: \.flattensInput) {
-            out += ["class FlattenLinear(nn.Linear):",
-                    "    \"\"\"nn.Linear that flattens a multi-dimensional input first, as lrs's `linear`",
-                    "    does; its parameters keep the names weight and bias.\"\"\"",
-                    "",
-                    "    def forward(self, x):",
-                    "        return super().forward(x.flatten(1))",
-                    "", ""]
-        }
-        out += ["def build_model():",
-                "    \"\"\"The script's model; state_dict names are the script's parameter names.\"\"\"",
-                "    return nn.Sequential(OrderedDict(["]
-        for layer in script.model.layers {
-            out.append("        (\(PythonText.string(layer.name)), \(try module(layer))),")
-        }
-        out.append("    ]))")
-        return out.joined(separator: "\n")
+        return try ModelModules.text(modelItems)
     }
 
-    private func module(_ layer: CheckedLayer) throws(ExportRefusal) -> String {
-        switch layer.spec {
-        case let .linear(inFeatures, outFeatures, bias):
-            let cls = layer.flattensInput ? "FlattenLinear" : "nn.Linear"
-            return "\(cls)(\(inFeatures), \(outFeatures)" + (bias ? "" : ", bias=False") + ")"
-        case let .conv(inChannels, outChannels, kernel, stride, padding, bias):
-            var args = ["\(inChannels)", "\(outChannels)", "\(kernel)"]
-            if stride != 1 { args.append("stride=\(stride)") }
-            if padding != 0 { args.append("padding=\(padding)") }
-            if !bias { args.append("bias=False") }
-            return "nn.Conv2d(" + args.joined(separator: ", ") + ")"
-        case .relu: return "nn.ReLU()"
-        case .tanh: return "nn.Tanh()"
-        case .sigmoid: return "nn.Sigmoid()"
-        case .gelu: return "nn.GELU()"
-        case .flatten: return "nn.Flatten()"
-        case let .maxpool(kernel, stride):
-            return "nn.MaxPool2d(\(kernel)" + (stride == kernel ? "" : ", stride=\(stride)") + ")"
-        case let .avgpool(kernel, stride):
-            return "nn.AvgPool2d(\(kernel)" + (stride == kernel ? "" : ", stride=\(stride)") + ")"
-        case .dropout(let p): return "nn.Dropout(\(PythonText.float(p)))"
-        case .batchnorm(let features):
-            switch layer.inputShape?.count {
-            case 1, 2: return "nn.BatchNorm1d(\(features))"
-            case 3: return "nn.BatchNorm2d(\(features))"
-            default:
-                throw ExportRefusal(.batchNormShape(shape: ShapeText.text(layer.inputShape ?? [])), at: layer.range)
-            }
-        case .layernorm(let n): return "nn.LayerNorm(\(n))"
-        case .silu, .rmsnorm, .embedding, .posembed, .attention, .globalAvgPool, .sequence, .residual, .repeat:
-            // Section 12's layers and containers: the checker does not write them yet.
-            throw ExportRefusal(.layerNotExported(layer: layer.name), at: layer.range)
-        }
+    /// Whether the model outputs a sequence per sample (logits [B, T, V] for targets [B, T]):
+    /// cross_entropy and accuracy then run over all positions (section 12).
+    var sequenceOutput: Bool { script.model.layers.last?.outputShape?.count == 2 }
+
+    /// The class axis of the logits, for accuracy: the last one of [B, T, V].
+    var classAxis: String { sequenceOutput ? "-1" : "1" }
+
+    /// Whether the model starts with an `embedding`: its inputs are integer ids.
+    var takesIds: Bool { ModelModules.takesIds(modelItems) }
+
+    /// The model's top-level items, for `ModelModules`.
+    var modelItems: [ModelModules.Item] {
+        script.model.layers.map { ModelModules.Item(name: $0.name, spec: $0.spec, inputShape: $0.inputShape, range: $0.range) }
     }
 }

@@ -1,6 +1,7 @@
 import LRSEngine
 import LRSHyperparameters
 import LRSLanguage
+import LRSLayers
 
 /// `lrs export FILE --to pytorch`: a checked script and its resolved groups as one
 /// self-contained PyTorch program (torch, numpy and safetensors only) that builds the
@@ -92,10 +93,22 @@ struct ProgramWriter {
         return header() + "\n\n" + body + "\n\n\nif __name__ == \"__main__\":\n    main()\n"
     }
 
-    /// Layer names PyTorch cannot give a submodule of `nn.Sequential`.
+    /// Layer names PyTorch cannot give a submodule of `nn.Sequential`, at any depth (a
+    /// nested item is blamed on the top-level item that holds it). Walked with a stack:
+    /// nesting may be deep.
     func refuseUnexpressibleNames() throws(ExportRefusal) {
-        for layer in script.model.layers where ProgramWriter.moduleAttributes.contains(layer.name) {
-            throw ExportRefusal(.sequentialAttribute(name: layer.name), at: layer.range)
+        for layer in script.model.layers {
+            var pending = [NamedLayer(layer.name, layer.spec)]
+            while let item = pending.popLast() {
+                if ProgramWriter.moduleAttributes.contains(item.name) {
+                    throw ExportRefusal(.sequentialAttribute(name: item.name), at: layer.range)
+                }
+                switch item.spec {
+                case .sequence(let items), .repeat(_, let items): pending += items
+                case let .residual(body, shortcut): pending += body + (shortcut ?? [])
+                default: continue
+                }
+            }
         }
     }
 

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// `lrs export --to pytorch`, then the program run by PyTorch: its trace and saved weights
-/// against the reference cases PyTorch computed (Tests/Fixtures/reference/train_* and a few
+/// against the reference cases PyTorch computed (Tests/Fixtures/reference/train_* and nested_*, and a few
 /// of Tests/Fixtures/reference-own), every sample with data for one epoch, and the DDP
 /// program under torchrun.
 @Suite(.serialized, .enabled(if: ExportPython.hasTorch,
@@ -28,7 +28,7 @@ struct ExportRunTests {
     static let trainingCases: [String] = {
         let root = LRSBinary.fixture("reference")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return names.filter { $0.hasPrefix("train_") }.sorted().map { "reference/" + $0 }
+        return names.filter { $0.hasPrefix("train_") || $0.hasPrefix("nested_") }.sorted().map { "reference/" + $0 }
             + (ownTrainingCases + shapeCases).map { "reference-own/" + $0 }
     }()
 

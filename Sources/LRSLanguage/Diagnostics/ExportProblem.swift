@@ -16,8 +16,6 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
     case noPythonFunction(name: String)
     case trainWithoutData
     case batchNormShape(shape: String)
-    /// A layer of section 12 that the export does not write yet.
-    case layerNotExported(layer: String)
     /// A layer named like an attribute of `torch.nn.Sequential`.
     case sequentialAttribute(name: String)
     /// A model from a checkpoint: its module (section 16) is not written yet.
@@ -46,7 +44,6 @@ public enum ExportProblem: Sendable, Equatable, CustomStringConvertible {
         case .trainWithoutData: return "'train' without a 'data' statement has nothing to train on"
         case .batchNormShape(let shape):
             return "batchnorm on an input of shape \(shape): PyTorch's BatchNorm1d/2d take samples of 1 to 3 dimensions"
-        case .layerNotExported(let layer): return "layer '\(layer)' has no PyTorch counterpart in the export yet"
         case .sequentialAttribute(let name):
             return "layer name '\(name)' is an attribute of torch.nn.Sequential; PyTorch "
                 + "cannot name a submodule so, and the state_dict names would change"
