@@ -79,7 +79,10 @@ extension ProgramWriter {
         // Synthetic and CSV samples take the model's input shape; npy files carry theirs.
         let shapesData = script.statements.contains { statement in
             switch statement {
-            case .data(let source), .validate(let source): return source.kind == .synthetic || source.kind == .csv
+            case .data(let source), .validate(let source):
+                // An npy file's rows of flattened samples take the input's shape too.
+                return source.kind == .synthetic || source.kind == .csv
+                    || (source.kind == .npy && (script.model.inputShape?.count ?? 0) > 1)
             default: return false
             }
         }
