@@ -152,7 +152,11 @@ struct OrderedJSONParser {
                 isNew = !names.contains(key)
                 names.append(key)
                 if names.count > 8 {
-                    keys = Set(names)
+                    // Sized for the rest of the text at one member per 64 bytes (a header's
+                    // entry takes about 100), so a large header's set is not rehashed as it grows.
+                    var set = Set<String>(minimumCapacity: names.count + (bytes.count - position) / 64)
+                    for name in names { set.insert(name) }
+                    keys = set
                     names = []
                 }
             }

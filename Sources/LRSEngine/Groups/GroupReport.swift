@@ -23,6 +23,7 @@ public enum GroupReport {
         }
         // Each parameter's shape as text, once: thousands of groups list the same few.
         var shapes: [String: (text: String, count: Int)] = [:]
+        shapes.reserveCapacity(model.parameters.count)
         // Each number's text, once: thousands of groups show the same few values.
         var numbers: [UInt64: String] = [:]
         for parameter in model.parameters where shapes[parameter.name] == nil {
