@@ -57,6 +57,12 @@ let package = Package(
         .executableTarget(name: "lrs", dependencies: [
             "LRSEngine", "LRSExport", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], linkerSettings: [
+            // The Swift runtime and Foundation linked in: no dynamic loading and symbol binding
+            // of a dozen shared libraries at each start (`lrs check` is a short process). The
+            // archives Foundation's own need are named, and lld resolves them in any order.
+            .unsafeFlags(["-static-stdlib", "-use-ld=lld", "-l_FoundationICU", "-l_FoundationCShims",
+                          "-l_FoundationCollections", "-lCoreFoundation"], .when(configuration: .release)),
         ]),
         // Benchmarks (release builds only): `swift run -c release lrs-bench`.
         .executableTarget(name: "lrs-bench", dependencies: ["LRSHyperparameters", "LRSRuntime", "LRSOptim", "LRSEngine"],

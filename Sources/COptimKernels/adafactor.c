@@ -19,8 +19,13 @@
 // rounded before the sum, the rest with one fused multiply-add each; a column's 2-norm adds
 // rounded squares down the rows; the mean of the row factors keeps four partial sums, r % 4,
 // added in order.
+//
+// The factored step takes three passes over a parameter: the gradient's row and column sums
+// (one read of it), the update U with its norm and the parameter's (U kept in a buffer), then
+// the parameter's move by U. Each pass asks for memory some rows ahead: on matrices of a few
+// kilobytes a row the passes are too short for the hardware's prefetcher to run ahead.
 
-enum { LANES = 8, CHUNK = 1024 };
+enum { LANES = 8, CHUNK = 1024, BLOCK = 128 };
 
 // Eight float lanes in one vector register (two halves on the baseline build).
 typedef float lanes8 __attribute__((vector_size(32)));
@@ -73,9 +78,51 @@ LRS_INLINE void update_elements(float *restrict u, const float *restrict v, cons
     }
 }
 
-// Row r's estimates R_r C_c / mean(R) of a factored matrix.
-LRS_INLINE void factored_row(float *restrict v, float row, const float *restrict col, float mean, long cols) {
-    for (long c = 0; c < cols; c++) v[c] = row * col[c] / mean;
+// Row r's update U_rc = G_rc / √max(R_r C_c / mean(R), ε1²) of a factored matrix. With
+// `by_reciprocal`, x / mean is x·(1/mean) corrected by one exact residual, r = x - q·mean,
+// q + r·(1/mean): that rounds as the division does (Markstein's theorem: 1/mean correctly
+// rounded, no value near underflow or overflow, which the caller checks) at the cost of three
+// multiply-adds instead of a division.
+LRS_INLINE void factored_update_row(float *restrict u, const float *restrict g, float row, const float *restrict col,
+                                    float mean, float inverse, long cols, float sign, float floor,
+                                    bool by_reciprocal) {
+    for (long c = 0; c < cols; c++) {
+        float x = row * col[c], v;
+        if (by_reciprocal) {
+            float q = x * inverse;
+            v = fused(fused(-q, mean, x), inverse, q);
+        } else {
+            v = x / mean;
+        }
+        float clamped = v < floor ? floor : v;
+        u[c] = 1.0f / sqrtf(clamped) * (sign * g[c]);
+    }
+}
+
+// The smallest nonzero and the largest of `n` values, false on a negative, NaN or infinite one.
+static bool nonzero_range(const float *x, long n, float *smallest, float *largest) {
+    float low = INFINITY, high = 0;
+    for (long i = 0; i < n; i++) {
+        float v = x[i];
+        if (!(v >= 0 && v < INFINITY)) return false;
+        if (v != 0 && v < low) low = v;
+        if (v > high) high = v;
+    }
+    *smallest = low;
+    *largest = high;
+    return true;
+}
+
+// Whether x / mean may be computed by the reciprocal for every product x = R_r C_c of a
+// matrix: the nonzero products and their quotients stay within 2^±90, far from underflow
+// and overflow (a zero product divides exactly either way).
+static bool reciprocal_is_exact(const float *row, long rows, const float *col, long cols, float mean) {
+    float row_low, row_high, col_low, col_high;
+    if (!nonzero_range(row, rows, &row_low, &row_high) || !nonzero_range(col, cols, &col_low, &col_high)) return false;
+    if (row_high == 0 || col_high == 0) return true;
+    const float low = 0x1p-90f, high = 0x1p90f;
+    float x_low = row_low * col_low, x_high = row_high * col_high;
+    return mean >= low && mean <= high && x_low >= low && x_high <= high && x_low / mean >= low && x_high / mean <= high;
 }
 
 // p = p (1 - lr λ) + step U over `count` elements.
@@ -118,20 +165,32 @@ LRS_INLINE void accumulate_pair(float *restrict x_lanes, const float *restrict x
     }
 }
 
-// The 2-norms of four rows of `cols` elements, `stride` apart: four independent chains.
-LRS_INLINE void norm2_rows4(const float *restrict g, long cols, long stride, float *restrict out) {
-    lanes8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v0, v1, v2, v3;
+// The 2-norms of four rows of `cols` elements, `stride` apart (four independent chains), and
+// their squares added into the column sums, row after row: each square is rounded once and
+// used by both sums, and each row is read once.
+LRS_INLINE void norm2_rows4(const float *restrict g, long cols, long stride, float *restrict out,
+                            float *restrict col_sums) {
+    lanes8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v0, v1, v2, v3, sums;
     long c = 0;
     for (; c + LANES <= cols; c += LANES) {
         LOAD8(v0, g + c);
         LOAD8(v1, g + stride + c);
         LOAD8(v2, g + 2 * stride + c);
         LOAD8(v3, g + 3 * stride + c);
-        a0 = a0 + v0 * v0;
-        a1 = a1 + v1 * v1;
-        a2 = a2 + v2 * v2;
-        a3 = a3 + v3 * v3;
+        v0 = v0 * v0;
+        v1 = v1 * v1;
+        v2 = v2 * v2;
+        v3 = v3 * v3;
+        a0 = a0 + v0;
+        a1 = a1 + v1;
+        a2 = a2 + v2;
+        a3 = a3 + v3;
+        LOAD8(sums, col_sums + c);
+        sums = (((sums + v0) + v1) + v2) + v3;
+        memcpy(col_sums + c, &sums, sizeof sums);
     }
+    for (long t = c; t < cols; t++)
+        for (int k = 0; k < 4; k++) col_sums[t] = col_sums[t] + g[k * stride + t] * g[k * stride + t];
     lanes8 all[4] = {a0, a1, a2, a3};
     for (int k = 0; k < 4; k++) {
         float lanes[LANES];
@@ -176,24 +235,28 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
     if (!u) abort();
     if (a->factored) {
         const long rows = a->rows, cols = a->cols, matrices = n / (rows * cols);
-        float *col_sums = malloc(sizeof(float) * (size_t)cols * 2);
+        float *col_sums = malloc(sizeof(float) * (size_t)cols);
         if (!col_sums) abort();
-        float *v = col_sums + cols;
         for (long m = 0; m < matrices; m++) {
             const float *gm = grad + m * rows * cols;
             float *row_var = a->row_var + m * rows, *col_var = a->col_var + m * cols;
             for (long c = 0; c < cols; c++) col_sums[c] = 0;
-            // Four rows at a time: their norms, then their squares into the column sums while
-            // the rows are still in cache.
+            // Four rows at a time: their norms and their squares into the column sums.
             for (long r = 0; r < rows; r += 4) {
                 float norms[4];
-                if (r + 4 <= rows) norm2_rows4(gm + r * cols, cols, cols, norms);
-                else for (long k = r; k < rows; k++) norms[k - r] = norm2(gm + k * cols, cols);
-                for (long k = r; k < rows && k < r + 4; k++) {
-                    row_var[k] = lerp(row_var[k], norms[k - r] * norms[k - r] / (float)cols, w);
-                    const float *g_row = gm + k * cols;
-                    for (long c = 0; c < cols; c++) col_sums[c] = col_sums[c] + g_row[c] * g_row[c];
+                for (long x = (r + 16) * cols; x < (r + 20) * cols && x < rows * cols; x += 16)
+                    __builtin_prefetch(gm + x);
+                if (r + 4 <= rows) {
+                    norm2_rows4(gm + r * cols, cols, cols, norms, col_sums);
+                } else {
+                    for (long k = r; k < rows; k++) {
+                        const float *g_row = gm + k * cols;
+                        norms[k - r] = norm2(g_row, cols);
+                        for (long c = 0; c < cols; c++) col_sums[c] = col_sums[c] + g_row[c] * g_row[c];
+                    }
                 }
+                for (long k = r; k < rows && k < r + 4; k++)
+                    row_var[k] = lerp(row_var[k], norms[k - r] * norms[k - r] / (float)cols, w);
             }
             for (long c = 0; c < cols; c++) {
                 float norm = sqrtf(col_sums[c]);
@@ -203,11 +266,29 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
             for (long r = 0; r < rows; r++) partial[r % 4] = partial[r % 4] + row_var[r];
             float mean = (((partial[0] + partial[1]) + partial[2]) + partial[3]) / (float)rows;
             mean = mean < eps1 ? eps1 : mean;
-            for (long r = 0; r < rows; r++) {
-                long base = (m * rows + r) * cols;
-                factored_row(v, row_var[r], col_var, mean, cols);
-                update_elements(u + base, v, grad + base, cols, sign, floor);
-                accumulate_pair(p_lanes, p + base, lanes, u + base, cols, base, lane_end, p_tail, tail);
+            const float inverse = 1.0f / mean;
+            const bool by_reciprocal = reciprocal_is_exact(row_var, rows, col_var, cols, mean);
+            // Blocks of the flattened tensor, aligned to the norms' lanes and cut at row ends:
+            // the update of a block, then its squares and the parameter's, so the norms'
+            // chains of additions overlap the roots of the next block.
+            const long first = m * rows * cols, last = first + rows * cols;
+            for (long start = first; start < last;) {
+                long end = (start / BLOCK + 1) * BLOCK;
+                end = end < last ? end : last;
+                for (long i = start; i < end;) {
+                    long r = (i - first) / cols, c = i - first - r * cols;
+                    long count = cols - c < end - i ? cols - c : end - i;
+                    if (by_reciprocal)
+                        factored_update_row(u + i, grad + i, row_var[r], col_var + c, mean, inverse, count, sign,
+                                            floor, true);
+                    else
+                        factored_update_row(u + i, grad + i, row_var[r], col_var + c, mean, inverse, count, sign,
+                                            floor, false);
+                    i += count;
+                }
+                for (long x = start + 1024; x < end + 1024 && x < n; x += 16) __builtin_prefetch(p + x);
+                accumulate_pair(p_lanes, p + start, lanes, u + start, end - start, start, lane_end, p_tail, tail);
+                start = end;
             }
         }
         free(col_sums);

@@ -136,7 +136,9 @@ struct OrderedJSONParser {
         throws(OrderedJSON.SyntaxError) {
         position += 1
         // Names seen, for duplicates: a set only once the object is large (a header's
-        // thousands of tensors); its many three-member entries compare a few names instead.
+        // thousands of tensors); its many three-member entries compare a few names instead,
+        // the first four without an allocation.
+        var few = FewNames()
         var names: [String] = []
         var keys: Set<String>?
         if closesAtOnce(UInt8(ascii: "}")) { return }
@@ -148,11 +150,19 @@ struct OrderedJSONParser {
             let isNew: Bool
             if keys != nil {
                 isNew = keys?.insert(key).inserted ?? true
+            } else if few.count < FewNames.capacity {
+                isNew = !few.contains(key)
+                few.append(key)
             } else {
-                isNew = !names.contains(key)
+                isNew = !few.contains(key) && !names.contains(key)
                 names.append(key)
-                if names.count > 8 {
-                    keys = Set(names)
+                if names.count + FewNames.capacity > 8 {
+                    names += few.names
+                    // Sized for the rest of the text at one member per 64 bytes (a header's
+                    // entry takes about 100), so a large header's set is not rehashed as it grows.
+                    var set = Set<String>(minimumCapacity: names.count + (bytes.count - position) / 64)
+                    for name in names { set.insert(name) }
+                    keys = set
                     names = []
                 }
             }
@@ -369,4 +379,25 @@ struct OrderedJSONParser {
         }
         return text
     }
+}
+
+/// Up to four member names held inline, for an object's duplicate check without allocating.
+struct FewNames {
+    static let capacity = 4
+    private var a: String?, b: String?, c: String?, d: String?
+    private(set) var count = 0
+
+    func contains(_ key: String) -> Bool { a == key || b == key || c == key || d == key }
+
+    mutating func append(_ key: String) {
+        switch count {
+        case 0: a = key
+        case 1: b = key
+        case 2: c = key
+        default: d = key
+        }
+        count += 1
+    }
+
+    var names: [String] { [a, b, c, d].compactMap { $0 } }
 }

@@ -11,15 +11,22 @@ import LRSRuntime
 /// beside PyTorch's figures. `lrs-bench optim [--kinds adam,sgd,...|all] [--steps N] [--layout TENSORSxSIZE]`.
 /// `adafactor_factored` lays each tensor out as a square matrix (1000 x 1000, 100 x 100), so
 /// its second moments are factored; `muon` runs on its own layout, 10 matrices of 1024 x 1024
-/// (`muon` is not in `all`: a step takes seconds).
+/// (`muon` is not in `all`: a step takes seconds). `--cpu-time`: the kinds' steps in the
+/// process's CPU milliseconds instead of wall time, which other jobs on a loaded machine
+/// move less (with `LRS_THREADS=1`, so that no core waits on another).
 func runOptimizerBench(_ args: [String]) {
     var kinds: [String] = ["adam", "sgd_momentum"]
+    var cpuTime = false
     var steps = 30
     var layouts = [(name: "10x1M", tensors: 10, size: 1_000_000), (name: "1000x10k", tensors: 1000, size: 10_000)]
     var index = 0
     while index < args.count {
         let value = index + 1 < args.count ? args[index + 1] : ""
         switch args[index] {
+        case "--cpu-time":
+            cpuTime = true
+            index += 1
+            continue
         case "--kinds": kinds = value == "all" ? OptimizerBenchCase.allNames : value.split(separator: ",").map(String.init)
         case "--steps": steps = max(1, Int(value) ?? steps)
         case "--layout":
@@ -49,7 +56,8 @@ func runOptimizerBench(_ args: [String]) {
             continue
         }
         for layout in layouts {
-            let ms = benchCase.millisecondsPerStep(tensors: layout.tensors, size: layout.size, steps: steps)
+            let ms = benchCase.millisecondsPerStep(tensors: layout.tensors, size: layout.size, steps: steps,
+                                                   cpuTime: cpuTime)
             print("optim\t\(name)\t\(layout.name)\t\(layout.tensors * layout.size)\t\(String(format: "%.4f", ms))")
         }
     }
@@ -87,7 +95,7 @@ private struct OptimizerBenchCase {
     }
 
     /// Median milliseconds per step over `steps` steps, after warm-up steps that create the state.
-    func millisecondsPerStep(tensors: Int, size: Int, steps: Int) -> Double {
+    func millisecondsPerStep(tensors: Int, size: Int, steps: Int, cpuTime: Bool) -> Double {
         let side = Int(Double(size).squareRoot())
         let shape = square && side * side == size ? [side, side] : [size]
         let parameters = (0..<tensors).map { t in
@@ -102,12 +110,20 @@ private struct OptimizerBenchCase {
         for _ in 0..<3 { optimizer.step() }
         var times: [Double] = []
         for _ in 0..<steps {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = cpuTime ? processCPUNanoseconds() : DispatchTime.now().uptimeNanoseconds
             optimizer.step()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            let end = cpuTime ? processCPUNanoseconds() : DispatchTime.now().uptimeNanoseconds
+            times.append(Double(end - start) / 1e6)
         }
         return times.sorted()[times.count / 2]
     }
+}
+
+/// CPU time of every thread of this process.
+private func processCPUNanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
 }
 
 /// Median milliseconds of a Muon step (torch's defaults, lr 0.02) over `matrices` square matrices.

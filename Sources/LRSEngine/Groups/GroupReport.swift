@@ -23,17 +23,14 @@ public enum GroupReport {
             out += model.buffers.isEmpty ? "\n" : "; \(model.buffers.count) buffers, not trained\n"
         }
         // Each parameter's shape as text, once: thousands of groups list the same few.
-        var shapes: [String: (text: String, count: Int)] = [:]
+        var shapes = ParameterShapes(model)
         // Each number's text, once: thousands of groups show the same few values.
         var numbers: [UInt64: String] = [:]
         // The padded names of the hyperparameter rows, made again only when a group lists
         // other names than the group before it (groups of one kind list the same).
         var rows = HyperparameterRows()
-        for parameter in model.parameters where shapes[parameter.name] == nil {
-            shapes[parameter.name] = (ShapeText.text(parameter.shape), parameter.count)
-        }
         for group in resolution.groups {
-            append(group, shapes: shapes, source: script.source, numbers: &numbers, rows: &rows, to: &out)
+            append(group, shapes: &shapes, source: script.source, numbers: &numbers, rows: &rows, to: &out)
         }
         if !resolution.frozen.isEmpty {
             out += "\nfrozen: \(resolution.frozen.joined(separator: " "))\n"
@@ -53,13 +50,14 @@ public enum GroupReport {
     /// One group's block. Its rows are written into `out` piece by piece: a report of a
     /// generated script runs to tens of thousands of rows, and an interpolated row would
     /// first build (and then free) a string of its own.
-    private static func append(_ group: ResolvedGroup, shapes: [String: (text: String, count: Int)],
+    private static func append(_ group: ResolvedGroup, shapes: inout ParameterShapes,
                                source: SourceFile, numbers: inout [UInt64: String], rows hyperparameterRows: inout HyperparameterRows,
                                to out: inout String) {
         let count = group.parameters.count
         out += "\ngroup \(group.name) (\(group.optimizerKind.rawValue)): \(count) parameter\(count == 1 ? "" : "s"), "
         out += "\(group.elementCount) elements\n"
-        let rows = NameRuns.rows(group.parameters) { shapes[$0] ?? ("?", 0) }
+        var cursor: Int? = 0
+        let rows = NameRuns.rows(group.parameters) { shapes.shape(of: $0, cursor: &cursor) }
         let width = rows.reduce(0) { Swift.max($0, $1.name.count) }
         let shapeWidth = rows.reduce(0) { Swift.max($0, $1.shape.count) }
         for row in rows {

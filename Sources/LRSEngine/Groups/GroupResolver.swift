@@ -132,6 +132,8 @@ public struct GroupResolver {
     /// torch.optim.Muon refuses, when built, any parameter that is not 2-D: one error per
     /// group (per `group` statement, for `each` groups), naming each such parameter.
     private mutating func muonMatricesOnly(_ resolved: [ResolvedGroup]) {
+        // Most scripts have no Muon group: no table of every parameter's shape for them.
+        guard resolved.contains(where: { $0.optimizerKind == .muon }) else { return }
         let shapes = Dictionary(script.model.parameters.map { ($0.name, $0.shape.count) }, uniquingKeysWith: { a, _ in a })
         var reported = Set<String>()
         for group in resolved where group.optimizerKind == .muon && !reported.contains(group.baseName) {

@@ -29,6 +29,9 @@ enum NameRuns {
         var first: Int
         /// Whether the name has a digit at all (else no pass can merge it).
         var hasDigit: Bool
+        /// Bit k: segment k is a whole number (`integerSegment`); segments from 64 on are
+        /// always looked at. Spares each pass a walk of every name.
+        var integerSegments: UInt64 = 0
         var alive = true
     }
 
@@ -48,7 +51,7 @@ enum NameRuns {
             anyDigit = anyDigit || digit
             segments = Swift.max(segments, dots + 1)
             entries.append(Entry(name: name, shape: info.text, count: info.count, members: 1, first: position,
-                                 hasDigit: digit))
+                                 hasDigit: digit, integerSegments: digit ? integerSegmentBits(name) : 0))
         }
         if anyDigit, names.count >= minimumRun {
             for k in 0..<segments { merge(&entries, at: k) }
@@ -74,7 +77,9 @@ enum NameRuns {
             var members: Int
         }
         var buckets: [Key: [(value: Int, index: Int)]] = [:]
+        let bit: UInt64 = k < 64 ? 1 << UInt64(k) : 0
         for index in entries.indices where entries[index].alive && entries[index].hasDigit {
+            guard bit == 0 || entries[index].integerSegments & bit != 0 else { continue }
             let name = entries[index].name
             guard let (range, value) = integerSegment(name, k) else { continue }
             let key = Key(prefix: name[..<range.lowerBound], suffix: name[range.upperBound...], shape: entries[index].shape,
@@ -93,6 +98,7 @@ enum NameRuns {
                     var merged = entries[head.index]
                     // `{a..b}` once done; until then without dots, which would count as segments.
                     merged.name = key.prefix + "{\(head.value)\(gap)\(tail.value)}" + key.suffix
+                    merged.integerSegments &= ~bit
                     merged.members = run.reduce(0) { $0 + entries[$1.index].members }
                     merged.first = run.reduce(Int.max) { Swift.min($0, entries[$1.index].first) }
                     for item in run { entries[item.index].alive = false }
@@ -101,6 +107,34 @@ enum NameRuns {
                 start = end
             }
         }
+    }
+
+    /// The segments below 64 of a dotted name that `integerSegment` takes, as bits.
+    private static func integerSegmentBits(_ name: String) -> UInt64 {
+        var bits: UInt64 = 0
+        var segment: UInt64 = 0
+        var digits = 0
+        var valid = true
+        var leadingZero = false
+        func close() {
+            if valid, digits > 0, digits <= 9, digits == 1 || !leadingZero, segment < 64 { bits |= 1 << segment }
+        }
+        for byte in name.utf8 {
+            if byte == UInt8(ascii: ".") {
+                close()
+                segment += 1
+                digits = 0
+                valid = true
+                leadingZero = false
+            } else if byte &- 0x30 < 10 {
+                if digits == 0 { leadingZero = byte == UInt8(ascii: "0") }
+                digits += 1
+            } else {
+                valid = false
+            }
+        }
+        close()
+        return bits
     }
 
     /// Segment `k` of a dotted name and its value, when it is a whole number as PyTorch
