@@ -5,7 +5,7 @@
 //   lrs (CLI, REPL) -> LRSExport -> LRSEngine
 //   lrs (CLI, REPL) -> LRSEngine -> LRSLanguage -> LRSLayers -> LRSFiles
 //                              -> LRSOptim -> LRSRuntime -> LRSLayers
-//                                             LRSRuntime -> COpenBLAS
+//                                             LRSRuntime -> COpenBLAS, CRuntimeKernels
 //                                 LRSOptim -> COptimKernels
 import PackageDescription
 
@@ -35,7 +35,11 @@ let package = Package(
         .target(name: "LRSLayers", dependencies: ["LRSFiles"]),
         .target(name: "LRSLanguage", dependencies: ["LRSFiles", "LRSLayers"]),
         // Tensors, autograd, layers, losses, initialisation, random numbers. Knows no language.
-        .target(name: "LRSRuntime", dependencies: ["LRSLayers", "COpenBLAS"], swiftSettings: kernelSettings),
+        .target(name: "LRSRuntime", dependencies: ["LRSLayers", "COpenBLAS", "CRuntimeKernels"],
+                swiftSettings: kernelSettings),
+        // The runtime's transcendental and row-wise loops (gelu, softmax, cross-entropy, double
+        // sums) in C, multiversioned as COptimKernels, so they vectorise.
+        .target(name: "CRuntimeKernels", cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-math-errno"])]),
         // The optimizers' inner loops in C, compiled for AVX-512, AVX2 and the baseline and
         // picked at load time; no contraction, so each rounds where torch rounds.
         .target(name: "COptimKernels", cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-math-errno"])]),

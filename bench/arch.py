@@ -14,7 +14,8 @@ Workloads (the same in `lrs-bench arch --only NAME`):
              and the parameters) after a forward
 Phases: forward (+ loss), forward_backward (zero_grad + forward + loss + backward), step
 (+ optimizer step). Each figure is the median of N iterations; the table shows the best
-median over the rounds. Memory: the process's peak RSS, and `work` = peak RSS minus the RSS
+median over the rounds; `_cpu_ms` rows are the process's CPU time (all threads, user + system)
+per iteration, which a loaded machine inflates less than the wall time. Memory: the process's peak RSS, and `work` = peak RSS minus the RSS
 before the model was built (PyTorch's baseline holds `import torch`).
 
 PyTorch runs in two configurations, each workload in a fresh process, 2 threads:
@@ -56,12 +57,15 @@ def torch_worker(config: str, workload: str, iterations: int, warmup: int) -> di
         for _ in range(warmup):
             body()
         times = []
+        cpu0 = time.process_time()
         for _ in range(iterations):
             t0 = time.perf_counter_ns()
             body()
             times.append((time.perf_counter_ns() - t0) / 1e6)
+        cpu = (time.process_time() - cpu0) * 1e3 / iterations
         times.sort()
         results[f"arch.{name}"] = times[len(times) // 2]
+        results[f"arch.{name.replace('_ms', '_cpu_ms')}"] = cpu
 
     class Attention(nn.Module):
         """nn.MultiheadAttention as the language calls it (query = key = value, causal)."""
@@ -147,15 +151,17 @@ def torch_worker(config: str, workload: str, iterations: int, warmup: int) -> di
         x = torch.randn(32, 64, 128, requires_grad=True)
         dy = torch.randn(32, 64, 128)
         median(lambda: attn(x), "attention.forward_ms")
-        times = []
+        times, cpu = [], 0.0
         for i in range(warmup + iterations):
             out = attn(x)
-            t0 = time.perf_counter_ns()
+            t0, c0 = time.perf_counter_ns(), time.process_time()
             out.backward(dy)
             if i >= warmup:
                 times.append((time.perf_counter_ns() - t0) / 1e6)
+                cpu += time.process_time() - c0
         times.sort()
         results["arch.attention.backward_ms"] = times[len(times) // 2]
+        results["arch.attention.backward_cpu_ms"] = cpu * 1e3 / iterations
     results[f"arch.{workload}.peak_rss_mb"] = peak_mb()
     results[f"arch.{workload}.rss_before_mb"] = rss_before
     return results

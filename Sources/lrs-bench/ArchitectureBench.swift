@@ -55,17 +55,31 @@ private func attentionReport(iterations: Int, warmup: Int) {
     }
 }
 
-/// Runs `body` `warmup` times, then `iterations` times, and prints the median in ms.
+/// Runs `body` `warmup` times, then `iterations` times, and prints the median in ms, and
+/// the process's CPU time (all threads, user + system) per iteration as `NAME_cpu`: on a
+/// loaded machine the CPU time moves less than the wall time.
 private func timePhase(_ name: String, iterations: Int, warmup: Int, _ body: () -> Void) {
     for _ in 0..<warmup { body() }
     var times: [Double] = []
+    let cpuStart = processCPUms()
     for _ in 0..<iterations {
         let start = DispatchTime.now().uptimeNanoseconds
         body()
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
     }
+    let cpu = (processCPUms() - cpuStart) / Double(iterations)
     times.sort()
     print("\(name) \(formatArch(times[times.count / 2]))")
+    print("\(name.replacingOccurrences(of: "_ms", with: "_cpu_ms")) \(formatArch(cpu))")
+}
+
+/// User + system CPU time of the whole process so far, in ms.
+private func processCPUms() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let user = Double(usage.ru_utime.tv_sec) * 1e3 + Double(usage.ru_utime.tv_usec) / 1e3
+    let system = Double(usage.ru_stime.tv_sec) * 1e3 + Double(usage.ru_stime.tv_usec) / 1e3
+    return user + system
 }
 
 /// One architecture, its batch and its optimizer.
