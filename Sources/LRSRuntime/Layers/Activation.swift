@@ -21,7 +21,7 @@ final class Activation: Layer {
     init(_ kind: ActivationKind, shape: [Int]) {
         self.kind = kind
         output = BatchBuffer(sampleShape: shape)
-        inputGrad = BatchBuffer(sampleShape: shape)
+        inputGrad = BatchBuffer.gradient(sampleShape: shape)
     }
 
     func forward(_ input: Tensor, training: Bool) -> Tensor {

@@ -64,9 +64,9 @@ final class Attention: Layer {
         probabilities = BatchBuffer(sampleShape: [heads, length, length])
         attended = BatchBuffer(sampleShape: [length, dim])
         output = BatchBuffer(sampleShape: [length, dim])
-        projectionGrad = BatchBuffer(sampleShape: [length, 3 * dim])
-        attendedGrad = BatchBuffer(sampleShape: [length, dim])
-        inputGrad = BatchBuffer(sampleShape: [length, dim])
+        projectionGrad = BatchBuffer.gradient(sampleShape: [length, 3 * dim])
+        attendedGrad = BatchBuffer.gradient(sampleShape: [length, dim])
+        inputGrad = BatchBuffer.gradient(sampleShape: [length, dim])
         scratch = (0..<(2 * ParallelFor.width)).map { _ in Tensor(zeros: [length, length]) }
     }
 

@@ -36,7 +36,7 @@ final class BatchNorm: Layer {
         runningVar = Tensor(zeros: [channels])
         runningVar.fill(1)
         output = BatchBuffer(sampleShape: inputShape)
-        inputGrad = BatchBuffer(sampleShape: inputShape)
+        inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
         mean = .allocate(capacity: channels)
         mean.initialize(repeating: 0, count: channels)
         invStd = .allocate(capacity: channels)

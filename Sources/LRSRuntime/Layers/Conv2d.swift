@@ -30,7 +30,7 @@ final class Conv2d: Layer {
         weight = Parameter(shape: [outChannels, inChannels, kernel, kernel])
         self.bias = bias ? Parameter(shape: [outChannels]) : nil
         output = BatchBuffer(sampleShape: [outChannels, geometry.outHeight, geometry.outWidth])
-        inputGrad = BatchBuffer(sampleShape: inputShape)
+        inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
     }
 
     var state: [(name: String, entry: StateEntry)] {

@@ -21,7 +21,7 @@ final class LayerNorm: Layer {
         weight.value.fill(1)
         bias = Parameter(shape: [features])
         output = BatchBuffer(sampleShape: inputShape)
-        inputGrad = BatchBuffer(sampleShape: inputShape)
+        inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
     }
 
     var state: [(name: String, entry: StateEntry)] {
