@@ -2,6 +2,7 @@
 small GPT and a small ResNet, and the GPT's attention layer forward and backward alone.
 
     "$TORCH_PYTHON" bench/arch.py [--lrs-bench PATH] [--iterations N] [--rounds R] [--only gpt,resnet,attention]
+                                  [--threads T]
 
 Workloads (the same in `lrs-bench arch --only NAME`):
   gpt        embed 256 128; pos 64 128; 4 pre-norm blocks (layernorm, attention 128 heads 4
@@ -18,7 +19,8 @@ median over the rounds; `_cpu_ms` rows are the process's CPU time (all threads, 
 per iteration, which a loaded machine inflates less than the wall time. Memory: the process's peak RSS, and `work` = peak RSS minus the RSS
 before the model was built (PyTorch's baseline holds `import torch`).
 
-PyTorch runs in two configurations, each workload in a fresh process, 2 threads:
+PyTorch runs in two configurations, each workload in a fresh process, 2 threads (`--threads 1`:
+one thread for both, LRS_THREADS=1, which no spinning thread distorts on a loaded machine):
   stock  the modules as the language defines them: nn.MultiheadAttention called with a
          causal attn_mask and need_weights left True (its explicit bmm path), foreach AdamW
   tuned  need_weights=False and is_causal (scaled_dot_product_attention's fused kernel),
@@ -43,12 +45,12 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def torch_worker(config: str, workload: str, iterations: int, warmup: int) -> dict:
+def torch_worker(config: str, workload: str, iterations: int, warmup: int, threads: int = 2) -> dict:
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(threads)
     tuned = config == "tuned"
     results = {"threads": torch.get_num_threads(), "torch": torch.__version__}
     rss_before = peak_mb()
@@ -167,19 +169,20 @@ def torch_worker(config: str, workload: str, iterations: int, warmup: int) -> di
     return results
 
 
-def run_torch(config: str, workload: str, iterations: int, warmup: int) -> dict:
+def run_torch(config: str, workload: str, iterations: int, warmup: int, threads: int) -> dict:
     env = dict(os.environ)
     if config == "tuned":
         env.update(TUNED_ENV)
     out = subprocess.run([sys.executable, __file__, "--worker", config, "--only", workload,
-                          "--iterations", str(iterations), "--warmup", str(warmup)],
+                          "--iterations", str(iterations), "--warmup", str(warmup), "--threads", str(threads)],
                          env=env, check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
 
 
-def run_lrs(binary: str, workload: str, iterations: int, warmup: int) -> dict:
+def run_lrs(binary: str, workload: str, iterations: int, warmup: int, threads: int) -> dict:
+    env = dict(os.environ, LRS_THREADS=str(threads))
     out = subprocess.run([binary, "arch", "--only", workload, "--iterations", str(iterations),
-                          "--warmup", str(warmup)], check=True, capture_output=True, text=True)
+                          "--warmup", str(warmup)], env=env, check=True, capture_output=True, text=True)
     res = {}
     for line in out.stdout.splitlines():
         if line.startswith("# blas core"):
@@ -197,10 +200,11 @@ def main():
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--only", default=",".join(WORKLOADS))
+    ap.add_argument("--threads", type=int, default=2, help="threads for both (LRS_THREADS, torch.set_num_threads)")
     ap.add_argument("--worker")
     args = ap.parse_args()
     if args.worker:
-        print(json.dumps(torch_worker(args.worker, args.only, args.iterations, args.warmup)))
+        print(json.dumps(torch_worker(args.worker, args.only, args.iterations, args.warmup, args.threads)))
         return
     if not os.path.exists(args.lrs_bench):
         sys.exit(f"{args.lrs_bench} not found: build it with `swift build -c release --product lrs-bench`")
@@ -210,8 +214,8 @@ def main():
     for _ in range(args.rounds):
         for workload in workloads:
             for config in ("lrs", "stock", "tuned"):
-                res = run_lrs(args.lrs_bench, workload, args.iterations, args.warmup) if config == "lrs" \
-                    else run_torch(config, workload, args.iterations, args.warmup)
+                res = run_lrs(args.lrs_bench, workload, args.iterations, args.warmup, args.threads) if config == "lrs" \
+                    else run_torch(config, workload, args.iterations, args.warmup, args.threads)
                 for k, v in res.items():
                     if isinstance(v, float) and k.startswith("arch."):
                         best[config][k] = min(best[config].get(k, v), v)
