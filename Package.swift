@@ -6,7 +6,7 @@
 //   lrs (CLI, REPL) -> LRSEngine -> LRSLanguage -> LRSLayers -> LRSFiles
 //                                  LRSLanguage -> LRSHyperparameters
 //                              -> LRSOptim -> LRSRuntime -> LRSLayers
-//                                             LRSRuntime -> COpenBLAS
+//                                             LRSRuntime -> COpenBLAS, CRuntimeKernels
 //                                 LRSOptim -> COptimKernels
 //                                 LRSOptim -> LRSHyperparameters
 import PackageDescription
@@ -40,7 +40,11 @@ let package = Package(
         .target(name: "LRSHyperparameters"),
         .target(name: "LRSLanguage", dependencies: ["LRSFiles", "LRSLayers", "LRSHyperparameters"]),
         // Tensors, autograd, layers, losses, initialisation, random numbers. Knows no language.
-        .target(name: "LRSRuntime", dependencies: ["LRSLayers", "COpenBLAS"], swiftSettings: kernelSettings),
+        .target(name: "LRSRuntime", dependencies: ["LRSLayers", "COpenBLAS", "CRuntimeKernels"],
+                swiftSettings: kernelSettings),
+        // The runtime's transcendental and row-wise loops (gelu, softmax, cross-entropy, double
+        // sums) in C, multiversioned as COptimKernels, so they vectorise.
+        .target(name: "CRuntimeKernels", cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-math-errno"])]),
         // The optimizers' inner loops in C, compiled for AVX-512, AVX2 and the baseline and
         // picked at load time; no contraction, so each rounds where torch rounds.
         .target(name: "COptimKernels", cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-math-errno"])]),

@@ -30,9 +30,11 @@ public enum BLAS {
             return
         }
         let wanted = threads ?? preferredThreads(m: m, n: n, k: k)
-        if threads == nil, wanted == 1, m * n * k >= ownSplitWork, Swift.max(m, n) >= 32 {
-            // A thin product that OpenBLAS runs best on one thread: split C's longer side
-            // between our own threads instead, each half single-threaded.
+        if threads == nil, wanted > 1 || m * n * k >= ownSplitWork, Swift.max(m, n) >= 32 {
+            // Split C's longer side between our own threads, each half single-threaded: for
+            // a thin product OpenBLAS runs best on one thread, and for a large one its own
+            // threads would compete with the pool's spinning helper for the two cores (the
+            // GPT's [2048 x 128] x [128 x 384] products take 10-15% less CPU time this way).
             setThreads(1)
             let p = UncheckedSendable((a: a, b: b, c: c))
             let byRows = m >= n

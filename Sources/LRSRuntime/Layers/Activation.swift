@@ -1,3 +1,4 @@
+import CRuntimeKernels
 import Foundation
 
 /// The elementwise activations, each forward beside its derivative.
@@ -20,7 +21,7 @@ final class Activation: Layer {
     init(_ kind: ActivationKind, shape: [Int]) {
         self.kind = kind
         output = BatchBuffer(sampleShape: shape)
-        inputGrad = BatchBuffer(sampleShape: shape)
+        inputGrad = BatchBuffer.gradient(sampleShape: shape)
     }
 
     func forward(_ input: Tensor, training: Bool) -> Tensor {
@@ -42,8 +43,8 @@ final class Activation: Layer {
                 // sigmoid(x) = 1 / (1 + exp(-x))
                 for i in range { y[i] = 1 / (1 + Foundation.exp(-x[i])) }
             case .gelu:
-                // gelu(x) = x/2 (1 + erf(x / sqrt 2))
-                for i in range { y[i] = 0.5 * x[i] * (1 + Foundation.erf(x[i] * Float(0.5).squareRoot())) }
+                // gelu(x) = x/2 (1 + erf(x / sqrt 2)), erf as ATen's vectorised kernel
+                lrs_gelu_forward(x, y, range.lowerBound, range.upperBound)
             case .silu:
                 // silu(x) = x / (1 + exp(-x)), as ATen computes it
                 for i in range { y[i] = x[i] / (1 + Foundation.exp(-x[i])) }
@@ -75,13 +76,7 @@ final class Activation: Layer {
                 for i in range { dx[i] = dy[i] * (1 - y[i]) * y[i] }
             case .gelu:
                 // gelu'(x) = (1 + erf(x / sqrt 2)) / 2 + x exp(-x^2 / 2) / sqrt(2 pi)
-                let invSqrt2 = Float(0.5).squareRoot(), invSqrt2Pi = 1 / Float(2 * Float.pi).squareRoot()
-                for i in range {
-                    let v = x[i]
-                    let cdf = 0.5 * (1 + Foundation.erf(v * invSqrt2))
-                    let pdf = Foundation.exp(-0.5 * v * v) * invSqrt2Pi
-                    dx[i] = dy[i] * (cdf + v * pdf)
-                }
+                lrs_gelu_backward(x, dy, dx, range.lowerBound, range.upperBound)
             case .silu:
                 // silu'(x) = s (1 + x (1 - s)),  s = sigmoid(x)
                 for i in range {

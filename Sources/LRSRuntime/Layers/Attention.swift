@@ -1,3 +1,4 @@
+import CRuntimeKernels
 import Foundation
 
 /// `nn.MultiheadAttention(dim, heads, dropout, bias, batch_first=True)` called as
@@ -63,9 +64,9 @@ final class Attention: Layer {
         probabilities = BatchBuffer(sampleShape: [heads, length, length])
         attended = BatchBuffer(sampleShape: [length, dim])
         output = BatchBuffer(sampleShape: [length, dim])
-        projectionGrad = BatchBuffer(sampleShape: [length, 3 * dim])
-        attendedGrad = BatchBuffer(sampleShape: [length, dim])
-        inputGrad = BatchBuffer(sampleShape: [length, dim])
+        projectionGrad = BatchBuffer.gradient(sampleShape: [length, 3 * dim])
+        attendedGrad = BatchBuffer.gradient(sampleShape: [length, dim])
+        inputGrad = BatchBuffer.gradient(sampleShape: [length, dim])
         scratch = (0..<(2 * ParallelFor.width)).map { _ in Tensor(zeros: [length, length]) }
     }
 
@@ -158,21 +159,7 @@ final class Attention: Layer {
     /// softmax over each row: exp(s - max) * (1 / sum), as ATen's vectorised kernel; with the
     /// causal mask, positions after the row's own are -inf, so their probability is 0.
     static func softmaxRows(_ s: UnsafeMutablePointer<Float>, rows: Int, causal: Bool) {
-        for i in 0..<rows {
-            let row = s + i * rows
-            let valid = causal ? i + 1 : rows
-            var maximum = -Float.infinity
-            for j in 0..<valid where row[j] > maximum || row[j].isNaN { maximum = row[j] }
-            var sum: Float = 0
-            for j in 0..<valid {
-                let e = Foundation.exp(row[j] - maximum)
-                row[j] = e
-                sum += e
-            }
-            let inverse = 1 / sum
-            for j in 0..<valid { row[j] *= inverse }
-            for j in valid..<rows { row[j] = 0 }
-        }
+        lrs_softmax_rows(s, rows, rows, causal ? 1 : 0)
     }
 
     func backward(_ outputGrad: Tensor, needsInputGrad: Bool) -> Tensor? {
@@ -220,12 +207,7 @@ final class Attention: Layer {
                     BLAS.gemmStrided(transA: true, m: t, n: hd, k: t, a: weights, lda: t, b: dOh, ldb: d,
                                      c: dv, ldc: 3 * d)
                     // softmax'(s): dS = P * (dP - sum_j dP_j P_j) per row
-                    for i in 0..<t {
-                        let pr = pm + i * t, gr = dP + i * t
-                        var dot: Float = 0
-                        for j in 0..<t { dot += gr[j] * pr[j] }
-                        for j in 0..<t { gr[j] = pr[j] * (gr[j] - dot) }
-                    }
+                    lrs_softmax_backward_rows(pm, dP, t, t)
                     // S = Q_s K^T: dQ = scale * dS K (through Q_s = scale Q), dK = dS^T Q_s
                     BLAS.gemmStrided(m: t, n: hd, k: t, alpha: scale, a: dP, lda: t, b: k, ldb: 3 * d,
                                      c: dq, ldc: 3 * d)

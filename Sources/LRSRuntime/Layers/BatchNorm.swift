@@ -1,3 +1,5 @@
+import CRuntimeKernels
+
 /// `nn.BatchNorm1d` / `nn.BatchNorm2d`: per channel c over the batch and spatial positions,
 /// y = (x - mean) / sqrt(var + eps) * weight + bias, eps 1e-5.
 ///
@@ -34,7 +36,7 @@ final class BatchNorm: Layer {
         runningVar = Tensor(zeros: [channels])
         runningVar.fill(1)
         output = BatchBuffer(sampleShape: inputShape)
-        inputGrad = BatchBuffer(sampleShape: inputShape)
+        inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
         mean = .allocate(capacity: channels)
         mean.initialize(repeating: 0, count: channels)
         invStd = .allocate(capacity: channels)
@@ -65,16 +67,10 @@ final class BatchNorm: Layer {
         ParallelFor.run(count: channels, workPerItem: n * 4) { _, range in for c in range {
             if training {
                 var sum = 0.0
-                for b in 0..<batch {
-                    let row = x + b * stride + c * spatial
-                    for i in 0..<spatial { sum += Double(row[i]) }
-                }
+                for b in 0..<batch { sum += lrs_sum_f64(x + b * stride + c * spatial, spatial) }
                 let m = sum / Double(n)
                 var squares = 0.0
-                for b in 0..<batch {
-                    let row = x + b * stride + c * spatial
-                    for i in 0..<spatial { let d = Double(row[i]) - m; squares += d * d }
-                }
+                for b in 0..<batch { squares += lrs_centered_squares_f64(x + b * stride + c * spatial, spatial, m) }
                 mean[c] = m
                 invStd[c] = 1 / (squares / Double(n) + Self.eps).squareRoot()
                 // running = (1 - momentum) running + momentum stat, variance unbiased
@@ -112,11 +108,8 @@ final class BatchNorm: Layer {
         ParallelFor.run(count: channels, workPerItem: batch * spatial * 4) { _, range in for c in range {
             var sumDy = 0.0, dot = 0.0
             for b in 0..<batch {
-                let xs = x + b * stride + c * spatial, gs = dy + b * stride + c * spatial
-                for i in 0..<spatial {
-                    sumDy += Double(gs[i])
-                    dot += (Double(xs[i]) - mean[c]) * Double(gs[i])
-                }
+                lrs_sum_and_centered_dot_f64(x + b * stride + c * spatial, dy + b * stride + c * spatial, spatial,
+                                             mean[c], &sumDy, &dot)
             }
             // dL/dweight = sum(dy * xhat);  dL/dbias = sum(dy)
             weightGrad?[c] += Float(dot * invStd[c])

@@ -49,6 +49,12 @@ final class Chain: Container {
         layers = built
     }
 
+    /// Layers already built (the copies of a `repeat`).
+    init(names: [String], layers: [any Layer]) {
+        self.names = names
+        self.layers = layers
+    }
+
     var children: [(name: String, layer: any Layer)] { Array(zip(names, layers)) }
 
     func forward(_ input: Tensor, training: Bool) -> Tensor {

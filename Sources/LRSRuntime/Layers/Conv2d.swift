@@ -1,18 +1,20 @@
 /// `nn.Conv2d` with a square kernel: y[b] = W col(x[b]) + bias, W viewed as [O, C*K*K] and
 /// col(x[b]) the [C*K*K, OH*OW] im2col matrix, so each sample is one matrix product.
 ///
-/// The column matrices of the whole batch are kept from forward for the weight gradient.
-/// Samples are split across the cores (one BLAS thread each): the per-sample products are
-/// small, which OpenBLAS runs best single-threaded.
+/// A column matrix exists for one sample at a time, per core, in cache (the whole batch's
+/// would be 9x the input, tens of MB a layer): backward builds each sample's again for the
+/// weight gradient, which costs less than streaming it from memory. Samples are split
+/// across the cores (one BLAS thread each): the per-sample products are small, which
+/// OpenBLAS runs best single-threaded.
 final class Conv2d: Layer {
     let geometry: ConvGeometry
     let outChannels: Int
     let weight: Parameter
     let bias: Parameter?
     private let output: BatchBuffer
-    private let columns: BatchBuffer
     private let inputGrad: BatchBuffer
-    /// Per-chunk scratch: a column-gradient matrix and a partial weight/bias gradient.
+    /// Per-chunk scratch: a partial weight/bias gradient, a column matrix (forward's, then
+    /// backward's and its gradient in turn) and a masked output gradient.
     private var scratch: [Tensor] = []
     private var input: Tensor?
     private var result: Tensor?
@@ -28,8 +30,7 @@ final class Conv2d: Layer {
         weight = Parameter(shape: [outChannels, inChannels, kernel, kernel])
         self.bias = bias ? Parameter(shape: [outChannels]) : nil
         output = BatchBuffer(sampleShape: [outChannels, geometry.outHeight, geometry.outWidth])
-        columns = BatchBuffer(sampleShape: [geometry.patchSize, geometry.positions])
-        inputGrad = BatchBuffer(sampleShape: inputShape)
+        inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
     }
 
     var state: [(name: String, entry: StateEntry)] {
@@ -48,19 +49,18 @@ final class Conv2d: Layer {
                                layer: "conv \(g.channels) \(outChannels) \(g.kernel)")
         self.input = input
         let y = output.view(batch: batch)
-        // A pointwise conv's column matrices are the samples themselves (colSize == inSize).
-        let cols = g.isPointwise ? input : columns.view(batch: batch)
         result = y
         let fusedReLU = self.fusedReLU
         let inSize = g.channels * g.height * g.width, outSize = outChannels * g.positions
-        let colSize = g.patchSize * g.positions
-        let p = UncheckedSendable((x: input.data, y: y.data, cols: cols.data, w: weight.value.data,
-                                   b: bias?.value.data))
+        let parts = UncheckedSendable(chunkScratch().map { $0.data + columnOffset })
+        let p = UncheckedSendable((x: input.data, y: y.data, w: weight.value.data, b: bias?.value.data))
         let threads = ParallelFor.splits(count: batch, workPerItem: outSize * g.patchSize) ? 1 : nil
-        ParallelFor.run(count: batch, workPerItem: outSize * g.patchSize) { _, range in
+        ParallelFor.run(count: batch, workPerItem: outSize * g.patchSize) { chunk, range in
             for s in range {
-                let col = p.value.cols + s * colSize, out = p.value.y + s * outSize
-                if !g.isPointwise { g.im2col(p.value.x + s * inSize, into: col) }
+                // A pointwise conv's column matrix is the sample itself.
+                let x = p.value.x + s * inSize, out = p.value.y + s * outSize
+                let col = g.isPointwise ? x : parts.value[chunk]
+                if !g.isPointwise { g.im2col(x, into: parts.value[chunk]) }
                 if let b = p.value.b {
                     for o in 0..<self.outChannels { (out + o * g.positions).update(repeating: b[o], count: g.positions) }
                 }
@@ -84,17 +84,13 @@ final class Conv2d: Layer {
         let inSize = g.channels * g.height * g.width
         let weightSize = outChannels * g.patchSize
         let chunks = ParallelFor.splits(count: batch, workPerItem: outSize * g.patchSize * 2) ? ParallelFor.width : 1
-        // Per chunk: [dW partial | db partial | dcol | masked dY].
-        let scratchSize = weightSize + outChannels + colSize + outSize
-        if scratch.first.map({ $0.count < scratchSize }) ?? false { scratch.removeAll() }
-        while scratch.count < chunks { scratch.append(Tensor(zeros: [scratchSize])) }
-        let parts = UncheckedSendable(scratch.map { $0.data })
-        let cols = g.isPointwise ? input : columns.view(batch: batch)
-        let p = UncheckedSendable((dy: outputGrad.data, cols: cols.data,
+        let parts = UncheckedSendable(chunkScratch().map { $0.data })
+        let p = UncheckedSendable((dy: outputGrad.data, x: input.data,
                                    w: weight.value.data, dx: dx?.data, y: result?.data))
         let fusedReLU = self.fusedReLU
         let threads = chunks > 1 ? 1 : nil
         ParallelFor.run(count: batch, workPerItem: outSize * g.patchSize * 2) { chunk, range in
+            // [dW partial | db partial | col, then dcol | masked dY]
             let dw = parts.value[chunk], db = dw + weightSize, dcol = db + outChannels, masked = dcol + colSize
             dw.update(repeating: 0, count: weightSize + outChannels)
             for s in range {
@@ -106,8 +102,10 @@ final class Conv2d: Layer {
                 }
                 // dL/dW += dY[s] col[s]^T
                 if wantWeight {
+                    let x = p.value.x + s * inSize
+                    if !g.isPointwise { g.im2col(x, into: dcol) }
                     BLAS.gemm(transB: true, m: self.outChannels, n: g.patchSize, k: g.positions, a: dy,
-                              b: p.value.cols + s * colSize, beta: 1, c: dw, threads: threads)
+                              b: UnsafePointer(g.isPointwise ? x : dcol), beta: 1, c: dw, threads: threads)
                 }
                 // dL/db += sum over positions of dY[s]
                 if wantBias {
@@ -131,5 +129,18 @@ final class Conv2d: Layer {
             if wantBias, let bias { for o in 0..<outChannels { bias.grad.data[o] += part[weightSize + o] } }
         }
         return dx
+    }
+
+    /// Where a chunk's column matrix starts in its scratch.
+    private var columnOffset: Int { outChannels * geometry.patchSize + outChannels }
+
+    /// One scratch buffer per chunk a parallel loop may use, allocated on first use.
+    private func chunkScratch() -> [Tensor] {
+        if scratch.isEmpty {
+            let g = geometry, outSize = outChannels * g.positions
+            let size = columnOffset + g.patchSize * g.positions + outSize
+            scratch = (0..<ParallelFor.width).map { _ in Tensor(zeros: [size]) }
+        }
+        return scratch
     }
 }

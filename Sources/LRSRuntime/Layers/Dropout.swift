@@ -18,7 +18,7 @@ final class Dropout: Layer {
         self.generator = generator
         output = BatchBuffer(sampleShape: shape)
         mask = BatchBuffer(sampleShape: shape)
-        inputGrad = BatchBuffer(sampleShape: shape)
+        inputGrad = BatchBuffer.gradient(sampleShape: shape)
     }
 
     func forward(_ input: Tensor, training: Bool) -> Tensor {

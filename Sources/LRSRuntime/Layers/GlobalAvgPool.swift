@@ -11,7 +11,7 @@ final class GlobalAvgPool: Layer {
         channels = inputShape[0]
         plane = inputShape[1] * inputShape[2]
         output = BatchBuffer(sampleShape: [channels, 1, 1])
-        inputGrad = BatchBuffer(sampleShape: inputShape)
+        inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
     }
 
     func forward(_ input: Tensor, training: Bool) -> Tensor {

@@ -51,6 +51,45 @@ final class BatchBuffer {
     }
 }
 
+extension BatchBuffer {
+    /// A buffer for a gradient computed in backward and dead once the layer before has
+    /// consumed it: while a `repeat` builds its copies, taken from the set its copy shares.
+    static func gradient(sampleShape: [Int]) -> BatchBuffer {
+        SharedGradients.active?.take(sampleShape: sampleShape) ?? BatchBuffer(sampleShape: sampleShape)
+    }
+}
+
+/// The gradient buffers that copies of a `repeat` of the same parity share (copies 0, 2, 4...
+/// one set, 1, 3, 5... the other): backward runs copy i completely before copy i - 1 and copy
+/// i - 1 before i - 2, so by the time copy i - 2 writes a buffer, what copy i wrote there
+/// (its input gradient included, which copy i - 1 consumed) is dead; neighbours never share,
+/// so a copy's incoming gradient is never its own buffer. Four GPT blocks keep two sets of
+/// gradients instead of four.
+final class SharedGradients {
+    /// The set the copy being built takes its buffers from (nil outside a `repeat`).
+    nonisolated(unsafe) static var active: SharedGradients?
+    private var buffers: [BatchBuffer] = []
+    private var next = 0
+
+    /// Builds one copy with this set active: its layers ask for their gradient buffers in
+    /// the same order as the first copy built with it, and get that copy's.
+    func building<Built>(_ build: () -> Built) -> Built {
+        let outer = Self.active
+        Self.active = self
+        next = 0
+        defer { Self.active = outer }
+        return build()
+    }
+
+    fileprivate func take(sampleShape: [Int]) -> BatchBuffer {
+        defer { next += 1 }
+        if next < buffers.count, buffers[next].sampleShape == sampleShape { return buffers[next] }
+        let fresh = BatchBuffer(sampleShape: sampleShape)
+        if next == buffers.count { buffers.append(fresh) }
+        return fresh
+    }
+}
+
 /// Checks that a layer received a batch of the per-sample shape it was built for.
 func checkInput(_ input: Tensor, sampleCount: Int, layer: String) -> Int {
     precondition(!input.shape.isEmpty && input.shape[0] >= 1 && input.count == input.shape[0] * sampleCount,

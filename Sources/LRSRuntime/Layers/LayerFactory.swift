@@ -45,7 +45,13 @@ enum LayerFactory {
         case let .residual(body, shortcut):
             return Residual(body: body, shortcut: shortcut, inputShape: input, outputShape: output, generator: generator)
         case let .repeat(count, body):
-            return Chain((0..<count).map { NamedLayer("\($0)", .sequence(body)) }, inputShape: input, generator: generator)
+            // Each copy a nested sequence, built (and initialised) in order; gradient buffers
+            // shared by parity (SharedGradients).
+            let sets = [SharedGradients(), SharedGradients()]
+            let copies: [any Layer] = (0..<count).map { index in
+                sets[index % 2].building { Chain(body, inputShape: input, generator: generator) }
+            }
+            return Chain(names: (0..<count).map { "\($0)" }, layers: copies)
         }
     }
 

@@ -1,3 +1,5 @@
+import CRuntimeKernels
+
 /// `nn.LayerNorm(features)` over the last dimension: y = (x - mean) / sqrt(var + eps) * weight
 /// + bias per row, biased variance, eps 1e-5, moments accumulated in double.
 final class LayerNorm: Layer {
@@ -19,7 +21,7 @@ final class LayerNorm: Layer {
         weight.value.fill(1)
         bias = Parameter(shape: [features])
         output = BatchBuffer(sampleShape: inputShape)
-        inputGrad = BatchBuffer(sampleShape: inputShape)
+        inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
     }
 
     var state: [(name: String, entry: StateEntry)] {
@@ -38,11 +40,8 @@ final class LayerNorm: Layer {
         let w = weight.value.data, b = bias.value.data
         for r in 0..<rows {
             let x = input.data + r * features, out = y.data + r * features
-            var sum = 0.0
-            for i in 0..<features { sum += Double(x[i]) }
-            let m = sum / Double(features)
-            var squares = 0.0
-            for i in 0..<features { let d = Double(x[i]) - m; squares += d * d }
+            let m = lrs_sum_f64(x, features) / Double(features)
+            let squares = lrs_centered_squares_f64(x, features, m)
             let inv = Float(1 / (squares / Double(features) + Self.eps).squareRoot())
             let mf = Float(m)
             mean[r] = mf

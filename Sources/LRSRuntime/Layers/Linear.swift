@@ -28,8 +28,8 @@ final class Linear: Layer {
         rowsPerSample = outputShape.dropLast().reduce(1, *)
         outputSampleShape = outputShape
         self.output = BatchBuffer(sampleShape: outputSampleShape)
-        self.inputGrad = BatchBuffer(sampleShape: inputShape)
-        self.maskedGrad = BatchBuffer(sampleShape: outputSampleShape)
+        self.inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
+        self.maskedGrad = BatchBuffer.gradient(sampleShape: outputSampleShape)
     }
 
     var state: [(name: String, entry: StateEntry)] {

@@ -17,7 +17,7 @@ final class Pool2d: Layer {
         geometry = ConvGeometry(channels: inputShape[0], height: inputShape[1], width: inputShape[2],
                                 kernel: kernel, stride: stride, padding: 0)
         output = BatchBuffer(sampleShape: [inputShape[0], geometry.outHeight, geometry.outWidth])
-        inputGrad = BatchBuffer(sampleShape: inputShape)
+        inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
     }
 
     func forward(_ input: Tensor, training: Bool) -> Tensor {

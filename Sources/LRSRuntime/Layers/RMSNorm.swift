@@ -18,7 +18,7 @@ final class RMSNorm: Layer {
         weight = Parameter(shape: [features])
         weight.value.fill(1)
         output = BatchBuffer(sampleShape: inputShape)
-        inputGrad = BatchBuffer(sampleShape: inputShape)
+        inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
     }
 
     var state: [(name: String, entry: StateEntry)] { [("weight", .parameter(weight))] }

@@ -15,7 +15,7 @@ final class Residual: Container {
         body = Chain(items, inputShape: inputShape, generator: generator)
         shortcut = skip.map { Chain($0, inputShape: inputShape, generator: generator) }
         output = BatchBuffer(sampleShape: outputShape)
-        inputGrad = BatchBuffer(sampleShape: inputShape)
+        inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
     }
 
     var children: [(name: String, layer: any Layer)] {

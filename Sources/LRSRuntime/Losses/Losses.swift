@@ -1,3 +1,4 @@
+import CRuntimeKernels
 import Foundation
 
 /// A class label outside 0..<classes.
@@ -47,21 +48,11 @@ public enum Losses {
                 let p = UncheckedSendable((z: logits.data, g: gradient?.data, losses: losses, labels: labelBuffer))
                 ParallelFor.run(count: batch, workPerItem: 8 * classes) { _, range in
                     for row in range {
-                        let z = p.value.z + row * classes
-                        var maximum = -Float.infinity
-                        for j in 0..<classes where z[j] > maximum || z[j].isNaN { maximum = z[j] }
-                        // log_softmax(z)_j = z_j - max - log(sum_k exp(z_k - max))
-                        var sum: Float = 0
-                        for j in 0..<classes { sum += Foundation.exp(z[j] - maximum) }
-                        let logSum = Foundation.log(sum)
-                        let label = p.value.labels[row]
-                        p.value.losses[row] = Double(z[label] - maximum - logSum)
+                        // log_softmax(z)_j = z_j - max - log(sum_k exp(z_k - max));
                         // d/dz_j = (softmax_j - [j == label]) / B
-                        if let gradient = p.value.g {
-                            let g = gradient + row * classes
-                            for j in 0..<classes { g[j] = Foundation.exp(z[j] - maximum - logSum) * scale }
-                            g[label] -= scale
-                        }
+                        let label = p.value.labels[row]
+                        p.value.losses[row] = Double(lrs_cross_entropy_row(p.value.z + row * classes, classes, label, scale,
+                                                                           p.value.g.map { $0 + row * classes }))
                     }
                 }
             }

@@ -1,0 +1,195 @@
+#include "runtime_kernels.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__ELF__)
+#define LRS_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define LRS_MULTIVERSION
+#endif
+#define LRS_INLINE static inline __attribute__((always_inline))
+
+// Partial sums kept per lane, so reductions vectorise without reassociation flags.
+#define LANES 16
+
+LRS_INLINE float bits_to_float(uint32_t b) { float f; memcpy(&f, &b, 4); return f; }
+
+// exp(x) in float to about 1 ulp (Cephes' polynomial after a two-part reduction by ln 2),
+// branch-free so loops over it vectorise; 0 below -104, inf above 88.72, NaN kept.
+LRS_INLINE float fast_expf(float x) {
+    float c = x < -104.0f ? -104.0f : (x > 88.0f ? 88.0f : x);
+    float k = rintf(c * 1.44269504088896341f);
+    float r = fmaf(k, -0.693359375f, c);
+    r = fmaf(k, 2.12194440e-4f, r);
+    float p = 1.9875691500e-4f;
+    p = fmaf(p, r, 1.3981999507e-3f);
+    p = fmaf(p, r, 8.3334519073e-3f);
+    p = fmaf(p, r, 4.1665795894e-2f);
+    p = fmaf(p, r, 1.6666665459e-1f);
+    p = fmaf(p, r, 5.0000001201e-1f);
+    p = fmaf(p, r * r, r) + 1.0f;
+    int32_t ki = (int32_t)k;
+    int32_t k1 = ki >> 1, k2 = ki - k1;
+    float result = p * bits_to_float((uint32_t)(k1 + 127) << 23) * bits_to_float((uint32_t)(k2 + 127) << 23);
+    result = x > 88.72283935546875f ? INFINITY : result;
+    result = x < -103.97f ? 0.0f : result;
+    return x != x ? x : result;
+}
+
+// ATen's Vectorized<float>::erf: sign(x) (1 - r(t) t exp(-x^2)), t = 1 / (1 + p |x|)
+// (Abramowitz and Stegun 7.1.26), each step the same fused operation.
+LRS_INLINE float aten_erf(float x) {
+    float a = fabsf(x);
+    float t = 1.0f / fmaf(0.3275911f, a, 1.0f);
+    float r = fmaf(1.061405429f, t, -1.453152027f);
+    r = fmaf(r, t, 1.421413741f);
+    r = fmaf(r, t, -0.284496736f);
+    r = fmaf(r, t, 0.254829592f);
+    float e = -fast_expf(-(x * x));
+    float v = fmaf(e * t, r, 1.0f);
+    return copysignf(v, x);
+}
+
+LRS_MULTIVERSION void lrs_gelu_forward(const float *restrict x, float *restrict y, long lo, long hi) {
+    const float alpha = (float)M_SQRT1_2;
+    for (long i = lo; i < hi; i++) y[i] = x[i] * 0.5f * (1.0f + aten_erf(x[i] * alpha));
+}
+
+LRS_MULTIVERSION void lrs_gelu_backward(const float *restrict x, const float *restrict dy, float *restrict dx,
+                                        long lo, long hi) {
+    const float alpha = (float)M_SQRT1_2, beta = (float)(M_2_SQRTPI * M_SQRT1_2 * 0.5);
+    for (long i = lo; i < hi; i++) {
+        float v = x[i];
+        float cdf = 0.5f * (1.0f + aten_erf(v * alpha));
+        float pdf = beta * fast_expf(v * v * -0.5f);
+        dx[i] = dy[i] * (v * pdf + cdf);
+    }
+}
+
+LRS_INLINE float row_max(const float *s, long n) {
+    float m = -INFINITY;
+    int nan = 0;
+    for (long j = 0; j < n; j++) {
+        m = s[j] > m ? s[j] : m;
+        nan |= s[j] != s[j];
+    }
+    return nan ? NAN : m;
+}
+
+LRS_MULTIVERSION void lrs_softmax_rows(float *restrict s, long rows, long cols, int causal) {
+    for (long i = 0; i < rows; i++) {
+        float *row = s + i * cols;
+        long valid = causal ? (i + 1 < cols ? i + 1 : cols) : cols;
+        float m = row_max(row, valid);
+        float acc[LANES] = {0};
+        long j = 0;
+        for (; j + LANES <= valid; j += LANES)
+            for (int l = 0; l < LANES; l++) {
+                float e = fast_expf(row[j + l] - m);
+                row[j + l] = e;
+                acc[l] += e;
+            }
+        float sum = 0;
+        for (int l = 0; l < LANES; l++) sum += acc[l];
+        for (; j < valid; j++) {
+            float e = fast_expf(row[j] - m);
+            row[j] = e;
+            sum += e;
+        }
+        float inverse = 1.0f / sum;
+        for (j = 0; j < valid; j++) row[j] *= inverse;
+        for (j = valid; j < cols; j++) row[j] = 0;
+    }
+}
+
+LRS_INLINE float dot_f32(const float *a, const float *b, long n) {
+    float acc[LANES] = {0};
+    long j = 0;
+    for (; j + LANES <= n; j += LANES)
+        for (int l = 0; l < LANES; l++) acc[l] += a[j + l] * b[j + l];
+    float sum = 0;
+    for (int l = 0; l < LANES; l++) sum += acc[l];
+    for (; j < n; j++) sum += a[j] * b[j];
+    return sum;
+}
+
+LRS_MULTIVERSION void lrs_softmax_backward_rows(const float *restrict p, float *restrict g, long rows, long cols) {
+    for (long i = 0; i < rows; i++) {
+        const float *pr = p + i * cols;
+        float *gr = g + i * cols;
+        float d = dot_f32(gr, pr, cols);
+        for (long j = 0; j < cols; j++) gr[j] = pr[j] * (gr[j] - d);
+    }
+}
+
+LRS_MULTIVERSION float lrs_cross_entropy_row(const float *restrict z, long classes, long label, float scale,
+                                            float *restrict g) {
+    float m = row_max(z, classes);
+    float acc[LANES] = {0};
+    long j = 0;
+    for (; j + LANES <= classes; j += LANES)
+        for (int l = 0; l < LANES; l++) acc[l] += fast_expf(z[j + l] - m);
+    float sum = 0;
+    for (int l = 0; l < LANES; l++) sum += acc[l];
+    for (; j < classes; j++) sum += fast_expf(z[j] - m);
+    float log_sum = logf(sum);
+    if (g) {
+        for (j = 0; j < classes; j++) g[j] = fast_expf(z[j] - m - log_sum) * scale;
+        g[label] -= scale;
+    }
+    return z[label] - m - log_sum;
+}
+
+LRS_MULTIVERSION double lrs_sum_f64(const float *restrict x, long n) {
+    double acc[8] = {0};
+    long i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int l = 0; l < 8; l++) acc[l] += (double)x[i + l];
+    double sum = 0;
+    for (int l = 0; l < 8; l++) sum += acc[l];
+    for (; i < n; i++) sum += (double)x[i];
+    return sum;
+}
+
+LRS_MULTIVERSION double lrs_centered_squares_f64(const float *restrict x, long n, double mean) {
+    double acc[8] = {0};
+    long i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int l = 0; l < 8; l++) { double d = (double)x[i + l] - mean; acc[l] += d * d; }
+    double sum = 0;
+    for (int l = 0; l < 8; l++) sum += acc[l];
+    for (; i < n; i++) { double d = (double)x[i] - mean; sum += d * d; }
+    return sum;
+}
+
+LRS_MULTIVERSION void lrs_sum_and_centered_dot_f64(const float *restrict x, const float *restrict dy, long n,
+                                                   double mean, double *sum_dy, double *dot) {
+    double s[8] = {0}, d[8] = {0};
+    long i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int l = 0; l < 8; l++) {
+            double g = (double)dy[i + l];
+            s[l] += g;
+            d[l] += ((double)x[i + l] - mean) * g;
+        }
+    double ts = 0, td = 0;
+    for (int l = 0; l < 8; l++) { ts += s[l]; td += d[l]; }
+    for (; i < n; i++) {
+        double g = (double)dy[i];
+        ts += g;
+        td += ((double)x[i] - mean) * g;
+    }
+    *sum_dy += ts;
+    *dot += td;
+}
+
+const char *lrs_runtime_kernel_isa(void) {
+#if defined(__x86_64__) && defined(__ELF__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("x86-64-v4")) return "avx512";
+    if (__builtin_cpu_supports("x86-64-v3")) return "avx2";
+#endif
+    return "baseline";
+}
