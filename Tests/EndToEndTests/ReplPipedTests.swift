@@ -33,7 +33,7 @@ import TestSupport
         let count = 3000
         let lines = ["model < a: linear 4 8; relu; b: linear 8 3 >"] + (1 ... count).map { "let x\($0) = \($0)" }
             + ["group a lr x\(count) / 1e5", "group b lr 0.5", "show lr"]
-        // About 11 s in a debug build alone: a session that rebuilt or copied itself per line
+        // Seconds in a debug build: a session that rebuilt or copied itself per line
         // (quadratic in its length) would not end within the limit; a wall-clock bound
         // tighter than that would only measure the machine's load.
         let result = try LRSBinary.run(["repl"], in: dir, input: lines.joined(separator: "\n") + "\n", timeout: 120)
