@@ -193,3 +193,91 @@ const char *lrs_runtime_kernel_isa(void) {
 #endif
     return "baseline";
 }
+
+// The output columns lo..<hi of kernel column kj whose input column lies inside the image.
+LRS_INLINE void im2col_span(long W, long kj, long S, long P, long OW, long *lo, long *hi) {
+    long a = (P - kj + S - 1) / S, b = (W + P - kj + S - 1) / S;
+    *lo = OW < (a > 0 ? a : 0) ? OW : (a > 0 ? a : 0);
+    long h = OW < b ? OW : b;
+    *hi = h > *lo ? h : *lo;
+}
+
+LRS_MULTIVERSION
+void lrs_im2col(const float *x, float *col, long C, long H, long W, long K, long S, long P,
+                long OH, long OW) {
+    for (long c = 0; c < C; c++) {
+        const float *plane = x + c * H * W;
+        for (long ki = 0; ki < K; ki++) {
+            for (long kj = 0; kj < K; kj++) {
+                float *row = col + ((c * K + ki) * K + kj) * OH * OW;
+                long lo, hi;
+                im2col_span(W, kj, S, P, OW, &lo, &hi);
+                if (S == 1 && OW == W) {
+                    // Rows y0..<y1 read image rows; as output and image rows have the same
+                    // width, they are one contiguous copy shifted by kj - P, whose entries
+                    // outside lo..<hi (read from the neighbouring image row) are then zeroed.
+                    long y0 = P - ki > 0 ? P - ki : 0, y1 = H + P - ki < OH ? H + P - ki : OH;
+                    if (y0 > OH) y0 = OH;
+                    if (y1 < y0) y1 = y0;
+                    memset(row, 0, sizeof(float) * (size_t)(y0 * OW));
+                    memset(row + y1 * OW, 0, sizeof(float) * (size_t)((OH - y1) * OW));
+                    if (y1 == y0) continue;
+                    long base = (y0 - P + ki) * W + kj - P, n = (y1 - y0) * OW;
+                    long ib = base < 0 ? -base : 0, ie = H * W - base < n ? H * W - base : n;
+                    float *dst = row + y0 * OW;
+                    if (ie > ib) memcpy(dst + ib, plane + base + ib, sizeof(float) * (size_t)(ie - ib));
+                    for (long y = 0; y < y1 - y0; y++) {
+                        float *r = dst + y * OW;
+                        for (long xo = 0; xo < lo; xo++) r[xo] = 0;
+                        for (long xo = hi; xo < OW; xo++) r[xo] = 0;
+                    }
+                    if (ib > 0) memset(dst, 0, sizeof(float) * (size_t)(ib < n ? ib : n));
+                    if (ie < n && ie >= 0) memset(dst + ie, 0, sizeof(float) * (size_t)(n - ie));
+                    continue;
+                }
+                for (long y = 0; y < OH; y++) {
+                    float *dst = row + y * OW;
+                    long iy = y * S - P + ki;
+                    if (iy < 0 || iy >= H) {
+                        for (long xo = 0; xo < OW; xo++) dst[xo] = 0;
+                        continue;
+                    }
+                    const float *src = plane + iy * W - P + kj;
+                    for (long xo = 0; xo < lo; xo++) dst[xo] = 0;
+                    if (S == 1) {
+                        for (long xo = lo; xo < hi; xo++) dst[xo] = src[xo];
+                    } else {
+                        for (long xo = lo; xo < hi; xo++) dst[xo] = src[xo * S];
+                    }
+                    for (long xo = hi; xo < OW; xo++) dst[xo] = 0;
+                }
+            }
+        }
+    }
+}
+
+LRS_MULTIVERSION
+void lrs_col2im(const float *col, float *dx, long C, long H, long W, long K, long S, long P,
+                long OH, long OW) {
+    for (long c = 0; c < C; c++) {
+        float *plane = dx + c * H * W;
+        for (long ki = 0; ki < K; ki++) {
+            for (long kj = 0; kj < K; kj++) {
+                const float *row = col + ((c * K + ki) * K + kj) * OH * OW;
+                long lo, hi;
+                im2col_span(W, kj, S, P, OW, &lo, &hi);
+                for (long y = 0; y < OH; y++) {
+                    long iy = y * S - P + ki;
+                    if (iy < 0 || iy >= H) continue;
+                    const float *src = row + y * OW;
+                    float *dst = plane + iy * W - P + kj;
+                    if (S == 1) {
+                        for (long xo = lo; xo < hi; xo++) dst[xo] += src[xo];
+                    } else {
+                        for (long xo = lo; xo < hi; xo++) dst[xo * S] += src[xo];
+                    }
+                }
+            }
+        }
+    }
+}

@@ -21,6 +21,13 @@ double lrs_sum_f64(const float *x, long n);
 double lrs_centered_squares_f64(const float *x, long n, double mean);
 void lrs_sum_and_centered_dot_f64(const float *x, const float *dy, long n, double mean,
                                   double *sum_dy, double *dot);
+// col[(c*K + ki)*K + kj][oh*OW + ow] = x[c][oh*S - P + ki][ow*S - P + kj], 0 outside the
+// image; and its adjoint, dx[c][iy][ix] += every column entry that read it (same order as a
+// loop over c, ki, kj, output row, output column).
+void lrs_im2col(const float *x, float *col, long C, long H, long W, long K, long S, long P,
+                long OH, long OW);
+void lrs_col2im(const float *col, float *dx, long C, long H, long W, long K, long S, long P,
+                long OH, long OW);
 // Which clone the loader picked: "avx512", "avx2" or "baseline".
 const char *lrs_runtime_kernel_isa(void);
 

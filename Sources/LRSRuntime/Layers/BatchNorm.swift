@@ -24,7 +24,11 @@ final class BatchNorm: Layer {
     private let mean: UnsafeMutablePointer<Double>
     private let invStd: UnsafeMutablePointer<Double>
     private var input: Tensor?
+    private var result: Tensor?
     private var trainedBatch = false
+    /// Set by `Sequential` when a relu follows: y = relu(bn(x)) in the same pass, and backward
+    /// masks dY by y > 0 (into the input-gradient buffer, then used in place).
+    var fusedReLU = false
 
     init(channels: Int, inputShape: [Int]) {
         self.channels = channels
@@ -84,6 +88,8 @@ final class BatchNorm: Layer {
         } }
         if training { numBatchesTracked.value &+= 1 }
         let y = output.view(batch: batch)
+        result = y
+        let fusedReLU = self.fusedReLU
         ParallelFor.run(count: channels, workPerItem: n * 2) { _, range in for c in range {
             // y = x * alpha + beta with alpha = invstd * w, beta = b - mean * alpha (as ATen)
             let alpha = Float(invStd[c]) * weight.value.data[c]
@@ -91,6 +97,7 @@ final class BatchNorm: Layer {
             for b in 0..<batch {
                 let src = x + b * stride + c * spatial, dst = y.data + b * stride + c * spatial
                 for i in 0..<spatial { dst[i] = src[i] * alpha + beta }
+                if fusedReLU { VectorKernels.relu(dst, dst, 0..<spatial) }
             }
         } }
         return y
@@ -101,8 +108,19 @@ final class BatchNorm: Layer {
         precondition(outputGrad.shape == input.shape,
                      "batchnorm: output gradient of shape \(outputGrad.shape), expected \(input.shape)")
         let batch = input.shape[0], n = Double(batch * spatial), stride = channels * spatial
-        let x = input.data, dy = outputGrad.data
+        let x = input.data
+        var dy = UnsafePointer(outputGrad.data)
         let dx = needsInputGrad ? inputGrad.view(batch: batch) : nil
+        if fusedReLU, let y = result {
+            // relu'(z) = 1 where relu(z) > 0; the masked gradient is read element by element
+            // below, so dx may hold it and be overwritten in place.
+            let masked = inputGrad.view(batch: batch)
+            let p = UncheckedSendable((y: y.data, dy: outputGrad.data, out: masked.data))
+            ParallelFor.run(count: outputGrad.count, workPerItem: 1) { _, range in
+                VectorKernels.reluBackward(p.value.y, p.value.dy, p.value.out, range)
+            }
+            dy = UnsafePointer(masked.data)
+        }
         let mean = self.mean, invStd = self.invStd, spatial = self.spatial, trainedBatch = self.trainedBatch
         let weightGrad = weight.requiresGrad ? weight.grad.data : nil, biasGrad = bias.requiresGrad ? bias.grad.data : nil
         ParallelFor.run(count: channels, workPerItem: batch * spatial * 4) { _, range in for c in range {

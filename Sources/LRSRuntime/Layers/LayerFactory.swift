@@ -55,7 +55,8 @@ enum LayerFactory {
         }
     }
 
-    /// A relu right after a conv or linear is applied by that layer, in cache.
+    /// A relu right after a conv, linear, batchnorm or residual is applied by that layer, in its
+    /// own pass over the output.
     static func fuseReLUs(_ layers: [any Layer]) {
         for index in layers.indices.dropFirst() {
             guard let relu = layers[index] as? Activation, relu.kind == .relu else { continue }
@@ -64,6 +65,12 @@ enum LayerFactory {
                 relu.fusedIntoPrevious = true
             } else if let linear = layers[index - 1] as? Linear {
                 linear.fusedReLU = true
+                relu.fusedIntoPrevious = true
+            } else if let norm = layers[index - 1] as? BatchNorm {
+                norm.fusedReLU = true
+                relu.fusedIntoPrevious = true
+            } else if let residual = layers[index - 1] as? Residual {
+                residual.fusedReLU = true
                 relu.fusedIntoPrevious = true
             }
         }

@@ -9,12 +9,20 @@ final class Residual: Container {
     let shortcut: Chain?
     private let output: BatchBuffer
     private let inputGrad: BatchBuffer
+    private let outputShape: [Int]
+    /// The output gradient masked by a fused relu, made on first use (one per residual).
+    private lazy var maskedGrad = BatchBuffer(sampleShape: outputShape)
+    private var result: Tensor?
+    /// Set by `Sequential` when a relu follows: y = relu(body(x) + shortcut(x)) in the add's
+    /// pass, and backward masks dY by y > 0 before it enters the body and the shortcut.
+    var fusedReLU = false
 
     init(body items: [NamedLayer], shortcut skip: [NamedLayer]?, inputShape: [Int], outputShape: [Int],
          generator: RandomGenerator) {
         body = Chain(items, inputShape: inputShape, generator: generator)
         shortcut = skip.map { Chain($0, inputShape: inputShape, generator: generator) }
         output = BatchBuffer(sampleShape: outputShape)
+        self.outputShape = outputShape
         inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
     }
 
@@ -29,11 +37,19 @@ final class Residual: Container {
         let y = output.view(batch: input.shape[0])
         let a = main.data, b = skip.data, out = y.data
         for i in 0..<y.count { out[i] = a[i] + b[i] }
+        if fusedReLU { VectorKernels.relu(out, out, 0..<y.count) }
+        result = y
         return y
     }
 
     // y = body(x) + shortcut(x): dy flows unchanged into both, dL/dx = body'(dy) + shortcut'(dy)
-    func backward(_ outputGrad: Tensor, needsInputGrad: Bool) -> Tensor? {
+    func backward(_ incomingGrad: Tensor, needsInputGrad: Bool) -> Tensor? {
+        var outputGrad = incomingGrad
+        if fusedReLU, let y = result {
+            // relu'(z) = 1 where relu(z) > 0
+            outputGrad = maskedGrad.view(batch: incomingGrad.shape[0])
+            VectorKernels.reluBackward(y.data, incomingGrad.data, outputGrad.data, 0..<outputGrad.count)
+        }
         let throughBody = body.backward(outputGrad, needsInputGrad: needsInputGrad)
         let throughShortcut = shortcut.map { $0.backward(outputGrad, needsInputGrad: needsInputGrad) } ?? outputGrad
         guard needsInputGrad else { return nil }
