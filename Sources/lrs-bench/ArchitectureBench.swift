@@ -23,17 +23,17 @@ func runArchitectureBench(_ args: [String]) {
     print("# blas core \(RuntimeInfo.blasCore)")
     switch only {
     case "gpt":
-        ArchitectureWorkload.gpt().report(name: "gpt", iterations: iterations, warmup: warmup)
+        RuntimeWorkload.gpt().report("arch", name: "gpt", iterations: iterations, warmup: warmup, cpuTime: true)
     case "resnet":
-        ArchitectureWorkload.resnet().report(name: "resnet", iterations: iterations, warmup: warmup)
+        RuntimeWorkload.resnet().report("arch", name: "resnet", iterations: iterations, warmup: warmup, cpuTime: true)
     case "attention":
         attentionReport(iterations: iterations, warmup: warmup)
     default:
         print("unknown workload \(only): gpt, resnet or attention")
         exit(2)
     }
-    print("arch.\(only).peak_rss_mb \(formatArch(peakResidentMB()))")
-    print("arch.\(only).rss_before_mb \(formatArch(baseline))")
+    print("arch.\(only).peak_rss_mb \(formatMeasure(peakResidentMB()))")
+    print("arch.\(only).rss_before_mb \(formatMeasure(baseline))")
 }
 
 /// The GPT's attention layer alone ([32, 64, 128], 4 heads, causal): forward, and backward
@@ -47,58 +47,19 @@ private func attentionReport(iterations: Int, warmup: Int) {
     let dy = model.outputGradient(batch: 32)
     generator.fillNormal(dy)
     let dyCopy = dy.copy()
-    timePhase("arch.attention.forward_ms", iterations: iterations, warmup: warmup) { _ = model.forward(x) }
+    timePhase("arch.attention.forward_ms", iterations: iterations, warmup: warmup, cpuTime: true) { _ = model.forward(x) }
     _ = model.forward(x)
-    timePhase("arch.attention.backward_ms", iterations: iterations, warmup: warmup) {
+    timePhase("arch.attention.backward_ms", iterations: iterations, warmup: warmup, cpuTime: true) {
         dy.data.update(from: dyCopy.data, count: dy.count)
         _ = model.backward(dy, computeInputGradient: true)
     }
 }
 
-/// Runs `body` `warmup` times, then `iterations` times, and prints the median in ms, and
-/// the process's CPU time (all threads, user + system) per iteration as `NAME_cpu`: on a
-/// loaded machine the CPU time moves less than the wall time.
-private func timePhase(_ name: String, iterations: Int, warmup: Int, _ body: () -> Void) {
-    for _ in 0..<warmup { body() }
-    var times: [Double] = []
-    let cpuStart = processCPUms()
-    for _ in 0..<iterations {
-        let start = DispatchTime.now().uptimeNanoseconds
-        body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-    }
-    let cpu = (processCPUms() - cpuStart) / Double(iterations)
-    times.sort()
-    print("\(name) \(formatArch(times[times.count / 2]))")
-    print("\(name.replacingOccurrences(of: "_ms", with: "_cpu_ms")) \(formatArch(cpu))")
-}
-
-/// User + system CPU time of the whole process so far, in ms.
-private func processCPUms() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    let user = Double(usage.ru_utime.tv_sec) * 1e3 + Double(usage.ru_utime.tv_usec) / 1e3
-    let system = Double(usage.ru_stime.tv_sec) * 1e3 + Double(usage.ru_stime.tv_usec) / 1e3
-    return user + system
-}
-
-/// One architecture, its batch and its optimizer.
-final class ArchitectureWorkload {
-    let model: Sequential
-    let input: Tensor
-    let labels: [Int]
-    let optimizer: Optimizer
-
-    init(model: Sequential, input: Tensor, labels: [Int], optimizer: Optimizer) {
-        self.model = model
-        self.input = input
-        self.labels = labels
-        self.optimizer = optimizer
-    }
-
+/// Issue 16's architectures, as workloads of the runtime benchmark.
+extension RuntimeWorkload {
     /// embed, pos, 4 pre-norm blocks (width 128, 4 heads, causal, MLP 512 with gelu), ln_f,
     /// head; context 64, batch 32, vocabulary 256; AdamW lr 3e-4, weight decay 0.1.
-    static func gpt() -> ArchitectureWorkload {
+    static func gpt() -> RuntimeWorkload {
         let width = 128, context = 64, batch = 32, vocabulary = 256
         let block: [NamedLayer] = [
             NamedLayer("0", .residual(body: [NamedLayer("ln1", .layernorm(features: width)),
@@ -118,17 +79,16 @@ final class ArchitectureWorkload {
         let ids = Tensor(zeros: [batch, context])
         for i in 0..<ids.count { ids.data[i] = Float(generator.nextUInt32() % UInt32(vocabulary)) }
         let labels = (0..<(batch * context)).map { _ in Int(generator.nextUInt32() % UInt32(vocabulary)) }
-        let members = model.parameters.map { OptimizerParameter(value: $0.parameter.value, grad: $0.parameter.grad) }
-        var config = ParamGroupConfig(kind: .adamw, learningRate: 3e-4)
-        config.weightDecay = 0.1
-        let optimizer = Optimizer(kind: .adamw, groups: [ParamGroup(config: config, parameters: members)])
-        return ArchitectureWorkload(model: model, input: ids, labels: labels, optimizer: optimizer)
+        let adamw = optimizer(model, kind: .adamw, rates: Array(repeating: 3e-4, count: model.parameters.count)) {
+            $0.weightDecay = 0.1
+        }
+        return RuntimeWorkload(model: model, input: ids, labels: labels, optimizer: adamw)
     }
 
     /// A CIFAR-style ResNet: conv 3 16 + bn + relu, then three stages of one basic block
     /// (16, 32 strided with a conv+bn shortcut, 64 strided with a conv+bn shortcut), global
     /// average pool, linear 64 10; batch 64 of 3x32x32; SGD lr 0.1 momentum 0.9.
-    static func resnet() -> ArchitectureWorkload {
+    static func resnet() -> RuntimeWorkload {
         func block(_ inChannels: Int, _ outChannels: Int, stride: Int) -> [NamedLayer] {
             let body: [NamedLayer] = [
                 NamedLayer("conv1", .conv(in: inChannels, out: outChannels, kernel: 3, stride: stride, padding: 1, bias: false)),
@@ -156,38 +116,10 @@ final class ArchitectureWorkload {
         let input = Tensor(zeros: [64, 3, 32, 32])
         generator.fillNormal(input)
         let labels = (0..<64).map { $0 % 10 }
-        let members = model.parameters.map { OptimizerParameter(value: $0.parameter.value, grad: $0.parameter.grad) }
-        var config = ParamGroupConfig(kind: .sgd, learningRate: 0.1)
-        config.momentum = 0.9
-        let optimizer = Optimizer(kind: .sgd, groups: [ParamGroup(config: config, parameters: members)])
-        return ArchitectureWorkload(model: model, input: input, labels: labels, optimizer: optimizer)
-    }
-
-    @discardableResult
-    func forward() -> Float {
-        let y = model.forward(input)
-        let g = model.outputGradient(batch: input.shape[0])
-        return (try? Losses.crossEntropy(logits: y, labels: labels, gradient: g)) ?? .nan
-    }
-
-    func forwardBackward() {
-        model.zeroGrad()
-        forward()
-        model.backward(model.outputGradient(batch: input.shape[0]))
-    }
-
-    /// forward (+ loss), forward_backward, and the whole step; then the loss after the steps
-    /// taken, so a broken step shows.
-    func report(name: String, iterations: Int, warmup: Int) {
-        timePhase("arch.\(name).forward_ms", iterations: iterations, warmup: warmup) { self.forward() }
-        timePhase("arch.\(name).forward_backward_ms", iterations: iterations, warmup: warmup) { self.forwardBackward() }
-        timePhase("arch.\(name).step_ms", iterations: iterations, warmup: warmup) {
-            self.forwardBackward()
-            precondition(self.optimizer.firstNonFiniteGradient() == nil)
-            self.optimizer.step()
+        let sgd = optimizer(model, kind: .sgd, rates: Array(repeating: 0.1, count: model.parameters.count)) {
+            $0.momentum = 0.9
         }
-        print("# \(name) loss after \(iterations + warmup) steps \(forward())")
+        return RuntimeWorkload(model: model, input: input, labels: labels, optimizer: sgd)
     }
 }
 
-private func formatArch(_ value: Double) -> String { String(format: "%.4f", value) }

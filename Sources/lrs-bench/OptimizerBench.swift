@@ -119,13 +119,6 @@ private struct OptimizerBenchCase {
     }
 }
 
-/// CPU time of every thread of this process.
-private func processCPUNanoseconds() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-}
-
 /// Median milliseconds of a Muon step (torch's defaults, lr 0.02) over `matrices` square matrices.
 private func muonMilliseconds(matrices: Int, side: Int, steps: Int) -> Double {
     let parameters = (0..<matrices).map { t in

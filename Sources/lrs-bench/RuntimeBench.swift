@@ -22,13 +22,13 @@ func runRuntimeBench(_ args: [String]) {
     print("# blas core \(RuntimeInfo.blasCore)")
     if only == nil || only == "cnn" {
         let cnn = RuntimeWorkload.seedOneCNN()
-        cnn.report(name: "cnn", iterations: iterations, warmup: warmup)
-        print("runtime.cnn.peak_rss_mb \(format(peakResidentMB()))")
-        print("runtime.cnn.rss_before_mb \(format(baseline))")
+        cnn.report("runtime", name: "cnn", iterations: iterations, warmup: warmup)
+        print("runtime.cnn.peak_rss_mb \(formatMeasure(peakResidentMB()))")
+        print("runtime.cnn.rss_before_mb \(formatMeasure(baseline))")
     }
     if only == nil || only == "mlp" {
         let mlp = RuntimeWorkload.mlp()
-        mlp.report(name: "mlp", iterations: iterations, warmup: warmup)
+        mlp.report("runtime", name: "mlp", iterations: iterations, warmup: warmup)
     }
 }
 
@@ -95,18 +95,22 @@ final class RuntimeWorkload {
 
     @discardableResult
     func forward() -> Float {
+        // The batch is the input's first dimension: a sequence model has a label per position.
         let y = model.forward(input)
-        let g = model.outputGradient(batch: labels.count)
+        let g = model.outputGradient(batch: input.shape[0])
         return (try? Losses.crossEntropy(logits: y, labels: labels, gradient: g)) ?? .nan
     }
 
     func forwardBackward() {
         model.zeroGrad()
         forward()
-        model.backward(model.outputGradient(batch: labels.count))
+        model.backward(model.outputGradient(batch: input.shape[0]))
     }
 
-    func report(name: String, iterations: Int, warmup: Int) {
+    /// forward (+ loss), forward_backward and the whole step, as `PREFIX.NAME.PHASE_ms`
+    /// lines (with `_cpu_ms` lines too when `cpuTime`); then the loss after the steps taken,
+    /// so a broken step shows.
+    func report(_ prefix: String, name: String, iterations: Int, warmup: Int, cpuTime: Bool = false) {
         let phases: [(String, () -> Void)] = [
             ("forward_ms", { self.forward() }),
             ("forward_backward_ms", { self.forwardBackward() }),
@@ -117,17 +121,9 @@ final class RuntimeWorkload {
             }),
         ]
         for (phase, body) in phases {
-            for _ in 0..<warmup { body() }
-            var times: [Double] = []
-            times.reserveCapacity(iterations)
-            for _ in 0..<iterations {
-                let start = DispatchTime.now().uptimeNanoseconds
-                body()
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            }
-            times.sort()
-            print("runtime.\(name).\(phase) \(format(times[times.count / 2]))")
+            timePhase("\(prefix).\(name).\(phase)", iterations: iterations, warmup: warmup, cpuTime: cpuTime, body)
         }
+        print("# \(name) loss after \(iterations + warmup) steps \(forward())")
     }
 }
 
@@ -138,4 +134,3 @@ func peakResidentMB() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
-private func format(_ value: Double) -> String { String(format: "%.4f", value) }
