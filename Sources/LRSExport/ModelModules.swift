@@ -49,19 +49,6 @@ public enum ModelModules {
         return out.joined(separator: "\n")
     }
 
-    /// Whether the model's first layer, through sequences and repeats, is an `embedding`: it
-    /// then takes integer ids (as the runtime's `checkIds` decides).
-    public static func takesIds(_ items: [Item]) -> Bool {
-        var spec = items.first?.spec
-        while let current = spec {
-            switch current {
-            case .embedding: return true
-            case .sequence(let inner), .repeat(_, let inner): spec = inner.first?.spec
-            default: return false
-            }
-        }
-        return false
-    }
 }
 
 /// The classes the modules may need beyond `torch.nn`, in the order a program defines them.

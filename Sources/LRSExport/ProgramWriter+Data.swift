@@ -102,14 +102,12 @@ extension ProgramWriter {
             ]
         case .npy:
             imports.insert("numpy")
-            // Flattened samples ([N, 64] for `input 1 8 8`) take the input's shape, as lrs reads them.
-            let flatRows = (script.model.inputShape?.count ?? 0) > 1
             return [
                 "def load_npy(x_file, y_file):",
                 "    \"\"\"X (float32 or float64) as float32; Y integer as class indices (int64), float",
                 "    as float32 targets [N, k] (a 1-D Y is one target per sample).\"\"\"",
                 "    x = torch.from_numpy(np.load(path(x_file)).astype(np.float32))",
-            ] + (flatRows ? ["    if x.dim() == 2:", "        x = x.reshape(len(x), *INPUT_SHAPE)"] : []) + [
+            ] + (npyRowsTakeInputShape ? ["    if x.dim() == 2:", "        x = x.reshape(len(x), *INPUT_SHAPE)"] : []) + [
                 "    y = np.load(path(y_file))",
                 "    if y.dtype.kind in \"iu\":",
                 "        return x, torch.from_numpy(y.astype(np.int64))",

@@ -76,13 +76,12 @@ extension ProgramWriter {
     func constantsSection() -> String {
         var lines = namesFiles ? ["HERE = os.path.dirname(os.path.abspath(__file__))"] : []
         lines.append("SEED = \(script.seed ?? 0)")
-        // Synthetic and CSV samples take the model's input shape; npy files carry theirs.
+        // Synthetic and CSV samples take the model's input shape; npy files carry theirs,
+        // unless their rows are flattened samples.
         let shapesData = script.statements.contains { statement in
             switch statement {
             case .data(let source), .validate(let source):
-                // An npy file's rows of flattened samples take the input's shape too.
-                return source.kind == .synthetic || source.kind == .csv
-                    || (source.kind == .npy && (script.model.inputShape?.count ?? 0) > 1)
+                return source.kind == .synthetic || source.kind == .csv || (source.kind == .npy && npyRowsTakeInputShape)
             default: return false
             }
         }
@@ -129,7 +128,11 @@ extension ProgramWriter {
     var classAxis: String { sequenceOutput ? "-1" : "1" }
 
     /// Whether the model starts with an `embedding`: its inputs are integer ids.
-    var takesIds: Bool { ModelModules.takesIds(modelItems) }
+    var takesIds: Bool { script.model.takesTokenIds }
+
+    /// npy rows of flattened samples ([N, 64] for `input 1 8 8`) are read in the input's
+    /// shape, as lrs reads them.
+    var npyRowsTakeInputShape: Bool { (script.model.inputShape?.count ?? 0) > 1 }
 
     /// The model's top-level items, for `ModelModules`.
     var modelItems: [ModelModules.Item] {

@@ -13,7 +13,7 @@ public struct RunData: Sendable {
         guard let source = script.data else { return .success(nil) }
         let seed = UInt64(truncatingIfNeeded: script.seed ?? 0)
         var training: Dataset
-        let rows = TokenInput.embeddingRows(script.model)
+        let rows = script.model.embeddingRows
         switch load(source, shape: script.model.inputShape, seed: seed, embeddingRows: rows) {
         case .success(let d): training = d
         case .failure(let e): return .failure(e)

@@ -1,23 +1,8 @@
 import LRSLanguage
-import LRSLayers
 
 /// A model whose first layer is `embedding NUM DIM` takes integer token ids (section 12): its
 /// data's X holds integers, and every id must be a row of the embedding.
 enum TokenInput {
-    /// The embedding's row count when the model starts with one (inside leading nested
-    /// sequences and repeats, as `Sequential.checkIds` looks for it), else nil.
-    static func embeddingRows(_ model: CheckedModel) -> Int? {
-        var spec = model.layers.first?.spec
-        while let current = spec {
-            switch current {
-            case let .embedding(count, _): return count
-            case let .sequence(items), let .repeat(_, items): spec = items.first?.spec
-            default: return nil
-            }
-        }
-        return nil
-    }
-
     /// The located error for the first id of `set` (loaded from `path`) outside an embedding
     /// of `rows` rows, or nil.
     static func problem(in set: Dataset, rows: Int, path: String, at range: SourceRange) -> Diagnostic? {

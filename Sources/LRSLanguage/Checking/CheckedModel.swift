@@ -155,9 +155,11 @@ public struct CheckedModel: Sendable {
     public let layers: [CheckedLayer]
     /// Every item at any depth, in model order (`CheckedItem`); the top-level ones too.
     public var items: [CheckedItem] = []
-    /// The first layer is an `embedding`: samples are sequences of integer ids, `input T`
-    /// their length (section 12).
-    public var takesTokenIds = false
+    /// The rows of the first layer when it is an `embedding`: samples are then sequences of
+    /// integer ids below it, `input T` their length (section 12).
+    public var embeddingRows: Int?
+    /// The first layer is an `embedding`: the data holds token ids.
+    public var takesTokenIds: Bool { embeddingRows != nil }
     /// The per-sample input shape, given or inferred.
     public let inputShape: [Int]?
     /// Whether `inputShape` was inferred (no `input` statement).

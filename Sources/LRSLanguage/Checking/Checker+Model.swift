@@ -39,7 +39,7 @@ extension Checker {
                                  outputShape: output, parameters: walk.parameters, buffers: walk.buffers,
                                  stateDict: walk.stateDict, range: range)
         model.items = walk.items
-        model.takesTokenIds = walk.firstLayerIsEmbedding
+        model.embeddingRows = walk.firstEmbeddingRows
         return model
     }
 

@@ -15,8 +15,8 @@ struct ModelWalk {
     var notes: [(DiagnosticCondition, SourceRange)] = []
     /// A parameter count overflowed the language's limit.
     var overflow = false
-    /// The first layer is an `embedding` outside any residual or repeat.
-    var firstLayerIsEmbedding = false
+    /// The rows of the first layer when it is an `embedding` outside any residual or repeat.
+    var firstEmbeddingRows: Int?
     private var parameterLayers = 0
     private var total = 0
     private var sawLayer = false
@@ -51,7 +51,11 @@ struct ModelWalk {
             switch item.kind {
             case .layer(let kind):
                 if kind == .embedding {
-                    if sawLayer || !plain { error(.embeddingNotFirst, at: item.range) } else { firstLayerIsEmbedding = true }
+                    if sawLayer || !plain {
+                        error(.embeddingNotFirst, at: item.range)
+                    } else if case let .embedding(count, _) = item.spec {
+                        firstEmbeddingRows = count
+                    }
                 }
                 sawLayer = true
                 if let current = shape {
