@@ -31,13 +31,13 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 
+from side_by_side import run_lrs_bench, run_torch_worker
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-TUNED_ENV = {"MALLOC_MMAP_THRESHOLD_": str(1 << 30), "MALLOC_TRIM_THRESHOLD_": str(1 << 31)}
 WORKLOADS = ("gpt", "resnet", "attention")
 
 
@@ -170,27 +170,13 @@ def torch_worker(config: str, workload: str, iterations: int, warmup: int, threa
 
 
 def run_torch(config: str, workload: str, iterations: int, warmup: int, threads: int) -> dict:
-    env = dict(os.environ)
-    if config == "tuned":
-        env.update(TUNED_ENV)
-    out = subprocess.run([sys.executable, __file__, "--worker", config, "--only", workload,
-                          "--iterations", str(iterations), "--warmup", str(warmup), "--threads", str(threads)],
-                         env=env, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout)
+    return run_torch_worker(__file__, config, ["--only", workload, "--iterations", str(iterations),
+                                               "--warmup", str(warmup), "--threads", str(threads)])
 
 
 def run_lrs(binary: str, workload: str, iterations: int, warmup: int, threads: int) -> dict:
-    env = dict(os.environ, LRS_THREADS=str(threads))
-    out = subprocess.run([binary, "arch", "--only", workload, "--iterations", str(iterations),
-                          "--warmup", str(warmup)], env=env, check=True, capture_output=True, text=True)
-    res = {}
-    for line in out.stdout.splitlines():
-        if line.startswith("# blas core"):
-            res["blas_core"] = line.split()[-1]
-        parts = line.split()
-        if len(parts) == 2 and parts[0].startswith("arch."):
-            res[parts[0]] = float(parts[1])
-    return res
+    return run_lrs_bench(binary, ["arch", "--only", workload, "--iterations", str(iterations), "--warmup", str(warmup)],
+                         "arch", env=dict(os.environ, LRS_THREADS=str(threads)))
 
 
 def main():

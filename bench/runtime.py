@@ -19,13 +19,13 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 
+from side_by_side import run_lrs_bench, run_torch_worker
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-TUNED_ENV = {"MALLOC_MMAP_THRESHOLD_": str(1 << 30), "MALLOC_TRIM_THRESHOLD_": str(1 << 31)}
 
 
 def torch_worker(config: str, iterations: int, warmup: int) -> dict:
@@ -86,25 +86,11 @@ def torch_worker(config: str, iterations: int, warmup: int) -> dict:
 
 
 def run_torch(config: str, iterations: int, warmup: int) -> dict:
-    env = dict(os.environ)
-    if config == "tuned":
-        env.update(TUNED_ENV)
-    out = subprocess.run([sys.executable, __file__, "--worker", config, "--iterations", str(iterations),
-                          "--warmup", str(warmup)], env=env, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout)
+    return run_torch_worker(__file__, config, ["--iterations", str(iterations), "--warmup", str(warmup)])
 
 
 def run_lrs(binary: str, iterations: int, warmup: int) -> dict:
-    out = subprocess.run([binary, "runtime", "--iterations", str(iterations), "--warmup", str(warmup)],
-                         check=True, capture_output=True, text=True)
-    res = {}
-    for line in out.stdout.splitlines():
-        if line.startswith("# blas core"):
-            res["blas_core"] = line.split()[-1]
-        parts = line.split()
-        if len(parts) == 2 and parts[0].startswith("runtime."):
-            res[parts[0]] = float(parts[1])
-    return res
+    return run_lrs_bench(binary, ["runtime", "--iterations", str(iterations), "--warmup", str(warmup)], "runtime")
 
 
 def main():
