@@ -116,6 +116,7 @@ extension ProgramWriter {
         imports.insert("from torch.optim.lr_scheduler import " + classes.sorted().joined(separator: ", "))
         var out = scheduleClasses(group: needsGroupSchedule)
         if needsHyperparameterSchedule { out += hyperparameterScheduleClass() }
+        if usesOpenMilestones { out += openMilestonesFunction }
         if !readsOpenRunLength {
             out += ["", "", "def make_schedules(optimizers):",
                     "    \"\"\"Each group's schedule, in group order; groups without one keep their rate.\"\"\""]
@@ -170,7 +171,7 @@ extension ProgramWriter {
             for child in children {
                 lines.append("    " + (try schedulerText(child, optimizer: optimizer, perStep: perStep, classes: &classes)) + ",")
             }
-            lines.append("], milestones=[" + milestones.map(String.init).joined(separator: ", ") + "])")
+            lines.append("], milestones=" + (try milestonesText(milestones, of: schedule)) + ")")
             return lines
         case .chained(let children, _):
             var lines = ["ChainedScheduler(["]
@@ -219,8 +220,8 @@ extension ProgramWriter {
             for child in children {
                 inner.append(try schedulerText(child, optimizer: optimizer, perStep: perStep, classes: &classes))
             }
-            return "SequentialLR(\(optimizer), [" + inner.joined(separator: ", ") + "], milestones=["
-                + milestones.map(String.init).joined(separator: ", ") + "])"
+            return "SequentialLR(\(optimizer), [" + inner.joined(separator: ", ") + "], milestones="
+                + (try milestonesText(milestones, of: schedule)) + ")"
         case .chained(let children, _):
             classes.insert("ChainedScheduler")
             var inner: [String] = []
@@ -229,6 +230,39 @@ extension ProgramWriter {
             }
             return "ChainedScheduler([" + inner.joined(separator: ", ") + "], optimizer=\(optimizer))"
         }
+    }
+
+    /// `[5, 20]`; where build()'s run length gives one (`until round(total_steps / 10)`),
+    /// `milestones([...], LINE)`, which checks them as the checker checks fixed ones.
+    private mutating func milestonesText(_ milestones: [Milestone], of schedule: CheckedSchedule) throws(ExportRefusal) -> String {
+        var parts: [String] = []
+        for milestone in milestones {
+            switch milestone {
+            case .count(let n): parts.append(String(n))
+            case .open(let compiled):
+                var python = PythonExpression(constants: script.constants, variables: openRunLength)
+                parts.append(try python.text(compiled.syntax))
+                usesMath = usesMath || python.usesMath
+            }
+        }
+        let list = "[" + parts.joined(separator: ", ") + "]"
+        guard milestones.contains(where: { $0.count == nil }) else { return list }
+        usesOpenMilestones = true
+        return "milestones(\(list), \(script.source.location(of: schedule.range.start).line))"
+    }
+
+    /// The module's check of milestones computed from the run length.
+    private var openMilestonesFunction: [String] {
+        [
+            "", "",
+            "def milestones(values, line):",
+            "    \"\"\"SequentialLR's milestones, computed from the run length: whole numbers, at least 0",
+            "    and in order, as lrs requires of milestones the script fixes.\"\"\"",
+            "    if any(value != int(value) or value < 0 for value in values) or values != sorted(values):",
+            "        raise ValueError(f\"the milestones {values} of the schedule on line {line} must be whole \"",
+            "                         f\"numbers, at least 0 and in order, for this run length\")",
+            "    return [int(value) for value in values]",
+        ]
     }
 
     /// `lambda epoch: 0.95 ** epoch`; per step the count is of optimizer steps, so `step`.

@@ -52,6 +52,9 @@ struct ProgramWriter {
     /// Imports the sections asked for (module lines, sorted when written).
     var imports: Set<String> = []
     var usesMath = false
+    /// Whether a `SequentialLR` takes milestones from build()'s run length, through the
+    /// module's `milestones()` check.
+    var usesOpenMilestones = false
     /// Whether this is the `build(model)` module, whose schedules may leave the run length
     /// to its keywords; a program's run length is always fixed.
     var writesModule = false

@@ -20,8 +20,9 @@ struct ExportModuleRunLengthTests {
     /// A per-step wsd over total_steps, a per-epoch cosine over epochs and a per-step lambda
     /// reading total_steps: build(model, epochs=3, steps_per_epoch=10) goes through the rates
     /// of `lrs schedule FILE --epochs 3 --steps-per-epoch 10 --format csv`; so does a per-step
-    /// lambda reading `epoch`, counted in build()'s steps_per_epoch steps.
-    @Test(arguments: ["runlength.lrs", "runlength_fixed.lrs", "runlength_epoch.lrs"])
+    /// lambda reading `epoch`, counted in build()'s steps_per_epoch steps, and a warm-up whose
+    /// `until` milestone is a tenth of total_steps.
+    @Test(arguments: ["runlength.lrs", "runlength_fixed.lrs", "runlength_epoch.lrs", "runlength_milestone.lrs"])
     func buildTakesTheRunLengthLrsScheduleIsGiven(_ script: String) throws {
         let directory = try LRSBinary.scratchCopy(of: LRSBinary.fixture("module"))
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -43,9 +44,9 @@ struct ExportModuleRunLengthTests {
             rows += 1
         }
         #expect(rows == epochs * steps * rates[0].count && rows > 0)
-        // The wsd decays over the last 6 of the 30 steps (the lambda halves every epoch): the
-        // rates do move with the keywords.
-        let (group, start) = script == "runlength_epoch.lrs" ? ("all", 0.01) : ("body", 0.1)
+        // The wsd decays over the last 6 of the 30 steps (the lambda halves every epoch, the
+        // cosine ends at 0): the rates do move with the keywords.
+        let (group, start) = script.hasPrefix("runlength_e") || script.hasPrefix("runlength_m") ? ("all", 0.01) : ("body", 0.1)
         #expect(rates[29][group].map { $0 < start / 2 } == true)
     }
 
@@ -64,6 +65,21 @@ struct ExportModuleRunLengthTests {
         #expect(fixed["without"] as? String == "build(model) needs steps_per_epoch: " + line9)
         #expect(fixed["epochs only"] as? String == "build(model) needs steps_per_epoch: " + line9)
         #expect(fixed["other epochs"] as? String == "build(model, epochs=4): the script's schedules were written for epochs=3")
+    }
+
+    /// A milestone from the run length is checked where build() computes it: `total_steps / 4`
+    /// is 1 for 2 epochs of 2 steps, and refused for 3 epochs of 5, naming the line.
+    @Test func anOpenMilestoneIsCheckedByBuild() throws {
+        let directory = try LRSBinary.scratchCopy(of: LRSBinary.fixture("module"))
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let text = try String(contentsOfFile: directory + "/runlength_milestone.lrs", encoding: .utf8)
+        try text.replacingOccurrences(of: "until round(total_steps / 10) then", with: "until total_steps / 4 then")
+            .write(toFile: directory + "/quarter.lrs", atomically: true, encoding: .utf8)
+        let whole = try Self.run("quarter.lrs", epochs: 2, steps: 2, in: directory)
+        #expect((whole["rates"] as? [[String: Double]])?.count == 4)
+        let refused = try Self.run("quarter.lrs", epochs: 3, steps: 5, in: directory)
+        #expect(refused["error"] as? String == "the milestones [3.75] of the schedule on line 5 must be whole numbers, "
+                + "at least 0 and in order, for this run length")
     }
 }
 

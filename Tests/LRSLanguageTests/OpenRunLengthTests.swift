@@ -49,10 +49,34 @@ import Testing
         let result = checkCheckpoint("group \"head.*\" lr 0.1 / total_steps as head\n")
         let error = try #require(result.diagnostics.first { $0.severity == .error })
         #expect(error.message.hasPrefix("'total_steps' cannot be used here without the run's length (a schedule's "
-                                        + "arguments may leave it to the exported build(), group values and milestones may not)"))
-        let milestone = checkCheckpoint("schedule all constant until total_steps then cosine 5\n")
-        #expect(milestone.diagnostics.contains { $0.message.contains("group values and milestones may not") })
+                                        + "arguments and milestones may leave it to the exported build(), group values may not)"))
         #expect(error.message.contains("add 'train epochs N'"))
+    }
+
+    @Test func aMilestoneReadingItStaysAnExpression() throws {
+        let result = checkCheckpoint("schedule all linear start_factor 0.1 until round(total_steps / 10) then "
+                                     + "constant until 7 then cosine 5 per step\n")
+        let script = try #require(result.script, "\(result.diagnostics.map(\.message))")
+        guard case .sequential(_, let milestones, _)? = script.schedules.first?.schedule, milestones.count == 2,
+              case .open(let first) = milestones[0] else {
+            Issue.record("the first milestone is not left open")
+            return
+        }
+        #expect(first.usedVariables == ["total_steps"])
+        #expect(milestones[1].count == 7)
+        // Fixed milestones keep their checks.
+        let reversed = checkCheckpoint("schedule all constant until 9 then constant until 3 then cosine 5\n")
+        #expect(reversed.diagnostics.contains { $0.message == "milestone 3 must not come before milestone 9" })
+        // `lrs schedule` binds the length: the milestone is a count again.
+        let closed = checkCheckpoint("train epochs 2\nschedule all constant until round(total_steps / 10) then cosine 5 per step\n",
+                                     options: Checker.Options(checkFiles: false, runLength: RunLength(stepsPerEpoch: 50),
+                                                              leavesRunLengthOpen: false))
+        let fixed = try #require(closed.script, "\(closed.diagnostics.map(\.message))")
+        guard case .sequential(_, let counts, _)? = fixed.schedules.first?.schedule else {
+            Issue.record("no sequential schedule")
+            return
+        }
+        #expect(counts.map(\.count) == [10])
     }
 
     @Test func lrsScheduleAndBuiltInModelsKeepTheError() throws {

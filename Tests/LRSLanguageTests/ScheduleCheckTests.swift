@@ -57,7 +57,7 @@ import Testing
             return
         }
         #expect(parts.count == 3)
-        #expect(milestones == [5, 9])
+        #expect(milestones.map(\.count) == [5, 9])
         #expect(errors(schedule("schedule a linear until 5 then cosine 15 until 4 then constant")) == [.milestonesOutOfOrder(4, after: 5)])
     }
 

@@ -10,7 +10,9 @@ public enum ScheduleLowering {
     static func spec(_ schedule: CheckedSchedule, perStep: Bool, stepsPerEpoch: Int) -> ScheduleSpec {
         switch schedule {
         case let .sequential(children, milestones, _):
-            return .sequential(children.map { spec($0, perStep: perStep, stepsPerEpoch: stepsPerEpoch) }, milestones: milestones)
+            // Every milestone is a count here: only a checkpoint script's export leaves one open.
+            return .sequential(children.map { spec($0, perStep: perStep, stepsPerEpoch: stepsPerEpoch) },
+                               milestones: milestones.map { $0.count ?? 0 })
         case let .chained(children, _):
             return .chained(children.map { spec($0, perStep: perStep, stepsPerEpoch: stepsPerEpoch) })
         case let .single(kind, arguments, _):

@@ -138,7 +138,7 @@ public indirect enum CheckedSchedule: Sendable {
     /// `arguments` holds every argument of the kind (positional, then keyword), defaults
     /// filled in. `lambda`/`multiplicative` hold `.expression` over `epoch`, `step`.
     case single(ScheduleKind, arguments: [ResolvedArgument], range: SourceRange)
-    case sequential([CheckedSchedule], milestones: [Int], range: SourceRange)
+    case sequential([CheckedSchedule], milestones: [Milestone], range: SourceRange)
     case chained([CheckedSchedule], range: SourceRange)
 
     /// The `cyclic` or `onecycle` in the schedule that cycles momentum (`cycle_momentum
@@ -171,6 +171,20 @@ public indirect enum CheckedSchedule: Sendable {
 
     /// The variables a `lambda`/`multiplicative` expression is compiled with.
     public static let expressionVariables = ["epoch", "step"]
+}
+
+/// A milestone of `A until N then B`: a count of epochs (or steps, per step), or, in a
+/// checkpoint script that leaves the run's length to the exported `build()`, an expression
+/// of `epochs`, `steps_per_epoch` and `total_steps` that `build()` computes and checks.
+public enum Milestone: Sendable {
+    case count(Int)
+    case open(CompiledExpression)
+
+    /// The count, when the check fixed it.
+    public var count: Int? {
+        if case .count(let n) = self { return n }
+        return nil
+    }
 }
 
 /// `data ...` or `validate ...`.

@@ -81,8 +81,8 @@ extension Checker {
             case .success(let n): constants[name] = Double(n)
             case .failure(let gap) where leftOpen:
                 openRunLength.append(name)
-                reasons[name] = "here without the run's length (a schedule's arguments may leave it to the "
-                    + "exported build(), group values and milestones may not): " + gap.advice
+                reasons[name] = "here without the run's length (a schedule's arguments and milestones may leave "
+                    + "it to the exported build(), group values may not): " + gap.advice
             case .failure(let gap): reasons[name] = "without the run's length: " + gap.advice
             }
         }

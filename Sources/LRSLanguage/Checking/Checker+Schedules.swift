@@ -169,26 +169,32 @@ extension Checker {
             return checkSingle(kind, name: name, positional, keywords, perStep: perStep, range: syntax.range)
         case .sequential(let first, let rest):
             var parts: [CheckedSchedule?] = [checkSchedule(first, perStep: perStep, topLevel: false)]
-            var milestones: [Int] = []
+            var milestones: [Milestone] = []
             var ok = true
             for (milestone, schedule) in rest {
                 parts.append(checkSchedule(schedule, perStep: perStep, topLevel: false))
+                if let open = openRunLengthMilestone(milestone) {
+                    milestones.append(open)
+                    continue
+                }
                 guard let value = nonNegativeInteger(milestone, "a milestone") else {
                     ok = false
                     continue
                 }
-                if let last = milestones.last, value < last {
+                if let last = milestones.last?.count, value < last {
                     diagnostics.error(.milestonesOutOfOrder(value, after: last), at: milestone.range)
                     ok = false
                 }
-                milestones.append(value)
+                milestones.append(.count(value))
             }
             // Equal milestones are accepted, as SequentialLR accepts them: the schedule
             // between them has no epoch of its own (SequentialLR restarts the next one at
             // that milestone), and neither has the first one when the first milestone is 0.
             if ok {
                 let schedules = [first] + rest.map(\.schedule)
-                for (position, value) in milestones.enumerated() where value == (position == 0 ? 0 : milestones[position - 1]) {
+                for (position, milestone) in milestones.enumerated() {
+                    let before: Int? = position == 0 ? 0 : milestones[position - 1].count
+                    guard let value = milestone.count, value == before else { continue }
                     let skipped = schedules[position]
                     diagnostics.warning(.scheduleNeverRuns(source.text(of: skipped.range), milestone: value,
                                                            first: position == 0),
@@ -309,6 +315,16 @@ extension Checker {
         guard case .success(let compiled) = compiler(variables: openRunLength).compile(expr),
               !compiled.usedVariables.isDisjoint(with: openRunLength) else { return nil }
         return .expression(compiled)
+    }
+
+    /// A milestone that reads a run-length name nothing gives (`until round(total_steps / 10)`):
+    /// the exported module computes it from `build()`'s keywords and checks there that it is
+    /// a whole number, at least 0 and not before the one ahead of it.
+    private mutating func openRunLengthMilestone(_ expr: Expr) -> Milestone? {
+        guard !openRunLength.isEmpty, mentionsRunLength(expr.range),
+              case .success(let compiled) = compiler(variables: openRunLength).compile(expr),
+              !compiled.usedVariables.isDisjoint(with: openRunLength) else { return nil }
+        return .open(compiled)
     }
 
     /// A keyword argument, as a positional one after its count is checked.

@@ -185,11 +185,15 @@ def checkpoint_model(path):
 def run_length(module, checkpoint, epochs, steps):
     """build(model, epochs=EPOCHS, steps_per_epoch=STEPS) on a checkpoint's stand-in: lr()
     before every step, as `lrs schedule --epochs --steps-per-epoch --format csv` lists them;
-    and what build() says without the keywords, with epochs alone and with another epochs."""
+    and what build() says without the keywords, with epochs alone and with another epochs;
+    or build()'s ValueError for this run length."""
     epochs, steps = int(epochs), int(steps)
     made = importlib.import_module(module)
     model = checkpoint_model(checkpoint)
-    setup = made.build(model, epochs=epochs, steps_per_epoch=steps)
+    try:
+        setup = made.build(model, epochs=epochs, steps_per_epoch=steps)
+    except ValueError as error:
+        return {"error": str(error)}
     seen = []
     for _ in range(epochs):
         for _ in range(steps):
