@@ -34,7 +34,7 @@ import resource
 import sys
 import time
 
-from side_by_side import run_lrs_bench, run_torch_worker
+from side_by_side import keep_best, print_table, run_lrs_bench, run_torch_worker
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -202,27 +202,14 @@ def main():
             for config in ("lrs", "stock", "tuned"):
                 res = run_lrs(args.lrs_bench, workload, args.iterations, args.warmup, args.threads) if config == "lrs" \
                     else run_torch(config, workload, args.iterations, args.warmup, args.threads)
-                for k, v in res.items():
-                    if isinstance(v, float) and k.startswith("arch."):
-                        best[config][k] = min(best[config].get(k, v), v)
-                    else:
-                        meta[k] = v
+                keep_best(best, meta, config, res, "arch")
     for config in best:
         for workload in workloads:
             peak = best[config].get(f"arch.{workload}.peak_rss_mb")
             before = best[config].get(f"arch.{workload}.rss_before_mb")
             if peak is not None and before is not None:
                 best[config][f"arch.{workload}.work_mb"] = peak - before
-    print(f"torch {meta.get('torch')} ({meta.get('threads')} threads), {args.rounds} rounds x "
-          f"{args.iterations} iterations, best median per configuration (ms; memory MiB); "
-          f"lrs on OpenBLAS {meta.get('blas_core')} kernels")
-    print(f"{'workload':<32}{'lrs':>10}{'torch':>10}{'tuned':>10}{'lrs/torch':>11}{'lrs/tuned':>11}")
-    for key in best["lrs"]:
-        a, b, c = best["lrs"][key], best["stock"].get(key), best["tuned"].get(key)
-        name = key[len("arch."):]
-        r1 = f"{a / b:.2f}" if b else "-"
-        r2 = f"{a / c:.2f}" if c else "-"
-        print(f"{name:<32}{a:>10.3f}{b or 0:>10.3f}{c or 0:>10.3f}{r1:>11}{r2:>11}")
+    print_table(best, meta, "arch", args.rounds, args.iterations, width=32)
 
 
 if __name__ == "__main__":

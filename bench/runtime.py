@@ -22,7 +22,7 @@ import resource
 import sys
 import time
 
-from side_by_side import run_lrs_bench, run_torch_worker
+from side_by_side import keep_best, print_table, run_lrs_bench, run_torch_worker
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -112,21 +112,8 @@ def main():
         for config in ("lrs", "stock", "tuned"):
             res = run_lrs(args.lrs_bench, args.iterations, args.warmup) if config == "lrs" \
                 else run_torch(config, args.iterations, args.warmup)
-            for k, v in res.items():
-                if isinstance(v, float) and k.startswith("runtime."):
-                    best[config][k] = min(best[config].get(k, v), v)
-                else:
-                    meta[k] = v
-    print(f"torch {meta.get('torch')} ({meta.get('threads')} threads), {args.rounds} rounds x "
-          f"{args.iterations} iterations, best median per configuration (ms; memory MiB); "
-          f"lrs on OpenBLAS {meta.get('blas_core')} kernels")
-    print(f"{'workload':<28}{'lrs':>10}{'torch':>10}{'tuned':>10}{'lrs/torch':>11}{'lrs/tuned':>11}")
-    for key in best["lrs"]:
-        a, b, c = best["lrs"][key], best["stock"].get(key), best["tuned"].get(key)
-        name = key[len("runtime."):]
-        r1 = f"{a / b:.2f}" if b else "-"
-        r2 = f"{a / c:.2f}" if c else "-"
-        print(f"{name:<28}{a:>10.3f}{b:>10.3f}{c:>10.3f}{r1:>11}{r2:>11}")
+            keep_best(best, meta, config, res, "runtime")
+    print_table(best, meta, "runtime", args.rounds, args.iterations, width=28)
 
 
 if __name__ == "__main__":

@@ -30,3 +30,27 @@ def run_torch_worker(script: str, config: str, arguments: list) -> dict:
     out = subprocess.run([sys.executable, script, "--worker", config] + arguments,
                          env=env, check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
+
+
+def keep_best(best: dict, meta: dict, config: str, results: dict, prefix: str):
+    """Folds one run's results into `best[config]` (the lowest of each `PREFIX.*` figure);
+    everything else (versions, thread counts, the BLAS core) goes to `meta`."""
+    for key, value in results.items():
+        if isinstance(value, float) and key.startswith(prefix + "."):
+            best[config][key] = min(best[config].get(key, value), value)
+        else:
+            meta[key] = value
+
+
+def print_table(best: dict, meta: dict, prefix: str, rounds: int, iterations: int, width: int):
+    """lrs beside stock and tuned PyTorch, one row per figure, with both ratios."""
+    print(f"torch {meta.get('torch')} ({meta.get('threads')} threads), {rounds} rounds x "
+          f"{iterations} iterations, best median per configuration (ms; memory MiB); "
+          f"lrs on OpenBLAS {meta.get('blas_core')} kernels")
+    print(f"{'workload':<{width}}{'lrs':>10}{'torch':>10}{'tuned':>10}{'lrs/torch':>11}{'lrs/tuned':>11}")
+    for key in best["lrs"]:
+        a, b, c = best["lrs"][key], best["stock"].get(key), best["tuned"].get(key)
+        name = key[len(prefix) + 1:]
+        r1 = f"{a / b:.2f}" if b else "-"
+        r2 = f"{a / c:.2f}" if c else "-"
+        print(f"{name:<{width}}{a:>10.3f}{b or 0:>10.3f}{c or 0:>10.3f}{r1:>11}{r2:>11}")
