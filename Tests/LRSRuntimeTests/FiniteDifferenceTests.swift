@@ -33,6 +33,8 @@ import LRSLayers
              inputShape: [2, 5, 3], batch: 1),
         Case(name: "conv same 5x5 (direct forward, columns backward)", specs: [.conv(in: 2, out: 3, kernel: 5, padding: 2)],
              inputShape: [2, 4, 6], batch: 2),
+        Case(name: "conv 3x3 stride 2 padding 1 on an odd map, batch 1 (phase kernels)",
+             specs: [.conv(in: 3, out: 4, kernel: 3, stride: 2, padding: 1)], inputShape: [3, 5, 7], batch: 1),
         Case(name: "conv stride 2 padding 1", specs: [.conv(in: 2, out: 3, kernel: 3, stride: 2, padding: 1)],
              inputShape: [2, 5, 6], batch: 2),
         Case(name: "conv no bias stride 3 padding 2", specs: [.conv(in: 1, out: 2, kernel: 2, stride: 3, padding: 2, bias: false)],

@@ -27,4 +27,27 @@ void lrs_direct_conv(const float *x, const float *packed, const float *bias, flo
 void lrs_direct_conv_weight_grad3(const float *x, const float *dy, long batch, long C, long H, long W, long O,
                                   const uint16_t *masks, float *dw);
 
+// A 3 x 3 convolution with stride 2 and padding 1 on the same kernels: the input split into
+// its four phases (even/odd rows x even/odd columns, each OH x OW, zero past the image), every
+// tap is a shifted read of one phase. Lane masks (the forward's and weight gradient's, then the
+// input gradient's phase by phase): count, then fill.
+long lrs_conv_s2_mask_count(long OH, long OW);
+void lrs_conv_s2_masks(long OH, long OW, uint16_t *masks);
+// phases[s][c][2r + q][j][i] = x[s][c][2j + r][2i + q] (0 outside H x W); and back (the phases
+// cover every input position).
+void lrs_conv_s2_phases(const float *x, float *phases, long batch, long C, long H, long W, long OH, long OW);
+void lrs_conv_s2_unphase(const float *phases, float *x, long batch, long C, long H, long W, long OH, long OW);
+// out [batch][O][OH][OW] from the phases, weights packed by lrs_direct_conv_pack (K = 3).
+void lrs_conv_s2(const float *phases, const float *packed, const float *bias, float *out, long batch,
+                 long C, long O, long OH, long OW, const uint16_t *masks);
+// dw[o][c][ki][kj] += sum over samples and output positions of dy[o][y][x] x[c][2y-1+ki][2x-1+kj].
+void lrs_conv_s2_weight_grad(const float *phases, const float *dy, long batch, long C, long O, long OH, long OW,
+                             const uint16_t *masks, float *dw);
+// The input gradient, phase by phase (then lrs_conv_s2_unphase), from dy [batch][O][OH][OW]
+// and the weight packed by lrs_conv_s2_pack_input_grad (its size in floats first).
+long lrs_conv_s2_input_grad_packed_size(long O, long C);
+void lrs_conv_s2_pack_input_grad(const float *w, float *packed, long O, long C);
+void lrs_conv_s2_input_grad(const float *dy, const float *packed, float *phases, long batch, long C, long O,
+                            long OH, long OW, const uint16_t *masks);
+
 #endif

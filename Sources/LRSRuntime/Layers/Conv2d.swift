@@ -13,7 +13,9 @@ import CRuntimeKernels
 /// columns instead (see `backwardThroughOutputColumns`): one column matrix per sample serves
 /// both products, and the input gradient is a plain product, with no col2im. A stride-1
 /// "same" layer (odd kernel, padding (K-1)/2) on an AVX-512 machine skips the column matrix
-/// for that product and for the forward: `lrs_direct_conv` reads the image itself.
+/// for that product and for the forward: `lrs_direct_conv` reads the image itself. A 3x3 layer
+/// with stride 2 and padding 1 runs on the same kernels over its input split into four
+/// phases (even/odd rows and columns), on which every tap is a shifted read.
 final class Conv2d: Layer {
     /// Whether this machine runs the direct kernel.
     static let directKernelAvailable = lrs_direct_conv_supported() != 0
@@ -33,6 +35,11 @@ final class Conv2d: Layer {
     /// to compare with the column-matrix path); their lane masks, fixed by the geometry; the
     /// packed weights, made on first use.
     let usesDirectKernel: Bool
+    /// Whether forward and backward use the stride-2 kernels (`lrs_conv_s2`), and the phases
+    /// of the last forward's input (kept for the weight gradient) and of the input gradient.
+    let usesStrideTwoKernel: Bool
+    private lazy var inputPhases = BatchBuffer(sampleShape: [4 * geometry.channels * geometry.positions])
+    private lazy var inputGradPhases = BatchBuffer(sampleShape: [4 * geometry.channels * geometry.positions])
     private let tapMasks: UnsafeMutablePointer<UInt16>
     private var packedWeight: Tensor?
     private var input: Tensor?
@@ -51,9 +58,13 @@ final class Conv2d: Layer {
         output = BatchBuffer(sampleShape: [outChannels, geometry.outHeight, geometry.outWidth])
         inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
         usesDirectKernel = directKernel && geometry.isSameStrideOne
-        let maskCount = usesDirectKernel ? lrs_direct_conv_mask_count(geometry.height, geometry.width, kernel) : 0
+        usesStrideTwoKernel = directKernel && Self.directKernelAvailable && kernel == 3 && stride == 2 && padding == 1
+        let g = geometry
+        let maskCount = usesDirectKernel ? lrs_direct_conv_mask_count(g.height, g.width, kernel)
+            : usesStrideTwoKernel ? lrs_conv_s2_mask_count(g.outHeight, g.outWidth) : 0
         tapMasks = .allocate(capacity: maskCount)
-        if usesDirectKernel { lrs_direct_conv_masks(geometry.height, geometry.width, kernel, tapMasks) }
+        if usesDirectKernel { lrs_direct_conv_masks(g.height, g.width, kernel, tapMasks) }
+        if usesStrideTwoKernel { lrs_conv_s2_masks(g.outHeight, g.outWidth, tapMasks) }
     }
 
     deinit { tapMasks.deallocate() }
@@ -92,6 +103,20 @@ final class Conv2d: Layer {
             }
             return y
         }
+        if usesStrideTwoKernel {
+            let direct = UncheckedSendable((packed: UnsafePointer(packWeight(transposed: false).data),
+                                            masks: UnsafePointer(tapMasks), phases: inputPhases.view(batch: batch).data))
+            let outChannels = self.outChannels, phaseSize = 4 * g.channels * g.positions
+            ParallelFor.run(count: batch, workPerItem: outSize * g.patchSize) { _, range in
+                let out = p.value.y + range.lowerBound * outSize, phases = direct.value.phases + range.lowerBound * phaseSize
+                lrs_conv_s2_phases(p.value.x + range.lowerBound * inSize, phases, range.count, g.channels, g.height, g.width,
+                                   g.outHeight, g.outWidth)
+                lrs_conv_s2(phases, direct.value.packed, p.value.b, out, range.count, g.channels, outChannels,
+                            g.outHeight, g.outWidth, direct.value.masks)
+                if fusedReLU { VectorKernels.relu(out, out, 0..<(range.count * outSize)) }
+            }
+            return y
+        }
         ParallelFor.run(count: batch, workPerItem: outSize * g.patchSize) { chunk, range in
             for s in range {
                 // A pointwise conv's column matrix is the sample itself.
@@ -117,7 +142,7 @@ final class Conv2d: Layer {
         let wantWeight = weight.requiresGrad, wantBias = bias?.requiresGrad ?? false
         let dx = needsInputGrad ? inputGrad.view(batch: batch) : nil
         guard wantWeight || wantBias || dx != nil else { return nil }
-        if usesDirectKernel && g.kernel == 3 {
+        if (usesDirectKernel && g.kernel == 3) || usesStrideTwoKernel {
             backwardDirect(outputGrad, input: input, dx: dx, wantWeight: wantWeight, wantBias: wantBias)
             return dx
         }
@@ -256,7 +281,9 @@ final class Conv2d: Layer {
 
     /// Backward of a 3x3 "same" layer by the direct kernels, per chunk of samples: the weight
     /// gradient from x and dY themselves, and dx = conv(dY) with the flipped kernel (dx[c] =
-    /// sum over o, ki, kj of W[o][c][2-ki][2-kj] dY[o][y+ki-1][x+kj-1]): no column matrix.
+    /// sum over o, ki, kj of W[o][c][2-ki][2-kj] dY[o][y+ki-1][x+kj-1]): no column matrix. A
+    /// stride-2 layer's the same way on the phases: the weight gradient from the forward's
+    /// input phases, the input gradient phase by phase, then interleaved.
     private func backwardDirect(_ outputGrad: Tensor, input: Tensor, dx: Tensor?, wantWeight: Bool, wantBias: Bool) {
         let g = geometry, batch = input.shape[0]
         let outSize = outChannels * g.positions, inSize = g.channels * g.height * g.width
@@ -265,8 +292,11 @@ final class Conv2d: Layer {
         let work = outSize * g.patchSize * 2
         let chunks = ParallelFor.splits(count: batch, workPerItem: work) ? ParallelFor.width : 1
         let parts = UncheckedSendable(chunkScratch().map { $0.data })
+        let strideTwo = usesStrideTwoKernel, phaseSize = 4 * g.channels * g.positions
         let p = UncheckedSendable((dy: outputGrad.data, x: input.data, dx: dx?.data, y: result?.data,
-                                   packed: packed, masks: UnsafePointer(tapMasks)))
+                                   packed: packed, masks: UnsafePointer(tapMasks),
+                                   phases: strideTwo ? UnsafePointer(inputPhases.view(batch: batch).data) : nil,
+                                   gradPhases: strideTwo && dx != nil ? inputGradPhases.view(batch: batch).data : nil))
         let fusedReLU = self.fusedReLU, outChannels = self.outChannels, columnCapacity = self.columnCapacity
         ParallelFor.run(count: batch, workPerItem: work) { chunk, range in
             // [dW partial | db partial | (no column matrix) | masked dY]
@@ -282,7 +312,10 @@ final class Conv2d: Layer {
                     VectorKernels.reluBackward(y + first * outSize, dy, masked, 0..<outSize)
                     dy = UnsafePointer(masked)
                 }
-                if wantWeight {
+                if wantWeight, let phases = p.value.phases {
+                    lrs_conv_s2_weight_grad(phases + first * phaseSize, dy, count, g.channels, outChannels, g.outHeight,
+                                            g.outWidth, p.value.masks, dw)
+                } else if wantWeight {
                     lrs_direct_conv_weight_grad3(p.value.x + first * inSize, dy, count, g.channels, g.height, g.width,
                                                  outChannels, p.value.masks, dw)
                 }
@@ -292,7 +325,12 @@ final class Conv2d: Layer {
                         for o in 0..<outChannels { db[o] += VectorKernels.sum(dy + s * outSize + o * g.positions, g.positions) }
                     }
                 }
-                if let dx = p.value.dx, let packed = p.value.packed {
+                if let dx = p.value.dx, let packed = p.value.packed, let gradPhases = p.value.gradPhases {
+                    lrs_conv_s2_input_grad(dy, packed, gradPhases + first * phaseSize, count, g.channels, outChannels,
+                                           g.outHeight, g.outWidth, p.value.masks)
+                    lrs_conv_s2_unphase(gradPhases + first * phaseSize, dx + first * inSize, count, g.channels,
+                                        g.height, g.width, g.outHeight, g.outWidth)
+                } else if let dx = p.value.dx, let packed = p.value.packed {
                     lrs_direct_conv(dy, packed, nil, dx + first * inSize, count, outChannels, g.height, g.width,
                                     g.channels, g.kernel, p.value.masks)
                 }
@@ -319,7 +357,11 @@ final class Conv2d: Layer {
                                               lrs_direct_conv_packed_size(outChannels, g.channels, g.kernel))])
             packedWeight = packed
         }
-        lrs_direct_conv_pack(weight.value.data, packed.data, outChannels, g.channels, g.kernel, transposed ? 1 : 0)
+        if transposed && usesStrideTwoKernel {
+            lrs_conv_s2_pack_input_grad(weight.value.data, packed.data, outChannels, g.channels)
+        } else {
+            lrs_direct_conv_pack(weight.value.data, packed.data, outChannels, g.channels, g.kernel, transposed ? 1 : 0)
+        }
         return packed
     }
 
@@ -337,7 +379,7 @@ final class Conv2d: Layer {
     /// none for a layer the direct kernels run.
     private var columnCapacity: Int {
         let g = geometry
-        if usesDirectKernel && g.kernel == 3 { return 0 }
+        if (usesDirectKernel && g.kernel == 3) || usesStrideTwoKernel { return 0 }
         let transposed = g.transposedForStrideOne(outChannels: outChannels).map { $0.patchSize * $0.positions } ?? 0
         return Swift.max(g.patchSize * g.positions, transposed)
     }
