@@ -216,13 +216,14 @@ static void conv_taps(const float *x, long xs, long xc, const float *packed, con
 
 // dw[o][c][t] += sum over samples and positions p of dy[s][o][p] x[s][c][p + offset[t]] for
 // nine taps: three output channels' nine taps (27 registers) accumulate over 16 positions a
-// vector, over a group of samples whose grids together give at least 256 positions, and are
-// then summed across lanes.
+// vector, over a group of samples whose grids together give at least 1024 positions (a few
+// hundred kB of x and dy at most, in cache for the loops over c and o), and are then summed
+// across lanes.
 __attribute__((target("avx512f")))
 static void weight_grad9(const float *x, long xs, long xc, const float *dy, long batch, long C, long O,
                          long positions, const long *offset, const uint16_t *masks, float *dw) {
     long blocks = (positions + 15) / 16;
-    long group = positions >= 256 ? 1 : (256 + positions - 1) / positions;
+    long group = positions >= 1024 ? 1 : (1024 + positions - 1) / positions;
     for (long s0 = 0; s0 < batch; s0 += group) {
         long s1 = s0 + group < batch ? s0 + group : batch;
         for (long c = 0; c < C; c++) {
