@@ -207,8 +207,8 @@ final class Conv2d: Layer {
     ///   dx[s] = W' col'(dY[s])          (the input gradient is a convolution of dY)
     ///   dW'  += x[s] col'(dY[s])^T      (the same sums as dY[s] col(x[s])^T, by position of x)
     /// where col' is im2col of dY[s] with padding K' (`transposed`), whose output positions
-    /// are the input's. Each sample takes one im2col and two products, against im2col,
-    /// three products' worth of work in a thin `W^T dY` (k = O) and col2im the other way.
+    /// are the input's. Each sample takes one im2col and two products, where the general path
+    /// takes im2col, the weight product, a thin `W^T dY` (k = O) and col2im.
     private func backwardThroughOutputColumns(_ outputGrad: Tensor, input: Tensor, dx: Tensor,
                                               transposed t: ConvGeometry, wantWeight: Bool, wantBias: Bool) {
         let g = geometry, batch = input.shape[0]
