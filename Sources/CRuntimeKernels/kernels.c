@@ -246,6 +246,9 @@ void lrs_im2col(const float *x, float *col, long C, long H, long W, long K, long
                     for (long xo = 0; xo < lo; xo++) dst[xo] = 0;
                     if (S == 1) {
                         for (long xo = lo; xo < hi; xo++) dst[xo] = src[xo];
+                    } else if (S == 2) {
+                        // a constant stride, which vectorises as shuffles
+                        for (long xo = lo; xo < hi; xo++) dst[xo] = src[2 * xo];
                     } else {
                         for (long xo = lo; xo < hi; xo++) dst[xo] = src[xo * S];
                     }

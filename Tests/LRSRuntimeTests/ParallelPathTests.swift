@@ -98,9 +98,12 @@ import LRSLayers
         let serial = try run()
         ParallelFor.minimumWork = saved
         #expect(split.count == serial.count)
-        // The conv bias before batchnorm has an exactly-zero gradient: compare on an absolute floor.
+        // The conv bias before batchnorm has an exactly-zero gradient: both paths give rounding
+        // noise (about 1e-8, its digits set by the order of the sums), compared on an absolute
+        // floor of 1e-2; every other result on a floor of 1e-3.
+        let convBiasGrad = 5
         for (index, (a, b)) in zip(split, serial).enumerated() {
-            #expect(relativeError(a, b, floor: 1e-3) < 1e-5, "result \(index)")
+            #expect(relativeError(a, b, floor: index == convBiasGrad ? 1e-2 : 1e-3) < 1e-5, "result \(index)")
         }
     }
 }

@@ -27,7 +27,7 @@ final class BatchNorm: Layer {
     private var result: Tensor?
     private var trainedBatch = false
     /// Set by `Sequential` when a relu follows: y = relu(bn(x)) in the same pass, and backward
-    /// masks dY by y > 0 (into the input-gradient buffer, then used in place).
+    /// reads dY masked by y > 0 where it reads dY (no masked copy is written).
     var fusedReLU = false
 
     init(channels: Int, inputShape: [Int]) {
@@ -67,14 +67,20 @@ final class BatchNorm: Layer {
         let x = input.data, stride = channels * spatial, spatial = self.spatial
         let mean = self.mean, invStd = self.invStd
         let runningMean = self.runningMean.data, runningVar = self.runningVar.data
-        // Channels are independent: split them across the cores.
-        ParallelFor.run(count: channels, workPerItem: n * 4) { _, range in for c in range {
+        if training { numBatchesTracked.value &+= 1 }
+        let y = output.view(batch: batch)
+        result = y
+        let fusedReLU: Int32 = self.fusedReLU ? 1 : 0
+        // Channels are independent: split them across the cores. A channel's statistics and
+        // its normalisation in one pass over the channels, so that the normalisation reads the
+        // channel (a few hundred kB at most here) from cache, not from memory.
+        ParallelFor.run(count: channels, workPerItem: n * 6) { _, range in for c in range {
             if training {
                 var sum = 0.0
-                for b in 0..<batch { sum += lrs_sum_f64(x + b * stride + c * spatial, spatial) }
+                for b in 0..<batch { sum += lrs_bn_sum(x + b * stride + c * spatial, spatial) }
                 let m = sum / Double(n)
                 var squares = 0.0
-                for b in 0..<batch { squares += lrs_centered_squares_f64(x + b * stride + c * spatial, spatial, m) }
+                for b in 0..<batch { squares += lrs_bn_centered_squares(x + b * stride + c * spatial, spatial, m) }
                 mean[c] = m
                 invStd[c] = 1 / (squares / Double(n) + Self.eps).squareRoot()
                 // running = (1 - momentum) running + momentum stat, variance unbiased
@@ -85,19 +91,11 @@ final class BatchNorm: Layer {
                 mean[c] = Double(runningMean[c])
                 invStd[c] = 1 / (Double(runningVar[c]) + Self.eps).squareRoot()
             }
-        } }
-        if training { numBatchesTracked.value &+= 1 }
-        let y = output.view(batch: batch)
-        result = y
-        let fusedReLU = self.fusedReLU
-        ParallelFor.run(count: channels, workPerItem: n * 2) { _, range in for c in range {
             // y = x * alpha + beta with alpha = invstd * w, beta = b - mean * alpha (as ATen)
             let alpha = Float(invStd[c]) * weight.value.data[c]
             let beta = bias.value.data[c] - Float(mean[c]) * alpha
             for b in 0..<batch {
-                let src = x + b * stride + c * spatial, dst = y.data + b * stride + c * spatial
-                for i in 0..<spatial { dst[i] = src[i] * alpha + beta }
-                if fusedReLU { VectorKernels.relu(dst, dst, 0..<spatial) }
+                lrs_bn_apply(x + b * stride + c * spatial, y.data + b * stride + c * spatial, spatial, alpha, beta, fusedReLU)
             }
         } }
         return y
@@ -109,25 +107,17 @@ final class BatchNorm: Layer {
                      "batchnorm: output gradient of shape \(outputGrad.shape), expected \(input.shape)")
         let batch = input.shape[0], n = Double(batch * spatial), stride = channels * spatial
         let x = input.data
-        var dy = UnsafePointer(outputGrad.data)
+        let dy = UnsafePointer(outputGrad.data)
         let dx = needsInputGrad ? inputGrad.view(batch: batch) : nil
-        if fusedReLU, let y = result {
-            // relu'(z) = 1 where relu(z) > 0; the masked gradient is read element by element
-            // below, so dx may hold it and be overwritten in place.
-            let masked = inputGrad.view(batch: batch)
-            let p = UncheckedSendable((y: y.data, dy: outputGrad.data, out: masked.data))
-            ParallelFor.run(count: outputGrad.count, workPerItem: 1) { _, range in
-                VectorKernels.reluBackward(p.value.y, p.value.dy, p.value.out, range)
-            }
-            dy = UnsafePointer(masked.data)
-        }
+        // relu'(z) = 1 where relu(z) > 0: with a fused relu, the kernels read dY masked by y.
+        let y = fusedReLU ? result.map { UnsafePointer($0.data) } : nil
         let mean = self.mean, invStd = self.invStd, spatial = self.spatial, trainedBatch = self.trainedBatch
         let weightGrad = weight.requiresGrad ? weight.grad.data : nil, biasGrad = bias.requiresGrad ? bias.grad.data : nil
         ParallelFor.run(count: channels, workPerItem: batch * spatial * 4) { _, range in for c in range {
             var sumDy = 0.0, dot = 0.0
             for b in 0..<batch {
-                lrs_sum_and_centered_dot_f64(x + b * stride + c * spatial, dy + b * stride + c * spatial, spatial,
-                                             mean[c], &sumDy, &dot)
+                let at = b * stride + c * spatial
+                lrs_bn_backward_sums(x + at, y.map { $0 + at }, dy + at, spatial, mean[c], &sumDy, &dot)
             }
             // dL/dweight = sum(dy * xhat);  dL/dbias = sum(dy)
             weightGrad?[c] += Float(dot * invStd[c])
@@ -138,19 +128,18 @@ final class BatchNorm: Layer {
                 // dx = (dy - mean(dy) - (x - mean) * sum(dy (x - mean)) invstd^2 / N) * invstd * w
                 let meanDy = sumDy / n, projection = dot * inv * inv / n
                 for b in 0..<batch {
-                    let xs = x + b * stride + c * spatial, gs = dy + b * stride + c * spatial
-                    let out = dx.data + b * stride + c * spatial
-                    for i in 0..<spatial {
-                        let centred = Double(xs[i]) - mean[c]
-                        out[i] = Float((Double(gs[i]) - meanDy - centred * projection) * inv * w)
-                    }
+                    let at = b * stride + c * spatial
+                    lrs_bn_backward_input(x + at, y.map { $0 + at }, dy + at, dx.data + at, spatial, mean[c], meanDy,
+                                          projection, inv, w)
                 }
             } else {
                 // dx = dy * invstd * w with the running statistics held constant
                 let scale = Float(inv * w)
                 for b in 0..<batch {
-                    let gs = dy + b * stride + c * spatial, out = dx.data + b * stride + c * spatial
-                    for i in 0..<spatial { out[i] = gs[i] * scale }
+                    let at = b * stride + c * spatial
+                    let gs = dy + at, out = dx.data + at
+                    if let y { for i in 0..<spatial { out[i] = (y[at + i] > 0 ? gs[i] : 0) * scale } }
+                    else { for i in 0..<spatial { out[i] = gs[i] * scale } }
                 }
             }
         } }

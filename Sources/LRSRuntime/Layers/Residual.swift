@@ -35,9 +35,14 @@ final class Residual: Container {
         let skip = shortcut?.forward(input, training: training) ?? input
         precondition(main.count == skip.count, "residual: body gives \(main.shape), shortcut \(skip.shape)")
         let y = output.view(batch: input.shape[0])
-        let a = main.data, b = skip.data, out = y.data
-        for i in 0..<y.count { out[i] = a[i] + b[i] }
-        if fusedReLU { VectorKernels.relu(out, out, 0..<y.count) }
+        let p = UncheckedSendable((a: main.data, b: skip.data, out: y.data))
+        let fusedReLU = self.fusedReLU
+        // Elementwise: split across the cores, each half's relu while it is in cache.
+        ParallelFor.run(count: y.count, workPerItem: 1) { _, range in
+            let a = p.value.a, b = p.value.b, out = p.value.out
+            for i in range { out[i] = a[i] + b[i] }
+            if fusedReLU { VectorKernels.relu(out, out, range) }
+        }
         result = y
         return y
     }
@@ -48,7 +53,10 @@ final class Residual: Container {
         if fusedReLU, let y = result {
             // relu'(z) = 1 where relu(z) > 0
             outputGrad = maskedGrad.view(batch: incomingGrad.shape[0])
-            VectorKernels.reluBackward(y.data, incomingGrad.data, outputGrad.data, 0..<outputGrad.count)
+            let p = UncheckedSendable((y: y.data, dy: incomingGrad.data, out: outputGrad.data))
+            ParallelFor.run(count: outputGrad.count, workPerItem: 1) { _, range in
+                VectorKernels.reluBackward(p.value.y, p.value.dy, p.value.out, range)
+            }
         }
         let throughBody = body.backward(outputGrad, needsInputGrad: needsInputGrad)
         let throughShortcut = shortcut.map { $0.backward(outputGrad, needsInputGrad: needsInputGrad) } ?? outputGrad
@@ -56,7 +64,10 @@ final class Residual: Container {
         let dx = inputGrad.view(batch: outputGrad.shape[0])
         switch (throughBody, throughShortcut) {
         case let (a?, b?):
-            for i in 0..<dx.count { dx.data[i] = a.data[i] + b.data[i] }
+            let p = UncheckedSendable((a: a.data, b: b.data, dx: dx.data))
+            ParallelFor.run(count: dx.count, workPerItem: 1) { _, range in
+                for i in range { p.value.dx[i] = p.value.a[i] + p.value.b[i] }
+            }
         case let (a?, nil), let (nil, a?):
             dx.data.update(from: a.data, count: dx.count)
         case (nil, nil):
