@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "optim_kernels.h"
 #include "kernel_support.h"
 
@@ -165,9 +166,8 @@ LRS_INLINE void accumulate_pair(float *restrict x_lanes, const float *restrict x
     }
 }
 
-// The 2-norms of four rows of `cols` elements, `stride` apart (four independent chains), and
-// their squares added into the column sums, row after row: each square is rounded once and
-// used by both sums, and each row is read once.
+// The 2-norms of four rows of `cols` elements, `stride` apart (four independent chains), and,
+// given `col_sums`, their squares added into the column sums, row after row.
 LRS_INLINE void norm2_rows4(const float *restrict g, long cols, long stride, float *restrict out,
                             float *restrict col_sums) {
     lanes8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v0, v1, v2, v3, sums;
@@ -185,11 +185,12 @@ LRS_INLINE void norm2_rows4(const float *restrict g, long cols, long stride, flo
         a1 = a1 + v1;
         a2 = a2 + v2;
         a3 = a3 + v3;
+        if (!col_sums) continue;
         LOAD8(sums, col_sums + c);
         sums = (((sums + v0) + v1) + v2) + v3;
         memcpy(col_sums + c, &sums, sizeof sums);
     }
-    for (long t = c; t < cols; t++)
+    for (long t = c; t < cols && col_sums; t++)
         for (int k = 0; k < 4; k++) col_sums[t] = col_sums[t] + g[k * stride + t] * g[k * stride + t];
     lanes8 all[4] = {a0, a1, a2, a3};
     for (int k = 0; k < 4; k++) {
@@ -197,6 +198,12 @@ LRS_INLINE void norm2_rows4(const float *restrict g, long cols, long stride, flo
         memcpy(lanes, &all[k], sizeof lanes);
         out[k] = sqrtf(fold(lanes, g + k * stride + c, cols - c));
     }
+}
+
+// The squares of a rows x cols matrix added into the column sums, down the rows in order.
+LRS_INLINE void add_column_squares(const float *restrict g, long rows, long cols, float *restrict col_sums) {
+    for (long r = 0; r < rows; r++)
+        for (long c = 0; c < cols; c++) col_sums[c] = col_sums[c] + g[r * cols + c] * g[r * cols + c];
 }
 
 // -α / max(1, ‖U‖ / (√n d)), α = max(ε2, ‖p‖ / √n) ρ, in double as torch's Python floats.
@@ -218,7 +225,17 @@ static _Thread_local long update_capacity;
 static float *update_space(long n) {
     if (n > update_capacity) {
         free(update_buffer);
-        update_buffer = aligned_alloc(64, ((size_t)n * sizeof(float) + 63) / 64 * 64);
+        size_t bytes = (size_t)n * sizeof(float), huge = (size_t)1 << 21;
+        if (bytes >= huge) {
+            // As Tensor's storage: huge pages, so the passes over it walk no page tables.
+            bytes = (bytes + huge - 1) / huge * huge;
+            update_buffer = aligned_alloc(huge, bytes);
+#ifdef MADV_HUGEPAGE
+            if (update_buffer) madvise(update_buffer, bytes, MADV_HUGEPAGE);
+#endif
+        } else {
+            update_buffer = aligned_alloc(64, (bytes + 63) / 64 * 64);
+        }
         update_capacity = update_buffer ? n : 0;
     }
     return update_buffer;
@@ -241,23 +258,22 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
             const float *gm = grad + m * rows * cols;
             float *row_var = a->row_var + m * rows, *col_var = a->col_var + m * cols;
             for (long c = 0; c < cols; c++) col_sums[c] = 0;
-            // Four rows at a time: their norms and their squares into the column sums.
-            for (long r = 0; r < rows; r += 4) {
+            // The rows' norms four at a time, one row from each quarter of the matrix: four
+            // independent chains of additions over four long runs through memory, which the
+            // hardware prefetcher follows (four adjacent rows start four short runs each time).
+            const long quarter = rows / 4;
+            for (long r = 0; r < quarter; r++) {
                 float norms[4];
-                for (long x = (r + 16) * cols; x < (r + 20) * cols && x < rows * cols; x += 16)
-                    __builtin_prefetch(gm + x);
-                if (r + 4 <= rows) {
-                    norm2_rows4(gm + r * cols, cols, cols, norms, col_sums);
-                } else {
-                    for (long k = r; k < rows; k++) {
-                        const float *g_row = gm + k * cols;
-                        norms[k - r] = norm2(g_row, cols);
-                        for (long c = 0; c < cols; c++) col_sums[c] = col_sums[c] + g_row[c] * g_row[c];
-                    }
-                }
-                for (long k = r; k < rows && k < r + 4; k++)
-                    row_var[k] = lerp(row_var[k], norms[k - r] * norms[k - r] / (float)cols, w);
+                norm2_rows4(gm + r * cols, cols, quarter * cols, norms, NULL);
+                for (long k = 0; k < 4; k++)
+                    row_var[r + k * quarter] = lerp(row_var[r + k * quarter], norms[k] * norms[k] / (float)cols, w);
             }
+            for (long r = 4 * quarter; r < rows; r++) {
+                float norm = norm2(gm + r * cols, cols);
+                row_var[r] = lerp(row_var[r], norm * norm / (float)cols, w);
+            }
+            // Then the column sums, in a second read of the matrix (mostly from the cache).
+            add_column_squares(gm, rows, cols, col_sums);
             for (long c = 0; c < cols; c++) {
                 float norm = sqrtf(col_sums[c]);
                 col_var[c] = lerp(col_var[c], norm * norm / (float)rows, w);
