@@ -200,9 +200,16 @@ LRS_INLINE void norm2_rows4(const float *restrict g, long cols, long stride, flo
     }
 }
 
-// The squares of a rows x cols matrix added into the column sums, down the rows in order.
+// The squares of a rows x cols matrix added into the column sums, down the rows in order
+// (four rows per visit of the sums).
 LRS_INLINE void add_column_squares(const float *restrict g, long rows, long cols, float *restrict col_sums) {
-    for (long r = 0; r < rows; r++)
+    long r = 0;
+    for (; r + 4 <= rows; r += 4) {
+        const float *g0 = g + r * cols, *g1 = g0 + cols, *g2 = g1 + cols, *g3 = g2 + cols;
+        for (long c = 0; c < cols; c++)
+            col_sums[c] = (((col_sums[c] + g0[c] * g0[c]) + g1[c] * g1[c]) + g2[c] * g2[c]) + g3[c] * g3[c];
+    }
+    for (; r < rows; r++)
         for (long c = 0; c < cols; c++) col_sums[c] = col_sums[c] + g[r * cols + c] * g[r * cols + c];
 }
 
