@@ -26,7 +26,7 @@
 // the parameter's move by U. Each pass asks for memory some rows ahead: on matrices of a few
 // kilobytes a row the passes are too short for the hardware's prefetcher to run ahead.
 
-enum { LANES = 8, CHUNK = 1024, BLOCK = 128 };
+enum { LANES = 8, CHUNK = 1024, BLOCK = 128, PREFETCH = 1024 };
 
 // Eight float lanes in one vector register (two halves on the baseline build).
 typedef float lanes8 __attribute__((vector_size(32)));
@@ -70,12 +70,15 @@ LRS_INLINE float norm2(const float *restrict x, long n) {
     return sqrtf(fold(lanes, tail, n % LANES));
 }
 
-// U for `count` elements from estimates `v` (V before its clamp) and gradients `g`.
-LRS_INLINE void update_elements(float *restrict u, const float *restrict v, const float *restrict g, long count,
-                                float sign, float floor) {
+// The estimates `v` (V before its clamp) of `count` elements moved towards their squared
+// gradients `g` by `w`, and their updates U.
+LRS_INLINE void update_elements(float *restrict u, float *restrict v, const float *restrict g, long count,
+                                float sign, float floor, float w) {
     for (long i = 0; i < count; i++) {
-        float clamped = v[i] < floor ? floor : v[i];
-        u[i] = 1.0f / sqrtf(clamped) * (sign * g[i]);
+        float gi = sign * g[i], vi = lerp(v[i], gi * gi, w);
+        v[i] = vi;
+        float clamped = vi < floor ? floor : vi;
+        u[i] = 1.0f / sqrtf(clamped) * gi;
     }
 }
 
@@ -269,6 +272,9 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
             // independent chains of additions over four long runs through memory, which the
             // hardware prefetcher follows (four adjacent rows start four short runs each time).
             const long quarter = rows / 4;
+            // The parameter's first elements, which the update pass reads before its own
+            // requests (PREFETCH elements ahead) have run ahead, asked for now, into L2.
+            for (long x = 0; x < PREFETCH && x < rows * cols; x += 16) __builtin_prefetch(p + m * rows * cols + x, 0, 1);
             for (long r = 0; r < quarter; r++) {
                 float norms[4];
                 norm2_rows4(gm + r * cols, cols, quarter * cols, norms, NULL);
@@ -309,7 +315,7 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
                                             floor, false);
                     i += count;
                 }
-                for (long x = start + 1024; x < end + 1024 && x < n; x += 16) __builtin_prefetch(p + x);
+                for (long x = start + PREFETCH; x < end + PREFETCH && x < n; x += 16) __builtin_prefetch(p + x);
                 accumulate_pair(p_lanes, p + start, lanes, u + start, end - start, start, lane_end, p_tail, tail);
                 start = end;
             }
@@ -321,11 +327,7 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
             long count = n - start < CHUNK ? n - start : CHUNK;
             float *v = variance + start;
             const float *g = grad + start;
-            for (long i = 0; i < count; i++) {
-                float gi = sign * g[i];
-                v[i] = lerp(v[i], gi * gi, w);
-            }
-            update_elements(u + start, v, g, count, sign, floor);
+            update_elements(u + start, v, g, count, sign, floor, w);
             accumulate_pair(p_lanes, p + start, lanes, u + start, count, start, lane_end, p_tail, tail);
         }
     }
