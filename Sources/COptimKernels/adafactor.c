@@ -21,10 +21,13 @@
 // rounded squares down the rows; the mean of the row factors keeps four partial sums, r % 4,
 // added in order.
 //
-// The factored step takes three passes over a parameter: the gradient's row and column sums
-// (one read of it), the update U with its norm and the parameter's (U kept in a buffer), then
-// the parameter's move by U. Each pass asks for memory some rows ahead: on matrices of a few
-// kilobytes a row the passes are too short for the hardware's prefetcher to run ahead.
+// The factored step takes three passes over a parameter: the gradient's row and column sums,
+// the update U with its norm and the parameter's (U kept in a buffer), then the parameter's
+// move by U. The first reads the gradient twice: the rows' norms, one row from each quarter of
+// the matrix at a time (four independent chains of additions over four long runs through
+// memory, which the hardware prefetcher follows; four adjacent rows would start four short
+// runs every four rows), then the column sums, down the rows in order, mostly from the cache.
+// The second pass asks for the parameter PREFETCH elements ahead of its blocks.
 
 enum { LANES = 8, CHUNK = 1024, BLOCK = 128, PREFETCH = 1024 };
 
@@ -268,13 +271,12 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
             const float *gm = grad + m * rows * cols;
             float *row_var = a->row_var + m * rows, *col_var = a->col_var + m * cols;
             for (long c = 0; c < cols; c++) col_sums[c] = 0;
-            // The rows' norms four at a time, one row from each quarter of the matrix: four
-            // independent chains of additions over four long runs through memory, which the
-            // hardware prefetcher follows (four adjacent rows start four short runs each time).
+            // The rows' norms four at a time, one row from each quarter of the matrix.
             const long quarter = rows / 4;
             // The parameter's first elements, which the update pass reads before its own
             // requests (PREFETCH elements ahead) have run ahead, asked for now, into L2.
-            for (long x = 0; x < PREFETCH && x < rows * cols; x += 16) __builtin_prefetch(p + m * rows * cols + x, 0, 1);
+            for (long x = 0; x < PREFETCH && x < rows * cols; x += 16)
+                __builtin_prefetch(p + m * rows * cols + x, 0, 1);
             for (long r = 0; r < quarter; r++) {
                 float norms[4];
                 norm2_rows4(gm + r * cols, cols, quarter * cols, norms, NULL);
