@@ -67,10 +67,11 @@ LRS_INLINE float fold(const float *lanes, const float *tail, long tail_count) {
     return sum;
 }
 
-LRS_INLINE float norm2(const float *restrict x, long n) {
+// The sum of squares of x[0..n) (its 2-norm before the root).
+LRS_INLINE float sum_squares(const float *restrict x, long n) {
     float lanes[LANES] = {0}, tail[LANES];
     accumulate_squares(lanes, x, n, 0, n - n % LANES, tail);
-    return sqrtf(fold(lanes, tail, n % LANES));
+    return fold(lanes, tail, n % LANES);
 }
 
 // The estimates `v` (V before its clamp) of `count` elements moved towards their squared
@@ -109,15 +110,17 @@ LRS_INLINE void factored_update_row(float *restrict u, const float *restrict g, 
 // The smallest nonzero and the largest of `n` values, false on a negative, NaN or infinite one.
 static bool nonzero_range(const float *x, long n, float *smallest, float *largest) {
     float low = INFINITY, high = 0;
+    bool finite = true;
+    // Without early exits, so that the loop runs in vectors.
     for (long i = 0; i < n; i++) {
         float v = x[i];
-        if (!(v >= 0 && v < INFINITY)) return false;
-        if (v != 0 && v < low) low = v;
-        if (v > high) high = v;
+        finite &= v >= 0 && v < INFINITY;
+        low = v != 0 && v < low ? v : low;
+        high = v > high ? v : high;
     }
     *smallest = low;
     *largest = high;
-    return true;
+    return finite;
 }
 
 // Whether x / mean may be computed by the reciprocal for every product x = R_r C_c of a
@@ -172,37 +175,26 @@ LRS_INLINE void accumulate_pair(float *restrict x_lanes, const float *restrict x
     }
 }
 
-// The 2-norms of four rows of `cols` elements, `stride` apart (four independent chains), and,
-// given `col_sums`, their squares added into the column sums, row after row.
-LRS_INLINE void norm2_rows4(const float *restrict g, long cols, long stride, float *restrict out,
-                            float *restrict col_sums) {
-    lanes8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v0, v1, v2, v3, sums;
+// The sums of squares (2-norms before their roots) of four rows of `cols` elements, `stride`
+// apart: four independent chains of additions.
+LRS_INLINE void sum_squares_rows4(const float *restrict g, long cols, long stride, float *restrict out) {
+    lanes8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v0, v1, v2, v3;
     long c = 0;
     for (; c + LANES <= cols; c += LANES) {
         LOAD8(v0, g + c);
         LOAD8(v1, g + stride + c);
         LOAD8(v2, g + 2 * stride + c);
         LOAD8(v3, g + 3 * stride + c);
-        v0 = v0 * v0;
-        v1 = v1 * v1;
-        v2 = v2 * v2;
-        v3 = v3 * v3;
-        a0 = a0 + v0;
-        a1 = a1 + v1;
-        a2 = a2 + v2;
-        a3 = a3 + v3;
-        if (!col_sums) continue;
-        LOAD8(sums, col_sums + c);
-        sums = (((sums + v0) + v1) + v2) + v3;
-        memcpy(col_sums + c, &sums, sizeof sums);
+        a0 = a0 + v0 * v0;
+        a1 = a1 + v1 * v1;
+        a2 = a2 + v2 * v2;
+        a3 = a3 + v3 * v3;
     }
-    for (long t = c; t < cols && col_sums; t++)
-        for (int k = 0; k < 4; k++) col_sums[t] = col_sums[t] + g[k * stride + t] * g[k * stride + t];
     lanes8 all[4] = {a0, a1, a2, a3};
     for (int k = 0; k < 4; k++) {
         float lanes[LANES];
         memcpy(lanes, &all[k], sizeof lanes);
-        out[k] = sqrtf(fold(lanes, g + k * stride + c, cols - c));
+        out[k] = fold(lanes, g + k * stride + c, cols - c);
     }
 }
 
@@ -261,12 +253,12 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
     const float sign = a->sign, w = a->weight, eps1 = a->eps1, floor = a->eps1_squared;
     float lanes[LANES] = {0}, tail[LANES];
     float p_lanes[LANES] = {0}, p_tail[LANES];
-    float *restrict u = update_space(n);
+    // U, then (factored) the column and row sums of squares of a matrix.
+    float *restrict u = update_space(n + (a->factored ? a->cols + a->rows : 0));
     if (!u) abort();
     if (a->factored) {
         const long rows = a->rows, cols = a->cols, matrices = n / (rows * cols);
-        float *col_sums = malloc(sizeof(float) * (size_t)cols);
-        if (!col_sums) abort();
+        float *col_sums = u + n, *row_sums = col_sums + cols;
         for (long m = 0; m < matrices; m++) {
             const float *gm = grad + m * rows * cols;
             float *row_var = a->row_var + m * rows, *col_var = a->col_var + m * cols;
@@ -278,13 +270,14 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
             for (long x = 0; x < PREFETCH && x < rows * cols; x += 16)
                 __builtin_prefetch(p + m * rows * cols + x, 0, 1);
             for (long r = 0; r < quarter; r++) {
-                float norms[4];
-                norm2_rows4(gm + r * cols, cols, quarter * cols, norms, NULL);
-                for (long k = 0; k < 4; k++)
-                    row_var[r + k * quarter] = lerp(row_var[r + k * quarter], norms[k] * norms[k] / (float)cols, w);
+                float sums[4];
+                sum_squares_rows4(gm + r * cols, cols, quarter * cols, sums);
+                for (long k = 0; k < 4; k++) row_sums[r + k * quarter] = sums[k];
             }
-            for (long r = 4 * quarter; r < rows; r++) {
-                float norm = norm2(gm + r * cols, cols);
+            for (long r = 4 * quarter; r < rows; r++) row_sums[r] = sum_squares(gm + r * cols, cols);
+            // The roots, squares and quotients after the sums, in a loop that runs in vectors.
+            for (long r = 0; r < rows; r++) {
+                float norm = sqrtf(row_sums[r]);
                 row_var[r] = lerp(row_var[r], norm * norm / (float)cols, w);
             }
             // Then the column sums, in a second read of the matrix (mostly from the cache).
@@ -322,7 +315,6 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
                 start = end;
             }
         }
-        free(col_sums);
     } else {
         float *restrict variance = a->variance;
         for (long start = 0; start < n; start += CHUNK) {
