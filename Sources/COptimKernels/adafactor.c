@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -109,18 +110,19 @@ LRS_INLINE void factored_update_row(float *restrict u, const float *restrict g, 
 
 // The smallest nonzero and the largest of `n` values, false on a negative, NaN or infinite one.
 static bool nonzero_range(const float *x, long n, float *smallest, float *largest) {
-    float low = INFINITY, high = 0;
-    bool finite = true;
-    // Without early exits, so that the loop runs in vectors.
+    // Non-negative floats order as their bit patterns, so integer minima and maxima (which run
+    // in vectors) find them; any negative, NaN or infinite value has a pattern from +∞'s up.
+    uint32_t low = 0x7f800000u, high = 0;
     for (long i = 0; i < n; i++) {
-        float v = x[i];
-        finite &= v >= 0 && v < INFINITY;
-        low = v != 0 && v < low ? v : low;
-        high = v > high ? v : high;
+        uint32_t bits;
+        memcpy(&bits, x + i, sizeof bits);
+        bits = bits == 0x80000000u ? 0 : bits;  // -0 is a zero
+        low = bits != 0 && bits < low ? bits : low;
+        high = bits > high ? bits : high;
     }
-    *smallest = low;
-    *largest = high;
-    return finite;
+    memcpy(smallest, &low, sizeof low);
+    memcpy(largest, &high, sizeof high);
+    return high < 0x7f800000u;
 }
 
 // Whether x / mean may be computed by the reciprocal for every product x = R_r C_c of a
