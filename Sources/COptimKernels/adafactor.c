@@ -19,8 +19,8 @@
 // over contiguous elements (the tensor, a row) keeps eight lanes, element i in lane i % 8,
 // folds them in order, then adds the last n % 8 squares one at a time, the first four of them
 // rounded before the sum, the rest with one fused multiply-add each; a column's 2-norm adds
-// rounded squares down the rows; the mean of the row factors keeps four partial sums, r % 4,
-// added in order.
+// rounded squares down the rows; the mean of the row factors is a sum in torch's order for a
+// contiguous sum (torch_sum below), divided by the row count.
 //
 // The factored step takes three passes over a parameter: the gradient's row and column sums,
 // the update U with its norm and the parameter's (U kept in a buffer), then the parameter's
@@ -106,6 +106,60 @@ LRS_INLINE void factored_update_row(float *restrict u, const float *restrict g, 
         float clamped = v < floor ? floor : v;
         u[c] = 1.0f / sqrtf(clamped) * (sign * g[c]);
     }
+}
+
+// torch 2.13's cascade_sum (aten/src/ATen/native/cpu/SumKernel.cpp) over `count` items of
+// `width` consecutive floats, each item's floats summed apart: four accumulators take the items
+// in turn, i % 4 (the last count % 4 go to the first); every 16 rounds of four the sums move
+// up one of four levels, emptying the one below (a cascade); the levels fold down, then the
+// four accumulators fold in order.
+static void cascade_sum(const float *x, long count, int width, float *out) {
+    enum { ILP = 4, LEVELS = 4, POWER = 4 };  // POWER: max(4, ⌈log2(count / 4)⌉ / 4) below 2^19
+    float acc[LEVELS][ILP][LANES] = {{{0}}};
+    const long size = count / ILP, mask = (1L << POWER) - 1;
+    long i = 0;
+    for (; i + (1L << POWER) <= size;) {
+        for (long j = 0; j < 1L << POWER; j++, i++)
+            for (int k = 0; k < ILP; k++)
+                for (int l = 0; l < width; l++) acc[0][k][l] = acc[0][k][l] + x[(i * ILP + k) * width + l];
+        for (int level = 1; level < LEVELS; level++) {
+            for (int k = 0; k < ILP; k++)
+                for (int l = 0; l < width; l++) {
+                    acc[level][k][l] = acc[level][k][l] + acc[level - 1][k][l];
+                    acc[level - 1][k][l] = 0;
+                }
+            if ((i & (mask << (level * POWER))) != 0) break;
+        }
+    }
+    for (; i < size; i++)
+        for (int k = 0; k < ILP; k++)
+            for (int l = 0; l < width; l++) acc[0][k][l] = acc[0][k][l] + x[(i * ILP + k) * width + l];
+    for (int level = 1; level < LEVELS; level++)
+        for (int k = 0; k < ILP; k++)
+            for (int l = 0; l < width; l++) acc[0][k][l] = acc[0][k][l] + acc[level][k][l];
+    for (long t = size * ILP; t < count; t++)
+        for (int l = 0; l < width; l++) acc[0][0][l] = acc[0][0][l] + x[t * width + l];
+    for (int k = 1; k < ILP; k++)
+        for (int l = 0; l < width; l++) acc[0][0][l] = acc[0][0][l] + acc[0][k][l];
+    for (int l = 0; l < width; l++) out[l] = acc[0][0][l];
+}
+
+// The sum of x[0..n) as torch 2.13 sums contiguous floats on this machine (checked against
+// torch for every n up to 129 and for n from 255 to 20000; from 32768 on torch may split the
+// sum between threads): fewer than eight one by one through cascade_sum; otherwise cascade_sum
+// over vectors of eight lanes, then the last n % 8 elements added one at a time from zero, then
+// the eight lanes added to that in order.
+static float torch_sum(const float *x, long n) {
+    float lanes[LANES];
+    if (n < LANES) {
+        cascade_sum(x, n, 1, lanes);
+        return lanes[0];
+    }
+    cascade_sum(x, n / LANES, LANES, lanes);
+    float sum = 0;
+    for (long i = n - n % LANES; i < n; i++) sum = sum + x[i];
+    for (int l = 0; l < LANES; l++) sum = sum + lanes[l];
+    return sum;
 }
 
 // The smallest nonzero and the largest of `n` values, false on a negative, NaN or infinite one.
@@ -283,14 +337,14 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
                 row_var[r] = lerp(row_var[r], norm * norm / (float)cols, w);
             }
             // Then the column sums, in a second read of the matrix (mostly from the cache).
-            add_column_squares(gm, rows, cols, col_sums);
+            // (A single column is contiguous: torch takes its norm as any contiguous one's.)
+            if (cols == 1) col_sums[0] = sum_squares(gm, rows);
+            else add_column_squares(gm, rows, cols, col_sums);
             for (long c = 0; c < cols; c++) {
                 float norm = sqrtf(col_sums[c]);
                 col_var[c] = lerp(col_var[c], norm * norm / (float)rows, w);
             }
-            float partial[4] = {0};
-            for (long r = 0; r < rows; r++) partial[r % 4] = partial[r % 4] + row_var[r];
-            float mean = (((partial[0] + partial[1]) + partial[2]) + partial[3]) / (float)rows;
+            float mean = torch_sum(row_var, rows) / (float)rows;
             mean = mean < eps1 ? eps1 : mean;
             const float inverse = 1.0f / mean;
             const bool by_reciprocal = reciprocal_is_exact(row_var, rows, col_var, cols, mean);

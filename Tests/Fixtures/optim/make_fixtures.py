@@ -90,7 +90,9 @@ CASES = [
 MATRICES = [[4, 5], [6, 3], [3, 3]]
 FACTORED = [[4, 5], [7], [], [2, 3, 4]]
 # The factored kernel's first pass takes rows from four quarters of a matrix, then the one to
-# three rows left over; rows of 11, 2 and 9 leave tails past its eight lanes.
+# three rows left over; rows of 11, 2 and 9 leave tails past its eight lanes. The mean of 9 row
+# factors takes torch's vector sum (eight lanes, the ninth added first), of 5 and 6 its four
+# accumulators (the fifth and sixth added to the first).
 QUARTERED = [[9, 11], [5, 2], [1, 6, 9]]
 NEW_CASES = [
     ("asgd", "asgd", {}, {}),
