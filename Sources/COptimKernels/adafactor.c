@@ -114,7 +114,7 @@ LRS_INLINE void factored_update_row(float *restrict u, const float *restrict g, 
 // up one of four levels, emptying the one below (a cascade); the levels fold down, then the
 // four accumulators fold in order.
 static void cascade_sum(const float *x, long count, int width, float *out) {
-    enum { ILP = 4, LEVELS = 4, POWER = 4 };  // POWER: max(4, ⌈log2(count / 4)⌉ / 4) below 2^19
+    enum { ILP = 4, LEVELS = 4, POWER = 4 };  // max(4, ⌈log2(count / 4)⌉ / 4): 4 up to 2^21 items
     float acc[LEVELS][ILP][LANES] = {{{0}}};
     const long size = count / ILP, mask = (1L << POWER) - 1;
     long i = 0;
@@ -144,11 +144,12 @@ static void cascade_sum(const float *x, long count, int width, float *out) {
     for (int l = 0; l < width; l++) out[l] = acc[0][0][l];
 }
 
-// The sum of x[0..n) as torch 2.13 sums contiguous floats on this machine (checked against
-// torch for every n up to 129 and for n from 255 to 20000; from 32768 on torch may split the
-// sum between threads): fewer than eight one by one through cascade_sum; otherwise cascade_sum
-// over vectors of eight lanes, then the last n % 8 elements added one at a time from zero, then
-// the eight lanes added to that in order.
+// The sum of x[0..n) as torch 2.13 sums contiguous floats on this machine: fewer than eight
+// one by one through cascade_sum; otherwise cascade_sum over vectors of eight lanes, then the
+// last n % 8 elements added one at a time from zero, then the eight lanes added to that in
+// order. Checked against torch's mean over rows for every n up to 129, for n at 256, 512,
+// 1024, 2048, 4096, 8192 (each one less, equal and one more), 600, 1000, 3000, 5000, 10000,
+// 16384 and 20000; at 65536 and 100000 torch sums otherwise (split between its threads).
 static float torch_sum(const float *x, long n) {
     float lanes[LANES];
     if (n < LANES) {
