@@ -147,8 +147,8 @@ static void cascade_sum(const float *x, long count, int width, float *out) {
 // The sum of x[0..n) as torch 2.13 sums contiguous floats on this machine: fewer than eight
 // one by one through cascade_sum; otherwise cascade_sum over vectors of eight lanes, then the
 // last n % 8 elements added one at a time from zero, then the eight lanes added to that in
-// order. Checked against torch's mean over rows for every n up to 129, for n at 256, 512,
-// 1024, 2048, 4096, 8192 (each one less, equal and one more), 600, 1000, 3000, 5000, 10000,
+// order. Checked against torch's mean over rows for every n up to 129 and for n of 255 to
+// 257, 511 to 513, 600, 1000, 1023 to 1025, 2047, 2048, 3000, 4096, 5000, 8191, 8192, 10000,
 // 16384 and 20000; at 65536 and 100000 torch sums otherwise (split between its threads).
 static float torch_sum(const float *x, long n) {
     float lanes[LANES];
