@@ -1,5 +1,7 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "optim_kernels.h"
 #include "kernel_support.h"
 
@@ -17,15 +19,18 @@
 // over contiguous elements (the tensor, a row) keeps eight lanes, element i in lane i % 8,
 // folds them in order, then adds the last n % 8 squares one at a time, the first four of them
 // rounded before the sum, the rest with one fused multiply-add each; a column's 2-norm adds
-// rounded squares down the rows; the mean of the row factors keeps four partial sums, r % 4,
-// added in order.
+// rounded squares down the rows; the mean of the row factors is a sum in torch's order for a
+// contiguous sum (torch_sum below), divided by the row count.
 //
-// The factored step takes three passes over a parameter: the gradient's row and column sums
-// (one read of it), the update U with its norm and the parameter's (U kept in a buffer), then
-// the parameter's move by U. Each pass asks for memory some rows ahead: on matrices of a few
-// kilobytes a row the passes are too short for the hardware's prefetcher to run ahead.
+// The factored step takes three passes over a parameter: the gradient's row and column sums,
+// the update U with its norm and the parameter's (U kept in a buffer), then the parameter's
+// move by U. The first reads the gradient twice: the rows' norms, one row from each quarter of
+// the matrix at a time (four independent chains of additions over four long runs through
+// memory, which the hardware prefetcher follows; four adjacent rows would start four short
+// runs every four rows), then the column sums, down the rows in order, mostly from the cache.
+// The second pass asks for the parameter PREFETCH elements ahead of its blocks.
 
-enum { LANES = 8, CHUNK = 1024, BLOCK = 128 };
+enum { LANES = 8, CHUNK = 1024, BLOCK = 128, PREFETCH = 1024 };
 
 // Eight float lanes in one vector register (two halves on the baseline build).
 typedef float lanes8 __attribute__((vector_size(32)));
@@ -63,18 +68,22 @@ LRS_INLINE float fold(const float *lanes, const float *tail, long tail_count) {
     return sum;
 }
 
-LRS_INLINE float norm2(const float *restrict x, long n) {
+// The sum of squares of x[0..n) (its 2-norm before the root).
+LRS_INLINE float sum_squares(const float *restrict x, long n) {
     float lanes[LANES] = {0}, tail[LANES];
     accumulate_squares(lanes, x, n, 0, n - n % LANES, tail);
-    return sqrtf(fold(lanes, tail, n % LANES));
+    return fold(lanes, tail, n % LANES);
 }
 
-// U for `count` elements from estimates `v` (V before its clamp) and gradients `g`.
-LRS_INLINE void update_elements(float *restrict u, const float *restrict v, const float *restrict g, long count,
-                                float sign, float floor) {
+// The estimates `v` (V before its clamp) of `count` elements moved towards their squared
+// gradients `g` by `w`, and their updates U.
+LRS_INLINE void update_elements(float *restrict u, float *restrict v, const float *restrict g, long count,
+                                float sign, float floor, float w) {
     for (long i = 0; i < count; i++) {
-        float clamped = v[i] < floor ? floor : v[i];
-        u[i] = 1.0f / sqrtf(clamped) * (sign * g[i]);
+        float gi = sign * g[i], vi = lerp(v[i], gi * gi, w);
+        v[i] = vi;
+        float clamped = vi < floor ? floor : vi;
+        u[i] = 1.0f / sqrtf(clamped) * gi;
     }
 }
 
@@ -99,18 +108,76 @@ LRS_INLINE void factored_update_row(float *restrict u, const float *restrict g, 
     }
 }
 
+// torch 2.13's cascade_sum (aten/src/ATen/native/cpu/SumKernel.cpp) over `count` items of
+// `width` consecutive floats, each item's floats summed apart: four accumulators take the items
+// in turn, i % 4 (the last count % 4 go to the first); every 16 rounds of four the sums move
+// up one of four levels, emptying the one below (a cascade); the levels fold down, then the
+// four accumulators fold in order.
+static void cascade_sum(const float *x, long count, int width, float *out) {
+    enum { ILP = 4, LEVELS = 4, POWER = 4 };  // max(4, ⌈log2(count / 4)⌉ / 4): 4 up to 2^21 items
+    float acc[LEVELS][ILP][LANES] = {{{0}}};
+    const long size = count / ILP, mask = (1L << POWER) - 1;
+    long i = 0;
+    for (; i + (1L << POWER) <= size;) {
+        for (long j = 0; j < 1L << POWER; j++, i++)
+            for (int k = 0; k < ILP; k++)
+                for (int l = 0; l < width; l++) acc[0][k][l] = acc[0][k][l] + x[(i * ILP + k) * width + l];
+        for (int level = 1; level < LEVELS; level++) {
+            for (int k = 0; k < ILP; k++)
+                for (int l = 0; l < width; l++) {
+                    acc[level][k][l] = acc[level][k][l] + acc[level - 1][k][l];
+                    acc[level - 1][k][l] = 0;
+                }
+            if ((i & (mask << (level * POWER))) != 0) break;
+        }
+    }
+    for (; i < size; i++)
+        for (int k = 0; k < ILP; k++)
+            for (int l = 0; l < width; l++) acc[0][k][l] = acc[0][k][l] + x[(i * ILP + k) * width + l];
+    for (int level = 1; level < LEVELS; level++)
+        for (int k = 0; k < ILP; k++)
+            for (int l = 0; l < width; l++) acc[0][k][l] = acc[0][k][l] + acc[level][k][l];
+    for (long t = size * ILP; t < count; t++)
+        for (int l = 0; l < width; l++) acc[0][0][l] = acc[0][0][l] + x[t * width + l];
+    for (int k = 1; k < ILP; k++)
+        for (int l = 0; l < width; l++) acc[0][0][l] = acc[0][0][l] + acc[0][k][l];
+    for (int l = 0; l < width; l++) out[l] = acc[0][0][l];
+}
+
+// The sum of x[0..n) as torch 2.13 sums contiguous floats on this machine: fewer than eight
+// one by one through cascade_sum; otherwise cascade_sum over vectors of eight lanes, then the
+// last n % 8 elements added one at a time from zero, then the eight lanes added to that in
+// order. Checked against torch's mean over rows for every n up to 129 and for n of 255 to
+// 257, 511 to 513, 600, 1000, 1023 to 1025, 2047, 2048, 3000, 4096, 5000, 8191, 8192, 10000,
+// 16384 and 20000; at 65536 and 100000 torch sums otherwise (split between its threads).
+static float torch_sum(const float *x, long n) {
+    float lanes[LANES];
+    if (n < LANES) {
+        cascade_sum(x, n, 1, lanes);
+        return lanes[0];
+    }
+    cascade_sum(x, n / LANES, LANES, lanes);
+    float sum = 0;
+    for (long i = n - n % LANES; i < n; i++) sum = sum + x[i];
+    for (int l = 0; l < LANES; l++) sum = sum + lanes[l];
+    return sum;
+}
+
 // The smallest nonzero and the largest of `n` values, false on a negative, NaN or infinite one.
 static bool nonzero_range(const float *x, long n, float *smallest, float *largest) {
-    float low = INFINITY, high = 0;
+    // Non-negative floats order as their bit patterns, so integer minima and maxima (which run
+    // in vectors) find them; any negative, NaN or infinite value has a pattern from +∞'s up.
+    uint32_t low = 0x7f800000u, high = 0;
     for (long i = 0; i < n; i++) {
-        float v = x[i];
-        if (!(v >= 0 && v < INFINITY)) return false;
-        if (v != 0 && v < low) low = v;
-        if (v > high) high = v;
+        uint32_t bits;
+        memcpy(&bits, x + i, sizeof bits);
+        bits = bits == 0x80000000u ? 0 : bits;  // -0 is a zero
+        low = bits != 0 && bits < low ? bits : low;
+        high = bits > high ? bits : high;
     }
-    *smallest = low;
-    *largest = high;
-    return true;
+    memcpy(smallest, &low, sizeof low);
+    memcpy(largest, &high, sizeof high);
+    return high < 0x7f800000u;
 }
 
 // Whether x / mean may be computed by the reciprocal for every product x = R_r C_c of a
@@ -165,38 +232,40 @@ LRS_INLINE void accumulate_pair(float *restrict x_lanes, const float *restrict x
     }
 }
 
-// The 2-norms of four rows of `cols` elements, `stride` apart (four independent chains), and
-// their squares added into the column sums, row after row: each square is rounded once and
-// used by both sums, and each row is read once.
-LRS_INLINE void norm2_rows4(const float *restrict g, long cols, long stride, float *restrict out,
-                            float *restrict col_sums) {
-    lanes8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v0, v1, v2, v3, sums;
+// The sums of squares (2-norms before their roots) of four rows of `cols` elements, `stride`
+// apart: four independent chains of additions.
+LRS_INLINE void sum_squares_rows4(const float *restrict g, long cols, long stride, float *restrict out) {
+    lanes8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, v0, v1, v2, v3;
     long c = 0;
     for (; c + LANES <= cols; c += LANES) {
         LOAD8(v0, g + c);
         LOAD8(v1, g + stride + c);
         LOAD8(v2, g + 2 * stride + c);
         LOAD8(v3, g + 3 * stride + c);
-        v0 = v0 * v0;
-        v1 = v1 * v1;
-        v2 = v2 * v2;
-        v3 = v3 * v3;
-        a0 = a0 + v0;
-        a1 = a1 + v1;
-        a2 = a2 + v2;
-        a3 = a3 + v3;
-        LOAD8(sums, col_sums + c);
-        sums = (((sums + v0) + v1) + v2) + v3;
-        memcpy(col_sums + c, &sums, sizeof sums);
+        a0 = a0 + v0 * v0;
+        a1 = a1 + v1 * v1;
+        a2 = a2 + v2 * v2;
+        a3 = a3 + v3 * v3;
     }
-    for (long t = c; t < cols; t++)
-        for (int k = 0; k < 4; k++) col_sums[t] = col_sums[t] + g[k * stride + t] * g[k * stride + t];
     lanes8 all[4] = {a0, a1, a2, a3};
     for (int k = 0; k < 4; k++) {
         float lanes[LANES];
         memcpy(lanes, &all[k], sizeof lanes);
-        out[k] = sqrtf(fold(lanes, g + k * stride + c, cols - c));
+        out[k] = fold(lanes, g + k * stride + c, cols - c);
     }
+}
+
+// The squares of a rows x cols matrix added into the column sums, down the rows in order
+// (four rows per visit of the sums).
+LRS_INLINE void add_column_squares(const float *restrict g, long rows, long cols, float *restrict col_sums) {
+    long r = 0;
+    for (; r + 4 <= rows; r += 4) {
+        const float *g0 = g + r * cols, *g1 = g0 + cols, *g2 = g1 + cols, *g3 = g2 + cols;
+        for (long c = 0; c < cols; c++)
+            col_sums[c] = (((col_sums[c] + g0[c] * g0[c]) + g1[c] * g1[c]) + g2[c] * g2[c]) + g3[c] * g3[c];
+    }
+    for (; r < rows; r++)
+        for (long c = 0; c < cols; c++) col_sums[c] = col_sums[c] + g[r * cols + c] * g[r * cols + c];
 }
 
 // -α / max(1, ‖U‖ / (√n d)), α = max(ε2, ‖p‖ / √n) ρ, in double as torch's Python floats.
@@ -218,7 +287,17 @@ static _Thread_local long update_capacity;
 static float *update_space(long n) {
     if (n > update_capacity) {
         free(update_buffer);
-        update_buffer = aligned_alloc(64, ((size_t)n * sizeof(float) + 63) / 64 * 64);
+        size_t bytes = (size_t)n * sizeof(float), huge = (size_t)1 << 21;
+        if (bytes >= huge) {
+            // As Tensor's storage: huge pages, so the passes over it walk no page tables.
+            bytes = (bytes + huge - 1) / huge * huge;
+            update_buffer = aligned_alloc(huge, bytes);
+#ifdef MADV_HUGEPAGE
+            if (update_buffer) madvise(update_buffer, bytes, MADV_HUGEPAGE);
+#endif
+        } else {
+            update_buffer = aligned_alloc(64, (bytes + 63) / 64 * 64);
+        }
         update_capacity = update_buffer ? n : 0;
     }
     return update_buffer;
@@ -231,40 +310,42 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
     const float sign = a->sign, w = a->weight, eps1 = a->eps1, floor = a->eps1_squared;
     float lanes[LANES] = {0}, tail[LANES];
     float p_lanes[LANES] = {0}, p_tail[LANES];
-    float *restrict u = update_space(n);
+    // U, then (factored) the column and row sums of squares of a matrix.
+    float *restrict u = update_space(n + (a->factored ? a->cols + a->rows : 0));
     if (!u) abort();
     if (a->factored) {
         const long rows = a->rows, cols = a->cols, matrices = n / (rows * cols);
-        float *col_sums = malloc(sizeof(float) * (size_t)cols);
-        if (!col_sums) abort();
+        float *col_sums = u + n, *row_sums = col_sums + cols;
         for (long m = 0; m < matrices; m++) {
             const float *gm = grad + m * rows * cols;
             float *row_var = a->row_var + m * rows, *col_var = a->col_var + m * cols;
             for (long c = 0; c < cols; c++) col_sums[c] = 0;
-            // Four rows at a time: their norms and their squares into the column sums.
-            for (long r = 0; r < rows; r += 4) {
-                float norms[4];
-                for (long x = (r + 16) * cols; x < (r + 20) * cols && x < rows * cols; x += 16)
-                    __builtin_prefetch(gm + x);
-                if (r + 4 <= rows) {
-                    norm2_rows4(gm + r * cols, cols, cols, norms, col_sums);
-                } else {
-                    for (long k = r; k < rows; k++) {
-                        const float *g_row = gm + k * cols;
-                        norms[k - r] = norm2(g_row, cols);
-                        for (long c = 0; c < cols; c++) col_sums[c] = col_sums[c] + g_row[c] * g_row[c];
-                    }
-                }
-                for (long k = r; k < rows && k < r + 4; k++)
-                    row_var[k] = lerp(row_var[k], norms[k - r] * norms[k - r] / (float)cols, w);
+            // The rows' norms four at a time, one row from each quarter of the matrix.
+            const long quarter = rows / 4;
+            // The parameter's first elements, which the update pass reads before its own
+            // requests (PREFETCH elements ahead) have run ahead, asked for now, into L2.
+            for (long x = 0; x < PREFETCH && x < rows * cols; x += 16)
+                __builtin_prefetch(p + m * rows * cols + x, 0, 1);
+            for (long r = 0; r < quarter; r++) {
+                float sums[4];
+                sum_squares_rows4(gm + r * cols, cols, quarter * cols, sums);
+                for (long k = 0; k < 4; k++) row_sums[r + k * quarter] = sums[k];
             }
+            for (long r = 4 * quarter; r < rows; r++) row_sums[r] = sum_squares(gm + r * cols, cols);
+            // The roots, squares and quotients after the sums, in a loop that runs in vectors.
+            for (long r = 0; r < rows; r++) {
+                float norm = sqrtf(row_sums[r]);
+                row_var[r] = lerp(row_var[r], norm * norm / (float)cols, w);
+            }
+            // Then the column sums, in a second read of the matrix (mostly from the cache).
+            // (A single column is contiguous: torch takes its norm as any contiguous one's.)
+            if (cols == 1) col_sums[0] = sum_squares(gm, rows);
+            else add_column_squares(gm, rows, cols, col_sums);
             for (long c = 0; c < cols; c++) {
                 float norm = sqrtf(col_sums[c]);
                 col_var[c] = lerp(col_var[c], norm * norm / (float)rows, w);
             }
-            float partial[4] = {0};
-            for (long r = 0; r < rows; r++) partial[r % 4] = partial[r % 4] + row_var[r];
-            float mean = (((partial[0] + partial[1]) + partial[2]) + partial[3]) / (float)rows;
+            float mean = torch_sum(row_var, rows) / (float)rows;
             mean = mean < eps1 ? eps1 : mean;
             const float inverse = 1.0f / mean;
             const bool by_reciprocal = reciprocal_is_exact(row_var, rows, col_var, cols, mean);
@@ -286,23 +367,18 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
                                             floor, false);
                     i += count;
                 }
-                for (long x = start + 1024; x < end + 1024 && x < n; x += 16) __builtin_prefetch(p + x);
+                for (long x = start + PREFETCH; x < end + PREFETCH && x < n; x += 16) __builtin_prefetch(p + x);
                 accumulate_pair(p_lanes, p + start, lanes, u + start, end - start, start, lane_end, p_tail, tail);
                 start = end;
             }
         }
-        free(col_sums);
     } else {
         float *restrict variance = a->variance;
         for (long start = 0; start < n; start += CHUNK) {
             long count = n - start < CHUNK ? n - start : CHUNK;
             float *v = variance + start;
             const float *g = grad + start;
-            for (long i = 0; i < count; i++) {
-                float gi = sign * g[i];
-                v[i] = lerp(v[i], gi * gi, w);
-            }
-            update_elements(u + start, v, g, count, sign, floor);
+            update_elements(u + start, v, g, count, sign, floor, w);
             accumulate_pair(p_lanes, p + start, lanes, u + start, count, start, lane_end, p_tail, tail);
         }
     }

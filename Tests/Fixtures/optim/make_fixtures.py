@@ -89,6 +89,11 @@ CASES = [
 # "schedule": "lr" changes the rates only.
 MATRICES = [[4, 5], [6, 3], [3, 3]]
 FACTORED = [[4, 5], [7], [], [2, 3, 4]]
+# The factored kernel's first pass takes rows from four quarters of a matrix, then the one to
+# three rows left over; rows of 11, 2 and 9 leave tails past its eight lanes. The mean of 9 row
+# factors takes torch's vector sum (eight lanes, the ninth added first), of 5 and 6 its four
+# accumulators (the fifth and sixth added to the first).
+QUARTERED = [[9, 11], [5, 2], [1, 6, 9]]
 NEW_CASES = [
     ("asgd", "asgd", {}, {}),
     ("asgd_averaging", "asgd", {"lr": 0.05, "lambd": 1e-2, "alpha": 0.6, "t0": 3}, {}),
@@ -125,6 +130,7 @@ NEW_CASES = [
     ("muon_groups_scheduled", "muon", {"lr": 0.02},
      {"shapes": MATRICES, "groups": True, "schedule": "momentum",
       "group1": {"weight_decay": 0.3, "nesterov": False, "adjust_lr_fn": "match_rms_adamw"}}),
+    ("adafactor_row_quarters", "adafactor", {"lr": 0.02}, {"shapes": QUARTERED}),
 ]
 SCALAR_STATE = ("step", "mu_product", "eta", "mu")
 
