@@ -14,6 +14,8 @@ struct ParameterShapes {
     /// Name to the position of its first parameter, built on first need.
     private var table: [String: Int]?
     private var texts: [[Int]: String] = [:]
+    /// The last shape and its text: neighbours mostly share a shape, and the table hashes it.
+    private var last: (shape: [Int], text: String)?
 
     init(_ model: CheckedModel) {
         parameters = model.parameters
@@ -45,9 +47,15 @@ struct ParameterShapes {
 
     private mutating func entry(_ index: Int) -> (text: String, count: Int) {
         let parameter = parameters[index]
-        if let text = texts[parameter.shape] { return (text, parameter.count) }
-        let text = ShapeText.text(parameter.shape)
-        texts[parameter.shape] = text
+        if let last, last.shape == parameter.shape { return (last.text, parameter.count) }
+        let text: String
+        if let known = texts[parameter.shape] {
+            text = known
+        } else {
+            text = ShapeText.text(parameter.shape)
+            texts[parameter.shape] = text
+        }
+        last = (parameter.shape, text)
         return (text, parameter.count)
     }
 }
