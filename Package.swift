@@ -65,7 +65,7 @@ let package = Package(
             // The Swift runtime and Foundation linked in: no dynamic loading and symbol binding
             // of a dozen shared libraries at each start (`lrs check` is a short process). The
             // archives Foundation's own need are named, and lld resolves them in any order.
-            // libstdc++ too, through the linker script in Sources/lrs/Link; and a
+            // libstdc++ and readline too, through the linker scripts in Sources/lrs/Link; and a
             // position-dependent executable, which has no 80,000 relocations to apply at each
             // start. Together a millisecond and a half of every `lrs check`.
             .unsafeFlags(["-static-stdlib", "-use-ld=lld", "-l_FoundationICU", "-l_FoundationCShims",

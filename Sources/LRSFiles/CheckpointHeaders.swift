@@ -73,7 +73,7 @@ public struct CheckpointHeaders: Sendable {
                 file = known
             } else {
                 // Shards are names beside the index, never paths elsewhere.
-                guard !shard.isEmpty, !shard.contains("/"), shard != "..", shard != "." else {
+                guard !shard.isEmpty, !shard.utf8.contains(UInt8(ascii: "/")), shard != "..", shard != "." else {
                     throw FileFormatError(path: path, "the shard '\(shard)' of '\(name)' is not a file name beside the index")
                 }
                 let shardPath = directory.isEmpty ? shard : directory + "/" + shard

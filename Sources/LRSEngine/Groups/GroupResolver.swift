@@ -77,16 +77,18 @@ public struct GroupResolver {
             var freezeTook: Int?
             // The members' capture values, when the selector captures (section 14).
             var bindings: [[Int?]] = []
-            for (position, parameter) in parameters.enumerated() {
+            // By position, not `enumerated()`: each parameter read where it lies, not copied
+            // (a copy retains its four references) for every group of a 10,000-tensor model.
+            for position in parameters.indices {
                 if let freeze = frozenBy[position] {
-                    if members.isEmpty, freezeTook == nil, matcher.matches(group.selector, parameter) { freezeTook = freeze }
+                    if members.isEmpty, freezeTook == nil, matcher.matches(group.selector, parameters[position]) { freezeTook = freeze }
                     continue
                 }
                 var values: [Int?] = []
                 if group.captures.isEmpty {
-                    guard matcher.matches(group.selector, parameter) else { continue }
+                    guard matcher.matches(group.selector, parameters[position]) else { continue }
                 } else {
-                    guard let bound = matcher.bindings(group.selector, parameter, slots: group.captures) else { continue }
+                    guard let bound = matcher.bindings(group.selector, parameters[position], slots: group.captures) else { continue }
                     values = bound
                 }
                 if let earlier = owner[position] {
@@ -94,7 +96,7 @@ public struct GroupResolver {
                     continue
                 }
                 owner[position] = index
-                members.append(parameter)
+                members.append(parameters[position])
                 if !group.captures.isEmpty { bindings.append(values) }
             }
             if members.isEmpty {

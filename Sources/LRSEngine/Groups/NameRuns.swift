@@ -104,21 +104,31 @@ enum NameRuns {
 
             /// FNV-1a over the bytes, with a separator after each part.
             static func digest(_ prefix: Substring, _ suffix: Substring, _ shape: String, _ count: Int, _ members: Int) -> UInt64 {
+                // No nested function mutating `h`: a captured variable is checked for
+                // exclusive access at run time, at every byte.
                 var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                func mix(_ value: UInt64) { h = (h ^ value) &* 0x100_0000_01b3 }
-                func mix(_ part: Substring.UTF8View) {
-                    let done: Void? = part.withContiguousStorageIfAvailable { bytes in
-                        for byte in bytes { mix(UInt64(byte)) }
-                    }
-                    if done == nil { for byte in part { mix(UInt64(byte)) } }
-                    mix(0xFF)
-                }
-                mix(prefix.utf8)
-                mix(suffix.utf8)
-                mix(shape[...].utf8)
-                mix(UInt64(bitPattern: Int64(count)))
-                mix(UInt64(bitPattern: Int64(members)))
+                h = mixed(h, prefix.utf8)
+                h = mixed(h, suffix.utf8)
+                h = mixed(h, shape[...].utf8)
+                h = (h ^ UInt64(bitPattern: Int64(count))) &* 0x100_0000_01b3
+                h = (h ^ UInt64(bitPattern: Int64(members))) &* 0x100_0000_01b3
                 return h
+            }
+
+            /// `h` with the bytes of `part` and a separator mixed in (FNV-1a).
+            static func mixed(_ start: UInt64, _ part: Substring.UTF8View) -> UInt64 {
+                let fast = part.withContiguousStorageIfAvailable { bytes in
+                    var h = start
+                    for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                    return h
+                }
+                var h = start
+                if let fast {
+                    h = fast
+                } else {
+                    for byte in part { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                }
+                return (h ^ 0xFF) &* 0x100_0000_01b3
             }
         }
         var buckets: [Key: [(value: Int, index: Int)]] = [:]

@@ -46,16 +46,17 @@ struct ParameterShapes {
     }
 
     private mutating func entry(_ index: Int) -> (text: String, count: Int) {
-        let parameter = parameters[index]
-        if let last, last.shape == parameter.shape { return (last.text, parameter.count) }
+        // The two fields, not the whole parameter (a copy retains its four references).
+        let shape = parameters[index].shape, count = parameters[index].count
+        if let last, last.shape == shape { return (last.text, count) }
         let text: String
-        if let known = texts[parameter.shape] {
+        if let known = texts[shape] {
             text = known
         } else {
-            text = ShapeText.text(parameter.shape)
-            texts[parameter.shape] = text
+            text = ShapeText.text(shape)
+            texts[shape] = text
         }
-        last = (parameter.shape, text)
-        return (text, parameter.count)
+        last = (shape, text)
+        return (text, count)
     }
 }
