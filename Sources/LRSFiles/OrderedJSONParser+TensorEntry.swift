@@ -32,11 +32,11 @@ extension OrderedJSONParser {
                 guard dtype == nil, let value = plainString(), let known = self.dtype(value) else { return nil }
                 dtype = known
             } else if equal(key, "shape") {
-                guard shape == nil, let list = plainNaturals(limit: nil) else { return nil }
+                guard shape == nil, let list = plainNaturals() else { return nil }
                 shape = list
             } else if equal(key, "data_offsets") {
-                guard offsets == nil, let list = plainNaturals(limit: 2), list.count == 2 else { return nil }
-                offsets = (list[0], list[1])
+                guard offsets == nil, let pair = plainPair() else { return nil }
+                offsets = pair
             } else {
                 return nil
             }
@@ -67,8 +67,8 @@ extension OrderedJSONParser {
         return start ..< i
     }
 
-    /// `[N, ...]` of whole numbers that fit an `Int`, at most `limit` of them.
-    private mutating func plainNaturals(limit: Int?) -> [Int]? {
+    /// `[N, ...]` of whole numbers that fit an `Int`.
+    private mutating func plainNaturals() -> [Int]? {
         guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else { return nil }
         position += 1
         var items: [Int] = []
@@ -78,36 +78,63 @@ extension OrderedJSONParser {
             return items
         }
         while true {
-            skipSpace()
-            let start = position
-            var number = 0
-            while position < bytes.count, bytes[position] &- UInt8(ascii: "0") < 10 {
-                let (times, o1) = number.multipliedReportingOverflow(by: 10)
-                let (sum, o2) = times.addingReportingOverflow(Int(bytes[position] &- UInt8(ascii: "0")))
-                guard !o1, !o2 else { return nil }
-                number = sum
-                position += 1
-            }
-            guard position > start, position < bytes.count,
-                  bytes[position] != UInt8(ascii: "."), bytes[position] | 0x20 != UInt8(ascii: "e") else { return nil }
-            if let limit, items.count == limit { return nil }
+            guard let number = plainNatural() else { return nil }
             items.append(number)
-            skipSpace()
-            guard position < bytes.count else { return nil }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            guard bytes[position] == UInt8(ascii: "]") else { return nil }
-            position += 1
-            return items
+            guard let closed = itemEnded() else { return nil }
+            if closed { return items }
         }
+    }
+
+    /// `[B, E]`: two whole numbers that fit an `Int`, without an array.
+    private mutating func plainPair() -> (Int, Int)? {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else { return nil }
+        position += 1
+        guard let first = plainNatural(), itemEnded() == false,
+              let second = plainNatural(), itemEnded() == true else { return nil }
+        return (first, second)
+    }
+
+    /// A whole number that fits an `Int`, not followed by a fraction or an exponent.
+    private mutating func plainNatural() -> Int? {
+        skipSpace()
+        let start = position
+        var number = 0
+        while position < bytes.count, bytes[position] &- UInt8(ascii: "0") < 10 {
+            let (times, o1) = number.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(Int(bytes[position] &- UInt8(ascii: "0")))
+            guard !o1, !o2 else { return nil }
+            number = sum
+            position += 1
+        }
+        guard position > start, position < bytes.count,
+              bytes[position] != UInt8(ascii: "."), bytes[position] | 0x20 != UInt8(ascii: "e") else { return nil }
+        return number
+    }
+
+    /// After an array's item: true at `]`, false after `,` (either read), nil otherwise.
+    private mutating func itemEnded() -> Bool? {
+        skipSpace()
+        guard position < bytes.count else { return nil }
+        if bytes[position] == UInt8(ascii: ",") {
+            position += 1
+            return false
+        }
+        guard bytes[position] == UInt8(ascii: "]") else { return nil }
+        position += 1
+        return true
     }
 
     /// The dtype spelled by the bytes, if lrs knows it.
     private func dtype(_ range: Range<Int>) -> SafetensorsDType? {
-        SafetensorsDType.allCases.first { dtype in dtype.rawValue.utf8.elementsEqual(bytes[range]) }
+        let text = UnsafeBufferPointer(rebasing: bytes[range])
+        for (dtype, spelling) in Self.dtypeSpellings where spelling.count == text.count && spelling.elementsEqual(text) {
+            return dtype
+        }
+        return nil
     }
+
+    /// Each dtype's bytes, made once.
+    private static let dtypeSpellings = SafetensorsDType.allCases.map { ($0, Array($0.rawValue.utf8)) }
 
     private func equal(_ range: Range<Int>, _ word: StaticString) -> Bool {
         Self.equal(UnsafeBufferPointer(rebasing: bytes[range]), word)
