@@ -61,37 +61,31 @@ public struct SafetensorsHeader: Sendable {
     /// them at 100 MB).
     public static let maxHeaderBytes = 100_000_000
 
-    /// Header bytes read with the length, before the length is known.
-    static let firstReadHeaderBytes = 65_536
-
     /// Reads and validates the header of the file at `path`; reads nothing after it.
     public static func read(path: String) throws(FileFormatError) -> SafetensorsHeader {
         let fileSize: Int
-        let firstBytes: [UInt8]
+        let lengthBytes: [UInt8]
+        // Opened once for the length and the header (when it cannot be, the reads below
+        // open it and say why).
+        let file = FileBytes.OpenFile(path: path)
         do {
-            fileSize = try FileBytes.size(of: path)
+            fileSize = try file?.size ?? FileBytes.size(of: path)
             guard fileSize >= 8 else {
                 throw FileFormatError(path: path, "not a safetensors file: \(fileSize) bytes, shorter than the 8-byte header length")
             }
-            // The length and, when it is short (a shard's is a few kilobytes), the header with
-            // it: one open and one read per shard, not two.
-            firstBytes = try FileBytes.read(path, offset: 0, count: Swift.min(fileSize, 8 + firstReadHeaderBytes))
+            lengthBytes = try file?.read(offset: 0, count: 8) ?? FileBytes.read(path, offset: 0, count: 8)
         } catch let error as FileFormatError {
             throw error
         } catch {
             throw FileFormatError(path: path, "read failed")
         }
-        let headerLength = firstBytes.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let headerLength = lengthBytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard headerLength <= UInt64(fileSize - 8), headerLength <= UInt64(maxHeaderBytes) else {
             throw FileFormatError(path: path, "corrupt safetensors file: header length \(headerLength) exceeds the file size \(fileSize)")
         }
         let headerBytes: [UInt8]
         do {
-            if 8 + Int(headerLength) <= firstBytes.count {
-                headerBytes = Array(firstBytes[8 ..< 8 + Int(headerLength)])
-            } else {
-                headerBytes = try FileBytes.read(path, offset: 8, count: Int(headerLength))
-            }
+            headerBytes = try file?.read(offset: 8, count: Int(headerLength)) ?? FileBytes.read(path, offset: 8, count: Int(headerLength))
         } catch let error as FileFormatError {
             throw error
         } catch {

@@ -1,5 +1,7 @@
+import Foundation
 import LRSFiles
 import Testing
+import TestSupport
 
 /// A safetensors entry is read by a one-pass reader when written as writers write it, and by
 /// the general JSON reader otherwise: both must give the same tensors and the same errors,
@@ -64,6 +66,14 @@ import Testing
     func entriesLeftToTheGeneralReader(entry: String, message: String) {
         let reason = Self.reason(#"{"a":\#(entry)}"#, dataBytes: 4)
         #expect(reason?.contains(message) == true, "\(entry): \(reason ?? "accepted")")
+    }
+
+    /// A shard is opened once for its length and header, but only once it is known to be a
+    /// regular file: a pipe is refused, never opened (opening one waits for a writer).
+    @Test(.timeLimit(.minutes(1))) func aPipeIsRefusedUnopened() throws {
+        let path = Fixtures.temporaryDirectory() + "/model.safetensors"
+        #expect(mkfifo(path, 0o600) == 0)
+        #expect(throws: FileFormatError(path: path, "not a regular file")) { try CheckpointHeaders.read(path: path) }
     }
 
     /// The first bad entry is reported, but not before the rest of the text was read: a JSON
