@@ -122,8 +122,10 @@ public struct GroupResolver {
                 let settings = evaluate(group, layer: 0, layers: matcher.layerCount,
                                         numel: members.reduce(0) { $0 + parameters[$1].count },
                                         ndim: members.reduce(0) { Swift.max($0, parameters[$1].shape.count) }, label: group.name)
-                resolved.append(make(group, name: group.name, names: members.map { parameters[$0].name },
-                                     elementCount: members.reduce(0) { $0 + parameters[$1].count }, settings: settings))
+                var made = make(group, name: group.name, names: members.map { parameters[$0].name },
+                                elementCount: members.reduce(0) { $0 + parameters[$1].count }, settings: settings)
+                made.positions = members
+                resolved.append(made)
             }
         }
         for name in matcher.missing {

@@ -45,6 +45,9 @@ struct ParameterShapes {
         return entry(index)
     }
 
+    /// The shape text and element count of the parameter at `index` of the model's parameters.
+    mutating func shape(at index: Int) -> (text: String, count: Int) { entry(index) }
+
     private mutating func entry(_ index: Int) -> (text: String, count: Int) {
         // The two fields, not the whole parameter (a copy retains its four references).
         let shape = parameters[index].shape, count = parameters[index].count
