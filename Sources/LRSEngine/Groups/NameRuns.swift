@@ -198,6 +198,29 @@ enum NameRuns {
     /// writes indices (`0`, `12`; not `01`, so that the name can be written back from the
     /// summary, and at most 9 digits).
     private static func integerSegment(_ name: String, _ k: Int) -> (Range<String.Index>, Int)? {
+        // Over the bytes in place where the string has them (native strings do): offsets,
+        // not String indices, for each of a big group's names at each segment.
+        let found = name.utf8.withContiguousStorageIfAvailable { bytes -> (start: Int, end: Int, value: Int)? in
+            var start = 0
+            for _ in 0..<k {
+                guard let dot = bytes[start...].firstIndex(of: UInt8(ascii: ".")) else { return nil }
+                start = dot + 1
+            }
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+            let digits = end - start
+            guard digits > 0, digits <= 9, digits == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
+            var value = 0
+            for byte in bytes[start..<end] {
+                guard byte &- 0x30 < 10 else { return nil }
+                value = value * 10 + Int(byte &- 0x30)
+            }
+            return (start, end, value)
+        }
+        if let found {
+            guard let found else { return nil }
+            let utf8 = name.utf8
+            return (utf8.index(utf8.startIndex, offsetBy: found.start)..<utf8.index(utf8.startIndex, offsetBy: found.end), found.value)
+        }
         let utf8 = name.utf8
         var start = utf8.startIndex
         var segment = 0

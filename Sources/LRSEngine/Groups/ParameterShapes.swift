@@ -14,8 +14,9 @@ struct ParameterShapes {
     /// Name to the position of its first parameter, built on first need.
     private var table: [String: Int]?
     private var texts: [[Int]: String] = [:]
-    /// The last shape and its text: neighbours mostly share a shape, and the table hashes it.
-    private var last: (shape: [Int], text: String)?
+    /// The first few distinct shapes and their texts, compared before the table hashes a
+    /// shape: a group of thousands mostly alternates between a handful.
+    private var few: [(shape: [Int], text: String)] = []
 
     init(_ model: CheckedModel) {
         parameters = model.parameters
@@ -51,15 +52,15 @@ struct ParameterShapes {
     private mutating func entry(_ index: Int) -> (text: String, count: Int) {
         // The two fields, not the whole parameter (a copy retains its four references).
         let shape = parameters[index].shape, count = parameters[index].count
-        if let last, last.shape == shape { return (last.text, count) }
+        for known in few where known.shape == shape { return (known.text, count) }
         let text: String
         if let known = texts[shape] {
             text = known
         } else {
             text = ShapeText.text(shape)
             texts[shape] = text
+            if few.count < 8 { few.append((shape, text)) }
         }
-        last = (shape, text)
         return (text, count)
     }
 }

@@ -18,6 +18,15 @@ import Testing
                 == ["m.{0..2}.w 3", "m.{0..2}.v 3"])
     }
 
+    /// Indices are read from the bytes: at most nine digits (a longer one is a name, never an
+    /// overflow), and empty segments are not indices.
+    @Test func longAndEmptySegmentsAreNames() {
+        let long = (0..<3).map { "a.\($0)123456789012345678901234567890.w" }
+        #expect(rows(long) == long)
+        #expect(rows(["a..w", "a.0.", "a.1.", "a.2."]) == ["a..w", "a.{0..2}. 3"])
+        #expect(rows((7..<10).map { "b.99999999\($0).w" }) == ["b.{999999997..999999999}.w 3"])
+    }
+
     @Test func nonAsciiNamesMergeWhenCanonicallyEqual() {
         // "é" precomposed in two names and decomposed in the third: one run, as Swift's == says.
         let names = ["caf\u{E9}.0.w", "cafe\u{301}.1.w", "caf\u{E9}.2.w", "na\u{EF}ve.3.w"]
