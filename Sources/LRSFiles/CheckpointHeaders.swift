@@ -61,7 +61,12 @@ public struct CheckpointHeaders: Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         var fileIndex: [String: Int] = [:]
         var files: [(path: String, header: SafetensorsHeader)] = []
-        var entries: [[String: SafetensorsHeader.Entry]] = []
+        // Per shard: how many of its entries the index named in the shard's own order (as
+        // writers write both), and its entries by name, made only when a name comes out of
+        // that order. A shard read through in order holds no tensor the index leaves out.
+        var cursors: [Int] = []
+        var inOrder: [Bool] = []
+        var entries: [[String: SafetensorsHeader.Entry]?] = []
         var tensors: [Tensor] = []
         tensors.reserveCapacity(weightMap.count)
         for (name, value) in weightMap {
@@ -73,7 +78,7 @@ public struct CheckpointHeaders: Sendable {
                 file = known
             } else {
                 // Shards are names beside the index, never paths elsewhere.
-                guard !shard.isEmpty, !shard.contains("/"), shard != "..", shard != "." else {
+                guard !shard.isEmpty, !shard.utf8.contains(UInt8(ascii: "/")), shard != "..", shard != "." else {
                     throw FileFormatError(path: path, "the shard '\(shard)' of '\(name)' is not a file name beside the index")
                 }
                 let shardPath = directory.isEmpty ? shard : directory + "/" + shard
@@ -86,22 +91,33 @@ public struct CheckpointHeaders: Sendable {
                 file = files.count
                 fileIndex[shard] = file
                 files.append((shardPath, header))
-                var byName: [String: SafetensorsHeader.Entry] = [:]
-                byName.reserveCapacity(header.entries.count)
-                for entry in header.entries { byName[entry.name] = entry }
-                entries.append(byName)
+                cursors.append(0)
+                inOrder.append(true)
+                entries.append(nil)
             }
-            guard let entry = entries[file][name] else {
+            let shardEntries = files[file].header.entries
+            if inOrder[file], cursors[file] < shardEntries.count, shardEntries[cursors[file]].name == name {
+                tensors.append(Tensor(entry: shardEntries[cursors[file]], file: file))
+                cursors[file] += 1
+                continue
+            }
+            inOrder[file] = false
+            if entries[file] == nil {
+                var byName: [String: SafetensorsHeader.Entry] = [:]
+                byName.reserveCapacity(shardEntries.count)
+                for entry in shardEntries { byName[entry.name] = entry }
+                entries[file] = byName
+            }
+            guard let entry = entries[file]?[name] else {
                 throw FileFormatError(path: path, "'\(name)' is not in its shard '\(shard)'")
             }
             tensors.append(Tensor(entry: entry, file: file))
         }
         // A tensor a shard holds but the index does not name would be silently left out.
-        var named = Set<String>()
-        named.reserveCapacity(tensors.count)
-        for tensor in tensors { named.insert(tensor.name) }
-        for (shardPath, header) in files {
-            if let stray = header.entries.first(where: { !named.contains($0.name) }) {
+        var named: Set<String>?
+        for (file, (shardPath, header)) in files.enumerated() where !(inOrder[file] && cursors[file] == header.entries.count) {
+            if named == nil { named = Set(tensors.map(\.name)) }
+            if let stray = header.entries.first(where: { !(named?.contains($0.name) ?? false) }) {
                 let shard = (shardPath as NSString).lastPathComponent
                 throw FileFormatError(path: path, "the shard '\(shard)' holds '\(stray.name)', which the index does not name")
             }

@@ -18,6 +18,38 @@ public enum FileBytes {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileFormatError(path: path, "cannot open the file for reading") }
         defer { close(descriptor) }
+        return try read(descriptor, path: path, offset: offset, count: count)
+    }
+
+    /// A regular file opened once for several reads: a checkpoint shard's length, then its
+    /// header (a sharded checkpoint has dozens of shards).
+    public final class OpenFile {
+        let descriptor: Int32
+        public let path: String
+        public let size: Int
+
+        /// Nil when the file cannot be opened or is not a regular file: `size(of:)` and
+        /// `read` then say why, as they always have.
+        public init?(path: String) {
+            // Looked at before it is opened, as `size(of:)` does: a pipe or a device is never opened.
+            var info = stat()
+            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+            self.descriptor = descriptor
+            self.path = path
+            self.size = Int(info.st_size)
+        }
+
+        deinit { close(descriptor) }
+
+        /// `count` bytes at `offset`, as `FileBytes.read` reads them.
+        public func read(offset: Int, count: Int) throws -> [UInt8] {
+            try FileBytes.read(descriptor, path: path, offset: offset, count: count)
+        }
+    }
+
+    private static func read(_ descriptor: Int32, path: String, offset: Int, count: Int) throws -> [UInt8] {
         guard count > 0 else {
             guard count == 0 else { throw FileFormatError(path: path, "file is shorter than its header says") }
             return []

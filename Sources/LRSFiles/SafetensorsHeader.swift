@@ -65,12 +65,15 @@ public struct SafetensorsHeader: Sendable {
     public static func read(path: String) throws(FileFormatError) -> SafetensorsHeader {
         let fileSize: Int
         let lengthBytes: [UInt8]
+        // Opened once for the length and the header (when it cannot be, the reads below
+        // open it and say why).
+        let file = FileBytes.OpenFile(path: path)
         do {
-            fileSize = try FileBytes.size(of: path)
+            fileSize = try file?.size ?? FileBytes.size(of: path)
             guard fileSize >= 8 else {
                 throw FileFormatError(path: path, "not a safetensors file: \(fileSize) bytes, shorter than the 8-byte header length")
             }
-            lengthBytes = try FileBytes.read(path, offset: 0, count: 8)
+            lengthBytes = try file?.read(offset: 0, count: 8) ?? FileBytes.read(path, offset: 0, count: 8)
         } catch let error as FileFormatError {
             throw error
         } catch {
@@ -82,7 +85,7 @@ public struct SafetensorsHeader: Sendable {
         }
         let headerBytes: [UInt8]
         do {
-            headerBytes = try FileBytes.read(path, offset: 8, count: Int(headerLength))
+            headerBytes = try file?.read(offset: 8, count: Int(headerLength)) ?? FileBytes.read(path, offset: 8, count: Int(headerLength))
         } catch let error as FileFormatError {
             throw error
         } catch {
@@ -94,10 +97,40 @@ public struct SafetensorsHeader: Sendable {
     /// Validates a header's bytes against the size of the data section that follows it.
     static func parse(_ headerBytes: [UInt8], dataSize: Int, path: String) throws(FileFormatError) -> SafetensorsHeader {
         func corrupt(_ reason: String) -> FileFormatError { FileFormatError(path: path, "corrupt safetensors file: " + reason) }
-        // Each entry is read straight from the text (no JSON value built per tensor), then
-        // checked in header order, so the first bad one is the one reported.
+        // Each entry is read straight from the text (no JSON value built per tensor) and
+        // checked as it is read; the first bad one, in header order, is the one reported,
+        // after any JSON error and any problem of `__metadata__` (which the whole text is
+        // read for first).
         struct Raw { let name: String; let isObject: Bool; let dtype: String?; let shape: [Int]?; let offsets: [Int]? }
-        var raws: [Raw] = []
+        func entry(_ raw: Raw) throws(FileFormatError) -> Entry {
+            let name = raw.name
+            guard raw.isObject, let dtypeName = raw.dtype else { throw corrupt("malformed entry for tensor '\(name)'") }
+            guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
+                let known = SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")
+                throw FileFormatError(path: path, "tensor '\(name)' has dtype '\(dtypeName)', which is none of \(known)")
+            }
+            guard let shape = raw.shape else {
+                throw corrupt("the shape of tensor '\(name)' is not a list of whole numbers from 0")
+            }
+            guard let offsets = raw.offsets, offsets.count == 2 else {
+                throw corrupt("the data_offsets of tensor '\(name)' are not two whole numbers")
+            }
+            return try entry(name, dtype, shape, offsets[0], offsets[1])
+        }
+        func entry(_ name: String, _ dtype: SafetensorsDType, _ shape: [Int], _ begin: Int, _ end: Int) throws(FileFormatError) -> Entry {
+            guard let count = shape.checkedProduct,
+                  case let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.size), !overflow else {
+                throw corrupt("tensor '\(name)' has shape \(ShapeText.text(shape)), whose size in bytes overflows")
+            }
+            guard begin >= 0, end >= begin, end <= dataSize, end - begin == bytes else {
+                throw corrupt("tensor '\(name)' (\(dtype.rawValue) \(ShapeText.text(shape))) claims bytes \(begin)..<\(end) of a \(dataSize)-byte data section")
+            }
+            return Entry(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
+        }
+        var entries: [Entry] = []
+        // About 100 bytes of text per entry: one allocation, not a doubling series.
+        entries.reserveCapacity(headerBytes.count / 64)
+        var firstBad: FileFormatError?
         var metadata: [String: String] = [:]
         var metadataProblem: String?
         do {
@@ -120,7 +153,16 @@ public struct SafetensorsHeader: Sendable {
                 parser.skipSpace()
                 guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "{") else {
                     _ = try parser.value(depth: 1)
-                    raws.append(Raw(name: name, isObject: false, dtype: nil, shape: nil, offsets: nil))
+                    if firstBad == nil {
+                        do throws(FileFormatError) { _ = try entry(Raw(name: name, isObject: false, dtype: nil, shape: nil, offsets: nil)) }
+                        catch { firstBad = error }
+                    }
+                    return
+                }
+                // After a bad entry only the JSON is read: the first is the one reported.
+                if firstBad == nil, let fast = parser.tensorEntry() {
+                    do throws(FileFormatError) { entries.append(try entry(name, fast.dtype, fast.shape, fast.begin, fast.end)) }
+                    catch { firstBad = error }
                     return
                 }
                 var dtype: String?, shape: [Int]?, offsets: [Int]?
@@ -132,7 +174,10 @@ public struct SafetensorsHeader: Sendable {
                     default: _ = try parser.value(depth: 2)
                     }
                 }
-                raws.append(Raw(name: name, isObject: true, dtype: dtype, shape: shape, offsets: offsets))
+                guard firstBad == nil else { return }
+                do throws(FileFormatError) {
+                    entries.append(try entry(Raw(name: name, isObject: true, dtype: dtype, shape: shape, offsets: offsets)))
+                } catch { firstBad = error }
             }
             guard isObject else { throw corrupt("the header is not a JSON object") }
         } catch let error as OrderedJSON.SyntaxError {
@@ -144,32 +189,7 @@ public struct SafetensorsHeader: Sendable {
             throw corrupt("the header is not valid JSON")
         }
         if let metadataProblem { throw corrupt(metadataProblem) }
-
-        var entries: [Entry] = []
-        entries.reserveCapacity(raws.count)
-        for raw in raws {
-            let name = raw.name
-            guard raw.isObject, let dtypeName = raw.dtype else { throw corrupt("malformed entry for tensor '\(name)'") }
-            guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
-                let known = SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")
-                throw FileFormatError(path: path, "tensor '\(name)' has dtype '\(dtypeName)', which is none of \(known)")
-            }
-            guard let shape = raw.shape else {
-                throw corrupt("the shape of tensor '\(name)' is not a list of whole numbers from 0")
-            }
-            guard let offsets = raw.offsets, offsets.count == 2 else {
-                throw corrupt("the data_offsets of tensor '\(name)' are not two whole numbers")
-            }
-            guard let count = shape.checkedProduct,
-                  case let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.size), !overflow else {
-                throw corrupt("tensor '\(name)' has shape \(ShapeText.text(shape)), whose size in bytes overflows")
-            }
-            let (begin, end) = (offsets[0], offsets[1])
-            guard begin >= 0, end >= begin, end <= dataSize, end - begin == bytes else {
-                throw corrupt("tensor '\(name)' (\(dtypeName) \(ShapeText.text(shape))) claims bytes \(begin)..<\(end) of a \(dataSize)-byte data section")
-            }
-            entries.append(Entry(name: name, dtype: dtype, shape: shape, begin: begin, end: end))
-        }
+        if let firstBad { throw firstBad }
 
         // The format requires the tensors to tile the data section exactly, in offset order:
         // overlapping tensors would alias one another's bytes, and a gap or a tail hides data.

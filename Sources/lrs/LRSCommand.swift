@@ -31,6 +31,11 @@ struct LRSCommand: ParsableCommand {
                 try repl.run()
                 return
             }
+            if let files = CheckCommand.plainFiles(CommandLine.arguments) {
+                subcommand = CheckCommand.self
+                try CheckCommand.check(files, overrides: [:])
+                return
+            }
             var command = try parseAsRoot()
             subcommand = type(of: command)
             try command.run()

@@ -15,24 +15,25 @@ public enum CheckPipeline {
 
     /// Runs the checks. `initialValues` defaults to the model a run would build (seeded
     /// default initialisation, then the `init` file), evaluated one layer at a time; the
-    /// memory budget to what this process can have.
+    /// memory budget to what this process can have, asked only when a model is to be
+    /// estimated (reading the limits took a third of a millisecond: never for a checkpoint).
     public static func run(_ source: SourceFile, overrides: [String: Double] = [:],
                            options: Checker.Options = Checker.Options(),
-                           memoryBudget: MemoryBudget? = MemoryBudget.current(),
+                           memoryBudget: @autoclosure () -> MemoryBudget? = MemoryBudget.current(),
                            initialValues: ((CheckedScript) -> InitialValueProvider)? = nil) -> Outcome {
         run(checked: Checker.check(source, overrides: overrides, options: options),
-            memoryBudget: memoryBudget, initialValues: initialValues)
+            memoryBudget: memoryBudget(), initialValues: initialValues)
     }
 
     /// The checks after the checker's, on a script already checked (the REPL checks an
     /// entry against what it checked before).
-    public static func run(checked: CheckResult, memoryBudget: MemoryBudget? = MemoryBudget.current(),
+    public static func run(checked: CheckResult, memoryBudget: @autoclosure () -> MemoryBudget? = MemoryBudget.current(),
                            initialValues: ((CheckedScript) -> InitialValueProvider)? = nil) -> Outcome {
         let none: InitialValueProvider = { _ in nil }
         guard let script = checked.script else {
             return Outcome(script: nil, resolution: nil, diagnostics: checked.diagnostics, initialValues: none)
         }
-        if let memory = MemoryEstimate.check(script, budget: memoryBudget) {
+        if let memory = MemoryEstimate.check(script, budget: memoryBudget()) {
             return Outcome(script: nil, resolution: nil, diagnostics: checked.diagnostics + [memory], initialValues: none)
         }
         let provider = initialValues?(script) ?? ModelFactory(script).layerwiseInitialValues

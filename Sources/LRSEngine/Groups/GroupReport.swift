@@ -56,8 +56,18 @@ public enum GroupReport {
         let count = group.parameters.count
         out += "\ngroup \(group.name) (\(group.optimizerKind.rawValue)): \(count) parameter\(count == 1 ? "" : "s"), "
         out += "\(group.elementCount) elements\n"
-        var cursor: Int? = 0
-        let rows = NameRuns.rows(group.parameters) { shapes.shape(of: $0, cursor: &cursor) }
+        let rows: [NameRuns.Row]
+        if let positions = group.positions, positions.count == group.parameters.count {
+            // `rows` asks for each name once, in order.
+            var next = 0
+            rows = NameRuns.rows(group.parameters) { _ in
+                defer { next += 1 }
+                return shapes.shape(at: positions[next])
+            }
+        } else {
+            var cursor: Int? = 0
+            rows = NameRuns.rows(group.parameters) { shapes.shape(of: $0, cursor: &cursor) }
+        }
         let width = rows.reduce(0) { Swift.max($0, $1.name.count) }
         let shapeWidth = rows.reduce(0) { Swift.max($0, $1.shape.count) }
         for row in rows {

@@ -48,8 +48,11 @@ public struct GroupResolver {
         // Which freeze took each parameter (the first that matches), for the empty group's note.
         // A freeze `until epoch N` keeps its parameters in their groups: only plain freezes
         // take them out; the first `until` freeze that matches gives the epoch.
-        let frozenBy = parameters.map { p in script.freezes.firstIndex { $0.untilEpoch == nil && matcher.matches($0.selector, p) } }
-        let until: [(name: String, epoch: Int)] = zip(parameters, frozenBy).compactMap { p, plain in
+        // Without freezes, no walk of the parameters at all (a zip copies each one).
+        let noFreezes = script.freezes.isEmpty
+        let frozenBy = noFreezes ? [Int?](repeating: nil, count: parameters.count)
+            : parameters.map { p in script.freezes.firstIndex { $0.untilEpoch == nil && matcher.matches($0.selector, p) } }
+        let until: [(name: String, epoch: Int)] = noFreezes ? [] : zip(parameters, frozenBy).compactMap { p, plain in
             guard plain == nil,
                   let epoch = script.freezes.first(where: { $0.untilEpoch != nil && matcher.matches($0.selector, p) })?.untilEpoch
             else { return nil }
@@ -69,7 +72,9 @@ public struct GroupResolver {
                                           hyperparameterSchedules: hyperparameterSchedules(for: "all", base: "all")))
         }
         for (index, group) in script.groups.enumerated() {
-            var members: [ParameterInfo] = []
+            // By position: a group of thousands is not a copy of each parameter (four references
+            // retained) until `each` or captures need them.
+            var members: [Int] = []
             // The earlier groups, by position (names are unique), named only for a warning.
             var takenBy: [Int] = []
             // The first freeze that took a parameter this group selects, asked only while the
@@ -77,25 +82,30 @@ public struct GroupResolver {
             var freezeTook: Int?
             // The members' capture values, when the selector captures (section 14).
             var bindings: [[Int?]] = []
-            for (position, parameter) in parameters.enumerated() {
-                if let freeze = frozenBy[position] {
-                    if members.isEmpty, freezeTook == nil, matcher.matches(group.selector, parameter) { freezeTook = freeze }
-                    continue
+            // Each parameter read where it lies (an unsafe buffer's element is borrowed; an
+            // array's is copied, retaining its four references), for every group of a
+            // 10,000-tensor model.
+            parameters.withUnsafeBufferPointer { parameters in
+                for position in parameters.indices {
+                    if let freeze = frozenBy[position] {
+                        if members.isEmpty, freezeTook == nil, matcher.matches(group.selector, parameters[position]) { freezeTook = freeze }
+                        continue
+                    }
+                    var values: [Int?] = []
+                    if group.captures.isEmpty {
+                        guard matcher.matches(group.selector, parameters[position]) else { continue }
+                    } else {
+                        guard let bound = matcher.bindings(group.selector, parameters[position], slots: group.captures) else { continue }
+                        values = bound
+                    }
+                    if let earlier = owner[position] {
+                        if !takenBy.contains(earlier) { takenBy.append(earlier) }
+                        continue
+                    }
+                    owner[position] = index
+                    members.append(position)
+                    if !group.captures.isEmpty { bindings.append(values) }
                 }
-                var values: [Int?] = []
-                if group.captures.isEmpty {
-                    guard matcher.matches(group.selector, parameter) else { continue }
-                } else {
-                    guard let bound = matcher.bindings(group.selector, parameter, slots: group.captures) else { continue }
-                    values = bound
-                }
-                if let earlier = owner[position] {
-                    if !takenBy.contains(earlier) { takenBy.append(earlier) }
-                    continue
-                }
-                owner[position] = index
-                members.append(parameter)
-                if !group.captures.isEmpty { bindings.append(values) }
             }
             if members.isEmpty {
                 let condition: DiagnosticCondition = takenBy.isEmpty && freezeTook == nil ? .selectorMatchesNothing(group.name)
@@ -103,10 +113,19 @@ public struct GroupResolver {
                 let notes = freezeTook.map { [Diagnostic.note(.frozenHere, at: script.freezes[$0].range)] } ?? []
                 diagnostics.append(.warning(condition, at: group.selector.range, notes: notes))
             }
-            if group.captures.isEmpty {
-                expand(group, members: members, into: &resolved)
+            if !group.captures.isEmpty {
+                split(group, members: members.map { parameters[$0] }, bindings: bindings, into: &resolved)
+            } else if group.each != nil, !members.isEmpty {
+                expand(group, members: members.map { parameters[$0] }, into: &resolved)
             } else {
-                split(group, members: members, bindings: bindings, into: &resolved)
+                // What `expand` does for a group without `each`, from the positions.
+                let settings = evaluate(group, layer: 0, layers: matcher.layerCount,
+                                        numel: members.reduce(0) { $0 + parameters[$1].count },
+                                        ndim: members.reduce(0) { Swift.max($0, parameters[$1].shape.count) }, label: group.name)
+                var made = make(group, name: group.name, names: members.map { parameters[$0].name },
+                                elementCount: members.reduce(0) { $0 + parameters[$1].count }, settings: settings)
+                made.positions = members
+                resolved.append(made)
             }
         }
         for name in matcher.missing {
@@ -123,7 +142,7 @@ public struct GroupResolver {
         }
         muonMatricesOnly(resolved)
         let ordered = diagnostics.inSourceOrder()
-        var resolution = GroupResolution(groups: resolved, frozen: zip(parameters, frozen).filter { $0.1 }.map(\.0.name),
+        var resolution = GroupResolution(groups: resolved, frozen: noFreezes ? [] : zip(parameters, frozen).filter { $0.1 }.map(\.0.name),
                                          diagnostics: ordered)
         resolution.frozenUntil = until
         return resolution
@@ -234,8 +253,14 @@ public struct GroupResolver {
 
     private func make(_ group: CheckedGroup, name: String, members: [ParameterInfo],
                       settings: [HyperparameterSetting]) -> ResolvedGroup {
-        ResolvedGroup(name: name, baseName: group.name, parameters: members.map(\.name),
-                      elementCount: members.reduce(0) { $0 + $1.count }, optimizerKind: group.optimizerKind,
+        make(group, name: name, names: members.map(\.name), elementCount: members.reduce(0) { $0 + $1.count },
+             settings: settings)
+    }
+
+    private func make(_ group: CheckedGroup, name: String, names: [String], elementCount: Int,
+                      settings: [HyperparameterSetting]) -> ResolvedGroup {
+        ResolvedGroup(name: name, baseName: group.name, parameters: names,
+                      elementCount: elementCount, optimizerKind: group.optimizerKind,
                       hyperparameters: settings, schedule: schedule(for: name, base: group.name), range: group.range,
                       hyperparameterSchedules: hyperparameterSchedules(for: name, base: group.name))
     }

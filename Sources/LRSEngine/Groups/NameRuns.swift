@@ -38,15 +38,19 @@ enum NameRuns {
     /// The rows for `names` (in the group's order) with their shapes and element counts.
     static func rows(_ names: [String], shape: (String) -> (text: String, count: Int)) -> [Row] {
         var entries: [Entry] = []
-        entries.reserveCapacity(names.count)
+        // Room for the merged rows too (each takes the place of three or more): no copy of
+        // every entry when the first is appended.
+        entries.reserveCapacity(names.count + names.count / 2 + 1)
         var segments = 0
         var anyDigit = false
+        var ascii = true
         for (position, name) in names.enumerated() {
             let info = shape(name)
             var dots = 0
             var digit = false
             for byte in name.utf8 {
                 if byte == UInt8(ascii: ".") { dots += 1 } else if byte &- 0x30 < 10 { digit = true }
+                if byte >= 0x80 { ascii = false }
             }
             anyDigit = anyDigit || digit
             segments = Swift.max(segments, dots + 1)
@@ -54,7 +58,7 @@ enum NameRuns {
                                  hasDigit: digit, integerSegments: digit ? integerSegmentBits(name) : 0))
         }
         if anyDigit, names.count >= minimumRun {
-            for k in 0..<segments { merge(&entries, at: k) }
+            for k in 0..<segments { merge(&entries, at: k, ascii: ascii) }
         }
         // Each original position holds at most one row's first parameter.
         var rowAt = [Int?](repeating: nil, count: names.count)
@@ -67,7 +71,8 @@ enum NameRuns {
     }
 
     /// Merges, at segment `k`, entries equal everywhere else whose values there are consecutive.
-    private static func merge(_ entries: inout [Entry], at k: Int) {
+    /// `ascii`: every name is ASCII (as real ones are), so keys are hashed by their bytes.
+    private static func merge(_ entries: inout [Entry], at k: Int, ascii: Bool) {
         struct Key: Hashable {
             /// The name with segment `k` left out.
             var prefix: Substring
@@ -75,6 +80,56 @@ enum NameRuns {
             var shape: String
             var count: Int
             var members: Int
+            /// For ASCII names, a hash of the bytes of the fields above, made once: Substring's
+            /// own hash normalises the text first, a third of the time of a group's rows. Not
+            /// for other names, which are equal when canonically equivalent.
+            var digest: UInt64?
+
+            static func == (a: Key, b: Key) -> Bool {
+                a.digest == b.digest && a.count == b.count && a.members == b.members && a.prefix == b.prefix
+                    && a.suffix == b.suffix && a.shape == b.shape
+            }
+
+            func hash(into hasher: inout Hasher) {
+                if let digest {
+                    hasher.combine(digest)
+                    return
+                }
+                hasher.combine(prefix)
+                hasher.combine(suffix)
+                hasher.combine(shape)
+                hasher.combine(count)
+                hasher.combine(members)
+            }
+
+            /// FNV-1a over the bytes, with a separator after each part.
+            static func digest(_ prefix: Substring, _ suffix: Substring, _ shape: String, _ count: Int, _ members: Int) -> UInt64 {
+                // No nested function mutating `h`: a captured variable is checked for
+                // exclusive access at run time, at every byte.
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                h = mixed(h, prefix.utf8)
+                h = mixed(h, suffix.utf8)
+                h = mixed(h, shape[...].utf8)
+                h = (h ^ UInt64(bitPattern: Int64(count))) &* 0x100_0000_01b3
+                h = (h ^ UInt64(bitPattern: Int64(members))) &* 0x100_0000_01b3
+                return h
+            }
+
+            /// `h` with the bytes of `part` and a separator mixed in (FNV-1a).
+            static func mixed(_ start: UInt64, _ part: Substring.UTF8View) -> UInt64 {
+                let fast = part.withContiguousStorageIfAvailable { bytes in
+                    var h = start
+                    for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                    return h
+                }
+                var h = start
+                if let fast {
+                    h = fast
+                } else {
+                    for byte in part { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                }
+                return (h ^ 0xFF) &* 0x100_0000_01b3
+            }
         }
         var buckets: [Key: [(value: Int, index: Int)]] = [:]
         let bit: UInt64 = k < 64 ? 1 << UInt64(k) : 0
@@ -82,8 +137,10 @@ enum NameRuns {
             guard bit == 0 || entries[index].integerSegments & bit != 0 else { continue }
             let name = entries[index].name
             guard let (range, value) = integerSegment(name, k) else { continue }
-            let key = Key(prefix: name[..<range.lowerBound], suffix: name[range.upperBound...], shape: entries[index].shape,
-                          count: entries[index].count, members: entries[index].members)
+            let prefix = name[..<range.lowerBound], suffix = name[range.upperBound...]
+            let shape = entries[index].shape, count = entries[index].count, members = entries[index].members
+            let digest = ascii ? Key.digest(prefix, suffix, shape, count, members) : nil
+            let key = Key(prefix: prefix, suffix: suffix, shape: shape, count: count, members: members, digest: digest)
             buckets[key, default: []].append((value, index))
         }
         for (key, list) in buckets where list.count >= minimumRun {
@@ -141,6 +198,29 @@ enum NameRuns {
     /// writes indices (`0`, `12`; not `01`, so that the name can be written back from the
     /// summary, and at most 9 digits).
     private static func integerSegment(_ name: String, _ k: Int) -> (Range<String.Index>, Int)? {
+        // Over the bytes in place where the string has them (native strings do): offsets,
+        // not String indices, for each of a big group's names at each segment.
+        let found = name.utf8.withContiguousStorageIfAvailable { bytes -> (start: Int, end: Int, value: Int)? in
+            var start = 0
+            for _ in 0..<k {
+                guard let dot = bytes[start...].firstIndex(of: UInt8(ascii: ".")) else { return nil }
+                start = dot + 1
+            }
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+            let digits = end - start
+            guard digits > 0, digits <= 9, digits == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
+            var value = 0
+            for byte in bytes[start..<end] {
+                guard byte &- 0x30 < 10 else { return nil }
+                value = value * 10 + Int(byte &- 0x30)
+            }
+            return (start, end, value)
+        }
+        if let found {
+            guard let found else { return nil }
+            let utf8 = name.utf8
+            return (utf8.index(utf8.startIndex, offsetBy: found.start)..<utf8.index(utf8.startIndex, offsetBy: found.end), found.value)
+        }
         let utf8 = name.utf8
         var start = utf8.startIndex
         var segment = 0

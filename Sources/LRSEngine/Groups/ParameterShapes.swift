@@ -14,6 +14,9 @@ struct ParameterShapes {
     /// Name to the position of its first parameter, built on first need.
     private var table: [String: Int]?
     private var texts: [[Int]: String] = [:]
+    /// The first few distinct shapes and their texts, compared before the table hashes a
+    /// shape: a group of thousands mostly alternates between a handful.
+    private var few: [(shape: [Int], text: String)] = []
 
     init(_ model: CheckedModel) {
         parameters = model.parameters
@@ -43,11 +46,21 @@ struct ParameterShapes {
         return entry(index)
     }
 
+    /// The shape text and element count of the parameter at `index` of the model's parameters.
+    mutating func shape(at index: Int) -> (text: String, count: Int) { entry(index) }
+
     private mutating func entry(_ index: Int) -> (text: String, count: Int) {
-        let parameter = parameters[index]
-        if let text = texts[parameter.shape] { return (text, parameter.count) }
-        let text = ShapeText.text(parameter.shape)
-        texts[parameter.shape] = text
-        return (text, parameter.count)
+        // The two fields, not the whole parameter (a copy retains its four references).
+        let shape = parameters[index].shape, count = parameters[index].count
+        for known in few where known.shape == shape { return (known.text, count) }
+        let text: String
+        if let known = texts[shape] {
+            text = known
+        } else {
+            text = ShapeText.text(shape)
+            texts[shape] = text
+            if few.count < 8 { few.append((shape, text)) }
+        }
+        return (text, count)
     }
 }

@@ -156,9 +156,9 @@ public enum MemoryEstimate {
     }
 
     /// The refusal when the need exceeds the budget, at the statement of the largest part.
-    public static func check(_ script: CheckedScript, budget: MemoryBudget?) -> Diagnostic? {
-        // A model from a checkpoint is never built: `lrs run` refuses it.
-        guard let budget, script.model.file == nil else { return nil }
+    public static func check(_ script: CheckedScript, budget: @autoclosure () -> MemoryBudget?) -> Diagnostic? {
+        // A model from a checkpoint is never built: `lrs run` refuses it (nor its budget read).
+        guard script.model.file == nil, let budget = budget() else { return nil }
         let parts = parts(for: script)
         let needed = parts.reduce(0) { add($0, $1.part.bytes) }
         guard needed > budget.bytes else { return nil }

@@ -20,7 +20,8 @@ extension Checker {
         parameters.reserveCapacity(headers.tensors.count)
         entries.reserveCapacity(headers.tensors.count)
         // Modules by first appearance: `layer` and `layers` in expressions, `each layer`.
-        var modules: [Substring: Int] = [:]
+        var modules: [String: Int] = [:]
+        modules.reserveCapacity(headers.tensors.count)
         var total = 0
         for tensor in headers.tensors {
             let name = tensor.name
@@ -37,14 +38,21 @@ extension Checker {
                 continue
             }
             let index: Int
-            // Parameters of one module come together: most need no lookup.
-            if let last = parameters.last, last.layerName.utf8.elementsEqual(module.utf8) {
+            let layerName: String
+            // Parameters of one module come together: most need no lookup, nor a name of their own.
+            if let last = parameters.last, Checker.sameBytes(last.layerName, module) {
                 index = last.layerIndex
-            } else if let known = modules[module] {
-                index = known
+                layerName = last.layerName
             } else {
-                index = modules.count
-                modules[module] = index
+                layerName = String(module)
+                // One hash for a new module (nearly all): the rare one seen before is put back.
+                let next = modules.count
+                if let known = modules.updateValue(next, forKey: layerName) {
+                    modules[layerName] = known
+                    index = known
+                } else {
+                    index = next
+                }
             }
             // The header reader checked each count; their sum may still overflow.
             let count = tensor.entry.count
@@ -54,7 +62,7 @@ extension Checker {
                 return nil
             }
             total = sum
-            let info = ParameterInfo(name: name, shape: tensor.shape, count: count, layerName: String(module),
+            let info = ParameterInfo(name: name, shape: tensor.shape, count: count, layerName: layerName,
                                      layerKind: nil, layerIndex: index, parameterLayerIndex: index)
             parameters.append(info)
             entries.append(.parameter(info))
@@ -73,11 +81,23 @@ extension Checker {
     /// byte (a 10,000-tensor header asks 30,000 times).
     static func isBufferName(_ name: String, ascii: Bool) -> Bool {
         guard ascii else { return isBufferName(name) }
-        func ends(_ suffix: StaticString) -> Bool {
-            let count = suffix.utf8CodeUnitCount
-            return name.utf8.count >= count && suffix.withUTF8Buffer { name.utf8.suffix(count).elementsEqual($0) }
+        let found = name.utf8.withContiguousStorageIfAvailable { bytes in
+            func ends(_ suffix: StaticString) -> Bool {
+                let count = suffix.utf8CodeUnitCount
+                return bytes.count >= count && suffix.withUTF8Buffer { bytes.suffix(count).elementsEqual($0) }
+            }
+            return ends(".running_mean") || ends(".running_var") || ends(".num_batches_tracked")
         }
-        return ends(".running_mean") || ends(".running_var") || ends(".num_batches_tracked")
+        return found ?? isBufferName(name)
+    }
+
+    /// Whether a module name is the bytes of a slice of another name: compared where they
+    /// lie (the generic comparison of two UTF-8 views walked them index by index).
+    static func sameBytes(_ name: String, _ slice: Substring) -> Bool {
+        let same = name.utf8.withContiguousStorageIfAvailable { a in
+            slice.utf8.withContiguousStorageIfAvailable { b in a.count == b.count && a.elementsEqual(b) }
+        }
+        return (same ?? nil) ?? name.utf8.elementsEqual(slice.utf8)
     }
 
     /// Whether `word` is a whole dotted segment of some tensor name of the checkpoint. Asked

@@ -38,6 +38,8 @@ public enum OptimizerVocabulary {
     /// Every hyperparameter name of any kind (the parser uses it to read arity).
     public static let allNames: Set<String> = Set(Hyperparameter.allCases.map(\.rawValue))
 
-    /// How many values follow a hyperparameter name (1 when unknown).
-    static func arity(of name: String) -> Int { Hyperparameter(rawValue: name)?.arity ?? 1 }
+    /// How many values follow a hyperparameter name (1 when unknown). A search of the few
+    /// cases, not `init(rawValue:)`, whose first call builds a table of every case's name
+    /// (a twentieth of a short `lrs check`).
+    static func arity(of name: String) -> Int { Hyperparameter.allCases.first { $0.rawValue == name }?.arity ?? 1 }
 }
