@@ -4,6 +4,8 @@
 #ifndef LRS_RUNTIME_KERNELS_H
 #define LRS_RUNTIME_KERNELS_H
 
+#include "layer_kernels.h"
+
 // y = x/2 (1 + erf(x / sqrt 2)) over [lo, hi), erf as ATen's vectorised kernel computes it.
 void lrs_gelu_forward(const float *x, float *y, long lo, long hi);
 // dx = dy (cdf(x) + x pdf(x)) over [lo, hi).

@@ -36,7 +36,7 @@ final class Residual: Container {
         precondition(main.count == skip.count, "residual: body gives \(main.shape), shortcut \(skip.shape)")
         let y = output.view(batch: input.shape[0])
         let a = main.data, b = skip.data, out = y.data
-        for i in 0..<y.count { out[i] = a[i] + b[i] }
+        VectorKernels.parallelAdd(a, b, out, count: y.count)
         if fusedReLU { VectorKernels.relu(out, out, 0..<y.count) }
         result = y
         return y
@@ -56,7 +56,7 @@ final class Residual: Container {
         let dx = inputGrad.view(batch: outputGrad.shape[0])
         switch (throughBody, throughShortcut) {
         case let (a?, b?):
-            for i in 0..<dx.count { dx.data[i] = a.data[i] + b.data[i] }
+            VectorKernels.parallelAdd(a.data, b.data, dx.data, count: dx.count)
         case let (a?, nil), let (nil, a?):
             dx.data.update(from: a.data, count: dx.count)
         case (nil, nil):
