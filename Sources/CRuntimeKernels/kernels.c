@@ -70,6 +70,27 @@ LRS_MULTIVERSION void lrs_gelu_backward(const float *restrict x, const float *re
 
 // The largest entry, or NaN when there is one; a running maximum per lane, so it vectorises
 // (the maximum is the same in any order).
+LRS_MULTIVERSION void lrs_gelu_forward_keeping_cdf(const float *restrict x, float *restrict y, float *restrict cdf,
+                                                   long lo, long hi) {
+    const float alpha = (float)M_SQRT1_2;
+    for (long i = lo; i < hi; i++) {
+        // x * 0.5 * (1 + erf) rounds as x * (0.5 * (1 + erf)): halving is exact.
+        float c = 0.5f * (1.0f + aten_erf(x[i] * alpha));
+        cdf[i] = c;
+        y[i] = x[i] * c;
+    }
+}
+
+LRS_MULTIVERSION void lrs_gelu_backward_from_cdf(const float *restrict x, const float *restrict cdf,
+                                                 const float *restrict dy, float *restrict dx, long lo, long hi) {
+    const float beta = (float)(M_2_SQRTPI * M_SQRT1_2 * 0.5);
+    for (long i = lo; i < hi; i++) {
+        float v = x[i];
+        float pdf = beta * fast_expf(v * v * -0.5f);
+        dx[i] = dy[i] * (v * pdf + cdf[i]);
+    }
+}
+
 LRS_INLINE float row_max(const float *s, long n) {
     float lanes[LANES];
     int nans[LANES];
