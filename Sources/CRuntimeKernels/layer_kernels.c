@@ -28,8 +28,9 @@ LRS_MULTIVERSION void lrs_layernorm_forward(const float *restrict x, const float
 
 LRS_MULTIVERSION void lrs_layernorm_backward(const float *restrict x, const float *restrict dy,
                                              const float *restrict w, const float *restrict mean,
-                                             const float *restrict rstd, float *restrict dx, float *restrict dw,
-                                             float *restrict db, long n, long lo, long hi) {
+                                             const float *restrict rstd, const float *restrict addend,
+                                             float *restrict dx, float *restrict dw, float *restrict db, long n,
+                                             long lo, long hi) {
     for (long r = lo; r < hi; r++) {
         const float *xr = x + r * n, *dyr = dy + r * n;
         float m = mean[r], inv = rstd[r];
@@ -59,6 +60,10 @@ LRS_MULTIVERSION void lrs_layernorm_backward(const float *restrict x, const floa
         for (i = 0; i < n; i++) {
             float xhat = (xr[i] - m) * inv;
             dxr[i] = inv * (dyr[i] * w[i] - meanG - xhat * meanGX);
+        }
+        if (addend) {
+            const float *ar = addend + r * n;
+            for (i = 0; i < n; i++) dxr[i] += ar[i];
         }
     }
 }

@@ -121,6 +121,35 @@ import LRSLayers
         #expect(kept[1].map(\.bitPattern) == plain[1].map(\.bitPattern), "backward")
     }
 
+    @Test func preNormResidualAddsTheSkipGradientInTheLayerNormPass() throws {
+        // The same block twice: layernorm first in the body (its backward adds the skip
+        // gradient), and wrapped in a nested sequence (the residual adds it in its own pass).
+        let width = 11
+        let direct: [NamedLayer] = [NamedLayer("ln", .layernorm(features: width)), NamedLayer("fc", .linear(in: width, out: width))]
+        let wrapped = [NamedLayer("0", .sequence(direct))]
+        func run(_ body: [NamedLayer]) throws -> [[Float]] {
+            let generator = RandomGenerator(seed: 66)
+            let model = Sequential(layers: [("0", .linear(in: width, out: width)), ("1", .residual(body: body))],
+                                   inputShape: [13, width], generator: generator)
+            for (_, p) in model.parameters {
+                for i in 0..<p.value.count { p.value.data[i] += generator.uniformFloat(from: -0.3, to: 0.3) }
+            }
+            let x = Tensor(zeros: [3, 13, width])
+            generator.fillUniform(x, from: -2, to: 2)
+            let y = model.forward(x)
+            let dy = model.outputGradient(batch: 3)
+            generator.fillUniform(dy, from: -1, to: 1)
+            model.zeroGrad()
+            let dx = try #require(model.backward(dy, computeInputGradient: true))
+            return [y.values, dx.values] + model.parameters.map { $0.parameter.grad.values }
+        }
+        let fused = try run(direct), separate = try run(wrapped)
+        #expect(fused.count == separate.count)
+        for (index, (a, b)) in zip(fused, separate).enumerated() {
+            #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "result \(index)")
+        }
+    }
+
     @Test(arguments: [1, 2, 3, 7, 8, 9, 64])
     func causalCoverHoldsEachUnmaskedPositionOnce(_ t: Int) {
         var byRows = [Int](repeating: 0, count: t * t), byColumns = byRows

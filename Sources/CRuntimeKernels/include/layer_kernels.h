@@ -9,10 +9,12 @@
 void lrs_layernorm_forward(const float *x, const float *w, const float *b, float *y, float *mean,
                            float *rstd, long n, long lo, long hi, double eps);
 // LayerNorm's backward over rows lo..<hi: when dx is not null, with g = dy * w,
-// dx = rstd * (g - mean(g) - xhat * mean(g * xhat)) (the means in double); when dw / db are
-// not null, dw += dy * (x - mean) * rstd and db += dy, summed over the rows in order.
+// dx = rstd * (g - mean(g) - xhat * mean(g * xhat)) (the means in double), plus addend when
+// that is not null (a residual's skip gradient, added as a separate pass would); when dw / db
+// are not null, dw += dy * (x - mean) * rstd and db += dy, summed over the rows in order.
 void lrs_layernorm_backward(const float *x, const float *dy, const float *w, const float *mean,
-                            const float *rstd, float *dx, float *dw, float *db, long n, long lo, long hi);
+                            const float *rstd, const float *addend, float *dx, float *dw, float *db, long n,
+                            long lo, long hi);
 // out[j] += x[r * cols + j] for columns lo..<hi, over rows 0..<rows in order.
 void lrs_column_sums(const float *x, long rows, long cols, long lo, long hi, float *out);
 // y[i] = a[i] + b[i] over lo..<hi (y may be a or b).

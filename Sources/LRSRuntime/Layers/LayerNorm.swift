@@ -14,6 +14,9 @@ final class LayerNorm: Layer {
     private var rstd: [Float] = []
     /// Per block of rows, the partial sums of dweight and dbias.
     private var partials: [Float] = []
+    /// Set by a `Residual` whose body starts with this layer, for the next backward only: the
+    /// skip path's gradient, added to dx in the same pass (dx = body'(dy) + dy).
+    var residualGrad: Tensor?
     private var input: Tensor?
 
     init(features: Int, inputShape: [Int]) {
@@ -65,20 +68,27 @@ final class LayerNorm: Layer {
         let dx = needsInputGrad ? inputGrad.view(batch: input.shape[0]) : nil
         let blocks = (rows + Self.blockRows - 1) / Self.blockRows
         let wantsWeight = weight.requiresGrad, wantsBias = bias.requiresGrad
+        let addend = residualGrad
+        residualGrad = nil
+        if let addend {
+            precondition(addend.shape == input.shape, "layernorm: residual gradient of shape \(addend.shape), expected \(input.shape)")
+        }
         if partials.count < 2 * blocks * n { partials = [Float](repeating: 0, count: 2 * blocks * n) }
         partials.withUnsafeMutableBufferPointer { partialBuffer in
             mean.withUnsafeBufferPointer { meanBuffer in
                 rstd.withUnsafeBufferPointer { rstdBuffer in
                     guard let part = partialBuffer.baseAddress else { return }
                     let p = UncheckedSendable((x: input.data, dy: outputGrad.data, w: weight.value.data, dx: dx?.data,
-                                               mean: meanBuffer.baseAddress, rstd: rstdBuffer.baseAddress, part: part))
+                                               mean: meanBuffer.baseAddress, rstd: rstdBuffer.baseAddress, part: part,
+                                               addend: addend?.data))
                     // dL/dweight += dy * xhat;  dL/dbias += dy;
                     // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  g = dy * weight
                     ParallelFor.run(count: blocks, workPerItem: 12 * n * Self.blockRows) { _, range in
                         for block in range {
                             let dw = p.value.part + 2 * block * n, db = dw + n
                             dw.update(repeating: 0, count: 2 * n)
-                            lrs_layernorm_backward(p.value.x, p.value.dy, p.value.w, p.value.mean, p.value.rstd, p.value.dx,
+                            lrs_layernorm_backward(p.value.x, p.value.dy, p.value.w, p.value.mean, p.value.rstd,
+                                                   p.value.addend, p.value.dx,
                                                    wantsWeight ? dw : nil, wantsBias ? db : nil, n,
                                                    block * Self.blockRows, Swift.min(rows, (block + 1) * Self.blockRows))
                         }

@@ -50,6 +50,11 @@ final class Residual: Container {
             outputGrad = maskedGrad.view(batch: incomingGrad.shape[0])
             VectorKernels.reluBackward(y.data, incomingGrad.data, outputGrad.data, 0..<outputGrad.count)
         }
+        // A pre-norm body (layernorm first, no shortcut) adds the skip gradient in its own pass.
+        if needsInputGrad, shortcut == nil, let norm = body.layers.first as? LayerNorm {
+            norm.residualGrad = outputGrad
+            return body.backward(outputGrad, needsInputGrad: true)
+        }
         let throughBody = body.backward(outputGrad, needsInputGrad: needsInputGrad)
         let throughShortcut = shortcut.map { $0.backward(outputGrad, needsInputGrad: needsInputGrad) } ?? outputGrad
         guard needsInputGrad else { return nil }
