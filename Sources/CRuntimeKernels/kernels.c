@@ -68,10 +68,47 @@ LRS_MULTIVERSION void lrs_gelu_backward(const float *restrict x, const float *re
     }
 }
 
+// The largest entry, or NaN when there is one; a running maximum per lane, so it vectorises
+// (the maximum is the same in any order).
+LRS_MULTIVERSION void lrs_gelu_forward_keeping_cdf(const float *restrict x, float *restrict y, float *restrict cdf,
+                                                   long lo, long hi) {
+    const float alpha = (float)M_SQRT1_2;
+    for (long i = lo; i < hi; i++) {
+        // x * 0.5 * (1 + erf) rounds as x * (0.5 * (1 + erf)): halving is exact.
+        float c = 0.5f * (1.0f + aten_erf(x[i] * alpha));
+        cdf[i] = c;
+        y[i] = x[i] * c;
+    }
+}
+
+LRS_MULTIVERSION void lrs_gelu_backward_from_cdf(const float *restrict x, const float *restrict cdf,
+                                                 const float *restrict dy, float *restrict dx, long lo, long hi) {
+    const float beta = (float)(M_2_SQRTPI * M_SQRT1_2 * 0.5);
+    for (long i = lo; i < hi; i++) {
+        float v = x[i];
+        float pdf = beta * fast_expf(v * v * -0.5f);
+        dx[i] = dy[i] * (v * pdf + cdf[i]);
+    }
+}
+
 LRS_INLINE float row_max(const float *s, long n) {
+    float lanes[LANES];
+    int nans[LANES];
+    for (int l = 0; l < LANES; l++) { lanes[l] = -INFINITY; nans[l] = 0; }
+    long j = 0;
+    for (; j + LANES <= n; j += LANES)
+        for (int l = 0; l < LANES; l++) {
+            float v = s[j + l];
+            lanes[l] = v > lanes[l] ? v : lanes[l];
+            nans[l] |= v != v;
+        }
     float m = -INFINITY;
     int nan = 0;
-    for (long j = 0; j < n; j++) {
+    for (int l = 0; l < LANES; l++) {
+        m = lanes[l] > m ? lanes[l] : m;
+        nan |= nans[l];
+    }
+    for (; j < n; j++) {
         m = s[j] > m ? s[j] : m;
         nan |= s[j] != s[j];
     }
@@ -85,9 +122,12 @@ LRS_MULTIVERSION void lrs_softmax_rows(float *restrict s, long rows, long cols, 
         float m = row_max(row, valid);
         float acc[LANES] = {0};
         long j = 0;
-        for (; j + LANES <= valid; j += LANES)
+        // Whole vectors while they fit in the row, masked positions selected to 0 (as ATen's
+        // exp(-inf)): a causal row's partial last vector then costs no scalar exps.
+        for (; j + LANES <= cols && j < valid; j += LANES)
             for (int l = 0; l < LANES; l++) {
                 float e = fast_expf(row[j + l] - m);
+                e = j + l < valid ? e : 0.0f;
                 row[j + l] = e;
                 acc[l] += e;
             }

@@ -7,11 +7,17 @@
 // Named here so a module cache built before these files existed sees them.
 #include "direct_conv.h"
 #include "batchnorm_kernels.h"
+#include "layer_kernels.h"
 
 // y = x/2 (1 + erf(x / sqrt 2)) over [lo, hi), erf as ATen's vectorised kernel computes it.
 void lrs_gelu_forward(const float *x, float *y, long lo, long hi);
 // dx = dy (cdf(x) + x pdf(x)) over [lo, hi).
 void lrs_gelu_backward(const float *x, const float *dy, float *dx, long lo, long hi);
+// The same forward, also keeping cdf = (1 + erf(x / sqrt 2)) / 2 (y = x cdf rounds as the
+// forward above); and the backward from it, dx = dy (x pdf(x) + cdf), the same values as
+// lrs_gelu_backward without computing erf again.
+void lrs_gelu_forward_keeping_cdf(const float *x, float *y, float *cdf, long lo, long hi);
+void lrs_gelu_backward_from_cdf(const float *x, const float *cdf, const float *dy, float *dx, long lo, long hi);
 // In place, each row of a [rows, cols] matrix: softmax over its valid entries (row i's first
 // i + 1 when `causal`, else all cols), exp(s - max) * (1 / sum) as ATen; zeros after them.
 void lrs_softmax_rows(float *s, long rows, long cols, int causal);

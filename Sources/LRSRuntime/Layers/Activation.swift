@@ -14,6 +14,10 @@ final class Activation: Layer {
     private let inputGrad: BatchBuffer
     private var input: Tensor?
     private var result: Tensor?
+    /// gelu in training: (1 + erf(x / sqrt 2)) / 2 from the forward, so the backward does not
+    /// compute erf again (made on first use; nil after an evaluation forward).
+    private lazy var cdfBuffer = BatchBuffer(sampleShape: output.sampleShape)
+    private var cdf: Tensor?
     /// Set by `Sequential` when the previous layer applies this relu itself: then this
     /// layer passes values and gradients through.
     var fusedIntoPrevious = false
@@ -30,7 +34,8 @@ final class Activation: Layer {
         let y = output.view(batch: batch)
         self.input = input
         result = y
-        let p = UncheckedSendable((x: input.data, y: y.data))
+        cdf = kind == .gelu && training ? cdfBuffer.view(batch: batch) : nil
+        let p = UncheckedSendable((x: input.data, y: y.data, cdf: cdf?.data))
         let kind = self.kind
         ParallelFor.run(count: input.count, workPerItem: kind == .relu ? 1 : 16) { _, range in
             let x = p.value.x, y = p.value.y
@@ -44,7 +49,11 @@ final class Activation: Layer {
                 for i in range { y[i] = 1 / (1 + Foundation.exp(-x[i])) }
             case .gelu:
                 // gelu(x) = x/2 (1 + erf(x / sqrt 2)), erf as ATen's vectorised kernel
-                lrs_gelu_forward(x, y, range.lowerBound, range.upperBound)
+                if let cdf = p.value.cdf {
+                    lrs_gelu_forward_keeping_cdf(x, y, cdf, range.lowerBound, range.upperBound)
+                } else {
+                    lrs_gelu_forward(x, y, range.lowerBound, range.upperBound)
+                }
             case .silu:
                 // silu(x) = x / (1 + exp(-x)), as ATen computes it
                 for i in range { y[i] = x[i] / (1 + Foundation.exp(-x[i])) }
@@ -60,7 +69,7 @@ final class Activation: Layer {
         precondition(outputGrad.shape == result.shape,
                      "\(kind): output gradient of shape \(outputGrad.shape), expected \(result.shape)")
         let dx = inputGrad.view(batch: input.shape[0])
-        let p = UncheckedSendable((x: input.data, y: result.data, dy: outputGrad.data, dx: dx.data))
+        let p = UncheckedSendable((x: input.data, y: result.data, dy: outputGrad.data, dx: dx.data, cdf: cdf?.data))
         let kind = self.kind
         ParallelFor.run(count: input.count, workPerItem: kind == .gelu || kind == .silu ? 16 : 1) { _, range in
             let x = p.value.x, y = p.value.y, dy = p.value.dy, dx = p.value.dx
@@ -76,7 +85,11 @@ final class Activation: Layer {
                 for i in range { dx[i] = dy[i] * (1 - y[i]) * y[i] }
             case .gelu:
                 // gelu'(x) = (1 + erf(x / sqrt 2)) / 2 + x exp(-x^2 / 2) / sqrt(2 pi)
-                lrs_gelu_backward(x, dy, dx, range.lowerBound, range.upperBound)
+                if let cdf = p.value.cdf {
+                    lrs_gelu_backward_from_cdf(x, cdf, dy, dx, range.lowerBound, range.upperBound)
+                } else {
+                    lrs_gelu_backward(x, dy, dx, range.lowerBound, range.upperBound)
+                }
             case .silu:
                 // silu'(x) = s (1 + x (1 - s)),  s = sigmoid(x)
                 for i in range {

@@ -95,11 +95,10 @@ final class Attention: Layer {
         let rows = batch * length, d = dim, t = length, hd = headDim
         // [Q K V] = x W_in^T + b_in; then Q *= scale, as q_scaled
         let proj = projection.view(batch: batch)
-        linearForward(input.data, rows: rows, inFeatures: d, outFeatures: 3 * d, weight: inProjWeight.value.data,
-                      bias: inProjBias?.value.data, into: proj.data)
-        for r in 0..<rows {
-            let q = proj.data + r * 3 * d
-            for i in 0..<d { q[i] *= scale }
+        let projData = UncheckedSendable(proj.data), scale = self.scale
+        LinearKernels.forward(input.data, rows: rows, inFeatures: d, outFeatures: 3 * d, weight: inProjWeight.value.data,
+                              bias: inProjBias?.value.data, into: proj.data) { range in
+            lrs_scale_columns(projData.value, 3 * d, d, scale, range.lowerBound, range.upperBound)
         }
         let probs = probabilities.view(batch: batch)
         let o = attended.view(batch: batch)
@@ -107,6 +106,7 @@ final class Attention: Layer {
         if dropped { drawDropoutMask(count: probs.count) }
         let keepScale = 1 / Float(1 - dropout)
         let causal = self.causal, heads = self.heads
+        let rowCover = Self.rowCover(length: t, causal: causal)
         BLAS.useOneThread()
         keep.withUnsafeBufferPointer { keepBuffer in
             let p = UncheckedSendable((proj: proj.data, probs: probs.data, o: o.data, keep: keepBuffer.baseAddress,
@@ -117,9 +117,12 @@ final class Attention: Layer {
                     let base = p.value.proj + b * t * 3 * d + h * hd
                     let q = base, k = base + d, v = base + 2 * d
                     let pm = p.value.probs + item * t * t
-                    // S = Q_scaled K^T
-                    BLAS.gemmStrided(transB: true, m: t, n: t, k: hd, a: q, lda: 3 * d, b: k, ldb: 3 * d,
-                                     c: pm, ldc: t)
+                    // S = Q_scaled K^T, over the blocks the mask leaves (softmax zeroes the rest)
+                    for (r, c) in rowCover {
+                        BLAS.gemmStrided(transB: true, m: r.count, n: c.count, k: hd, a: q + r.lowerBound * 3 * d,
+                                         lda: 3 * d, b: k + c.lowerBound * 3 * d, ldb: 3 * d,
+                                         c: pm + r.lowerBound * t + c.lowerBound, ldc: t)
+                    }
                     Self.softmaxRows(pm, rows: t, causal: causal)
                     var weights = UnsafePointer(pm)
                     if p.value.dropped, let keep = p.value.keep {
@@ -129,15 +132,18 @@ final class Attention: Layer {
                         for i in 0..<(t * t) { w[i] = mask[i] != 0 ? pm[i] * keepScale : 0 }
                         weights = UnsafePointer(w)
                     }
-                    // O = P' V, written into head h's columns of [T, D]
-                    BLAS.gemmStrided(m: t, n: hd, k: t, a: weights, lda: t, b: v, ldb: 3 * d,
-                                     c: p.value.o + b * t * d + h * hd, ldc: d)
+                    // O = P' V, written into head h's columns of [T, D]; P' is 0 outside the cover
+                    for (r, c) in rowCover {
+                        BLAS.gemmStrided(m: r.count, n: hd, k: c.count, a: weights + r.lowerBound * t + c.lowerBound, lda: t,
+                                         b: v + c.lowerBound * 3 * d, ldb: 3 * d,
+                                         c: p.value.o + (b * t + r.lowerBound) * d + h * hd, ldc: d)
+                    }
                 }
             }
         }
         let y = output.view(batch: batch)
-        linearForward(o.data, rows: rows, inFeatures: d, outFeatures: d, weight: outWeight.value.data,
-                      bias: outBias?.value.data, into: y.data)
+        LinearKernels.forward(o.data, rows: rows, inFeatures: d, outFeatures: d, weight: outWeight.value.data,
+                              bias: outBias?.value.data, into: y.data)
         return y
     }
 
@@ -154,6 +160,32 @@ final class Attention: Layer {
         keep.withUnsafeMutableBufferPointer { k in
             for i in 0..<count { k[i] = generator.uniformDouble() < keepProbability ? 1 : 0 }
         }
+    }
+
+    /// Blocks (rows, columns) of a [T, T] score matrix that cover every position the mask
+    /// leaves: with the causal mask, the top half of the rows sees only the first half of the
+    /// columns, so a quarter of each per-head product is skipped. Products over a block sum
+    /// the same nonzero terms in the same order as over the whole row (the skipped terms are
+    /// exact zeros), so the results are those of the full products.
+    static func rowCover(length t: Int, causal: Bool) -> [(rows: Range<Int>, columns: Range<Int>)] {
+        let half = t / 2
+        guard causal, half > 0 else { return [(0..<t, 0..<t)] }
+        return [(0..<half, 0..<half), (half..<t, 0..<t)]
+    }
+
+    /// The same cover by columns (columns, rows), for the products that read the score
+    /// matrix transposed: the first half of the columns has entries in every row, the second
+    /// half only in the bottom half.
+    static func columnCover(length t: Int, causal: Bool) -> [(columns: Range<Int>, rows: Range<Int>)] {
+        let half = t / 2
+        guard causal, half > 0 else { return [(0..<t, 0..<t)] }
+        return [(0..<half, 0..<t), (half..<t, half..<t)]
+    }
+
+    /// Zeroes the block `rowCover` leaves out (top rows, right columns).
+    static func zeroMasked(_ s: UnsafeMutablePointer<Float>, length t: Int) {
+        let half = t / 2
+        for row in 0..<half { (s + row * t + half).update(repeating: 0, count: t - half) }
     }
 
     /// softmax over each row: exp(s - max) * (1 / sum), as ATen's vectorised kernel; with the
@@ -173,9 +205,11 @@ final class Attention: Layer {
         linearBackward(outputGrad.data, input: o.data, rows: rows, inFeatures: d, outFeatures: d,
                        weight: outWeight, bias: outBias)
         let dO = attendedGrad.view(batch: batch)
-        BLAS.gemm(m: rows, n: d, k: d, a: outputGrad.data, b: outWeight.value.data, c: dO.data)
+        LinearKernels.inputGradient(outputGrad.data, rows: rows, inFeatures: d, outFeatures: d,
+                                    weight: outWeight.value.data, into: dO.data)
         let dProj = projectionGrad.view(batch: batch)
         let keepScale = 1 / Float(1 - dropout), heads = self.heads, scale = self.scale
+        let rowCover = Self.rowCover(length: t, causal: causal), columnCover = Self.columnCover(length: t, causal: causal)
         BLAS.useOneThread()
         keep.withUnsafeBufferPointer { keepBuffer in
             let p = UncheckedSendable((proj: proj.data, probs: probs.data, dO: dO.data, dProj: dProj.data,
@@ -189,8 +223,13 @@ final class Attention: Layer {
                     let dOh = p.value.dO + b * t * d + h * hd
                     let pm = p.value.probs + item * t * t
                     let dP = p.value.scratch[2 * chunk]
-                    // dP' = dO V^T
-                    BLAS.gemmStrided(transB: true, m: t, n: t, k: hd, a: dOh, lda: d, b: v, ldb: 3 * d, c: dP, ldc: t)
+                    // dP' = dO V^T over the cover; 0 elsewhere (where P is 0, so dS is too)
+                    if causal { Self.zeroMasked(dP, length: t) }
+                    for (r, c) in rowCover {
+                        BLAS.gemmStrided(transB: true, m: r.count, n: c.count, k: hd, a: dOh + r.lowerBound * d, lda: d,
+                                         b: v + c.lowerBound * 3 * d, ldb: 3 * d, c: dP + r.lowerBound * t + c.lowerBound,
+                                         ldc: t)
+                    }
                     var weights = UnsafePointer(pm)
                     if p.value.dropped, let keep = p.value.keep {
                         let w = p.value.scratch[2 * chunk + 1]
@@ -204,15 +243,23 @@ final class Attention: Layer {
                         weights = UnsafePointer(w)
                     }
                     // dV = P'^T dO
-                    BLAS.gemmStrided(transA: true, m: t, n: hd, k: t, a: weights, lda: t, b: dOh, ldb: d,
-                                     c: dv, ldc: 3 * d)
+                    for (c, r) in columnCover {
+                        BLAS.gemmStrided(transA: true, m: c.count, n: hd, k: r.count, a: weights + r.lowerBound * t + c.lowerBound,
+                                         lda: t, b: dOh + r.lowerBound * d, ldb: d, c: dv + c.lowerBound * 3 * d, ldc: 3 * d)
+                    }
                     // softmax'(s): dS = P * (dP - sum_j dP_j P_j) per row
                     lrs_softmax_backward_rows(pm, dP, t, t)
                     // S = Q_s K^T: dQ = scale * dS K (through Q_s = scale Q), dK = dS^T Q_s
-                    BLAS.gemmStrided(m: t, n: hd, k: t, alpha: scale, a: dP, lda: t, b: k, ldb: 3 * d,
-                                     c: dq, ldc: 3 * d)
-                    BLAS.gemmStrided(transA: true, m: t, n: hd, k: t, a: dP, lda: t, b: q, ldb: 3 * d,
-                                     c: dk, ldc: 3 * d)
+                    for (r, c) in rowCover {
+                        BLAS.gemmStrided(m: r.count, n: hd, k: c.count, alpha: scale, a: dP + r.lowerBound * t + c.lowerBound,
+                                         lda: t, b: k + c.lowerBound * 3 * d, ldb: 3 * d, c: dq + r.lowerBound * 3 * d,
+                                         ldc: 3 * d)
+                    }
+                    for (c, r) in columnCover {
+                        BLAS.gemmStrided(transA: true, m: c.count, n: hd, k: r.count, a: dP + r.lowerBound * t + c.lowerBound,
+                                         lda: t, b: q + r.lowerBound * 3 * d, ldb: 3 * d, c: dk + c.lowerBound * 3 * d,
+                                         ldc: 3 * d)
+                    }
                 }
             }
         }
@@ -221,34 +268,16 @@ final class Attention: Layer {
                        weight: inProjWeight, bias: inProjBias)
         guard needsInputGrad else { return nil }
         let dx = inputGrad.view(batch: batch)
-        BLAS.gemm(m: rows, n: d, k: 3 * d, a: dProj.data, b: inProjWeight.value.data, c: dx.data)
+        LinearKernels.inputGradient(dProj.data, rows: rows, inFeatures: d, outFeatures: 3 * d,
+                                    weight: inProjWeight.value.data, into: dx.data)
         return dx
-    }
-
-    /// y = x W^T + b over `rows` rows.
-    private func linearForward(_ x: UnsafePointer<Float>, rows: Int, inFeatures: Int, outFeatures: Int,
-                               weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                               into y: UnsafeMutablePointer<Float>) {
-        var beta: Float = 0
-        if let bias {
-            for r in 0..<rows { (y + r * outFeatures).update(from: bias, count: outFeatures) }
-            beta = 1
-        }
-        BLAS.gemm(transB: true, m: rows, n: outFeatures, k: inFeatures, a: x, b: weight, beta: beta, c: y)
     }
 
     // y = x W^T + b: dL/dW += dY^T X, dL/db += sum over rows of dY
     private func linearBackward(_ dy: UnsafePointer<Float>, input x: UnsafePointer<Float>, rows: Int,
                                 inFeatures: Int, outFeatures: Int, weight: Parameter, bias: Parameter?) {
-        if weight.requiresGrad {
-            BLAS.gemm(transA: true, m: outFeatures, n: inFeatures, k: rows, a: dy, b: x, beta: 1, c: weight.grad.data)
-        }
-        if let bias, bias.requiresGrad {
-            let g = bias.grad.data
-            for r in 0..<rows {
-                let row = dy + r * outFeatures
-                for j in 0..<outFeatures { g[j] += row[j] }
-            }
-        }
+        LinearKernels.parameterGradients(dy, input: x, rows: rows, inFeatures: inFeatures, outFeatures: outFeatures,
+                                         weightGrad: weight.requiresGrad ? weight.grad.data : nil,
+                                         biasGrad: bias.flatMap { $0.requiresGrad ? $0.grad.data : nil })
     }
 }

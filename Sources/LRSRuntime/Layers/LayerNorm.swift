@@ -12,6 +12,11 @@ final class LayerNorm: Layer {
     private let inputGrad: BatchBuffer
     private var mean: [Float] = []
     private var rstd: [Float] = []
+    /// Per block of rows, the partial sums of dweight and dbias.
+    private var partials: [Float] = []
+    /// Set by a `Residual` whose body starts with this layer, for the next backward only: the
+    /// skip path's gradient, added to dx in the same pass (dx = body'(dy) + dy).
+    var residualGrad: Tensor?
     private var input: Tensor?
 
     init(features: Int, inputShape: [Int]) {
@@ -37,46 +42,63 @@ final class LayerNorm: Layer {
             rstd = Array(repeating: 0, count: rows)
         }
         let y = output.view(batch: batch)
-        let w = weight.value.data, b = bias.value.data
-        for r in 0..<rows {
-            let x = input.data + r * features, out = y.data + r * features
-            let m = lrs_sum_f64(x, features) / Double(features)
-            let squares = lrs_centered_squares_f64(x, features, m)
-            let inv = Float(1 / (squares / Double(features) + Self.eps).squareRoot())
-            let mf = Float(m)
-            mean[r] = mf
-            rstd[r] = inv
-            for i in 0..<features { out[i] = (x[i] - mf) * inv * w[i] + b[i] }
+        let n = features
+        mean.withUnsafeMutableBufferPointer { meanBuffer in
+            rstd.withUnsafeMutableBufferPointer { rstdBuffer in
+                let p = UncheckedSendable((x: input.data, w: weight.value.data, b: bias.value.data, y: y.data,
+                                           mean: meanBuffer.baseAddress, rstd: rstdBuffer.baseAddress))
+                ParallelFor.run(count: rows, workPerItem: 8 * n) { _, range in
+                    lrs_layernorm_forward(p.value.x, p.value.w, p.value.b, p.value.y, p.value.mean, p.value.rstd, n,
+                                          range.lowerBound, range.upperBound, Self.eps)
+                }
+            }
         }
         return y
     }
+
+    /// Rows per block of the parameter gradients' partial sums: blocks are summed in order,
+    /// so dweight and dbias do not depend on how the rows were split across the cores.
+    static let blockRows = 64
 
     func backward(_ outputGrad: Tensor, needsInputGrad: Bool) -> Tensor? {
         guard let input else { preconditionFailure("layernorm: backward before forward") }
         precondition(outputGrad.shape == input.shape,
                      "layernorm: output gradient of shape \(outputGrad.shape), expected \(input.shape)")
-        let rows = input.count / features
+        let rows = input.count / features, n = features
         let dx = needsInputGrad ? inputGrad.view(batch: input.shape[0]) : nil
-        let w = weight.value.data
-        for r in 0..<rows {
-            let x = input.data + r * features, dy = outputGrad.data + r * features
-            let m = mean[r], inv = rstd[r]
-            // dL/dweight += dy * xhat;  dL/dbias += dy
-            if weight.requiresGrad { for i in 0..<features { weight.grad.data[i] += dy[i] * (x[i] - m) * inv } }
-            if bias.requiresGrad { for i in 0..<features { bias.grad.data[i] += dy[i] } }
-            guard let dx else { continue }
-            // dx = invstd * (g - mean(g) - xhat * mean(g * xhat)),  g = dy * weight
-            var sumG = 0.0, sumGX = 0.0
-            for i in 0..<features {
-                let g = Double(dy[i] * w[i])
-                sumG += g
-                sumGX += g * Double((x[i] - m) * inv)
-            }
-            let meanG = Float(sumG / Double(features)), meanGX = Float(sumGX / Double(features))
-            let out = dx.data + r * features
-            for i in 0..<features {
-                let xhat = (x[i] - m) * inv
-                out[i] = inv * (dy[i] * w[i] - meanG - xhat * meanGX)
+        let blocks = (rows + Self.blockRows - 1) / Self.blockRows
+        let wantsWeight = weight.requiresGrad, wantsBias = bias.requiresGrad
+        let addend = residualGrad
+        residualGrad = nil
+        if let addend {
+            precondition(addend.shape == input.shape, "layernorm: residual gradient of shape \(addend.shape), expected \(input.shape)")
+        }
+        if partials.count < 2 * blocks * n { partials = [Float](repeating: 0, count: 2 * blocks * n) }
+        partials.withUnsafeMutableBufferPointer { partialBuffer in
+            mean.withUnsafeBufferPointer { meanBuffer in
+                rstd.withUnsafeBufferPointer { rstdBuffer in
+                    guard let part = partialBuffer.baseAddress else { return }
+                    let p = UncheckedSendable((x: input.data, dy: outputGrad.data, w: weight.value.data, dx: dx?.data,
+                                               mean: meanBuffer.baseAddress, rstd: rstdBuffer.baseAddress, part: part,
+                                               addend: addend?.data))
+                    // dL/dweight += dy * xhat;  dL/dbias += dy;
+                    // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  g = dy * weight
+                    ParallelFor.run(count: blocks, workPerItem: 12 * n * Self.blockRows) { _, range in
+                        for block in range {
+                            let dw = p.value.part + 2 * block * n, db = dw + n
+                            dw.update(repeating: 0, count: 2 * n)
+                            lrs_layernorm_backward(p.value.x, p.value.dy, p.value.w, p.value.mean, p.value.rstd,
+                                                   p.value.addend, p.value.dx,
+                                                   wantsWeight ? dw : nil, wantsBias ? db : nil, n,
+                                                   block * Self.blockRows, Swift.min(rows, (block + 1) * Self.blockRows))
+                        }
+                    }
+                    for block in 0..<blocks {
+                        let dw = part + 2 * block * n, db = dw + n
+                        if wantsWeight { VectorKernels.add(dw, into: weight.grad.data, n) }
+                        if wantsBias { VectorKernels.add(db, into: bias.grad.data, n) }
+                    }
+                }
             }
         }
         return dx

@@ -48,14 +48,12 @@ final class Linear: Layer {
         self.input = input
         let y = output.view(batch: batch)
         let rows = batch * rowsPerSample
-        var beta: Float = 0
-        if let bias {
-            for row in 0..<rows { (y.data + row * outFeatures).update(from: bias.value.data, count: outFeatures) }
-            beta = 1
-        }
-        BLAS.gemm(transB: true, m: rows, n: outFeatures, k: inFeatures,
-                  a: input.data, b: weight.value.data, beta: beta, c: y.data)
-        if fusedReLU { VectorKernels.relu(y.data, y.data, 0..<y.count) }
+        let out = UncheckedSendable(y.data), width = outFeatures
+        LinearKernels.forward(input.data, rows: rows, inFeatures: inFeatures, outFeatures: outFeatures,
+                              weight: weight.value.data, bias: bias?.value.data, into: y.data,
+                              epilogue: fusedReLU ? { range in
+                                  VectorKernels.relu(out.value, out.value, (range.lowerBound * width)..<(range.upperBound * width))
+                              } : nil)
         result = y
         return y
     }
@@ -71,23 +69,15 @@ final class Linear: Layer {
             outputGrad = maskedGrad.view(batch: batch)
             VectorKernels.reluBackward(result.data, givenGrad.data, outputGrad.data, 0..<outputGrad.count)
         }
-        // dL/dW += dY^T X
-        if weight.requiresGrad {
-            BLAS.gemm(transA: true, m: outFeatures, n: inFeatures, k: rows,
-                      a: outputGrad.data, b: input.data, beta: 1, c: weight.grad.data)
-        }
-        // dL/db += sum over the batch of dY
-        if let bias, bias.requiresGrad {
-            let g = bias.grad.data
-            for row in 0..<rows {
-                let dy = outputGrad.data + row * outFeatures
-                for j in 0..<outFeatures { g[j] += dy[j] }
-            }
-        }
+        // dL/dW += dY^T X; dL/db += sum over the batch of dY
+        LinearKernels.parameterGradients(outputGrad.data, input: input.data, rows: rows, inFeatures: inFeatures,
+                                         outFeatures: outFeatures, weightGrad: weight.requiresGrad ? weight.grad.data : nil,
+                                         biasGrad: bias.flatMap { $0.requiresGrad ? $0.grad.data : nil })
         guard needsInputGrad else { return nil }
         // dL/dX = dY W
         let dx = inputGrad.view(batch: batch)
-        BLAS.gemm(m: rows, n: inFeatures, k: outFeatures, a: outputGrad.data, b: weight.value.data, c: dx.data)
+        LinearKernels.inputGradient(outputGrad.data, rows: rows, inFeatures: inFeatures, outFeatures: outFeatures,
+                                    weight: weight.value.data, into: dx.data)
         return dx
     }
 }

@@ -58,16 +58,18 @@ final class Residual: Container {
                 VectorKernels.reluBackward(p.value.y, p.value.dy, p.value.out, range)
             }
         }
+        // A pre-norm body (layernorm first, no shortcut) adds the skip gradient in its own pass.
+        if needsInputGrad, shortcut == nil, let norm = body.layers.first as? LayerNorm {
+            norm.residualGrad = outputGrad
+            return body.backward(outputGrad, needsInputGrad: true)
+        }
         let throughBody = body.backward(outputGrad, needsInputGrad: needsInputGrad)
         let throughShortcut = shortcut.map { $0.backward(outputGrad, needsInputGrad: needsInputGrad) } ?? outputGrad
         guard needsInputGrad else { return nil }
         let dx = inputGrad.view(batch: outputGrad.shape[0])
         switch (throughBody, throughShortcut) {
         case let (a?, b?):
-            let p = UncheckedSendable((a: a.data, b: b.data, dx: dx.data))
-            ParallelFor.run(count: dx.count, workPerItem: 1) { _, range in
-                for i in range { p.value.dx[i] = p.value.a[i] + p.value.b[i] }
-            }
+            VectorKernels.parallelAdd(a.data, b.data, dx.data, count: dx.count)
         case let (a?, nil), let (nil, a?):
             dx.data.update(from: a.data, count: dx.count)
         case (nil, nil):
