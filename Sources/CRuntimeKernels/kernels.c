@@ -204,27 +204,6 @@ LRS_MULTIVERSION double lrs_centered_squares_f64(const float *restrict x, long n
     return sum;
 }
 
-LRS_MULTIVERSION void lrs_sum_and_centered_dot_f64(const float *restrict x, const float *restrict dy, long n,
-                                                   double mean, double *sum_dy, double *dot) {
-    double s[8] = {0}, d[8] = {0};
-    long i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int l = 0; l < 8; l++) {
-            double g = (double)dy[i + l];
-            s[l] += g;
-            d[l] += ((double)x[i + l] - mean) * g;
-        }
-    double ts = 0, td = 0;
-    for (int l = 0; l < 8; l++) { ts += s[l]; td += d[l]; }
-    for (; i < n; i++) {
-        double g = (double)dy[i];
-        ts += g;
-        td += ((double)x[i] - mean) * g;
-    }
-    *sum_dy += ts;
-    *dot += td;
-}
-
 const char *lrs_runtime_kernel_isa(void) {
 #if defined(__x86_64__) && defined(__ELF__)
     __builtin_cpu_init();

@@ -26,11 +26,9 @@ void lrs_softmax_backward_rows(const float *p, float *g, long rows, long cols);
 // One row of cross-entropy: returns z[label] - max - log(sum exp(z - max)); writes
 // (softmax - onehot) * scale into g when g is not null.
 float lrs_cross_entropy_row(const float *z, long classes, long label, float scale, float *g);
-// Sums in double: sum x_i; sum (x_i - mean)^2; and sum dy_i, sum (x_i - mean) dy_i.
+// Sums in double: sum x_i; sum (x_i - mean)^2.
 double lrs_sum_f64(const float *x, long n);
 double lrs_centered_squares_f64(const float *x, long n, double mean);
-void lrs_sum_and_centered_dot_f64(const float *x, const float *dy, long n, double mean,
-                                  double *sum_dy, double *dot);
 // col[(c*K + ki)*K + kj][oh*OW + ow] = x[c][oh*S - P + ki][ow*S - P + kj], 0 outside the
 // image; and its adjoint, dx[c][iy][ix] += every column entry that read it (same order as a
 // loop over c, ki, kj, output row, output column).
