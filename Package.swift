@@ -6,8 +6,8 @@
 //   lrs (CLI, REPL) -> LRSEngine -> LRSLanguage -> LRSLayers -> LRSFiles
 //                                  LRSLanguage -> LRSHyperparameters
 //                              -> LRSOptim -> LRSRuntime -> LRSLayers
-//                                             LRSRuntime -> COpenBLAS, CRuntimeKernels
-//                                 LRSOptim -> COptimKernels
+//                                             LRSRuntime -> COpenBLAS, CRuntimeKernels -> CKernelDispatch
+//                                 LRSOptim -> COptimKernels -> CKernelDispatch
 //                                 LRSOptim -> LRSHyperparameters
 import PackageDescription
 
@@ -42,14 +42,19 @@ let package = Package(
         // Tensors, autograd, layers, losses, initialisation, random numbers. Knows no language.
         .target(name: "LRSRuntime", dependencies: ["LRSLayers", "COpenBLAS", "CRuntimeKernels"],
                 swiftSettings: kernelSettings),
+        // What both C kernel libraries share: the attribute that compiles a loop for AVX-512,
+        // AVX2 and the baseline (the loader picks one), and which one it picks.
+        .target(name: "CKernelDispatch"),
         // The runtime's transcendental and row-wise loops (gelu, softmax, cross-entropy, double
-        // sums) in C, multiversioned as COptimKernels, so they vectorise.
-        .target(name: "CRuntimeKernels", cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-math-errno"])]),
-        // The optimizers' inner loops in C, compiled for AVX-512, AVX2 and the baseline and
-        // picked at load time; no contraction, so each rounds where torch rounds.
-        .target(name: "COptimKernels", cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-math-errno"])]),
+        // sums, im2col, batchnorm, layernorm, direct convolutions) in C, so they vectorise.
+        .target(name: "CRuntimeKernels", dependencies: ["CKernelDispatch"],
+                cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-math-errno"])]),
+        // The optimizers' inner loops in C, multiversioned (CKernelDispatch); no contraction,
+        // so each rounds where torch rounds.
+        .target(name: "COptimKernels", dependencies: ["CKernelDispatch"],
+                cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-math-errno"])]),
         // Optimizers and learning-rate schedules over the runtime.
-        .target(name: "LRSOptim", dependencies: ["LRSHyperparameters", "LRSRuntime", "COptimKernels"],
+        .target(name: "LRSOptim", dependencies: ["LRSHyperparameters", "LRSRuntime", "COptimKernels", "CKernelDispatch"],
                 swiftSettings: kernelSettings),
         // Where the language meets the runtime: groups, lowering, data, files, training, export.
         .target(name: "LRSEngine", dependencies: ["LRSFiles", "LRSLayers", "LRSHyperparameters", "LRSLanguage",

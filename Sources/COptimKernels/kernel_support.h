@@ -1,17 +1,12 @@
-// What every kernel file shares: the multiversioning attribute and the scalar helpers.
+// What every optimizer kernel file shares: the multiversioning attribute (CKernelDispatch)
+// and the scalar helpers.
 #ifndef LRS_KERNEL_SUPPORT_H
 #define LRS_KERNEL_SUPPORT_H
 
 #include <math.h>
 #include <stdbool.h>
 
-#if defined(__x86_64__) && defined(__ELF__)
-#define LRS_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define LRS_MULTIVERSION
-#endif
-
-#define LRS_INLINE static inline __attribute__((always_inline))
+#include "kernel_dispatch.h"
 
 // One rounding of a*b + c, where torch's vectorised kernels use a fused multiply-add.
 LRS_INLINE float fused(float a, float b, float c) { return fmaf(a, b, c); }

@@ -4,11 +4,7 @@
 // AVX-512 register) so the loops vectorise: each lane's arithmetic is the scalar one in
 // the same order (no contraction), so every clone, and the scalar tails, give the same bits
 // as a loop over eight partial sums would.
-#if defined(__x86_64__) && defined(__ELF__)
-#define LRS_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define LRS_MULTIVERSION
-#endif
+#include "kernel_dispatch.h"
 
 typedef float f8 __attribute__((ext_vector_type(8)));
 typedef double d8 __attribute__((ext_vector_type(8)));

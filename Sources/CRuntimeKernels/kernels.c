@@ -4,12 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__ELF__)
-#define LRS_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define LRS_MULTIVERSION
-#endif
-#define LRS_INLINE static inline __attribute__((always_inline))
+#include "kernel_dispatch.h"
 
 // Partial sums kept per lane, so reductions vectorise without reassociation flags.
 #define LANES 16
@@ -202,15 +197,6 @@ LRS_MULTIVERSION double lrs_centered_squares_f64(const float *restrict x, long n
     for (int l = 0; l < 8; l++) sum += acc[l];
     for (; i < n; i++) { double d = (double)x[i] - mean; sum += d * d; }
     return sum;
-}
-
-const char *lrs_runtime_kernel_isa(void) {
-#if defined(__x86_64__) && defined(__ELF__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("x86-64-v4")) return "avx512";
-    if (__builtin_cpu_supports("x86-64-v3")) return "avx2";
-#endif
-    return "baseline";
 }
 
 // The output columns lo..<hi of kernel column kj whose input column lies inside the image.

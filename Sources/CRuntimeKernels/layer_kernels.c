@@ -4,11 +4,7 @@
 #include <math.h>
 #include <stddef.h>
 
-#if defined(__x86_64__) && defined(__ELF__)
-#define LRS_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define LRS_MULTIVERSION
-#endif
+#include "kernel_dispatch.h"
 
 LRS_MULTIVERSION void lrs_layernorm_forward(const float *restrict x, const float *restrict w,
                                             const float *restrict b, float *restrict y, float *restrict mean,

@@ -107,7 +107,5 @@ void lrs_muon_momentum(const lrs_muon_args *args);
 void lrs_bfloat16(float *x, long n);
 void lrs_muon_apply(const lrs_muon_args *args);
 
-/// The instruction set the kernels run with on this CPU: "avx512", "avx2" or "baseline".
-const char *lrs_optim_kernel_isa(void);
 
 #endif

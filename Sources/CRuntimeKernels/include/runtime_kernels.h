@@ -36,7 +36,5 @@ void lrs_im2col(const float *x, float *col, long C, long H, long W, long K, long
                 long OH, long OW);
 void lrs_col2im(const float *col, float *dx, long C, long H, long W, long K, long S, long P,
                 long OH, long OW);
-// Which clone the loader picked: "avx512", "avx2" or "baseline".
-const char *lrs_runtime_kernel_isa(void);
 
 #endif
