@@ -165,12 +165,8 @@ final class Conv2d: Layer {
             let dw = parts.value[chunk], db = dw + weightSize, dcol = db + outChannels, masked = dcol + colSize
             dw.update(repeating: 0, count: weightSize + outChannels)
             for s in range {
-                var dy = UnsafePointer(p.value.dy + s * outSize)
-                // relu'(z) = 1 where relu(z) > 0
-                if fusedReLU, let y = p.value.y {
-                    VectorKernels.reluBackward(y + s * outSize, dy, masked, 0..<outSize)
-                    dy = UnsafePointer(masked)
-                }
+                let dy = Self.sampleGrad(p.value.dy, reluOutput: fusedReLU ? p.value.y : nil, sample: s, size: outSize,
+                                         masked: masked)
                 // dL/dW += dY[s] col[s]^T
                 if wantWeight {
                     let x = p.value.x + s * inSize
@@ -239,12 +235,8 @@ final class Conv2d: Layer {
             let masked = col + columnCapacity
             dw.update(repeating: 0, count: weightSize + outChannels)
             for s in range {
-                var dy = UnsafePointer(p.value.dy + s * outSize)
-                // relu'(z) = 1 where relu(z) > 0
-                if fusedReLU, let y = p.value.y {
-                    VectorKernels.reluBackward(y + s * outSize, dy, masked, 0..<outSize)
-                    dy = UnsafePointer(masked)
-                }
+                let dy = Self.sampleGrad(p.value.dy, reluOutput: fusedReLU ? p.value.y : nil, sample: s, size: outSize,
+                                         masked: masked)
                 if wantWeight || p.value.packed == nil { t.im2col(dy, into: col) }
                 if wantWeight {
                     BLAS.gemm(transB: true, m: g.channels, n: t.patchSize, k: t.positions, a: p.value.x + s * inSize,
@@ -306,12 +298,8 @@ final class Conv2d: Layer {
             let step = fusedReLU ? 1 : range.count
             for first in stride(from: range.lowerBound, to: range.upperBound, by: step) {
                 let count = Swift.min(step, range.upperBound - first)
-                var dy = UnsafePointer(p.value.dy + first * outSize)
-                // relu'(z) = 1 where relu(z) > 0
-                if fusedReLU, let y = p.value.y {
-                    VectorKernels.reluBackward(y + first * outSize, dy, masked, 0..<outSize)
-                    dy = UnsafePointer(masked)
-                }
+                let dy = Self.sampleGrad(p.value.dy, reluOutput: fusedReLU ? p.value.y : nil, sample: first, size: outSize,
+                                         masked: masked)
                 if wantWeight, let phases = p.value.phases {
                     lrs_conv_s2_weight_grad(phases + first * phaseSize, dy, count, g.channels, outChannels, g.outHeight,
                                             g.outWidth, p.value.masks, dw)
@@ -392,5 +380,14 @@ final class Conv2d: Layer {
             scratch = (0..<ParallelFor.width).map { _ in Tensor(zeros: [size]) }
         }
         return scratch
+    }
+
+    /// Sample `s`'s output gradient as the backward passes read it: with a fused relu, masked
+    /// into `masked` (relu'(z) = 1 where relu(z) > 0), else the sample's own rows.
+    private static func sampleGrad(_ dy: UnsafeMutablePointer<Float>, reluOutput y: UnsafeMutablePointer<Float>?,
+                                   sample s: Int, size: Int, masked: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        guard let y else { return UnsafePointer(dy + s * size) }
+        VectorKernels.reluBackward(y + s * size, dy + s * size, masked, 0..<size)
+        return UnsafePointer(masked)
     }
 }
