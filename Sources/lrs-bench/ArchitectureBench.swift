@@ -10,15 +10,8 @@ import LRSRuntime
 /// `lrs-bench arch --only gpt|resnet|attention [--iterations N] [--warmup W]`: prints
 /// `arch.NAME.PHASE value` lines (milliseconds, MiB).
 func runArchitectureBench(_ args: [String]) {
-    var iterations = 50, warmup = 5
-    var only = "gpt"
-    var index = 0
-    while index + 1 < args.count {
-        if args[index] == "--only" { only = args[index + 1] }
-        if args[index] == "--iterations", let n = Int(args[index + 1]), n > 0 { iterations = n }
-        if args[index] == "--warmup", let n = Int(args[index + 1]), n >= 0 { warmup = n }
-        index += 2
-    }
+    let options = WorkloadOptions(args, iterations: 50, warmup: 5)
+    let only = options.only ?? "gpt", iterations = options.iterations, warmup = options.warmup
     let baseline = peakResidentMB()
     print("# blas core \(RuntimeInfo.blasCore)")
     switch only {

@@ -28,3 +28,23 @@ func processCPUNanoseconds() -> UInt64 {
 
 /// A measure as the bench scripts read it.
 func formatMeasure(_ value: Double) -> String { String(format: "%.4f", value) }
+
+/// `[--only NAME] [--iterations N] [--warmup W]`, the options of `lrs-bench runtime` and
+/// `lrs-bench arch`; a value that does not parse keeps the default.
+struct WorkloadOptions {
+    var only: String?
+    var iterations: Int
+    var warmup: Int
+
+    init(_ args: [String], iterations: Int, warmup: Int) {
+        self.iterations = iterations
+        self.warmup = warmup
+        var index = 0
+        while index + 1 < args.count {
+            if args[index] == "--only" { only = args[index + 1] }
+            if args[index] == "--iterations", let n = Int(args[index + 1]), n > 0 { self.iterations = n }
+            if args[index] == "--warmup", let n = Int(args[index + 1]), n >= 0 { self.warmup = n }
+            index += 2
+        }
+    }
+}

@@ -9,15 +9,8 @@ import LRSRuntime
 
 /// The runtime benchmarks (forward, backward, training steps). Prints `name value` lines.
 func runRuntimeBench(_ args: [String]) {
-    var iterations = 200, warmup = 20
-    var only: String?
-    var index = 0
-    while index + 1 < args.count {
-        if args[index] == "--only" { only = args[index + 1] }
-        if args[index] == "--iterations", let n = Int(args[index + 1]), n > 0 { iterations = n }
-        if args[index] == "--warmup", let n = Int(args[index + 1]), n >= 0 { warmup = n }
-        index += 2
-    }
+    let options = WorkloadOptions(args, iterations: 200, warmup: 20)
+    let only = options.only, iterations = options.iterations, warmup = options.warmup
     let baseline = peakResidentMB()
     print("# blas core \(RuntimeInfo.blasCore)")
     if only == nil || only == "cnn" {
