@@ -34,7 +34,7 @@ import resource
 import sys
 import time
 
-from side_by_side import keep_best, print_table, run_lrs_bench, run_torch_worker
+from side_by_side import keep_best, print_table, run_lrs_bench, run_torch_worker, training_phases
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -100,21 +100,11 @@ def torch_worker(config: str, workload: str, iterations: int, warmup: int, threa
             return x + self.weight[: x.shape[1]]
 
     def step_phases(name, model, x, y, opt):
-        def forward():
-            out = model(x)
-            return F.cross_entropy(out.reshape(-1, out.shape[-1]), y.reshape(-1))
+        def loss(out, labels):  # over [B, T, V] as over [B, V]
+            return F.cross_entropy(out.reshape(-1, out.shape[-1]), labels.reshape(-1))
 
-        def forward_backward():
-            opt.zero_grad()
-            forward().backward()
-
-        def step():
-            forward_backward()
-            opt.step()
-
-        median(forward, f"{name}.forward_ms")
-        median(forward_backward, f"{name}.forward_backward_ms")
-        median(step, f"{name}.step_ms")
+        for phase, body in training_phases(model, x, y, opt, loss).items():
+            median(body, f"{name}.{phase}")
 
     torch.manual_seed(1)
     if workload == "gpt":

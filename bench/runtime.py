@@ -22,7 +22,7 @@ import resource
 import sys
 import time
 
-from side_by_side import keep_best, print_table, run_lrs_bench, run_torch_worker
+from side_by_side import keep_best, print_table, run_lrs_bench, run_torch_worker, training_phases
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -41,19 +41,7 @@ def torch_worker(config: str, iterations: int, warmup: int) -> dict:
     rss_before = peak_mb()
 
     def run(name, model, x, y, opt):
-        def forward():
-            out = model(x)
-            return F.cross_entropy(out, y)
-
-        def forward_backward():
-            opt.zero_grad()
-            forward().backward()
-
-        def step():
-            forward_backward()
-            opt.step()
-
-        for phase, body in (("forward_ms", forward), ("forward_backward_ms", forward_backward), ("step_ms", step)):
+        for phase, body in training_phases(model, x, y, opt, F.cross_entropy).items():
             for _ in range(warmup):
                 body()
             times = []

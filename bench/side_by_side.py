@@ -54,3 +54,20 @@ def print_table(best: dict, meta: dict, prefix: str, rounds: int, iterations: in
         r1 = f"{a / b:.2f}" if b else "-"
         r2 = f"{a / c:.2f}" if c else "-"
         print(f"{name:<{width}}{a:>10.3f}{b or 0:>10.3f}{c or 0:>10.3f}{r1:>11}{r2:>11}")
+
+
+def training_phases(model, x, y, opt, loss):
+    """The phases of a training step that lrs-bench times, as PyTorch runs them: forward with
+    the loss, zero_grad + forward + backward, and that with the optimizer's step."""
+    def forward():
+        return loss(model(x), y)
+
+    def forward_backward():
+        opt.zero_grad()
+        forward().backward()
+
+    def step():
+        forward_backward()
+        opt.step()
+
+    return {"forward_ms": forward, "forward_backward_ms": forward_backward, "step_ms": step}
