@@ -308,23 +308,25 @@ extension Checker {
     /// A number argument of a checkpoint script's schedule that reads a run-length name
     /// nothing gives (`cosine total_steps`): kept as an expression for the exported module
     /// to compute from `build()`'s keywords; PyTorch's constructor checks its range then.
-    private mutating func openRunLengthValue(_ expr: Expr, spec: ArgumentSpec) -> ArgumentValue? {
-        guard !openRunLength.isEmpty, spec.type == .number || spec.type == .integer,
-              mentionsRunLength(expr.range) else { return nil }
-        // A failure is reported by the ordinary path, which the caller takes on `nil`.
-        guard case .success(let compiled) = compiler(variables: openRunLength).compile(expr),
-              !compiled.usedVariables.isDisjoint(with: openRunLength) else { return nil }
-        return .expression(compiled)
+    private func openRunLengthValue(_ expr: Expr, spec: ArgumentSpec) -> ArgumentValue? {
+        guard spec.type == .number || spec.type == .integer else { return nil }
+        return openRunLengthExpression(expr).map { .expression($0) }
     }
 
     /// A milestone that reads a run-length name nothing gives (`until round(total_steps / 10)`):
     /// the exported module computes it from `build()`'s keywords and checks there that it is
     /// a whole number, at least 0 and not before the one ahead of it.
-    private mutating func openRunLengthMilestone(_ expr: Expr) -> Milestone? {
+    private func openRunLengthMilestone(_ expr: Expr) -> Milestone? {
+        openRunLengthExpression(expr).map { .open($0) }
+    }
+
+    /// `expr` compiled over the run-length names nothing gives, when it reads one of them;
+    /// otherwise nil, and the ordinary path (which reports any failure) takes the value.
+    private func openRunLengthExpression(_ expr: Expr) -> CompiledExpression? {
         guard !openRunLength.isEmpty, mentionsRunLength(expr.range),
               case .success(let compiled) = compiler(variables: openRunLength).compile(expr),
               !compiled.usedVariables.isDisjoint(with: openRunLength) else { return nil }
-        return .open(compiled)
+        return compiled
     }
 
     /// A keyword argument, as a positional one after its count is checked.
