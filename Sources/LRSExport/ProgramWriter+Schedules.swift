@@ -203,9 +203,7 @@ extension ProgramWriter {
                 }
                 if case .expression(let compiled) = argument.value {
                     // A number from the run length that build()'s keywords give (`cosine total_steps`).
-                    var python = PythonExpression(constants: script.constants, variables: openRunLength)
-                    parts.append(Self.torchArgumentName(argument.name) + "=" + (try python.text(compiled.syntax)))
-                    usesMath = usesMath || python.usesMath
+                    parts.append(Self.torchArgumentName(argument.name) + "=" + (try runLengthText(compiled)))
                     continue
                 }
                 guard let value = PythonText.value(argument.value) else {
@@ -240,15 +238,21 @@ extension ProgramWriter {
             switch milestone {
             case .count(let n): parts.append(String(n))
             case .open(let compiled):
-                var python = PythonExpression(constants: script.constants, variables: openRunLength)
-                parts.append(try python.text(compiled.syntax))
-                usesMath = usesMath || python.usesMath
+                parts.append(try runLengthText(compiled))
             }
         }
         let list = "[" + parts.joined(separator: ", ") + "]"
         guard milestones.contains(where: { $0.count == nil }) else { return list }
         usesOpenMilestones = true
         return "milestones(\(list), \(script.source.location(of: schedule.range.start).line))"
+    }
+
+    /// An expression of the run length that build()'s keywords give, in Python.
+    private mutating func runLengthText(_ compiled: CompiledExpression) throws(ExportRefusal) -> String {
+        var python = PythonExpression(constants: script.constants, variables: openRunLength)
+        let text = try python.text(compiled.syntax)
+        usesMath = usesMath || python.usesMath
+        return text
     }
 
     /// The module's check of milestones computed from the run length.
