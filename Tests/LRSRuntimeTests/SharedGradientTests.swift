@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import LRSLayers
 @testable import LRSRuntime
@@ -26,6 +27,27 @@ import LRSLayers
         let written = gradients([("r", .sequence(copies))], inputShape: inputShape)
         #expect(repeated.count == written.count)
         for (a, b) in zip(repeated, written) { #expect(a == b) }
+    }
+
+    /// The set a `repeat`'s copy is built with is that thread's only: a model built on
+    /// another thread meanwhile (as parallel tests build them) takes no buffers from it. With
+    /// one process-wide active set, it did, and two models shared gradient buffers.
+    @Test func theActiveSetIsTheBuildingThreadsOnly() {
+        let set = SharedGradients()
+        let seen = UncheckedSendable(UnsafeMutablePointer<Bool>.allocate(capacity: 2))
+        defer { seen.value.deallocate() }
+        set.building {
+            seen.value[0] = SharedGradients.active === set
+            let done = DispatchSemaphore(value: 0)
+            Thread {
+                seen.value[1] = SharedGradients.active != nil
+                done.signal()
+            }.start()
+            done.wait()
+        }
+        #expect(seen.value[0], "the building thread sees its set")
+        #expect(!seen.value[1], "another thread sees the building thread's set")
+        #expect(SharedGradients.active == nil)
     }
 
     @Test func gptBlocksSharingBuffersGiveTheGradientsOfSeparateBlocks() {

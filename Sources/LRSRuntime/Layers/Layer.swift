@@ -65,20 +65,21 @@ extension BatchBuffer {
 /// (its input gradient included, which copy i - 1 consumed) is dead; neighbours never share,
 /// so a copy's incoming gradient is never its own buffer. Four GPT blocks keep two sets of
 /// gradients instead of four.
-final class SharedGradients {
+///
+/// Unchecked Sendable: a set is used only by the thread building its model, which the
+/// task-local `active` keeps to that thread (models built at once on other threads, as
+/// parallel tests do, each see their own set).
+final class SharedGradients: @unchecked Sendable {
     /// The set the copy being built takes its buffers from (nil outside a `repeat`).
-    nonisolated(unsafe) static var active: SharedGradients?
+    @TaskLocal static var active: SharedGradients?
     private var buffers: [BatchBuffer] = []
     private var next = 0
 
     /// Builds one copy with this set active: its layers ask for their gradient buffers in
     /// the same order as the first copy built with it, and get that copy's.
     func building<Built>(_ build: () -> Built) -> Built {
-        let outer = Self.active
-        Self.active = self
         next = 0
-        defer { Self.active = outer }
-        return build()
+        return Self.$active.withValue(self) { build() }
     }
 
     fileprivate func take(sampleShape: [Int]) -> BatchBuffer {
