@@ -108,10 +108,7 @@ import LRSLayers
         }
         #expect(ParallelFor.splits(count: 16 * 4, workPerItem: 2 * 32 * 32 * 8))
         let split = try run()
-        let saved = ParallelFor.minimumWork
-        ParallelFor.minimumWork = Int.max
-        let serial = try run()
-        ParallelFor.minimumWork = saved
+        let serial = try ParallelFor.$serial.withValue(true) { try run() }
         for (index, (a, b)) in zip(split, serial).enumerated() {
             #expect(relativeError(a, b, floor: 1e-3) < 1e-5, "result \(index)")
         }

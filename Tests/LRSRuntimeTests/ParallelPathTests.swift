@@ -93,10 +93,7 @@ import LRSLayers
             return [y.values, [loss], dx.values, buffers] + model.parameters.map { $0.parameter.grad.values }
         }
         let split = try run()
-        let saved = ParallelFor.minimumWork
-        ParallelFor.minimumWork = Int.max
-        let serial = try run()
-        ParallelFor.minimumWork = saved
+        let serial = try ParallelFor.$serial.withValue(true) { try run() }
         #expect(split.count == serial.count)
         // The conv bias before batchnorm has an exactly-zero gradient: both paths give rounding
         // noise (about 1e-8, its digits set by the order of the sums), compared on an absolute

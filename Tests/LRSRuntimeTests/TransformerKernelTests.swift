@@ -31,10 +31,9 @@ import LRSLayers
     private static func splitAndSerial(_ spec: LayerSpec, inputShape: [Int], batch: Int, seed: UInt64) throws
         -> (split: (x: [Float], dy: [Float], params: [[Float]], results: [[Float]]), serial: [[Float]]) {
         let split = try run(spec, inputShape: inputShape, batch: batch, seed: seed)
-        let saved = ParallelFor.minimumWork
-        ParallelFor.minimumWork = Int.max
-        defer { ParallelFor.minimumWork = saved }
-        let serial = try run(spec, inputShape: inputShape, batch: batch, seed: seed)
+        let serial = try ParallelFor.$serial.withValue(true) {
+            try run(spec, inputShape: inputShape, batch: batch, seed: seed)
+        }
         return (split, serial.results)
     }
 

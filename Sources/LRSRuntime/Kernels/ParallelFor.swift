@@ -16,14 +16,18 @@ public enum ParallelFor {
 
     /// Below this many scalar operations in total, thread hand-off costs more than it saves
     /// (a dispatch round trip is a few microseconds).
-    nonisolated(unsafe) static var minimumWork = 1 << 18
+    static let minimumWork = 1 << 18
+
+    /// True to run every loop inline, for this task or thread only: tests compare the split
+    /// paths with the serial ones without changing what loops on other threads do.
+    @TaskLocal static var serial = false
 
     /// Runs `body(chunkIndex, range)` over `0..<count`, split into chunks when `count *
     /// workPerItem` reaches `minimumWork`. `body` must only write disjoint memory per range.
     public static func run(count: Int, workPerItem: Int = 1, _ body: (Int, Range<Int>) -> Void) {
         guard count > 0 else { return }
         let chunks = Swift.min(width, count)
-        if chunks <= 1 || totalWork(count, workPerItem) < minimumWork {
+        if chunks <= 1 || totalWork(count, workPerItem) < minimumWork || serial {
             body(0, 0..<count)
             return
         }
@@ -34,7 +38,7 @@ public enum ParallelFor {
 
     /// Whether `run` would split a loop of this size.
     static func splits(count: Int, workPerItem: Int = 1) -> Bool {
-        width > 1 && count > 1 && totalWork(count, workPerItem) >= minimumWork
+        width > 1 && count > 1 && totalWork(count, workPerItem) >= minimumWork && !serial
     }
 
     private static func totalWork(_ count: Int, _ workPerItem: Int) -> Int {
