@@ -3,6 +3,11 @@
 /// (`blocks.{0..11}.attn.qkv.weight`), so a group of a thousand parameters fits a terminal.
 /// A summarised row may be summarised again over another segment (`h.{0..3}.sub.{0..2}.w`).
 /// JSON reports keep every name; this is for people only.
+///
+/// Each name is read once: its integer segments (the indices) are cut out, and names whose
+/// remaining text, shape and element count agree form a family. Merging then works on the
+/// families' index values alone, segment by segment from the left, and text is written only
+/// for the rows that come out.
 enum NameRuns {
     /// One row: its name (summarised or not), shape text, elements per parameter and how
     /// many parameters it stands for.
@@ -16,229 +21,346 @@ enum NameRuns {
     /// Runs shorter than this stay as they are: two names read better than `{0..1}`.
     static let minimumRun = 3
 
-    /// What stands for `..` in a summary while segments are still being merged.
-    private static let gap: Character = "\u{1F}"
-
-    /// A row in the making: its name so far (segments already summarised read `{a..b}`).
-    private struct Entry {
-        var name: String
-        var shape: String
-        var count: Int
-        var members: Int
-        /// The position of its first parameter: rows keep the order of the group.
-        var first: Int
-        /// Whether the name has a digit at all (else no pass can merge it).
-        var hasDigit: Bool
-        /// Bit k: segment k is a whole number (`integerSegment`); segments from 64 on are
-        /// always looked at. Spares each pass a walk of every name.
-        var integerSegments: UInt64 = 0
-        var alive = true
-    }
-
     /// The rows for `names` (in the group's order) with their shapes and element counts.
     static func rows(_ names: [String], shape: (String) -> (text: String, count: Int)) -> [Row] {
-        var entries: [Entry] = []
-        // Room for the merged rows too (each takes the place of three or more): no copy of
-        // every entry when the first is appended.
-        entries.reserveCapacity(names.count + names.count / 2 + 1)
-        var segments = 0
-        var anyDigit = false
-        var ascii = true
-        for (position, name) in names.enumerated() {
+        var shapes = ShapeIDs()
+        var shapeOf: [Int] = [], counts: [Int] = []
+        shapeOf.reserveCapacity(names.count)
+        counts.reserveCapacity(names.count)
+        for name in names {
             let info = shape(name)
-            var dots = 0
-            var digit = false
-            for byte in name.utf8 {
-                if byte == UInt8(ascii: ".") { dots += 1 } else if byte &- 0x30 < 10 { digit = true }
-                if byte >= 0x80 { ascii = false }
+            shapeOf.append(shapes.id(info.text))
+            counts.append(info.count)
+        }
+        let text = NameText(names)
+        guard names.count >= minimumRun, !text.values.isEmpty else {
+            return names.indices.map { Row(name: names[$0], shape: shapes.texts[shapeOf[$0]], count: counts[$0], members: 1) }
+        }
+        // Families: one hash per name (of its text around the indices), not one per segment.
+        var families: [Family] = []
+        var familyOf = FamilyTable(text: text, shapes: shapeOf, counts: counts, capacity: names.count)
+        var singles: [Int] = []
+        for position in names.indices {
+            guard text.hasIndices(position) else {
+                singles.append(position)
+                continue
             }
-            anyDigit = anyDigit || digit
-            segments = Swift.max(segments, dots + 1)
-            entries.append(Entry(name: name, shape: info.text, count: info.count, members: 1, first: position,
-                                 hasDigit: digit, integerSegments: digit ? integerSegmentBits(name) : 0))
+            let family = familyOf.family(of: position, next: families.count)
+            if family == families.count {
+                families.append(Family(representative: position, width: text.indexCount(position)))
+            }
+            families[family].add(position, text.values[text.indexRange(position)])
         }
-        if anyDigit, names.count >= minimumRun {
-            for k in 0..<segments { merge(&entries, at: k, ascii: ascii) }
+        // Every row, keyed by the position of its first parameter: rows keep the group's order.
+        var rowAt = [Row?](repeating: nil, count: names.count)
+        for position in singles {
+            rowAt[position] = Row(name: names[position], shape: shapes.texts[shapeOf[position]], count: counts[position], members: 1)
         }
-        // Each original position holds at most one row's first parameter.
-        var rowAt = [Int?](repeating: nil, count: names.count)
-        for (index, entry) in entries.enumerated() where entry.alive { rowAt[entry.first] = index }
-        return rowAt.compactMap { index in
-            index.map { Row(name: entries[$0].members > 1 ? entries[$0].name.split(separator: gap, omittingEmptySubsequences: false).joined(separator: "..")
-                                : entries[$0].name, shape: entries[$0].shape, count: entries[$0].count,
-                            members: entries[$0].members) }
+        for var family in families {
+            for slot in 0..<family.width { family.merge(at: slot) }
+            let representative = family.representative
+            for member in family.alive {
+                let name = family.members[member] == 1 ? names[family.first[member]]
+                    : text.name(representative, family.indices(of: member))
+                rowAt[family.first[member]] = Row(name: name, shape: shapes.texts[shapeOf[representative]],
+                                                  count: counts[representative], members: family.members[member])
+            }
         }
+        return rowAt.compactMap { $0 }
     }
 
-    /// Merges, at segment `k`, entries equal everywhere else whose values there are consecutive.
-    /// `ascii`: every name is ASCII (as real ones are), so keys are hashed by their bytes.
-    private static func merge(_ entries: inout [Entry], at k: Int, ascii: Bool) {
-        struct Key: Hashable {
-            /// The name with segment `k` left out.
-            var prefix: Substring
-            var suffix: Substring
-            var shape: String
-            var count: Int
-            var members: Int
-            /// For ASCII names, a hash of the bytes of the fields above, made once: Substring's
-            /// own hash normalises the text first, a third of the time of a group's rows. Not
-            /// for other names, which are equal when canonically equivalent.
-            var digest: UInt64?
+    /// An index segment as it stands: one value, or a merged run `{low..high}` (a run has at
+    /// least three values, so it never equals a single one).
+    struct Index: Hashable {
+        var low: Int
+        var high: Int
+    }
 
-            static func == (a: Key, b: Key) -> Bool {
-                a.digest == b.digest && a.count == b.count && a.members == b.members && a.prefix == b.prefix
-                    && a.suffix == b.suffix && a.shape == b.shape
+    /// The names' bytes in one buffer, and where their integer segments are: whole numbers
+    /// as PyTorch writes indices (`0`, `12`; not `01`, so that the name can be written back
+    /// from the summary, and at most nine digits).
+    struct NameText {
+        private(set) var bytes: [UInt8] = []
+        /// Name `i` is `bytes[starts[i] ..< starts[i + 1]]`.
+        private(set) var starts: [Int] = [0]
+        /// The values of the integer segments and which segments they are, all names' in a
+        /// row: name `i`'s are at `firstIndex[i] ..< firstIndex[i + 1]`.
+        private(set) var values: [Int] = []
+        private(set) var segments: [Int] = []
+        private(set) var firstIndex: [Int] = [0]
+        private(set) var ascii = true
+
+        init(_ names: [String]) {
+            bytes.reserveCapacity(names.reduce(0) { $0 + $1.utf8.count })
+            starts.reserveCapacity(names.count + 1)
+            firstIndex.reserveCapacity(names.count + 1)
+            for name in names {
+                bytes.append(contentsOf: name.utf8)
+                starts.append(bytes.count)
             }
-
-            func hash(into hasher: inout Hasher) {
-                if let digest {
-                    hasher.combine(digest)
-                    return
-                }
-                hasher.combine(prefix)
-                hasher.combine(suffix)
-                hasher.combine(shape)
-                hasher.combine(count)
-                hasher.combine(members)
+            bytes.withUnsafeBufferPointer { all in
+                for i in names.indices { scan(UnsafeBufferPointer(rebasing: all[starts[i] ..< starts[i + 1]])) }
             }
+        }
 
-            /// FNV-1a over the bytes, with a separator after each part.
-            static func digest(_ prefix: Substring, _ suffix: Substring, _ shape: String, _ count: Int, _ members: Int) -> UInt64 {
-                // No nested function mutating `h`: a captured variable is checked for
-                // exclusive access at run time, at every byte.
-                var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                h = mixed(h, prefix.utf8)
-                h = mixed(h, suffix.utf8)
-                h = mixed(h, shape[...].utf8)
-                h = (h ^ UInt64(bitPattern: Int64(count))) &* 0x100_0000_01b3
-                h = (h ^ UInt64(bitPattern: Int64(members))) &* 0x100_0000_01b3
-                return h
-            }
-
-            /// `h` with the bytes of `part` and a separator mixed in (FNV-1a).
-            static func mixed(_ start: UInt64, _ part: Substring.UTF8View) -> UInt64 {
-                let fast = part.withContiguousStorageIfAvailable { bytes in
-                    var h = start
-                    for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
-                    return h
-                }
-                var h = start
-                if let fast {
-                    h = fast
+        private mutating func scan(_ name: UnsafeBufferPointer<UInt8>) {
+            var segment = 0, digits = 0, value = 0
+            var valid = true, leadingZero = false
+            for byte in name {
+                if byte == UInt8(ascii: ".") {
+                    close(segment, digits, value, valid, leadingZero)
+                    segment += 1
+                    digits = 0
+                    value = 0
+                    valid = true
+                    leadingZero = false
+                } else if byte &- 0x30 < 10 {
+                    if digits == 0 { leadingZero = byte == UInt8(ascii: "0") }
+                    digits += 1
+                    // Past nine digits it is a name: stop before the value could overflow.
+                    if digits <= 9 { value = value * 10 + Int(byte &- 0x30) }
                 } else {
-                    for byte in part { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                    valid = false
+                    if byte >= 0x80 { ascii = false }
                 }
-                return (h ^ 0xFF) &* 0x100_0000_01b3
             }
+            close(segment, digits, value, valid, leadingZero)
+            firstIndex.append(values.count)
         }
-        var buckets: [Key: [(value: Int, index: Int)]] = [:]
-        let bit: UInt64 = k < 64 ? 1 << UInt64(k) : 0
-        for index in entries.indices where entries[index].alive && entries[index].hasDigit {
-            guard bit == 0 || entries[index].integerSegments & bit != 0 else { continue }
-            let name = entries[index].name
-            guard let (range, value) = integerSegment(name, k) else { continue }
-            let prefix = name[..<range.lowerBound], suffix = name[range.upperBound...]
-            let shape = entries[index].shape, count = entries[index].count, members = entries[index].members
-            let digest = ascii ? Key.digest(prefix, suffix, shape, count, members) : nil
-            let key = Key(prefix: prefix, suffix: suffix, shape: shape, count: count, members: members, digest: digest)
-            buckets[key, default: []].append((value, index))
-        }
-        for (key, list) in buckets where list.count >= minimumRun {
-            let sorted = list.sorted { $0.value < $1.value }
-            var start = 0
-            while start < sorted.count {
-                var end = start + 1
-                while end < sorted.count, sorted[end].value == sorted[end - 1].value + 1 { end += 1 }
-                if end - start >= minimumRun {
-                    let run = sorted[start..<end]
-                    guard let head = run.first, let tail = run.last else { break }
-                    var merged = entries[head.index]
-                    // `{a..b}` once done; until then without dots, which would count as segments.
-                    merged.name = key.prefix + "{\(head.value)\(gap)\(tail.value)}" + key.suffix
-                    merged.integerSegments &= ~bit
-                    merged.members = run.reduce(0) { $0 + entries[$1.index].members }
-                    merged.first = run.reduce(Int.max) { Swift.min($0, entries[$1.index].first) }
-                    for item in run { entries[item.index].alive = false }
-                    entries.append(merged)
-                }
-                start = end
-            }
-        }
-    }
 
-    /// The segments below 64 of a dotted name that `integerSegment` takes, as bits.
-    private static func integerSegmentBits(_ name: String) -> UInt64 {
-        var bits: UInt64 = 0
-        var segment: UInt64 = 0
-        var digits = 0
-        var valid = true
-        var leadingZero = false
-        func close() {
-            if valid, digits > 0, digits <= 9, digits == 1 || !leadingZero, segment < 64 { bits |= 1 << segment }
+        private mutating func close(_ segment: Int, _ digits: Int, _ value: Int, _ valid: Bool, _ leadingZero: Bool) {
+            guard valid, digits > 0, digits <= 9, digits == 1 || !leadingZero else { return }
+            values.append(value)
+            segments.append(segment)
         }
-        for byte in name.utf8 {
-            if byte == UInt8(ascii: ".") {
-                close()
+
+        func hasIndices(_ i: Int) -> Bool { firstIndex[i + 1] > firstIndex[i] }
+        func indexCount(_ i: Int) -> Int { firstIndex[i + 1] - firstIndex[i] }
+        func indexRange(_ i: Int) -> Range<Int> { firstIndex[i] ..< firstIndex[i + 1] }
+
+        /// Name `i`'s segments, an index segment as `nil`.
+        func parts(_ i: Int) -> [Substring?] {
+            let indexSegments = segments[indexRange(i)]
+            let name = String(decoding: bytes[starts[i] ..< starts[i + 1]], as: UTF8.self)
+            return name.split(separator: ".", omittingEmptySubsequences: false).enumerated().map { segment, part in
+                indexSegments.contains(segment) ? nil : part
+            }
+        }
+
+        /// FNV-1a over name `i`'s bytes, each index segment as one byte that UTF-8 never holds.
+        func digest(_ i: Int) -> UInt64 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            var segment = 0, next = firstIndex[i]
+            let end = firstIndex[i + 1]
+            var inIndex = next < end && segments[next] == 0
+            if inIndex { h = (h ^ 0xFF) &* 0x100_0000_01b3 }
+            for position in starts[i] ..< starts[i + 1] {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: ".") {
+                    segment += 1
+                    if inIndex { next += 1 }
+                    inIndex = next < end && segments[next] == segment
+                    h = (h ^ UInt64(byte)) &* 0x100_0000_01b3
+                    if inIndex { h = (h ^ 0xFF) &* 0x100_0000_01b3 }
+                } else if !inIndex {
+                    h = (h ^ UInt64(byte)) &* 0x100_0000_01b3
+                }
+            }
+            return h
+        }
+
+        /// Whether names `a` and `b`, whose indices are at the same segments, have the same
+        /// bytes everywhere else.
+        func sameTemplate(_ a: Int, _ b: Int) -> Bool {
+            var x = starts[a], y = starts[b]
+            let endX = starts[a + 1], endY = starts[b + 1]
+            var segment = 0, next = firstIndex[a]
+            let last = firstIndex[a + 1]
+            while true {
+                let isIndex = next < last && segments[next] == segment
+                if isIndex {
+                    while x < endX, bytes[x] != UInt8(ascii: ".") { x += 1 }
+                    while y < endY, bytes[y] != UInt8(ascii: ".") { y += 1 }
+                    next += 1
+                } else {
+                    while x < endX, y < endY, bytes[x] != UInt8(ascii: "."), bytes[x] == bytes[y] {
+                        x += 1
+                        y += 1
+                    }
+                    let doneX = x == endX || bytes[x] == UInt8(ascii: "."), doneY = y == endY || bytes[y] == UInt8(ascii: ".")
+                    guard doneX, doneY else { return false }
+                }
+                if x == endX || y == endY { return x == endX && y == endY }
+                x += 1
+                y += 1
                 segment += 1
-                digits = 0
-                valid = true
-                leadingZero = false
-            } else if byte &- 0x30 < 10 {
-                if digits == 0 { leadingZero = byte == UInt8(ascii: "0") }
-                digits += 1
-            } else {
-                valid = false
             }
         }
-        close()
-        return bits
+
+        /// Name `i` with its integer segments written as `indices` say.
+        func name(_ i: Int, _ indices: [Index]) -> String {
+            let indexSegments = segments[indexRange(i)]
+            var out = ""
+            out.reserveCapacity(starts[i + 1] - starts[i] + 8 * indices.count)
+            var segment = 0, slot = 0
+            var start = starts[i]
+            while start <= starts[i + 1] {
+                var end = start
+                while end < starts[i + 1], bytes[end] != UInt8(ascii: ".") { end += 1 }
+                if segment > 0 { out += "." }
+                if slot < indices.count, indexSegments[indexSegments.startIndex + slot] == segment {
+                    let index = indices[slot]
+                    out += index.low == index.high ? String(index.low) : "{\(index.low)..\(index.high)}"
+                    slot += 1
+                } else {
+                    out += String(decoding: bytes[start ..< end], as: UTF8.self)
+                }
+                segment += 1
+                start = end + 1
+            }
+            return out
+        }
     }
 
-    /// Segment `k` of a dotted name and its value, when it is a whole number as PyTorch
-    /// writes indices (`0`, `12`; not `01`, so that the name can be written back from the
-    /// summary, and at most 9 digits).
-    private static func integerSegment(_ name: String, _ k: Int) -> (Range<String.Index>, Int)? {
-        // Over the bytes in place where the string has them (native strings do): offsets,
-        // not String indices, for each of a big group's names at each segment.
-        let found = name.utf8.withContiguousStorageIfAvailable { bytes -> (start: Int, end: Int, value: Int)? in
-            var start = 0
-            for _ in 0..<k {
-                guard let dot = bytes[start...].firstIndex(of: UInt8(ascii: ".")) else { return nil }
-                start = dot + 1
+    /// Which family each name belongs to: names whose text around the indices, shape and
+    /// count agree. ASCII names (all real ones) are hashed and compared by their bytes, in an
+    /// open-addressing table of family numbers; other names by `String`'s equality, which is
+    /// canonical equivalence, as elsewhere in lrs.
+    struct FamilyTable {
+        let text: NameText
+        let shapes: [Int]
+        let counts: [Int]
+        /// Slot: the representative name's position + 1 and its family, or 0 (empty).
+        private var slots: [(position: Int, family: Int)]
+        private let mask: Int
+        private var others: [OtherKey: Int] = [:]
+
+        private struct OtherKey: Hashable {
+            var parts: [Substring?]
+            var segments: [Int]
+            var shape: Int
+            var count: Int
+        }
+
+        init(text: NameText, shapes: [Int], counts: [Int], capacity: Int) {
+            self.text = text
+            self.shapes = shapes
+            self.counts = counts
+            var size = 16
+            while size < 2 * capacity { size *= 2 }
+            mask = size - 1
+            slots = text.ascii ? Array(repeating: (0, 0), count: size) : []
+        }
+
+        /// The family of name `i`: a known one, or `next` (which it then represents).
+        mutating func family(of i: Int, next: Int) -> Int {
+            guard text.ascii else {
+                let key = OtherKey(parts: text.parts(i), segments: Array(text.segments[text.indexRange(i)]),
+                                   shape: shapes[i], count: counts[i])
+                if let known = others[key] { return known }
+                others[key] = next
+                return next
             }
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
-            let digits = end - start
-            guard digits > 0, digits <= 9, digits == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
-            var value = 0
-            for byte in bytes[start..<end] {
-                guard byte &- 0x30 < 10 else { return nil }
-                value = value * 10 + Int(byte &- 0x30)
+            var h = text.digest(i)
+            h = (h ^ UInt64(truncatingIfNeeded: shapes[i])) &* 0x100_0000_01b3
+            h = (h ^ UInt64(truncatingIfNeeded: counts[i])) &* 0x100_0000_01b3
+            var slot = Int(truncatingIfNeeded: (h ^ h >> 29) & UInt64(mask))
+            while slots[slot].position != 0 {
+                let other = slots[slot].position - 1
+                if shapes[other] == shapes[i], counts[other] == counts[i],
+                   text.segments[text.indexRange(other)] == text.segments[text.indexRange(i)], text.sameTemplate(other, i) {
+                    return slots[slot].family
+                }
+                slot = (slot + 1) & mask
             }
-            return (start, end, value)
+            slots[slot] = (i + 1, next)
+            return next
         }
-        if let found {
-            guard let found else { return nil }
-            let utf8 = name.utf8
-            return (utf8.index(utf8.startIndex, offsetBy: found.start)..<utf8.index(utf8.startIndex, offsetBy: found.end), found.value)
+    }
+
+    /// Names of one family: their text around the indices, their shape and count are equal.
+    /// Each member (a name, or a run merged from several) has `width` indices, kept in one array.
+    struct Family {
+        let representative: Int
+        let width: Int
+        private var flat: [Index] = []
+        /// Per member: how many parameters it stands for, and where its first one is.
+        private(set) var members: [Int] = []
+        private(set) var first: [Int] = []
+        private var isAlive: [Bool] = []
+
+        init(representative: Int, width: Int) {
+            self.representative = representative
+            self.width = width
         }
-        let utf8 = name.utf8
-        var start = utf8.startIndex
-        var segment = 0
-        while segment < k {
-            guard let dot = utf8[start...].firstIndex(of: UInt8(ascii: ".")) else { return nil }
-            start = utf8.index(after: dot)
-            segment += 1
+
+        var alive: [Int] { isAlive.indices.filter { isAlive[$0] } }
+
+        func indices(of member: Int) -> [Index] { Array(flat[member * width ..< (member + 1) * width]) }
+
+        mutating func add(_ position: Int, _ values: ArraySlice<Int>) {
+            for value in values { flat.append(Index(low: value, high: value)) }
+            members.append(1)
+            first.append(position)
+            isAlive.append(true)
         }
-        let end = utf8[start...].firstIndex(of: UInt8(ascii: ".")) ?? utf8.endIndex
-        var value = 0
-        var digits = 0
-        for byte in utf8[start..<end] {
-            guard byte &- 0x30 < 10 else { return nil }
-            value = value * 10 + Int(byte &- 0x30)
-            digits += 1
-            if digits > 9 { return nil }
+
+        /// Merges the members equal everywhere but at index `slot`, whose values there are
+        /// single and consecutive, into runs of at least `minimumRun`.
+        mutating func merge(at slot: Int) {
+            // The key: the other indices and the member count (runs merge with runs of a size).
+            struct Key: Hashable {
+                var members: Int
+                /// Empty for a family with one index: no array per member then.
+                var others: [Index]
+            }
+            var buckets: [Key: [(value: Int, member: Int)]] = [:]
+            for member in isAlive.indices where isAlive[member] {
+                let index = flat[member * width + slot]
+                guard index.low == index.high else { continue }
+                var key = Key(members: members[member], others: [])
+                if width > 1 {
+                    key.others.reserveCapacity(width - 1)
+                    for other in 0..<width where other != slot { key.others.append(flat[member * width + other]) }
+                }
+                buckets[key, default: []].append((index.low, member))
+            }
+            for list in buckets.values where list.count >= minimumRun {
+                let sorted = list.sorted { $0.value < $1.value }
+                var start = 0
+                while start < sorted.count {
+                    var end = start + 1
+                    while end < sorted.count, sorted[end].value == sorted[end - 1].value + 1 { end += 1 }
+                    if end - start >= minimumRun { join(sorted[start ..< end], at: slot) }
+                    start = end
+                }
+            }
         }
-        guard digits > 0, digits == 1 || utf8[start] != UInt8(ascii: "0") else { return nil }
-        return (start..<end, value)
+
+        /// One member for the run `run` (consecutive values at `slot`), in place of its members.
+        private mutating func join(_ run: ArraySlice<(value: Int, member: Int)>, at slot: Int) {
+            guard let head = run.first, let tail = run.last else { return }
+            for other in 0..<width { flat.append(flat[head.member * width + other]) }
+            flat[flat.count - width + slot] = Index(low: head.value, high: tail.value)
+            members.append(run.reduce(0) { $0 + members[$1.member] })
+            first.append(run.reduce(Int.max) { Swift.min($0, first[$1.member]) })
+            isAlive.append(true)
+            for item in run { isAlive[item.member] = false }
+        }
+    }
+
+    /// Shape texts as small numbers: a group of thousands lists the same few, and the report
+    /// hands the same `String` for each (compared first by identity, then by text).
+    struct ShapeIDs {
+        private(set) var texts: [String] = []
+        private var table: [String: Int] = [:]
+
+        mutating func id(_ text: String) -> Int {
+            if texts.count <= 8, let found = texts.firstIndex(of: text) { return found }
+            if let known = table[text] { return known }
+            table[text] = texts.count
+            texts.append(text)
+            return texts.count - 1
+        }
     }
 }
