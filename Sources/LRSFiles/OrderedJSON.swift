@@ -135,37 +135,14 @@ struct OrderedJSONParser {
     mutating func members(depth: Int, _ visit: (String, inout OrderedJSONParser) throws(OrderedJSON.SyntaxError) -> Void)
         throws(OrderedJSON.SyntaxError) {
         position += 1
-        // Names seen, for duplicates: a set only once the object is large (a header's
-        // thousands of tensors); its many three-member entries compare a few names instead,
-        // the first four without an allocation.
-        var few = FewNames()
-        var names: [String] = []
-        var keys: Set<String>?
+        var names = MemberNames()
         if closesAtOnce(UInt8(ascii: "}")) { return }
         while true {
             skipSpace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let keyStart = position
             let key = try string()
-            let isNew: Bool
-            if keys != nil {
-                isNew = keys?.insert(key).inserted ?? true
-            } else if few.count < FewNames.capacity {
-                isNew = !few.contains(key)
-                few.append(key)
-            } else {
-                isNew = !few.contains(key) && !names.contains(key)
-                names.append(key)
-                if names.count + FewNames.capacity > 8 {
-                    names += few.names
-                    // Sized for the rest of the text at one member per 64 bytes (a header's
-                    // entry takes about 100), so a large header's set is not rehashed as it grows.
-                    var set = Set<String>(minimumCapacity: names.count + (bytes.count - position) / 64)
-                    for name in names { set.insert(name) }
-                    keys = set
-                    names = []
-                }
-            }
+            let isNew = names.insert(key, raw: keyStart + 1 ..< position - 1, in: bytes)
             guard isNew else {
                 position = keyStart
                 var duplicate = error("the name '\(key)' appears twice")
@@ -379,25 +356,4 @@ struct OrderedJSONParser {
         }
         return text
     }
-}
-
-/// Up to four member names held inline, for an object's duplicate check without allocating.
-struct FewNames {
-    static let capacity = 4
-    private var a: String?, b: String?, c: String?, d: String?
-    private(set) var count = 0
-
-    func contains(_ key: String) -> Bool { a == key || b == key || c == key || d == key }
-
-    mutating func append(_ key: String) {
-        switch count {
-        case 0: a = key
-        case 1: b = key
-        case 2: c = key
-        default: d = key
-        }
-        count += 1
-    }
-
-    var names: [String] { [a, b, c, d].compactMap { $0 } }
 }

@@ -7,16 +7,18 @@
 /// says what is wrong) reads the entry instead.
 extension OrderedJSONParser {
     /// At the entry's `{`.
-    mutating func tensorEntry() -> (dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int)? {
+    /// `shapes` hands out one array per distinct shape: a header's thousands of tensors
+    /// have a few dozen shapes.
+    mutating func tensorEntry(shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int)? {
         let start = position
-        guard let entry = plainTensorEntry() else {
+        guard let entry = plainTensorEntry(&shapes) else {
             position = start
             return nil
         }
         return entry
     }
 
-    private mutating func plainTensorEntry() -> (dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int)? {
+    private mutating func plainTensorEntry(_ shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int)? {
         position += 1
         var dtype: SafetensorsDType?
         var shape: [Int]?
@@ -32,8 +34,8 @@ extension OrderedJSONParser {
                 guard dtype == nil, let value = plainString(), let known = self.dtype(value) else { return nil }
                 dtype = known
             } else if equal(key, "shape") {
-                guard shape == nil, let list = plainNaturals() else { return nil }
-                shape = list
+                guard shape == nil, plainNaturals(into: &shapes.scratch) else { return nil }
+                shape = shapes.interned()
             } else if equal(key, "data_offsets") {
                 guard offsets == nil, let pair = plainPair() else { return nil }
                 offsets = pair
@@ -67,21 +69,21 @@ extension OrderedJSONParser {
         return start ..< i
     }
 
-    /// `[N, ...]` of whole numbers that fit an `Int`.
-    private mutating func plainNaturals() -> [Int]? {
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else { return nil }
+    /// `[N, ...]` of whole numbers that fit an `Int`, into `items`.
+    private mutating func plainNaturals(into items: inout [Int]) -> Bool {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else { return false }
         position += 1
-        var items: [Int] = []
+        items.removeAll(keepingCapacity: true)
         skipSpace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
-            return items
+            return true
         }
         while true {
-            guard let number = plainNatural() else { return nil }
+            guard let number = plainNatural() else { return false }
             items.append(number)
-            guard let closed = itemEnded() else { return nil }
-            if closed { return items }
+            guard let closed = itemEnded() else { return false }
+            if closed { return true }
         }
     }
 
@@ -124,23 +126,49 @@ extension OrderedJSONParser {
         return true
     }
 
-    /// The dtype spelled by the bytes, if lrs knows it.
+    /// The dtype spelled by the bytes, if lrs knows it: its spelling (at most four bytes)
+    /// packed in a word, compared with each dtype's.
     private func dtype(_ range: Range<Int>) -> SafetensorsDType? {
-        let text = UnsafeBufferPointer(rebasing: bytes[range])
-        for (dtype, spelling) in Self.dtypeSpellings where spelling.count == text.count && spelling.elementsEqual(text) {
-            return dtype
-        }
+        guard range.count <= 4 else { return nil }
+        let packed = Self.packed(UnsafeBufferPointer(rebasing: bytes[range]))
+        for (dtype, spelling) in Self.dtypeSpellings where spelling == packed { return dtype }
         return nil
     }
 
-    /// Each dtype's bytes, made once.
-    private static let dtypeSpellings = SafetensorsDType.allCases.map { ($0, Array($0.rawValue.utf8)) }
-
-    private func equal(_ range: Range<Int>, _ word: StaticString) -> Bool {
-        Self.equal(UnsafeBufferPointer(rebasing: bytes[range]), word)
+    /// Up to four bytes and their count, in one word.
+    private static func packed<C: Collection<UInt8>>(_ text: C) -> UInt64 {
+        text.reduce(UInt64(text.count)) { $0 << 8 | UInt64($1) }
     }
 
-    private static func equal(_ text: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
-        word.withUTF8Buffer { text.elementsEqual($0) }
+    /// Each dtype's spelling, packed, made once.
+    private static let dtypeSpellings = SafetensorsDType.allCases.map { ($0, packed(Array($0.rawValue.utf8))) }
+
+    private func equal(_ range: Range<Int>, _ word: StaticString) -> Bool {
+        range.count == word.utf8CodeUnitCount
+            && UnsafeBufferPointer(rebasing: bytes[range]).elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: range.count))
+    }
+}
+
+/// One array per distinct shape of a header: the shape just read is in `scratch`, and
+/// `interned()` hands back the array kept for it (made on its first appearance).
+struct ShapeInterner {
+    var scratch: [Int] = []
+    /// The first few shapes seen, compared in turn; past those, a table.
+    private var recent: [[Int]] = []
+    private var table: [[Int]: [Int]] = [:]
+
+    /// The last shape handed out: neighbours in a header often share one.
+    private var last = 0
+
+    mutating func interned() -> [Int] {
+        if last < recent.count, recent[last] == scratch { return recent[last] }
+        for (index, shape) in recent.enumerated() where shape == scratch {
+            last = index
+            return shape
+        }
+        if let known = table[scratch] { return known }
+        let made = scratch
+        if recent.count < 16 { recent.append(made) } else { table[made] = made }
+        return made
     }
 }

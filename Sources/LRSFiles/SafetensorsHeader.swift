@@ -131,6 +131,7 @@ public struct SafetensorsHeader: Sendable {
         // About 100 bytes of text per entry: one allocation, not a doubling series.
         entries.reserveCapacity(headerBytes.count / 64)
         var firstBad: FileFormatError?
+        var shapes = ShapeInterner()
         var metadata: [String: String] = [:]
         var metadataProblem: String?
         do {
@@ -160,7 +161,7 @@ public struct SafetensorsHeader: Sendable {
                     return
                 }
                 // After a bad entry only the JSON is read: the first is the one reported.
-                if firstBad == nil, let fast = parser.tensorEntry() {
+                if firstBad == nil, let fast = parser.tensorEntry(shapes: &shapes) {
                     do throws(FileFormatError) { entries.append(try entry(name, fast.dtype, fast.shape, fast.begin, fast.end)) }
                     catch { firstBad = error }
                     return
@@ -194,7 +195,9 @@ public struct SafetensorsHeader: Sendable {
         // The format requires the tensors to tile the data section exactly, in offset order:
         // overlapping tensors would alias one another's bytes, and a gap or a tail hides data.
         // Positions sorted, not entries (each holds a name and a shape to move).
-        let order = entries.indices.sorted {
+        // Writers lay the tensors out in the header's order: then there is nothing to sort.
+        let inOrder = zip(entries, entries.dropFirst()).allSatisfy { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        let order = inOrder ? Array(entries.indices) : entries.indices.sorted {
             (entries[$0].begin, entries[$0].end, entries[$0].name) < (entries[$1].begin, entries[$1].end, entries[$1].name)
         }
         var covered = 0

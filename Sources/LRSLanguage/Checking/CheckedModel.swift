@@ -93,8 +93,11 @@ public struct ParameterInfo: Sendable, Equatable {
     public let shape: [Int]
     /// Number of elements.
     public let count: Int
-    /// The dotted name of the layer that holds it (`blocks.0.0.attn`).
-    public let layerName: String
+    /// The dotted name of the layer that holds it (`blocks.0.0.attn`). A checkpoint's
+    /// parameter's is made from its name when asked: a 10,000-tensor model has thousands of
+    /// modules, and a check seldom asks for one.
+    public var layerName: String { storedLayerName ?? CheckedModelFile.moduleName(of: name) }
+    private let storedLayerName: String?
     /// `nil` for a parameter of a model from a checkpoint.
     public let layerKind: LayerKind?
     /// Position in the model of the top-level item that holds it (the layer itself in a
@@ -105,6 +108,36 @@ public struct ParameterInfo: Sendable, Equatable {
     /// The labels written on the items that hold it, outermost first (section 12: a label
     /// selects every item written with it, at any depth).
     public var labels: [String] = []
+
+    public init(name: String, shape: [Int], count: Int, layerName: String, layerKind: LayerKind?, layerIndex: Int,
+                parameterLayerIndex: Int, labels: [String] = []) {
+        self.name = name
+        self.shape = shape
+        self.count = count
+        self.storedLayerName = layerName
+        self.layerKind = layerKind
+        self.layerIndex = layerIndex
+        self.parameterLayerIndex = parameterLayerIndex
+        self.labels = labels
+    }
+
+    /// A parameter of a checkpoint (section 13): its module is its name less the last
+    /// segment, the `module`-th to appear.
+    public init(checkpointName name: String, shape: [Int], count: Int, module: Int) {
+        self.name = name
+        self.shape = shape
+        self.count = count
+        self.storedLayerName = nil
+        self.layerKind = nil
+        self.layerIndex = module
+        self.parameterLayerIndex = module
+    }
+
+    public static func == (a: ParameterInfo, b: ParameterInfo) -> Bool {
+        a.name == b.name && a.shape == b.shape && a.count == b.count && a.layerName == b.layerName
+            && a.layerKind == b.layerKind && a.layerIndex == b.layerIndex && a.parameterLayerIndex == b.parameterLayerIndex
+            && a.labels == b.labels
+    }
 }
 
 extension ParameterInfo {
@@ -168,11 +201,65 @@ public struct CheckedModel: Sendable {
     public let outputShape: [Int]?
     public let parameters: [ParameterInfo]
     public let buffers: [BufferInfo]
-    /// Parameters and buffers in `state_dict()` order.
-    public let stateDict: [StateEntry]
+    /// Parameters and buffers in `state_dict()` order. A checkpoint's is made when asked,
+    /// from where its buffers stand: `lrs check` of a big checkpoint never needs it.
+    public var stateDict: [StateEntry] { storedStateDict ?? interleaved() }
+    private let storedStateDict: [StateEntry]?
+    /// A checkpoint's: the position in `state_dict()` order of each buffer, increasing.
+    private var bufferPositions: [Int] = []
     public let range: SourceRange
     /// The checkpoint of `model from "FILE"`; then `layers` is empty.
     public var file: CheckedModelFile? = nil
+
+    public init(layers: [CheckedLayer], inputShape: [Int]?, inputWasInferred: Bool, outputShape: [Int]?,
+                parameters: [ParameterInfo], buffers: [BufferInfo], stateDict: [StateEntry], range: SourceRange) {
+        self.layers = layers
+        self.inputShape = inputShape
+        self.inputWasInferred = inputWasInferred
+        self.outputShape = outputShape
+        self.parameters = parameters
+        self.buffers = buffers
+        self.storedStateDict = stateDict
+        self.range = range
+    }
+
+    /// The model of a checkpoint: no layers, no shapes, its tensors in the file's order,
+    /// buffer `i` at position `bufferPositions[i]` of them.
+    public init(file: CheckedModelFile, parameters: [ParameterInfo], buffers: [BufferInfo], bufferPositions: [Int],
+                range: SourceRange) {
+        self.layers = []
+        self.inputShape = nil
+        self.inputWasInferred = false
+        self.outputShape = nil
+        self.parameters = parameters
+        self.buffers = buffers
+        self.storedStateDict = nil
+        self.bufferPositions = bufferPositions
+        self.range = range
+        self.file = file
+    }
+
+    private func interleaved() -> [StateEntry] {
+        var entries: [StateEntry] = []
+        entries.reserveCapacity(parameters.count + buffers.count)
+        var nextParameter = 0, nextBuffer = 0
+        while nextParameter < parameters.count || nextBuffer < buffers.count {
+            if nextBuffer < buffers.count, nextBuffer < bufferPositions.count, bufferPositions[nextBuffer] == entries.count
+                || nextParameter == parameters.count {
+                entries.append(.buffer(buffers[nextBuffer]))
+                nextBuffer += 1
+            } else {
+                entries.append(.parameter(parameters[nextParameter]))
+                nextParameter += 1
+            }
+        }
+        return entries
+    }
+
+    /// Whether any parameter or buffer satisfies `test`, in no particular order.
+    public func anyTensor(_ test: (String) -> Bool) -> Bool {
+        parameters.contains { test($0.name) } || buffers.contains { test($0.name) }
+    }
 
     /// How many layers have parameters (`layers` in expressions); for a model from a
     /// checkpoint, how many modules hold parameters.
@@ -197,6 +284,15 @@ public struct CheckedModelFile: Sendable {
     public let file: CheckedFile
     /// How many modules (names less their last segment) hold parameters.
     public let moduleCount: Int
+
+    /// The module that holds a checkpoint's tensor: its name less the last segment, or the
+    /// name itself for a top-level tensor (`cls_token`), so that `each layer` names it.
+    public static func moduleName(of name: String) -> String {
+        // ASCII names (all real ones) by their bytes; others by Characters.
+        let ascii = name.utf8.allSatisfy { $0 < 0x80 }
+        let dot = ascii ? name.utf8.lastIndex(of: UInt8(ascii: ".")) : name.lastIndex(of: ".")
+        return String(dot.map { name[..<$0] } ?? name[...])
+    }
 
     /// Whether `word` is a whole dotted segment of `name` (`LayerNorm` of
     /// `encoder.layer.3.output.LayerNorm.weight`, but not of `LayerNorm2.weight`).

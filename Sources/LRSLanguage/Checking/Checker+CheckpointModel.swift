@@ -16,44 +16,43 @@ extension Checker {
         }
         var parameters: [ParameterInfo] = []
         var buffers: [BufferInfo] = []
-        var entries: [StateEntry] = []
+        var bufferPositions: [Int] = []
         parameters.reserveCapacity(headers.tensors.count)
-        entries.reserveCapacity(headers.tensors.count)
         // Modules by first appearance: `layer` and `layers` in expressions, `each layer`.
-        var modules: [String: Int] = [:]
+        // Keyed by a slice of the tensor's own name: no string made per module.
+        var modules: [Substring: Int] = [:]
         modules.reserveCapacity(headers.tensors.count)
+        var lastModule: Substring = ""
         var total = 0
-        for tensor in headers.tensors {
+        for (position, tensor) in headers.tensors.enumerated() {
             let name = tensor.name
-            // ASCII names (all real ones) by their bytes; others by Characters, as before.
+            // ASCII names (all real ones) by their bytes; others by Characters, as
+            // `CheckedModelFile.moduleName` reads them.
             let ascii = name.utf8.allSatisfy { $0 < 0x80 }
             let dot = ascii ? name.utf8.lastIndex(of: UInt8(ascii: ".")) : name.lastIndex(of: ".")
             // A top-level tensor (`cls_token`) is its own module, so `each layer` names it.
             let module = dot.map { name[..<$0] } ?? name[...]
             if !tensor.dtype.isFloatingPoint || Checker.isBufferName(name, ascii: ascii) {
-                let info = BufferInfo(name: name, shape: tensor.shape, isInteger: !tensor.dtype.isFloatingPoint,
-                                      layerName: String(module))
-                buffers.append(info)
-                entries.append(.buffer(info))
+                buffers.append(BufferInfo(name: name, shape: tensor.shape, isInteger: !tensor.dtype.isFloatingPoint,
+                                          layerName: String(module)))
+                bufferPositions.append(position)
                 continue
             }
             let index: Int
-            let layerName: String
-            // Parameters of one module come together: most need no lookup, nor a name of their own.
-            if let last = parameters.last, Checker.sameBytes(last.layerName, module) {
+            // Parameters of one module come together: most need no lookup.
+            if let last = parameters.last, Checker.sameBytes(lastModule, module) {
                 index = last.layerIndex
-                layerName = last.layerName
             } else {
-                layerName = String(module)
                 // One hash for a new module (nearly all): the rare one seen before is put back.
                 let next = modules.count
-                if let known = modules.updateValue(next, forKey: layerName) {
-                    modules[layerName] = known
+                if let known = modules.updateValue(next, forKey: module) {
+                    modules[module] = known
                     index = known
                 } else {
                     index = next
                 }
             }
+            lastModule = module
             // The header reader checked each count; their sum may still overflow.
             let count = tensor.entry.count
             let (sum, overflow) = total.addingReportingOverflow(count)
@@ -62,14 +61,10 @@ extension Checker {
                 return nil
             }
             total = sum
-            let info = ParameterInfo(name: name, shape: tensor.shape, count: count, layerName: layerName,
-                                     layerKind: nil, layerIndex: index, parameterLayerIndex: index)
-            parameters.append(info)
-            entries.append(.parameter(info))
+            parameters.append(ParameterInfo(checkpointName: name, shape: tensor.shape, count: count, module: index))
         }
         let file = CheckedModelFile(file: checked, moduleCount: modules.count)
-        return CheckedModel(layers: [], inputShape: nil, inputWasInferred: false, outputShape: nil,
-                            parameters: parameters, buffers: buffers, stateDict: entries, range: range, file: file)
+        return CheckedModel(file: file, parameters: parameters, buffers: buffers, bufferPositions: bufferPositions, range: range)
     }
 
     /// Section 13's buffer names.
@@ -93,7 +88,7 @@ extension Checker {
 
     /// Whether a module name is the bytes of a slice of another name: compared where they
     /// lie (the generic comparison of two UTF-8 views walked them index by index).
-    static func sameBytes(_ name: String, _ slice: Substring) -> Bool {
+    static func sameBytes(_ name: Substring, _ slice: Substring) -> Bool {
         let same = name.utf8.withContiguousStorageIfAvailable { a in
             slice.utf8.withContiguousStorageIfAvailable { b in a.count == b.count && a.elementsEqual(b) }
         }
@@ -104,14 +99,14 @@ extension Checker {
     /// once per word selector: a scan of the names, not a set of every segment built for
     /// each check of a 10,000-tensor model.
     static func isNameSegment(_ word: String, of model: CheckedModel) -> Bool {
-        model.stateDict.contains { CheckedModelFile.name($0.name, hasSegment: word) }
+        model.anyTensor { CheckedModelFile.name($0, hasSegment: word) }
     }
 
     /// The distinct segments of the checkpoint's names, for suggestions.
     static func nameSegments(of model: CheckedModel) -> [String] {
         var segments: Set<String> = []
-        for entry in model.stateDict {
-            for segment in entry.name.split(separator: ".") where Int(segment) == nil { segments.insert(String(segment)) }
+        for name in model.parameters.map(\.name) + model.buffers.map(\.name) {
+            for segment in name.split(separator: ".") where Int(segment) == nil { segments.insert(String(segment)) }
         }
         return segments.sorted()
     }

@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The names an object has named so far, for its duplicate check. An entry of a header names
+/// three members, compared in place; a header names thousands of tensors, nearly always in
+/// plain ASCII (no escapes), which are hashed and compared as the bytes of the text, with no
+/// `String` hashed. The first name that is not plain turns the check into a set of `String`s,
+/// whose equality (canonical equivalence) is the one JSON names are compared by here.
+struct MemberNames {
+    /// Up to this many names are compared one by one.
+    private static let few = 8
+
+    private var names: [String] = []
+    /// Where each of `names` lies in the text, while all of them are plain.
+    private var ranges: [Range<Int>] = []
+    private var allPlain = true
+    private var table: PlainNameTable?
+    private var set: Set<String>?
+
+    init() {}
+
+    /// Whether `key` is new; adds it. `raw` is where its text lies (between the quotes) in
+    /// `bytes`, which holds what is still to be read after it (for sizing the table).
+    mutating func insert(_ key: String, raw: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // No escape (the text is as long as the name) and ASCII: the text is the name.
+        let plain = raw.count == key.utf8.count && UnsafeBufferPointer(rebasing: bytes[raw]).allSatisfy { $0 < 0x80 }
+        if set != nil { return set?.insert(key).inserted ?? true }
+        if table != nil {
+            if plain { return table?.insert(raw, in: bytes) ?? true }
+            // Names from here on are compared as `String`s: the plain ones too.
+            var strings = Set<String>(minimumCapacity: 2 * (table?.count ?? 0))
+            for range in table?.ranges ?? [] { strings.insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)) }
+            table = nil
+            let isNew = strings.insert(key).inserted
+            set = strings
+            return isNew
+        }
+        guard !names.contains(key) else { return false }
+        names.append(key)
+        ranges.append(raw)
+        allPlain = allPlain && plain
+        guard names.count > Self.few else { return true }
+        // A large object: about one member per 64 bytes of the text still to come (a header's
+        // entry takes about 100), so the table is not rebuilt as it grows.
+        let expected = names.count + (bytes.count - raw.upperBound) / 64
+        if allPlain {
+            var made = PlainNameTable(capacity: expected)
+            for range in ranges { _ = made.insert(range, in: bytes) }
+            table = made
+        } else {
+            var strings = Set<String>(minimumCapacity: expected)
+            for name in names { strings.insert(name) }
+            set = strings
+        }
+        names = []
+        ranges = []
+        return true
+    }
+}
+
+/// Names as ranges of the text, in an open-addressing table hashed by their bytes (FNV-1a).
+struct PlainNameTable {
+    private var slots: [Int]
+    private var mask: Int
+    private(set) var ranges: [Range<Int>] = []
+    private var hashes: [UInt64] = []
+
+    var count: Int { ranges.count }
+
+    init(capacity: Int) {
+        var size = 16
+        while size < 2 * capacity { size *= 2 }
+        slots = Array(repeating: -1, count: size)
+        mask = size - 1
+        ranges.reserveCapacity(capacity)
+        hashes.reserveCapacity(capacity)
+    }
+
+    /// Whether the name at `range` is new; adds it.
+    mutating func insert(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let name = UnsafeBufferPointer(rebasing: bytes[range])
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let mask = mask, count = ranges.count
+        let free: Int? = slots.withUnsafeBufferPointer { slots in
+            var slot = Int(truncatingIfNeeded: (h ^ h >> 32) & UInt64(mask))
+            while slots[slot] >= 0 {
+                let other = slots[slot]
+                if hashes[other] == h, ranges[other].count == range.count,
+                   range.isEmpty || bytes.baseAddress.map({ memcmp($0 + ranges[other].lowerBound, $0 + range.lowerBound, range.count) == 0 }) == true {
+                    return nil
+                }
+                slot = (slot + 1) & mask
+            }
+            return slot
+        }
+        guard let free else { return false }
+        slots[free] = count
+        ranges.append(range)
+        hashes.append(h)
+        if 2 * ranges.count > slots.count { grow() }
+        return true
+    }
+
+    private mutating func grow() {
+        let size = 2 * slots.count
+        slots = Array(repeating: -1, count: size)
+        mask = size - 1
+        for (index, h) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: (h ^ h >> 32) & UInt64(mask))
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = index
+        }
+    }
+}
