@@ -59,9 +59,11 @@ struct MemberNames {
     }
 }
 
-/// Names as ranges of the text, in an open-addressing table hashed by their bytes (FNV-1a).
+/// Names as ranges of the text, in an open-addressing table hashed by their bytes.
 struct PlainNameTable {
-    private var slots: [Int]
+    /// Positions in `ranges`, or -1: 32 bits, so that the table of a large header stays
+    /// in cache.
+    private var slots: [Int32]
     private var mask: Int
     private(set) var ranges: [Range<Int>] = []
     private var hashes: [UInt64] = []
@@ -79,14 +81,12 @@ struct PlainNameTable {
 
     /// Whether the name at `range` is new; adds it.
     mutating func insert(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let name = UnsafeBufferPointer(rebasing: bytes[range])
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let h = ByteHash.of(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[range])))
         let mask = mask, count = ranges.count
         let free: Int? = slots.withUnsafeBufferPointer { slots in
-            var slot = Int(truncatingIfNeeded: (h ^ h >> 32) & UInt64(mask))
+            var slot = Int(truncatingIfNeeded: h & UInt64(mask))
             while slots[slot] >= 0 {
-                let other = slots[slot]
+                let other = Int(slots[slot])
                 if hashes[other] == h, ranges[other].count == range.count,
                    range.isEmpty || bytes.baseAddress.map({ memcmp($0 + ranges[other].lowerBound, $0 + range.lowerBound, range.count) == 0 }) == true {
                     return nil
@@ -96,7 +96,7 @@ struct PlainNameTable {
             return slot
         }
         guard let free else { return false }
-        slots[free] = count
+        slots[free] = Int32(count)
         ranges.append(range)
         hashes.append(h)
         if 2 * ranges.count > slots.count { grow() }
@@ -108,9 +108,9 @@ struct PlainNameTable {
         slots = Array(repeating: -1, count: size)
         mask = size - 1
         for (index, h) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: (h ^ h >> 32) & UInt64(mask))
+            var slot = Int(truncatingIfNeeded: h & UInt64(mask))
             while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = index
+            slots[slot] = Int32(index)
         }
     }
 }

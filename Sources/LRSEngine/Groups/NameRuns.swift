@@ -1,3 +1,5 @@
+import LRSFiles
+
 /// Parameter rows of a text report, with repeated names summarised: names that differ only
 /// in one whole integer segment, with consecutive values and the same shape, become one row
 /// (`blocks.{0..11}.attn.qkv.weight`), so a group of a thousand parameters fits a terminal.
@@ -147,23 +149,25 @@ enum NameRuns {
             }
         }
 
-        /// FNV-1a over name `i`'s bytes, each index segment as one byte that UTF-8 never holds.
+        /// A hash of name `i`'s segments (their bytes and lengths), each index segment as a
+        /// word of its own.
         func digest(_ i: Int) -> UInt64 {
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            var segment = 0, next = firstIndex[i]
-            let end = firstIndex[i + 1]
-            var inIndex = next < end && segments[next] == 0
-            if inIndex { h = (h ^ 0xFF) &* 0x100_0000_01b3 }
-            for position in starts[i] ..< starts[i + 1] {
-                let byte = bytes[position]
-                if byte == UInt8(ascii: ".") {
+            var h = ByteHash.seed
+            var next = firstIndex[i]
+            let last = firstIndex[i + 1]
+            var segment = 0, start = starts[i]
+            bytes.withUnsafeBytes { all in
+                while start <= starts[i + 1] {
+                    var end = start
+                    while end < starts[i + 1], all[end] != UInt8(ascii: ".") { end += 1 }
+                    if next < last, segments[next] == segment {
+                        h = ByteHash.step(h, 0xFFFF_FFFF)
+                        next += 1
+                    } else {
+                        h = ByteHash.mix(h, UnsafeRawBufferPointer(rebasing: all[start ..< end]))
+                    }
                     segment += 1
-                    if inIndex { next += 1 }
-                    inIndex = next < end && segments[next] == segment
-                    h = (h ^ UInt64(byte)) &* 0x100_0000_01b3
-                    if inIndex { h = (h ^ 0xFF) &* 0x100_0000_01b3 }
-                } else if !inIndex {
-                    h = (h ^ UInt64(byte)) &* 0x100_0000_01b3
+                    start = end + 1
                 }
             }
             return h
@@ -262,9 +266,9 @@ enum NameRuns {
                 return next
             }
             var h = text.digest(i)
-            h = (h ^ UInt64(truncatingIfNeeded: shapes[i])) &* 0x100_0000_01b3
-            h = (h ^ UInt64(truncatingIfNeeded: counts[i])) &* 0x100_0000_01b3
-            var slot = Int(truncatingIfNeeded: (h ^ h >> 29) & UInt64(mask))
+            h = ByteHash.step(h, UInt64(truncatingIfNeeded: shapes[i]))
+            h = ByteHash.step(h, UInt64(truncatingIfNeeded: counts[i]))
+            var slot = Int(truncatingIfNeeded: h & UInt64(mask))
             while slots[slot].position != 0 {
                 let other = slots[slot].position - 1
                 if shapes[other] == shapes[i], counts[other] == counts[i],

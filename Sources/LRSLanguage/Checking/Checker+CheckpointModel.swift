@@ -18,10 +18,7 @@ extension Checker {
         var buffers: [BufferInfo] = []
         var bufferPositions: [Int] = []
         parameters.reserveCapacity(headers.tensors.count)
-        // Modules by first appearance: `layer` and `layers` in expressions, `each layer`.
-        // Keyed by a slice of the tensor's own name: no string made per module.
-        var modules: [Substring: Int] = [:]
-        modules.reserveCapacity(headers.tensors.count)
+        var modules = ModuleNumbers(capacity: headers.tensors.count)
         var lastModule: Substring = ""
         var total = 0
         for (position, tensor) in headers.tensors.enumerated() {
@@ -43,14 +40,7 @@ extension Checker {
             if let last = parameters.last, Checker.sameBytes(lastModule, module) {
                 index = last.layerIndex
             } else {
-                // One hash for a new module (nearly all): the rare one seen before is put back.
-                let next = modules.count
-                if let known = modules.updateValue(next, forKey: module) {
-                    modules[module] = known
-                    index = known
-                } else {
-                    index = next
-                }
+                index = modules.number(of: module, ascii: ascii)
             }
             lastModule = module
             // The header reader checked each count; their sum may still overflow.
