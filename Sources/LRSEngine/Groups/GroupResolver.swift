@@ -82,11 +82,16 @@ public struct GroupResolver {
             var freezeTook: Int?
             // The members' capture values, when the selector captures (section 14).
             var bindings: [[Int?]] = []
+            // A parameter an earlier group took is asked about only while this group is empty
+            // (for its warning), or when the selector reads values (a predicate whose values are
+            // missing is an error wherever it is asked).
+            let asksTaken = group.selector.usesPredicate
             // Each parameter read where it lies (an unsafe buffer's element is borrowed; an
             // array's is copied, retaining its four references), for every group of a
             // 10,000-tensor model.
             parameters.withUnsafeBufferPointer { parameters in
                 for position in parameters.indices {
+                    if owner[position] != nil, !members.isEmpty, !asksTaken { continue }
                     if let freeze = frozenBy[position] {
                         if members.isEmpty, freezeTook == nil, matcher.matches(group.selector, parameters[position]) { freezeTook = freeze }
                         continue
@@ -118,12 +123,14 @@ public struct GroupResolver {
             } else if group.each != nil, !members.isEmpty {
                 expand(group, members: members.map { parameters[$0] }, into: &resolved)
             } else {
-                // What `expand` does for a group without `each`, from the positions.
-                let settings = evaluate(group, layer: 0, layers: matcher.layerCount,
-                                        numel: members.reduce(0) { $0 + parameters[$1].count },
-                                        ndim: members.reduce(0) { Swift.max($0, parameters[$1].shape.count) }, label: group.name)
-                var made = make(group, name: group.name, names: members.map { parameters[$0].name },
-                                elementCount: members.reduce(0) { $0 + parameters[$1].count }, settings: settings)
+                // What `expand` does for a group without `each`, from the positions, reading each
+                // parameter where it lies (an array's element is copied, retaining its references).
+                let (names, numel, ndim) = parameters.withUnsafeBufferPointer { parameters in
+                    (members.map { parameters[$0].name }, members.reduce(0) { $0 + parameters[$1].count },
+                     members.reduce(0) { Swift.max($0, parameters[$1].shape.count) })
+                }
+                let settings = evaluate(group, layer: 0, layers: matcher.layerCount, numel: numel, ndim: ndim, label: group.name)
+                var made = make(group, name: group.name, names: names, elementCount: numel, settings: settings)
                 made.positions = members
                 resolved.append(made)
             }
