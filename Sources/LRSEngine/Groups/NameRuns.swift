@@ -40,7 +40,7 @@ enum NameRuns {
         }
         // Families: one hash per name (of its text around the indices), not one per segment.
         var families: [Family] = []
-        var familyOf = FamilyTable(text: text, shapes: shapeOf, counts: counts, capacity: names.count)
+        var familyOf = FamilyTable(text: text, shapes: shapeOf, counts: counts)
         var singles: [Int] = []
         for position in names.indices {
             guard text.hasIndices(position) else {
@@ -54,9 +54,9 @@ enum NameRuns {
             families[family].add(position, text.values[text.indexRange(position)])
         }
         // Every row, keyed by the position of its first parameter: rows keep the group's order.
-        var rowAt = [Row?](repeating: nil, count: names.count)
+        var rows: [(first: Int, row: Row)] = []
         for position in singles {
-            rowAt[position] = Row(name: names[position], shape: shapes.texts[shapeOf[position]], count: counts[position], members: 1)
+            rows.append((position, Row(name: names[position], shape: shapes.texts[shapeOf[position]], count: counts[position], members: 1)))
         }
         for var family in families {
             for slot in 0..<family.width { family.merge(at: slot) }
@@ -64,11 +64,13 @@ enum NameRuns {
             for member in family.alive {
                 let name = family.members[member] == 1 ? names[family.first[member]]
                     : text.name(representative, family.indices(of: member))
-                rowAt[family.first[member]] = Row(name: name, shape: shapes.texts[shapeOf[representative]],
-                                                  count: counts[representative], members: family.members[member])
+                rows.append((family.first[member], Row(name: name, shape: shapes.texts[shapeOf[representative]],
+                                                       count: counts[representative], members: family.members[member])))
             }
         }
-        return rowAt.compactMap { $0 }
+        // Each row in the place of its first parameter: rows keep the group's order.
+        rows.sort { $0.first < $1.first }
+        return rows.map(\.row)
     }
 
     /// An index segment as it stands: one value, or a merged run `{low..high}` (a run has at
@@ -236,7 +238,7 @@ enum NameRuns {
         let counts: [Int]
         /// Slot: the representative name's position + 1 and its family, or 0 (empty).
         private var slots: [(position: Int, family: Int)]
-        private let mask: Int
+        private var mask: Int
         private var others: [OtherKey: Int] = [:]
 
         private struct OtherKey: Hashable {
@@ -246,14 +248,13 @@ enum NameRuns {
             var count: Int
         }
 
-        init(text: NameText, shapes: [Int], counts: [Int], capacity: Int) {
+        init(text: NameText, shapes: [Int], counts: [Int]) {
             self.text = text
             self.shapes = shapes
             self.counts = counts
-            var size = 16
-            while size < 2 * capacity { size *= 2 }
-            mask = size - 1
-            slots = text.ascii ? Array(repeating: (0, 0), count: size) : []
+            // One slot per family, and a group has few: grown as they come.
+            mask = 63
+            slots = text.ascii ? Array(repeating: (0, 0), count: 64) : []
         }
 
         /// The family of name `i`: a known one, or `next` (which it then represents).
@@ -265,10 +266,7 @@ enum NameRuns {
                 others[key] = next
                 return next
             }
-            var h = text.digest(i)
-            h = ByteHash.step(h, UInt64(truncatingIfNeeded: shapes[i]))
-            h = ByteHash.step(h, UInt64(truncatingIfNeeded: counts[i]))
-            var slot = Int(truncatingIfNeeded: h & UInt64(mask))
+            var slot = Int(truncatingIfNeeded: hash(i) & UInt64(mask))
             while slots[slot].position != 0 {
                 let other = slots[slot].position - 1
                 if shapes[other] == shapes[i], counts[other] == counts[i],
@@ -278,7 +276,28 @@ enum NameRuns {
                 slot = (slot + 1) & mask
             }
             slots[slot] = (i + 1, next)
+            families += 1
+            if 2 * families > slots.count { grow() }
             return next
+        }
+
+        private var families = 0
+
+        /// Name `i`'s text around its indices, its shape and its count, hashed.
+        private func hash(_ i: Int) -> UInt64 {
+            let h = ByteHash.step(text.digest(i), UInt64(truncatingIfNeeded: shapes[i]))
+            return ByteHash.step(h, UInt64(truncatingIfNeeded: counts[i]))
+        }
+
+        private mutating func grow() {
+            let old = slots
+            slots = Array(repeating: (0, 0), count: 2 * old.count)
+            mask = slots.count - 1
+            for entry in old where entry.position != 0 {
+                var slot = Int(truncatingIfNeeded: hash(entry.position - 1) & UInt64(mask))
+                while slots[slot].position != 0 { slot = (slot + 1) & mask }
+                slots[slot] = entry
+            }
         }
     }
 
@@ -330,7 +349,9 @@ enum NameRuns {
                 buckets[key, default: []].append((index.low, member))
             }
             for list in buckets.values where list.count >= minimumRun {
-                let sorted = list.sorted { $0.value < $1.value }
+                // Members come in the group's order, which is nearly always the indices' order.
+                let sorted = zip(list, list.dropFirst()).allSatisfy({ $0.value <= $1.value }) ? list
+                    : list.sorted { $0.value < $1.value }
                 var start = 0
                 while start < sorted.count {
                     var end = start + 1

@@ -37,6 +37,13 @@ import Testing
         #expect(rows(names) == ["h.{0..3}.sub.{0..2}.w 12"])
     }
 
+    /// A hundred roles, each over three blocks, in block order: the table of roles grows
+    /// past its first size and every role still gets its row, in the order of its first name.
+    @Test func manyRolesEachGetTheirRow() {
+        let names = (0..<3).flatMap { i in (0..<100).map { "b.\(i).role\($0).w" } }
+        #expect(rows(names) == (0..<100).map { "b.{0..2}.role\($0).w 3" })
+    }
+
     @Test func aThousandParametersFitAScreen() {
         let names = (0..<500).flatMap { ["\($0).weight", "\($0).bias"] }
         let summary = NameRuns.rows(names) { ($0.hasSuffix("weight") ? "4x4" : "4", $0.hasSuffix("weight") ? 16 : 4) }
