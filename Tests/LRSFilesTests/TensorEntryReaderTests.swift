@@ -23,6 +23,28 @@ import TestSupport
         }
     }
 
+    /// Forty distinct shapes, each twice, interleaved (past the interner's first few, into
+    /// its table), then in reverse offset order (sorted by offset to check the tiling):
+    /// every tensor keeps its own shape.
+    @Test func manyShapesKeepTheirOwn() throws {
+        var members: [String] = []
+        var offset = 0
+        var shapes: [[Int]] = []
+        for round in 0..<2 {
+            for k in 1...40 {
+                let shape = k % 3 == 0 ? [k] : [k, 2]
+                let size = 4 * shape.reduce(1, *)
+                members.append("\"t\(round).\(k)\":{\"dtype\":\"F32\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + size)]}")
+                shapes.append(shape)
+                offset += size
+            }
+        }
+        let entries = try Self.read("{" + members.joined(separator: ",") + "}", dataBytes: offset)
+        #expect(entries.map(\.shape) == shapes)
+        let reversed = try Self.read("{" + members.reversed().joined(separator: ",") + "}", dataBytes: offset)
+        #expect(reversed.map(\.shape) == shapes.reversed())
+    }
+
     /// The plain spelling, and spellings only the general reader takes (members reordered,
     /// an escaped name, an unknown member, white space), read alike.
     @Test func everySpellingOfAnEntryReadsAlike() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import LRSFiles
 import Testing
 @testable import LRSLanguage
 
@@ -37,6 +38,14 @@ import Testing
         // Modules by first appearance: both of a BatchNorm's parameters share one.
         let bn = model.parameters.filter { $0.layerName == "layer1.0.downsample.1" }
         #expect(bn.count == 2 && bn[0].parameterLayerIndex == bn[1].parameterLayerIndex)
+        // The state dict (made when asked) interleaves parameters and buffers in the file's order.
+        let path = testsDirectory.appendingPathComponent("Fixtures/models/resnet/model.safetensors").path
+        let header = try SafetensorsHeader.read(path: path)
+        #expect(model.stateDict.map(\.name) == header.entries.map(\.name))
+        #expect(model.stateDict.map { if case .buffer = $0 { true } else { false } }
+                == header.entries.map { !$0.dtype.isFloatingPoint || Checker.isBufferName($0.name) })
+        // A module's name is its parameters' names less the last segment.
+        #expect(model.parameters.first?.name == "bn1.bias" && model.parameters.first?.layerName == "bn1")
     }
 
     @Test func segmentsAreWholeWords() {
