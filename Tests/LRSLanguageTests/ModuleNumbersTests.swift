@@ -1,3 +1,4 @@
+import LRSFiles
 import Testing
 @testable import LRSLanguage
 
@@ -6,7 +7,11 @@ import Testing
 @Suite struct ModuleNumbersTests {
     static func numbers(_ modules: [String]) -> [Int] {
         var table = ModuleNumbers(capacity: modules.count)
-        return modules.map { table.number(of: $0[...], ascii: $0.utf8.allSatisfy { $0 < 0x80 }) }
+        return modules.map { module in
+            var text = module
+            let digest = text.withUTF8 { ByteHash.of(UnsafeRawBufferPointer($0)) }
+            return table.number(of: module[...], digest: module.utf8.allSatisfy { $0 < 0x80 } ? digest : nil)
+        }
     }
 
     @Test func firstAppearanceGivesTheNumber() {

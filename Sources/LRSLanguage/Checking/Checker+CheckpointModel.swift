@@ -23,13 +23,10 @@ extension Checker {
         var total = 0
         for (position, tensor) in headers.tensors.enumerated() {
             let name = tensor.name
-            // ASCII names (all real ones) by their bytes; others by Characters, as
-            // `CheckedModelFile.moduleName` reads them.
-            let ascii = name.utf8.allSatisfy { $0 < 0x80 }
-            let dot = ascii ? name.utf8.lastIndex(of: UInt8(ascii: ".")) : name.lastIndex(of: ".")
+            let facts = NameFacts(name)
             // A top-level tensor (`cls_token`) is its own module, so `each layer` names it.
-            let module = dot.map { name[..<$0] } ?? name[...]
-            if !tensor.dtype.isFloatingPoint || Checker.isBufferName(name, ascii: ascii) {
+            let module = facts.module(of: name)
+            if !tensor.dtype.isFloatingPoint || facts.isBuffer {
                 buffers.append(BufferInfo(name: name, shape: tensor.shape, isInteger: !tensor.dtype.isFloatingPoint,
                                           layerName: String(module)))
                 bufferPositions.append(position)
@@ -40,7 +37,7 @@ extension Checker {
             if let last = parameters.last, Checker.sameBytes(lastModule, module) {
                 index = last.layerIndex
             } else {
-                index = modules.number(of: module, ascii: ascii)
+                index = modules.number(of: module, digest: facts.moduleDigest)
             }
             lastModule = module
             // The header reader checked each count; their sum may still overflow.
@@ -60,20 +57,6 @@ extension Checker {
     /// Section 13's buffer names.
     static func isBufferName(_ name: String) -> Bool {
         name.hasSuffix(".running_mean") || name.hasSuffix(".running_var") || name.hasSuffix(".num_batches_tracked")
-    }
-
-    /// The same for a name known to be ASCII or not: an ASCII name's suffix compared byte by
-    /// byte (a 10,000-tensor header asks 30,000 times).
-    static func isBufferName(_ name: String, ascii: Bool) -> Bool {
-        guard ascii else { return isBufferName(name) }
-        let found = name.utf8.withContiguousStorageIfAvailable { bytes in
-            func ends(_ suffix: StaticString) -> Bool {
-                let count = suffix.utf8CodeUnitCount
-                return bytes.count >= count && suffix.withUTF8Buffer { bytes.suffix(count).elementsEqual($0) }
-            }
-            return ends(".running_mean") || ends(".running_var") || ends(".num_batches_tracked")
-        }
-        return found ?? isBufferName(name)
     }
 
     /// Whether a module name is the bytes of a slice of another name: compared where they
@@ -99,5 +82,57 @@ extension Checker {
             for segment in name.split(separator: ".") where Int(segment) == nil { segments.insert(String(segment)) }
         }
         return segments.sorted()
+    }
+}
+
+/// What the checker needs of a checkpoint tensor's name, from one pass over its bytes: where
+/// its module ends (the last dot), whether it is a buffer by section 13's names, and a hash of
+/// its module. Names that are not ASCII are read by `Character`s instead, as before.
+struct NameFacts {
+    /// The module's length in bytes (the name's, for a top-level tensor); `nil` when the name
+    /// is not ASCII.
+    private var moduleBytes: Int?
+    private(set) var isBuffer = false
+    /// A hash of the module's bytes, for an ASCII name.
+    private(set) var moduleDigest: UInt64?
+
+    init(_ name: String) {
+        var text = name
+        let ascii: (module: Int, buffer: Bool, digest: UInt64)? = text.withUTF8 { bytes in
+            var high: UInt8 = 0
+            var dot = -1
+            for (offset, byte) in bytes.enumerated() {
+                high |= byte
+                if byte == UInt8(ascii: ".") { dot = offset }
+            }
+            guard high < 0x80 else { return nil }
+            let module = dot < 0 ? bytes.count : dot
+            let raw = UnsafeRawBufferPointer(bytes)
+            let buffer = NameFacts.ends(raw, ".running_mean") || NameFacts.ends(raw, ".running_var")
+                || NameFacts.ends(raw, ".num_batches_tracked")
+            return (module, buffer, ByteHash.of(UnsafeRawBufferPointer(rebasing: raw[..<module])))
+        }
+        if let ascii {
+            moduleBytes = ascii.module
+            isBuffer = ascii.buffer
+            moduleDigest = ascii.digest
+        } else {
+            isBuffer = Checker.isBufferName(name)
+        }
+    }
+
+    /// The module of `name` (the name these facts are of), as a slice of it.
+    func module(of name: String) -> Substring {
+        if let moduleBytes {
+            return name[..<name.utf8.index(name.utf8.startIndex, offsetBy: moduleBytes)]
+        }
+        let dot = name.lastIndex(of: ".")
+        return dot.map { name[..<$0] } ?? name[...]
+    }
+
+    private static func ends(_ bytes: UnsafeRawBufferPointer, _ suffix: StaticString) -> Bool {
+        let count = suffix.utf8CodeUnitCount
+        guard bytes.count >= count else { return false }
+        return suffix.withUTF8Buffer { bytes[(bytes.count - count)...].elementsEqual($0) }
     }
 }

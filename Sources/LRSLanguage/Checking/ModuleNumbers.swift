@@ -21,19 +21,18 @@ struct ModuleNumbers {
 
     var count: Int { modules.count }
 
-    /// The number of `module` (a slice of a name), a new one if it has none yet.
-    mutating func number(of module: Substring, ascii: Bool) -> Int {
-        if allASCII, !ascii {
+    /// The number of `module` (a slice of a name), a new one if it has none yet. `digest` is
+    /// `ByteHash.of` its bytes when the name is ASCII, else `nil`.
+    mutating func number(of module: Substring, digest: UInt64?) -> Int {
+        if allASCII, digest == nil {
             allASCII = false
             byName = Dictionary(modules.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         }
-        guard allASCII else {
+        guard allASCII, let digest else {
             if let known = byName[module] { return known }
             byName[module] = modules.count
             return add(module)
         }
-        var text = module
-        let digest = text.withUTF8 { ByteHash.of(UnsafeRawBufferPointer($0)) }
         if let known = byDigest[digest] {
             if Checker.sameBytes(modules[known], module) { return known }
             if let other = byName[module] { return other }
