@@ -331,10 +331,25 @@ enum NameRuns {
         /// Merges the members equal everywhere but at index `slot`, whose values there are
         /// single and consecutive, into runs of at least `minimumRun`.
         mutating func merge(at slot: Int) {
-            // The key: the other indices and the member count (runs merge with runs of a size).
+            // Members merge with members equal at the other indices and standing for as many
+            // parameters (runs merge with runs of a size). With one index, the member count is
+            // the whole key: a short list of them, no table.
+            if width == 1 {
+                var lists: [(members: Int, list: [(value: Int, member: Int)])] = []
+                for member in isAlive.indices where isAlive[member] {
+                    let index = flat[member]
+                    guard index.low == index.high else { continue }
+                    if let known = lists.firstIndex(where: { $0.members == members[member] }) {
+                        lists[known].list.append((index.low, member))
+                    } else {
+                        lists.append((members[member], [(index.low, member)]))
+                    }
+                }
+                for entry in lists { joinRuns(entry.list, at: slot) }
+                return
+            }
             struct Key: Hashable {
                 var members: Int
-                /// Empty for a family with one index: no array per member then.
                 var others: [Index]
             }
             var buckets: [Key: [(value: Int, member: Int)]] = [:]
@@ -342,23 +357,25 @@ enum NameRuns {
                 let index = flat[member * width + slot]
                 guard index.low == index.high else { continue }
                 var key = Key(members: members[member], others: [])
-                if width > 1 {
-                    key.others.reserveCapacity(width - 1)
-                    for other in 0..<width where other != slot { key.others.append(flat[member * width + other]) }
-                }
+                key.others.reserveCapacity(width - 1)
+                for other in 0..<width where other != slot { key.others.append(flat[member * width + other]) }
                 buckets[key, default: []].append((index.low, member))
             }
-            for list in buckets.values where list.count >= minimumRun {
-                // Members come in the group's order, which is nearly always the indices' order.
-                let sorted = zip(list, list.dropFirst()).allSatisfy({ $0.value <= $1.value }) ? list
-                    : list.sorted { $0.value < $1.value }
-                var start = 0
-                while start < sorted.count {
-                    var end = start + 1
-                    while end < sorted.count, sorted[end].value == sorted[end - 1].value + 1 { end += 1 }
-                    if end - start >= minimumRun { join(sorted[start ..< end], at: slot) }
-                    start = end
-                }
+            for list in buckets.values { joinRuns(list, at: slot) }
+        }
+
+        /// Joins the runs of consecutive values at `slot` among `list`'s members (equal elsewhere).
+        private mutating func joinRuns(_ list: [(value: Int, member: Int)], at slot: Int) {
+            guard list.count >= minimumRun else { return }
+            // Members come in the group's order, which is nearly always the indices' order.
+            let sorted = zip(list, list.dropFirst()).allSatisfy({ $0.value <= $1.value }) ? list
+                : list.sorted { $0.value < $1.value }
+            var start = 0
+            while start < sorted.count {
+                var end = start + 1
+                while end < sorted.count, sorted[end].value == sorted[end - 1].value + 1 { end += 1 }
+                if end - start >= minimumRun { join(sorted[start ..< end], at: slot) }
+                start = end
             }
         }
 

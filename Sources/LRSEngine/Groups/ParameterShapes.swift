@@ -17,6 +17,7 @@ struct ParameterShapes {
     /// The first few distinct shapes and their texts, compared before the table hashes a
     /// shape: a group of thousands mostly alternates between a handful.
     private var few: [(shape: [Int], text: String)] = []
+    private static let fewShapes = 16
 
     init(_ model: CheckedModel) {
         parameters = model.parameters
@@ -53,14 +54,10 @@ struct ParameterShapes {
         // The two fields, not the whole parameter (a copy retains its four references).
         let shape = parameters[index].shape, count = parameters[index].count
         for known in few where known.shape == shape { return (known.text, count) }
-        let text: String
-        if let known = texts[shape] {
-            text = known
-        } else {
-            text = ShapeText.text(shape)
-            texts[shape] = text
-            if few.count < 8 { few.append((shape, text)) }
-        }
+        // The table only past the first few shapes: most models have fewer.
+        if few.count == Self.fewShapes, let known = texts[shape] { return (known, count) }
+        let text = ShapeText.text(shape)
+        if few.count < Self.fewShapes { few.append((shape, text)) } else { texts[shape] = text }
         return (text, count)
     }
 }
