@@ -139,7 +139,9 @@ public struct GroupResolver {
             diagnostics.append(.error(.predicateSource(name), at: script.groups.first { $0.selector.usesPredicate }?.range))
         }
         if !script.hasNoGroups {
-            for (position, parameter) in parameters.enumerated() where !frozen[position] && owner[position] == nil {
+            // By position: a parameter is read (and copied) only when it is left out.
+            for position in parameters.indices where !frozen[position] && owner[position] == nil {
+                let parameter = parameters[position]
                 // A checkpoint's parameter has no layer statement: the `model from` one.
                 // Inside blocks, the layer's own text (section 12).
                 let range = model.items.first { $0.name == parameter.layerName }?.range

@@ -6,10 +6,48 @@ public enum Glob {
         // scalar, and the bytes are matched where they are, not copied into arrays.
         var pattern = pattern, name = name
         let ascii: Bool? = pattern.withUTF8 { p in
-            name.withUTF8 { s in p.allSatisfy { $0 < 0x80 } && s.allSatisfy { $0 < 0x80 } ? match(p, s) : nil }
+            name.withUTF8 { s in
+                guard p.allSatisfy({ $0 < 0x80 }), s.allSatisfy({ $0 < 0x80 }) else { return nil }
+                return starsOnly(p, s) ?? match(p, s)
+            }
         }
         if let ascii { return ascii }
         return match(pattern.unicodeScalars.map(\.value), name.unicodeScalars.map(\.value))
+    }
+
+    /// A pattern whose only special character is `*` (`*.bias`, `blocks.*.attn.*`, nearly
+    /// every pattern written): its literal pieces in order, the first a prefix and the last a
+    /// suffix of the name, each middle one at its first place after the one before. `nil`
+    /// for a pattern with `?` or `[`.
+    private static func starsOnly(_ p: UnsafeBufferPointer<UInt8>, _ s: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard !p.contains(UInt8(ascii: "?")), !p.contains(UInt8(ascii: "[")) else { return nil }
+        guard let firstStar = p.firstIndex(of: UInt8(ascii: "*")), let lastStar = p.lastIndex(of: UInt8(ascii: "*")) else {
+            return p.elementsEqual(s)
+        }
+        let head = p[..<firstStar], tail = p[(lastStar + 1)...]
+        guard s.count >= head.count + tail.count, s.prefix(head.count).elementsEqual(head),
+              s.suffix(tail.count).elementsEqual(tail) else { return false }
+        var position = head.count
+        let end = s.count - tail.count
+        var start = firstStar + 1
+        while start < lastStar {
+            let stop = p[start...].firstIndex(of: UInt8(ascii: "*")) ?? lastStar
+            let piece = p[start ..< stop]
+            start = stop + 1
+            guard !piece.isEmpty else { continue }
+            // The first place of the piece at or after `position` that ends by `end`.
+            var found = false
+            while position + piece.count <= end {
+                if s[position ..< position + piece.count].elementsEqual(piece) {
+                    found = true
+                    break
+                }
+                position += 1
+            }
+            guard found else { return false }
+            position += piece.count
+        }
+        return true
     }
 
     /// Matches scalars (or ASCII bytes) `s` against the pattern `p`.
