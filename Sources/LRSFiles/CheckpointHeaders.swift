@@ -19,7 +19,25 @@ public struct CheckpointHeaders: Sendable {
     public let files: [(path: String, header: SafetensorsHeader)]
     /// Every tensor, in the checkpoint's order: a single file's header order, or the order
     /// of the index's `weight_map`.
-    public let tensors: [Tensor]
+    public var tensors: Tensors { Tensors(files: files, order: order) }
+    /// An index's tensors as (file, position in that file's header); `nil` for one file,
+    /// whose header's order is the order (no second list of ten thousand tensors).
+    private let order: [(file: Int, entry: Int)]?
+
+    /// The tensors in order, each made when read.
+    public struct Tensors: RandomAccessCollection, Sendable {
+        let files: [(path: String, header: SafetensorsHeader)]
+        let order: [(file: Int, entry: Int)]?
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { order?.count ?? files.first?.header.entries.count ?? 0 }
+
+        public subscript(position: Int) -> Tensor {
+            guard let order else { return Tensor(entry: files[0].header.entries[position], file: 0) }
+            let (file, entry) = order[position]
+            return Tensor(entry: files[file].header.entries[entry], file: file)
+        }
+    }
 
     /// An index larger than this is refused before it is read (a 70B model's is 60 KB).
     static let maxIndexBytes = 100_000_000
@@ -29,8 +47,7 @@ public struct CheckpointHeaders: Sendable {
     public static func read(path: String) throws(FileFormatError) -> CheckpointHeaders {
         guard path.hasSuffix(".index.json") else {
             let header = try SafetensorsHeader.read(path: path)
-            return CheckpointHeaders(files: [(path, header)],
-                                     tensors: header.entries.map { Tensor(entry: $0, file: 0) })
+            return CheckpointHeaders(files: [(path, header)], order: nil)
         }
         return try readIndex(path: path)
     }
@@ -66,9 +83,9 @@ public struct CheckpointHeaders: Sendable {
         // that order. A shard read through in order holds no tensor the index leaves out.
         var cursors: [Int] = []
         var inOrder: [Bool] = []
-        var entries: [[String: SafetensorsHeader.Entry]?] = []
-        var tensors: [Tensor] = []
-        tensors.reserveCapacity(weightMap.count)
+        var positions: [[String: Int]?] = []
+        var order: [(file: Int, entry: Int)] = []
+        order.reserveCapacity(weightMap.count)
         for (name, value) in weightMap {
             guard let shard = value.string else {
                 throw FileFormatError(path: path, "not a valid index: the shard of '\(name)' is not a file name")
@@ -93,36 +110,36 @@ public struct CheckpointHeaders: Sendable {
                 files.append((shardPath, header))
                 cursors.append(0)
                 inOrder.append(true)
-                entries.append(nil)
+                positions.append(nil)
             }
             let shardEntries = files[file].header.entries
             if inOrder[file], cursors[file] < shardEntries.count, shardEntries[cursors[file]].name == name {
-                tensors.append(Tensor(entry: shardEntries[cursors[file]], file: file))
+                order.append((file, cursors[file]))
                 cursors[file] += 1
                 continue
             }
             inOrder[file] = false
-            if entries[file] == nil {
-                var byName: [String: SafetensorsHeader.Entry] = [:]
+            if positions[file] == nil {
+                var byName: [String: Int] = [:]
                 byName.reserveCapacity(shardEntries.count)
-                for entry in shardEntries { byName[entry.name] = entry }
-                entries[file] = byName
+                for (position, entry) in shardEntries.enumerated() { byName[entry.name] = position }
+                positions[file] = byName
             }
-            guard let entry = entries[file]?[name] else {
+            guard let entry = positions[file]?[name] else {
                 throw FileFormatError(path: path, "'\(name)' is not in its shard '\(shard)'")
             }
-            tensors.append(Tensor(entry: entry, file: file))
+            order.append((file, entry))
         }
         // A tensor a shard holds but the index does not name would be silently left out.
         var named: Set<String>?
         for (file, (shardPath, header)) in files.enumerated() where !(inOrder[file] && cursors[file] == header.entries.count) {
-            if named == nil { named = Set(tensors.map(\.name)) }
+            if named == nil { named = Set(order.map { files[$0.file].header.entries[$0.entry].name }) }
             if let stray = header.entries.first(where: { !(named?.contains($0.name) ?? false) }) {
                 let shard = (shardPath as NSString).lastPathComponent
                 throw FileFormatError(path: path, "the shard '\(shard)' holds '\(stray.name)', which the index does not name")
             }
         }
-        return CheckpointHeaders(files: files, tensors: tensors)
+        return CheckpointHeaders(files: files, order: order)
     }
 
     /// The elements of a floating-point tensor as Float (`nil` for integer and bool ones).
