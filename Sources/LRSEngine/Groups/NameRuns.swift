@@ -53,7 +53,7 @@ enum NameRuns {
             }
             families[family].add(position, text.values[text.indexRange(position)])
         }
-        // Every row, keyed by the position of its first parameter: rows keep the group's order.
+        // Every row with the position of its first parameter.
         var rows: [(first: Int, row: Row)] = []
         for position in singles {
             rows.append((position, Row(name: names[position], shape: shapes.texts[shapeOf[position]], count: counts[position], members: 1)))
@@ -102,7 +102,9 @@ enum NameRuns {
                 bytes.append(contentsOf: name.utf8)
                 starts.append(bytes.count)
             }
-            bytes.withUnsafeBufferPointer { all in
+            // Read through a copy of the reference: `scan` writes the other fields of `self`.
+            let text = bytes, starts = starts
+            text.withUnsafeBufferPointer { all in
                 for i in names.indices { scan(UnsafeBufferPointer(rebasing: all[starts[i] ..< starts[i + 1]])) }
             }
         }
