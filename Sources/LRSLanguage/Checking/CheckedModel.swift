@@ -244,8 +244,8 @@ public struct CheckedModel: Sendable {
         entries.reserveCapacity(parameters.count + buffers.count)
         var nextParameter = 0, nextBuffer = 0
         while nextParameter < parameters.count || nextBuffer < buffers.count {
-            if nextBuffer < buffers.count, nextBuffer < bufferPositions.count, bufferPositions[nextBuffer] == entries.count
-                || nextParameter == parameters.count {
+            let bufferHere = nextBuffer < bufferPositions.count && bufferPositions[nextBuffer] == entries.count
+            if nextBuffer < buffers.count, bufferHere || nextParameter == parameters.count {
                 entries.append(.buffer(buffers[nextBuffer]))
                 nextBuffer += 1
             } else {
