@@ -23,9 +23,9 @@ struct MemberNames {
     /// Whether `key` is new; adds it. `raw` is where its text lies (between the quotes) in
     /// `bytes`, which holds what is still to be read after it (for sizing the table).
     mutating func insert(_ key: String, raw: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if set != nil { return set?.insert(key).inserted ?? true }
         // No escape (the text is as long as the name) and ASCII: the text is the name.
         let plain = raw.count == key.utf8.count && UnsafeBufferPointer(rebasing: bytes[raw]).allSatisfy { $0 < 0x80 }
-        if set != nil { return set?.insert(key).inserted ?? true }
         if table != nil {
             if plain { return table?.insert(raw, in: bytes) ?? true }
             // Names from here on are compared as `String`s: the plain ones too.

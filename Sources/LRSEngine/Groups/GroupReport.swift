@@ -56,18 +56,7 @@ public enum GroupReport {
         let count = group.parameters.count
         out += "\ngroup \(group.name) (\(group.optimizerKind.rawValue)): \(count) parameter\(count == 1 ? "" : "s"), "
         out += "\(group.elementCount) elements\n"
-        let rows: [NameRuns.Row]
-        if let positions = group.positions, positions.count == group.parameters.count {
-            // `rows` asks for each name once, in order.
-            var next = 0
-            rows = NameRuns.rows(group.parameters) { _ in
-                defer { next += 1 }
-                return shapes.shape(at: positions[next])
-            }
-        } else {
-            var cursor: Int? = 0
-            rows = NameRuns.rows(group.parameters) { shapes.shape(of: $0, cursor: &cursor) }
-        }
+        let rows = NameRuns.rows(group.parameters) { shapes.shape(at: group.positions[$0]) }
         let width = rows.reduce(0) { Swift.max($0, $1.name.count) }
         let shapeWidth = rows.reduce(0) { Swift.max($0, $1.shape.count) }
         for row in rows {
@@ -126,7 +115,6 @@ public enum GroupReport {
             let model = script.model
             out += ", \"input\": " + (model.inputShape.map { JSON.ints($0) } ?? "null")
             out += ", \"input_inferred\": \(model.inputWasInferred)"
-            let shapes = Dictionary(model.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             out += ", \"groups\": ["
             out += resolution.groups.map { group in
                 var g = "{\"name\": \(JSON.string(group.name)), \"optimizer\": \(JSON.string(group.optimizerKind.rawValue))"
@@ -135,9 +123,9 @@ public enum GroupReport {
                         "\(JSON.string(capture.name)): \(capture.value.map(String.init) ?? "null")"
                     }.joined(separator: ", ") + "}"
                 }
-                g += ", \"parameters\": [" + group.parameters.map { name in
-                    let info = shapes[name]
-                    return "{\"name\": \(JSON.string(name)), \"shape\": \(JSON.ints(info?.shape ?? [])), \"numel\": \(info?.count ?? 0)}"
+                g += ", \"parameters\": [" + zip(group.parameters, group.positions).map { name, position in
+                    let info = model.parameters[position]
+                    return "{\"name\": \(JSON.string(name)), \"shape\": \(JSON.ints(info.shape)), \"numel\": \(info.count)}"
                 }.joined(separator: ", ") + "]"
                 g += ", \"hyperparameters\": {" + group.hyperparameters.map { setting in
                     "\(JSON.string(setting.name)): {\"value\": \(JSON.value(setting.value)), \"default\": \(setting.isDefault)}"

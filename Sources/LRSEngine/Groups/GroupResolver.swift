@@ -63,10 +63,10 @@ public struct GroupResolver {
         var resolved: [ResolvedGroup] = []
         resolved.reserveCapacity(script.groups.count)
         if script.hasNoGroups {
-            let members = zip(parameters, frozen).filter { !$0.1 }.map(\.0)
-            resolved.append(ResolvedGroup(name: "all", baseName: "all", parameters: members.map(\.name),
-                                          elementCount: members.reduce(0) { $0 + $1.count },
-                                          optimizerKind: script.optimizer.kind,
+            let members = parameters.indices.filter { !frozen[$0] }
+            let sizes = summary(of: members)
+            resolved.append(ResolvedGroup(name: "all", baseName: "all", parameters: sizes.names, positions: members,
+                                          elementCount: sizes.numel, optimizerKind: script.optimizer.kind,
                                           hyperparameters: script.optimizer.hyperparameters,
                                           schedule: schedule(for: "all", base: "all"), range: model.range,
                                           hyperparameterSchedules: hyperparameterSchedules(for: "all", base: "all")))
@@ -119,20 +119,9 @@ public struct GroupResolver {
                 diagnostics.append(.warning(condition, at: group.selector.range, notes: notes))
             }
             if !group.captures.isEmpty {
-                split(group, members: members.map { parameters[$0] }, bindings: bindings, into: &resolved)
-            } else if group.each != nil, !members.isEmpty {
-                expand(group, members: members.map { parameters[$0] }, into: &resolved)
+                split(group, members: members, bindings: bindings, into: &resolved)
             } else {
-                // What `expand` does for a group without `each`, from the positions, reading each
-                // parameter where it lies (an array's element is copied, retaining its references).
-                let (names, numel, ndim) = parameters.withUnsafeBufferPointer { parameters in
-                    (members.map { parameters[$0].name }, members.reduce(0) { $0 + parameters[$1].count },
-                     members.reduce(0) { Swift.max($0, parameters[$1].shape.count) })
-                }
-                let settings = evaluate(group, layer: 0, layers: matcher.layerCount, numel: numel, ndim: ndim, label: group.name)
-                var made = make(group, name: group.name, names: names, elementCount: numel, settings: settings)
-                made.positions = members
-                resolved.append(made)
+                expand(group, members: members, into: &resolved)
             }
         }
         for name in matcher.missing {
@@ -162,38 +151,40 @@ public struct GroupResolver {
     private mutating func muonMatricesOnly(_ resolved: [ResolvedGroup]) {
         // Most scripts have no Muon group: no table of every parameter's shape for them.
         guard resolved.contains(where: { $0.optimizerKind == .muon }) else { return }
-        let shapes = Dictionary(script.model.parameters.map { ($0.name, $0.shape.count) }, uniquingKeysWith: { a, _ in a })
+        let parameters = script.model.parameters
         var reported = Set<String>()
         for group in resolved where group.optimizerKind == .muon && !reported.contains(group.baseName) {
-            let members = resolved.filter { $0.baseName == group.baseName }.flatMap(\.parameters)
-            let others = members.filter { shapes[$0] != 2 }
+            let members = resolved.filter { $0.baseName == group.baseName }.flatMap(\.positions)
+            let others = members.filter { parameters[$0].shape.count != 2 }
             guard !others.isEmpty else { continue }
             reported.insert(group.baseName)
             let statement = script.groups.first { $0.name == group.baseName }
-            diagnostics.append(.error(.muonNeedsMatrices(group: group.baseName, parameters: others,
-                                                         dimensions: others.map { shapes[$0] ?? 0 }),
+            diagnostics.append(.error(.muonNeedsMatrices(group: group.baseName, parameters: others.map { parameters[$0].name },
+                                                         dimensions: others.map { parameters[$0].shape.count }),
                                       at: statement?.selector.range ?? script.optimizer.range ?? group.range))
         }
     }
 
     /// One group, or one per layer / per parameter for `each`, appended to `resolved`.
-    private mutating func expand(_ group: CheckedGroup, members: [ParameterInfo],
-                                 into resolved: inout [ResolvedGroup]) {
+    /// `members` are positions in the model's parameters.
+    private mutating func expand(_ group: CheckedGroup, members: [Int], into resolved: inout [ResolvedGroup]) {
         let layers = matcher.layerCount
+        let parameters = script.model.parameters
         guard let each = group.each, !members.isEmpty else {
-            let settings = evaluate(group, layer: 0, layers: layers, numel: members.reduce(0) { $0 + $1.count },
-                                    ndim: members.reduce(0) { Swift.max($0, $1.shape.count) }, label: group.name)
-            resolved.append(make(group, name: group.name, members: members, settings: settings))
+            let sizes = summary(of: members)
+            let settings = evaluate(group, layer: 0, layers: layers, numel: sizes.numel, ndim: sizes.ndim, label: group.name)
+            resolved.append(make(group, name: group.name, members: members, names: sizes.names, numel: sizes.numel,
+                                 settings: settings))
             return
         }
-        var parts: [(String, [ParameterInfo])] = []
+        var parts: [(String, [Int])] = []
         switch each {
         case .param:
-            parts = members.map { ("\(group.name).\($0.name)", [$0]) }
+            parts = members.map { ("\(group.name).\(parameters[$0].name)", [$0]) }
         case .layer:
             var position: [String: Int] = [:]
             for member in members {
-                let name = "\(group.name).\(member.layerName)"
+                let name = "\(group.name).\(parameters[member].layerName)"
                 if let i = position[name] {
                     parts[i].1.append(member)
                 } else {
@@ -203,17 +194,27 @@ public struct GroupResolver {
             }
         }
         for (name, list) in parts {
-            let settings = evaluate(group, layer: list[0].parameterLayerIndex, layers: layers,
-                                    numel: list.reduce(0) { $0 + $1.count },
-                                    ndim: list.reduce(0) { Swift.max($0, $1.shape.count) }, label: name)
-            resolved.append(make(group, name: name, members: list, settings: settings))
+            let sizes = summary(of: list)
+            let settings = evaluate(group, layer: parameters[list[0]].parameterLayerIndex, layers: layers,
+                                    numel: sizes.numel, ndim: sizes.ndim, label: name)
+            resolved.append(make(group, name: name, members: list, names: sizes.names, numel: sizes.numel, settings: settings))
+        }
+    }
+
+    /// The names, total elements and most dimensions of the parameters at `positions`, each
+    /// read where it lies (an array's element is copied, retaining its references: for every
+    /// group of a 10,000-tensor model).
+    private func summary(of positions: [Int]) -> (names: [String], numel: Int, ndim: Int) {
+        script.model.parameters.withUnsafeBufferPointer { parameters in
+            (positions.map { parameters[$0].name }, positions.reduce(0) { $0 + parameters[$1].count },
+             positions.reduce(0) { Swift.max($0, parameters[$1].shape.count) })
         }
     }
 
     /// One group per distinct tuple of capture values, in increasing numeric order, named
     /// `NAME.V1.V2` (section 14). An expression that reads a capture a member did not bind
     /// is an error naming that parameter.
-    private mutating func split(_ group: CheckedGroup, members: [ParameterInfo], bindings: [[Int?]],
+    private mutating func split(_ group: CheckedGroup, members: [Int], bindings: [[Int?]],
                                 into resolved: inout [ResolvedGroup]) {
         guard !members.isEmpty else {
             // An empty group still has numbers (as an empty `each` group does): captures read 0.
@@ -222,11 +223,11 @@ public struct GroupResolver {
                 return HyperparameterSetting(name: setting.name, value: .number(compiled.evaluate([])),
                                              source: setting.source, range: setting.range)
             }
-            resolved.append(make(group, name: group.name, members: [], settings: settings))
+            resolved.append(make(group, name: group.name, members: [], names: [], numel: 0, settings: settings))
             return
         }
         var position: [[Int?]: Int] = [:]
-        var parts: [(values: [Int?], members: [ParameterInfo])] = []
+        var parts: [(values: [Int?], members: [Int])] = []
         for (member, values) in zip(members, bindings) {
             if let i = position[values] {
                 parts[i].members.append(member)
@@ -245,7 +246,7 @@ public struct GroupResolver {
                 if let unbound = group.captures.indices.first(where: {
                     part.values[$0] == nil && compiled.usedVariables.contains(group.captures[$0])
                 }) {
-                    diagnostics.append(.error(.captureUnbound(group.captures[unbound], parameter: part.members[0].name),
+                    diagnostics.append(.error(.captureUnbound(group.captures[unbound], parameter: script.model.parameters[part.members[0]].name),
                                               at: setting.range ?? group.range))
                 } else if let problem = HyperparameterRules.problem(name: setting.name, value: value) {
                     diagnostics.append(.error(problem, at: setting.range ?? group.range,
@@ -254,22 +255,17 @@ public struct GroupResolver {
                 settings[index] = HyperparameterSetting(name: setting.name, value: .number(value), source: setting.source,
                                                         range: setting.range)
             }
-            var made = make(group, name: name, members: part.members, settings: settings)
+            let sizes = summary(of: part.members)
+            var made = make(group, name: name, members: part.members, names: sizes.names, numel: sizes.numel, settings: settings)
             made.captures = zip(group.captures, part.values).map { ($0, $1) }
             resolved.append(made)
         }
     }
 
-    private func make(_ group: CheckedGroup, name: String, members: [ParameterInfo],
+    private func make(_ group: CheckedGroup, name: String, members: [Int], names: [String], numel: Int,
                       settings: [HyperparameterSetting]) -> ResolvedGroup {
-        make(group, name: name, names: members.map(\.name), elementCount: members.reduce(0) { $0 + $1.count },
-             settings: settings)
-    }
-
-    private func make(_ group: CheckedGroup, name: String, names: [String], elementCount: Int,
-                      settings: [HyperparameterSetting]) -> ResolvedGroup {
-        ResolvedGroup(name: name, baseName: group.name, parameters: names,
-                      elementCount: elementCount, optimizerKind: group.optimizerKind,
+        ResolvedGroup(name: name, baseName: group.name, parameters: names, positions: members,
+                      elementCount: numel, optimizerKind: group.optimizerKind,
                       hyperparameters: settings, schedule: schedule(for: name, base: group.name), range: group.range,
                       hyperparameterSchedules: hyperparameterSchedules(for: name, base: group.name))
     }

@@ -23,14 +23,15 @@ enum NameRuns {
     /// Runs shorter than this stay as they are: two names read better than `{0..1}`.
     static let minimumRun = 3
 
-    /// The rows for `names` (in the group's order) with their shapes and element counts.
-    static func rows(_ names: [String], shape: (String) -> (text: String, count: Int)) -> [Row] {
+    /// The rows for `names` (in the group's order) with their shapes and element counts:
+    /// `shape(i)` is those of `names[i]`.
+    static func rows(_ names: [String], shape: (Int) -> (text: String, count: Int)) -> [Row] {
         var shapes = ShapeIDs()
         var shapeOf: [Int] = [], counts: [Int] = []
         shapeOf.reserveCapacity(names.count)
         counts.reserveCapacity(names.count)
-        for name in names {
-            let info = shape(name)
+        for position in names.indices {
+            let info = shape(position)
             shapeOf.append(shapes.id(info.text))
             counts.append(info.count)
         }

@@ -10,6 +10,8 @@ public struct ResolvedGroup: Sendable {
     public let baseName: String
     /// Parameter names in `state_dict()` order.
     public let parameters: [String]
+    /// Where each of them is in the model's `parameters`: the report finds shapes by it.
+    let positions: [Int]
     /// Total number of elements of the parameters.
     public let elementCount: Int
     public let optimizerKind: OptimizerKind
@@ -25,9 +27,6 @@ public struct ResolvedGroup: Sendable {
     /// The capture values that split this group from its statement's others (section 14),
     /// by name in order of appearance; `nil` for a name its parameters do not bind.
     public var captures: [(name: String, value: Int?)] = []
-    /// Where each parameter is in the model's `parameters`, when the resolver kept it (not
-    /// for `each` or capture groups): the report finds shapes by it, not by name.
-    var positions: [Int]?
 
     /// A hyperparameter's value as a number (`lr`, `momentum`); `nil` if absent or not one.
     public func number(_ name: String) -> Double? {

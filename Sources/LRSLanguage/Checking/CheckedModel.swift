@@ -288,10 +288,7 @@ public struct CheckedModelFile: Sendable {
     /// The module that holds a checkpoint's tensor: its name less the last segment, or the
     /// name itself for a top-level tensor (`cls_token`), so that `each layer` names it.
     public static func moduleName(of name: String) -> String {
-        // ASCII names (all real ones) by their bytes; others by Characters.
-        let ascii = name.utf8.allSatisfy { $0 < 0x80 }
-        let dot = ascii ? name.utf8.lastIndex(of: UInt8(ascii: ".")) : name.lastIndex(of: ".")
-        return String(dot.map { name[..<$0] } ?? name[...])
+        String(NameFacts(name).module(of: name))
     }
 
     /// Whether `word` is a whole dotted segment of `name` (`LayerNorm` of

@@ -68,7 +68,7 @@ import TestSupport
                                       ("bert", "bert.encoder.layer.{0..11}.attention.self.query.weight", 12)] {
             let tensors = try Self.parameters(model)
             let shapes = Dictionary(tensors.map { ($0.name, ShapeText.text($0.shape)) }, uniquingKeysWith: { a, _ in a })
-            let rows = NameRuns.rows(tensors.map(\.name)) { (shapes[$0] ?? "?", 1) }
+            let rows = NameRuns.rows(tensors.map(\.name)) { (shapes[tensors[$0].name] ?? "?", 1) }
             #expect(rows.contains { $0.name == row && $0.members == members }, "\(model): \(rows.map(\.name))")
             #expect(rows.reduce(0) { $0 + $1.members } == tensors.count)
             #expect(rows.count * 4 < tensors.count, "\(model): \(rows.count) rows for \(tensors.count) parameters")

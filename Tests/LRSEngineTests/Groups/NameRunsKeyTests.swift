@@ -6,7 +6,7 @@ import Testing
 /// either way, and non-ASCII names still merge when canonically equal.
 @Suite struct NameRunsKeyTests {
     func rows(_ names: [String], shape: (String) -> String = { _ in "4x4" }) -> [String] {
-        NameRuns.rows(names) { (shape($0), 16) }.map { $0.members > 1 ? "\($0.name) \($0.members)" : $0.name }
+        NameRuns.rows(names) { (shape(names[$0]), 16) }.map { $0.members > 1 ? "\($0.name) \($0.members)" : $0.name }
     }
 
     @Test func asciiKeysKeepPrefixSuffixAndShapeApart() {

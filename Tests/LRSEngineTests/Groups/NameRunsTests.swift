@@ -5,7 +5,7 @@ import Testing
 /// consecutive values and one shape, are one row; everything else stays as it was.
 @Suite struct NameRunsTests {
     func rows(_ names: [String], shape: (String) -> String = { _ in "4x4" }) -> [String] {
-        NameRuns.rows(names) { (shape($0), 16) }.map { $0.members > 1 ? "\($0.name) \($0.members)" : $0.name }
+        NameRuns.rows(names) { (shape(names[$0]), 16) }.map { $0.members > 1 ? "\($0.name) \($0.members)" : $0.name }
     }
 
     @Test func blocksOfATransformerAreOneRowPerRole() {
@@ -46,7 +46,7 @@ import Testing
 
     @Test func aThousandParametersFitAScreen() {
         let names = (0..<500).flatMap { ["\($0).weight", "\($0).bias"] }
-        let summary = NameRuns.rows(names) { ($0.hasSuffix("weight") ? "4x4" : "4", $0.hasSuffix("weight") ? 16 : 4) }
+        let summary = NameRuns.rows(names) { (names[$0].hasSuffix("weight") ? "4x4" : "4", names[$0].hasSuffix("weight") ? 16 : 4) }
         #expect(summary == [NameRuns.Row(name: "{0..499}.weight", shape: "4x4", count: 16, members: 500),
                             NameRuns.Row(name: "{0..499}.bias", shape: "4", count: 4, members: 500)])
     }

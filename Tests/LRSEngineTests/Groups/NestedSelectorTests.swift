@@ -68,9 +68,9 @@ import LRSLanguage
     /// The report folds a repeat's copies into one row per role, by the checker's names.
     @Test func reportsFoldTheCopiesOfARepeat() throws {
         let script = try checked("input 4 8\nmodel < blocks: repeat 4 < residual < ln: layernorm 8; attn: attention 8 heads 2 > > >\n")
-        let info = Dictionary(script.model.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let rows = NameRuns.rows(script.model.parameters.map(\.name)) { name in
-            (info[name].map { $0.shape.map(String.init).joined(separator: "x") } ?? "", info[name]?.count ?? 0)
+        let parameters = script.model.parameters
+        let rows = NameRuns.rows(parameters.map(\.name)) {
+            (parameters[$0].shape.map(String.init).joined(separator: "x"), parameters[$0].count)
         }
         #expect(rows.map(\.name) == ["blocks.{0..3}.0.ln.weight", "blocks.{0..3}.0.ln.bias", "blocks.{0..3}.0.attn.in_proj_weight",
                                      "blocks.{0..3}.0.attn.in_proj_bias", "blocks.{0..3}.0.attn.out_proj.weight",
