@@ -108,7 +108,7 @@ def lrs_round(binary, steps, kinds):
     up to a fifth."""
     layout = ["--layout", LAYOUTS[0][0]] if len(LAYOUTS) == 1 else []
     out = ""
-    for kind in kinds.split(","):
+    for kind in kinds:
         out += subprocess.run([binary, "optim", "--kinds", kind, "--steps", str(steps)] + layout,
                               check=True, capture_output=True, text=True).stdout
     results = {}
@@ -140,7 +140,7 @@ def main():
                        stdout=sys.stderr)
     best = {}
     for _ in range(args.rounds):
-        for results in (torch_round(args.steps, kinds), lrs_round(args.lrs_bench, args.steps, ",".join(kinds))):
+        for results in (torch_round(args.steps, kinds), lrs_round(args.lrs_bench, args.steps, kinds)):
             for key, ms in results.items():
                 best[key] = min(ms, best.get(key, float("inf")))
 

@@ -21,29 +21,6 @@ typedef float f8u __attribute__((ext_vector_type(8), aligned(4)));
 #define masked8(y, dy) ((f8)((i8)(dy) & ((y) > 0.0f)))
 static inline float masked(float y, float dy) { return y > 0.0f ? dy : 0.0f; }
 
-LRS_MULTIVERSION double lrs_bn_sum(const float *x, long n) {
-    d8 acc = 0;
-    long i = 0;
-    for (; i + 8 <= n; i += 8) acc += widen(load8(x + i));
-    double sum = 0;
-    for (int l = 0; l < 8; l++) sum += acc[l];
-    for (; i < n; i++) sum += (double)x[i];
-    return sum;
-}
-
-LRS_MULTIVERSION double lrs_bn_centered_squares(const float *x, long n, double mean) {
-    d8 acc = 0;
-    long i = 0;
-    for (; i + 8 <= n; i += 8) {
-        d8 d = widen(load8(x + i)) - mean;
-        acc += d * d;
-    }
-    double sum = 0;
-    for (int l = 0; l < 8; l++) sum += acc[l];
-    for (; i < n; i++) { double d = (double)x[i] - mean; sum += d * d; }
-    return sum;
-}
-
 LRS_MULTIVERSION void lrs_bn_backward_sums(const float *x, const float *y, const float *dy, long n, double mean,
                                            double *sum_dy, double *dot) {
     d8 s = 0, d = 0;

@@ -145,10 +145,6 @@ void lrs_conv_s2_unphase(const float *phases, float *x, long batch, long C, long
     }
 }
 
-long lrs_conv_s2_input_grad_packed_size(long O, long C) {
-    return (C + 7) / 8 * 8 * O * 9;
-}
-
 void lrs_conv_s2_pack_input_grad(const float *w, float *packed, long O, long C) {
     // phase by phase: [C/8][O][that phase's taps][8] holding w[o][c][t]
     for (long ph = 0; ph < 4; ph++) {

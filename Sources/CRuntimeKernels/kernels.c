@@ -63,8 +63,6 @@ LRS_MULTIVERSION void lrs_gelu_backward(const float *restrict x, const float *re
     }
 }
 
-// The largest entry, or NaN when there is one; a running maximum per lane, so it vectorises
-// (the maximum is the same in any order).
 LRS_MULTIVERSION void lrs_gelu_forward_keeping_cdf(const float *restrict x, float *restrict y, float *restrict cdf,
                                                    long lo, long hi) {
     const float alpha = (float)M_SQRT1_2;
@@ -86,6 +84,8 @@ LRS_MULTIVERSION void lrs_gelu_backward_from_cdf(const float *restrict x, const 
     }
 }
 
+// The largest entry, or NaN when there is one; a running maximum per lane, so it vectorises
+// (the maximum is the same in any order).
 LRS_INLINE float row_max(const float *s, long n) {
     float lanes[LANES];
     int nans[LANES];

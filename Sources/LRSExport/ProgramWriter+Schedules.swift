@@ -247,9 +247,12 @@ extension ProgramWriter {
         return "milestones(\(list), \(script.source.location(of: schedule.range.start).line))"
     }
 
-    /// An expression of the run length that build()'s keywords give, in Python.
-    private mutating func runLengthText(_ compiled: CompiledExpression) throws(ExportRefusal) -> String {
-        var python = PythonExpression(constants: script.constants, variables: openRunLength)
+    /// An expression of the run length that build()'s keywords give (and of `variables` beyond
+    /// them), in Python.
+    private mutating func runLengthText(_ compiled: CompiledExpression, variables: Set<String> = [],
+                                        substitutions: [String: String] = [:]) throws(ExportRefusal) -> String {
+        var python = PythonExpression(constants: script.constants, variables: openRunLength.union(variables),
+                                      substitutions: substitutions)
         let text = try python.text(compiled.syntax)
         usesMath = usesMath || python.usesMath
         return text
@@ -292,11 +295,7 @@ extension ProgramWriter {
                 throw ExportRefusal(.wrongCounter(variable: other, perStep: perStep), at: compiled.syntax.range)
             }
         }
-        var python = PythonExpression(constants: script.constants, variables: openRunLength.union([variable]),
-                                      substitutions: substitutions)
-        let body = try python.text(compiled.syntax)
-        usesMath = usesMath || python.usesMath
-        return "lambda \(variable): " + body
+        return "lambda \(variable): " + (try runLengthText(compiled, variables: [variable], substitutions: substitutions))
     }
 
     /// `wsd` as the lambda of a LambdaLR: section 15's formula, operation for operation as

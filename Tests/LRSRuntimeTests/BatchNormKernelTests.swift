@@ -29,8 +29,8 @@ import Testing
     @Test(arguments: lengths) func statisticsMatchPlainSums(_ n: Int) {
         let x = Self.values(n, seed: 51)
         let mean = 0.25
-        #expect(lrs_bn_sum(x, n) == Self.laneSum(x.map { Double($0) }))
-        #expect(lrs_bn_centered_squares(x, n, mean) == Self.laneSum(x.map { (Double($0) - mean) * (Double($0) - mean) }))
+        #expect(lrs_sum_f64(x, n) == Self.laneSum(x.map { Double($0) }))
+        #expect(lrs_centered_squares_f64(x, n, mean) == Self.laneSum(x.map { (Double($0) - mean) * (Double($0) - mean) }))
     }
 
     @Test(arguments: lengths) func backwardMatchesPlainLoops(_ n: Int) {

@@ -85,5 +85,13 @@ import Testing
         #expect(!direct(1, stride: 1, padding: 0))
         #expect(!direct(4, stride: 1, padding: 2))
         #expect(!direct(9, stride: 1, padding: 4))
+        // The geometry's own answer, which holds on a machine without AVX-512 too (where every
+        // layer above is off the direct kernels whatever its shape).
+        func sameSize(_ kernel: Int, stride: Int, padding: Int) -> Bool {
+            ConvGeometry(channels: 2, height: 9, width: 9, kernel: kernel, stride: stride, padding: padding).isSameStrideOne
+        }
+        #expect(sameSize(3, stride: 1, padding: 1) && sameSize(5, stride: 1, padding: 2) && sameSize(7, stride: 1, padding: 3))
+        #expect(!sameSize(3, stride: 2, padding: 1) && !sameSize(3, stride: 1, padding: 0) && !sameSize(1, stride: 1, padding: 0))
+        #expect(!sameSize(4, stride: 1, padding: 2) && !sameSize(9, stride: 1, padding: 4))
     }
 }

@@ -70,9 +70,9 @@ import LRSLayers
     }
 
     @Test func linearOnRowsMatchesPlainLoopsSplitOrNot() throws {
-        // 4 x 467 = 1868 rows of 13 features to 11: split by rows (forward, dX) and by output
-        // feature (dW, db), both uneven.
-        let inF = 13, out = 11, rows = 1868
+        // 4 x 467 = 1868 rows of 11 features to 13: split by rows (forward, dX) and by output
+        // feature (dW, db: more outputs than inputs), both uneven.
+        let inF = 11, out = 13, rows = 1868
         #expect(ParallelFor.splits(count: rows, workPerItem: inF * out))
         #expect(ParallelFor.splits(count: out, workPerItem: rows * inF))
         let (split, serial) = try Self.splitAndSerial(.linear(in: inF, out: out), inputShape: [467, inF], batch: 4, seed: 62)
@@ -178,10 +178,8 @@ import LRSLayers
     @Test func causalAttentionOnAnOddLengthMatchesTheReference() throws {
         let (t, d, heads, batch) = (9, 6, 2, 3)
         let spec = LayerSpec.attention(dim: d, heads: heads, causal: true)
-        let (split, serial) = try Self.splitAndSerial(spec, inputShape: [t, d], batch: batch, seed: 63)
-        for (index, (a, b)) in zip(split.results, serial).enumerated() {
-            #expect(relativeError(a, b) < 1e-6, "result \(index) split across the cores")
-        }
+        // Too small to split across the cores: the reference is the check.
+        let (split, _) = try Self.splitAndSerial(spec, inputShape: [t, d], batch: batch, seed: 63)
         let names = ["0.in_proj_weight", "0.in_proj_bias", "0.out_proj.weight", "0.out_proj.bias"]
         let params = Dictionary(uniqueKeysWithValues: zip(names, split.params.map { $0.map(Double.init) }))
         let y = DoubleReference.attention(split.x.map(Double.init), batch: batch, length: t, dim: d, heads: heads,

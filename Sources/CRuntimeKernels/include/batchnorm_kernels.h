@@ -3,9 +3,7 @@
 #ifndef LRS_BATCHNORM_KERNELS_H
 #define LRS_BATCHNORM_KERNELS_H
 
-// sum x_i, and sum (x_i - mean)^2, in double: the channel statistics.
-double lrs_bn_sum(const float *x, long n);
-double lrs_bn_centered_squares(const float *x, long n, double mean);
+// The channel statistics are runtime_kernels.h's lrs_sum_f64 and lrs_centered_squares_f64.
 // sum_dy += sum g_i and dot += sum (x_i - mean) g_i in double, g_i = dy_i, or (y not null)
 // dy_i where y_i > 0 and 0 elsewhere: relu's backward read in place.
 void lrs_bn_backward_sums(const float *x, const float *y, const float *dy, long n, double mean,

@@ -44,8 +44,8 @@ void lrs_conv_s2(const float *phases, const float *packed, const float *bias, fl
 void lrs_conv_s2_weight_grad(const float *phases, const float *dy, long batch, long C, long O, long OH, long OW,
                              const uint16_t *masks, float *dw);
 // The input gradient, phase by phase (then lrs_conv_s2_unphase), from dy [batch][O][OH][OW]
-// and the weight packed by lrs_conv_s2_pack_input_grad (its size in floats first).
-long lrs_conv_s2_input_grad_packed_size(long O, long C);
+// and the weight packed by lrs_conv_s2_pack_input_grad (lrs_direct_conv_packed_size(C, O, 3)
+// floats).
 void lrs_conv_s2_pack_input_grad(const float *w, float *packed, long O, long C);
 void lrs_conv_s2_input_grad(const float *dy, const float *packed, float *phases, long batch, long C, long O,
                             long OH, long OW, const uint16_t *masks);

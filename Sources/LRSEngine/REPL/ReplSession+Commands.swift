@@ -138,7 +138,7 @@ extension ReplSession {
         trainer = nil
         pendingProgress = nil
         latest = nil
-        directory = URL(fileURLWithPath: full).deletingLastPathComponent().path
+        directory = file.directory
         let undoSteps = undoStack
         var loaded = ReplReply()
         statements(file.text, origin: ReplSourceMap.Origin(path: path, line: 1, column: 0), observer: observer,

@@ -188,8 +188,8 @@ extension Checker {
 
     /// A file named by the script, resolved against its directory; checked when asked.
     mutating func file(_ literal: StringLiteral, mustExist: Bool) -> CheckedFile {
-        let path = literal.value.hasPrefix("/") || source.directory.isEmpty
-            ? literal.value : source.directory + "/" + literal.value
+        let directory = source.directory
+        let path = literal.value.hasPrefix("/") || directory.isEmpty ? literal.value : directory + "/" + literal.value
         let checked = CheckedFile(written: literal.value, path: path, range: literal.range)
         if mustExist && options.checkFiles {
             switch FileProbe.check(path) {

@@ -77,10 +77,10 @@ final class BatchNorm: Layer {
         ParallelFor.run(count: channels, workPerItem: n * 6) { _, range in for c in range {
             if training {
                 var sum = 0.0
-                for b in 0..<batch { sum += lrs_bn_sum(x + b * stride + c * spatial, spatial) }
+                for b in 0..<batch { sum += lrs_sum_f64(x + b * stride + c * spatial, spatial) }
                 let m = sum / Double(n)
                 var squares = 0.0
-                for b in 0..<batch { squares += lrs_bn_centered_squares(x + b * stride + c * spatial, spatial, m) }
+                for b in 0..<batch { squares += lrs_centered_squares_f64(x + b * stride + c * spatial, spatial, m) }
                 mean[c] = m
                 invStd[c] = 1 / (squares / Double(n) + Self.eps).squareRoot()
                 // running = (1 - momentum) running + momentum stat, variance unbiased

@@ -38,6 +38,9 @@ final class Conv2d: Layer {
     /// Whether forward and backward use the stride-2 kernels (`lrs_conv_s2`), and the phases
     /// of the last forward's input (kept for the weight gradient) and of the input gradient.
     let usesStrideTwoKernel: Bool
+    /// Whether backward runs on the direct kernels (3x3 same-size, or stride 2): then it needs
+    /// no column matrix.
+    private let backwardIsDirect: Bool
     private lazy var inputPhases = BatchBuffer(sampleShape: [4 * geometry.channels * geometry.positions])
     private lazy var inputGradPhases = BatchBuffer(sampleShape: [4 * geometry.channels * geometry.positions])
     private let tapMasks: UnsafeMutablePointer<UInt16>
@@ -57,8 +60,11 @@ final class Conv2d: Layer {
         self.bias = bias ? Parameter(shape: [outChannels]) : nil
         output = BatchBuffer(sampleShape: [outChannels, geometry.outHeight, geometry.outWidth])
         inputGrad = BatchBuffer.gradient(sampleShape: inputShape)
-        usesDirectKernel = directKernel && geometry.isSameStrideOne
-        usesStrideTwoKernel = directKernel && Self.directKernelAvailable && kernel == 3 && stride == 2 && padding == 1
+        // Asked for and there to run: without AVX-512 the direct kernels do nothing.
+        let direct = directKernel && Self.directKernelAvailable
+        usesDirectKernel = direct && geometry.isSameStrideOne
+        usesStrideTwoKernel = direct && kernel == 3 && stride == 2 && padding == 1
+        backwardIsDirect = (usesDirectKernel && kernel == 3) || usesStrideTwoKernel
         let g = geometry
         let maskCount = usesDirectKernel ? lrs_direct_conv_mask_count(g.height, g.width, kernel)
             : usesStrideTwoKernel ? lrs_conv_s2_mask_count(g.outHeight, g.outWidth) : 0
@@ -142,7 +148,7 @@ final class Conv2d: Layer {
         let wantWeight = weight.requiresGrad, wantBias = bias?.requiresGrad ?? false
         let dx = needsInputGrad ? inputGrad.view(batch: batch) : nil
         guard wantWeight || wantBias || dx != nil else { return nil }
-        if (usesDirectKernel && g.kernel == 3) || usesStrideTwoKernel {
+        if backwardIsDirect {
             backwardDirect(outputGrad, input: input, dx: dx, wantWeight: wantWeight, wantBias: wantBias)
             return dx
         }
@@ -335,10 +341,9 @@ final class Conv2d: Layer {
     /// the input gradient, C outputs from O inputs.
     private func packWeight(transposed: Bool) -> Tensor {
         let g = geometry
-        let size = transposed ? lrs_direct_conv_packed_size(g.channels, outChannels, g.kernel)
-                              : lrs_direct_conv_packed_size(outChannels, g.channels, g.kernel)
+        // Room for either packing, made once.
         let packed: Tensor
-        if let existing = packedWeight, existing.count >= size {
+        if let existing = packedWeight {
             packed = existing
         } else {
             packed = Tensor(zeros: [Swift.max(lrs_direct_conv_packed_size(g.channels, outChannels, g.kernel),
@@ -367,7 +372,7 @@ final class Conv2d: Layer {
     /// none for a layer the direct kernels run.
     private var columnCapacity: Int {
         let g = geometry
-        if (usesDirectKernel && g.kernel == 3) || usesStrideTwoKernel { return 0 }
+        if backwardIsDirect { return 0 }
         let transposed = g.transposedForStrideOne(outChannels: outChannels).map { $0.patchSize * $0.positions } ?? 0
         return Swift.max(g.patchSize * g.positions, transposed)
     }

@@ -36,6 +36,8 @@ final class LayerNorm: Layer {
     func forward(_ input: Tensor, training: Bool) -> Tensor {
         let batch = checkInput(input, sampleCount: sampleCount, layer: "layernorm \(features)")
         self.input = input
+        // A skip gradient left by a backward pass that stopped early belongs to no later one.
+        residualGrad = nil
         let rows = input.count / features
         if mean.count < rows {
             mean = Array(repeating: 0, count: rows)

@@ -1,3 +1,4 @@
+import CRuntimeKernels
 import LRSLayers
 
 /// `body(x) + x`, or `body(x) + shortcut(x)`, the body run first (as a PyTorch forward that
@@ -39,9 +40,8 @@ final class Residual: Container {
         let fusedReLU = self.fusedReLU
         // Elementwise: split across the cores, each half's relu while it is in cache.
         ParallelFor.run(count: y.count, workPerItem: 1) { _, range in
-            let a = p.value.a, b = p.value.b, out = p.value.out
-            for i in range { out[i] = a[i] + b[i] }
-            if fusedReLU { VectorKernels.relu(out, out, range) }
+            lrs_add(p.value.a, p.value.b, p.value.out, range.lowerBound, range.upperBound)
+            if fusedReLU { VectorKernels.relu(p.value.out, p.value.out, range) }
         }
         result = y
         return y
