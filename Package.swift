@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "COptimKernels", dependencies: ["CKernelDispatch"],
                 cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-math-errno"])]),
         // Optimizers and learning-rate schedules over the runtime.
-        .target(name: "LRSOptim", dependencies: ["LRSHyperparameters", "LRSRuntime", "COptimKernels", "CKernelDispatch"],
+        .target(name: "LRSOptim", dependencies: ["LRSHyperparameters", "LRSRuntime", "COptimKernels"],
                 swiftSettings: kernelSettings),
         // Where the language meets the runtime: groups, lowering, data, files, training, export.
         .target(name: "LRSEngine", dependencies: ["LRSFiles", "LRSLayers", "LRSHyperparameters", "LRSLanguage",
@@ -79,7 +79,7 @@ let package = Package(
                          .when(configuration: .release)),
         ]),
         // Benchmarks (release builds only): `swift run -c release lrs-bench`.
-        .executableTarget(name: "lrs-bench", dependencies: ["LRSHyperparameters", "LRSRuntime", "LRSOptim", "LRSEngine"],
+        .executableTarget(name: "lrs-bench", dependencies: ["LRSHyperparameters", "LRSRuntime", "LRSOptim", "LRSEngine", "CKernelDispatch"],
                           swiftSettings: kernelSettings),
 
         // What the test targets share: the one process runner (every child with a time limit),

@@ -1,7 +1,5 @@
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include "optim_kernels.h"
 #include "kernel_support.h"
 
@@ -278,31 +276,6 @@ LRS_INLINE float step_size(const lrs_adafactor_args *a, const float *p_lanes, co
     return (float)(-alpha / (denominator > 1 ? denominator : 1));
 }
 
-// The update U of the whole parameter, kept between the pass that takes its norm and the
-// pass that applies it (so each element's root and divisions run once): one buffer per
-// thread, grown to the largest parameter it has seen and kept for the thread's life.
-static _Thread_local float *update_buffer;
-static _Thread_local long update_capacity;
-
-static float *update_space(long n) {
-    if (n > update_capacity) {
-        free(update_buffer);
-        size_t bytes = (size_t)n * sizeof(float), huge = (size_t)1 << 21;
-        if (bytes >= huge) {
-            // As Tensor's storage: huge pages, so the passes over it walk no page tables.
-            bytes = (bytes + huge - 1) / huge * huge;
-            update_buffer = aligned_alloc(huge, bytes);
-#ifdef MADV_HUGEPAGE
-            if (update_buffer) madvise(update_buffer, bytes, MADV_HUGEPAGE);
-#endif
-        } else {
-            update_buffer = aligned_alloc(64, (bytes + 63) / 64 * 64);
-        }
-        update_capacity = update_buffer ? n : 0;
-    }
-    return update_buffer;
-}
-
 LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
     float *restrict p = a->p;
     const float *restrict grad = a->g;
@@ -311,8 +284,7 @@ LRS_MULTIVERSION void lrs_adafactor(const lrs_adafactor_args *a) {
     float lanes[LANES] = {0}, tail[LANES];
     float p_lanes[LANES] = {0}, p_tail[LANES];
     // U, then (factored) the column and row sums of squares of a matrix.
-    float *restrict u = update_space(n + (a->factored ? a->cols + a->rows : 0));
-    if (!u) abort();
+    float *restrict u = a->update;
     if (a->factored) {
         const long rows = a->rows, cols = a->cols, matrices = n / (rows * cols);
         float *col_sums = u + n, *row_sums = col_sums + cols;

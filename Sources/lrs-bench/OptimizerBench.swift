@@ -1,3 +1,4 @@
+import CKernelDispatch
 import Dispatch
 import Foundation
 import LRSHyperparameters
@@ -37,7 +38,8 @@ func runOptimizerBench(_ args: [String]) {
         }
         index += 2
     }
-    print("optim\tkernels\t\(OptimizerKernels.instructionSet)\t0\t0")
+    // The instruction set the optimizers' loops run with here: "avx512", "avx2" or "baseline".
+    print("optim\tkernels\t\(String(cString: lrs_kernel_isa()))\t0\t0")
     print("optim\ttriad\t-\t10000000\t\(String(format: "%.4f", triadMilliseconds(count: 10_000_000, repeats: steps)))")
     for layout in layouts where kinds.contains("finite_check") {
         let ms = finiteCheckMilliseconds(tensors: layout.tensors, size: layout.size, steps: steps)

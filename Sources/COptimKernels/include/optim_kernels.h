@@ -74,9 +74,10 @@ typedef struct {
 /// update itself, so it is not split by element range). `factored`: a tensor of >= 2
 /// dimensions, seen as count / (rows * cols) matrices of rows x cols, its factors in
 /// `row_var` (one per row) and `col_var` (one per column); otherwise `variance` is shaped
-/// like the parameter. Keeps a buffer of the largest parameter's size per calling thread.
+/// like the parameter. `update` is room for `count` floats, and `cols + rows` more when
+/// factored: the update between the step's two passes, and the sums of squares.
 typedef struct {
-    float *p; const float *g; float *row_var; float *col_var; float *variance;
+    float *p; const float *g; float *row_var; float *col_var; float *variance; float *update;
     long count, rows, cols;
     float sign, weight, eps1, eps1_squared, shrink;
     double eps2, rho, d;

@@ -14,11 +14,13 @@ import LRSRuntime
 ///
 /// A parameter's step needs norms of the parameter and of its whole update, so each is one
 /// call of `lrs_adafactor` (Sources/COptimKernels/adafactor.c) and parameters, not element
-/// ranges, are shared between the cores (each core keeps a buffer the size of the largest
-/// parameter it updated, for the update between its two passes). State: `step`, and `row_var` ([..., rows, 1]) and
-/// `col_var` ([..., 1, cols]) for >= 2-D parameters, `variance` for the others.
+/// ranges, are shared between the cores (each core's `UpdateSpace` holds the update between
+/// the two passes). State: `step`, and `row_var` ([..., rows, 1]) and `col_var`
+/// ([..., 1, cols]) for >= 2-D parameters, `variance` for the others.
 struct AdafactorUpdate {
     let count: Int
+    /// Floats of room the step needs: the update, and a matrix's column and row sums.
+    let space: Int
     let args: lrs_adafactor_args
 
     static func makeState(_ config: ParamGroupConfig, _ value: Tensor) -> ParameterState {
@@ -56,8 +58,9 @@ struct AdafactorUpdate {
             variance = v.data
         }
         count = value.count
+        space = count + (factored ? rows + cols : 0)
         args = lrs_adafactor_args(
-            p: value.data, g: grad.data, row_var: rowVar, col_var: colVar, variance: variance,
+            p: value.data, g: grad.data, row_var: rowVar, col_var: colVar, variance: variance, update: nil,
             count: value.count, rows: rows, cols: cols,
             sign: config.maximize ? -1 : 1, weight: Float(pow(step, config.beta2Decay)), eps1: Float(eps1),
             eps1_squared: Float(eps1 * eps1), shrink: Float(1 - lr * config.weightDecay),
@@ -65,10 +68,26 @@ struct AdafactorUpdate {
             factored: factored, has_decay: config.weightDecay != 0)
     }
 
-    /// The parameter's whole step.
-    func run() {
+    /// The parameter's whole step, its update held in `room`.
+    func run(in room: UpdateSpace) {
         guard count > 0 else { return }
+        var args = args
+        args.update = room.floats(space)
         withUnsafePointer(to: args) { lrs_adafactor($0) }
+    }
+}
+
+/// Room for Adafactor's update between the two passes of a parameter's step, one per core:
+/// grown to the largest parameter the core has updated, and kept (each step sends the same
+/// parameters to the same core).
+final class UpdateSpace {
+    private var storage: Tensor?
+
+    func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if let storage, storage.count >= count { return storage.data }
+        let made = Tensor(zeros: [count])
+        storage = made
+        return made.data
     }
 }
 
@@ -80,12 +99,13 @@ extension Optimizer {
         forEachParameterWithGradient { config, state, value, grad in
             updates.append(AdafactorUpdate(config, state, value, grad))
         }
-        runByParameter(counts: updates.map(\.count)) { updates[$0].run() }
+        runByParameter(counts: updates.map(\.count)) { item, half in updates[item].run(in: updateSpaces[half]) }
     }
 
-    /// Calls `body(item)` for every item, the items split into two runs of about equal
-    /// element counts on the two cores when the total is large enough to pay.
-    func runByParameter(counts: [Int], _ body: (Int) -> Void) {
+    /// Calls `body(item, half)` for every item, the items split into two runs (`half` 0 and
+    /// 1) of about equal element counts on the two cores when the total is large enough to
+    /// pay; otherwise all in half 0.
+    func runByParameter(counts: [Int], _ body: (_ item: Int, _ half: Int) -> Void) {
         let total = counts.reduce(0, +)
         var middle = 0, sum = 0
         while middle < counts.count && sum + counts[middle] / 2 < total / 2 {
@@ -93,12 +113,12 @@ extension Optimizer {
             middle += 1
         }
         guard ParallelFor.width > 1, total >= ParallelRanges.serialLimit, middle > 0, middle < counts.count else {
-            for item in counts.indices { body(item) }
+            for item in counts.indices { body(item, 0) }
             return
         }
         ParallelFor.run(count: 2, workPerItem: total) { _, range in
             for half in range {
-                for item in half == 0 ? 0..<middle : middle..<counts.count { body(item) }
+                for item in half == 0 ? 0..<middle : middle..<counts.count { body(item, half) }
             }
         }
     }

@@ -17,6 +17,8 @@ public final class Optimizer {
     }
     /// State per group and parameter, nil until the parameter's first step.
     var states: [[ParameterState?]]
+    /// Adafactor's room for a parameter's update, one per half of `runByParameter`.
+    let updateSpaces = [UpdateSpace(), UpdateSpace()]
 
     /// An optimizer over `groups`, all of which must have `config.kind == kind`.
     public init(kind: OptimizerKind, groups: [ParamGroup]) {

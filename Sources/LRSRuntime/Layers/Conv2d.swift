@@ -180,10 +180,7 @@ final class Conv2d: Layer {
                     BLAS.gemm(transB: true, m: self.outChannels, n: g.patchSize, k: g.positions, a: dy,
                               b: UnsafePointer(g.isPointwise ? x : dcol), beta: 1, c: dw, threads: threads)
                 }
-                // dL/db += sum over positions of dY[s]
-                if wantBias {
-                    for o in 0..<self.outChannels { db[o] += VectorKernels.sum(dy + o * g.positions, g.positions) }
-                }
+                if wantBias { Self.addBiasGrad(dy, samples: 1, channels: self.outChannels, positions: g.positions, into: db) }
                 // dL/dx[s] = col2im(W^T dY[s])
                 if let dx = p.value.dx {
                     let dxs = dx + s * inSize
@@ -199,7 +196,7 @@ final class Conv2d: Layer {
         for chunk in 0..<chunks {
             let part = scratch[chunk].data
             if wantWeight { VectorKernels.add(part, into: weight.grad.data, weightSize) }
-            if wantBias, let bias { for o in 0..<outChannels { bias.grad.data[o] += part[weightSize + o] } }
+            if wantBias, let bias { VectorKernels.add(part + weightSize, into: bias.grad.data, outChannels) }
         }
         return dx
     }
@@ -216,9 +213,10 @@ final class Conv2d: Layer {
         let g = geometry, batch = input.shape[0]
         let outSize = outChannels * g.positions, inSize = g.channels * g.height * g.width
         let weightSize = outChannels * g.patchSize, flatKernel = g.kernel * g.kernel
-        let flipped = flippedWeightBuffer()
         let packed = usesDirectKernel ? UnsafePointer(packWeight(transposed: true).data) : nil
-        if packed == nil {
+        // The direct kernel reads the packed weight; the product, the weight flipped.
+        let flipped = packed == nil ? flippedWeightBuffer() : nil
+        if let flipped {
             for o in 0..<outChannels {
                 for c in 0..<g.channels {
                     let source = weight.value.data + (o * g.channels + c) * flatKernel
@@ -230,7 +228,7 @@ final class Conv2d: Layer {
         let work = outSize * g.patchSize * 2
         let chunks = ParallelFor.splits(count: batch, workPerItem: work) ? ParallelFor.width : 1
         let parts = UncheckedSendable(chunkScratch().map { $0.data })
-        let p = UncheckedSendable((dy: outputGrad.data, x: input.data, w: UnsafePointer(flipped.data),
+        let p = UncheckedSendable((dy: outputGrad.data, x: input.data, w: flipped.map { UnsafePointer($0.data) },
                                    dx: dx.data, y: result?.data, packed: packed))
         let fusedReLU = self.fusedReLU, outChannels = self.outChannels
         let threads = chunks > 1 ? 1 : nil
@@ -248,14 +246,12 @@ final class Conv2d: Layer {
                     BLAS.gemm(transB: true, m: g.channels, n: t.patchSize, k: t.positions, a: p.value.x + s * inSize,
                               b: col, beta: 1, c: dw, threads: threads)
                 }
-                if wantBias {
-                    for o in 0..<outChannels { db[o] += VectorKernels.sum(dy + o * g.positions, g.positions) }
-                }
+                if wantBias { Self.addBiasGrad(dy, samples: 1, channels: outChannels, positions: g.positions, into: db) }
                 if let packed = p.value.packed {
                     lrs_direct_conv(dy, packed, nil, p.value.dx + s * inSize, 1, outChannels, g.outHeight, g.outWidth,
                                     g.channels, g.kernel, masks)
-                } else {
-                    BLAS.gemm(m: g.channels, n: t.positions, k: t.patchSize, a: p.value.w, b: col,
+                } else if let w = p.value.w {
+                    BLAS.gemm(m: g.channels, n: t.positions, k: t.patchSize, a: w, b: col,
                               c: p.value.dx + s * inSize, threads: threads)
                 }
             }
@@ -273,7 +269,7 @@ final class Conv2d: Layer {
                     }
                 }
             }
-            if wantBias, let bias { for o in 0..<outChannels { bias.grad.data[o] += part[weightSize + o] } }
+            if wantBias, let bias { VectorKernels.add(part + weightSize, into: bias.grad.data, outChannels) }
         }
     }
 
@@ -313,12 +309,7 @@ final class Conv2d: Layer {
                     lrs_direct_conv_weight_grad3(p.value.x + first * inSize, dy, count, g.channels, g.height, g.width,
                                                  outChannels, p.value.masks, dw)
                 }
-                // dL/db += sum over positions of dY[s]
-                if wantBias {
-                    for s in 0..<count {
-                        for o in 0..<outChannels { db[o] += VectorKernels.sum(dy + s * outSize + o * g.positions, g.positions) }
-                    }
-                }
+                if wantBias { Self.addBiasGrad(dy, samples: count, channels: outChannels, positions: g.positions, into: db) }
                 if let dx = p.value.dx, let packed = p.value.packed, let gradPhases = p.value.gradPhases {
                     lrs_conv_s2_input_grad(dy, packed, gradPhases + first * phaseSize, count, g.channels, outChannels,
                                            g.outHeight, g.outWidth, p.value.masks)
@@ -333,7 +324,7 @@ final class Conv2d: Layer {
         for chunk in 0..<chunks {
             let part = scratch[chunk].data
             if wantWeight { VectorKernels.add(part, into: weight.grad.data, weightSize) }
-            if wantBias, let bias { for o in 0..<outChannels { bias.grad.data[o] += part[weightSize + o] } }
+            if wantBias, let bias { VectorKernels.add(part + weightSize, into: bias.grad.data, outChannels) }
         }
     }
 
@@ -385,6 +376,15 @@ final class Conv2d: Layer {
             scratch = (0..<ParallelFor.width).map { _ in Tensor(zeros: [size]) }
         }
         return scratch
+    }
+
+    /// dL/db += the sum over positions of dY, for `samples` samples of `channels` x `positions`
+    /// from `dy`: the bias gradient of every backward path.
+    private static func addBiasGrad(_ dy: UnsafePointer<Float>, samples: Int, channels: Int, positions: Int,
+                                    into db: UnsafeMutablePointer<Float>) {
+        for s in 0..<samples {
+            for o in 0..<channels { db[o] += VectorKernels.sum(dy + (s * channels + o) * positions, positions) }
+        }
     }
 
     /// Sample `s`'s output gradient as the backward passes read it: with a fused relu, masked
