@@ -120,11 +120,12 @@ import LRSLayers
         #expect(kept[1].map(\.bitPattern) == plain[1].map(\.bitPattern), "backward")
     }
 
-    @Test func preNormResidualAddsTheSkipGradientInTheLayerNormPass() throws {
-        // The same block twice: layernorm first in the body (its backward adds the skip
+    @Test(arguments: [LayerSpec.layernorm(features: 11), .rmsnorm(features: 11)])
+    func preNormResidualAddsTheSkipGradientInTheNormPass(_ norm: LayerSpec) throws {
+        // The same block twice: the norm first in the body (its backward adds the skip
         // gradient), and wrapped in a nested sequence (the residual adds it in its own pass).
         let width = 11
-        let direct: [NamedLayer] = [NamedLayer("ln", .layernorm(features: width)), NamedLayer("fc", .linear(in: width, out: width))]
+        let direct: [NamedLayer] = [NamedLayer("ln", norm), NamedLayer("fc", .linear(in: width, out: width))]
         let wrapped = [NamedLayer("0", .sequence(direct))]
         func run(_ body: [NamedLayer]) throws -> [[Float]] {
             let generator = RandomGenerator(seed: 66)

@@ -20,6 +20,16 @@ extension Layer {
     var state: [(name: String, entry: StateEntry)] { [] }
 }
 
+/// A layer that adds a residual's skip gradient to its input gradient in its own backward
+/// pass: the first layer of a pre-norm residual's body (a norm), whose `Residual` then makes
+/// no pass of its own over the activations to add dy to the body's dx.
+protocol AddsSkipGradient: Layer {
+    /// Set by the `Residual` for the next backward only: the skip path's gradient, added to
+    /// dx in the same pass (dx = layer'(dy) + skip). A forward clears one left by a backward
+    /// that stopped early.
+    var skipGradient: Tensor? { get set }
+}
+
 /// A buffer for one batch-shaped activation or gradient, sized for the largest batch seen
 /// (or reserved) and handed out as views of the current batch size.
 final class BatchBuffer {

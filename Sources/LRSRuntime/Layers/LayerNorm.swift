@@ -2,7 +2,7 @@ import CRuntimeKernels
 
 /// `nn.LayerNorm(features)` over the last dimension: y = (x - mean) / sqrt(var + eps) * weight
 /// + bias per row, biased variance, eps 1e-5, moments accumulated in double.
-final class LayerNorm: Layer {
+final class LayerNorm: AddsSkipGradient {
     static let eps = 1e-5
     let features: Int
     let sampleCount: Int
@@ -14,9 +14,7 @@ final class LayerNorm: Layer {
     private var rstd: [Float] = []
     /// Per block of rows, the partial sums of dweight and dbias.
     private var partials: [Float] = []
-    /// Set by a `Residual` whose body starts with this layer, for the next backward only: the
-    /// skip path's gradient, added to dx in the same pass (dx = body'(dy) + dy).
-    var residualGrad: Tensor?
+    var skipGradient: Tensor?
     private var input: Tensor?
 
     init(features: Int, inputShape: [Int]) {
@@ -36,8 +34,7 @@ final class LayerNorm: Layer {
     func forward(_ input: Tensor, training: Bool) -> Tensor {
         let batch = checkInput(input, sampleCount: sampleCount, layer: "layernorm \(features)")
         self.input = input
-        // A skip gradient left by a backward pass that stopped early belongs to no later one.
-        residualGrad = nil
+        skipGradient = nil
         let rows = input.count / features
         if mean.count < rows {
             mean = Array(repeating: 0, count: rows)
@@ -70,10 +67,10 @@ final class LayerNorm: Layer {
         let dx = needsInputGrad ? inputGrad.view(batch: input.shape[0]) : nil
         let blocks = (rows + Self.blockRows - 1) / Self.blockRows
         let wantsWeight = weight.requiresGrad, wantsBias = bias.requiresGrad
-        let addend = residualGrad
-        residualGrad = nil
+        let addend = skipGradient
+        skipGradient = nil
         if let addend {
-            precondition(addend.shape == input.shape, "layernorm: residual gradient of shape \(addend.shape), expected \(input.shape)")
+            precondition(addend.shape == input.shape, "layernorm: skip gradient of shape \(addend.shape), expected \(input.shape)")
         }
         if partials.count < 2 * blocks * n { partials = [Float](repeating: 0, count: 2 * blocks * n) }
         partials.withUnsafeMutableBufferPointer { partialBuffer in

@@ -1,7 +1,7 @@
 /// `nn.RMSNorm(features, eps)` over the last dimension: y = x / sqrt(mean(x^2) + eps) * weight
 /// per row, weight initialised to ones; eps nil means float32's machine epsilon (2^-23), as
 /// PyTorch's `torch.finfo(x.dtype).eps`. The mean of squares is accumulated in double.
-final class RMSNorm: Layer {
+final class RMSNorm: AddsSkipGradient {
     let features: Int
     let eps: Double
     let sampleCount: Int
@@ -10,6 +10,7 @@ final class RMSNorm: Layer {
     private let inputGrad: BatchBuffer
     private var rstd: [Float] = []
     private var input: Tensor?
+    var skipGradient: Tensor?
 
     init(features: Int, eps: Double?, inputShape: [Int]) {
         self.features = features
@@ -26,6 +27,7 @@ final class RMSNorm: Layer {
     func forward(_ input: Tensor, training: Bool) -> Tensor {
         let batch = checkInput(input, sampleCount: sampleCount, layer: "rmsnorm \(features)")
         self.input = input
+        skipGradient = nil
         let rows = input.count / features
         if rstd.count < rows { rstd = [Float](repeating: 0, count: rows) }
         let y = output.view(batch: batch)
@@ -47,6 +49,11 @@ final class RMSNorm: Layer {
                      "rmsnorm: output gradient of shape \(outputGrad.shape), expected \(input.shape)")
         let rows = input.count / features
         let dx = needsInputGrad ? inputGrad.view(batch: input.shape[0]) : nil
+        let addend = skipGradient
+        skipGradient = nil
+        if let addend {
+            precondition(addend.shape == input.shape, "rmsnorm: skip gradient of shape \(addend.shape), expected \(input.shape)")
+        }
         let w = weight.value.data
         for r in 0..<rows {
             let x = input.data + r * features, dy = outputGrad.data + r * features
@@ -59,7 +66,12 @@ final class RMSNorm: Layer {
             for i in 0..<features { sumGX += Double(dy[i] * w[i]) * Double(x[i]) }
             let coefficient = Float(sumGX / Double(features) * Double(inv) * Double(inv))
             let out = dx.data + r * features
-            for i in 0..<features { out[i] = inv * (dy[i] * w[i] - x[i] * coefficient) }
+            if let addend {
+                let skip = addend.data + r * features
+                for i in 0..<features { out[i] = inv * (dy[i] * w[i] - x[i] * coefficient) + skip[i] }
+            } else {
+                for i in 0..<features { out[i] = inv * (dy[i] * w[i] - x[i] * coefficient) }
+            }
         }
         return dx
     }

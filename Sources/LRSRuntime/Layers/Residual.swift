@@ -58,9 +58,9 @@ final class Residual: Container {
                 VectorKernels.reluBackward(p.value.y, p.value.dy, p.value.out, range)
             }
         }
-        // A pre-norm body (layernorm first, no shortcut) adds the skip gradient in its own pass.
-        if needsInputGrad, shortcut == nil, let norm = body.layers.first as? LayerNorm {
-            norm.residualGrad = outputGrad
+        // A pre-norm body (a norm first, no shortcut) adds the skip gradient in its own pass.
+        if needsInputGrad, shortcut == nil, let norm = body.layers.first as? AddsSkipGradient {
+            norm.skipGradient = outputGrad
             return body.backward(outputGrad, needsInputGrad: true)
         }
         let throughBody = body.backward(outputGrad, needsInputGrad: needsInputGrad)
