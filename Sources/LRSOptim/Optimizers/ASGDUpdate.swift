@@ -28,8 +28,7 @@ struct ASGDUpdate: ParameterUpdate {
         state.step += 1
         let step = Double(state.step)
         let eta = Double(state.eta), lr = config.learningRate, lambd = config.lambd
-        let ax = state.ax ?? Tensor(zeros: value.shape)
-        state.ax = ax
+        let ax = state.ax.orZeros(value.shape)
         count = value.count
         args = lrs_asgd_args(
             p: value.data, g: grad.data, ax: ax.data,

@@ -16,10 +16,8 @@ struct AdadeltaUpdate: ParameterUpdate {
 
     init(_ config: ParamGroupConfig, _ state: ParameterState, _ value: Tensor, _ grad: Tensor) {
         state.step += 1
-        let squareAvg = state.squareAvg ?? Tensor(zeros: value.shape)
-        let accDelta = state.accDelta ?? Tensor(zeros: value.shape)
-        state.squareAvg = squareAvg
-        state.accDelta = accDelta
+        let squareAvg = state.squareAvg.orZeros(value.shape)
+        let accDelta = state.accDelta.orZeros(value.shape)
         count = value.count
         args = lrs_adadelta_args(
             p: value.data, g: grad.data, s: squareAvg.data, u: accDelta.data,

@@ -46,15 +46,12 @@ struct AdafactorUpdate {
         if factored {
             rows = shape[shape.count - 2]
             cols = shape[shape.count - 1]
-            let r = state.rowVar ?? Tensor(zeros: Optimizer.stateShape("row_var", parameterShape: shape))
-            let c = state.colVar ?? Tensor(zeros: Optimizer.stateShape("col_var", parameterShape: shape))
-            state.rowVar = r
-            state.colVar = c
+            let r = state.rowVar.orZeros(Optimizer.stateShape("row_var", parameterShape: shape))
+            let c = state.colVar.orZeros(Optimizer.stateShape("col_var", parameterShape: shape))
             rowVar = r.data
             colVar = c.data
         } else {
-            let v = state.variance ?? Tensor(zeros: shape)
-            state.variance = v
+            let v = state.variance.orZeros(shape)
             variance = v.data
         }
         count = value.count

@@ -19,14 +19,11 @@ struct AdamUpdate: ParameterUpdate {
         state.step += 1
         let step = Double(state.step)
         let lr = config.learningRate
-        let expAvg = state.expAvg ?? Tensor(zeros: value.shape)
-        let expAvgSq = state.expAvgSq ?? Tensor(zeros: value.shape)
-        state.expAvg = expAvg
-        state.expAvgSq = expAvgSq
+        let expAvg = state.expAvg.orZeros(value.shape)
+        let expAvgSq = state.expAvgSq.orZeros(value.shape)
         var maxSq: UnsafeMutablePointer<Float>?
         if config.amsgrad {
-            let tensor = state.maxExpAvgSq ?? Tensor(zeros: value.shape)
-            state.maxExpAvgSq = tensor
+            let tensor = state.maxExpAvgSq.orZeros(value.shape)
             maxSq = tensor.data
         }
         count = value.count

@@ -19,10 +19,8 @@ struct AdamaxUpdate: ParameterUpdate {
     init(_ config: ParamGroupConfig, _ state: ParameterState, _ value: Tensor, _ grad: Tensor) {
         state.step += 1
         let step = Double(state.step)
-        let expAvg = state.expAvg ?? Tensor(zeros: value.shape)
-        let expInf = state.expInf ?? Tensor(zeros: value.shape)
-        state.expAvg = expAvg
-        state.expInf = expInf
+        let expAvg = state.expAvg.orZeros(value.shape)
+        let expInf = state.expInf.orZeros(value.shape)
         count = value.count
         args = lrs_adamax_args(
             p: value.data, g: grad.data, m: expAvg.data, u: expInf.data,

@@ -39,8 +39,7 @@ enum MuonUpdate {
     static func update(_ config: ParamGroupConfig, _ state: ParameterState, _ value: Tensor, _ grad: Tensor) {
         precondition(value.shape.count == 2, "Muon: a parameter of shape \(value.shape); Muon takes matrices only")
         let rows = value.shape[0], cols = value.shape[1]
-        let buffer = state.momentumBuffer ?? Tensor(zeros: value.shape)
-        state.momentumBuffer = buffer
+        let buffer = state.momentumBuffer.orZeros(value.shape)
         guard rows > 0, cols > 0 else { return }
         // X is short x long: the iteration's Gram matrices are short x short.
         let short = min(rows, cols), long = max(rows, cols)

@@ -23,10 +23,8 @@ struct NAdamUpdate: ParameterUpdate {
         state.muProduct = state.muProduct * Float(mu)
         let muProduct = Double(state.muProduct)
         let muProductNext = muProduct * muNext
-        let expAvg = state.expAvg ?? Tensor(zeros: value.shape)
-        let expAvgSq = state.expAvgSq ?? Tensor(zeros: value.shape)
-        state.expAvg = expAvg
-        state.expAvgSq = expAvgSq
+        let expAvg = state.expAvg.orZeros(value.shape)
+        let expAvgSq = state.expAvgSq.orZeros(value.shape)
         count = value.count
         let decoupled = config.decoupledWeightDecay
         args = lrs_nadam_args(

@@ -103,3 +103,15 @@ public struct SavedParameterState: Equatable {
         self.scalars = scalars
     }
 }
+
+extension Optional where Wrapped == Tensor {
+    /// The state tensor, made of zeros in `shape` on its first use: `makeState` makes the
+    /// ones a kind always has, but a state made or loaded before a setting turned one on
+    /// (amsgrad, centered, momentum) lacks it.
+    mutating func orZeros(_ shape: @autoclosure () -> [Int]) -> Tensor {
+        if let tensor = self { return tensor }
+        let made = Tensor(zeros: shape())
+        self = made
+        return made
+    }
+}

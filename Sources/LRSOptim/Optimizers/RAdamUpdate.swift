@@ -26,10 +26,8 @@ struct RAdamUpdate: ParameterUpdate {
         let rectifier = rectified
             ? Float(pow((rhoT - 4) * (rhoT - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rhoT), 0.5))
             : 1
-        let expAvg = state.expAvg ?? Tensor(zeros: value.shape)
-        let expAvgSq = state.expAvgSq ?? Tensor(zeros: value.shape)
-        state.expAvg = expAvg
-        state.expAvgSq = expAvgSq
+        let expAvg = state.expAvg.orZeros(value.shape)
+        let expAvgSq = state.expAvgSq.orZeros(value.shape)
         count = value.count
         let decoupled = config.decoupledWeightDecay
         args = lrs_radam_args(

@@ -19,18 +19,15 @@ struct RMSpropUpdate: ParameterUpdate {
     init(_ config: ParamGroupConfig, _ state: ParameterState, _ value: Tensor, _ grad: Tensor) {
         state.step += 1
         let centered = config.centered, hasMomentum = config.momentum > 0
-        let squareAvg = state.squareAvg ?? Tensor(zeros: value.shape)
-        state.squareAvg = squareAvg
+        let squareAvg = state.squareAvg.orZeros(value.shape)
         var gradAvg: UnsafeMutablePointer<Float>?
         if centered {
-            let tensor = state.gradAvg ?? Tensor(zeros: value.shape)
-            state.gradAvg = tensor
+            let tensor = state.gradAvg.orZeros(value.shape)
             gradAvg = tensor.data
         }
         var buffer: UnsafeMutablePointer<Float>?
         if hasMomentum {
-            let tensor = state.momentumBuffer ?? Tensor(zeros: value.shape)
-            state.momentumBuffer = tensor
+            let tensor = state.momentumBuffer.orZeros(value.shape)
             buffer = tensor.data
         }
         count = value.count

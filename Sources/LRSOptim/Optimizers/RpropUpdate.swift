@@ -27,8 +27,7 @@ struct RpropUpdate: ParameterUpdate {
 
     init(_ config: ParamGroupConfig, _ state: ParameterState, _ value: Tensor, _ grad: Tensor) {
         state.step += 1
-        let prev = state.prev ?? Tensor(zeros: value.shape)
-        state.prev = prev
+        let prev = state.prev.orZeros(value.shape)
         let stepSize = state.stepSize ?? {
             let fresh = Tensor(zeros: value.shape)
             fresh.fill(Float(config.learningRate))

@@ -14,8 +14,7 @@ struct SGDUpdate: ParameterUpdate {
         let isFirstStep = state.momentumBuffer == nil
         var buffer: UnsafeMutablePointer<Float>?
         if hasMomentum {
-            let tensor = state.momentumBuffer ?? Tensor(zeros: value.shape)
-            state.momentumBuffer = tensor
+            let tensor = state.momentumBuffer.orZeros(value.shape)
             buffer = tensor.data
         }
         args = lrs_sgd_args(
