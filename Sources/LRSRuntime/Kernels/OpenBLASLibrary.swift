@@ -38,6 +38,13 @@ struct OpenBLASLibrary: Sendable {
     struct LoadFailure: Error { let message: String }
 
     private static func load() -> Result<OpenBLASLibrary, LoadFailure> {
+        // OpenBLAS's pool threads spin for 2^28 cycles (about 0.1 s) after loading and after
+        // each product they share before they sleep, and on two cores a spinning thread
+        // halves the pool's helper: the attention forward of bench/arch.py ran in 1.9 ms or in
+        // 3.9 ms by whether its iterations fell in that window. lrs splits its products itself
+        // (`BLAS.gemm`) and asks OpenBLAS for threads only for large ones (`syrk`), which
+        // wake them: the pool sleeps at once, unless the user has set how long it spins.
+        setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0)
         let names = ["libopenblas.so.0", "libopenblas.so"]
         guard let handle = names.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_GLOBAL) }).first else {
             return .failure(LoadFailure(message: "cannot load OpenBLAS (\(names.joined(separator: ", ")))"))
