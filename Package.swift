@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "LRSHyperparameters"),
         .target(name: "LRSLanguage", dependencies: ["LRSFiles", "LRSLayers", "LRSHyperparameters"]),
         // Tensors, autograd, layers, losses, initialisation, random numbers. Knows no language.
-        .target(name: "LRSRuntime", dependencies: ["LRSLayers", "COpenBLAS", "CRuntimeKernels"],
+        .target(name: "LRSRuntime", dependencies: ["LRSLayers", "COpenBLAS", "CRuntimeKernels", "CKernelDispatch"],
                 swiftSettings: kernelSettings),
         // What both C kernel libraries share: the attribute that compiles a loop for AVX-512,
         // AVX2 and the baseline (the loader picks one), and which one it picks.

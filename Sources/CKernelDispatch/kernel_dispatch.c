@@ -8,3 +8,12 @@ const char *lrs_kernel_isa(void) {
 #endif
     return "baseline";
 }
+
+int lrs_cpu_has_bfloat16_dot(void) {
+#if defined(__x86_64__) && defined(__ELF__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512bf16");
+#else
+    return 0;
+#endif
+}

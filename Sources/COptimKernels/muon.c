@@ -57,6 +57,18 @@ LRS_MULTIVERSION void lrs_bfloat16(float *x, long n) {
     for (long i = 0; i < n; i++) x[i] = bfloat16(x[i]);
 }
 
+// The same rounding, and each value's bfloat16 bits (its upper half) into `bits`: the operand
+// of a bfloat16 product.
+LRS_MULTIVERSION void lrs_bfloat16_bits(float *x, uint16_t *bits, long n) {
+    for (long i = 0; i < n; i++) {
+        float rounded = bfloat16(x[i]);
+        uint32_t word;
+        memcpy(&word, &rounded, sizeof word);
+        x[i] = rounded;
+        bits[i] = (uint16_t)(word >> 16);
+    }
+}
+
 // p = p (1 - lr λ) - lr' O, O the orthogonalized update (transposed back when needed).
 LRS_MULTIVERSION void lrs_muon_apply(const lrs_muon_args *a) {
     float *restrict p = a->p;

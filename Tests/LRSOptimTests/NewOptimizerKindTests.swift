@@ -1,5 +1,5 @@
 import LRSHyperparameters
-import LRSOptim
+@testable import LRSOptim
 import LRSRuntime
 import Testing
 
@@ -8,8 +8,8 @@ import Testing
 @Suite struct NewOptimizerKindTests {
     /// ASGD, Rprop and Adafactor round where torch rounds in every operation, reductions
     /// included, with explicit fused multiply-adds, so they reach torch's bits on any CPU.
-    /// (Muon's products go through OpenBLAS, whose summation order depends on the CPU's
-    /// kernels; its cases hold to the shared 8-ulp tolerance and are exact on this machine.)
+    /// (Muon's products go through oneDNN or OpenBLAS, whose summation orders depend on the
+    /// CPU's kernels; its cases hold to the shared 8-ulp tolerance.)
     @Test(arguments: OptimizerFixture.names.filter { ["adafactor", "asgd", "rprop"].contains(where: $0.hasPrefix) })
     func matchesPyTorchBitForBit(_ name: String) throws {
         let fixture = try OptimizerFixture.load(name)
@@ -28,6 +28,36 @@ import Testing
                 }
             }
         }
+    }
+
+    /// Muon's Newton-Schulz products in bfloat16 through oneDNN and in float32 through
+    /// OpenBLAS multiply the same bfloat16 values and differ only in the order of their float
+    /// sums: two steps of each agree to within a bfloat16 rounding of the update. Both shapes
+    /// (more columns, more rows: transposed) and sizes that are not multiples of the blocks.
+    @Test(.enabled(if: OneDNNLibrary.shared != nil,
+                   "oneDNN (Debian's libdnnl2) is not installed, or this CPU has no AVX512_BF16 dot products"),
+          arguments: [[300, 700], [530, 270]])
+    func muonStepsAgreeInBfloat16AndFloat32(_ shape: [Int]) {
+        func steps(bfloat16: Bool) -> (before: [Float], after: [Float]) {
+            MuonUpdate.bfloat16Products = bfloat16
+            defer { MuonUpdate.bfloat16Products = true }
+            let count = shape[0] * shape[1]
+            let value = Tensor(shape: shape, values: (0..<count).map { Float(($0 &* 7919) % 1000) * 1e-3 - 0.5 })
+            let grad = Tensor(shape: shape, values: (0..<count).map { Float(($0 &* 104_729) % 997) * 1e-4 - 0.05 })
+            let before = value.values
+            let optimizer = Optimizer(kind: .muon, groups: [ParamGroup(
+                config: ParamGroupConfig(kind: .muon, learningRate: 0.02),
+                parameters: [OptimizerParameter(value: value, grad: grad)])])
+            optimizer.step()
+            optimizer.step()
+            return (before, value.values)
+        }
+        let bfloat16 = steps(bfloat16: true), float32 = steps(bfloat16: false)
+        let moved = zip(float32.after, float32.before).map { abs($0 - $1) }.max() ?? 0
+        let apart = zip(bfloat16.after, float32.after).map { abs($0 - $1) }.max() ?? 0
+        #expect(moved > 0)
+        // A bfloat16 rounding is 2^-8 of a value: the updates agree to a few of those.
+        #expect(apart <= moved / 32, "apart \(apart), moved \(moved)")
     }
 
     @Test func muonTakesMatricesOnly() throws {

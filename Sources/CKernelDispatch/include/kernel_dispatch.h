@@ -15,4 +15,8 @@
 // The clone target_clones picks, by the same test: "avx512", "avx2" or "baseline".
 const char *lrs_kernel_isa(void);
 
+/// Whether the CPU has AVX512_BF16's dot products (bfloat16 pairs into float), with which
+/// a bfloat16 matrix product runs at twice float32's rate.
+int lrs_cpu_has_bfloat16_dot(void);
+
 #endif

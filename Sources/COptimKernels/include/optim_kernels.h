@@ -10,6 +10,7 @@
 #define LRS_OPTIM_KERNELS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef struct {
     float *p; const float *g; float *b;
@@ -106,6 +107,7 @@ void lrs_rprop(const lrs_rprop_args *args, long lo, long hi);
 void lrs_adafactor(const lrs_adafactor_args *args);
 void lrs_muon_momentum(const lrs_muon_args *args);
 void lrs_bfloat16(float *x, long n);
+void lrs_bfloat16_bits(float *x, uint16_t *bits, long n);
 void lrs_muon_apply(const lrs_muon_args *args);
 
 

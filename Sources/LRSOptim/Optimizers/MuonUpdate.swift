@@ -10,14 +10,7 @@ import LRSRuntime
 ///     p = p (1 - lr λ) - lr · adjust(A, B) · O
 ///
 /// NS orthogonalizes in bfloat16, as torch does: X = O / ‖O‖ (X = Oᵀ when O has more rows
-/// than columns), then ns_steps times, with (a, b, c) = ns_coefficients,
-///
-///     A = X Xᵀ;  B = b A + c A A;  X = a X + B X
-///
-/// each product rounded to bfloat16. The products are OpenBLAS single-precision products over
-/// bfloat16 values (A and A A are symmetric: SYRK, half the multiply-adds of torch's GEMMs):
-/// the products of two bfloat16 values are exact in float, so only the order of the float sums
-/// can differ from torch's, which rounds the same sums to bfloat16.
+/// than columns), then ns_steps `NewtonSchulz` iterations with (a, b, c) = ns_coefficients.
 /// adjust(A, B) is √max(1, A / B) (`original`) or 0.2 √max(A, B) (`match_rms_adamw`).
 /// State: `momentum_buffer`. The element-wise passes are Sources/COptimKernels/muon.c.
 enum MuonUpdate {
@@ -44,10 +37,8 @@ enum MuonUpdate {
         // X is short x long: the iteration's Gram matrices are short x short.
         let short = min(rows, cols), long = max(rows, cols)
         let x = UnsafeMutablePointer<Float>.allocate(capacity: short * long)
-        let next = UnsafeMutablePointer<Float>.allocate(capacity: short * long)
-        let gram = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
-        let polynomial = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
-        defer { for scratch in [x, next, gram, polynomial] { scratch.deallocate() } }
+        let other = UnsafeMutablePointer<Float>.allocate(capacity: short * long)
+        defer { for scratch in [x, other] { scratch.deallocate() } }
         let lr = config.learningRate
         var args = lrs_muon_args(
             p: value.data, g: grad.data, buffer: buffer.data, x: x, rows: rows, cols: cols,
@@ -56,9 +47,95 @@ enum MuonUpdate {
             negative_rate: Float(-(lr * rateFactor(config.adjustLearningRate, rows: rows, cols: cols))),
             nesterov: config.nesterov, transposed: rows > cols)
         lrs_muon_momentum(&args)
-        let (a, b, c) = (Float(config.nsCoefficients.x), Float(config.nsCoefficients.y), Float(config.nsCoefficients.z))
-        var current = x, other = next
-        for _ in 0..<config.nsSteps {
+        let iteration = NewtonSchulz(short: short, long: long, steps: config.nsSteps,
+                                     coefficients: (Float(config.nsCoefficients.x), Float(config.nsCoefficients.y),
+                                                    Float(config.nsCoefficients.z)))
+        args.x = iteration.run(x, other: other)
+        lrs_muon_apply(&args)
+    }
+
+    /// Whether the products run in bfloat16 through oneDNN where it is installed; tests turn
+    /// it off to compare the two ways.
+    nonisolated(unsafe) static var bfloat16Products = true
+}
+
+/// The Newton-Schulz iteration on X (short x long, bfloat16 values):
+///
+///     A = X Xᵀ;  B = b A + c A A;  X = a X + B X
+///
+/// each product rounded to bfloat16. In bfloat16 through oneDNN where it is installed (as
+/// torch multiplies them); otherwise OpenBLAS single-precision products over the same
+/// values (A and A A are symmetric: SYRK, half the multiply-adds). A product of two bfloat16
+/// values is exact in float either way: only the order of the float sums differs.
+struct NewtonSchulz {
+    let short: Int
+    let long: Int
+    let steps: Int
+    let coefficients: (a: Float, b: Float, c: Float)
+
+    /// Iterates on `x`, with `other` as the second buffer; returns the one holding the result.
+    func run(_ x: UnsafeMutablePointer<Float>, other: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+        let gram = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
+        let polynomial = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
+        defer { for scratch in [gram, polynomial] { scratch.deallocate() } }
+        if MuonUpdate.bfloat16Products, let onednn = OneDNNLibrary.shared {
+            // Kept to start again in float32 should oneDNN refuse a product.
+            let start = UnsafeMutablePointer<Float>.allocate(capacity: short * long)
+            defer { start.deallocate() }
+            start.update(from: x, count: short * long)
+            if let result = inBfloat16(onednn, x, other, gram, polynomial) { return result }
+            x.update(from: start, count: short * long)
+        }
+        return inFloat32(x, other, gram, polynomial)
+    }
+
+    private func inBfloat16(_ onednn: OneDNNLibrary, _ x: UnsafeMutablePointer<Float>, _ other: UnsafeMutablePointer<Float>,
+                            _ gram: UnsafeMutablePointer<Float>, _ polynomial: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
+        let (a, b, c) = coefficients
+        let xBits = UnsafeMutablePointer<UInt16>.allocate(capacity: short * long)
+        let gramBits = UnsafeMutablePointer<UInt16>.allocate(capacity: short * short)
+        let polynomialBits = UnsafeMutablePointer<UInt16>.allocate(capacity: short * short)
+        defer {
+            xBits.deallocate()
+            gramBits.deallocate()
+            polynomialBits.deallocate()
+        }
+        var current = x, next = other
+        for _ in 0..<steps {
+            Self.round(current, bits: xBits, short * long)
+            // A = X Xᵀ (symmetric)
+            guard onednn.symmetricProduct(n: short, k: long, a: xBits, c: gram) else { return nil }
+            Self.round(gram, bits: gramBits, copy: polynomial, short * short)
+            // B = b A + c A A = b A + c A Aᵀ (symmetric)
+            guard onednn.symmetricProduct(n: short, k: short, alpha: c, a: gramBits, beta: b, c: polynomial) else { return nil }
+            Self.round(polynomial, bits: polynomialBits, short * short)
+            // X = a X + B X
+            Self.copy(current, to: next, short * long)
+            guard onednn.product(m: short, n: long, k: short, a: polynomialBits, b: xBits, beta: a, c: next) else { return nil }
+            Self.round(next, short * long)
+            swap(&current, &next)
+        }
+        return current
+    }
+
+    /// Rounds `x` to bfloat16 in place, writing its bits and a copy when asked. On this thread:
+    /// split over the pool's two threads, these passes waited on oneDNN's OpenMP threads,
+    /// still spinning after the product (a step took 1.2-1.3 s, not 1.0).
+    private static func round(_ x: UnsafeMutablePointer<Float>, bits: UnsafeMutablePointer<UInt16>? = nil,
+                              copy: UnsafeMutablePointer<Float>? = nil, _ count: Int) {
+        if let bits { lrs_bfloat16_bits(x, bits, count) } else { lrs_bfloat16(x, count) }
+        copy?.update(from: x, count: count)
+    }
+
+    private static func copy(_ source: UnsafeMutablePointer<Float>, to target: UnsafeMutablePointer<Float>, _ count: Int) {
+        target.update(from: source, count: count)
+    }
+
+    private func inFloat32(_ x: UnsafeMutablePointer<Float>, _ other: UnsafeMutablePointer<Float>,
+                           _ gram: UnsafeMutablePointer<Float>, _ polynomial: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+        let (a, b, c) = coefficients
+        var current = x, next = other
+        for _ in 0..<steps {
             // A = X Xᵀ (symmetric: half the products)
             BLAS.syrk(n: short, k: long, a: current, c: gram)
             lrs_bfloat16(gram, short * short)
@@ -67,13 +144,12 @@ enum MuonUpdate {
             BLAS.syrk(n: short, k: short, alpha: c, a: gram, beta: b, c: polynomial)
             lrs_bfloat16(polynomial, short * short)
             // X = a X + B X
-            other.update(from: current, count: short * long)
-            BLAS.gemm(m: short, n: long, k: short, alpha: 1, a: polynomial, b: current, beta: a, c: other)
-            lrs_bfloat16(other, short * long)
-            swap(&current, &other)
+            next.update(from: current, count: short * long)
+            BLAS.gemm(m: short, n: long, k: short, alpha: 1, a: polynomial, b: current, beta: a, c: next)
+            lrs_bfloat16(next, short * long)
+            swap(&current, &next)
         }
-        args.x = current
-        lrs_muon_apply(&args)
+        return current
     }
 }
 

@@ -1,0 +1,47 @@
+import Testing
+@testable import LRSRuntime
+
+/// oneDNN's bfloat16 products (Muon's Newton-Schulz iteration), where oneDNN is installed and
+/// the CPU has AVX512_BF16.
+@Suite(.enabled(if: OneDNNLibrary.shared != nil,
+                "oneDNN (Debian's libdnnl2) is not installed, or this CPU has no AVX512_BF16 dot products"))
+struct OneDNNProductTests {
+    /// bfloat16 values of a few bits each: every product and every partial sum is exact in
+    /// float, so the result equals the double-precision sum whatever the order.
+    static func values(_ count: Int, seed: Int) -> [UInt16] {
+        (0..<count).map { i in
+            let value = Float((i &* 7919 &+ seed) % 17 - 8) / 8
+            return UInt16(value.bitPattern >> 16)
+        }
+    }
+
+    static func float(_ bits: UInt16) -> Double { Double(Float(bitPattern: UInt32(bits) << 16)) }
+
+    /// Sizes that are not multiples of the 256-row blocks: ragged blocks, and blocks mirrored.
+    @Test(arguments: [(5, 7), (256, 40), (300, 513), (600, 64)])
+    func symmetricProductIsAAᵀBothSidesOfTheDiagonal(_ n: Int, _ k: Int) throws {
+        let library = try #require(OneDNNLibrary.shared)
+        let a = Self.values(n * k, seed: n)
+        var c = [Float](repeating: 0, count: n * n)
+        for i in 0..<(n * n) { c[i] = Float(i % 5) }
+        let before = c
+        let ok = a.withUnsafeBufferPointer { a in
+            c.withUnsafeMutableBufferPointer { c in
+                library.symmetricProduct(n: n, k: k, alpha: 0.5, a: a.baseAddress!, beta: 2, c: c.baseAddress!)
+            }
+        }
+        #expect(ok)
+        var wrong = 0
+        for i in 0..<n {
+            for j in 0..<n {
+                var sum = 0.0
+                for l in 0..<k { sum += Self.float(a[i * k + l]) * Self.float(a[j * k + l]) }
+                // beta C is read from the upper triangle's blocks; the lower ones are mirrored.
+                let (r, s) = i / 256 > j / 256 ? (j, i) : (i, j)
+                let expected = 0.5 * sum + 2 * Double(before[r * n + s])
+                if Double(c[i * n + j]) != expected { wrong += 1 }
+            }
+        }
+        #expect(wrong == 0, "\(wrong) of \(n * n) elements")
+    }
+}
