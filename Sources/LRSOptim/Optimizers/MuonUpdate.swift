@@ -73,12 +73,16 @@ struct NewtonSchulz {
     let steps: Int
     let coefficients: (a: Float, b: Float, c: Float)
 
+    /// Matrices from this many rows and columns are multiplied in bfloat16: smaller products
+    /// take less time in float32 on this thread than handing them to oneDNN's threads.
+    static let bfloat16From = 256
+
     /// Iterates on `x`, with `other` as the second buffer; returns the one holding the result.
     func run(_ x: UnsafeMutablePointer<Float>, other: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
         let gram = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
         let polynomial = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
         defer { for scratch in [gram, polynomial] { scratch.deallocate() } }
-        if MuonUpdate.bfloat16Products, let onednn = OneDNNLibrary.shared {
+        if MuonUpdate.bfloat16Products, short >= Self.bfloat16From, let onednn = OneDNNLibrary.shared {
             // Kept to start again in float32 should oneDNN refuse a product.
             let start = UnsafeMutablePointer<Float>.allocate(capacity: short * long)
             defer { start.deallocate() }
