@@ -7,6 +7,7 @@
 //                                  LRSLanguage -> LRSHyperparameters
 //                              -> LRSOptim -> LRSRuntime -> LRSLayers
 //                                             LRSRuntime -> COpenBLAS, CRuntimeKernels -> CKernelDispatch
+//                                             LRSRuntime -> CKernelDispatch (is there AVX512_BF16?)
 //                                 LRSOptim -> COptimKernels -> CKernelDispatch
 //                                 LRSOptim -> LRSHyperparameters
 import PackageDescription
@@ -43,7 +44,8 @@ let package = Package(
         .target(name: "LRSRuntime", dependencies: ["LRSLayers", "COpenBLAS", "CRuntimeKernels", "CKernelDispatch"],
                 swiftSettings: kernelSettings),
         // What both C kernel libraries share: the attribute that compiles a loop for AVX-512,
-        // AVX2 and the baseline (the loader picks one), and which one it picks.
+        // AVX2 and the baseline (the loader picks one), and which one it picks; and whether the
+        // CPU has bfloat16 dot products (before LRSRuntime loads oneDNN).
         .target(name: "CKernelDispatch"),
         // The runtime's transcendental and row-wise loops (gelu, softmax, cross-entropy, double
         // sums, im2col, batchnorm, layernorm, direct convolutions) in C, so they vectorise.

@@ -3,8 +3,8 @@
 #include "optim_kernels.h"
 #include "kernel_support.h"
 
-// Muon's element-wise passes around the Newton-Schulz iteration (the products are OpenBLAS
-// GEMMs, called from Swift). torch runs the iteration in bfloat16: every matrix it produces
+// Muon's element-wise passes around the Newton-Schulz iteration (the products are oneDNN's or
+// OpenBLAS's, called from Swift). torch runs the iteration in bfloat16: every matrix it produces
 // is rounded to bfloat16, which `lrs_bfloat16` does to a float (round to nearest, ties to
 // even, as c10::BFloat16).
 

@@ -168,9 +168,12 @@ public final class BatchRunner: @unchecked Sendable {
     }
 
     private func start(_ run: GridPlan.Run, in dir: String, whenDone: @escaping @Sendable () -> Void) throws -> ChildProcess {
-        // Runs side by side share the cores rather than each spinning up threads for all.
+        // Runs side by side share the cores rather than each spinning up threads for all
+        // (OpenMP's too: this process may have set its own count for oneDNN).
         var environment = ProcessInfo.processInfo.environment
-        environment["LRS_THREADS"] = String(Swift.max(1, ParallelFor.availableCores() / jobs))
+        let threads = String(Swift.max(1, ParallelFor.availableCores() / jobs))
+        environment["LRS_THREADS"] = threads
+        environment["OMP_NUM_THREADS"] = threads
         return try ChildProcess(executable: executable, arguments: ["run", run.script] + run.defineArguments + [
             "--trace", dir + "/trace.jsonl", "--summary", dir + "/summary.json", "--output-dir", dir,
         ], environment: environment, log: dir + "/log.txt", whenDone: whenDone)

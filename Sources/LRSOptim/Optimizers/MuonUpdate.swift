@@ -53,10 +53,6 @@ enum MuonUpdate {
         args.x = iteration.run(x, other: other)
         lrs_muon_apply(&args)
     }
-
-    /// Whether the products run in bfloat16 through oneDNN where it is installed; tests turn
-    /// it off to compare the two ways.
-    nonisolated(unsafe) static var bfloat16Products = true
 }
 
 /// The Newton-Schulz iteration on X (short x long, bfloat16 values):
@@ -66,7 +62,8 @@ enum MuonUpdate {
 /// each product rounded to bfloat16. In bfloat16 through oneDNN where it is installed (as
 /// torch multiplies them); otherwise OpenBLAS single-precision products over the same
 /// values (A and A A are symmetric: SYRK, half the multiply-adds). A product of two bfloat16
-/// values is exact in float either way: only the order of the float sums differs.
+/// values is exact in float either way, so the two ways differ in the order of the float
+/// sums (and AVX512_BF16 treats subnormal values as zero, which a normalised X never holds).
 struct NewtonSchulz {
     let short: Int
     let long: Int
@@ -77,24 +74,31 @@ struct NewtonSchulz {
     /// take less time in float32 on this thread than handing them to oneDNN's threads.
     static let bfloat16From = 256
 
+    /// Set when oneDNN has refused a product: from then on every step runs in float32,
+    /// without trying again. (Parameters' steps run one after another.)
+    nonisolated(unsafe) static var oneDNNRefused = false
+
     /// Iterates on `x`, with `other` as the second buffer; returns the one holding the result.
     func run(_ x: UnsafeMutablePointer<Float>, other: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
-        let gram = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
-        let polynomial = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
-        defer { for scratch in [gram, polynomial] { scratch.deallocate() } }
-        if MuonUpdate.bfloat16Products, short >= Self.bfloat16From, let onednn = OneDNNLibrary.shared {
+        if short >= Self.bfloat16From, !Self.oneDNNRefused, let onednn = OneDNNLibrary.shared {
             // Kept to start again in float32 should oneDNN refuse a product.
             let start = UnsafeMutablePointer<Float>.allocate(capacity: short * long)
             defer { start.deallocate() }
             start.update(from: x, count: short * long)
-            if let result = inBfloat16(onednn, x, other, gram, polynomial) { return result }
+            if let result = inBfloat16(onednn, x, other: other) { return result }
+            Self.oneDNNRefused = true
             x.update(from: start, count: short * long)
         }
-        return inFloat32(x, other, gram, polynomial)
+        return inFloat32(x, other: other)
     }
 
-    private func inBfloat16(_ onednn: OneDNNLibrary, _ x: UnsafeMutablePointer<Float>, _ other: UnsafeMutablePointer<Float>,
-                            _ gram: UnsafeMutablePointer<Float>, _ polynomial: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
+    /// The iteration with bfloat16 products through oneDNN; nil when it refused one (then
+    /// `x` and `other` hold no result).
+    func inBfloat16(_ onednn: OneDNNLibrary, _ x: UnsafeMutablePointer<Float>,
+                    other: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
+        let gram = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
+        let polynomial = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
+        defer { for scratch in [gram, polynomial] { scratch.deallocate() } }
         let (a, b, c) = coefficients
         let xBits = UnsafeMutablePointer<UInt16>.allocate(capacity: short * long)
         let gramBits = UnsafeMutablePointer<UInt16>.allocate(capacity: short * short)
@@ -135,8 +139,11 @@ struct NewtonSchulz {
         target.update(from: source, count: count)
     }
 
-    private func inFloat32(_ x: UnsafeMutablePointer<Float>, _ other: UnsafeMutablePointer<Float>,
-                           _ gram: UnsafeMutablePointer<Float>, _ polynomial: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+    /// The iteration with float32 products through OpenBLAS.
+    func inFloat32(_ x: UnsafeMutablePointer<Float>, other: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+        let gram = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
+        let polynomial = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
+        defer { for scratch in [gram, polynomial] { scratch.deallocate() } }
         let (a, b, c) = coefficients
         var current = x, next = other
         for _ in 0..<steps {

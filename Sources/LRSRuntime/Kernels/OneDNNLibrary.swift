@@ -21,19 +21,24 @@ public struct OneDNNLibrary: Sendable {
     /// bfloat16 dot products.
     public static let shared: OneDNNLibrary? = {
         guard lrs_cpu_has_bfloat16_dot() != 0 else { return nil }
-        // Its OpenMP threads are as many as lrs's (LRS_THREADS), and spin for a short while
-        // after each product before they sleep, unless the user said otherwise. libgomp's
-        // own spin (300,000 rounds) kept them busy between products, on the core the pool's
-        // helper needs: the Muon sample's run took 15 s of CPU, not 1. Told to sleep at once,
-        // each product waited for them to wake (a 10 x 1024 x 1024 Muon step took 1.02 s,
-        // against 0.96 and 0.98 with the short spin).
-        setenv("OMP_NUM_THREADS", String(ParallelFor.width), 0)
-        setenv("GOMP_SPINCOUNT", "10000", 0)
-        let names = ["libdnnl.so.2", "libdnnl.so"]
-        guard let handle = names.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_LOCAL) }).first,
+        setOpenMPDefaults()
+        // oneDNN 2.x, whose product this signature is (it is exported, not in dnnl.h).
+        guard let handle = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_LOCAL),
               let symbol = dlsym(handle, "dnnl_gemm_bf16bf16f32") else { return nil }
         return OneDNNLibrary(gemm: unsafeBitCast(symbol, to: GEMM.self))
     }()
+
+    /// OpenMP's threads (oneDNN's, and an OpenMP build of OpenBLAS's) as many as lrs's
+    /// (LRS_THREADS), spinning for a short while after their work before they sleep, unless
+    /// the user said otherwise; set before either library loads libgomp, which reads them
+    /// once. libgomp's own spin (300,000 rounds) kept them busy between products, on the core
+    /// the pool's helper needs: the Muon sample's run took 15 s of CPU, not 1. Told to sleep
+    /// at once, each product waited for them to wake (a 10 x 1024 x 1024 Muon step took
+    /// 1.02 s, against 0.96 and 0.98 with the short spin).
+    static func setOpenMPDefaults() {
+        setenv("OMP_NUM_THREADS", String(ParallelFor.width), 0)
+        setenv("GOMP_SPINCOUNT", "10000", 0)
+    }
 
     /// C[m x n] = alpha op(A) op(B) + beta C, row-major: op(A) is m x k (A stored k x m when
     /// `transA`), op(B) is k x n (B stored n x k when `transB`); leading dimensions packed

@@ -45,6 +45,7 @@ struct OpenBLASLibrary: Sendable {
         // (`BLAS.gemm`) and asks OpenBLAS for threads only for large ones (`syrk`), which
         // wake them: the pool sleeps at once, unless the user has set how long it spins.
         setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0)
+        OneDNNLibrary.setOpenMPDefaults()
         let names = ["libopenblas.so.0", "libopenblas.so"]
         guard let handle = names.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_GLOBAL) }).first else {
             return .failure(LoadFailure(message: "cannot load OpenBLAS (\(names.joined(separator: ", ")))"))
