@@ -118,7 +118,7 @@ struct NewtonSchulz {
             guard onednn.symmetricProduct(n: short, k: short, alpha: c, a: gramBits, beta: b, c: polynomial) else { return nil }
             Self.round(polynomial, bits: polynomialBits, short * short)
             // X = a X + B X
-            Self.copy(current, to: next, short * long)
+            next.update(from: current, count: short * long)
             guard onednn.product(m: short, n: long, k: short, a: polynomialBits, b: xBits, beta: a, c: next) else { return nil }
             Self.round(next, short * long)
             swap(&current, &next)
@@ -135,9 +135,6 @@ struct NewtonSchulz {
         copy?.update(from: x, count: count)
     }
 
-    private static func copy(_ source: UnsafeMutablePointer<Float>, to target: UnsafeMutablePointer<Float>, _ count: Int) {
-        target.update(from: source, count: count)
-    }
 
     /// The iteration with float32 products through OpenBLAS.
     func inFloat32(_ x: UnsafeMutablePointer<Float>, other: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {

@@ -87,7 +87,13 @@ public enum BLAS {
         setThreads(preferredThreads(m: n, n: n, k: k))
         OpenBLASLibrary.shared.ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), alpha,
                                      a, Int32(k), beta, c, Int32(n))
-        // In 64 x 64 tiles, so both the rows read and the columns written stay in cache.
+        mirrorUpperTriangle(c, n: n)
+    }
+
+    /// Copies C's upper triangle (row < column) into its lower one, for a symmetric n x n C
+    /// of which a product wrote the upper half. In 64 x 64 tiles, so both the rows read and
+    /// the columns written stay in cache.
+    static func mirrorUpperTriangle(_ c: UnsafeMutablePointer<Float>, n: Int) {
         let tile = 64
         for top in stride(from: 0, to: n, by: tile) {
             for left in stride(from: top, to: n, by: tile) {

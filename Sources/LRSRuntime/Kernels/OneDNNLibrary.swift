@@ -52,8 +52,8 @@ public struct OneDNNLibrary: Sendable {
     }
 
     /// C[n x n] = alpha A Aᵀ + beta C for A [n x k] and C symmetric: the blocks on and above
-    /// the diagonal as products of A's row blocks (10 of 16 for four blocks a side), the
-    /// others mirrored from them. False when oneDNN refused a product.
+    /// the diagonal as products of A's row blocks (10 of 16 for four blocks a side), the lower
+    /// triangle mirrored from the upper one. False when oneDNN refused a product.
     public func symmetricProduct(n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<UInt16>, beta: Float = 0,
                                  c: UnsafeMutablePointer<Float>) -> Bool {
         // Blocks of 256 rows: products large enough to run near the kernels' peak.
@@ -66,17 +66,9 @@ public struct OneDNNLibrary: Sendable {
                               b: a + left * k, ldb: k, beta: beta, c: c + top * n + left, ldc: n) else { return false }
             }
         }
-        // Below the diagonal blocks, C[row][column] = C[column][row], in 64 x 64 tiles so that
-        // both the rows read and the columns written stay in cache.
-        let tile = 64
-        for top in stride(from: side, to: n, by: tile) {
-            let end = min(top + tile, n), limit = top / side * side
-            for left in stride(from: 0, to: limit, by: tile) {
-                for row in top..<end {
-                    for column in left..<min(left + tile, limit) { c[row * n + column] = c[column * n + row] }
-                }
-            }
-        }
+        // The diagonal blocks are whole (and symmetric: each element is the same sum as its
+        // mirror); the mirror copies their upper halves too.
+        BLAS.mirrorUpperTriangle(c, n: n)
         return true
     }
 }
