@@ -98,6 +98,7 @@ struct OrderedJSONParser {
         OrderedJSON.SyntaxError(offset: position, reason: reason)
     }
 
+    @inline(__always)
     mutating func skipSpace() {
         while position < bytes.count {
             switch bytes[position] {

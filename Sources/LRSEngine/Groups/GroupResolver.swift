@@ -86,6 +86,7 @@ public struct GroupResolver {
             // (for its warning), or when the selector reads values (a predicate whose values are
             // missing is an error wherever it is asked).
             let asksTaken = group.selector.usesPredicate
+            let selector = NameSelector(group.selector)
             // Each parameter read where it lies (an unsafe buffer's element is borrowed; an
             // array's is copied, retaining its four references), for every group of a
             // 10,000-tensor model.
@@ -93,12 +94,12 @@ public struct GroupResolver {
                 for position in parameters.indices {
                     if owner[position] != nil, !members.isEmpty, !asksTaken { continue }
                     if let freeze = frozenBy[position] {
-                        if members.isEmpty, freezeTook == nil, matcher.matches(group.selector, parameters[position]) { freezeTook = freeze }
+                        if members.isEmpty, freezeTook == nil, selector.matches(parameters, position, &matcher) { freezeTook = freeze }
                         continue
                     }
                     var values: [Int?] = []
                     if group.captures.isEmpty {
-                        guard matcher.matches(group.selector, parameters[position]) else { continue }
+                        guard selector.matches(parameters, position, &matcher) else { continue }
                     } else {
                         guard let bound = matcher.bindings(group.selector, parameters[position], slots: group.captures) else { continue }
                         values = bound

@@ -95,12 +95,20 @@ enum NameRuns {
         private(set) var firstIndex: [Int] = [0]
         private(set) var ascii = true
 
+        /// Per name, a hash of its segments (their bytes and lengths), each index segment as
+        /// a word of its own: made as the name is scanned.
+        private(set) var digests: [UInt64] = []
+
         init(_ names: [String]) {
             bytes.reserveCapacity(names.reduce(0) { $0 + $1.utf8.count })
             starts.reserveCapacity(names.count + 1)
             firstIndex.reserveCapacity(names.count + 1)
+            digests.reserveCapacity(names.count)
             for name in names {
-                bytes.append(contentsOf: name.utf8)
+                // A native name's bytes copied at once, not read one by one.
+                if name.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+                    bytes.append(contentsOf: name.utf8)
+                }
                 starts.append(bytes.count)
             }
             // Read through a copy of the reference: `scan` writes the other fields of `self`.
@@ -113,14 +121,16 @@ enum NameRuns {
         private mutating func scan(_ name: UnsafeBufferPointer<UInt8>) {
             var segment = 0, digits = 0, value = 0
             var valid = true, leadingZero = false
-            for byte in name {
+            var h = ByteHash.seed, start = 0
+            for (offset, byte) in name.enumerated() {
                 if byte == UInt8(ascii: ".") {
-                    close(segment, digits, value, valid, leadingZero)
+                    h = close(segment, digits, value, valid, leadingZero, h, UnsafeBufferPointer(rebasing: name[start ..< offset]))
                     segment += 1
                     digits = 0
                     value = 0
                     valid = true
                     leadingZero = false
+                    start = offset + 1
                 } else if byte &- 0x30 < 10 {
                     if digits == 0 { leadingZero = byte == UInt8(ascii: "0") }
                     digits += 1
@@ -131,14 +141,20 @@ enum NameRuns {
                     if byte >= 0x80 { ascii = false }
                 }
             }
-            close(segment, digits, value, valid, leadingZero)
+            h = close(segment, digits, value, valid, leadingZero, h, UnsafeBufferPointer(rebasing: name[start...]))
             firstIndex.append(values.count)
+            digests.append(h)
         }
 
-        private mutating func close(_ segment: Int, _ digits: Int, _ value: Int, _ valid: Bool, _ leadingZero: Bool) {
-            guard valid, digits > 0, digits <= 9, digits == 1 || !leadingZero else { return }
+        /// Ends a segment: an index is kept, and hashed as a word of its own; other text by its bytes.
+        private mutating func close(_ segment: Int, _ digits: Int, _ value: Int, _ valid: Bool, _ leadingZero: Bool,
+                                    _ h: UInt64, _ text: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            guard valid, digits > 0, digits <= 9, digits == 1 || !leadingZero else {
+                return ByteHash.mix(h, UnsafeRawBufferPointer(text))
+            }
             values.append(value)
             segments.append(segment)
+            return ByteHash.step(h, 0xFFFF_FFFF)
         }
 
         func hasIndices(_ i: Int) -> Bool { firstIndex[i + 1] > firstIndex[i] }
@@ -154,55 +170,33 @@ enum NameRuns {
             }
         }
 
-        /// A hash of name `i`'s segments (their bytes and lengths), each index segment as a
-        /// word of its own.
-        func digest(_ i: Int) -> UInt64 {
-            var h = ByteHash.seed
-            var next = firstIndex[i]
-            let last = firstIndex[i + 1]
-            var segment = 0, start = starts[i]
-            bytes.withUnsafeBytes { all in
-                while start <= starts[i + 1] {
-                    var end = start
-                    while end < starts[i + 1], all[end] != UInt8(ascii: ".") { end += 1 }
-                    if next < last, segments[next] == segment {
-                        h = ByteHash.step(h, 0xFFFF_FFFF)
-                        next += 1
-                    } else {
-                        h = ByteHash.mix(h, UnsafeRawBufferPointer(rebasing: all[start ..< end]))
-                    }
-                    segment += 1
-                    start = end + 1
-                }
-            }
-            return h
-        }
-
         /// Whether names `a` and `b`, whose indices are at the same segments, have the same
         /// bytes everywhere else.
         func sameTemplate(_ a: Int, _ b: Int) -> Bool {
-            var x = starts[a], y = starts[b]
-            let endX = starts[a + 1], endY = starts[b + 1]
-            var segment = 0, next = firstIndex[a]
-            let last = firstIndex[a + 1]
-            while true {
-                let isIndex = next < last && segments[next] == segment
-                if isIndex {
-                    while x < endX, bytes[x] != UInt8(ascii: ".") { x += 1 }
-                    while y < endY, bytes[y] != UInt8(ascii: ".") { y += 1 }
-                    next += 1
-                } else {
-                    while x < endX, y < endY, bytes[x] != UInt8(ascii: "."), bytes[x] == bytes[y] {
-                        x += 1
-                        y += 1
+            bytes.withUnsafeBufferPointer { bytes in
+                var x = starts[a], y = starts[b]
+                let endX = starts[a + 1], endY = starts[b + 1]
+                var segment = 0, next = firstIndex[a]
+                let last = firstIndex[a + 1]
+                while true {
+                    let isIndex = next < last && segments[next] == segment
+                    if isIndex {
+                        while x < endX, bytes[x] != UInt8(ascii: ".") { x += 1 }
+                        while y < endY, bytes[y] != UInt8(ascii: ".") { y += 1 }
+                        next += 1
+                    } else {
+                        while x < endX, y < endY, bytes[x] != UInt8(ascii: "."), bytes[x] == bytes[y] {
+                            x += 1
+                            y += 1
+                        }
+                        let doneX = x == endX || bytes[x] == UInt8(ascii: "."), doneY = y == endY || bytes[y] == UInt8(ascii: ".")
+                        guard doneX, doneY else { return false }
                     }
-                    let doneX = x == endX || bytes[x] == UInt8(ascii: "."), doneY = y == endY || bytes[y] == UInt8(ascii: ".")
-                    guard doneX, doneY else { return false }
+                    if x == endX || y == endY { return x == endX && y == endY }
+                    x += 1
+                    y += 1
+                    segment += 1
                 }
-                if x == endX || y == endY { return x == endX && y == endY }
-                x += 1
-                y += 1
-                segment += 1
             }
         }
 
@@ -288,7 +282,7 @@ enum NameRuns {
 
         /// Name `i`'s text around its indices, its shape and its count, hashed.
         private func hash(_ i: Int) -> UInt64 {
-            let h = ByteHash.step(text.digest(i), UInt64(truncatingIfNeeded: shapes[i]))
+            let h = ByteHash.step(text.digests[i], UInt64(truncatingIfNeeded: shapes[i]))
             return ByteHash.step(h, UInt64(truncatingIfNeeded: counts[i]))
         }
 

@@ -19,36 +19,42 @@ extension Checker {
         var bufferPositions: [Int] = []
         parameters.reserveCapacity(headers.tensors.count)
         var modules = ModuleNumbers(capacity: headers.tensors.count)
-        var lastModule: Substring = ""
+        // The last parameter's name and facts: parameters of one module come together, and
+        // most are found in it by their bytes, no slice or lookup made.
+        var last: (name: String, facts: NameFacts)?
         var total = 0
-        for (position, tensor) in headers.tensors.enumerated() {
+        var overflowed = false
+        headers.forEachEntry { position, tensor in
+            guard !overflowed else { return }
             let name = tensor.name
             let facts = NameFacts(name)
-            // A top-level tensor (`cls_token`) is its own module, so `each layer` names it.
-            let module = facts.module(of: name)
             if !tensor.dtype.isFloatingPoint || facts.isBuffer {
+                // A top-level tensor (`cls_token`) is its own module, so `each layer` names it.
                 buffers.append(BufferInfo(name: name, shape: tensor.shape, isInteger: !tensor.dtype.isFloatingPoint,
-                                          layerName: String(module)))
+                                          layerName: String(facts.module(of: name))))
                 bufferPositions.append(position)
-                continue
+                return
             }
             let index: Int
-            // Parameters of one module come together: most need no lookup.
-            if let last = parameters.last, Checker.sameBytes(lastModule, module) {
-                index = last.layerIndex
+            if let previous = parameters.last, let last, facts.sameModule(name, as: last.name, last.facts) {
+                index = previous.layerIndex
             } else {
-                index = modules.number(of: module, digest: facts.moduleDigest)
+                index = modules.number(of: facts.module(of: name), digest: facts.moduleDigest)
             }
-            lastModule = module
+            last = (name, facts)
             // The header reader checked each count; their sum may still overflow.
-            let count = tensor.entry.count
+            let count = tensor.count
             let (sum, overflow) = total.addingReportingOverflow(count)
             guard !overflow else {
-                diagnostics.error(.tooManyElements("the model"), at: range)
-                return nil
+                overflowed = true
+                return
             }
             total = sum
             parameters.append(ParameterInfo(checkpointName: name, shape: tensor.shape, count: count, module: index))
+        }
+        guard !overflowed else {
+            diagnostics.error(.tooManyElements("the model"), at: range)
+            return nil
         }
         let file = CheckedModelFile(file: checked, moduleCount: modules.count)
         return CheckedModel(file: file, parameters: parameters, buffers: buffers, bufferPositions: bufferPositions, range: range)

@@ -1,0 +1,100 @@
+import Foundation
+import LRSLanguage
+import Testing
+import TestSupport
+@testable import LRSEngine
+
+/// The resolver asks a group's selector about each parameter through `NameSelector` (globs
+/// split once, words and pieces compared as bytes); it must answer as `SelectorMatcher`
+/// does, for every selector and parameter. Asked here of the real architectures' names
+/// (Tests/Fixtures/models) and of a built-in model.
+@Suite struct NameSelectorTests {
+    static let selectors = [
+        #""*.bias""#, #""*""#, #""**""#, #""*.*.*""#, #""*weight""#, #""bn1.*""#, #""*norm*""#,
+        #""transformer.h.*.attn.*""#, #""blocks.*.attn.*""#, #""layer*.*.downsample.*""#,
+        #""*.layer.1?.*""#, #""*.[0-3].*""#, #""*.[!0-9]*.weight""#, #""*.h.1.*""#,
+        #""cls_token""#, #""fc.weight""#, #""*.weight*bias""#, #""*a*a*a*""#, #""*.*.*.*.*.*.*""#,
+        "LayerNorm", "norm1", "ln_1", "bias", "weight", "downsample", "0", "layer1",
+        #"LayerNorm or "*.bias""#, #""*.weight" and not "*.ln_*""#, #"not ("*.bias" or bn1)"#,
+        #"("*.weight" where dim >= 2) and not "*embed*""#, #""*" where numel > 1000"#,
+        #"not not "*.bias""#, "all",
+    ]
+
+    /// Every selector that checks against the model, asked of every parameter both ways.
+    /// Returns how many (selector, parameter) pairs were compared and how many matched.
+    static func compare(_ model: String, file: String) throws -> (pairs: Int, matched: Int) {
+        var pairs = 0, matched = 0
+        for selector in selectors {
+            let source = SourceFile(path: file, text: "\(model)\noptimizer sgd\ngroup \(selector) as g\ngroup rest as others\n")
+            guard let script = Checker.check(source).script, let group = script.groups.first else { continue }
+            var matcher = SelectorMatcher(model: script.model, constants: script.constants,
+                                          initialValues: values([:], model: script.model))
+            let compiled = NameSelector(group.selector)
+            script.model.parameters.withUnsafeBufferPointer { parameters in
+                for position in parameters.indices {
+                    let expected = matcher.matches(group.selector, parameters[position])
+                    let got = compiled.matches(parameters, position, &matcher)
+                    #expect(got == expected, "\(selector) on \(parameters[position].name)")
+                    pairs += 1
+                    if expected { matched += 1 }
+                }
+            }
+        }
+        return (pairs, matched)
+    }
+
+    @Test(arguments: ["gpt2", "vit", "bert", "resnet", "llama"])
+    func answersAsTheMatcherOnRealNames(_ folder: String) throws {
+        let path = Fixtures.path("models/\(folder)/model.safetensors")
+        let (pairs, matched) = try Self.compare("model from \"\(path)\"", file: Fixtures.temporaryDirectory() + "/t.lrs")
+        // Most selectors check on every model; each takes some parameters and leaves others.
+        #expect(pairs >= 10 * 39)
+        #expect(matched > 0 && matched < pairs)
+    }
+
+    @Test func answersAsTheMatcherOnABuiltInModel() throws {
+        let model = "input 4\nmodel < norm1: layernorm 4; blocks: < linear 4 4; relu; linear 4 4 >; head: linear 4 2 >"
+        let (pairs, matched) = try Self.compare(model, file: Fixtures.temporaryDirectory() + "/t.lrs")
+        #expect(pairs >= 10 * 8)
+        #expect(matched > 0 && matched < pairs)
+    }
+
+    /// Names that are not ASCII: a glob of stars and text matches their bytes as the matcher
+    /// matches their scalars.
+    @Test func nonASCIINamesAnswerAlike() throws {
+        let names = ["enc.é.weight", "enc.ö.bias", "dec.é.weight", "日本.weight"]
+        var members: [String] = []
+        var offset = 0
+        for name in names {
+            members.append("\"\(name)\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[\(offset),\(offset + 8)]}")
+            offset += 8
+        }
+        let directory = Fixtures.temporaryDirectory()
+        let header = Array(("{" + members.joined(separator: ",") + "}").utf8)
+        var length = UInt64(header.count)
+        var bytes: [UInt8] = []
+        for _ in 0 ..< 8 {
+            bytes.append(UInt8(length & 0xff))
+            length >>= 8
+        }
+        try Data(bytes + header + [UInt8](repeating: 0, count: offset)).write(to: URL(fileURLWithPath: directory + "/m.safetensors"))
+        var pairs = 0
+        for selector in [#""*é*""#, #""enc.*""#, #""*.?.weight""#, #""日本.*""#, "weight", #""*.weight" and not "enc.*""#] {
+            let source = SourceFile(path: directory + "/t.lrs",
+                                    text: "model from \"m.safetensors\"\noptimizer sgd\ngroup \(selector) as g\ngroup rest as others\n")
+            let script = try #require(Checker.check(source).script, "\(selector)")
+            let group = try #require(script.groups.first)
+            var matcher = SelectorMatcher(model: script.model, constants: script.constants,
+                                          initialValues: values([:], model: script.model))
+            let compiled = NameSelector(group.selector)
+            script.model.parameters.withUnsafeBufferPointer { parameters in
+                for position in parameters.indices {
+                    #expect(compiled.matches(parameters, position, &matcher)
+                            == matcher.matches(group.selector, parameters[position]), "\(selector) on \(parameters[position].name)")
+                    pairs += 1
+                }
+            }
+        }
+        #expect(pairs == 6 * names.count)
+    }
+}

@@ -1,0 +1,89 @@
+import Testing
+@testable import LRSFiles
+
+/// A header as writers write it is read in one pass (`OrderedJSONParser.plainHeader`); any
+/// other, valid or not, by the general reader. Both must give the same tensors, metadata
+/// and errors: each header here is read both ways.
+@Suite struct PlainHeaderTests {
+    static let a = #"{"dtype":"F32","shape":[2],"data_offsets":[0,8]}"#
+    static let b = #"{"dtype":"BF16","shape":[2,3],"data_offsets":[8,20]}"#
+
+    /// (header text, data section size)
+    static let headers: [(String, Int)] = [
+        // As writers write them: metadata first or last, padded with spaces, white space.
+        (#"{"__metadata__":{"format":"pt"},"x.weight":\#(a),"x.bias":\#(b)}"#, 20),
+        (#"{"x.weight":\#(a),"x.bias":\#(b),"__metadata__":{"format":"pt","k":"v"}}"#, 20),
+        (#"{"x.weight":\#(a),"x.bias":\#(b)}        "#, 20),
+        (" {\n \"x.weight\" : \(a) ,\n\t\"x.bias\" :\(b) \n} ", 20),
+        ("{}", 0),
+        ("{ }  ", 0),
+        (#"{"__metadata__":{}}"#, 0),
+        // Valid, but only for the general reader: offsets out of header order, a name that
+        // is not ASCII or has an escape, members of an entry reordered.
+        (#"{"x.bias":\#(b),"x.weight":\#(a)}"#, 20),
+        (#"{"é.weight":\#(a),"x.bias":\#(b)}"#, 20),
+        (#"{"x\u002eweight":\#(a),"x.bias":\#(b)}"#, 20),
+        (#"{"x.weight":{"data_offsets":[0,8],"shape":[2],"dtype":"F32"},"x.bias":\#(b)}"#, 20),
+        // Wrong: each read by the general reader, which says why.
+        (#"{"x.weight":\#(a),"x.weight":\#(b)}"#, 20),
+        (#"{"__metadata__":{"a":"b"},"__metadata__":{"a":"b"},"x.weight":\#(a)}"#, 8),
+        (#"{"__metadata__":{"format":1},"x.weight":\#(a)}"#, 8),
+        (#"{"__metadata__":[],"x.weight":\#(a)}"#, 8),
+        (#"{"x.weight":\#(a),"x.bias":\#(b)}"#, 24),
+        (#"{"x.weight":\#(a),"x.bias":\#(b)}"#, 19),
+        (#"{"x.weight":\#(a),"x.bias":{"dtype":"BF16","shape":[2,3],"data_offsets":[4,16]}}"#, 16),
+        (#"{"x.weight":\#(a),"x.bias":{"dtype":"BF16","shape":[2,4],"data_offsets":[8,20]}}"#, 20),
+        (#"{"x.weight":\#(a),"x.bias":{"dtype":"B16","shape":[2,3],"data_offsets":[8,20]}}"#, 20),
+        (#"{"x.weight":\#(a),"x.bias":{"dtype":"F32","shape":[9223372036854775807,2],"data_offsets":[8,20]}}"#, 20),
+        (#"{"x.weight":\#(a),"x.bias":\#(b)} x"#, 20),
+        (#"{"x.weight":\#(a),"x.bias":\#(b),}"#, 20),
+        (#"{"x.weight":\#(a) "x.bias":\#(b)}"#, 20),
+        (#"{"x.weight":\#(a),"x.bias":\#(b)"#, 20),
+        (#"{"x.weight":[1,2]}"#, 0),
+        ("{\"x\ttab\":\(a)}", 8),
+        (#"[]"#, 0),
+        ("", 0),
+    ]
+
+    static func read(_ text: String, _ dataSize: Int, onePass: Bool) -> Result<SafetensorsHeader, FileFormatError> {
+        do throws(FileFormatError) {
+            return .success(try SafetensorsHeader.parse(Array(text.utf8), dataSize: dataSize, path: "m.safetensors",
+                                                        onePass: onePass))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test(arguments: headers.indices)
+    func bothReadersAgree(_ index: Int) {
+        let (text, dataSize) = Self.headers[index]
+        switch (Self.read(text, dataSize, onePass: true), Self.read(text, dataSize, onePass: false)) {
+        case (.success(let fast), .success(let general)):
+            #expect(fast.entries == general.entries, "\(text)")
+            #expect(fast.metadata == general.metadata, "\(text)")
+            #expect(fast.dataStart == general.dataStart && fast.dataSize == general.dataSize)
+        case (.failure(let fast), .failure(let general)):
+            #expect(fast.reason == general.reason, "\(text)")
+        case (let fast, let general):
+            Issue.record("\(text): one pass \(fast), general \(general)")
+        }
+    }
+
+    /// The headers writers write are read, and the wrong ones refused (so that the agreement
+    /// above is about both outcomes).
+    @Test func theCasesCoverBothOutcomes() {
+        let outcomes = Self.headers.map { (text, size) -> Bool in
+            if case .success = Self.read(text, size, onePass: true) { return true }
+            return false
+        }
+        #expect(outcomes.prefix(11).allSatisfy { $0 })
+        #expect(outcomes.dropFirst(11).allSatisfy { !$0 })
+        // Metadata and names as written, in header order.
+        if case .success(let header) = Self.read(Self.headers[1].0, 20, onePass: true) {
+            #expect(header.entries.map(\.name) == ["x.weight", "x.bias"])
+            #expect(header.metadata == ["format": "pt", "k": "v"])
+        } else {
+            Issue.record("the second header did not read")
+        }
+    }
+}
