@@ -57,15 +57,90 @@ LRS_MULTIVERSION void lrs_bfloat16(float *x, long n) {
     for (long i = 0; i < n; i++) x[i] = bfloat16(x[i]);
 }
 
-// The same rounding, and each value's bfloat16 bits (its upper half) into `bits`: the operand
-// of a bfloat16 product.
-LRS_MULTIVERSION void lrs_bfloat16_bits(float *x, uint16_t *bits, long n) {
+// The bfloat16 bits (upper half) of bf16(x): the operand of a bfloat16 product. x is not written.
+LRS_MULTIVERSION void lrs_bfloat16_to_bits(const float *restrict x, uint16_t *restrict bits, long n) {
     for (long i = 0; i < n; i++) {
         float rounded = bfloat16(x[i]);
         uint32_t word;
         memcpy(&word, &rounded, sizeof word);
-        x[i] = rounded;
         bits[i] = (uint16_t)(word >> 16);
+    }
+}
+
+// out = bf16(alpha p + beta c) as bits, c bfloat16 bits: torch's addmm(c, ., ., beta, alpha) in
+// bfloat16, its product p (float sums of bfloat16 products) made beforehand with no C term. One
+// pass where a product with a C term needed C as float, copied, then rounded after.
+LRS_MULTIVERSION void lrs_bfloat16_addmm_bits(const float *restrict p, float alpha, const uint16_t *restrict c,
+                                              float beta, uint16_t *restrict out, long n) {
+    for (long i = 0; i < n; i++) {
+        uint32_t word = (uint32_t)c[i] << 16;
+        float ci;
+        memcpy(&ci, &word, sizeof ci);
+        float rounded = bfloat16(alpha * p[i] + beta * ci);
+        memcpy(&word, &rounded, sizeof word);
+        out[i] = (uint16_t)(word >> 16);
+    }
+}
+
+LRS_INLINE uint16_t bfloat16_bits(float v) {
+    float rounded = bfloat16(v);
+    uint32_t word;
+    memcpy(&word, &rounded, sizeof word);
+    return (uint16_t)(word >> 16);
+}
+
+LRS_INLINE float widen(uint16_t bits) {
+    uint32_t word = (uint32_t)bits << 16;
+    float x;
+    memcpy(&x, &word, sizeof x);
+    return x;
+}
+
+// out = bf16(alpha S + beta c) as bits, S the symmetric n x n matrix whose upper triangle (the
+// diagonal included) p holds, row-major: what a symmetric product computes, mirrored as it is
+// rounded (p below the diagonal is not read). c may be NULL: out = bf16(alpha S). In tiles:
+// a tile below the diagonal reads its mirror's rows, while they are in the cache.
+LRS_MULTIVERSION void lrs_bfloat16_symmetric_bits(const float *restrict p, long n, float alpha, const uint16_t *restrict c,
+                                                  float beta, uint16_t *restrict out) {
+    enum { tile = 32 };
+    for (long top = 0; top < n; top += tile)
+        for (long left = 0; left < n; left += tile) {
+            const long bottom = top + tile < n ? top + tile : n, right = left + tile < n ? left + tile : n;
+            if (left >= bottom) {
+                // Above the diagonal: the rows as they are.
+                for (long i = top; i < bottom; i++)
+                    if (c)
+                        for (long j = left; j < right; j++) out[i * n + j] = bfloat16_bits(alpha * p[i * n + j] + beta * widen(c[i * n + j]));
+                    else
+                        for (long j = left; j < right; j++) out[i * n + j] = bfloat16_bits(alpha * p[i * n + j]);
+            } else if (right <= top) {
+                // Below: S[i][j] = p[j][i], the mirror tile transposed into `t` along p's rows,
+                // then written along out's.
+                float t[tile][tile];
+                for (long j = left; j < right; j++)
+                    for (long i = top; i < bottom; i++) t[i - top][j - left] = p[j * n + i];
+                for (long i = top; i < bottom; i++) {
+                    const float *row = t[i - top];
+                    if (c)
+                        for (long j = left; j < right; j++) out[i * n + j] = bfloat16_bits(alpha * row[j - left] + beta * widen(c[i * n + j]));
+                    else
+                        for (long j = left; j < right; j++) out[i * n + j] = bfloat16_bits(alpha * row[j - left]);
+                }
+            } else {
+                for (long i = top; i < bottom; i++)
+                    for (long j = left; j < right; j++) {
+                        float v = alpha * (j >= i ? p[i * n + j] : p[j * n + i]);
+                        out[i * n + j] = bfloat16_bits(c ? v + beta * widen(c[i * n + j]) : v);
+                    }
+            }
+        }
+}
+
+// x = the floats of bfloat16 bits (exact).
+LRS_MULTIVERSION void lrs_bfloat16_widen(const uint16_t *restrict bits, float *restrict x, long n) {
+    for (long i = 0; i < n; i++) {
+        uint32_t word = (uint32_t)bits[i] << 16;
+        memcpy(&x[i], &word, sizeof word);
     }
 }
 

@@ -49,8 +49,13 @@ import Testing
             let x = UnsafeMutablePointer<Float>.allocate(capacity: count), other = UnsafeMutablePointer<Float>.allocate(capacity: count)
             defer { x.deallocate(); other.deallocate() }
             x.update(from: start, count: count)
-            let result = bfloat16 ? try #require(iteration.inBfloat16(onednn, x, other: other), "oneDNN refused a product")
-                : iteration.inFloat32(x, other: other)
+            let result: UnsafeMutablePointer<Float>
+            if bfloat16 {
+                try #require(iteration.inBfloat16(onednn, x, product: other), "oneDNN refused a product")
+                result = x
+            } else {
+                result = iteration.inFloat32(x, other: other)
+            }
             return Array(UnsafeBufferPointer(start: result, count: count))
         }
         let inBfloat16 = try orthogonalised(true), inFloat32 = try orthogonalised(false)

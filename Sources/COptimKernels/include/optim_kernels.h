@@ -107,7 +107,10 @@ void lrs_rprop(const lrs_rprop_args *args, long lo, long hi);
 void lrs_adafactor(const lrs_adafactor_args *args);
 void lrs_muon_momentum(const lrs_muon_args *args);
 void lrs_bfloat16(float *x, long n);
-void lrs_bfloat16_bits(float *x, uint16_t *bits, long n);
+void lrs_bfloat16_to_bits(const float *x, uint16_t *bits, long n);
+void lrs_bfloat16_addmm_bits(const float *p, float alpha, const uint16_t *c, float beta, uint16_t *out, long n);
+void lrs_bfloat16_widen(const uint16_t *bits, float *x, long n);
+void lrs_bfloat16_symmetric_bits(const float *p, long n, float alpha, const uint16_t *c, float beta, uint16_t *out);
 void lrs_muon_apply(const lrs_muon_args *args);
 
 

@@ -29,16 +29,15 @@ enum MuonUpdate {
     }
 
     /// One parameter's step.
-    static func update(_ config: ParamGroupConfig, _ state: ParameterState, _ value: Tensor, _ grad: Tensor) {
+    static func update(_ config: ParamGroupConfig, _ state: ParameterState, _ value: Tensor, _ grad: Tensor,
+                       workspace: NewtonSchulz.Workspace) {
         precondition(value.shape.count == 2, "Muon: a parameter of shape \(value.shape); Muon takes matrices only")
         let rows = value.shape[0], cols = value.shape[1]
         let buffer = state.momentumBuffer.orZeros(value.shape)
         guard rows > 0, cols > 0 else { return }
         // X is short x long: the iteration's Gram matrices are short x short.
         let short = min(rows, cols), long = max(rows, cols)
-        let x = UnsafeMutablePointer<Float>.allocate(capacity: short * long)
-        let other = UnsafeMutablePointer<Float>.allocate(capacity: short * long)
-        defer { for scratch in [x, other] { scratch.deallocate() } }
+        let x = workspace.floats(.x, short * long), other = workspace.floats(.other, short * long)
         let lr = config.learningRate
         var args = lrs_muon_args(
             p: value.data, g: grad.data, buffer: buffer.data, x: x, rows: rows, cols: cols,
@@ -50,7 +49,7 @@ enum MuonUpdate {
         let iteration = NewtonSchulz(short: short, long: long, steps: config.nsSteps,
                                      coefficients: (Float(config.nsCoefficients.x), Float(config.nsCoefficients.y),
                                                     Float(config.nsCoefficients.z)))
-        args.x = iteration.run(x, other: other)
+        args.x = iteration.run(x, other: other, workspace: workspace)
         lrs_muon_apply(&args)
     }
 }
@@ -78,69 +77,83 @@ struct NewtonSchulz {
     /// without trying again. (Parameters' steps run one after another.)
     nonisolated(unsafe) static var oneDNNRefused = false
 
+    /// The scratch matrices of a Muon step, kept from one parameter to the next (allocated
+    /// afresh for each, a 1024 x 1024 matrix's 22 MB were zeroed by the kernel again each time).
+    final class Workspace {
+        enum Slot: Int, CaseIterable {
+            case x, other, gram, polynomial, xBits, nextBits, gramBits, polynomialBits
+        }
+
+        private var buffers: [(pointer: UnsafeMutableRawPointer, bytes: Int)?]
+
+        init() {
+            buffers = Array(repeating: nil, count: Slot.allCases.count)
+        }
+
+        deinit {
+            for buffer in buffers { buffer?.pointer.deallocate() }
+        }
+
+        private func raw(_ slot: Slot, _ bytes: Int) -> UnsafeMutableRawPointer {
+            if let buffer = buffers[slot.rawValue], buffer.bytes >= bytes { return buffer.pointer }
+            buffers[slot.rawValue]?.pointer.deallocate()
+            let pointer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            buffers[slot.rawValue] = (pointer, bytes)
+            return pointer
+        }
+
+        func floats(_ slot: Slot, _ count: Int) -> UnsafeMutablePointer<Float> {
+            raw(slot, count * MemoryLayout<Float>.stride).bindMemory(to: Float.self, capacity: count)
+        }
+
+        func bits(_ slot: Slot, _ count: Int) -> UnsafeMutablePointer<UInt16> {
+            raw(slot, count * MemoryLayout<UInt16>.stride).bindMemory(to: UInt16.self, capacity: count)
+        }
+    }
+
     /// Iterates on `x`, with `other` as the second buffer; returns the one holding the result.
-    func run(_ x: UnsafeMutablePointer<Float>, other: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+    func run(_ x: UnsafeMutablePointer<Float>, other: UnsafeMutablePointer<Float>,
+             workspace: Workspace = Workspace()) -> UnsafeMutablePointer<Float> {
         if short >= Self.bfloat16From, !Self.oneDNNRefused, let onednn = OneDNNLibrary.shared {
-            // Kept to start again in float32 should oneDNN refuse a product.
-            let start = UnsafeMutablePointer<Float>.allocate(capacity: short * long)
-            defer { start.deallocate() }
-            start.update(from: x, count: short * long)
-            if let result = inBfloat16(onednn, x, other: other) { return result }
+            // `x` is written only once the iteration is done: a refusal starts again from it.
+            if inBfloat16(onednn, x, product: other, workspace: workspace) { return x }
             Self.oneDNNRefused = true
-            x.update(from: start, count: short * long)
         }
-        return inFloat32(x, other: other)
+        return inFloat32(x, other: other, workspace: workspace)
     }
 
-    /// The iteration with bfloat16 products through oneDNN; nil when it refused one (then
-    /// `x` and `other` hold no result).
-    func inBfloat16(_ onednn: OneDNNLibrary, _ x: UnsafeMutablePointer<Float>,
-                    other: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
-        let gram = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
-        let polynomial = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
-        defer { for scratch in [gram, polynomial] { scratch.deallocate() } }
+    /// The iteration with bfloat16 products through oneDNN, its result written to `x`; false
+    /// when oneDNN refused a product (then `x` is as it was). The matrices are kept as their
+    /// bfloat16 bits. Each product is made with no C term in float (the symmetric ones, A and
+    /// A Aᵀ, as their upper triangles), then rounded in one pass that mirrors a symmetric
+    /// product and adds the C term torch's addmm adds (b A; a X).
+    func inBfloat16(_ onednn: OneDNNLibrary, _ x: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>,
+                    workspace: Workspace = Workspace()) -> Bool {
         let (a, b, c) = coefficients
-        let xBits = UnsafeMutablePointer<UInt16>.allocate(capacity: short * long)
-        let gramBits = UnsafeMutablePointer<UInt16>.allocate(capacity: short * short)
-        let polynomialBits = UnsafeMutablePointer<UInt16>.allocate(capacity: short * short)
-        defer {
-            xBits.deallocate()
-            gramBits.deallocate()
-            polynomialBits.deallocate()
-        }
-        var current = x, next = other
+        let square = short * short, wide = short * long
+        var xBits = workspace.bits(.xBits, wide), nextBits = workspace.bits(.nextBits, wide)
+        let gramBits = workspace.bits(.gramBits, square), polynomialBits = workspace.bits(.polynomialBits, square)
+        lrs_bfloat16_to_bits(x, xBits, wide)
         for _ in 0..<steps {
-            Self.round(current, bits: xBits, short * long)
             // A = X Xᵀ (symmetric)
-            guard onednn.symmetricProduct(n: short, k: long, a: xBits, c: gram) else { return nil }
-            Self.round(gram, bits: gramBits, copy: polynomial, short * short)
+            guard onednn.upperProduct(n: short, k: long, a: xBits, c: product) else { return false }
+            lrs_bfloat16_symmetric_bits(product, short, 1, nil, 0, gramBits)
             // B = b A + c A A = b A + c A Aᵀ (symmetric)
-            guard onednn.symmetricProduct(n: short, k: short, alpha: c, a: gramBits, beta: b, c: polynomial) else { return nil }
-            Self.round(polynomial, bits: polynomialBits, short * short)
+            guard onednn.upperProduct(n: short, k: short, a: gramBits, c: product) else { return false }
+            lrs_bfloat16_symmetric_bits(product, short, c, gramBits, b, polynomialBits)
             // X = a X + B X
-            next.update(from: current, count: short * long)
-            guard onednn.product(m: short, n: long, k: short, a: polynomialBits, b: xBits, beta: a, c: next) else { return nil }
-            Self.round(next, short * long)
-            swap(&current, &next)
+            guard onednn.product(m: short, n: long, k: short, a: polynomialBits, b: xBits, c: product) else { return false }
+            lrs_bfloat16_addmm_bits(product, 1, xBits, a, nextBits, wide)
+            swap(&xBits, &nextBits)
         }
-        return current
+        lrs_bfloat16_widen(xBits, x, wide)
+        return true
     }
-
-    /// Rounds `x` to bfloat16 in place, writing its bits and a copy when asked. On this thread:
-    /// split over the pool's two threads, these passes waited on oneDNN's OpenMP threads,
-    /// still spinning after the product (a step took 1.2-1.3 s, not 1.0).
-    private static func round(_ x: UnsafeMutablePointer<Float>, bits: UnsafeMutablePointer<UInt16>? = nil,
-                              copy: UnsafeMutablePointer<Float>? = nil, _ count: Int) {
-        if let bits { lrs_bfloat16_bits(x, bits, count) } else { lrs_bfloat16(x, count) }
-        copy?.update(from: x, count: count)
-    }
-
 
     /// The iteration with float32 products through OpenBLAS.
-    func inFloat32(_ x: UnsafeMutablePointer<Float>, other: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
-        let gram = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
-        let polynomial = UnsafeMutablePointer<Float>.allocate(capacity: short * short)
-        defer { for scratch in [gram, polynomial] { scratch.deallocate() } }
+    func inFloat32(_ x: UnsafeMutablePointer<Float>, other: UnsafeMutablePointer<Float>,
+                   workspace: Workspace = Workspace()) -> UnsafeMutablePointer<Float> {
+        let gram = workspace.floats(.gram, short * short), polynomial = workspace.floats(.polynomial, short * short)
         let (a, b, c) = coefficients
         var current = x, next = other
         for _ in 0..<steps {
@@ -189,8 +202,9 @@ extension Optimizer {
 
     /// Muon's step: parameter after parameter, each one's products using every core.
     func stepMuon() {
+        let workspace = NewtonSchulz.Workspace()
         forEachParameterWithGradient { config, state, value, grad in
-            MuonUpdate.update(config, state, value, grad)
+            MuonUpdate.update(config, state, value, grad, workspace: workspace)
         }
     }
 }

@@ -51,24 +51,31 @@ public struct OneDNNLibrary: Sendable {
              beta, c, Int64(ldc ?? n)) == 0
     }
 
-    /// C[n x n] = alpha A Aᵀ + beta C for A [n x k] and C symmetric: the blocks on and above
-    /// the diagonal as products of A's row blocks (10 of 16 for four blocks a side), the lower
-    /// triangle mirrored from the upper one. False when oneDNN refused a product.
+    /// C[n x n] = alpha A Aᵀ + beta C for A [n x k] and C symmetric, the lower triangle
+    /// mirrored from the upper one. False when oneDNN refused a product.
     public func symmetricProduct(n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<UInt16>, beta: Float = 0,
                                  c: UnsafeMutablePointer<Float>) -> Bool {
-        // Blocks of 256 rows: products large enough to run near the kernels' peak.
-        let side = 256
-        for top in stride(from: 0, to: n, by: side) {
-            let rows = min(side, n - top)
-            for left in stride(from: top, to: n, by: side) {
-                let columns = min(side, n - left)
-                guard product(transB: true, m: rows, n: columns, k: k, alpha: alpha, a: a + top * k, lda: k,
-                              b: a + left * k, ldb: k, beta: beta, c: c + top * n + left, ldc: n) else { return false }
-            }
-        }
+        guard upperProduct(n: n, k: k, alpha: alpha, a: a, beta: beta, c: c) else { return false }
         // The diagonal blocks are whole (and symmetric: each element is the same sum as its
         // mirror); the mirror copies their upper halves too.
         BLAS.mirrorUpperTriangle(c, n: n)
+        return true
+    }
+
+    /// The upper triangle (the diagonal included) of C[n x n] = alpha A Aᵀ + beta C for A
+    /// [n x k]: a product per panel of 256 rows, from its diagonal to the last column (10 of
+    /// 16 blocks for four panels). Below the diagonal, C holds what the panels wrote or what
+    /// it held. False when oneDNN refused a product.
+    public func upperProduct(n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<UInt16>, beta: Float = 0,
+                             c: UnsafeMutablePointer<Float>) -> Bool {
+        // Panels of 256 rows: products large enough to run near the kernels' peak, a quarter
+        // of the calls that blocks of 256 x 256 take.
+        let side = 256
+        for top in stride(from: 0, to: n, by: side) {
+            let rows = min(side, n - top)
+            guard product(transB: true, m: rows, n: n - top, k: k, alpha: alpha, a: a + top * k, lda: k,
+                          b: a + top * k, ldb: k, beta: beta, c: c + top * n + top, ldc: n) else { return false }
+        }
         return true
     }
 }
