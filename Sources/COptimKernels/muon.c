@@ -96,14 +96,18 @@ LRS_INLINE float widen(uint16_t bits) {
     return x;
 }
 
+void lrs_symmetric_bits_rows(const float *p, long n, float alpha, const uint16_t *c, float beta, uint16_t *out,
+                             long first, long end);
+
 // out = bf16(alpha S + beta c) as bits, S the symmetric n x n matrix whose upper triangle (the
 // diagonal included) p holds, row-major: what a symmetric product computes, mirrored as it is
-// rounded (p below the diagonal is not read). c may be NULL: out = bf16(alpha S). In tiles:
+// rounded (p below the diagonal is not read). c may be NULL: out = bf16(alpha S). The rows
+// first ..< end (whole tiles but the last). In tiles:
 // a tile below the diagonal reads its mirror's rows, while they are in the cache.
-LRS_MULTIVERSION void lrs_bfloat16_symmetric_bits(const float *restrict p, long n, float alpha, const uint16_t *restrict c,
-                                                  float beta, uint16_t *restrict out) {
+LRS_MULTIVERSION void lrs_symmetric_bits_rows(const float *restrict p, long n, float alpha, const uint16_t *restrict c,
+                                             float beta, uint16_t *restrict out, long first, long end) {
     enum { tile = 32 };
-    for (long top = 0; top < n; top += tile)
+    for (long top = first; top < end; top += tile)
         for (long left = 0; left < n; left += tile) {
             const long bottom = top + tile < n ? top + tile : n, right = left + tile < n ? left + tile : n;
             if (left >= bottom) {
@@ -117,7 +121,10 @@ LRS_MULTIVERSION void lrs_bfloat16_symmetric_bits(const float *restrict p, long 
                 // Below: S[i][j] = p[j][i], the mirror tile transposed into `t` along p's rows,
                 // then written along out's.
                 float t[tile][tile];
+                // Element by element: vectorised, one side of the transpose became a gather or
+                // a scatter, slower than the plain loads and stores.
                 for (long j = left; j < right; j++)
+#pragma clang loop vectorize(disable)
                     for (long i = top; i < bottom; i++) t[i - top][j - left] = p[j * n + i];
                 for (long i = top; i < bottom; i++) {
                     const float *row = t[i - top];
@@ -135,6 +142,35 @@ LRS_MULTIVERSION void lrs_bfloat16_symmetric_bits(const float *restrict p, long 
             }
         }
 }
+
+void lrs_bfloat16_symmetric_bits(const float *p, long n, float alpha, const uint16_t *c, float beta, uint16_t *out) {
+    lrs_symmetric_bits_rows(p, n, alpha, c, beta, out, 0, n);
+}
+
+// The rows of 32-row tiles that thread `t` of `count` takes (each tile row is the same work).
+static void tile_rows(long n, int t, int count, long *first, long *end) {
+    const long tiles = (n + 31) / 32;
+    *first = 32 * (tiles * t / count);
+    *end = 32 * (tiles * (t + 1) / count);
+    if (*end > n) *end = n;
+}
+
+void lrs_symmetric_bits_worker(void *data) {
+    const lrs_bits_job *job = data;
+    long first, end;
+    tile_rows(job->n, job->thread_number(), job->thread_count(), &first, &end);
+    lrs_symmetric_bits_rows(job->p, job->n, job->alpha, job->c, job->beta, job->out, first, end);
+}
+
+void lrs_addmm_bits_worker(void *data) {
+    const lrs_bits_job *job = data;
+    const int t = job->thread_number(), count = job->thread_count();
+    const long first = job->n * t / count, end = job->n * (t + 1) / count;
+    lrs_bfloat16_addmm_bits(job->p + first, job->alpha, job->c + first, job->beta, job->out + first, end - first);
+}
+
+int lrs_thread_number_alone(void) { return 0; }
+int lrs_thread_count_alone(void) { return 1; }
 
 // x = the floats of bfloat16 bits (exact).
 LRS_MULTIVERSION void lrs_bfloat16_widen(const uint16_t *restrict bits, float *restrict x, long n) {

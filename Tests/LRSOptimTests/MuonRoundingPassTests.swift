@@ -1,4 +1,5 @@
 import COptimKernels
+import LRSRuntime
 import Testing
 
 /// Muon's bfloat16 passes around oneDNN's products (Sources/COptimKernels/muon.c), against
@@ -51,5 +52,40 @@ import Testing
         var back = [UInt16](repeating: 0, count: p.count)
         lrs_bfloat16_to_bits(widened, &back, p.count)
         #expect(back == out)
+    }
+
+    /// The passes split over OpenMP's team (oneDNN's threads) write what one thread writes.
+    @Test(.enabled(if: OneDNNLibrary.shared?.threadCount != nil, "oneDNN and its libgomp are not loaded on this machine"),
+          arguments: [33, 300])
+    func theTeamWritesWhatOneThreadWrites(_ n: Int) throws {
+        let onednn = try #require(OneDNNLibrary.shared)
+        let p = (0..<(n * n)).map { Float(($0 &* 7919) % 2003) * 0.001 - 1 }
+        let c = (0..<(n * n)).map { Self.bits(Float(($0 &* 104_729) % 997) * 0.002 - 1) }
+        var alone = [UInt16](repeating: 0, count: n * n), team = [UInt16](repeating: 1, count: n * n)
+        lrs_bfloat16_symmetric_bits(p, n, 2.0315, c, -4.775, &alone)
+        p.withUnsafeBufferPointer { p in
+            c.withUnsafeBufferPointer { c in
+                team.withUnsafeMutableBufferPointer { out in
+                    var job = lrs_bits_job(thread_number: onednn.threadNumber, thread_count: onednn.threadCount,
+                                           p: p.baseAddress, n: n, alpha: 2.0315, c: c.baseAddress, beta: -4.775,
+                                           out: out.baseAddress)
+                    withUnsafeMutablePointer(to: &job) { onednn.onTeam(lrs_symmetric_bits_worker, UnsafeMutableRawPointer($0)) }
+                }
+            }
+        }
+        #expect(team == alone)
+        var addmmAlone = [UInt16](repeating: 0, count: n * n), addmmTeam = [UInt16](repeating: 1, count: n * n)
+        lrs_bfloat16_addmm_bits(p, 1, c, 3.4445, &addmmAlone, n * n)
+        p.withUnsafeBufferPointer { p in
+            c.withUnsafeBufferPointer { c in
+                addmmTeam.withUnsafeMutableBufferPointer { out in
+                    var job = lrs_bits_job(thread_number: onednn.threadNumber, thread_count: onednn.threadCount,
+                                           p: p.baseAddress, n: n * n, alpha: 1, c: c.baseAddress, beta: 3.4445,
+                                           out: out.baseAddress)
+                    withUnsafeMutablePointer(to: &job) { onednn.onTeam(lrs_addmm_bits_worker, UnsafeMutableRawPointer($0)) }
+                }
+            }
+        }
+        #expect(addmmTeam == addmmAlone)
     }
 }

@@ -137,17 +137,27 @@ struct NewtonSchulz {
         for _ in 0..<steps {
             // A = X Xᵀ (symmetric)
             guard onednn.upperProduct(n: short, k: long, a: xBits, c: product) else { return false }
-            lrs_bfloat16_symmetric_bits(product, short, 1, nil, 0, gramBits)
+            Self.pass(onednn, lrs_symmetric_bits_worker, product, short, 1, nil, 0, gramBits)
             // B = b A + c A A = b A + c A Aᵀ (symmetric)
             guard onednn.upperProduct(n: short, k: short, a: gramBits, c: product) else { return false }
-            lrs_bfloat16_symmetric_bits(product, short, c, gramBits, b, polynomialBits)
+            Self.pass(onednn, lrs_symmetric_bits_worker, product, short, c, gramBits, b, polynomialBits)
             // X = a X + B X
             guard onednn.product(m: short, n: long, k: short, a: polynomialBits, b: xBits, c: product) else { return false }
-            lrs_bfloat16_addmm_bits(product, 1, xBits, a, nextBits, wide)
+            Self.pass(onednn, lrs_addmm_bits_worker, product, wide, 1, xBits, a, nextBits)
             swap(&xBits, &nextBits)
         }
         lrs_bfloat16_widen(xBits, x, wide)
         return true
+    }
+
+    /// A rounding pass after a product, on OpenMP's team: on lrs's own pool, its threads waited
+    /// for the core oneDNN's threads spin on after the product.
+    private static func pass(_ onednn: OneDNNLibrary, _ worker: OneDNNLibrary.Worker, _ p: UnsafePointer<Float>, _ n: Int,
+                             _ alpha: Float, _ c: UnsafePointer<UInt16>?, _ beta: Float, _ out: UnsafeMutablePointer<UInt16>) {
+        var job = lrs_bits_job(thread_number: onednn.threadNumber ?? lrs_thread_number_alone,
+                               thread_count: onednn.threadCount ?? lrs_thread_count_alone,
+                               p: p, n: n, alpha: alpha, c: c, beta: beta, out: out)
+        withUnsafeMutablePointer(to: &job) { onednn.onTeam(worker, UnsafeMutableRawPointer($0)) }
     }
 
     /// The iteration with float32 products through OpenBLAS.

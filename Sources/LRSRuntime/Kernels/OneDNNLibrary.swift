@@ -17,6 +17,16 @@ public struct OneDNNLibrary: Sendable {
 
     let gemm: GEMM
 
+    /// libgomp's entry of a parallel region (`GOMP_parallel`, the compilers' ABI for `omp
+    /// parallel`) and the team's thread number and count, from the libgomp oneDNN loaded.
+    public typealias Worker = @convention(c) (UnsafeMutableRawPointer?) -> Void
+    typealias Parallel = @convention(c) (Worker?, UnsafeMutableRawPointer?, UInt32, UInt32) -> Void
+    public typealias ThreadQuery = @convention(c) () -> Int32
+    let parallel: Parallel?
+    /// `omp_get_thread_num` and `omp_get_num_threads` for `onTeam`'s workers (nil without libgomp).
+    public let threadNumber: ThreadQuery?
+    public let threadCount: ThreadQuery?
+
     /// The library, or nil when it is not installed (or lacks the product), or the CPU has no
     /// bfloat16 dot products.
     public static let shared: OneDNNLibrary? = {
@@ -25,7 +35,15 @@ public struct OneDNNLibrary: Sendable {
         // oneDNN 2.x, whose product this signature is (it is exported, not in dnnl.h).
         guard let handle = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_LOCAL),
               let symbol = dlsym(handle, "dnnl_gemm_bf16bf16f32") else { return nil }
-        return OneDNNLibrary(gemm: unsafeBitCast(symbol, to: GEMM.self))
+        // The team's entry points are looked up through oneDNN's handle, which finds them in
+        // the libgomp it depends on; without all three, passes run on the calling thread.
+        let names: [String] = ["GOMP_parallel", "omp_get_thread_num", "omp_get_num_threads"]
+        let found = names.map { name in dlsym(handle, name) }
+        let team = found.allSatisfy { $0 != nil } ? found : [nil, nil, nil]
+        return OneDNNLibrary(gemm: unsafeBitCast(symbol, to: GEMM.self),
+                             parallel: team[0].map { unsafeBitCast($0, to: Parallel.self) },
+                             threadNumber: team[1].map { unsafeBitCast($0, to: ThreadQuery.self) },
+                             threadCount: team[2].map { unsafeBitCast($0, to: ThreadQuery.self) })
     }()
 
     /// OpenMP's threads (oneDNN's, and an OpenMP build of OpenBLAS's) as many as lrs's
@@ -38,6 +56,14 @@ public struct OneDNNLibrary: Sendable {
     static func setOpenMPDefaults() {
         setenv("OMP_NUM_THREADS", String(ParallelFor.width), 0)
         setenv("GOMP_SPINCOUNT", "10000", 0)
+    }
+
+    /// Runs `worker(job)` on every thread of OpenMP's team, the threads oneDNN's products run
+    /// on (still spinning after the last one), or on this thread alone without libgomp. The
+    /// worker splits the job by `threadNumber` and `threadCount`.
+    public func onTeam(_ worker: Worker, _ job: UnsafeMutableRawPointer) {
+        guard let parallel else { return worker(job) }
+        parallel(worker, job, 0, 0)
     }
 
     /// C[m x n] = alpha op(A) op(B) + beta C, row-major: op(A) is m x k (A stored k x m when
@@ -70,7 +96,7 @@ public struct OneDNNLibrary: Sendable {
                              c: UnsafeMutablePointer<Float>) -> Bool {
         // Panels of 256 rows: products large enough to run near the kernels' peak, a quarter
         // of the calls that blocks of 256 x 256 take.
-        let side = 256
+        let side = 128
         for top in stride(from: 0, to: n, by: side) {
             let rows = min(side, n - top)
             guard product(transB: true, m: rows, n: n - top, k: k, alpha: alpha, a: a + top * k, lda: k,
