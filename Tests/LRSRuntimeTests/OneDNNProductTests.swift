@@ -44,4 +44,29 @@ struct OneDNNProductTests {
         }
         #expect(wrong == 0, "\(wrong) of \(n * n) elements")
     }
+
+    /// A square symmetric A read untransposed (`symmetricA`) gives the upper triangle of A Aᵀ,
+    /// as the transposed reading does; below the diagonal nothing is promised.
+    @Test(arguments: [5, 130, 300])
+    func upperProductOfASymmetricMatrix(_ n: Int) throws {
+        let library = try #require(OneDNNLibrary.shared)
+        let half = Self.values(n * n, seed: n)
+        let a = (0..<(n * n)).map { index in half[min(index / n, index % n) * n + max(index / n, index % n)] }
+        var c = [Float](repeating: .nan, count: n * n)
+        let ok = a.withUnsafeBufferPointer { a in
+            c.withUnsafeMutableBufferPointer { c in
+                library.upperProduct(n: n, k: n, a: a.baseAddress!, c: c.baseAddress!, symmetricA: true)
+            }
+        }
+        #expect(ok)
+        var wrong = 0
+        for i in 0..<n {
+            for j in i..<n {
+                var sum = 0.0
+                for l in 0..<n { sum += Self.float(a[i * n + l]) * Self.float(a[j * n + l]) }
+                if Double(c[i * n + j]) != sum { wrong += 1 }
+            }
+        }
+        #expect(wrong == 0, "\(wrong) of \(n * (n + 1) / 2) elements")
+    }
 }

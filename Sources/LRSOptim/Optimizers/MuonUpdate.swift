@@ -139,7 +139,7 @@ struct NewtonSchulz {
             guard onednn.upperProduct(n: short, k: long, a: xBits, c: product) else { return false }
             Self.pass(onednn, lrs_symmetric_bits_worker, product, short, 1, nil, 0, gramBits)
             // B = b A + c A A = b A + c A Aᵀ (symmetric)
-            guard onednn.upperProduct(n: short, k: short, a: gramBits, c: product) else { return false }
+            guard onednn.upperProduct(n: short, k: short, a: gramBits, c: product, symmetricA: true) else { return false }
             Self.pass(onednn, lrs_symmetric_bits_worker, product, short, c, gramBits, b, polynomialBits)
             // X = a X + B X
             guard onednn.product(m: short, n: long, k: short, a: polynomialBits, b: xBits, c: product) else { return false }

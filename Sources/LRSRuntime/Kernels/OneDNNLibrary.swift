@@ -89,16 +89,23 @@ public struct OneDNNLibrary: Sendable {
     }
 
     /// The upper triangle (the diagonal included) of C[n x n] = alpha A Aᵀ + beta C for A
-    /// [n x k]: a product per panel of 256 rows, from its diagonal to the last column (10 of
-    /// 16 blocks for four panels). Below the diagonal, C holds what the panels wrote or what
-    /// it held. False when oneDNN refused a product.
+    /// [n x k]: a product per panel of 128 rows, from its diagonal to the last column (36 of
+    /// 64 blocks of 128 x 128 for n = 1024). Below the diagonal, C holds what the panels wrote or what
+    /// it held. `symmetricA`: A is square and symmetric (then A Aᵀ = A A, and B is read
+    /// untransposed, a little faster). False when oneDNN refused a product.
     public func upperProduct(n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<UInt16>, beta: Float = 0,
-                             c: UnsafeMutablePointer<Float>) -> Bool {
+                             c: UnsafeMutablePointer<Float>, symmetricA: Bool = false) -> Bool {
         // Panels of 256 rows: products large enough to run near the kernels' peak, a quarter
         // of the calls that blocks of 256 x 256 take.
         let side = 128
         for top in stride(from: 0, to: n, by: side) {
             let rows = min(side, n - top)
+            // A symmetric (square) A is its own transpose: B read as it lies.
+            if symmetricA, k == n {
+                guard product(m: rows, n: n - top, k: k, alpha: alpha, a: a + top * k, lda: k,
+                              b: a + top, ldb: k, beta: beta, c: c + top * n + top, ldc: n) else { return false }
+                continue
+            }
             guard product(transB: true, m: rows, n: n - top, k: k, alpha: alpha, a: a + top * k, lda: k,
                           b: a + top * k, ldb: k, beta: beta, c: c + top * n + top, ldc: n) else { return false }
         }
