@@ -18,7 +18,7 @@ no disk space. Nothing reads the data: the rules use names and shapes only.
 `lrs` runs from a copy of the binary, as `cp` or `install` leaves it (`--as-linked`: from where
 the linker wrote it). On Linux 6.x the linker's small writes leave an 87 MB binary's file pages
 in 4 KB page-cache folios, which its start then faults in one by one: measured here, the same
-binary started 0.4-0.5 ms slower from `.build` than from a copy (1.8 against 2.3 ms for a
+binary, just re-linked, started 0.4-0.5 ms slower from `.build` than from a copy (2.3 against 1.8 ms for a
 one-tensor check), until its pages left the cache.
 
 Uses hyperfine when it is on PATH, else alternating rounds timed here.
