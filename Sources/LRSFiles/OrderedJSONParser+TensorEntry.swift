@@ -54,15 +54,8 @@ extension OrderedJSONParser {
                         name: String(decoding: UnsafeBufferPointer(rebasing: bytes[name]), as: UTF8.self),
                         dtype: entry.dtype, shape: entry.shape, begin: entry.begin, end: entry.end))
                 }
-                skipSpace()
-                guard position < bytes.count else { return nil }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                    continue
-                }
-                guard bytes[position] == UInt8(ascii: "}") else { return nil }
-                position += 1
-                break
+                guard let closed = itemEnded(UInt8(ascii: "}")) else { return nil }
+                if closed { break }
             }
         }
         skipSpace()
@@ -125,14 +118,8 @@ extension OrderedJSONParser {
             } else {
                 return nil
             }
-            skipSpace()
-            guard position < bytes.count else { return nil }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            guard bytes[position] == UInt8(ascii: "}") else { return nil }
-            position += 1
+            guard let closed = itemEnded(UInt8(ascii: "}")) else { return nil }
+            guard closed else { continue }
             guard let dtype, let shape, let offsets else { return nil }
             return (dtype, shape, offsets.0, offsets.1)
         }
@@ -200,16 +187,17 @@ extension OrderedJSONParser {
         return number
     }
 
-    /// After an array's item: true at `]`, false after `,` (either read), nil otherwise.
+    /// After an item of an array (or a member of an object, `closing` `}`): true at the
+    /// closing bracket, false after `,` (either read), nil otherwise.
     @inline(__always)
-    private mutating func itemEnded() -> Bool? {
+    private mutating func itemEnded(_ closing: UInt8 = UInt8(ascii: "]")) -> Bool? {
         skipSpace()
         guard position < bytes.count else { return nil }
         if bytes[position] == UInt8(ascii: ",") {
             position += 1
             return false
         }
-        guard bytes[position] == UInt8(ascii: "]") else { return nil }
+        guard bytes[position] == closing else { return nil }
         position += 1
         return true
     }

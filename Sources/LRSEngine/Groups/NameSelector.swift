@@ -134,18 +134,10 @@ struct NameSelector {
         var position = head.count
         let end = name.count - tail.count
         for index in range.dropFirst().dropLast() {
-            let piece = pieces[index]
+            let piece = UnsafeBufferPointer(rebasing: bytes[pieces[index]])
             guard !piece.isEmpty else { continue }
-            var found = false
-            while position + piece.count <= end {
-                if Self.equal(name, position, bytes, piece) {
-                    found = true
-                    break
-                }
-                position += 1
-            }
-            guard found else { return false }
-            position += piece.count
+            guard let place = Glob.firstPlace(of: piece, in: name, from: position, end: end) else { return false }
+            position = place + piece.count
         }
         return true
     }

@@ -35,19 +35,24 @@ public enum Glob {
             let piece = p[start ..< stop]
             start = stop + 1
             guard !piece.isEmpty else { continue }
-            // The first place of the piece at or after `position` that ends by `end`.
-            var found = false
-            while position + piece.count <= end {
-                if s[position ..< position + piece.count].elementsEqual(piece) {
-                    found = true
-                    break
-                }
-                position += 1
+            guard let place = firstPlace(of: UnsafeBufferPointer(rebasing: piece), in: s, from: position, end: end) else {
+                return false
             }
-            guard found else { return false }
-            position += piece.count
+            position = place + piece.count
         }
         return true
+    }
+
+    /// The first place of `piece` in `name` at or after `start` that ends by `end`: where a
+    /// middle piece of a `*` pattern goes (the first place leaves the most room for the rest).
+    public static func firstPlace(of piece: UnsafeBufferPointer<UInt8>, in name: UnsafeBufferPointer<UInt8>,
+                                  from start: Int, end: Int) -> Int? {
+        var position = start
+        while position + piece.count <= end {
+            if UnsafeBufferPointer(rebasing: name[position ..< position + piece.count]).elementsEqual(piece) { return position }
+            position += 1
+        }
+        return nil
     }
 
     /// Matches scalars (or ASCII bytes) `s` against the pattern `p`.
