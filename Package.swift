@@ -87,7 +87,8 @@ let package = Package(
         // What the test targets share: the one process runner (every child with a time limit),
         // the built `lrs`, and golden files with one re-record switch (LRS_RECORD=1).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "LRSLanguageTests", dependencies: ["LRSLanguage", "LRSHyperparameters", "LRSLayers", "LRSFiles"]),
+        .testTarget(name: "LRSLanguageTests", dependencies: ["LRSLanguage", "LRSHyperparameters", "LRSLayers", "LRSFiles",
+                                                            "TestSupport"]),
         .testTarget(name: "LRSLayersTests", dependencies: ["LRSLayers"]),
         .testTarget(name: "LRSRuntimeTests", dependencies: ["LRSRuntime", "LRSLayers"]),
         .testTarget(name: "LRSOptimTests", dependencies: ["LRSOptim", "LRSHyperparameters"]),

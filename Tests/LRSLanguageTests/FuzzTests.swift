@@ -1,22 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LRSLanguage
 
 /// Feeds thousands of random and mutated scripts through lexer, parser and checker:
 /// nothing may trap, and every diagnostic must point into the file.
 @Suite struct FuzzTests {
-    /// SplitMix64: a small seeded generator, so failures reproduce.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let words = ["model", "<", ">", ";", "\n", "linear", "conv", "3", "16", "10816", "relu", "optimizer", "adam",
                         "sgd", "group", "conv", "lr", "0.01", "schedule", "lambda", "0.95^epoch", "until", "then", "with",
                         "where", "mean(abs(param))", ">", "and", "or", "not", "(", ")", "\"*.weight\"", "all", "rest",
@@ -40,7 +29,7 @@ import Testing
         return texts
     }
 
-    func mutate(_ bytes: [UInt8], _ rng: inout Generator) -> [UInt8] {
+    func mutate(_ bytes: [UInt8], _ rng: inout SeededGenerator) -> [UInt8] {
         var out = bytes
         for _ in 0..<Int.random(in: 1...6, using: &rng) {
             let position = out.isEmpty ? 0 : Int.random(in: 0..<out.count, using: &rng)
@@ -59,7 +48,7 @@ import Testing
         return out
     }
 
-    func soup(_ rng: inout Generator) -> [UInt8] {
+    func soup(_ rng: inout SeededGenerator) -> [UInt8] {
         var text = ""
         for _ in 0..<Int.random(in: 1...60, using: &rng) {
             text += (FuzzTests.words.randomElement(using: &rng) ?? "x") + (Bool.random(using: &rng) ? " " : "")
@@ -86,7 +75,7 @@ import Testing
     }
 
     @Test func mutatedSamplesNeverTrap() throws {
-        var rng = Generator(state: 20_261_125)
+        var rng = SeededGenerator(state: 20_261_125)
         let texts = try corpus()
         #expect(!texts.isEmpty)
         for _ in 0..<1500 {
@@ -96,12 +85,12 @@ import Testing
     }
 
     @Test func tokenSoupNeverTraps() {
-        var rng = Generator(state: 7)
+        var rng = SeededGenerator(state: 7)
         for _ in 0..<1500 { checkSurvives(soup(&rng)) }
     }
 
     @Test func randomBytesNeverTrap() {
-        var rng = Generator(state: 99)
+        var rng = SeededGenerator(state: 99)
         for _ in 0..<500 {
             let count = Int.random(in: 0...200, using: &rng)
             checkSurvives((0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) })
