@@ -97,4 +97,31 @@ import TestSupport
         }
         #expect(pairs == 6 * names.count)
     }
+
+    /// Random globs of `*`, letters and dots against random names (fixed seed): a glob split
+    /// into pieces answers as `Glob.matches`, runs of stars, empty pieces and empty names included.
+    @Test func randomStarGlobsAnswerAsGlob() throws {
+        let script = try #require(Checker.check(SourceFile(path: "t.lrs", text: "input 4\nmodel < linear 4 4 >\noptimizer sgd\n")).script)
+        var matcher = SelectorMatcher(model: script.model, constants: [:], initialValues: values([:], model: script.model))
+        var random = SeededGenerator(state: 5)
+        func text(_ alphabet: [Character], _ longest: UInt64) -> String {
+            String((0..<Int(random.next() % (longest + 1))).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        }
+        let names = (0..<200).map { _ in text(["a", "b", "."], 8) }
+        let parameters = names.map { ParameterInfo(checkpointName: $0, shape: [1], count: 1, module: 0) }
+        var matched = 0, compared = 0
+        for _ in 0..<300 {
+            let pattern = text(["a", "b", ".", "*", "*"], 7)
+            let selector = NameSelector(SelectorSyntax(.glob(pattern), range: SourceRange(start: 0, end: 0)))
+            parameters.withUnsafeBufferPointer { buffer in
+                for position in buffer.indices {
+                    let expected = Glob.matches(pattern, names[position])
+                    #expect(selector.matches(buffer, position, &matcher) == expected, "\(pattern) on \(names[position])")
+                    compared += 1
+                    if expected { matched += 1 }
+                }
+            }
+        }
+        #expect(compared == 300 * 200 && matched > 1000 && matched < compared - 1000)
+    }
 }
