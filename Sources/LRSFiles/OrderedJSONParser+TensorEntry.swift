@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One tensor's entry of a safetensors header, read in one pass when it is written as every
 /// writer writes it: `{"dtype": "F32", "shape": [64, 3], "data_offsets": [0, 768]}`, the
 /// three members once each in any order, names and dtype without escapes, a dtype of
@@ -46,7 +50,7 @@ extension OrderedJSONParser {
                     }
                 } else {
                     guard position < bytes.count, bytes[position] == UInt8(ascii: "{"),
-                          let entry = tensorEntry(shapes: &shapes),
+                          let entry = canonicalEntry(&shapes) ?? tensorEntry(shapes: &shapes),
                           entry.begin == covered, entry.end >= entry.begin,
                           SafetensorsHeader.byteCount(entry.dtype, entry.shape) == entry.end - entry.begin else { return nil }
                     covered = entry.end
@@ -79,6 +83,32 @@ extension OrderedJSONParser {
             i += 1
         }
         return nil
+    }
+
+    /// At the entry's `{`: an entry exactly as safetensors writes it,
+    /// `{"dtype":"F32","shape":[64,3],"data_offsets":[0,768]}` (no white space, the members in
+    /// this order), its fixed text compared at once rather than key by key. nil, with the
+    /// reader where it was, for any other spelling (which `tensorEntry` then reads).
+    @inline(__always)
+    private mutating func canonicalEntry(_ shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int)? {
+        let start = position
+        guard literal("{\"dtype\":"), let spelling = plainString(), let dtype = self.dtype(spelling),
+              literal(",\"shape\":"), plainNaturals(into: &shapes.scratch),
+              literal(",\"data_offsets\":"), let pair = plainPair(), literal("}") else {
+            position = start
+            return nil
+        }
+        return (dtype, shapes.interned(), pair.0, pair.1)
+    }
+
+    /// Whether `text` comes next (then read).
+    @inline(__always)
+    private mutating func literal(_ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard position + count <= bytes.count, let base = bytes.baseAddress,
+              memcmp(base + position, text.utf8Start, count) == 0 else { return false }
+        position += count
+        return true
     }
 
     /// At the entry's `{`.
