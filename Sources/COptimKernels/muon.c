@@ -57,31 +57,7 @@ LRS_MULTIVERSION void lrs_bfloat16(float *x, long n) {
     for (long i = 0; i < n; i++) x[i] = bfloat16(x[i]);
 }
 
-// The bfloat16 bits (upper half) of bf16(x): the operand of a bfloat16 product. x is not written.
-LRS_MULTIVERSION void lrs_bfloat16_to_bits(const float *restrict x, uint16_t *restrict bits, long n) {
-    for (long i = 0; i < n; i++) {
-        float rounded = bfloat16(x[i]);
-        uint32_t word;
-        memcpy(&word, &rounded, sizeof word);
-        bits[i] = (uint16_t)(word >> 16);
-    }
-}
-
-// out = bf16(alpha p + beta c) as bits, c bfloat16 bits: torch's addmm(c, ., ., beta, alpha) in
-// bfloat16, its product p (float sums of bfloat16 products) made beforehand with no C term. One
-// pass where a product with a C term needed C as float, copied, then rounded after.
-LRS_MULTIVERSION void lrs_bfloat16_addmm_bits(const float *restrict p, float alpha, const uint16_t *restrict c,
-                                              float beta, uint16_t *restrict out, long n) {
-    for (long i = 0; i < n; i++) {
-        uint32_t word = (uint32_t)c[i] << 16;
-        float ci;
-        memcpy(&ci, &word, sizeof ci);
-        float rounded = bfloat16(alpha * p[i] + beta * ci);
-        memcpy(&word, &rounded, sizeof word);
-        out[i] = (uint16_t)(word >> 16);
-    }
-}
-
+// bf16(v) as its bits (the float's upper half), and the float of bfloat16 bits (exact).
 LRS_INLINE uint16_t bfloat16_bits(float v) {
     float rounded = bfloat16(v);
     uint32_t word;
@@ -94,6 +70,19 @@ LRS_INLINE float widen(uint16_t bits) {
     float x;
     memcpy(&x, &word, sizeof x);
     return x;
+}
+
+// The bfloat16 bits of bf16(x): the operand of a bfloat16 product. x is not written.
+LRS_MULTIVERSION void lrs_bfloat16_to_bits(const float *restrict x, uint16_t *restrict bits, long n) {
+    for (long i = 0; i < n; i++) bits[i] = bfloat16_bits(x[i]);
+}
+
+// out = bf16(alpha p + beta c) as bits, c bfloat16 bits: torch's addmm(c, ., ., beta, alpha) in
+// bfloat16, its product p (float sums of bfloat16 products) made beforehand with no C term. One
+// pass where a product with a C term needed C as float, copied, then rounded after.
+LRS_MULTIVERSION void lrs_bfloat16_addmm_bits(const float *restrict p, float alpha, const uint16_t *restrict c,
+                                              float beta, uint16_t *restrict out, long n) {
+    for (long i = 0; i < n; i++) out[i] = bfloat16_bits(alpha * p[i] + beta * widen(c[i]));
 }
 
 void lrs_symmetric_bits_rows(const float *p, long n, float alpha, const uint16_t *c, float beta, uint16_t *out,
@@ -143,10 +132,6 @@ LRS_MULTIVERSION void lrs_symmetric_bits_rows(const float *restrict p, long n, f
         }
 }
 
-void lrs_bfloat16_symmetric_bits(const float *p, long n, float alpha, const uint16_t *c, float beta, uint16_t *out) {
-    lrs_symmetric_bits_rows(p, n, alpha, c, beta, out, 0, n);
-}
-
 // The rows of 32-row tiles that thread `t` of `count` takes (each tile row is the same work).
 static void tile_rows(long n, int t, int count, long *first, long *end) {
     const long tiles = (n + 31) / 32;
@@ -174,10 +159,7 @@ int lrs_thread_count_alone(void) { return 1; }
 
 // x = the floats of bfloat16 bits (exact).
 LRS_MULTIVERSION void lrs_bfloat16_widen(const uint16_t *restrict bits, float *restrict x, long n) {
-    for (long i = 0; i < n; i++) {
-        uint32_t word = (uint32_t)bits[i] << 16;
-        memcpy(&x[i], &word, sizeof word);
-    }
+    for (long i = 0; i < n; i++) x[i] = widen(bits[i]);
 }
 
 // p = p (1 - lr λ) - lr' O, O the orthogonalized update (transposed back when needed).

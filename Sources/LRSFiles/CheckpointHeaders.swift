@@ -42,15 +42,15 @@ public struct CheckpointHeaders: Sendable {
     /// Calls `visit` with each tensor's position and header entry, in the checkpoint's order,
     /// the entries borrowed where they lie (no `Tensor` made per position: a 10,000-tensor
     /// checkpoint is walked once per check).
-    public func forEachEntry(_ visit: (Int, borrowing SafetensorsHeader.Entry) throws -> Void) rethrows {
+    public func forEachEntry(_ visit: (Int, borrowing SafetensorsHeader.Entry) -> Void) {
         guard let order else {
             guard let header = files.first?.header else { return }
-            try header.entries.withUnsafeBufferPointer { entries in
-                for position in entries.indices { try visit(position, entries[position]) }
+            header.entries.withUnsafeBufferPointer { entries in
+                for position in entries.indices { visit(position, entries[position]) }
             }
             return
         }
-        for (position, (file, entry)) in order.enumerated() { try visit(position, files[file].header.entries[entry]) }
+        for (position, (file, entry)) in order.enumerated() { visit(position, files[file].header.entries[entry]) }
     }
 
     /// An index larger than this is refused before it is read (a 70B model's is 60 KB).

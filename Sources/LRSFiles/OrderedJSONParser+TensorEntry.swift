@@ -37,7 +37,7 @@ extension OrderedJSONParser {
         } else {
             while true {
                 skipSpace()
-                guard let name = plainASCIIString(), names.insert(name, in: bytes) else { return nil }
+                guard let name = plainString(), names.insert(name, in: bytes) else { return nil }
                 skipSpace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
                 position += 1
@@ -65,24 +65,6 @@ extension OrderedJSONParser {
         skipSpace()
         guard position == bytes.count, covered == dataSize else { return nil }
         return (entries, metadata)
-    }
-
-    /// The bytes of a string of printable ASCII without escapes (the reader after it).
-    @inline(__always)
-    private mutating func plainASCIIString() -> Range<Int>? {
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
-        let start = position + 1
-        var i = start
-        while i < bytes.count {
-            let byte = bytes[i]
-            if byte == UInt8(ascii: "\"") {
-                position = i + 1
-                return start ..< i
-            }
-            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
-            i += 1
-        }
-        return nil
     }
 
     /// At the entry's `{`: an entry exactly as safetensors writes it,
@@ -155,14 +137,15 @@ extension OrderedJSONParser {
         }
     }
 
-    /// The bytes of a string without escapes or control characters (the reader after it).
+    /// The bytes of a string of printable ASCII without escapes (the reader after it): member
+    /// names, whose text is then the name (no escape to decode, no UTF-8 to check), and dtypes.
     @inline(__always)
     private mutating func plainString() -> Range<Int>? {
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
         let start = position + 1
         var i = start
         while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
-            guard bytes[i] >= 0x20, bytes[i] != UInt8(ascii: "\\") else { return nil }
+            guard bytes[i] >= 0x20, bytes[i] < 0x80, bytes[i] != UInt8(ascii: "\\") else { return nil }
             i += 1
         }
         guard i < bytes.count else { return nil }

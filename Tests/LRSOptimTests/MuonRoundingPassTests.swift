@@ -27,8 +27,8 @@ import Testing
             return Self.bits(Float((min(i, j) &* 17 &+ max(i, j) &* 29) % 311) * 0.01 - 1.5)
         }
         var plain = [UInt16](repeating: 0, count: n * n), withC = [UInt16](repeating: 0, count: n * n)
-        lrs_bfloat16_symmetric_bits(p, n, 1, nil, 0, &plain)
-        lrs_bfloat16_symmetric_bits(p, n, 2.0315, c, -4.775, &withC)
+        Self.run(lrs_symmetric_bits_worker, p, n, 1, nil, 0, &plain)
+        Self.run(lrs_symmetric_bits_worker, p, n, 2.0315, c, -4.775, &withC)
         var wrong = 0
         for i in 0..<n {
             for j in 0..<n {
@@ -62,30 +62,30 @@ import Testing
         let p = (0..<(n * n)).map { Float(($0 &* 7919) % 2003) * 0.001 - 1 }
         let c = (0..<(n * n)).map { Self.bits(Float(($0 &* 104_729) % 997) * 0.002 - 1) }
         var alone = [UInt16](repeating: 0, count: n * n), team = [UInt16](repeating: 1, count: n * n)
-        lrs_bfloat16_symmetric_bits(p, n, 2.0315, c, -4.775, &alone)
-        p.withUnsafeBufferPointer { p in
-            c.withUnsafeBufferPointer { c in
-                team.withUnsafeMutableBufferPointer { out in
-                    var job = lrs_bits_job(thread_number: onednn.threadNumber, thread_count: onednn.threadCount,
-                                           p: p.baseAddress, n: n, alpha: 2.0315, c: c.baseAddress, beta: -4.775,
-                                           out: out.baseAddress)
-                    withUnsafeMutablePointer(to: &job) { onednn.onTeam(lrs_symmetric_bits_worker, UnsafeMutableRawPointer($0)) }
-                }
-            }
-        }
+        Self.run(lrs_symmetric_bits_worker, p, n, 2.0315, c, -4.775, &alone)
+        Self.run(lrs_symmetric_bits_worker, p, n, 2.0315, c, -4.775, &team, on: onednn)
         #expect(team == alone)
         var addmmAlone = [UInt16](repeating: 0, count: n * n), addmmTeam = [UInt16](repeating: 1, count: n * n)
         lrs_bfloat16_addmm_bits(p, 1, c, 3.4445, &addmmAlone, n * n)
+        Self.run(lrs_addmm_bits_worker, p, n * n, 1, c, 3.4445, &addmmTeam, on: onednn)
+        #expect(addmmTeam == addmmAlone)
+    }
+
+    /// Runs a pass's worker on OpenMP's team (`onednn`'s), or on this thread alone.
+    static func run(_ worker: OneDNNLibrary.Worker, _ p: [Float], _ n: Int, _ alpha: Float, _ c: [UInt16]?,
+                    _ beta: Float, _ out: inout [UInt16], on onednn: OneDNNLibrary? = nil) {
         p.withUnsafeBufferPointer { p in
-            c.withUnsafeBufferPointer { c in
-                addmmTeam.withUnsafeMutableBufferPointer { out in
-                    var job = lrs_bits_job(thread_number: onednn.threadNumber, thread_count: onednn.threadCount,
-                                           p: p.baseAddress, n: n * n, alpha: 1, c: c.baseAddress, beta: 3.4445,
-                                           out: out.baseAddress)
-                    withUnsafeMutablePointer(to: &job) { onednn.onTeam(lrs_addmm_bits_worker, UnsafeMutableRawPointer($0)) }
+            (c ?? []).withUnsafeBufferPointer { cBuffer in
+                out.withUnsafeMutableBufferPointer { out in
+                    var job = lrs_bits_job(thread_number: onednn?.threadNumber ?? lrs_thread_number_alone,
+                                           thread_count: onednn?.threadCount ?? lrs_thread_count_alone,
+                                           p: p.baseAddress, n: n, alpha: alpha, c: c == nil ? nil : cBuffer.baseAddress,
+                                           beta: beta, out: out.baseAddress)
+                    withUnsafeMutablePointer(to: &job) { job in
+                        if let onednn { onednn.onTeam(worker, UnsafeMutableRawPointer(job)) } else { worker(UnsafeMutableRawPointer(job)) }
+                    }
                 }
             }
         }
-        #expect(addmmTeam == addmmAlone)
     }
 }

@@ -110,13 +110,14 @@ void lrs_bfloat16(float *x, long n);
 void lrs_bfloat16_to_bits(const float *x, uint16_t *bits, long n);
 void lrs_bfloat16_addmm_bits(const float *p, float alpha, const uint16_t *c, float beta, uint16_t *out, long n);
 void lrs_bfloat16_widen(const uint16_t *bits, float *x, long n);
-void lrs_bfloat16_symmetric_bits(const float *p, long n, float alpha, const uint16_t *c, float beta, uint16_t *out);
 void lrs_muon_apply(const lrs_muon_args *args);
 
 /// A bfloat16 pass split over OpenMP's team (the one oneDNN's products run on, spinning
 /// after each): `thread_number` and `thread_count` are `omp_get_thread_num` and
 /// `omp_get_num_threads`, or the `_alone` pair for one thread. `n`: the symmetric matrix's
-/// side (`lrs_symmetric_bits_worker`), or the element count (`lrs_addmm_bits_worker`).
+/// side (`lrs_symmetric_bits_worker`: out = bf16(alpha S + beta c), S the symmetric matrix
+/// whose upper triangle p holds; c may be NULL), or the element count
+/// (`lrs_addmm_bits_worker`: out = bf16(alpha p + beta c)).
 typedef struct {
     int (*thread_number)(void); int (*thread_count)(void);
     const float *p; long n; float alpha; const uint16_t *c; float beta; uint16_t *out;

@@ -1,21 +1,17 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import LRSLanguage
 
-/// A group's selector made ready to be asked about thousands of names: its globs of `*` and
-/// literal text split into their pieces once, its words and pieces kept as bytes, the tree
-/// flattened into nodes that hold positions only (asking retains nothing). What needs more
-/// than the name (a `where` predicate, a word on a built-in model, a glob with `?` or `[`)
-/// is asked of `SelectorMatcher`, as before. Gives the same answer as `SelectorMatcher.matches`
-/// for every selector and parameter.
+/// A group's selector made ready to be asked about thousands of names: its globs and words
+/// kept as bytes, matched against each name's bytes where the parameter lies (`Glob.starsOnly`,
+/// `CheckedModelFile.hasSegment`), the tree flattened into nodes that hold positions only
+/// (asking retains nothing). What needs more than the name (a `where` predicate, a word on a
+/// built-in model, a glob with `?` or `[`) is asked of `SelectorMatcher`, as before. Gives the
+/// same answer as `SelectorMatcher.matches` for every selector and parameter.
 struct NameSelector {
     private enum Node {
         case constant(Bool)
-        /// A glob of literal pieces around `*`s: `pieces` indexes `self.pieces`; the first
-        /// piece is a prefix and the last a suffix of the name (each may be empty); without a
-        /// `*`, one piece that is the whole name.
-        case stars(pieces: Range<Int>, starred: Bool)
+        /// A glob: `Glob.starsOnly` of its `text`, or (a glob with `?` or `[`) the general
+        /// matcher's `syntax`.
+        case glob(text: Range<Int>, syntax: Int)
         /// A word: a whole dotted segment of a checkpoint parameter's name (section 13); on a
         /// built-in model, the general matcher's `syntax`.
         case word(text: Range<Int>, syntax: Int)
@@ -29,8 +25,7 @@ struct NameSelector {
     private var nodes: [Node] = []
     /// The children of `and` and `or` nodes, as node positions.
     private var children: [Int] = []
-    /// Glob pieces and words, as ranges of `bytes`.
-    private var pieces: [Range<Int>] = []
+    /// Globs' and words' text, one after another.
     private var bytes: [UInt8] = []
     private var syntaxes: [SelectorSyntax] = []
     private var root = 0
@@ -49,15 +44,7 @@ struct NameSelector {
         case .word(let word):
             node = .word(text: text(Array(word.utf8)), syntax: general(selector))
         case .glob(let pattern):
-            let utf8 = Array(pattern.utf8)
-            if utf8.contains(UInt8(ascii: "?")) || utf8.contains(UInt8(ascii: "[")) {
-                node = .general(general(selector))
-            } else {
-                let parts = utf8.split(separator: UInt8(ascii: "*"), omittingEmptySubsequences: false)
-                let first = pieces.count
-                for part in parts { pieces.append(text(Array(part))) }
-                node = .stars(pieces: first ..< pieces.count, starred: parts.count > 1)
-            }
+            node = .glob(text: text(Array(pattern.utf8)), syntax: general(selector))
         case .and(let parts), .or(let parts):
             let added = parts.map { add($0) }
             let first = children.count
@@ -103,11 +90,12 @@ struct NameSelector {
         switch nodes[node] {
         case .constant(let value):
             return value
-        case .stars(let range, let starred):
-            return starsMatch(range, starred, name, bytes)
+        case .glob(let text, let syntax):
+            if let answer = Glob.starsOnly(UnsafeBufferPointer(rebasing: bytes[text]), name) { return answer }
+            return matcher.matches(syntaxes[syntax], parameters[position])
         case .word(let text, let syntax):
             guard parameters[position].layerKind == nil else { return matcher.matches(syntaxes[syntax], parameters[position]) }
-            return Self.hasSegment(name, UnsafeBufferPointer(rebasing: bytes[text]))
+            return CheckedModelFile.hasSegment(name, UnsafeBufferPointer(rebasing: bytes[text]))
         case .general(let syntax):
             return matcher.matches(syntaxes[syntax], parameters[position])
         case .and(let range):
@@ -119,48 +107,5 @@ struct NameSelector {
         case .not(let inner):
             return !matches(inner, name, bytes, parameters, position, &matcher)
         }
-    }
-
-    /// `Glob.matches` for a pattern of `*`s and literal text: the same bytes taken (for
-    /// valid UTF-8, a match of whole bytes is a match of whole scalars).
-    private func starsMatch(_ range: Range<Int>, _ starred: Bool, _ name: UnsafeBufferPointer<UInt8>,
-                            _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let head = pieces[range.lowerBound]
-        guard starred else { return name.count == head.count && Self.equal(name, 0, bytes, head) }
-        let tail = pieces[range.upperBound - 1]
-        guard name.count >= head.count + tail.count, Self.equal(name, 0, bytes, head),
-              Self.equal(name, name.count - tail.count, bytes, tail) else { return false }
-        // Each middle piece at its first place after the one before, ending by the suffix.
-        var position = head.count
-        let end = name.count - tail.count
-        for index in range.dropFirst().dropLast() {
-            let piece = UnsafeBufferPointer(rebasing: bytes[pieces[index]])
-            guard !piece.isEmpty else { continue }
-            guard let place = Glob.firstPlace(of: piece, in: name, from: position, end: end) else { return false }
-            position = place + piece.count
-        }
-        return true
-    }
-
-    /// Whether `name` holds the bytes `piece` at `offset` (which the caller keeps in range
-    /// for a piece that fits).
-    private static func equal(_ name: UnsafeBufferPointer<UInt8>, _ offset: Int, _ bytes: UnsafeBufferPointer<UInt8>,
-                              _ piece: Range<Int>) -> Bool {
-        guard offset >= 0, offset + piece.count <= name.count else { return false }
-        guard !piece.isEmpty, let a = name.baseAddress, let b = bytes.baseAddress else { return true }
-        return memcmp(a + offset, b + piece.lowerBound, piece.count) == 0
-    }
-
-    /// `CheckedModelFile.name(_:hasSegment:)` on bytes.
-    private static func hasSegment(_ name: UnsafeBufferPointer<UInt8>, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !word.isEmpty, name.count >= word.count, let n = name.baseAddress, let w = word.baseAddress else { return false }
-        var start = 0
-        while start <= name.count {
-            var end = start
-            while end < name.count, name[end] != UInt8(ascii: ".") { end += 1 }
-            if end - start == word.count, memcmp(n + start, w, word.count) == 0 { return true }
-            start = end + 1
-        }
-        return false
     }
 }

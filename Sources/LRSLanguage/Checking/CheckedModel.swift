@@ -295,18 +295,19 @@ public struct CheckedModelFile: Sendable {
     /// `encoder.layer.3.output.LayerNorm.weight`, but not of `LayerNorm2.weight`).
     public static func name(_ name: String, hasSegment word: String) -> Bool {
         var name = name, word = word
-        return name.withUTF8 { n in
-            word.withUTF8 { w in
-                guard !w.isEmpty, n.count >= w.count else { return false }
-                var start = 0
-                while start <= n.count {
-                    var end = start
-                    while end < n.count, n[end] != UInt8(ascii: ".") { end += 1 }
-                    if end - start == w.count, n[start ..< end].elementsEqual(w) { return true }
-                    start = end + 1
-                }
-                return false
-            }
+        return name.withUTF8 { n in word.withUTF8 { w in hasSegment(n, w) } }
+    }
+
+    /// `name(_:hasSegment:)` on UTF-8 bytes.
+    public static func hasSegment(_ n: UnsafeBufferPointer<UInt8>, _ w: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !w.isEmpty, n.count >= w.count else { return false }
+        var start = 0
+        while start <= n.count {
+            var end = start
+            while end < n.count, n[end] != UInt8(ascii: ".") { end += 1 }
+            if end - start == w.count, UnsafeBufferPointer(rebasing: n[start ..< end]).elementsEqual(w) { return true }
+            start = end + 1
         }
+        return false
     }
 }

@@ -18,8 +18,9 @@ public enum Glob {
     /// A pattern whose only special character is `*` (`*.bias`, `blocks.*.attn.*`, nearly
     /// every pattern written): its literal pieces in order, the first a prefix and the last a
     /// suffix of the name, each middle one at its first place after the one before. `nil`
-    /// for a pattern with `?` or `[`.
-    private static func starsOnly(_ p: UnsafeBufferPointer<UInt8>, _ s: UnsafeBufferPointer<UInt8>) -> Bool? {
+    /// for a pattern with `?` or `[`. On the UTF-8 bytes of any pattern and name: a match of
+    /// whole bytes is a match of whole scalars (the group resolver asks it of every name).
+    public static func starsOnly(_ p: UnsafeBufferPointer<UInt8>, _ s: UnsafeBufferPointer<UInt8>) -> Bool? {
         guard !p.contains(UInt8(ascii: "?")), !p.contains(UInt8(ascii: "[")) else { return nil }
         guard let firstStar = p.firstIndex(of: UInt8(ascii: "*")), let lastStar = p.lastIndex(of: UInt8(ascii: "*")) else {
             return p.elementsEqual(s)
@@ -45,7 +46,7 @@ public enum Glob {
 
     /// The first place of `piece` in `name` at or after `start` that ends by `end`: where a
     /// middle piece of a `*` pattern goes (the first place leaves the most room for the rest).
-    public static func firstPlace(of piece: UnsafeBufferPointer<UInt8>, in name: UnsafeBufferPointer<UInt8>,
+    private static func firstPlace(of piece: UnsafeBufferPointer<UInt8>, in name: UnsafeBufferPointer<UInt8>,
                                   from start: Int, end: Int) -> Int? {
         var position = start
         while position + piece.count <= end {

@@ -93,7 +93,7 @@ public enum BLAS {
     /// Copies C's upper triangle (row < column) into its lower one, for a symmetric n x n C
     /// of which a product wrote the upper half. In 64 x 64 tiles, so both the rows read and
     /// the columns written stay in cache.
-    static func mirrorUpperTriangle(_ c: UnsafeMutablePointer<Float>, n: Int) {
+    private static func mirrorUpperTriangle(_ c: UnsafeMutablePointer<Float>, n: Int) {
         let tile = 64
         for top in stride(from: 0, to: n, by: tile) {
             for left in stride(from: top, to: n, by: tile) {

@@ -6,7 +6,8 @@ import Glibc
 /// oneDNN's bfloat16 matrix product, loaded on first use when the library is installed
 /// (Debian's libdnnl2): Muon's Newton-Schulz iteration multiplies bfloat16 matrices, as
 /// torch does, and on a CPU with AVX512_BF16 oneDNN multiplies them at twice float32's rate
-/// (418 against 214 GFLOP/s for 1024 x 1024 on this machine's two cores). Without it, or
+/// (1024 x 1024 on this machine's two cores, oneDNN's bfloat16 product against its float32
+/// one: 418 against 214 GFLOP/s, and 372-387 against 181-189 on a busier day). Without it, or
 /// without AVX512_BF16 (where oneDNN would widen to float32 itself), the products run in
 /// float32 through OpenBLAS, on the same bfloat16 values.
 public struct OneDNNLibrary: Sendable {
@@ -77,26 +78,18 @@ public struct OneDNNLibrary: Sendable {
              beta, c, Int64(ldc ?? n)) == 0
     }
 
-    /// C[n x n] = alpha A Aᵀ + beta C for A [n x k] and C symmetric, the lower triangle
-    /// mirrored from the upper one. False when oneDNN refused a product.
-    public func symmetricProduct(n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<UInt16>, beta: Float = 0,
-                                 c: UnsafeMutablePointer<Float>) -> Bool {
-        guard upperProduct(n: n, k: k, alpha: alpha, a: a, beta: beta, c: c) else { return false }
-        // The diagonal blocks are whole (and symmetric: each element is the same sum as its
-        // mirror); the mirror copies their upper halves too.
-        BLAS.mirrorUpperTriangle(c, n: n)
-        return true
-    }
-
     /// The upper triangle (the diagonal included) of C[n x n] = alpha A Aᵀ + beta C for A
-    /// [n x k]: a product per panel of 128 rows, from its diagonal to the last column (36 of
-    /// 64 blocks of 128 x 128 for n = 1024). Below the diagonal, C holds what the panels wrote or what
-    /// it held. `symmetricA`: A is square and symmetric (then A Aᵀ = A A, and B is read
-    /// untransposed, a little faster). False when oneDNN refused a product.
+    /// [n x k] (C symmetric when beta is not 0): a product per panel of 128 rows, from its
+    /// diagonal to the last column (36 of the 64 blocks of 128 x 128 for n = 1024). Below the
+    /// diagonal, C holds what the panels wrote or what it held; Muon's rounding pass mirrors
+    /// the upper triangle as it reads it. `symmetricA`: A is square and symmetric (then
+    /// A Aᵀ = A A, and B is read untransposed, a little faster). False when oneDNN refused a
+    /// product.
     public func upperProduct(n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<UInt16>, beta: Float = 0,
                              c: UnsafeMutablePointer<Float>, symmetricA: Bool = false) -> Bool {
-        // Panels of 256 rows: products large enough to run near the kernels' peak, a quarter
-        // of the calls that blocks of 256 x 256 take.
+        // Panels of 128 rows: a Muon step of 1024 x 1024 matrices took 676-695 ms with them,
+        // 700-735 with 256 rows (more multiply-adds below the diagonal), 737-773 with 512 and
+        // 752-755 with 64 (products too small for the kernels' peak).
         let side = 128
         for top in stride(from: 0, to: n, by: side) {
             let rows = min(side, n - top)
