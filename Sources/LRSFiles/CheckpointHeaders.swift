@@ -17,40 +17,26 @@ public struct CheckpointHeaders: Sendable {
 
     /// The safetensors files read, with their headers.
     public let files: [(path: String, header: SafetensorsHeader)]
-    /// Every tensor, in the checkpoint's order: a single file's header order, or the order
-    /// of the index's `weight_map`.
-    public var tensors: Tensors { Tensors(files: files, order: order) }
-    /// An index's tensors as (file, position in that file's header); `nil` for one file,
-    /// whose header's order is the order (no second list of ten thousand tensors).
-    private let order: [(file: Int, entry: Int)]?
+    /// Every tensor, in the checkpoint's order: a single file's header order (its table
+    /// itself, not a copy), or the order of the index's `weight_map`.
+    public let table: TensorTable
+    /// An index's tensors' files (indices into `files`), in `table`'s order; `nil` for one file.
+    private let fileOf: [Int]?
 
     /// The tensors in order, each made when read.
+    public var tensors: Tensors { Tensors(table: table, fileOf: fileOf) }
+
+    /// The tensors in order, each made (its name a `String`) when read.
     public struct Tensors: RandomAccessCollection, Sendable {
-        let files: [(path: String, header: SafetensorsHeader)]
-        let order: [(file: Int, entry: Int)]?
+        let table: TensorTable
+        let fileOf: [Int]?
 
         public var startIndex: Int { 0 }
-        public var endIndex: Int { order?.count ?? files.first?.header.entries.count ?? 0 }
+        public var endIndex: Int { table.count }
 
         public subscript(position: Int) -> Tensor {
-            guard let order else { return Tensor(entry: files[0].header.entries[position], file: 0) }
-            let (file, entry) = order[position]
-            return Tensor(entry: files[file].header.entries[entry], file: file)
+            Tensor(entry: table.entry(position), file: fileOf?[position] ?? 0)
         }
-    }
-
-    /// Calls `visit` with each tensor's position and header entry, in the checkpoint's order,
-    /// the entries borrowed where they lie (no `Tensor` made per position: a 10,000-tensor
-    /// checkpoint is walked once per check).
-    public func forEachEntry(_ visit: (Int, borrowing SafetensorsHeader.Entry) -> Void) {
-        guard let order else {
-            guard let header = files.first?.header else { return }
-            header.entries.withUnsafeBufferPointer { entries in
-                for position in entries.indices { visit(position, entries[position]) }
-            }
-            return
-        }
-        for (position, (file, entry)) in order.enumerated() { visit(position, files[file].header.entries[entry]) }
     }
 
     /// An index larger than this is refused before it is read (a 70B model's is 60 KB).
@@ -61,7 +47,7 @@ public struct CheckpointHeaders: Sendable {
     public static func read(path: String) throws(FileFormatError) -> CheckpointHeaders {
         guard path.hasSuffix(".index.json") else {
             let header = try SafetensorsHeader.read(path: path)
-            return CheckpointHeaders(files: [(path, header)], order: nil)
+            return CheckpointHeaders(files: [(path, header)], table: header.tensors, fileOf: nil)
         }
         return try readIndex(path: path)
     }
@@ -126,8 +112,8 @@ public struct CheckpointHeaders: Sendable {
                 inOrder.append(true)
                 positions.append(nil)
             }
-            let shardEntries = files[file].header.entries
-            if inOrder[file], cursors[file] < shardEntries.count, shardEntries[cursors[file]].name == name {
+            let tensors = files[file].header.tensors
+            if inOrder[file], cursors[file] < tensors.count, tensors.withNames({ $0[cursors[file]].elementsEqual(name.utf8) }) {
                 order.append((file, cursors[file]))
                 cursors[file] += 1
                 continue
@@ -135,8 +121,8 @@ public struct CheckpointHeaders: Sendable {
             inOrder[file] = false
             if positions[file] == nil {
                 var byName: [String: Int] = [:]
-                byName.reserveCapacity(shardEntries.count)
-                for (position, entry) in shardEntries.enumerated() { byName[entry.name] = position }
+                byName.reserveCapacity(tensors.count)
+                for position in 0 ..< tensors.count { byName[tensors.name(position)] = position }
                 positions[file] = byName
             }
             guard let entry = positions[file]?[name] else {
@@ -146,14 +132,17 @@ public struct CheckpointHeaders: Sendable {
         }
         // A tensor a shard holds but the index does not name would be silently left out.
         var named: Set<String>?
-        for (file, (shardPath, header)) in files.enumerated() where !(inOrder[file] && cursors[file] == header.entries.count) {
-            if named == nil { named = Set(order.map { files[$0.file].header.entries[$0.entry].name }) }
-            if let stray = header.entries.first(where: { !(named?.contains($0.name) ?? false) }) {
-                let shard = (shardPath as NSString).lastPathComponent
-                throw FileFormatError(path: path, "the shard '\(shard)' holds '\(stray.name)', which the index does not name")
+        for (file, (shardPath, header)) in files.enumerated() where !(inOrder[file] && cursors[file] == header.tensors.count) {
+            if named == nil { named = Set(order.map { files[$0.file].header.tensors.name($0.entry) }) }
+            let shard = header.tensors
+            if let stray = (0 ..< shard.count).first(where: { !(named?.contains(shard.name($0)) ?? false) }) {
+                let shardName = (shardPath as NSString).lastPathComponent
+                throw FileFormatError(path: path, "the shard '\(shardName)' holds '\(shard.name(stray))', which the index does not name")
             }
         }
-        return CheckpointHeaders(files: files, order: order)
+        var table = TensorTable(capacity: order.count, nameBytes: order.count * 64)
+        for (file, entry) in order { table.append(entry, of: files[file].header.tensors) }
+        return CheckpointHeaders(files: files, table: table, fileOf: order.map(\.file))
     }
 
     /// The elements of a floating-point tensor as Float (`nil` for integer and bool ones).

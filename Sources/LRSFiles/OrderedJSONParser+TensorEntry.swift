@@ -19,11 +19,11 @@ extension OrderedJSONParser {
     /// other member a plain entry (as `tensorEntry` reads them) whose size fits its shape
     /// and whose bytes follow the previous entry's, the last ending at `dataSize`. `nil` for
     /// anything else, valid or not: the general reader then reads the header and says what
-    /// is wrong. No `String` per member name but the tensors' own.
-    consuming func plainHeader(dataSize: Int) -> (entries: [SafetensorsHeader.Entry], metadata: [String: String])? {
-        var entries: [SafetensorsHeader.Entry] = []
-        // About 100 bytes of text per entry: one allocation, not a doubling series.
-        entries.reserveCapacity(bytes.count / 64)
+    /// is wrong. No `String` per member name: the tensors' names are copied into one buffer.
+    consuming func plainHeader(dataSize: Int) -> (tensors: TensorTable, metadata: [String: String])? {
+        // About 100 bytes of text per entry, a third of them the name: one allocation per
+        // column, not a doubling series (room reserved and not used is never touched).
+        var tensors = TensorTable(capacity: bytes.count / 64, nameBytes: bytes.count / 2)
         var metadata: [String: String] = [:]
         var names = PlainNameTable(capacity: bytes.count / 64)
         var shapes = ShapeInterner()
@@ -54,9 +54,8 @@ extension OrderedJSONParser {
                           entry.begin == covered, entry.end >= entry.begin,
                           SafetensorsHeader.byteCount(entry.dtype, entry.shape) == entry.end - entry.begin else { return nil }
                     covered = entry.end
-                    entries.append(SafetensorsHeader.Entry(
-                        name: String(decoding: UnsafeBufferPointer(rebasing: bytes[name]), as: UTF8.self),
-                        dtype: entry.dtype, shape: entry.shape, begin: entry.begin, end: entry.end))
+                    tensors.append(name: UnsafeBufferPointer(rebasing: bytes[name]), dtype: entry.dtype, shape: entry.shape,
+                                   begin: entry.begin, end: entry.end)
                 }
                 guard let closed = itemEnded(UInt8(ascii: "}")) else { return nil }
                 if closed { break }
@@ -64,7 +63,7 @@ extension OrderedJSONParser {
         }
         skipSpace()
         guard position == bytes.count, covered == dataSize else { return nil }
-        return (entries, metadata)
+        return (tensors, metadata)
     }
 
     /// At the entry's `{`: an entry exactly as safetensors writes it,

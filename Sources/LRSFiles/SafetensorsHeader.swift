@@ -49,7 +49,10 @@ public struct SafetensorsHeader: Sendable {
     }
 
     /// The tensors in header order.
-    public let entries: [Entry]
+    public let tensors: TensorTable
+    /// The tensors in header order, each an `Entry` with its name a `String` (made when asked:
+    /// a large header's checks read `tensors`).
+    public var entries: [Entry] { (0 ..< tensors.count).map(tensors.entry) }
     /// `__metadata__` (strings only).
     public let metadata: [String: String]
     /// Where the data section starts in the file.
@@ -130,7 +133,7 @@ public struct SafetensorsHeader: Sendable {
         // A header as writers write it is read in one pass; anything else (or anything wrong)
         // by the general reader below, which says what is wrong.
         if onePass, let plain = headerBytes.withUnsafeBufferPointer({ OrderedJSONParser(bytes: $0).plainHeader(dataSize: dataSize) }) {
-            return SafetensorsHeader(entries: plain.entries, metadata: plain.metadata, dataStart: 8 + headerBytes.count,
+            return SafetensorsHeader(tensors: plain.tensors, metadata: plain.metadata, dataStart: 8 + headerBytes.count,
                                      dataSize: dataSize)
         }
         var entries: [Entry] = []
@@ -222,7 +225,9 @@ public struct SafetensorsHeader: Sendable {
         guard covered == dataSize else {
             throw corrupt("bytes \(covered)..<\(dataSize) of the \(dataSize)-byte data section belong to no tensor")
         }
-        return SafetensorsHeader(entries: entries, metadata: metadata, dataStart: 8 + headerBytes.count, dataSize: dataSize)
+        var tensors = TensorTable(capacity: entries.count, nameBytes: entries.reduce(0) { $0 + $1.name.utf8.count })
+        for entry in entries { tensors.append(entry) }
+        return SafetensorsHeader(tensors: tensors, metadata: metadata, dataStart: 8 + headerBytes.count, dataSize: dataSize)
     }
 
     /// The size in bytes of a tensor of `shape`, if it fits an `Int`.

@@ -7,10 +7,15 @@ import Testing
 @Suite struct ModuleNumbersTests {
     static func numbers(_ modules: [String]) -> [Int] {
         var table = ModuleNumbers(capacity: modules.count)
-        return modules.map { module in
-            var text = module
-            let digest = text.withUTF8 { ByteHash.of(UnsafeRawBufferPointer($0)) }
-            return table.number(of: module[...], digest: module.utf8.allSatisfy { $0 < 0x80 } ? digest : nil)
+        // Each module as the start of a name, as the checker numbers them.
+        let names = NameBuffer(modules.map { $0 + ".weight" })
+        return names.withView { names in
+            modules.indices.map { i in
+                let module = UnsafeBufferPointer(rebasing: names[i][..<modules[i].utf8.count])
+                let digest = ByteHash.of(UnsafeRawBufferPointer(module))
+                return table.number(ofModule: module.count, of: i, digest: module.allSatisfy { $0 < 0x80 } ? digest : nil,
+                                    in: names)
+            }
         }
     }
 

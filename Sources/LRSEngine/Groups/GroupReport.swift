@@ -53,10 +53,10 @@ public enum GroupReport {
     private static func append(_ group: ResolvedGroup, shapes: inout ParameterShapes,
                                source: SourceFile, numbers: inout [UInt64: String], rows hyperparameterRows: inout HyperparameterRows,
                                to out: inout String) {
-        let count = group.parameters.count
+        let count = group.positions.count
         out += "\ngroup \(group.name) (\(group.optimizerKind.rawValue)): \(count) parameter\(count == 1 ? "" : "s"), "
         out += "\(group.elementCount) elements\n"
-        let rows = NameRuns.rows(group.parameters) { shapes.shape(at: group.positions[$0]) }
+        let rows = NameRuns.rows(group) { shapes.shape(at: group.positions[$0]) }
         let width = rows.reduce(0) { Swift.max($0, $1.name.count) }
         let shapeWidth = rows.reduce(0) { Swift.max($0, $1.shape.count) }
         for row in rows {

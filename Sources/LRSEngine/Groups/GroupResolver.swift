@@ -65,7 +65,7 @@ public struct GroupResolver {
         if script.hasNoGroups {
             let members = parameters.indices.filter { !frozen[$0] }
             let sizes = summary(of: members)
-            resolved.append(ResolvedGroup(name: "all", baseName: "all", parameters: sizes.names, positions: members,
+            resolved.append(ResolvedGroup(name: "all", baseName: "all", positions: members, modelParameters: parameters,
                                           elementCount: sizes.numel, optimizerKind: script.optimizer.kind,
                                           hyperparameters: script.optimizer.hyperparameters,
                                           schedule: schedule(for: "all", base: "all"), range: model.range,
@@ -87,19 +87,20 @@ public struct GroupResolver {
             // missing is an error wherever it is asked).
             let asksTaken = group.selector.usesPredicate
             let selector = NameSelector(group.selector)
-            // Each parameter read where it lies (an unsafe buffer's element is borrowed; an
-            // array's is copied, retaining its four references), for every group of a
-            // 10,000-tensor model.
-            parameters.withUnsafeBufferPointer { parameters in
+            // Each name read where it lies, for every group of a 10,000-tensor model; a
+            // `ParameterInfo` is made only for what the name cannot answer.
+            parameters.withNames { names in
                 for position in parameters.indices {
                     if owner[position] != nil, !members.isEmpty, !asksTaken { continue }
                     if let freeze = frozenBy[position] {
-                        if members.isEmpty, freezeTook == nil, selector.matches(parameters, position, &matcher) { freezeTook = freeze }
+                        if members.isEmpty, freezeTook == nil, selector.matches(names, parameters, position, &matcher) {
+                            freezeTook = freeze
+                        }
                         continue
                     }
                     var values: [Int?] = []
                     if group.captures.isEmpty {
-                        guard selector.matches(parameters, position, &matcher) else { continue }
+                        guard selector.matches(names, parameters, position, &matcher) else { continue }
                     } else {
                         guard let bound = matcher.bindings(group.selector, parameters[position], slots: group.captures) else { continue }
                         values = bound
@@ -156,12 +157,12 @@ public struct GroupResolver {
         var reported = Set<String>()
         for group in resolved where group.optimizerKind == .muon && !reported.contains(group.baseName) {
             let members = resolved.filter { $0.baseName == group.baseName }.flatMap(\.positions)
-            let others = members.filter { parameters[$0].shape.count != 2 }
+            let others = members.filter { parameters.shape($0).count != 2 }
             guard !others.isEmpty else { continue }
             reported.insert(group.baseName)
             let statement = script.groups.first { $0.name == group.baseName }
             diagnostics.append(.error(.muonNeedsMatrices(group: group.baseName, parameters: others.map { parameters[$0].name },
-                                                         dimensions: others.map { parameters[$0].shape.count }),
+                                                         dimensions: others.map { parameters.shape($0).count }),
                                       at: statement?.selector.range ?? script.optimizer.range ?? group.range))
         }
     }
@@ -174,7 +175,7 @@ public struct GroupResolver {
         guard let each = group.each, !members.isEmpty else {
             let sizes = summary(of: members)
             let settings = evaluate(group, layer: 0, layers: layers, numel: sizes.numel, ndim: sizes.ndim, label: group.name)
-            resolved.append(make(group, name: group.name, members: members, names: sizes.names, numel: sizes.numel,
+            resolved.append(make(group, name: group.name, members: members, numel: sizes.numel,
                                  settings: settings))
             return
         }
@@ -198,18 +199,15 @@ public struct GroupResolver {
             let sizes = summary(of: list)
             let settings = evaluate(group, layer: parameters[list[0]].parameterLayerIndex, layers: layers,
                                     numel: sizes.numel, ndim: sizes.ndim, label: name)
-            resolved.append(make(group, name: name, members: list, names: sizes.names, numel: sizes.numel, settings: settings))
+            resolved.append(make(group, name: name, members: list, numel: sizes.numel, settings: settings))
         }
     }
 
-    /// The names, total elements and most dimensions of the parameters at `positions`, each
-    /// read where it lies (an array's element is copied, retaining its references: for every
-    /// group of a 10,000-tensor model).
-    private func summary(of positions: [Int]) -> (names: [String], numel: Int, ndim: Int) {
-        script.model.parameters.withUnsafeBufferPointer { parameters in
-            (positions.map { parameters[$0].name }, positions.reduce(0) { $0 + parameters[$1].count },
-             positions.reduce(0) { Swift.max($0, parameters[$1].shape.count) })
-        }
+    /// The total elements and most dimensions of the parameters at `positions`.
+    private func summary(of positions: [Int]) -> (numel: Int, ndim: Int) {
+        let parameters = script.model.parameters
+        return (positions.reduce(0) { $0 + parameters.elementCount($1) },
+                positions.reduce(0) { Swift.max($0, parameters.shape($1).count) })
     }
 
     /// One group per distinct tuple of capture values, in increasing numeric order, named
@@ -224,7 +222,7 @@ public struct GroupResolver {
                 return HyperparameterSetting(name: setting.name, value: .number(compiled.evaluate([])),
                                              source: setting.source, range: setting.range)
             }
-            resolved.append(make(group, name: group.name, members: [], names: [], numel: 0, settings: settings))
+            resolved.append(make(group, name: group.name, members: [], numel: 0, settings: settings))
             return
         }
         var position: [[Int?]: Int] = [:]
@@ -257,15 +255,15 @@ public struct GroupResolver {
                                                         range: setting.range)
             }
             let sizes = summary(of: part.members)
-            var made = make(group, name: name, members: part.members, names: sizes.names, numel: sizes.numel, settings: settings)
+            var made = make(group, name: name, members: part.members, numel: sizes.numel, settings: settings)
             made.captures = zip(group.captures, part.values).map { ($0, $1) }
             resolved.append(made)
         }
     }
 
-    private func make(_ group: CheckedGroup, name: String, members: [Int], names: [String], numel: Int,
+    private func make(_ group: CheckedGroup, name: String, members: [Int], numel: Int,
                       settings: [HyperparameterSetting]) -> ResolvedGroup {
-        ResolvedGroup(name: name, baseName: group.name, parameters: names, positions: members,
+        ResolvedGroup(name: name, baseName: group.name, positions: members, modelParameters: script.model.parameters,
                       elementCount: numel, optimizerKind: group.optimizerKind,
                       hyperparameters: settings, schedule: schedule(for: name, base: group.name), range: group.range,
                       hyperparameterSchedules: hyperparameterSchedules(for: name, base: group.name))

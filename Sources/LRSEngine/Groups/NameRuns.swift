@@ -1,4 +1,5 @@
 import LRSFiles
+import LRSLanguage
 
 /// Parameter rows of a text report, with repeated names summarised: names that differ only
 /// in one whole integer segment, with consecutive values and the same shape, become one row
@@ -26,24 +27,37 @@ enum NameRuns {
     /// The rows for `names` (in the group's order) with their shapes and element counts:
     /// `shape(i)` is those of `names[i]`.
     static func rows(_ names: [String], shape: (Int) -> (text: String, count: Int)) -> [Row] {
+        NameBuffer(names).withView { rows($0, shape: shape) }
+    }
+
+    /// The rows of a group: its members' names read where they lie in the model's parameters.
+    static func rows(_ group: ResolvedGroup, shape: (Int) -> (text: String, count: Int)) -> [Row] {
+        group.modelParameters.withNames { names in
+            group.positions.withUnsafeBufferPointer { rows(MemberNames(names: names, positions: $0), shape: shape) }
+        }
+    }
+
+    /// The rows for the names of `names`, each its UTF-8 bytes.
+    static func rows<Names: NameBytes>(_ names: Names, shape: (Int) -> (text: String, count: Int)) -> [Row] {
         var shapes = ShapeIDs()
         var shapeOf: [Int] = [], counts: [Int] = []
         shapeOf.reserveCapacity(names.count)
         counts.reserveCapacity(names.count)
-        for position in names.indices {
+        for position in 0 ..< names.count {
             let info = shape(position)
             shapeOf.append(shapes.id(info.text))
             counts.append(info.count)
         }
         let text = NameText(names)
+        func name(_ position: Int) -> String { String(decoding: names[position], as: UTF8.self) }
         guard names.count >= minimumRun, !text.values.isEmpty else {
-            return names.indices.map { Row(name: names[$0], shape: shapes.texts[shapeOf[$0]], count: counts[$0], members: 1) }
+            return (0 ..< names.count).map { Row(name: name($0), shape: shapes.texts[shapeOf[$0]], count: counts[$0], members: 1) }
         }
         // Families: one hash per name (of its text around the indices), not one per segment.
         var families: [Family] = []
         var familyOf = FamilyTable(text: text, shapes: shapeOf, counts: counts)
         var singles: [Int] = []
-        for position in names.indices {
+        for position in 0 ..< names.count {
             guard text.hasIndices(position) else {
                 singles.append(position)
                 continue
@@ -57,13 +71,13 @@ enum NameRuns {
         // Every row with the position of its first parameter.
         var rows: [(first: Int, row: Row)] = []
         for position in singles {
-            rows.append((position, Row(name: names[position], shape: shapes.texts[shapeOf[position]], count: counts[position], members: 1)))
+            rows.append((position, Row(name: name(position), shape: shapes.texts[shapeOf[position]], count: counts[position], members: 1)))
         }
         for var family in families {
             for slot in 0..<family.width { family.merge(at: slot) }
             let representative = family.representative
             for member in family.alive {
-                let name = family.members[member] == 1 ? names[family.first[member]]
+                let name = family.members[member] == 1 ? name(family.first[member])
                     : text.name(representative, family.indices(of: member))
                 rows.append((family.first[member], Row(name: name, shape: shapes.texts[shapeOf[representative]],
                                                        count: counts[representative], members: family.members[member])))
@@ -74,6 +88,15 @@ enum NameRuns {
         return rows.map(\.row)
     }
 
+    /// A group's members' names: member `i` is parameter `positions[i]`.
+    struct MemberNames: NameBytes {
+        let names: ParameterList.Names
+        let positions: UnsafeBufferPointer<Int>
+
+        var count: Int { positions.count }
+        subscript(i: Int) -> UnsafeBufferPointer<UInt8> { names[positions[i]] }
+    }
+
     /// An index segment as it stands: one value, or a merged run `{low..high}` (a run has at
     /// least three values, so it never equals a single one).
     struct Index: Hashable {
@@ -81,13 +104,11 @@ enum NameRuns {
         var high: Int
     }
 
-    /// The names' bytes in one buffer, and where their integer segments are: whole numbers
-    /// as PyTorch writes indices (`0`, `12`; not `01`, so that the name can be written back
-    /// from the summary, and at most nine digits).
-    struct NameText {
-        private(set) var bytes: [UInt8] = []
-        /// Name `i` is `bytes[starts[i] ..< starts[i + 1]]`.
-        private(set) var starts: [Int] = [0]
+    /// The names, and where their integer segments are: whole numbers as PyTorch writes
+    /// indices (`0`, `12`; not `01`, so that the name can be written back from the summary,
+    /// and at most nine digits). The names' bytes are read where they lie.
+    struct NameText<Names: NameBytes> {
+        let names: Names
         /// The values of the integer segments and which segments they are, all names' in a
         /// row: name `i`'s are at `firstIndex[i] ..< firstIndex[i + 1]`.
         private(set) var values: [Int] = []
@@ -99,23 +120,11 @@ enum NameRuns {
         /// a word of its own: made as the name is scanned.
         private(set) var digests: [UInt64] = []
 
-        init(_ names: [String]) {
-            bytes.reserveCapacity(names.reduce(0) { $0 + $1.utf8.count })
-            starts.reserveCapacity(names.count + 1)
+        init(_ names: Names) {
+            self.names = names
             firstIndex.reserveCapacity(names.count + 1)
             digests.reserveCapacity(names.count)
-            for name in names {
-                // A native name's bytes copied at once, not read one by one.
-                if name.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-                    bytes.append(contentsOf: name.utf8)
-                }
-                starts.append(bytes.count)
-            }
-            // Read through a copy of the reference: `scan` writes the other fields of `self`.
-            let text = bytes, starts = starts
-            text.withUnsafeBufferPointer { all in
-                for i in names.indices { scan(UnsafeBufferPointer(rebasing: all[starts[i] ..< starts[i + 1]])) }
-            }
+            for i in 0 ..< names.count { scan(names[i]) }
         }
 
         private mutating func scan(_ name: UnsafeBufferPointer<UInt8>) {
@@ -164,7 +173,7 @@ enum NameRuns {
         /// Name `i`'s segments, an index segment as `nil`.
         func parts(_ i: Int) -> [Substring?] {
             let indexSegments = segments[indexRange(i)]
-            let name = String(decoding: bytes[starts[i] ..< starts[i + 1]], as: UTF8.self)
+            let name = String(decoding: names[i], as: UTF8.self)
             return name.split(separator: ".", omittingEmptySubsequences: false).enumerated().map { segment, part in
                 indexSegments.contains(segment) ? nil : part
             }
@@ -173,50 +182,50 @@ enum NameRuns {
         /// Whether names `a` and `b`, whose indices are at the same segments, have the same
         /// bytes everywhere else.
         func sameTemplate(_ a: Int, _ b: Int) -> Bool {
-            bytes.withUnsafeBufferPointer { bytes in
-                var x = starts[a], y = starts[b]
-                let endX = starts[a + 1], endY = starts[b + 1]
-                var segment = 0, next = firstIndex[a]
-                let last = firstIndex[a + 1]
-                while true {
-                    let isIndex = next < last && segments[next] == segment
-                    if isIndex {
-                        while x < endX, bytes[x] != UInt8(ascii: ".") { x += 1 }
-                        while y < endY, bytes[y] != UInt8(ascii: ".") { y += 1 }
-                        next += 1
-                    } else {
-                        while x < endX, y < endY, bytes[x] != UInt8(ascii: "."), bytes[x] == bytes[y] {
-                            x += 1
-                            y += 1
-                        }
-                        let doneX = x == endX || bytes[x] == UInt8(ascii: "."), doneY = y == endY || bytes[y] == UInt8(ascii: ".")
-                        guard doneX, doneY else { return false }
+            let first = names[a], second = names[b]
+            var x = 0, y = 0
+            let endX = first.count, endY = second.count
+            var segment = 0, next = firstIndex[a]
+            let last = firstIndex[a + 1]
+            while true {
+                let isIndex = next < last && segments[next] == segment
+                if isIndex {
+                    while x < endX, first[x] != UInt8(ascii: ".") { x += 1 }
+                    while y < endY, second[y] != UInt8(ascii: ".") { y += 1 }
+                    next += 1
+                } else {
+                    while x < endX, y < endY, first[x] != UInt8(ascii: "."), first[x] == second[y] {
+                        x += 1
+                        y += 1
                     }
-                    if x == endX || y == endY { return x == endX && y == endY }
-                    x += 1
-                    y += 1
-                    segment += 1
+                    let doneX = x == endX || first[x] == UInt8(ascii: "."), doneY = y == endY || second[y] == UInt8(ascii: ".")
+                    guard doneX, doneY else { return false }
                 }
+                if x == endX || y == endY { return x == endX && y == endY }
+                x += 1
+                y += 1
+                segment += 1
             }
         }
 
         /// Name `i` with its integer segments written as `indices` say.
         func name(_ i: Int, _ indices: [Index]) -> String {
             let indexSegments = segments[indexRange(i)]
+            let bytes = names[i]
             var out = ""
-            out.reserveCapacity(starts[i + 1] - starts[i] + 8 * indices.count)
+            out.reserveCapacity(bytes.count + 8 * indices.count)
             var segment = 0, slot = 0
-            var start = starts[i]
-            while start <= starts[i + 1] {
+            var start = 0
+            while start <= bytes.count {
                 var end = start
-                while end < starts[i + 1], bytes[end] != UInt8(ascii: ".") { end += 1 }
+                while end < bytes.count, bytes[end] != UInt8(ascii: ".") { end += 1 }
                 if segment > 0 { out += "." }
                 if slot < indices.count, indexSegments[indexSegments.startIndex + slot] == segment {
                     let index = indices[slot]
                     out += index.low == index.high ? String(index.low) : "{\(index.low)..\(index.high)}"
                     slot += 1
                 } else {
-                    out += String(decoding: bytes[start ..< end], as: UTF8.self)
+                    out += String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< end]), as: UTF8.self)
                 }
                 segment += 1
                 start = end + 1
@@ -229,8 +238,8 @@ enum NameRuns {
     /// count agree. ASCII names (all real ones) are hashed and compared by their bytes, in an
     /// open-addressing table of family numbers; other names by `String`'s equality, which is
     /// canonical equivalence, as elsewhere in lrs.
-    struct FamilyTable {
-        let text: NameText
+    struct FamilyTable<Names: NameBytes> {
+        let text: NameText<Names>
         let shapes: [Int]
         let counts: [Int]
         /// Slot: the representative name's position + 1 and its family, or 0 (empty).
@@ -245,7 +254,7 @@ enum NameRuns {
             var count: Int
         }
 
-        init(text: NameText, shapes: [Int], counts: [Int]) {
+        init(text: NameText<Names>, shapes: [Int], counts: [Int]) {
             self.text = text
             self.shapes = shapes
             self.counts = counts
@@ -403,3 +412,11 @@ enum NameRuns {
         }
     }
 }
+
+/// Names as their UTF-8 bytes, by position: what `NameRuns` reads.
+protocol NameBytes {
+    var count: Int { get }
+    subscript(i: Int) -> UnsafeBufferPointer<UInt8> { get }
+}
+
+extension NameBuffer.View: NameBytes {}

@@ -70,23 +70,15 @@ struct NameSelector {
         return syntaxes.count - 1
     }
 
-    /// Whether the selector takes the parameter at `position` of `parameters` (read where it
-    /// lies: the general matcher alone is handed a copy).
-    func matches(_ parameters: UnsafeBufferPointer<ParameterInfo>, _ position: Int, _ matcher: inout SelectorMatcher) -> Bool {
-        let asked = parameters[position].name.utf8.withContiguousStorageIfAvailable { name in
-            bytes.withUnsafeBufferPointer { bytes in matches(root, name, bytes, parameters, position, &matcher) }
-        }
-        if let asked { return asked }
-        // A name not stored as UTF-8 (bridged): asked of a copy.
-        let copy = Array(parameters[position].name.utf8)
-        return copy.withUnsafeBufferPointer { name in
-            bytes.withUnsafeBufferPointer { bytes in matches(root, name, bytes, parameters, position, &matcher) }
-        }
+    /// Whether the selector takes the parameter at `position` of `parameters`, whose names'
+    /// bytes are `names` (a `ParameterInfo` is made only for the general matcher).
+    func matches(_ names: ParameterList.Names, _ parameters: ParameterList, _ position: Int,
+                 _ matcher: inout SelectorMatcher) -> Bool {
+        bytes.withUnsafeBufferPointer { bytes in matches(root, names[position], bytes, parameters, position, &matcher) }
     }
 
     private func matches(_ node: Int, _ name: UnsafeBufferPointer<UInt8>, _ bytes: UnsafeBufferPointer<UInt8>,
-                         _ parameters: UnsafeBufferPointer<ParameterInfo>, _ position: Int,
-                         _ matcher: inout SelectorMatcher) -> Bool {
+                         _ parameters: ParameterList, _ position: Int, _ matcher: inout SelectorMatcher) -> Bool {
         switch nodes[node] {
         case .constant(let value):
             return value
@@ -94,7 +86,7 @@ struct NameSelector {
             if let answer = Glob.starsOnly(UnsafeBufferPointer(rebasing: bytes[text]), name) { return answer }
             return matcher.matches(syntaxes[syntax], parameters[position])
         case .word(let text, let syntax):
-            guard parameters[position].layerKind == nil else { return matcher.matches(syntaxes[syntax], parameters[position]) }
+            guard parameters.fromCheckpoint else { return matcher.matches(syntaxes[syntax], parameters[position]) }
             return CheckedModelFile.hasSegment(name, UnsafeBufferPointer(rebasing: bytes[text]))
         case .general(let syntax):
             return matcher.matches(syntaxes[syntax], parameters[position])

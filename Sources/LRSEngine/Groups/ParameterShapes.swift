@@ -5,7 +5,7 @@ import LRSLanguage
 /// model's parameters (a resolved group keeps its members' positions): what the group report
 /// prints beside each name. Shape texts are made once per distinct shape.
 struct ParameterShapes {
-    private let parameters: [ParameterInfo]
+    private let parameters: ParameterList
     private var texts: [[Int]: String] = [:]
     /// The first few distinct shapes and their texts, compared before the table hashes a
     /// shape: a group of thousands mostly alternates between a handful.
@@ -18,8 +18,7 @@ struct ParameterShapes {
 
     /// The shape text and element count of the parameter at `index` of the model's parameters.
     mutating func shape(at index: Int) -> (text: String, count: Int) {
-        // The two fields, not the whole parameter (a copy retains its four references).
-        let shape = parameters[index].shape, count = parameters[index].count
+        let shape = parameters.shape(index), count = parameters.elementCount(index)
         for known in few where known.shape == shape { return (known.text, count) }
         // The table only past the first few shapes: most models have fewer.
         if few.count == Self.fewShapes, let known = texts[shape] { return (known, count) }

@@ -8,10 +8,13 @@ public struct ResolvedGroup: Sendable {
     public let name: String
     /// The `group` statement's name (the same as `name` unless expanded by `each`).
     public let baseName: String
-    /// Parameter names in `state_dict()` order.
-    public let parameters: [String]
-    /// Where each of them is in the model's `parameters`: the report finds shapes by it.
-    let positions: [Int]
+    /// Parameter names in `state_dict()` order, made when asked (the report reads the names'
+    /// bytes where they lie, through `positions`).
+    public var parameters: [String] { positions.map(modelParameters.name) }
+    /// Where each parameter is in the model's `parameters`, in `state_dict()` order.
+    public let positions: [Int]
+    /// The model's parameters, which `positions` index.
+    let modelParameters: ParameterList
     /// Total number of elements of the parameters.
     public let elementCount: Int
     public let optimizerKind: OptimizerKind

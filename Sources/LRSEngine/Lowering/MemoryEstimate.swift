@@ -59,7 +59,10 @@ public enum MemoryEstimate {
     /// Parameters with their gradients and optimizer state, and the model's buffers.
     public static func bytes(for script: CheckedScript) -> Int {
         var total = 0
-        for parameter in script.model.parameters { total = add(total, multiply(parameter.count, 4 * (2 + slots(script)))) }
+        let parameters = script.model.parameters
+        for position in parameters.indices {
+            total = add(total, multiply(parameters.elementCount(position), 4 * (2 + slots(script))))
+        }
         for buffer in script.model.buffers { total = add(total, multiply(product(buffer.shape), 8)) }
         return total
     }
@@ -75,7 +78,8 @@ public enum MemoryEstimate {
             }
         }.first
         if let savedFile {
-            let state = script.model.parameters.reduce(0) { add($0, multiply($1.count, 4 * (1 + slots(script)))) }
+            let parameters = script.model.parameters
+            let state = parameters.indices.reduce(0) { add($0, multiply(parameters.elementCount($1), 4 * (1 + slots(script)))) }
             parts.append(Part(part: MemoryPart("saving the state", bytes: multiply(state, 2)), range: savedFile))
         }
         let splits = script.statements.contains { if case .split = $0 { return true } else { return false } }
@@ -94,7 +98,8 @@ public enum MemoryEstimate {
         let predicate = script.groups.first { $0.selector.usesPredicate }.map(\.range)
             ?? script.freezes.first { $0.selector.usesPredicate }.map(\.range)
         if let predicate {
-            let largest = script.model.parameters.map(\.count).max() ?? 0
+            let parameters = script.model.parameters
+            let largest = parameters.indices.map(parameters.elementCount).max() ?? 0
             parts.append(Part(part: MemoryPart("evaluating 'where' on initial values", bytes: multiply(largest, 12)),
                               range: predicate))
         }

@@ -199,7 +199,7 @@ public struct CheckedModel: Sendable {
     public let inputWasInferred: Bool
     /// The per-sample output shape.
     public let outputShape: [Int]?
-    public let parameters: [ParameterInfo]
+    public let parameters: ParameterList
     public let buffers: [BufferInfo]
     /// Parameters and buffers in `state_dict()` order. A checkpoint's is made when asked,
     /// from where its buffers stand: `lrs check` of a big checkpoint never needs it.
@@ -217,7 +217,7 @@ public struct CheckedModel: Sendable {
         self.inputShape = inputShape
         self.inputWasInferred = inputWasInferred
         self.outputShape = outputShape
-        self.parameters = parameters
+        self.parameters = ParameterList(parameters)
         self.buffers = buffers
         self.storedStateDict = stateDict
         self.range = range
@@ -225,7 +225,7 @@ public struct CheckedModel: Sendable {
 
     /// The model of a checkpoint: no layers, no shapes, its tensors in the file's order,
     /// buffer `i` at position `bufferPositions[i]` of them.
-    public init(file: CheckedModelFile, parameters: [ParameterInfo], buffers: [BufferInfo], bufferPositions: [Int],
+    public init(file: CheckedModelFile, parameters: ParameterList, buffers: [BufferInfo], bufferPositions: [Int],
                 range: SourceRange) {
         self.layers = []
         self.inputShape = nil
@@ -256,9 +256,11 @@ public struct CheckedModel: Sendable {
         return entries
     }
 
-    /// Whether any parameter or buffer satisfies `test`, in no particular order.
-    public func anyTensor(_ test: (String) -> Bool) -> Bool {
-        parameters.contains { test($0.name) } || buffers.contains { test($0.name) }
+    /// Whether any parameter's or buffer's name satisfies `test`, asked of its UTF-8 bytes, in
+    /// no particular order.
+    public func anyTensor(_ test: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        parameters.withNames { names in (0 ..< names.count).contains { test(names[$0]) } }
+            || buffers.contains { var name = $0.name; return name.withUTF8(test) }
     }
 
     /// How many layers have parameters (`layers` in expressions); for a model from a
@@ -274,7 +276,7 @@ public struct CheckedModel: Sendable {
     }
 
     /// Total number of parameter elements.
-    public var parameterCount: Int { parameters.reduce(0) { $0 &+ $1.count } }
+    public var parameterCount: Int { parameters.elementCount }
 }
 
 /// What the checker knows of the checkpoint of `model from "FILE"` (section 13) beyond the
@@ -288,7 +290,7 @@ public struct CheckedModelFile: Sendable {
     /// The module that holds a checkpoint's tensor: its name less the last segment, or the
     /// name itself for a top-level tensor (`cls_token`), so that `each layer` names it.
     public static func moduleName(of name: String) -> String {
-        String(NameFacts(name).module(of: name))
+        NameFacts.module(of: name)
     }
 
     /// Whether `word` is a whole dotted segment of `name` (`LayerNorm` of

@@ -14,50 +14,56 @@ extension Checker {
             diagnostics.error(.modelFile(literal.value, reason: error.reason), at: literal.range)
             return nil
         }
-        var parameters: [ParameterInfo] = []
+        let table = headers.table
+        // Per parameter, its tensor and its module: no `String` or `ParameterInfo` made.
+        var tensors: [Int32] = [], modules: [Int32] = []
+        tensors.reserveCapacity(table.count)
+        modules.reserveCapacity(table.count)
         var buffers: [BufferInfo] = []
         var bufferPositions: [Int] = []
-        parameters.reserveCapacity(headers.tensors.count)
-        var modules = ModuleNumbers(capacity: headers.tensors.count)
-        // The last parameter's name and facts: parameters of one module come together, and
-        // most are found in it by their bytes, no slice or lookup made.
-        var last: (name: String, facts: NameFacts)?
+        var numbers = ModuleNumbers(capacity: table.count)
         var total = 0
         var overflowed = false
-        headers.forEachEntry { position, tensor in
-            guard !overflowed else { return }
-            let name = tensor.name
-            let facts = NameFacts(name)
-            if !tensor.dtype.isFloatingPoint || facts.isBuffer {
-                // A top-level tensor (`cls_token`) is its own module, so `each layer` names it.
-                buffers.append(BufferInfo(name: name, shape: tensor.shape, isInteger: !tensor.dtype.isFloatingPoint,
-                                          layerName: String(facts.module(of: name))))
-                bufferPositions.append(position)
-                return
+        table.withNames { names in
+            // The last parameter and its facts: parameters of one module come together, and
+            // most are found in it by their bytes, with no lookup.
+            var last: (name: Int, facts: NameFacts)?
+            for position in 0 ..< table.count {
+                let name = names[position]
+                let facts = NameFacts(name)
+                let dtype = table.dtypes[position]
+                if !dtype.isFloatingPoint || facts.isBuffer {
+                    // A top-level tensor (`cls_token`) is its own module, so `each layer` names it.
+                    buffers.append(BufferInfo(name: String(decoding: name, as: UTF8.self), shape: table.shapes[position],
+                                              isInteger: !dtype.isFloatingPoint, layerName: facts.module(of: name)))
+                    bufferPositions.append(position)
+                    continue
+                }
+                let module: Int
+                if let last, let previous = modules.last, facts.sameModule(name, as: names[last.name], last.facts) {
+                    module = Int(previous)
+                } else {
+                    module = numbers.number(ofModule: facts.moduleBytes, of: position, digest: facts.moduleDigest, in: names)
+                }
+                last = (position, facts)
+                // The header reader checked each count; their sum may still overflow.
+                let (sum, overflow) = total.addingReportingOverflow(table.elementCount(position))
+                guard !overflow else {
+                    overflowed = true
+                    break
+                }
+                total = sum
+                tensors.append(Int32(position))
+                modules.append(Int32(module))
             }
-            let index: Int
-            if let previous = parameters.last, let last, facts.sameModule(name, as: last.name, last.facts) {
-                index = previous.layerIndex
-            } else {
-                index = modules.number(of: facts.module(of: name), digest: facts.moduleDigest)
-            }
-            last = (name, facts)
-            // The header reader checked each count; their sum may still overflow.
-            let count = tensor.count
-            let (sum, overflow) = total.addingReportingOverflow(count)
-            guard !overflow else {
-                overflowed = true
-                return
-            }
-            total = sum
-            parameters.append(ParameterInfo(checkpointName: name, shape: tensor.shape, count: count, module: index))
         }
         guard !overflowed else {
             diagnostics.error(.tooManyElements("the model"), at: range)
             return nil
         }
-        let file = CheckedModelFile(file: checked, moduleCount: modules.count)
-        return CheckedModel(file: file, parameters: parameters, buffers: buffers, bufferPositions: bufferPositions, range: range)
+        let file = CheckedModelFile(file: checked, moduleCount: numbers.count)
+        return CheckedModel(file: file, parameters: ParameterList(table: table, tensors: tensors, modules: modules),
+                            buffers: buffers, bufferPositions: bufferPositions, range: range)
     }
 
     /// Section 13's buffer names.
@@ -65,26 +71,18 @@ extension Checker {
         name.hasSuffix(".running_mean") || name.hasSuffix(".running_var") || name.hasSuffix(".num_batches_tracked")
     }
 
-    /// Whether a module name is the bytes of a slice of another name: compared where they
-    /// lie (the generic comparison of two UTF-8 views walked them index by index).
-    static func sameBytes(_ name: Substring, _ slice: Substring) -> Bool {
-        let same = name.utf8.withContiguousStorageIfAvailable { a in
-            slice.utf8.withContiguousStorageIfAvailable { b in a.count == b.count && a.elementsEqual(b) }
-        }
-        return (same ?? nil) ?? name.utf8.elementsEqual(slice.utf8)
-    }
-
     /// Whether `word` is a whole dotted segment of some tensor name of the checkpoint. Asked
     /// once per word selector: a scan of the names, not a set of every segment built for
     /// each check of a 10,000-tensor model.
     static func isNameSegment(_ word: String, of model: CheckedModel) -> Bool {
-        model.anyTensor { CheckedModelFile.name($0, hasSegment: word) }
+        var word = word
+        return word.withUTF8 { word in model.anyTensor { CheckedModelFile.hasSegment($0, word) } }
     }
 
     /// The distinct segments of the checkpoint's names, for suggestions.
     static func nameSegments(of model: CheckedModel) -> [String] {
         var segments: Set<String> = []
-        for name in model.parameters.map(\.name) + model.buffers.map(\.name) {
+        for name in model.parameters.names + model.buffers.map(\.name) {
             for segment in name.split(separator: ".") where Int(segment) == nil { segments.insert(String(segment)) }
         }
         return segments.sorted()

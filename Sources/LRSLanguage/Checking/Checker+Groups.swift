@@ -84,14 +84,20 @@ extension Checker {
         case .glob(let pattern):
             // A glob no parameter name matches is a typo (`"*.weigth"`): as an error, not the
             // empty group's warning, since its parameters would silently train under `rest`.
-            let names = model.parameters.map(\.name)
-            if !names.contains(where: { Glob.matches(pattern, $0) }) {
+            // Asked of the names' bytes where they lie: made `String`s only for the error.
+            var bytes = pattern
+            let matched = bytes.withUTF8 { pattern in
+                model.parameters.withNames { names in (0 ..< names.count).contains { Glob.matches(pattern, names[$0]) } }
+            }
+            if !matched {
+                let names = model.parameters.names
                 diagnostics.error(.globMatchesNoParameter(pattern, nearest: Suggestions.nearest(toPattern: pattern, in: names)),
                                   at: selector.range)
             }
         case .captureGlob(let glob):
-            let names = model.parameters.map(\.name)
-            if !names.contains(where: { glob.match($0) != nil }) {
+            let parameters = model.parameters
+            if !parameters.indices.contains(where: { glob.match(parameters.name($0)) != nil }) {
+                let names = parameters.names
                 diagnostics.error(.globMatchesNoParameter(glob.text, nearest: Suggestions.nearest(toPattern: glob.starred, in: names)),
                                   at: selector.range)
             }

@@ -2,17 +2,17 @@
 /// characters (dots included), `?` one character, `[abc]` / `[!abc]` a set.
 public enum Glob {
     public static func matches(_ pattern: String, _ name: String) -> Bool {
+        var pattern = pattern, name = name
+        return pattern.withUTF8 { p in name.withUTF8 { s in matches(p, s) } }
+    }
+
+    /// `matches` on the UTF-8 bytes of a pattern and a name.
+    public static func matches(_ p: UnsafeBufferPointer<UInt8>, _ s: UnsafeBufferPointer<UInt8>) -> Bool {
         // Patterns and parameter names are nearly always ASCII: then each byte is one
         // scalar, and the bytes are matched where they are, not copied into arrays.
-        var pattern = pattern, name = name
-        let ascii: Bool? = pattern.withUTF8 { p in
-            name.withUTF8 { s in
-                guard p.allSatisfy({ $0 < 0x80 }), s.allSatisfy({ $0 < 0x80 }) else { return nil }
-                return starsOnly(p, s) ?? match(p, s)
-            }
-        }
-        if let ascii { return ascii }
-        return match(pattern.unicodeScalars.map(\.value), name.unicodeScalars.map(\.value))
+        if p.allSatisfy({ $0 < 0x80 }), s.allSatisfy({ $0 < 0x80 }) { return starsOnly(p, s) ?? match(p, s) }
+        return match(String(decoding: p, as: UTF8.self).unicodeScalars.map(\.value),
+                     String(decoding: s, as: UTF8.self).unicodeScalars.map(\.value))
     }
 
     /// A pattern whose only special character is `*` (`*.bias`, `blocks.*.attn.*`, nearly

@@ -5,24 +5,25 @@ import LRSFiles
 
 /// What the checker needs of a checkpoint tensor's name, from one pass over its bytes: where
 /// its module ends (the last dot), whether it is a buffer by section 13's names, and a hash of
-/// its module. Names that are not ASCII are read by `Character`s instead, as before.
+/// its module. Names that are not ASCII are read by `Character`s instead, as names are
+/// everywhere else (a dot followed by a combining mark is no dot there).
 struct NameFacts {
-    /// The module's length in bytes (the name's, for a top-level tensor); `nil` when the name
-    /// is not ASCII.
-    private var moduleBytes: Int?
-    private(set) var isBuffer = false
-    /// A hash of the module's bytes, for an ASCII name.
+    /// The module's length in bytes (the name's, for a top-level tensor).
+    private(set) var moduleBytes: Int
+    private(set) var isBuffer: Bool
+    /// A hash of the module's bytes, for an ASCII name; `nil` for another.
     private(set) var moduleDigest: UInt64?
 
-    init(_ name: String) {
-        let ascii = name.utf8.withContiguousStorageIfAvailable(Self.ascii)
-        if let ascii = ascii ?? Array(name.utf8).withUnsafeBufferPointer(Self.ascii) {
+    init(_ name: UnsafeBufferPointer<UInt8>) {
+        if let ascii = Self.ascii(name) {
             moduleBytes = ascii.module
             isBuffer = ascii.buffer
             moduleDigest = ascii.digest
-        } else {
-            isBuffer = Checker.isBufferName(name)
+            return
         }
+        let text = String(decoding: name, as: UTF8.self)
+        isBuffer = Checker.isBufferName(text)
+        moduleBytes = text.lastIndex(of: ".").map { text.utf8.distance(from: text.utf8.startIndex, to: $0) } ?? name.count
     }
 
     /// The facts of an ASCII name's bytes; `nil` for a name that is not ASCII.
@@ -42,28 +43,22 @@ struct NameFacts {
     }
 
     /// Whether `name`'s module is that of `other` too, whose facts these are: both ASCII,
-    /// with the same module hash, and the same bytes (compared in place).
-    func sameModule(_ name: String, as other: String, _ facts: NameFacts) -> Bool {
-        guard let digest = moduleDigest, digest == facts.moduleDigest, let count = moduleBytes, count == facts.moduleBytes else {
-            return false
-        }
-        let same = name.utf8.withContiguousStorageIfAvailable { a in
-            other.utf8.withContiguousStorageIfAvailable { b in
-                guard a.count >= count, b.count >= count else { return false }
-                guard count > 0, let x = a.baseAddress, let y = b.baseAddress else { return true }
-                return memcmp(x, y, count) == 0
-            }
-        }
-        return (same ?? nil) ?? false
+    /// with the same module hash, and the same bytes.
+    func sameModule(_ name: UnsafeBufferPointer<UInt8>, as other: UnsafeBufferPointer<UInt8>, _ facts: NameFacts) -> Bool {
+        guard let digest = moduleDigest, digest == facts.moduleDigest, moduleBytes == facts.moduleBytes else { return false }
+        guard moduleBytes > 0, let x = name.baseAddress, let y = other.baseAddress else { return true }
+        return memcmp(x, y, moduleBytes) == 0
     }
 
-    /// The module of `name` (the name these facts are of), as a slice of it.
-    func module(of name: String) -> Substring {
-        if let moduleBytes {
-            return name[..<name.utf8.index(name.utf8.startIndex, offsetBy: moduleBytes)]
-        }
-        let dot = name.lastIndex(of: ".")
-        return dot.map { name[..<$0] } ?? name[...]
+    /// The module of `name` (the name these facts are of).
+    func module(of name: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: name[..<moduleBytes]), as: UTF8.self)
+    }
+
+    /// The module of a name given as a `String`.
+    static func module(of name: String) -> String {
+        var name = name
+        return name.withUTF8 { NameFacts($0).module(of: $0) }
     }
 
     private static func ends(_ bytes: UnsafeRawBufferPointer, _ suffix: StaticString) -> Bool {

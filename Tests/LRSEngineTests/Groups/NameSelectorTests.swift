@@ -33,10 +33,11 @@ import TestSupport
             var matcher = SelectorMatcher(model: script.model, constants: script.constants,
                                           initialValues: values([:], model: script.model))
             let compiled = NameSelector(group.selector)
-            script.model.parameters.withUnsafeBufferPointer { parameters in
+            let parameters = script.model.parameters
+            parameters.withNames { names in
                 for position in parameters.indices {
                     let expected = matcher.matches(group.selector, parameters[position])
-                    let got = compiled.matches(parameters, position, &matcher)
+                    let got = compiled.matches(names, parameters, position, &matcher)
                     #expect(got == expected, "\(selector) on \(parameters[position].name)")
                     pairs += 1
                     if expected { matched += 1 }
@@ -90,9 +91,10 @@ import TestSupport
             var matcher = SelectorMatcher(model: script.model, constants: script.constants,
                                           initialValues: values([:], model: script.model))
             let compiled = NameSelector(group.selector)
-            script.model.parameters.withUnsafeBufferPointer { parameters in
+            let parameters = script.model.parameters
+            parameters.withNames { names in
                 for position in parameters.indices {
-                    #expect(compiled.matches(parameters, position, &matcher)
+                    #expect(compiled.matches(names, parameters, position, &matcher)
                             == matcher.matches(group.selector, parameters[position]), "\(selector) on \(parameters[position].name)")
                     pairs += 1
                 }
@@ -112,15 +114,15 @@ import TestSupport
             String((0..<Int(random.next() % (longest + 1))).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
         }
         let names = (0..<200).map { _ in text(["a", "b", "."], 8) }
-        let parameters = names.map { ParameterInfo(checkpointName: $0, shape: [1], count: 1, module: 0) }
+        let parameters = ParameterList(names.map { ParameterInfo(checkpointName: $0, shape: [1], count: 1, module: 0) })
         var matched = 0, compared = 0
         for _ in 0..<300 {
             let pattern = text(["a", "b", ".", "*", "*"], 7)
             let selector = NameSelector(SelectorSyntax(.glob(pattern), range: SourceRange(start: 0, end: 0)))
-            parameters.withUnsafeBufferPointer { buffer in
-                for position in buffer.indices {
+            parameters.withNames { bytes in
+                for position in parameters.indices {
                     let expected = Glob.matches(pattern, names[position])
-                    #expect(selector.matches(buffer, position, &matcher) == expected, "\(pattern) on \(names[position])")
+                    #expect(selector.matches(bytes, parameters, position, &matcher) == expected, "\(pattern) on \(names[position])")
                     #expect(expected == (fnmatch(pattern, names[position], 0) == 0), "\(pattern) on \(names[position])")
                     compared += 1
                     if expected { matched += 1 }

@@ -1,0 +1,105 @@
+import LRSFiles
+
+/// A model's parameters, in `state_dict()` order. A built-in model's are `ParameterInfo`s. A
+/// checkpoint's (section 13) are columns over its tensor table: which tensor each parameter
+/// is, and the number of its module. There is no `String` or `ParameterInfo` per parameter: a
+/// 10,000-tensor check reads the names where they lie (`withNames`) and the shapes and counts
+/// by position. `self[i]` makes the `ParameterInfo`, for code that asks about a few.
+public struct ParameterList: RandomAccessCollection, Sendable {
+    private let infos: [ParameterInfo]
+    private let checkpoint: Columns?
+
+    /// A checkpoint's parameters.
+    private struct Columns: Sendable {
+        let table: TensorTable
+        /// Each parameter's position in `table`.
+        let tensors: [Int32]
+        /// Each parameter's module, numbered in order of first appearance.
+        let modules: [Int32]
+    }
+
+    public init(_ infos: [ParameterInfo] = []) {
+        self.infos = infos
+        checkpoint = nil
+    }
+
+    /// The parameters of a checkpoint: tensor `tensors[i]` of `table`, in module `modules[i]`.
+    init(table: TensorTable, tensors: [Int32], modules: [Int32]) {
+        infos = []
+        checkpoint = Columns(table: table, tensors: tensors, modules: modules)
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { checkpoint?.tensors.count ?? infos.count }
+
+    public subscript(position: Int) -> ParameterInfo {
+        guard let checkpoint else { return infos[position] }
+        let tensor = Int(checkpoint.tensors[position])
+        return ParameterInfo(checkpointName: checkpoint.table.name(tensor), shape: checkpoint.table.shapes[tensor],
+                             count: checkpoint.table.elementCount(tensor), module: Int(checkpoint.modules[position]))
+    }
+
+    /// Whether these are a checkpoint's parameters (which have no layer kind).
+    public var fromCheckpoint: Bool { checkpoint != nil }
+
+    public func name(_ position: Int) -> String {
+        guard let checkpoint else { return infos[position].name }
+        return checkpoint.table.name(Int(checkpoint.tensors[position]))
+    }
+
+    public func shape(_ position: Int) -> [Int] {
+        guard let checkpoint else { return infos[position].shape }
+        return checkpoint.table.shapes[Int(checkpoint.tensors[position])]
+    }
+
+    /// The number of elements.
+    public func elementCount(_ position: Int) -> Int {
+        guard let checkpoint else { return infos[position].count }
+        return checkpoint.table.elementCount(Int(checkpoint.tensors[position]))
+    }
+
+    /// The index of its layer among the layers with parameters (for a checkpoint, of its module).
+    public func layerIndex(_ position: Int) -> Int {
+        guard let checkpoint else { return infos[position].layerIndex }
+        return Int(checkpoint.modules[position])
+    }
+
+    /// Every name, as `String`s.
+    public var names: [String] { indices.map(name) }
+
+    /// Total number of elements.
+    public var elementCount: Int { indices.reduce(0) { $0 &+ elementCount($1) } }
+
+    /// Calls `body` with the names' bytes, read where they lie (a built-in model's names are
+    /// copied into one buffer first: a few dozen).
+    public func withNames<R>(_ body: (Names) throws -> R) rethrows -> R {
+        guard let checkpoint else {
+            return try NameBuffer(infos.map(\.name)).withView { try body(Names(names: $0, tensors: nil)) }
+        }
+        return try checkpoint.table.withNames { names in
+            try checkpoint.tensors.withUnsafeBufferPointer { try body(Names(names: names, tensors: $0)) }
+        }
+    }
+
+    /// The parameters' names as bytes, valid inside `withNames` only.
+    public struct Names {
+        let names: NameBuffer.View
+        let tensors: UnsafeBufferPointer<Int32>?
+
+        public var count: Int { tensors?.count ?? names.count }
+
+        /// Parameter `position`'s name, as UTF-8 bytes.
+        @inline(__always)
+        public subscript(position: Int) -> UnsafeBufferPointer<UInt8> {
+            names[tensors.map { Int($0[position]) } ?? position]
+        }
+    }
+}
+
+extension ParameterList: Equatable {
+    public static func == (a: ParameterList, b: ParameterList) -> Bool { a.elementsEqual(b) }
+}
+
+extension ParameterList: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: ParameterInfo...) { self.init(elements) }
+}
