@@ -6,7 +6,7 @@ public enum ByteHash {
     public static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
 
     /// `h` with `bytes` mixed in.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func mix(_ h: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h = h
         var offset = 0
@@ -24,12 +24,13 @@ public enum ByteHash {
     }
 
     /// `h` with one more word mixed in.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func step(_ h: UInt64, _ word: UInt64) -> UInt64 {
         let x = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
         return x ^ (x >> 29)
     }
 
     /// The hash of `bytes` alone.
+    @inlinable
     public static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 { mix(seed, bytes) }
 }

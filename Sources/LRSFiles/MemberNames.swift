@@ -59,8 +59,10 @@ struct MemberNames {
     }
 }
 
-/// Names as ranges of the text, in an open-addressing table hashed by their bytes.
-struct PlainNameTable {
+/// Names as ranges of one buffer of bytes, in an open-addressing table hashed by their bytes
+/// (`ByteHash`), each numbered in order of insertion: a header's names for their duplicate
+/// check, a checkpoint's modules for their numbers. No `String` is made or hashed.
+public struct PlainNameTable: Sendable {
     /// Positions in `ranges`, or -1: 32 bits, so that the table of a large header stays
     /// in cache.
     private var slots: [Int32]
@@ -68,9 +70,9 @@ struct PlainNameTable {
     private(set) var ranges: [Range<Int>] = []
     private var hashes: [UInt64] = []
 
-    var count: Int { ranges.count }
+    public var count: Int { ranges.count }
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         var size = 16
         while size < 2 * capacity { size *= 2 }
         slots = Array(repeating: -1, count: size)
@@ -81,26 +83,35 @@ struct PlainNameTable {
 
     /// Whether the name at `range` is new; adds it.
     mutating func insert(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let h = ByteHash.of(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[range])))
+        number(of: range, hash: ByteHash.of(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[range])), in: bytes).isNew
+    }
+
+    /// The number of the name at `range` of `bytes`, whose `ByteHash` is `h`: the number of the
+    /// equal name inserted before, or a new one (`isNew`), the name then added.
+    public mutating func number(of range: Range<Int>, hash h: UInt64, in bytes: UnsafeBufferPointer<UInt8>) -> (number: Int, isNew: Bool) {
         let mask = mask, count = ranges.count
-        let free: Int? = slots.withUnsafeBufferPointer { slots in
-            var slot = Int(truncatingIfNeeded: h & UInt64(mask))
-            while slots[slot] >= 0 {
-                let other = Int(slots[slot])
-                if hashes[other] == h, ranges[other].count == range.count,
-                   range.isEmpty || bytes.baseAddress.map({ memcmp($0 + ranges[other].lowerBound, $0 + range.lowerBound, range.count) == 0 }) == true {
-                    return nil
+        let found: (slot: Int, known: Int?) = slots.withUnsafeBufferPointer { slots in
+            ranges.withUnsafeBufferPointer { ranges in
+                hashes.withUnsafeBufferPointer { hashes in
+                    var slot = Int(truncatingIfNeeded: h & UInt64(mask))
+                    while slots[slot] >= 0 {
+                        let other = Int(slots[slot])
+                        if hashes[other] == h, ranges[other].count == range.count,
+                           range.isEmpty || bytes.baseAddress.map({ memcmp($0 + ranges[other].lowerBound, $0 + range.lowerBound, range.count) == 0 }) == true {
+                            return (slot, other)
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                    return (slot, nil)
                 }
-                slot = (slot + 1) & mask
             }
-            return slot
         }
-        guard let free else { return false }
-        slots[free] = Int32(count)
+        if let known = found.known { return (known, false) }
+        slots[found.slot] = Int32(count)
         ranges.append(range)
         hashes.append(h)
         if 2 * ranges.count > slots.count { grow() }
-        return true
+        return (count, true)
     }
 
     private mutating func grow() {

@@ -86,8 +86,8 @@ extension OrderedJSONParser {
     @inline(__always)
     private mutating func literal(_ text: StaticString) -> Bool {
         let count = text.utf8CodeUnitCount
-        guard position + count <= bytes.count, let base = bytes.baseAddress,
-              memcmp(base + position, text.utf8Start, count) == 0 else { return false }
+        guard position + count <= bytes.count, let base = bytes.baseAddress else { return false }
+        guard ByteCompare.equal(UnsafeRawPointer(base + position), UnsafeRawPointer(text.utf8Start), count: count) else { return false }
         position += count
         return true
     }
@@ -140,9 +140,20 @@ extension OrderedJSONParser {
     /// names, whose text is then the name (no escape to decode, no UTF-8 to check), and dtypes.
     @inline(__always)
     private mutating func plainString() -> Range<Int>? {
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\""), let base = bytes.baseAddress else { return nil }
         let start = position + 1
         var i = start
+        // Eight bytes at a time while none is a quote, a backslash, a control byte or past
+        // ASCII (each tested in all eight lanes at once), then byte by byte.
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            // A lane is zero (or below 0x20) exactly where its high bit survives these.
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (word &- ones &* 0x20) | word
+            guard special & highs == 0 else { break }
+            i += 8
+        }
         while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
             guard bytes[i] >= 0x20, bytes[i] < 0x80, bytes[i] != UInt8(ascii: "\\") else { return nil }
             i += 1
@@ -187,6 +198,12 @@ extension OrderedJSONParser {
         skipSpace()
         let start = position
         var number = 0
+        // Eighteen digits cannot overflow an `Int`: those without a check, any more with one.
+        let unchecked = min(bytes.count, start + 18)
+        while position < unchecked, bytes[position] &- UInt8(ascii: "0") < 10 {
+            number = number &* 10 &+ Int(bytes[position] &- UInt8(ascii: "0"))
+            position += 1
+        }
         while position < bytes.count, bytes[position] &- UInt8(ascii: "0") < 10 {
             let (times, o1) = number.multipliedReportingOverflow(by: 10)
             let (sum, o2) = times.addingReportingOverflow(Int(bytes[position] &- UInt8(ascii: "0")))

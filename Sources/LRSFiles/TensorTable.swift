@@ -118,11 +118,17 @@ public struct NameBuffer: Sendable {
 
         public var count: Int { ends.count }
 
+        /// Every name's bytes, one after another.
+        public var all: UnsafeBufferPointer<UInt8> { bytes }
+
+        /// Where name `i` starts in `all`.
+        @inline(__always)
+        public func start(_ i: Int) -> Int { i == 0 ? 0 : Int(ends[i - 1]) }
+
         /// Name `i`'s UTF-8 bytes.
         @inline(__always)
         public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
-            let start = i == 0 ? 0 : Int(ends[i - 1])
-            return UnsafeBufferPointer(rebasing: bytes[start ..< Int(ends[i])])
+            UnsafeBufferPointer(rebasing: bytes[start(i) ..< Int(ends[i])])
         }
     }
 }

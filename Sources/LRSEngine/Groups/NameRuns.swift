@@ -113,6 +113,8 @@ enum NameRuns {
         /// row: name `i`'s are at `firstIndex[i] ..< firstIndex[i + 1]`.
         private(set) var values: [Int] = []
         private(set) var segments: [Int] = []
+        /// Where each index segment's digits are in its name.
+        private var bounds: [(start: Int32, end: Int32)] = []
         private(set) var firstIndex: [Int] = [0]
         private(set) var ascii = true
 
@@ -128,42 +130,70 @@ enum NameRuns {
         }
 
         private mutating func scan(_ name: UnsafeBufferPointer<UInt8>) {
-            var segment = 0, digits = 0, value = 0
-            var valid = true, leadingZero = false
-            var h = ByteHash.seed, start = 0
-            for (offset, byte) in name.enumerated() {
-                if byte == UInt8(ascii: ".") {
-                    h = close(segment, digits, value, valid, leadingZero, h, UnsafeBufferPointer(rebasing: name[start ..< offset]))
-                    segment += 1
-                    digits = 0
-                    value = 0
-                    valid = true
-                    leadingZero = false
-                    start = offset + 1
-                } else if byte &- 0x30 < 10 {
-                    if digits == 0 { leadingZero = byte == UInt8(ascii: "0") }
-                    digits += 1
-                    // Past nine digits it is a name: stop before the value could overflow.
-                    if digits <= 9 { value = value * 10 + Int(byte &- 0x30) }
-                } else {
-                    valid = false
-                    if byte >= 0x80 { ascii = false }
+            // Segment by segment: the next dot found eight bytes at a time, and a segment read
+            // digit by digit only when it starts with one. The hash takes the text between
+            // index segments (dots included) piece by piece, and each index as a word of its own.
+            var h = ByteHash.seed, piece = 0, segment = 0, start = 0
+            var high: UInt64 = 0
+            while true {
+                let end = Self.nextDot(name, from: start, high: &high)
+                if end > start, end - start <= 9, name[start] &- 0x30 < 10, end - start == 1 || name[start] != UInt8(ascii: "0"),
+                   let value = Self.digits(name, start, end) {
+                    values.append(value)
+                    segments.append(segment)
+                    bounds.append((Int32(start), Int32(end)))
+                    h = ByteHash.step(ByteHash.mix(h, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(name)[piece ..< start])),
+                                      0xFFFF_FFFF)
+                    piece = end
                 }
+                guard end < name.count else { break }
+                segment += 1
+                start = end + 1
             }
-            h = close(segment, digits, value, valid, leadingZero, h, UnsafeBufferPointer(rebasing: name[start...]))
+            if high & 0x8080_8080_8080_8080 != 0 { ascii = false }
+            h = ByteHash.mix(h, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(name)[piece...]))
             firstIndex.append(values.count)
             digests.append(h)
         }
 
-        /// Ends a segment: an index is kept, and hashed as a word of its own; other text by its bytes.
-        private mutating func close(_ segment: Int, _ digits: Int, _ value: Int, _ valid: Bool, _ leadingZero: Bool,
-                                    _ h: UInt64, _ text: UnsafeBufferPointer<UInt8>) -> UInt64 {
-            guard valid, digits > 0, digits <= 9, digits == 1 || !leadingZero else {
-                return ByteHash.mix(h, UnsafeRawBufferPointer(text))
+        /// Where the first dot at or after `start` is (the name's length if none), with every
+        /// byte passed or-ed into `high` (a word: a byte past ASCII sets some lane's high bit).
+        @inline(__always)
+        private static func nextDot(_ name: UnsafeBufferPointer<UInt8>, from start: Int, high: inout UInt64) -> Int {
+            var i = start
+            if let base = name.baseAddress {
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                while i + 8 <= name.count {
+                    let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    let dots = word ^ (ones &* UInt64(UInt8(ascii: ".")))
+                    // The lowest lane flagged is the first dot (a borrow only flags lanes above one).
+                    let found = (dots &- ones) & ~dots & highs
+                    if found != 0 {
+                        let lane = found.trailingZeroBitCount / 8
+                        for k in 0 ..< lane { high |= UInt64(name[i + k]) }
+                        return i + lane
+                    }
+                    high |= word
+                    i += 8
+                }
             }
-            values.append(value)
-            segments.append(segment)
-            return ByteHash.step(h, 0xFFFF_FFFF)
+            while i < name.count, name[i] != UInt8(ascii: ".") {
+                high |= UInt64(name[i])
+                i += 1
+            }
+            return i
+        }
+
+        /// The value of a segment of one to nine bytes, if all are digits.
+        @inline(__always)
+        private static func digits(_ name: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+            var value = 0
+            for i in start ..< end {
+                let digit = name[i] &- 0x30
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+            }
+            return value
         }
 
         func hasIndices(_ i: Int) -> Bool { firstIndex[i + 1] > firstIndex[i] }
@@ -180,32 +210,17 @@ enum NameRuns {
         }
 
         /// Whether names `a` and `b`, whose indices are at the same segments, have the same
-        /// bytes everywhere else.
+        /// bytes everywhere else: the pieces between their indices compared at once.
         func sameTemplate(_ a: Int, _ b: Int) -> Bool {
-            let first = names[a], second = names[b]
-            var x = 0, y = 0
-            let endX = first.count, endY = second.count
-            var segment = 0, next = firstIndex[a]
-            let last = firstIndex[a + 1]
-            while true {
-                let isIndex = next < last && segments[next] == segment
-                if isIndex {
-                    while x < endX, first[x] != UInt8(ascii: ".") { x += 1 }
-                    while y < endY, second[y] != UInt8(ascii: ".") { y += 1 }
-                    next += 1
-                } else {
-                    while x < endX, y < endY, first[x] != UInt8(ascii: "."), first[x] == second[y] {
-                        x += 1
-                        y += 1
-                    }
-                    let doneX = x == endX || first[x] == UInt8(ascii: "."), doneY = y == endY || second[y] == UInt8(ascii: ".")
-                    guard doneX, doneY else { return false }
-                }
-                if x == endX || y == endY { return x == endX && y == endY }
-                x += 1
-                y += 1
-                segment += 1
+            let x = names[a], y = names[b]
+            var fromX = 0, fromY = 0
+            for (k, l) in zip(indexRange(a), indexRange(b)) {
+                let toX = Int(bounds[k].start), toY = Int(bounds[l].start)
+                guard toX - fromX == toY - fromY, ByteCompare.equal(x, fromX, y, fromY, count: toX - fromX) else { return false }
+                fromX = Int(bounds[k].end)
+                fromY = Int(bounds[l].end)
             }
+            return x.count - fromX == y.count - fromY && ByteCompare.equal(x, fromX, y, fromY, count: x.count - fromX)
         }
 
         /// Name `i` with its integer segments written as `indices` say.

@@ -1,7 +1,7 @@
 import LRSLanguage
 
 /// A group's selector made ready to be asked about thousands of names: its globs and words
-/// kept as bytes, matched against each name's bytes where the parameter lies (`Glob.starsOnly`,
+/// kept as bytes, matched against each name's bytes where the parameter lies (`Glob.StarGlob`,
 /// `CheckedModelFile.hasSegment`), the tree flattened into nodes that hold positions only
 /// (asking retains nothing). What needs more than the name (a `where` predicate, a word on a
 /// built-in model, a glob with `?` or `[`) is asked of `SelectorMatcher`, as before. Gives the
@@ -9,9 +9,9 @@ import LRSLanguage
 struct NameSelector {
     private enum Node {
         case constant(Bool)
-        /// A glob: `Glob.starsOnly` of its `text`, or (a glob with `?` or `[`) the general
-        /// matcher's `syntax`.
-        case glob(text: Range<Int>, syntax: Int)
+        /// A glob: matched on the bytes as `star`, read once, or (a glob with `?` or `[`) by
+        /// the general matcher's `syntax`.
+        case glob(text: Range<Int>, star: Glob.StarGlob?, syntax: Int)
         /// A word: a whole dotted segment of a checkpoint parameter's name (section 13); on a
         /// built-in model, the general matcher's `syntax`.
         case word(text: Range<Int>, syntax: Int)
@@ -44,7 +44,8 @@ struct NameSelector {
         case .word(let word):
             node = .word(text: text(Array(word.utf8)), syntax: general(selector))
         case .glob(let pattern):
-            node = .glob(text: text(Array(pattern.utf8)), syntax: general(selector))
+            let utf8 = Array(pattern.utf8)
+            node = .glob(text: text(utf8), star: utf8.withUnsafeBufferPointer { Glob.StarGlob($0) }, syntax: general(selector))
         case .and(let parts), .or(let parts):
             let added = parts.map { add($0) }
             let first = children.count
@@ -82,8 +83,8 @@ struct NameSelector {
         switch nodes[node] {
         case .constant(let value):
             return value
-        case .glob(let text, let syntax):
-            if let answer = Glob.starsOnly(UnsafeBufferPointer(rebasing: bytes[text]), name) { return answer }
+        case .glob(let text, let star, let syntax):
+            if let star { return star.matches(name, pattern: UnsafeBufferPointer(rebasing: bytes[text])) }
             return matcher.matches(syntaxes[syntax], parameters[position])
         case .word(let text, let syntax):
             guard parameters.fromCheckpoint else { return matcher.matches(syntaxes[syntax], parameters[position]) }

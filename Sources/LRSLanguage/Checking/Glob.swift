@@ -1,3 +1,5 @@
+import LRSFiles
+
 /// Shell-style globs over parameter names, as Python's `fnmatch`: `*` any run of
 /// characters (dots included), `?` one character, `[abc]` / `[!abc]` a set.
 public enum Glob {
@@ -19,38 +21,53 @@ public enum Glob {
     /// every pattern written): its literal pieces in order, the first a prefix and the last a
     /// suffix of the name, each middle one at its first place after the one before. `nil`
     /// for a pattern with `?` or `[`. On the UTF-8 bytes of any pattern and name: a match of
-    /// whole bytes is a match of whole scalars (the group resolver asks it of every name).
+    /// whole bytes is a match of whole scalars.
     public static func starsOnly(_ p: UnsafeBufferPointer<UInt8>, _ s: UnsafeBufferPointer<UInt8>) -> Bool? {
-        guard !p.contains(UInt8(ascii: "?")), !p.contains(UInt8(ascii: "[")) else { return nil }
-        guard let firstStar = p.firstIndex(of: UInt8(ascii: "*")), let lastStar = p.lastIndex(of: UInt8(ascii: "*")) else {
-            return p.elementsEqual(s)
+        guard let glob = StarGlob(p) else { return nil }
+        return glob.matches(s, pattern: p)
+    }
+
+    /// A stars-only pattern read once, for asking about thousands of names (the group
+    /// resolver asks each group's globs of every name): where its stars are.
+    public struct StarGlob: Sendable {
+        /// The pattern's length, and its stars' positions in it, in order.
+        let count: Int
+        let stars: [Int]
+
+        /// `nil` for a pattern with `?` or `[`.
+        public init?(_ p: UnsafeBufferPointer<UInt8>) {
+            guard !p.contains(UInt8(ascii: "?")), !p.contains(UInt8(ascii: "[")) else { return nil }
+            count = p.count
+            stars = p.indices.filter { p[$0] == UInt8(ascii: "*") }
         }
-        let head = p[..<firstStar], tail = p[(lastStar + 1)...]
-        guard s.count >= head.count + tail.count, s.prefix(head.count).elementsEqual(head),
-              s.suffix(tail.count).elementsEqual(tail) else { return false }
-        var position = head.count
-        let end = s.count - tail.count
-        var start = firstStar + 1
-        while start < lastStar {
-            let stop = p[start...].firstIndex(of: UInt8(ascii: "*")) ?? lastStar
-            let piece = p[start ..< stop]
-            start = stop + 1
-            guard !piece.isEmpty else { continue }
-            guard let place = firstPlace(of: UnsafeBufferPointer(rebasing: piece), in: s, from: position, end: end) else {
-                return false
+
+        /// Whether `s` matches this glob, whose text is `p`.
+        public func matches(_ s: UnsafeBufferPointer<UInt8>, pattern p: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let firstStar = stars.first, let lastStar = stars.last else { return p.elementsEqual(s) }
+            let headCount = firstStar, tailCount = count - lastStar - 1
+            guard s.count >= headCount + tailCount, ByteCompare.equal(s, 0, p, 0, count: headCount),
+                  ByteCompare.equal(s, s.count - tailCount, p, lastStar + 1, count: tailCount) else { return false }
+            var position = headCount
+            let end = s.count - tailCount
+            for index in stars.indices.dropLast() {
+                let start = stars[index] + 1, stop = stars[index + 1]
+                guard stop > start else { continue }
+                guard let place = firstPlace(of: UnsafeBufferPointer(rebasing: p[start ..< stop]), in: s, from: position, end: end) else {
+                    return false
+                }
+                position = place + stop - start
             }
-            position = place + piece.count
+            return true
         }
-        return true
     }
 
     /// The first place of `piece` in `name` at or after `start` that ends by `end`: where a
     /// middle piece of a `*` pattern goes (the first place leaves the most room for the rest).
-    private static func firstPlace(of piece: UnsafeBufferPointer<UInt8>, in name: UnsafeBufferPointer<UInt8>,
+    static func firstPlace(of piece: UnsafeBufferPointer<UInt8>, in name: UnsafeBufferPointer<UInt8>,
                                   from start: Int, end: Int) -> Int? {
         var position = start
         while position + piece.count <= end {
-            if UnsafeBufferPointer(rebasing: name[position ..< position + piece.count]).elementsEqual(piece) { return position }
+            if ByteCompare.equal(name, position, piece, 0, count: piece.count) { return position }
             position += 1
         }
         return nil

@@ -64,6 +64,13 @@ struct NameFacts {
     private static func ends(_ bytes: UnsafeRawBufferPointer, _ suffix: StaticString) -> Bool {
         let count = suffix.utf8CodeUnitCount
         guard bytes.count >= count else { return false }
-        return suffix.withUTF8Buffer { bytes[(bytes.count - count)...].elementsEqual($0) }
+        let text = UnsafeRawPointer(suffix.utf8Start)
+        // From the last byte back: nearly every name differs there at once.
+        var k = count - 1
+        while k >= 0 {
+            if bytes[bytes.count - count + k] != text.load(fromByteOffset: k, as: UInt8.self) { return false }
+            k -= 1
+        }
+        return true
     }
 }
