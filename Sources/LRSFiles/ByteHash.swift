@@ -14,9 +14,27 @@ public enum ByteHash {
             h = step(h, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             offset += 8
         }
-        if offset < bytes.count {
-            var tail: UInt64 = 0
-            for byte in bytes[offset...] { tail = tail << 8 | UInt64(byte) }
+        let rest = bytes.count - offset
+        if rest > 0 {
+            // The last one to seven bytes as one word: the run's last eight bytes shifted past
+            // those already mixed in (a short run, up to four bytes at a time).
+            var tail: UInt64
+            if bytes.count >= 8 {
+                tail = bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self) >> UInt64(8 * (8 - rest))
+            } else {
+                tail = 0
+                var at = offset, shift: UInt64 = 0
+                if rest >= 4 {
+                    tail = UInt64(bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+                    at += 4
+                    shift = 32
+                }
+                while at < bytes.count {
+                    tail |= UInt64(bytes[at]) << shift
+                    at += 1
+                    shift += 8
+                }
+            }
             h = step(h, tail)
         }
         // The length, so that a run of zero bytes does not vanish.

@@ -74,7 +74,7 @@ extension OrderedJSONParser {
     private mutating func canonicalEntry(_ shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int)? {
         let start = position
         guard literal("{\"dtype\":"), let spelling = plainString(), let dtype = self.dtype(spelling),
-              literal(",\"shape\":"), plainNaturals(into: &shapes.scratch),
+              literal(",\"shape\":"), plainNaturals(into: &shapes),
               literal(",\"data_offsets\":"), let pair = plainPair(), literal("}") else {
             position = start
             return nil
@@ -121,7 +121,7 @@ extension OrderedJSONParser {
                 guard dtype == nil, let value = plainString(), let known = self.dtype(value) else { return nil }
                 dtype = known
             } else if equal(key, "shape") {
-                guard shape == nil, plainNaturals(into: &shapes.scratch) else { return nil }
+                guard shape == nil, plainNaturals(into: &shapes) else { return nil }
                 shape = shapes.interned()
             } else if equal(key, "data_offsets") {
                 guard offsets == nil, let pair = plainPair() else { return nil }
@@ -163,12 +163,12 @@ extension OrderedJSONParser {
         return start ..< i
     }
 
-    /// `[N, ...]` of whole numbers that fit an `Int`, into `items`.
+    /// `[N, ...]` of whole numbers that fit an `Int`, into `shape`'s scratch space.
     @inline(__always)
-    private mutating func plainNaturals(into items: inout [Int]) -> Bool {
+    private mutating func plainNaturals(into shape: inout ShapeInterner) -> Bool {
         guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else { return false }
         position += 1
-        items.removeAll(keepingCapacity: true)
+        shape.start()
         skipSpace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
@@ -176,7 +176,7 @@ extension OrderedJSONParser {
         }
         while true {
             guard let number = plainNatural() else { return false }
-            items.append(number)
+            shape.add(number)
             guard let closed = itemEnded() else { return false }
             if closed { return true }
         }

@@ -50,7 +50,7 @@ public struct GroupResolver {
         // take them out; the first `until` freeze that matches gives the epoch.
         // Without freezes, no walk of the parameters at all (a zip copies each one).
         let noFreezes = script.freezes.isEmpty
-        let frozenBy = noFreezes ? [Int?](repeating: nil, count: parameters.count)
+        let frozenBy = noFreezes ? []
             : parameters.map { p in script.freezes.firstIndex { $0.untilEpoch == nil && matcher.matches($0.selector, p) } }
         let until: [(name: String, epoch: Int)] = noFreezes ? [] : zip(parameters, frozenBy).compactMap { p, plain in
             guard plain == nil,
@@ -59,11 +59,13 @@ public struct GroupResolver {
             return (p.name, epoch)
         }
         let frozen = frozenBy.map { $0 != nil }
-        var owner = [Int?](repeating: nil, count: parameters.count)
+        func isFrozen(_ position: Int) -> Bool { !noFreezes && frozen[position] }
+        // The group that took each parameter, or -1: 32 bits, not an optional's 16 bytes.
+        var owner = [Int32](repeating: -1, count: parameters.count)
         var resolved: [ResolvedGroup] = []
         resolved.reserveCapacity(script.groups.count)
         if script.hasNoGroups {
-            let members = parameters.indices.filter { !frozen[$0] }
+            let members = parameters.indices.filter { !isFrozen($0) }
             let sizes = summary(of: members)
             resolved.append(ResolvedGroup(name: "all", baseName: "all", positions: members, modelParameters: parameters,
                                           elementCount: sizes.numel, optimizerKind: script.optimizer.kind,
@@ -91,8 +93,8 @@ public struct GroupResolver {
             // `ParameterInfo` is made only for what the name cannot answer.
             parameters.withNames { names in
                 for position in parameters.indices {
-                    if owner[position] != nil, !members.isEmpty, !asksTaken { continue }
-                    if let freeze = frozenBy[position] {
+                    if owner[position] >= 0, !members.isEmpty, !asksTaken { continue }
+                    if !noFreezes, let freeze = frozenBy[position] {
                         if members.isEmpty, freezeTook == nil, selector.matches(names, parameters, position, &matcher) {
                             freezeTook = freeze
                         }
@@ -105,11 +107,12 @@ public struct GroupResolver {
                         guard let bound = matcher.bindings(group.selector, parameters[position], slots: group.captures) else { continue }
                         values = bound
                     }
-                    if let earlier = owner[position] {
+                    if owner[position] >= 0 {
+                        let earlier = Int(owner[position])
                         if !takenBy.contains(earlier) { takenBy.append(earlier) }
                         continue
                     }
-                    owner[position] = index
+                    owner[position] = Int32(index)
                     members.append(position)
                     if !group.captures.isEmpty { bindings.append(values) }
                 }
@@ -131,7 +134,7 @@ public struct GroupResolver {
         }
         if !script.hasNoGroups {
             // By position: a parameter is read (and copied) only when it is left out.
-            for position in parameters.indices where !frozen[position] && owner[position] == nil {
+            for position in parameters.indices where !isFrozen(position) && owner[position] < 0 {
                 let parameter = parameters[position]
                 // A checkpoint's parameter has no layer statement: the `model from` one.
                 // Inside blocks, the layer's own text (section 12).

@@ -170,7 +170,7 @@ enum NameRuns {
                     let found = (dots &- ones) & ~dots & highs
                     if found != 0 {
                         let lane = found.trailingZeroBitCount / 8
-                        for k in 0 ..< lane { high |= UInt64(name[i + k]) }
+                        high |= word & ((1 << UInt64(8 * lane)) &- 1)
                         return i + lane
                     }
                     high |= word
