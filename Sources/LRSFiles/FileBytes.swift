@@ -47,6 +47,12 @@ public enum FileBytes {
         public func read(offset: Int, count: Int) throws -> [UInt8] {
             try FileBytes.read(descriptor, path: path, offset: offset, count: count)
         }
+
+        /// Fills `buffer` with the bytes at `offset`; false if the file has fewer or cannot be read.
+        func read(into buffer: UnsafeMutableBufferPointer<UInt8>, offset: Int) -> Bool {
+            guard let base = buffer.baseAddress else { return buffer.isEmpty }
+            return FileBytes.fill(descriptor, base, count: buffer.count, offset: offset) == nil
+        }
     }
 
     private static func read(_ descriptor: Int32, path: String, offset: Int, count: Int) throws -> [UInt8] {
@@ -58,13 +64,9 @@ public enum FileBytes {
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
-            while got < count {
-                let n = pread(descriptor, base + got, count - got, off_t(offset + got))
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { failure = errno }
-                if n <= 0 { break }
-                got += n
-            }
+            let outcome = fill(descriptor, base, count: count, offset: offset)
+            got = outcome?.got ?? count
+            failure = outcome?.errno ?? 0
             initialized = got
         }
         if failure != 0 { throw FileFormatError(path: path, "read failed: \(String(cString: strerror(failure)))") }
@@ -72,6 +74,21 @@ public enum FileBytes {
             throw FileFormatError(path: path, "file is shorter than its header says (\(offset + got) bytes, needs \(offset + count))")
         }
         return bytes
+    }
+
+    /// Reads `count` bytes at `offset` into `base`: nil when all were read, else how many were
+    /// and the error (0 at the end of the file).
+    static func fill(_ descriptor: Int32, _ base: UnsafeMutablePointer<UInt8>, count: Int,
+                     offset: Int) -> (got: Int, errno: Int32)? {
+        var got = 0
+        while got < count {
+            let n = pread(descriptor, base + got, count - got, off_t(offset + got))
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return (got, errno) }
+            if n == 0 { return (got, 0) }
+            got += n
+        }
+        return nil
     }
 
     /// The whole file.

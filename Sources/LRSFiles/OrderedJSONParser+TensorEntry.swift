@@ -14,56 +14,35 @@ import Glibc
 /// the reader's buffer and position through `self` at every byte (inlined, the 920 KB header
 /// of bench/checkpoint.py's case (b) reads in about 2.5 ms instead of 3).
 extension OrderedJSONParser {
-    /// A whole safetensors header as writers write it, read in one pass: member names in
-    /// ASCII without escapes, each named once; `__metadata__` an object of strings; every
-    /// other member a plain entry (as `tensorEntry` reads them) whose size fits its shape
-    /// and whose bytes follow the previous entry's, the last ending at `dataSize`. `nil` for
-    /// anything else, valid or not: the general reader then reads the header and says what
-    /// is wrong. No `String` per member name: the tensors' names are copied into one buffer.
-    consuming func plainHeader(dataSize: Int) -> (tensors: TensorTable, metadata: [String: String])? {
-        // About 100 bytes of text per entry, a third of them the name: one allocation per
-        // column, not a doubling series (room reserved and not used is never touched).
-        var tensors = TensorTable(capacity: bytes.count / 64, nameBytes: bytes.count / 2)
-        var metadata: [String: String] = [:]
-        var names = PlainNameTable(capacity: bytes.count / 64)
-        var shapes = ShapeInterner()
-        var covered = 0
+    /// One member of a header as writers write it, from the reader's position (white space,
+    /// then its name's quote) through the `,` or `}` after it: its name in ASCII without escapes,
+    /// and `__metadata__` an object of strings (into `metadata`) or any other member a plain
+    /// entry (as `tensorEntry` reads them, into `entry`). `nil` for anything else, and for a
+    /// member the text ends in.
+    mutating func plainMember(_ shapes: inout ShapeInterner, entry: inout PlainHeaderEntry,
+                              metadata: inout [String: String]?) -> PlainHeaderMember? {
         skipSpace()
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { return nil }
+        guard let name = plainString() else { return nil }
+        skipSpace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
         position += 1
         skipSpace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-        } else {
-            while true {
-                skipSpace()
-                guard let name = plainString(), names.insert(name, in: bytes) else { return nil }
-                skipSpace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
-                position += 1
-                skipSpace()
-                if equal(name, "__metadata__") {
-                    guard let value = try? value(depth: 1), let members = value.members else { return nil }
-                    for (key, item) in members {
-                        guard let text = item.string else { return nil }
-                        metadata[key] = text
-                    }
-                } else {
-                    guard position < bytes.count, bytes[position] == UInt8(ascii: "{"),
-                          let entry = canonicalEntry(&shapes) ?? tensorEntry(shapes: &shapes),
-                          entry.begin == covered, entry.end >= entry.begin,
-                          SafetensorsHeader.byteCount(entry.dtype, entry.shape) == entry.end - entry.begin else { return nil }
-                    covered = entry.end
-                    tensors.append(name: UnsafeBufferPointer(rebasing: bytes[name]), dtype: entry.dtype, shape: entry.shape,
-                                   begin: entry.begin, end: entry.end)
-                }
-                guard let closed = itemEnded(UInt8(ascii: "}")) else { return nil }
-                if closed { break }
+        let isMetadata = equal(name, "__metadata__")
+        if isMetadata {
+            guard let value = try? value(depth: 1), let members = value.members else { return nil }
+            var read: [String: String] = [:]
+            for (key, item) in members {
+                guard let text = item.string else { return nil }
+                read[key] = text
             }
+            metadata = read
+        } else {
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "{"),
+                  let read = canonicalEntry(&shapes) ?? tensorEntry(shapes: &shapes) else { return nil }
+            entry = read
         }
-        skipSpace()
-        guard position == bytes.count, covered == dataSize else { return nil }
-        return (tensors, metadata)
+        guard let closed = itemEnded(UInt8(ascii: "}")) else { return nil }
+        return PlainHeaderMember(name: name, isMetadata: isMetadata, closed: closed)
     }
 
     /// At the entry's `{`: an entry exactly as safetensors writes it,

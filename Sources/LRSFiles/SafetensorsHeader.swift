@@ -86,6 +86,13 @@ public struct SafetensorsHeader: Sendable {
         guard headerLength <= UInt64(fileSize - 8), headerLength <= UInt64(maxHeaderBytes) else {
             throw FileFormatError(path: path, "corrupt safetensors file: header length \(headerLength) exceeds the file size \(fileSize)")
         }
+        // A header as writers write it, read a window at a time; any other (or anything
+        // wrong) is read whole, by `parse`, whose general reader says what is wrong.
+        if let file, let plain = PlainHeaderReader.read(file, offset: 8, length: Int(headerLength),
+                                                        dataSize: fileSize - 8 - Int(headerLength)) {
+            return SafetensorsHeader(tensors: plain.tensors, metadata: plain.metadata, dataStart: 8 + Int(headerLength),
+                                     dataSize: fileSize - 8 - Int(headerLength))
+        }
         let headerBytes: [UInt8]
         do {
             headerBytes = try file?.read(offset: 8, count: Int(headerLength)) ?? FileBytes.read(path, offset: 8, count: Int(headerLength))
@@ -132,7 +139,7 @@ public struct SafetensorsHeader: Sendable {
         }
         // A header as writers write it is read in one pass; anything else (or anything wrong)
         // by the general reader below, which says what is wrong.
-        if onePass, let plain = headerBytes.withUnsafeBufferPointer({ OrderedJSONParser(bytes: $0).plainHeader(dataSize: dataSize) }) {
+        if onePass, let plain = headerBytes.withUnsafeBufferPointer({ PlainHeaderReader.read($0, dataSize: dataSize) }) {
             return SafetensorsHeader(tensors: plain.tensors, metadata: plain.metadata, dataStart: 8 + headerBytes.count,
                                      dataSize: dataSize)
         }

@@ -125,6 +125,10 @@ public struct NameBuffer: Sendable {
         @inline(__always)
         public func start(_ i: Int) -> Int { i == 0 ? 0 : Int(ends[i - 1]) }
 
+        /// Where name `i` is in `all`.
+        @inline(__always)
+        public func range(_ i: Int) -> Range<Int> { start(i) ..< Int(ends[i]) }
+
         /// Name `i`'s UTF-8 bytes.
         @inline(__always)
         public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {

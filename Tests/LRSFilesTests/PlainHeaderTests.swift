@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import LRSFiles
@@ -124,5 +125,42 @@ import TestSupport
         }
         // Both outcomes are exercised.
         #expect(read > 20 && refused > 100)
+    }
+
+    /// The one-pass reader reads a file's header a window at a time: with windows so small
+    /// that every member is cut (and read again from a wider one), each header above and each
+    /// damaged one reads as it does from memory, or is refused as it is from memory.
+    @Test func aHeaderReadAWindowAtATimeReadsAsFromMemory() throws {
+        let text = #"{"__metadata__":{"format":"pt"}, "a.w":\#(Self.a),"a.b":\#(Self.b),"c":{"dtype":"F16","shape":[],"data_offsets":[20,22]}}  "#
+        var cases = Self.headers.map { (Array($0.0.utf8), $0.1) }
+        let original = Array(text.utf8)
+        for position in original.indices {
+            var dropped = original
+            dropped.remove(at: position)
+            cases.append((dropped, 22))
+        }
+        cases.append((original, 22))
+        let path = NSTemporaryDirectory() + "lrs-window-\(getpid()).bin"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var read = 0
+        for (bytes, dataSize) in cases {
+            // Three bytes before the header, as a file's length prefix would stand.
+            #expect(FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3] + bytes)))
+            let file = try #require(FileBytes.OpenFile(path: path))
+            let memory = bytes.withUnsafeBufferPointer { PlainHeaderReader.read($0, dataSize: dataSize) }
+            for window in [1, 2, 7, 16, 64, 4096] {
+                let windowed = PlainHeaderReader.read(file, offset: 3, length: bytes.count, dataSize: dataSize, window: window)
+                let label = "\(String(decoding: bytes, as: UTF8.self)) window \(window)"
+                #expect((windowed == nil) == (memory == nil), "\(label)")
+                if let windowed, let memory {
+                    #expect(windowed.tensors.count == memory.tensors.count, "\(label)")
+                    #expect((0 ..< memory.tensors.count).map(memory.tensors.entry) == (0 ..< windowed.tensors.count).map(windowed.tensors.entry),
+                            "\(label)")
+                    #expect(windowed.metadata == memory.metadata, "\(label)")
+                    read += 1
+                }
+            }
+        }
+        #expect(read > 40)
     }
 }

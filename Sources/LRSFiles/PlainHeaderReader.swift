@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One member of a plain header, as `OrderedJSONParser.plainMember` read it: where its name
+/// is in the text read, whether it is `__metadata__` (else a tensor's entry), and whether the
+/// header's `}` came after it.
+struct PlainHeaderMember {
+    let name: Range<Int>
+    let isMetadata: Bool
+    let closed: Bool
+}
+
+typealias PlainHeaderEntry = (dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int)
+
+/// A safetensors header as writers write it, read in one pass, member by member: member names
+/// in ASCII without escapes, each named once; `__metadata__` an object of strings; every other
+/// member a plain entry whose size fits its shape and whose bytes follow the previous entry's,
+/// the last ending at the data section's end. `nil` for anything else, valid or not: the
+/// general reader then reads the header and says what is wrong. The tensors' names are copied
+/// into the table's one buffer (no `String` per member name), and checked for duplicates there.
+///
+/// From a file, the text is read a window at a time (64 KB, and more when a member does not
+/// fit): a 10,000-tensor header is about 1 MB, which would otherwise be read into fresh
+/// memory, each of its pages faulted in, only to be dropped once its names are copied out. A
+/// member the window cuts is never misread: every reader of a member needs the byte after
+/// what it reads (a number's digits, a string's closing quote, a literal's last byte), so a
+/// cut member fails and is read again from a wider window; only when the whole rest of the
+/// header is in the window does a failure mean the header is not plain.
+struct PlainHeaderReader {
+    /// The text read and not yet consumed is `window[start ..< filled]`.
+    private var window: UnsafeMutableBufferPointer<UInt8>
+    private var start = 0
+    private var filled: Int
+    /// The file the header is read from (nil: all of it is in `window`), the offset of its
+    /// next byte to read and where the header ends.
+    private let file: FileBytes.OpenFile?
+    private var next: Int
+    private let end: Int
+    /// Bytes of the header in all.
+    private let length: Int
+
+    static let windowBytes = 64 * 1024
+
+    /// The header whose text is `bytes`.
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, dataSize: Int) -> (tensors: TensorTable, metadata: [String: String])? {
+        // Read only: with the whole text in the window, nothing is ever moved or read into it.
+        var reader = PlainHeaderReader(window: UnsafeMutableBufferPointer(mutating: bytes), filled: bytes.count, file: nil,
+                                       next: 0, end: 0, length: bytes.count)
+        return reader.members(dataSize: dataSize)
+    }
+
+    /// The header of `length` bytes at `offset` of `file`, read a window at a time.
+    /// `window` is its first size (tests make it small, to cut every member).
+    static func read(_ file: FileBytes.OpenFile, offset: Int, length: Int, dataSize: Int,
+                     window: Int = windowBytes) -> (tensors: TensorTable, metadata: [String: String])? {
+        let window = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, min(length, window)))
+        var reader = PlainHeaderReader(window: window, filled: 0, file: file, next: offset, end: offset + length, length: length)
+        defer { reader.window.deallocate() }
+        return reader.members(dataSize: dataSize)
+    }
+
+    private init(window: UnsafeMutableBufferPointer<UInt8>, filled: Int, file: FileBytes.OpenFile?, next: Int, end: Int,
+                 length: Int) {
+        self.window = window
+        self.filled = filled
+        self.file = file
+        self.next = next
+        self.end = end
+        self.length = length
+    }
+
+    /// Whether the whole rest of the header is in the window.
+    private var allRead: Bool { next == end }
+
+    /// Makes at least `count` bytes past `start` readable, or all that remain: the unread text
+    /// moved to the front, the window grown if it is too small, and filled from the file.
+    /// False when the file cannot be read as far as its header said.
+    private mutating func ensure(_ count: Int) -> Bool {
+        let unread = filled - start
+        guard unread < count, !allRead, let file else { return true }
+        guard let base = window.baseAddress else { return false }
+        if start > 0 {
+            memmove(base, base + start, unread)
+            start = 0
+            filled = unread
+        }
+        // Room for twice what is asked (while the header has that much): then a refill comes
+        // only after at least `count` bytes were read, never once per member.
+        let wanted = min(2 * count, unread + end - next)
+        if window.count < wanted {
+            let grown = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(2 * window.count, wanted))
+            if let target = grown.baseAddress { memcpy(target, base, filled) }
+            window.deallocate()
+            window = grown
+        }
+        let count = min(window.count - filled, end - next)
+        guard file.read(into: UnsafeMutableBufferPointer(rebasing: window[filled ..< filled + count]), offset: next) else {
+            return false
+        }
+        filled += count
+        next += count
+        return true
+    }
+
+    private mutating func members(dataSize: Int) -> (tensors: TensorTable, metadata: [String: String])? {
+        // About 100 bytes of text per entry, a third of them the name: one allocation per
+        // column, not a doubling series (room reserved and not used is never touched).
+        var tensors = TensorTable(capacity: length / 64, nameBytes: length / 2)
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(length / 64)
+        var shapes = ShapeInterner()
+        var metadata: [String: String]?
+        var entry: PlainHeaderEntry = (.f32, [], 0, 0)
+        var covered = 0
+        // Refilled when less than this is left: a small share of the window (all of it, for a
+        // window smaller than a member, which then grows).
+        var lookahead = max(1, min(4096, window.count / 2))
+        var opened: Bool?
+        while opened == nil {
+            guard ensure(lookahead) else { return nil }
+            opened = readOpening()
+            if opened == nil {
+                // Cut by the window (white space before the `{`, or after it), or not an object.
+                guard !allRead else { return nil }
+                lookahead = 2 * max(lookahead, filled - start)
+            }
+        }
+        var closed = opened ?? true
+        while !closed {
+            guard ensure(lookahead) else { return nil }
+            var reader = OrderedJSONParser(bytes: UnsafeBufferPointer(rebasing: window[..<filled]))
+            reader.position = start
+            let hadMetadata = metadata != nil
+            guard let member = reader.plainMember(&shapes, entry: &entry, metadata: &metadata) else {
+                // Cut by the window, or not plain: only a wider window tells.
+                guard !allRead else { return nil }
+                lookahead = 2 * max(lookahead, filled - start)
+                continue
+            }
+            if member.isMetadata {
+                // `__metadata__` twice is a name twice.
+                guard !hadMetadata else { return nil }
+            } else {
+                guard entry.begin == covered, entry.end >= entry.begin,
+                      SafetensorsHeader.byteCount(entry.dtype, entry.shape) == entry.end - entry.begin else { return nil }
+                covered = entry.end
+                let name = UnsafeBufferPointer(rebasing: window[member.name])
+                tensors.append(name: name, dtype: entry.dtype, shape: entry.shape, begin: entry.begin, end: entry.end)
+                hashes.append(ByteHash.of(UnsafeRawBufferPointer(name)))
+            }
+            start = reader.position
+            closed = member.closed
+        }
+        // Nothing but white space after the object.
+        guard ensure(Int.max / 2), window[start ..< filled].allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }),
+              covered == dataSize else { return nil }
+        // No name twice: checked once all are in the table's buffer.
+        var names = PlainNameTable(capacity: tensors.count)
+        let unique = tensors.withNames { all in
+            hashes.indices.allSatisfy { names.number(of: all.range($0), hash: hashes[$0], in: all.all).isNew }
+        }
+        guard unique else { return nil }
+        return (tensors, metadata ?? [:])
+    }
+
+    /// Reads the object's `{`, and its `}` at once if it has no member: whether it closed.
+    /// `nil` if the text does not start so.
+    private mutating func readOpening() -> Bool? {
+        var reader = OrderedJSONParser(bytes: UnsafeBufferPointer(rebasing: window[..<filled]))
+        reader.position = start
+        reader.skipSpace()
+        guard reader.position < filled, window[reader.position] == UInt8(ascii: "{") else { return nil }
+        reader.position += 1
+        reader.skipSpace()
+        guard reader.position < filled else { return nil }
+        let closed = window[reader.position] == UInt8(ascii: "}")
+        start = closed ? reader.position + 1 : reader.position
+        return closed
+    }
+}
