@@ -131,8 +131,8 @@ struct PlainHeaderReader {
             guard ensure(lookahead) else { return nil }
             var reader = OrderedJSONParser(bytes: UnsafeBufferPointer(rebasing: window[..<filled]))
             reader.position = start
-            let hadMetadata = metadata != nil
-            guard let member = reader.plainMember(&shapes, entry: &entry, metadata: &metadata) else {
+            var read: [String: String]?
+            guard let member = reader.plainMember(&shapes, entry: &entry, metadata: &read) else {
                 // Cut by the window, or not plain: only a wider window tells.
                 guard !allRead else { return nil }
                 lookahead = 2 * max(lookahead, filled - start)
@@ -140,7 +140,8 @@ struct PlainHeaderReader {
             }
             if member.isMetadata {
                 // `__metadata__` twice is a name twice.
-                guard !hadMetadata else { return nil }
+                guard metadata == nil else { return nil }
+                metadata = read
             } else {
                 guard entry.begin == covered, entry.end >= entry.begin,
                       SafetensorsHeader.byteCount(entry.dtype, entry.shape) == entry.end - entry.begin else { return nil }

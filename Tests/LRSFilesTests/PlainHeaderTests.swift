@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import LRSFiles
 
-/// A header as writers write it is read in one pass (`OrderedJSONParser.plainHeader`); any
+/// A header as writers write it is read in one pass (`PlainHeaderReader`); any
 /// other, valid or not, by the general reader. Both must give the same tensors, metadata
 /// and errors: each header here is read both ways.
 @Suite struct PlainHeaderTests {

@@ -58,12 +58,6 @@ public struct ParameterList: RandomAccessCollection, Sendable {
         return checkpoint.table.elementCount(Int(checkpoint.tensors[position]))
     }
 
-    /// The index of its layer among the layers with parameters (for a checkpoint, of its module).
-    public func layerIndex(_ position: Int) -> Int {
-        guard let checkpoint else { return infos[position].layerIndex }
-        return Int(checkpoint.modules[position])
-    }
-
     /// Every name, as `String`s.
     public var names: [String] { indices.map(name) }
 
