@@ -38,7 +38,8 @@ enum NameRuns {
     }
 
     /// The rows for the names of `names`, each its UTF-8 bytes.
-    static func rows<Names: NameBytes>(_ names: Names, shape: (Int) -> (text: String, count: Int)) -> [Row] {
+    /// `predicting: false` scans every name (for tests that compare the two ways).
+    static func rows<Names: NameBytes>(_ names: Names, predicting: Bool = true, shape: (Int) -> (text: String, count: Int)) -> [Row] {
         var shapes = ShapeIDs()
         var shapeOf: [Int] = [], counts: [Int] = []
         shapeOf.reserveCapacity(names.count)
@@ -48,25 +49,41 @@ enum NameRuns {
             shapeOf.append(shapes.id(info.text))
             counts.append(info.count)
         }
-        let text = NameText(names)
+        var text = NameText(names)
         func name(_ position: Int) -> String { String(decoding: names[position], as: UTF8.self) }
-        guard names.count >= minimumRun, !text.values.isEmpty else {
-            return (0 ..< names.count).map { Row(name: name($0), shape: shapes.texts[shapeOf[$0]], count: counts[$0], members: 1) }
-        }
         // Families: one hash per name (of its text around the indices), not one per segment.
+        // A name is first tried against the family that followed its predecessor's family last
+        // time (a model's names come in a repeating order: `blocks.{i}.norm1.weight`,
+        // `blocks.{i}.attn.qkv.weight`, ...): when it has that family's text around its
+        // indices, and its shape and count, it joins it with no scan and no hash.
         var families: [Family] = []
-        var familyOf = FamilyTable(text: text, shapes: shapeOf, counts: counts)
+        var successor: [Int] = []
+        var familyOf = FamilyTable(ascii: text.ascii)
         var singles: [Int] = []
+        var previous = -1
         for position in 0 ..< names.count {
-            guard text.hasIndices(position) else {
+            if predicting, previous >= 0, case let predicted = successor[previous], predicted >= 0 {
+                let representative = families[predicted].representative
+                if shapeOf[representative] == shapeOf[position], counts[representative] == counts[position],
+                   families[predicted].addIfMatches(position, names[position], text) {
+                    previous = predicted
+                    continue
+                }
+            }
+            let scanned = text.scan(position)
+            guard text.hasIndices(scanned) else {
                 singles.append(position)
+                previous = -1
                 continue
             }
-            let family = familyOf.family(of: position, next: families.count)
+            let family = familyOf.family(of: scanned, in: text, shapes: shapeOf, counts: counts, next: families.count)
             if family == families.count {
-                families.append(Family(representative: position, width: text.indexCount(position)))
+                families.append(Family(representative: position, template: scanned, width: text.indexCount(scanned)))
+                successor.append(-1)
             }
-            families[family].add(position, text.values[text.indexRange(position)])
+            families[family].add(position, text.values[text.indexRange(scanned)])
+            if previous >= 0 { successor[previous] = family }
+            previous = family
         }
         // Every row with the position of its first parameter.
         var rows: [(first: Int, row: Row)] = []
@@ -78,7 +95,7 @@ enum NameRuns {
             let representative = family.representative
             for member in family.alive {
                 let name = family.members[member] == 1 ? name(family.first[member])
-                    : text.name(representative, family.indices(of: member))
+                    : text.name(family.template, family.indices(of: member))
                 rows.append((family.first[member], Row(name: name, shape: shapes.texts[shapeOf[representative]],
                                                        count: counts[representative], members: family.members[member])))
             }
@@ -106,27 +123,45 @@ enum NameRuns {
 
     /// The names, and where their integer segments are: whole numbers as PyTorch writes
     /// indices (`0`, `12`; not `01`, so that the name can be written back from the summary,
-    /// and at most nine digits). The names' bytes are read where they lie.
+    /// and at most nine digits). The names' bytes are read where they lie; a name is scanned
+    /// when asked (`scan`), into the next slot.
     struct NameText<Names: NameBytes> {
         let names: Names
-        /// The values of the integer segments and which segments they are, all names' in a
-        /// row: name `i`'s are at `firstIndex[i] ..< firstIndex[i + 1]`.
+        /// Whether every name is ASCII (then names are compared by their bytes).
+        let ascii: Bool
+        /// Per slot: the name's position in `names`.
+        private(set) var positions: [Int] = []
+        /// The values of the integer segments and which segments they are, all slots' in a
+        /// row: slot `i`'s are at `firstIndex[i] ..< firstIndex[i + 1]`.
         private(set) var values: [Int] = []
         private(set) var segments: [Int] = []
         /// Where each index segment's digits are in its name.
         private var bounds: [(start: Int32, end: Int32)] = []
         private(set) var firstIndex: [Int] = [0]
-        private(set) var ascii = true
 
-        /// Per name, a hash of its segments (their bytes and lengths), each index segment as
-        /// a word of its own: made as the name is scanned.
+        /// Per slot, a hash of its name's segments (their bytes and lengths), each index
+        /// segment as a word of its own: made as the name is scanned.
         private(set) var digests: [UInt64] = []
 
         init(_ names: Names) {
             self.names = names
-            firstIndex.reserveCapacity(names.count + 1)
-            digests.reserveCapacity(names.count)
-            for i in 0 ..< names.count { scan(names[i]) }
+            var high: UInt8 = 0
+            for i in 0 ..< names.count { high |= names[i].reduce(0, |) }
+            ascii = high < 0x80
+        }
+
+        /// Every name scanned, in order: slot `i` is name `i`.
+        init(scanningAll names: Names) {
+            self.init(names)
+            for i in 0 ..< names.count { scan(i) }
+        }
+
+        /// Scans name `position` into the next slot, and returns the slot.
+        @discardableResult
+        mutating func scan(_ position: Int) -> Int {
+            positions.append(position)
+            scan(names[position])
+            return positions.count - 1
         }
 
         private mutating func scan(_ name: UnsafeBufferPointer<UInt8>) {
@@ -134,9 +169,8 @@ enum NameRuns {
             // digit by digit only when it starts with one. The hash takes the text between
             // index segments (dots included) piece by piece, and each index as a word of its own.
             var h = ByteHash.seed, piece = 0, segment = 0, start = 0
-            var high: UInt64 = 0
             while true {
-                let end = Self.nextDot(name, from: start, high: &high)
+                let end = Self.nextDot(name, from: start)
                 if end > start, end - start <= 9, name[start] &- 0x30 < 10, end - start == 1 || name[start] != UInt8(ascii: "0"),
                    let value = Self.digits(name, start, end) {
                     values.append(value)
@@ -150,16 +184,14 @@ enum NameRuns {
                 segment += 1
                 start = end + 1
             }
-            if high & 0x8080_8080_8080_8080 != 0 { ascii = false }
             h = ByteHash.mix(h, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(name)[piece...]))
             firstIndex.append(values.count)
             digests.append(h)
         }
 
-        /// Where the first dot at or after `start` is (the name's length if none), with every
-        /// byte passed or-ed into `high` (a word: a byte past ASCII sets some lane's high bit).
+        /// Where the first dot at or after `start` is (the name's length if none).
         @inline(__always)
-        private static func nextDot(_ name: UnsafeBufferPointer<UInt8>, from start: Int, high: inout UInt64) -> Int {
+        private static func nextDot(_ name: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
             var i = start
             if let base = name.baseAddress {
                 let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
@@ -170,17 +202,12 @@ enum NameRuns {
                     let found = (dots &- ones) & ~dots & highs
                     if found != 0 {
                         let lane = found.trailingZeroBitCount / 8
-                        high |= word & ((1 << UInt64(8 * lane)) &- 1)
                         return i + lane
                     }
-                    high |= word
                     i += 8
                 }
             }
-            while i < name.count, name[i] != UInt8(ascii: ".") {
-                high |= UInt64(name[i])
-                i += 1
-            }
+            while i < name.count, name[i] != UInt8(ascii: ".") { i += 1 }
             return i
         }
 
@@ -196,6 +223,31 @@ enum NameRuns {
             return value
         }
 
+        /// Whether `name` has slot `i`'s text around indices of its own; their values then
+        /// appended to `flat`. The same test the scan, hash and comparison would make, read in
+        /// one pass: the pieces between the indices compared, an index's digits read in place.
+        func matches(_ i: Int, _ name: UnsafeBufferPointer<UInt8>, into flat: inout [Index]) -> Bool {
+            let template = names[positions[i]]
+            var fromT = 0, fromN = 0
+            for k in indexRange(i) {
+                let piece = Int(bounds[k].start) - fromT
+                guard fromN + piece <= name.count, ByteCompare.equal(template, fromT, name, fromN, count: piece) else { return false }
+                fromN += piece
+                var value = 0, digits = 0
+                while fromN + digits < name.count, digits < 10, name[fromN + digits] &- 0x30 < 10 {
+                    value = value * 10 + Int(name[fromN + digits] &- 0x30)
+                    digits += 1
+                }
+                guard digits > 0, digits <= 9, digits == 1 || name[fromN] != UInt8(ascii: "0"),
+                      fromN + digits == name.count || name[fromN + digits] == UInt8(ascii: ".") else { return false }
+                flat.append(Index(low: value, high: value))
+                fromN += digits
+                fromT = Int(bounds[k].end)
+            }
+            return name.count - fromN == template.count - fromT
+                && ByteCompare.equal(template, fromT, name, fromN, count: name.count - fromN)
+        }
+
         func hasIndices(_ i: Int) -> Bool { firstIndex[i + 1] > firstIndex[i] }
         func indexCount(_ i: Int) -> Int { firstIndex[i + 1] - firstIndex[i] }
         func indexRange(_ i: Int) -> Range<Int> { firstIndex[i] ..< firstIndex[i + 1] }
@@ -203,7 +255,7 @@ enum NameRuns {
         /// Name `i`'s segments, an index segment as `nil`.
         func parts(_ i: Int) -> [Substring?] {
             let indexSegments = segments[indexRange(i)]
-            let name = String(decoding: names[i], as: UTF8.self)
+            let name = String(decoding: names[positions[i]], as: UTF8.self)
             return name.split(separator: ".", omittingEmptySubsequences: false).enumerated().map { segment, part in
                 indexSegments.contains(segment) ? nil : part
             }
@@ -212,7 +264,7 @@ enum NameRuns {
         /// Whether names `a` and `b`, whose indices are at the same segments, have the same
         /// bytes everywhere else: the pieces between their indices compared at once.
         func sameTemplate(_ a: Int, _ b: Int) -> Bool {
-            let x = names[a], y = names[b]
+            let x = names[positions[a]], y = names[positions[b]]
             var fromX = 0, fromY = 0
             for (k, l) in zip(indexRange(a), indexRange(b)) {
                 let toX = Int(bounds[k].start), toY = Int(bounds[l].start)
@@ -226,7 +278,7 @@ enum NameRuns {
         /// Name `i` with its integer segments written as `indices` say.
         func name(_ i: Int, _ indices: [Index]) -> String {
             let indexSegments = segments[indexRange(i)]
-            let bytes = names[i]
+            let bytes = names[positions[i]]
             var out = ""
             out.reserveCapacity(bytes.count + 8 * indices.count)
             var segment = 0, slot = 0
@@ -253,14 +305,13 @@ enum NameRuns {
     /// count agree. ASCII names (all real ones) are hashed and compared by their bytes, in an
     /// open-addressing table of family numbers; other names by `String`'s equality, which is
     /// canonical equivalence, as elsewhere in lrs.
-    struct FamilyTable<Names: NameBytes> {
-        let text: NameText<Names>
-        let shapes: [Int]
-        let counts: [Int]
-        /// Slot: the representative name's position + 1 and its family, or 0 (empty).
-        private var slots: [(position: Int, family: Int)]
+    struct FamilyTable {
+        /// Slot: the representative's scanned slot + 1 and its family, or 0 (empty).
+        private var slots: [(scanned: Int, family: Int)]
         private var mask: Int
         private var others: [OtherKey: Int] = [:]
+        /// Each family's hash, by family, for growing.
+        private var hashes: [UInt64] = []
 
         private struct OtherKey: Hashable {
             var parts: [Substring?]
@@ -269,54 +320,48 @@ enum NameRuns {
             var count: Int
         }
 
-        init(text: NameText<Names>, shapes: [Int], counts: [Int]) {
-            self.text = text
-            self.shapes = shapes
-            self.counts = counts
+        init(ascii: Bool) {
             // One slot per family, and a group has few: grown as they come.
             mask = 63
-            slots = text.ascii ? Array(repeating: (0, 0), count: 64) : []
+            slots = ascii ? Array(repeating: (0, 0), count: 64) : []
         }
 
-        /// The family of name `i`: a known one, or `next` (which it then represents).
-        mutating func family(of i: Int, next: Int) -> Int {
+        /// The family of scanned slot `i` of `text`: a known one, or `next` (which it then
+        /// represents). `shapes` and `counts` are by position.
+        mutating func family<Names: NameBytes>(of i: Int, in text: NameText<Names>, shapes: [Int], counts: [Int],
+                                               next: Int) -> Int {
+            let position = text.positions[i]
             guard text.ascii else {
                 let key = OtherKey(parts: text.parts(i), segments: Array(text.segments[text.indexRange(i)]),
-                                   shape: shapes[i], count: counts[i])
+                                   shape: shapes[position], count: counts[position])
                 if let known = others[key] { return known }
                 others[key] = next
                 return next
             }
-            var slot = Int(truncatingIfNeeded: hash(i) & UInt64(mask))
-            while slots[slot].position != 0 {
-                let other = slots[slot].position - 1
-                if shapes[other] == shapes[i], counts[other] == counts[i],
+            let h = ByteHash.step(ByteHash.step(text.digests[i], UInt64(truncatingIfNeeded: shapes[position])),
+                                  UInt64(truncatingIfNeeded: counts[position]))
+            var slot = Int(truncatingIfNeeded: h & UInt64(mask))
+            while slots[slot].scanned != 0 {
+                let other = slots[slot].scanned - 1, otherPosition = text.positions[other]
+                if shapes[otherPosition] == shapes[position], counts[otherPosition] == counts[position],
                    text.segments[text.indexRange(other)] == text.segments[text.indexRange(i)], text.sameTemplate(other, i) {
                     return slots[slot].family
                 }
                 slot = (slot + 1) & mask
             }
             slots[slot] = (i + 1, next)
-            families += 1
-            if 2 * families > slots.count { grow() }
+            hashes.append(h)
+            if 2 * hashes.count > slots.count { grow() }
             return next
-        }
-
-        private var families = 0
-
-        /// Name `i`'s text around its indices, its shape and its count, hashed.
-        private func hash(_ i: Int) -> UInt64 {
-            let h = ByteHash.step(text.digests[i], UInt64(truncatingIfNeeded: shapes[i]))
-            return ByteHash.step(h, UInt64(truncatingIfNeeded: counts[i]))
         }
 
         private mutating func grow() {
             let old = slots
             slots = Array(repeating: (0, 0), count: 2 * old.count)
             mask = slots.count - 1
-            for entry in old where entry.position != 0 {
-                var slot = Int(truncatingIfNeeded: hash(entry.position - 1) & UInt64(mask))
-                while slots[slot].position != 0 { slot = (slot + 1) & mask }
+            for entry in old where entry.scanned != 0 {
+                var slot = Int(truncatingIfNeeded: hashes[entry.family] & UInt64(mask))
+                while slots[slot].scanned != 0 { slot = (slot + 1) & mask }
                 slots[slot] = entry
             }
         }
@@ -325,7 +370,9 @@ enum NameRuns {
     /// Names of one family: their text around the indices, their shape and count are equal.
     /// Each member (a name, or a run merged from several) has `width` indices, kept in one array.
     struct Family {
+        /// The first member's position, and its slot in the scanned names.
         let representative: Int
+        let template: Int
         let width: Int
         private var flat: [Index] = []
         /// Per member: how many parameters it stands for, and where its first one is.
@@ -333,8 +380,9 @@ enum NameRuns {
         private(set) var first: [Int] = []
         private var isAlive: [Bool] = []
 
-        init(representative: Int, width: Int) {
+        init(representative: Int, template: Int, width: Int) {
             self.representative = representative
+            self.template = template
             self.width = width
         }
 
@@ -347,6 +395,20 @@ enum NameRuns {
             members.append(1)
             first.append(position)
             isAlive.append(true)
+        }
+
+        /// Adds the name at `position` if it has this family's text around its indices
+        /// (`NameText.matches`); its shape and count are the caller's to compare.
+        mutating func addIfMatches<Names: NameBytes>(_ position: Int, _ name: UnsafeBufferPointer<UInt8>,
+                                                     _ text: NameText<Names>) -> Bool {
+            guard text.matches(template, name, into: &flat) else {
+                flat.removeLast(flat.count - members.count * width)
+                return false
+            }
+            members.append(1)
+            first.append(position)
+            isAlive.append(true)
+            return true
         }
 
         /// Merges the members equal everywhere but at index `slot`, whose values there are

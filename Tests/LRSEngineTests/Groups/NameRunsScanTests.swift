@@ -36,7 +36,7 @@ import TestSupport
         // Names that share templates, so that the comparisons find equal ones too.
         names += (0..<200).map { "blocks.\($0 % 13).attn.\($0 % 3).w\($0 % 2)" }
         NameBuffer(names).withView { view in
-            let text = NameRuns.NameText(view)
+            let text = NameRuns.NameText(scanningAll: view)
             for (i, name) in names.enumerated() {
                 let expected = Self.reference(name)
                 #expect(Array(text.values[text.indexRange(i)]) == expected.values, "\(name)")
@@ -56,6 +56,43 @@ import TestSupport
             #expect(compared > 1000 && same > 100)
         }
         let ascii = names.filter { $0.utf8.allSatisfy { $0 < 0x80 } }
-        NameBuffer(ascii).withView { #expect(NameRuns.NameText($0).ascii) }
+        NameBuffer(ascii).withView { #expect(NameRuns.NameText(scanningAll: $0).ascii) }
+    }
+
+    /// A name joins the family its predecessor's family was followed by last time when it has
+    /// that family's text around its indices: the rows are those of scanning every name, on
+    /// names that repeat in a pattern, break it, change shape, add or lose an index, or differ
+    /// in one byte.
+    @Test func predictedFamiliesGiveTheRowsOfScanning() {
+        var random = SeededGenerator(state: 23)
+        let roles = ["norm1.weight", "attn.qkv.weight", "attn.1.bias", "mlp.fc1.weight", "ln", "x.07.w", "é.w"]
+        var compared = 0
+        for _ in 0..<300 {
+            var names: [String] = []
+            var shapes: [String] = []
+            let blocks = Int(random.next() % 12)
+            for block in 0..<blocks {
+                for role in roles.prefix(Int(random.next() % UInt64(roles.count)) + 1) {
+                    var name = "blocks.\(block).\(role)"
+                    switch random.next() % 20 {
+                    case 0: name = "blocks.\(block)0.\(role)"
+                    case 1: name = "block.\(block).\(role)"
+                    case 2: name = "blocks.\(block).\(block).\(role)"
+                    case 3: name = "blocks.0\(block).\(role)"
+                    case 4: name += "x"
+                    default: break
+                    }
+                    names.append(name)
+                    shapes.append(random.next() % 15 == 0 ? "8" : "4x4")
+                }
+            }
+            let shape = { (i: Int) in (shapes[i], shapes[i] == "8" ? 8 : 16) }
+            let (predicted, scanned) = NameBuffer(names).withView {
+                (NameRuns.rows($0, shape: shape), NameRuns.rows($0, predicting: false, shape: shape))
+            }
+            #expect(predicted == scanned, "\(names)")
+            compared += names.count
+        }
+        #expect(compared > 3000)
     }
 }
