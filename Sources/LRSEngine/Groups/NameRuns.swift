@@ -170,7 +170,7 @@ enum NameRuns {
             // index segments (dots included) piece by piece, and each index as a word of its own.
             var h = ByteHash.seed, piece = 0, segment = 0, start = 0
             while true {
-                let end = Self.nextDot(name, from: start)
+                let end = ByteScan.next(UInt8(ascii: "."), in: name, from: start)
                 if end > start, end - start <= 9, name[start] &- 0x30 < 10, end - start == 1 || name[start] != UInt8(ascii: "0"),
                    let value = Self.digits(name, start, end) {
                     values.append(value)
@@ -187,28 +187,6 @@ enum NameRuns {
             h = ByteHash.mix(h, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(name)[piece...]))
             firstIndex.append(values.count)
             digests.append(h)
-        }
-
-        /// Where the first dot at or after `start` is (the name's length if none).
-        @inline(__always)
-        private static func nextDot(_ name: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-            var i = start
-            if let base = name.baseAddress {
-                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-                while i + 8 <= name.count {
-                    let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    let dots = word ^ (ones &* UInt64(UInt8(ascii: ".")))
-                    // The lowest lane flagged is the first dot (a borrow only flags lanes above one).
-                    let found = (dots &- ones) & ~dots & highs
-                    if found != 0 {
-                        let lane = found.trailingZeroBitCount / 8
-                        return i + lane
-                    }
-                    i += 8
-                }
-            }
-            while i < name.count, name[i] != UInt8(ascii: ".") { i += 1 }
-            return i
         }
 
         /// The value of a segment of one to nine bytes, if all are digits.

@@ -1,3 +1,4 @@
+import LRSFiles
 import LRSLanguage
 
 /// A group's selector made ready to be asked about thousands of names: its globs and words
@@ -15,6 +16,9 @@ struct NameSelector {
         /// A word: a whole dotted segment of a checkpoint parameter's name (section 13); on a
         /// built-in model, the general matcher's `syntax`.
         case word(text: Range<Int>, syntax: Int)
+        /// Words of one `or` (`norm1 or norm2`): for a checkpoint, the name's segments read
+        /// once, each compared with every word; on a built-in model, each word's `syntax` asked.
+        case words(texts: [Range<Int>], syntaxes: [Int])
         /// Anything else: `SelectorMatcher.matches(syntaxes[N])`.
         case general(Int)
         case and(Range<Int>)
@@ -46,6 +50,24 @@ struct NameSelector {
         case .glob(let pattern):
             let utf8 = Array(pattern.utf8)
             node = .glob(text: text(utf8), star: utf8.withUnsafeBufferPointer { Glob.StarGlob($0) }, syntax: general(selector))
+        case .or(let parts) where parts.filter({ if case .word = $0.kind { true } else { false } }).count > 1:
+            // The words together, as one part, where the first of them stood (an `or` takes a
+            // parameter when any part does, in any order).
+            var words: (texts: [Range<Int>], syntaxes: [Int]) = ([], [])
+            var added: [Int] = []
+            for part in parts {
+                guard case .word(let word) = part.kind else {
+                    added.append(add(part))
+                    continue
+                }
+                if words.texts.isEmpty { added.append(-1) }
+                words.texts.append(text(Array(word.utf8)))
+                words.syntaxes.append(general(part))
+            }
+            nodes.append(.words(texts: words.texts, syntaxes: words.syntaxes))
+            let first = children.count
+            children.append(contentsOf: added.map { $0 < 0 ? nodes.count - 1 : $0 })
+            node = .or(first ..< children.count)
         case .and(let parts), .or(let parts):
             let added = parts.map { add($0) }
             let first = children.count
@@ -89,6 +111,20 @@ struct NameSelector {
         case .word(let text, let syntax):
             guard parameters.fromCheckpoint else { return matcher.matches(syntaxes[syntax], parameters[position]) }
             return CheckedModelFile.hasSegment(name, UnsafeBufferPointer(rebasing: bytes[text]))
+        case .words(let texts, let syntaxes):
+            guard parameters.fromCheckpoint else {
+                return syntaxes.contains { matcher.matches(self.syntaxes[$0], parameters[position]) }
+            }
+            var start = 0
+            while start <= name.count {
+                let end = ByteScan.next(UInt8(ascii: "."), in: name, from: start)
+                // A word is never empty (as `CheckedModelFile.hasSegment` has it).
+                for text in texts where !text.isEmpty && text.count == end - start {
+                    if ByteCompare.equal(name, start, bytes, text.lowerBound, count: text.count) { return true }
+                }
+                start = end + 1
+            }
+            return false
         case .general(let syntax):
             return matcher.matches(syntaxes[syntax], parameters[position])
         case .and(let range):

@@ -1,3 +1,4 @@
+import LRSFiles
 import LRSLayers
 
 /// One top-level item of the checked model: a layer or a block (section 12).
@@ -305,9 +306,8 @@ public struct CheckedModelFile: Sendable {
         guard !w.isEmpty, n.count >= w.count else { return false }
         var start = 0
         while start <= n.count {
-            var end = start
-            while end < n.count, n[end] != UInt8(ascii: ".") { end += 1 }
-            if end - start == w.count, UnsafeBufferPointer(rebasing: n[start ..< end]).elementsEqual(w) { return true }
+            let end = ByteScan.next(UInt8(ascii: "."), in: n, from: start)
+            if end - start == w.count, ByteCompare.equal(n, start, w, 0, count: w.count) { return true }
             start = end + 1
         }
         return false

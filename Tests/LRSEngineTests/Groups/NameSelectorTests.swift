@@ -21,6 +21,8 @@ import TestSupport
         #"LayerNorm or "*.bias""#, #""*.weight" and not "*.ln_*""#, #"not ("*.bias" or bn1)"#,
         #"("*.weight" where dim >= 2) and not "*embed*""#, #""*" where numel > 1000"#,
         #"not not "*.bias""#, "all",
+        // Words of one `or`, read together: with globs between them, a digit word, under `not`.
+        "norm1 or norm2 or LayerNorm", #""*.bias" or ln_1 or "*.wte.*" or ln_2 or 0"#, "not (bias or weight)",
     ]
 
     /// Every selector that checks against the model, asked of every parameter both ways.
