@@ -81,7 +81,12 @@ extension ProgramWriter {
                 continue
             }
         }
-        if distributed { out.append("    dist.destroy_process_group()") }
+        if distributed {
+            // Every rank waits for the others (rank 0 may still be saving) before the group is
+            // torn down: a rank that tore it down alone made gloo abort the other at exit
+            // ("terminate called without an active exception"), failing a finished run.
+            out += ["    dist.barrier()", "    dist.destroy_process_group()"]
+        }
         return out.joined(separator: "\n")
     }
 
