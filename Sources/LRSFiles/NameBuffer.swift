@@ -5,6 +5,8 @@ public struct NameBuffer: Sendable {
     /// Name `i` ends at `ends[i]`. 32 bits: names come from headers capped at
     /// `SafetensorsHeader.maxHeaderBytes`, and a script's models are smaller still.
     private var ends: [Int32] = []
+    /// Whether every name is ASCII (then a name's bytes are its characters).
+    public private(set) var isASCII = true
 
     public init() {}
 
@@ -22,13 +24,31 @@ public struct NameBuffer: Sendable {
     public var count: Int { ends.count }
 
     public mutating func append(_ name: UnsafeBufferPointer<UInt8>) {
+        if isASCII { isASCII = Self.isASCII(name) }
         bytes.append(contentsOf: name)
         ends.append(Int32(truncatingIfNeeded: bytes.count))
     }
 
     public mutating func append(_ name: String) {
+        if isASCII { isASCII = name.utf8.allSatisfy { $0 < 0x80 } }
         bytes.append(contentsOf: name.utf8)
         ends.append(Int32(truncatingIfNeeded: bytes.count))
+    }
+
+    /// Whether no byte is past ASCII: eight at a time.
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var high: UInt64 = 0, i = 0
+        if let base = bytes.baseAddress {
+            while i + 8 <= bytes.count {
+                high |= UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                i += 8
+            }
+        }
+        while i < bytes.count {
+            high |= UInt64(bytes[i])
+            i += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// Name `i` as a `String`.
@@ -39,7 +59,7 @@ public struct NameBuffer: Sendable {
     /// Calls `body` with a view of the names' bytes, each read where it lies.
     public func withView<R>(_ body: (View) throws -> R) rethrows -> R {
         try bytes.withUnsafeBufferPointer { bytes in
-            try ends.withUnsafeBufferPointer { ends in try body(View(bytes: bytes, ends: ends)) }
+            try ends.withUnsafeBufferPointer { ends in try body(View(bytes: bytes, ends: ends, isASCII: isASCII)) }
         }
     }
 
@@ -47,6 +67,8 @@ public struct NameBuffer: Sendable {
     public struct View {
         let bytes: UnsafeBufferPointer<UInt8>
         let ends: UnsafeBufferPointer<Int32>
+        /// Whether every name is ASCII.
+        public let isASCII: Bool
 
         public var count: Int { ends.count }
 

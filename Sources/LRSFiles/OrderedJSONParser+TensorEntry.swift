@@ -50,7 +50,7 @@ extension OrderedJSONParser {
     /// this order), its fixed text compared at once rather than key by key. nil, with the
     /// reader where it was, for any other spelling (which `tensorEntry` then reads).
     @inline(__always)
-    private mutating func canonicalEntry(_ shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int)? {
+    private mutating func canonicalEntry(_ shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: Int32, begin: Int, end: Int)? {
         let start = position
         guard literal("{\"dtype\":"), let spelling = plainString(), let dtype = self.dtype(spelling),
               literal(",\"shape\":"), plainNaturals(into: &shapes),
@@ -72,9 +72,9 @@ extension OrderedJSONParser {
     }
 
     /// At the entry's `{`.
-    /// `shapes` hands out one array per distinct shape: a header's thousands of tensors
-    /// have a few dozen shapes.
-    mutating func tensorEntry(shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int)? {
+    /// The shape comes back as its number in `shapes` (a header's thousands of tensors have a
+    /// few dozen shapes).
+    mutating func tensorEntry(shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: Int32, begin: Int, end: Int)? {
         let start = position
         guard let entry = plainTensorEntry(&shapes) else {
             position = start
@@ -84,10 +84,10 @@ extension OrderedJSONParser {
     }
 
     @inline(__always)
-    private mutating func plainTensorEntry(_ shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int)? {
+    private mutating func plainTensorEntry(_ shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: Int32, begin: Int, end: Int)? {
         position += 1
         var dtype: SafetensorsDType?
-        var shape: [Int]?
+        var shape: Int32?
         var offsets: (Int, Int)?
         while true {
             skipSpace()

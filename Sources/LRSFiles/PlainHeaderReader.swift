@@ -11,7 +11,8 @@ struct PlainHeaderMember {
     let closed: Bool
 }
 
-typealias PlainHeaderEntry = (dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int)
+/// A tensor's entry, its shape by number in the table's `ShapeInterner`.
+typealias PlainHeaderEntry = (dtype: SafetensorsDType, shape: Int32, begin: Int, end: Int)
 
 /// A safetensors header as writers write it, read in one pass, member by member: member names
 /// in ASCII without escapes, each named once; `__metadata__` an object of strings; every other
@@ -109,9 +110,8 @@ struct PlainHeaderReader {
         var tensors = TensorTable(capacity: length / 64, nameBytes: length / 2)
         var hashes: [UInt64] = []
         hashes.reserveCapacity(length / 64)
-        var shapes = ShapeInterner()
         var metadata: [String: String]?
-        var entry: PlainHeaderEntry = (.f32, [], 0, 0)
+        var entry: PlainHeaderEntry = (.f32, 0, 0, 0)
         var covered = 0
         // Refilled when less than this is left: a small share of the window (all of it, for a
         // window smaller than a member, which then grows).
@@ -132,7 +132,7 @@ struct PlainHeaderReader {
             var reader = OrderedJSONParser(bytes: UnsafeBufferPointer(rebasing: window[..<filled]))
             reader.position = start
             var read: [String: String]?
-            guard let member = reader.plainMember(&shapes, entry: &entry, metadata: &read) else {
+            guard let member = reader.plainMember(&tensors.shapeInterner, entry: &entry, metadata: &read) else {
                 // Cut by the window, or not plain: only a wider window tells.
                 guard !allRead else { return nil }
                 lookahead = 2 * max(lookahead, filled - start)
@@ -144,7 +144,7 @@ struct PlainHeaderReader {
                 metadata = read
             } else {
                 guard entry.begin == covered, entry.end >= entry.begin,
-                      SafetensorsHeader.byteCount(entry.dtype, entry.shape) == entry.end - entry.begin else { return nil }
+                      tensors.shapeInterner.byteCount(entry.shape, entry.dtype) == entry.end - entry.begin else { return nil }
                 covered = entry.end
                 let name = UnsafeBufferPointer(rebasing: window[member.name])
                 tensors.append(name: name, dtype: entry.dtype, shape: entry.shape, begin: entry.begin, end: entry.end)

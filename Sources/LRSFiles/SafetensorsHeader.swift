@@ -178,7 +178,9 @@ public struct SafetensorsHeader: Sendable {
                 }
                 // After a bad entry only the JSON is read: the first is the one reported.
                 if firstBad == nil, let fast = parser.tensorEntry(shapes: &shapes) {
-                    do throws(FileFormatError) { entries.append(try entry(name, fast.dtype, fast.shape, fast.begin, fast.end)) }
+                    do throws(FileFormatError) {
+                        entries.append(try entry(name, fast.dtype, shapes.shapes[Int(fast.shape)], fast.begin, fast.end))
+                    }
                     catch { firstBad = error }
                     return
                 }

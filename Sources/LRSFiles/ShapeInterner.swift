@@ -1,13 +1,15 @@
-/// One array per distinct shape of a header: the shape being read is written into scratch
-/// space (`start`, `add`), and `interned()` hands back the array kept for it (made on its
-/// first appearance): no array is made or emptied per tensor.
-struct ShapeInterner {
+/// The distinct shapes of a header, each numbered and kept once: the shape being read is
+/// written into scratch space (`start`, `add`), and `interned()` gives its number (the shape
+/// is kept on its first appearance): no array is made or emptied per tensor.
+struct ShapeInterner: Sendable {
+    /// The shapes, by number, and each one's element count (nil when it overflows).
+    private(set) var shapes: [[Int]] = []
+    private var counts: [Int?] = []
     /// The shape being read: the first `count` entries.
     private var scratch: [Int] = []
     private var count = 0
-    /// The first few shapes seen, compared in turn; past those, a table.
-    private var recent: [[Int]] = []
-    private var table: [[Int]: [Int]] = [:]
+    /// Past the first few shapes, a table.
+    private var table: [[Int]: Int32] = [:]
 
     /// The last shape handed out: neighbours in a header often share one.
     private var last = 0
@@ -25,16 +27,43 @@ struct ShapeInterner {
         return true
     }
 
-    mutating func interned() -> [Int] {
-        if last < recent.count, isCurrent(recent[last]) { return recent[last] }
-        for (index, shape) in recent.enumerated() where isCurrent(shape) {
+    /// The number of the shape just read.
+    mutating func interned() -> Int32 {
+        if last < shapes.count, isCurrent(shapes[last]) { return Int32(last) }
+        for index in shapes.indices.prefix(16) where isCurrent(shapes[index]) {
             last = index
-            return shape
+            return Int32(index)
         }
         if scratch.count > count { scratch.removeLast(scratch.count - count) }
         if let known = table[scratch] { return known }
-        let made = scratch
-        if recent.count < 16 { recent.append(made) } else { table[made] = made }
-        return made
+        return intern(scratch)
+    }
+
+    /// The number of `shape`.
+    mutating func number(of shape: [Int]) -> Int32 {
+        if last < shapes.count, shapes[last] == shape { return Int32(last) }
+        if let index = shapes.prefix(16).firstIndex(of: shape) {
+            last = index
+            return Int32(index)
+        }
+        if let known = table[shape] { return known }
+        return intern(shape)
+    }
+
+    /// The size in bytes of a tensor of shape `number` and `dtype`, if it fits an `Int`.
+    func byteCount(_ number: Int32, _ dtype: SafetensorsDType) -> Int? {
+        guard let count = counts[Int(number)],
+              case let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.size), !overflow else { return nil }
+        return bytes
+    }
+
+    private mutating func intern(_ shape: [Int]) -> Int32 {
+        let number = Int32(shapes.count)
+        shapes.append(shape)
+        counts.append(shape.checkedProduct)
+        // The first sixteen are compared in turn; past those, looked up.
+        if shapes.count > 16 { table[shape] = number }
+        last = Int(number)
+        return number
     }
 }

@@ -5,8 +5,11 @@
 public struct TensorTable: Sendable {
     public private(set) var names = NameBuffer()
     public private(set) var dtypes: [SafetensorsDType] = []
-    /// One array per distinct shape, shared by the tensors that have it.
-    public private(set) var shapes: [[Int]] = []
+    /// Each tensor's shape, by its number among the table's distinct shapes (a header's
+    /// thousands of tensors have a few dozen shapes).
+    public private(set) var shapeNumbers: [Int32] = []
+    /// The distinct shapes, numbered (the header reader interns them as it reads).
+    var shapeInterner = ShapeInterner()
     /// Each tensor's bytes in its file's data section.
     public private(set) var begins: [Int] = []
     public private(set) var ends: [Int] = []
@@ -15,36 +18,44 @@ public struct TensorTable: Sendable {
     init(capacity tensors: Int, nameBytes: Int) {
         names = NameBuffer(capacity: tensors, bytes: nameBytes)
         dtypes.reserveCapacity(tensors)
-        shapes.reserveCapacity(tensors)
+        shapeNumbers.reserveCapacity(tensors)
         begins.reserveCapacity(tensors)
         ends.reserveCapacity(tensors)
     }
 
     public var count: Int { names.count }
 
-    /// Adds a tensor whose name is `name`'s bytes.
-    mutating func append(name: UnsafeBufferPointer<UInt8>, dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int) {
+    /// Adds a tensor whose name is `name`'s bytes, and whose shape is number `shape` of
+    /// `shapeInterner`.
+    mutating func append(name: UnsafeBufferPointer<UInt8>, dtype: SafetensorsDType, shape: Int32, begin: Int, end: Int) {
         names.append(name)
         appendColumns(dtype: dtype, shape: shape, begin: begin, end: end)
     }
 
     mutating func append(_ entry: SafetensorsHeader.Entry) {
         names.append(entry.name)
-        appendColumns(dtype: entry.dtype, shape: entry.shape, begin: entry.begin, end: entry.end)
+        appendColumns(dtype: entry.dtype, shape: shapeInterner.number(of: entry.shape), begin: entry.begin, end: entry.end)
     }
 
     /// Adds tensor `i` of `other`.
     mutating func append(_ i: Int, of other: TensorTable) {
         other.withNames { names.append($0[i]) }
-        appendColumns(dtype: other.dtypes[i], shape: other.shapes[i], begin: other.begins[i], end: other.ends[i])
+        appendColumns(dtype: other.dtypes[i], shape: shapeInterner.number(of: other.shape(i)), begin: other.begins[i],
+                      end: other.ends[i])
     }
 
-    private mutating func appendColumns(dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int) {
+    private mutating func appendColumns(dtype: SafetensorsDType, shape: Int32, begin: Int, end: Int) {
         dtypes.append(dtype)
-        shapes.append(shape)
+        shapeNumbers.append(shape)
         begins.append(begin)
         ends.append(end)
     }
+
+    /// Tensor `i`'s shape.
+    public func shape(_ i: Int) -> [Int] { shapeInterner.shapes[Int(shapeNumbers[i])] }
+
+    /// The distinct shapes, by number (`shapeNumbers`).
+    public var distinctShapes: [[Int]] { shapeInterner.shapes }
 
     /// Tensor `i`'s name.
     public func name(_ i: Int) -> String { names.name(i) }
@@ -57,7 +68,7 @@ public struct TensorTable: Sendable {
 
     /// Tensor `i` as a header entry (its name made a `String`).
     public func entry(_ i: Int) -> SafetensorsHeader.Entry {
-        SafetensorsHeader.Entry(name: name(i), dtype: dtypes[i], shape: shapes[i], begin: begins[i], end: ends[i])
+        SafetensorsHeader.Entry(name: name(i), dtype: dtypes[i], shape: shape(i), begin: begins[i], end: ends[i])
     }
 
     /// Calls `body` with the names' bytes, each read where it lies.

@@ -111,6 +111,8 @@ enum NameRuns {
         let positions: UnsafeBufferPointer<Int>
 
         var count: Int { positions.count }
+        /// Whether all the model's names are ASCII (then these are).
+        var isASCII: Bool { names.isASCII }
         subscript(i: Int) -> UnsafeBufferPointer<UInt8> { names[positions[i]] }
     }
 
@@ -145,9 +147,7 @@ enum NameRuns {
 
         init(_ names: Names) {
             self.names = names
-            var high: UInt8 = 0
-            for i in 0 ..< names.count { high |= names[i].reduce(0, |) }
-            ascii = high < 0x80
+            ascii = names.isASCII
         }
 
         /// Every name scanned, in order: slot `i` is name `i`.
@@ -471,6 +471,9 @@ enum NameRuns {
 /// Names as their UTF-8 bytes, by position: what `NameRuns` reads.
 protocol NameBytes {
     var count: Int { get }
+    /// Whether every name is ASCII (may say no for ASCII names: they are then compared as
+    /// `String`s, which gives the same answer for them).
+    var isASCII: Bool { get }
     subscript(i: Int) -> UnsafeBufferPointer<UInt8> { get }
 }
 

@@ -34,7 +34,7 @@ extension Checker {
                 let dtype = table.dtypes[position]
                 if !dtype.isFloatingPoint || facts.isBuffer {
                     // A top-level tensor (`cls_token`) is its own module, so `each layer` names it.
-                    buffers.append(BufferInfo(name: String(decoding: name, as: UTF8.self), shape: table.shapes[position],
+                    buffers.append(BufferInfo(name: String(decoding: name, as: UTF8.self), shape: table.shape(position),
                                               isInteger: !dtype.isFloatingPoint, layerName: facts.module(of: name)))
                     bufferPositions.append(position)
                     continue

@@ -35,7 +35,7 @@ public struct ParameterList: RandomAccessCollection, Sendable {
     public subscript(position: Int) -> ParameterInfo {
         guard let checkpoint else { return infos[position] }
         let tensor = Int(checkpoint.tensors[position])
-        return ParameterInfo(checkpointName: checkpoint.table.name(tensor), shape: checkpoint.table.shapes[tensor],
+        return ParameterInfo(checkpointName: checkpoint.table.name(tensor), shape: checkpoint.table.shape(tensor),
                              count: checkpoint.table.elementCount(tensor), module: Int(checkpoint.modules[position]))
     }
 
@@ -49,8 +49,18 @@ public struct ParameterList: RandomAccessCollection, Sendable {
 
     public func shape(_ position: Int) -> [Int] {
         guard let checkpoint else { return infos[position].shape }
-        return checkpoint.table.shapes[Int(checkpoint.tensors[position])]
+        return checkpoint.table.shape(Int(checkpoint.tensors[position]))
     }
+
+    /// A checkpoint parameter's shape by its number among `distinctShapes` (nil for a built-in
+    /// model's): a report makes each shape's text once.
+    public func shapeNumber(_ position: Int) -> Int? {
+        guard let checkpoint else { return nil }
+        return Int(checkpoint.table.shapeNumbers[Int(checkpoint.tensors[position])])
+    }
+
+    /// A checkpoint's distinct shapes, by number (empty for a built-in model).
+    public var distinctShapes: [[Int]] { checkpoint?.table.distinctShapes ?? [] }
 
     /// The number of elements.
     public func elementCount(_ position: Int) -> Int {
@@ -81,6 +91,9 @@ public struct ParameterList: RandomAccessCollection, Sendable {
         let tensors: UnsafeBufferPointer<Int32>?
 
         public var count: Int { tensors?.count ?? names.count }
+
+        /// Whether every name is ASCII.
+        public var isASCII: Bool { names.isASCII }
 
         /// Parameter `position`'s name, as UTF-8 bytes.
         @inline(__always)
