@@ -79,9 +79,31 @@ public struct NameBuffer: Sendable {
         @inline(__always)
         public func start(_ i: Int) -> Int { i == 0 ? 0 : Int(ends[i - 1]) }
 
-        /// Where name `i` is in `all`.
-        @inline(__always)
-        public func range(_ i: Int) -> Range<Int> { start(i) ..< Int(ends[i]) }
+        /// Whether two of the names are equal, `hashes` being their `ByteHash`es: only names
+        /// of one hash are compared, in a table of name numbers (32 bits a slot, no copy of a
+        /// name or its range).
+        func hasTwoEqual(hashes: UnsafeBufferPointer<UInt64>) -> Bool {
+            var size = 16
+            while size < 2 * hashes.count { size *= 2 }
+            let mask = size - 1
+            // Per slot: a name's number + 1, or 0.
+            var slots = [Int32](repeating: 0, count: size)
+            return slots.withUnsafeMutableBufferPointer { slots in
+                for i in hashes.indices {
+                    let h = hashes[i], name = self[i]
+                    var slot = Int(truncatingIfNeeded: h) & mask
+                    while slots[slot] != 0 {
+                        let other = Int(slots[slot]) - 1, known = self[other]
+                        if hashes[other] == h, known.count == name.count, ByteCompare.equal(known, 0, name, 0, count: name.count) {
+                            return true
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                    slots[slot] = Int32(truncatingIfNeeded: i + 1)
+                }
+                return false
+            }
+        }
 
         /// Name `i`'s UTF-8 bytes.
         @inline(__always)

@@ -157,11 +157,8 @@ struct PlainHeaderReader {
         guard ensure(Int.max / 2), window[start ..< filled].allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }),
               covered == dataSize else { return nil }
         // No name twice: checked once all are in the table's buffer.
-        var names = PlainNameTable(capacity: tensors.count)
-        let unique = tensors.withNames { all in
-            hashes.indices.allSatisfy { names.number(of: all.range($0), hash: hashes[$0], in: all.all).isNew }
-        }
-        guard unique else { return nil }
+        let twice = tensors.withNames { names in hashes.withUnsafeBufferPointer { names.hasTwoEqual(hashes: $0) } }
+        guard !twice else { return nil }
         return (tensors, metadata ?? [:])
     }
 

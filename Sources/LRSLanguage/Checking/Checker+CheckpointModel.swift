@@ -30,7 +30,7 @@ extension Checker {
             var last: (name: Int, facts: NameFacts)?
             for position in 0 ..< table.count {
                 let name = names[position]
-                let facts = NameFacts(name)
+                let facts = NameFacts(name, knownASCII: names.isASCII)
                 let dtype = table.dtypes[position]
                 if !dtype.isFloatingPoint || facts.isBuffer {
                     // A top-level tensor (`cls_token`) is its own module, so `each layer` names it.

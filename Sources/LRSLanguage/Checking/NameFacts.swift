@@ -14,7 +14,19 @@ struct NameFacts {
     /// A hash of the module's bytes, for an ASCII name; `nil` for another.
     private(set) var moduleDigest: UInt64?
 
-    init(_ name: UnsafeBufferPointer<UInt8>) {
+    /// `knownASCII`: the name is known to be ASCII (its buffer's names all are), so only its
+    /// last dot is looked for, from the end.
+    init(_ name: UnsafeBufferPointer<UInt8>, knownASCII: Bool = false) {
+        if knownASCII {
+            var dot = name.count - 1
+            while dot >= 0, name[dot] != UInt8(ascii: ".") { dot -= 1 }
+            let module = dot < 0 ? name.count : dot
+            let raw = UnsafeRawBufferPointer(name)
+            moduleBytes = module
+            isBuffer = Self.isBufferSuffix(raw)
+            moduleDigest = ByteHash.of(UnsafeRawBufferPointer(rebasing: raw[..<module]))
+            return
+        }
         if let ascii = Self.ascii(name) {
             moduleBytes = ascii.module
             isBuffer = ascii.buffer
@@ -37,9 +49,7 @@ struct NameFacts {
         guard high < 0x80 else { return nil }
         let module = dot < 0 ? bytes.count : dot
         let raw = UnsafeRawBufferPointer(bytes)
-        let buffer = NameFacts.ends(raw, ".running_mean") || NameFacts.ends(raw, ".running_var")
-            || NameFacts.ends(raw, ".num_batches_tracked")
-        return (module, buffer, ByteHash.of(UnsafeRawBufferPointer(rebasing: raw[..<module])))
+        return (module, isBufferSuffix(raw), ByteHash.of(UnsafeRawBufferPointer(rebasing: raw[..<module])))
     }
 
     /// Whether `name`'s module is that of `other` too, whose facts these are: both ASCII,
@@ -59,6 +69,11 @@ struct NameFacts {
     static func module(of name: String) -> String {
         var name = name
         return name.withUTF8 { NameFacts($0).module(of: $0) }
+    }
+
+    /// Section 13's buffer names, by their ends.
+    private static func isBufferSuffix(_ raw: UnsafeRawBufferPointer) -> Bool {
+        ends(raw, ".running_mean") || ends(raw, ".running_var") || ends(raw, ".num_batches_tracked")
     }
 
     private static func ends(_ bytes: UnsafeRawBufferPointer, _ suffix: StaticString) -> Bool {
