@@ -14,6 +14,19 @@ import Glibc
 /// the reader's buffer and position through `self` at every byte (inlined, the 920 KB header
 /// of bench/checkpoint.py's case (b) reads in about 2.5 ms instead of 3).
 extension OrderedJSONParser {
+    /// A header's opening `{`, and its `}` at once if it has no member: whether it closed.
+    /// `nil` if the text does not start so.
+    mutating func plainOpening() -> Bool? {
+        skipSpace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { return nil }
+        position += 1
+        skipSpace()
+        guard position < bytes.count else { return nil }
+        let closed = bytes[position] == UInt8(ascii: "}")
+        if closed { position += 1 }
+        return closed
+    }
+
     /// One member of a header as writers write it, from the reader's position (white space,
     /// then its name's quote) through the `,` or `}` after it: its name in ASCII without escapes,
     /// and `__metadata__` an object of strings (into `metadata`) or any other member a plain
@@ -21,12 +34,7 @@ extension OrderedJSONParser {
     /// member the text ends in.
     mutating func plainMember(_ shapes: inout ShapeInterner, entry: inout PlainHeaderEntry,
                               metadata: inout [String: String]?) -> PlainHeaderMember? {
-        skipSpace()
-        guard let name = plainString() else { return nil }
-        skipSpace()
-        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
-        position += 1
-        skipSpace()
+        guard let name = plainKey() else { return nil }
         let isMetadata = equal(name, "__metadata__")
         if isMetadata {
             guard let value = try? value(depth: 1), let members = value.members else { return nil }
@@ -50,7 +58,7 @@ extension OrderedJSONParser {
     /// this order), its fixed text compared at once rather than key by key. nil, with the
     /// reader where it was, for any other spelling (which `tensorEntry` then reads).
     @inline(__always)
-    private mutating func canonicalEntry(_ shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: Int32, begin: Int, end: Int)? {
+    private mutating func canonicalEntry(_ shapes: inout ShapeInterner) -> PlainHeaderEntry? {
         let start = position
         guard literal("{\"dtype\":"), let spelling = plainString(), let dtype = self.dtype(spelling),
               literal(",\"shape\":"), plainNaturals(into: &shapes),
@@ -74,7 +82,7 @@ extension OrderedJSONParser {
     /// At the entry's `{`.
     /// The shape comes back as its number in `shapes` (a header's thousands of tensors have a
     /// few dozen shapes).
-    mutating func tensorEntry(shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: Int32, begin: Int, end: Int)? {
+    mutating func tensorEntry(shapes: inout ShapeInterner) -> PlainHeaderEntry? {
         let start = position
         guard let entry = plainTensorEntry(&shapes) else {
             position = start
@@ -84,18 +92,13 @@ extension OrderedJSONParser {
     }
 
     @inline(__always)
-    private mutating func plainTensorEntry(_ shapes: inout ShapeInterner) -> (dtype: SafetensorsDType, shape: Int32, begin: Int, end: Int)? {
+    private mutating func plainTensorEntry(_ shapes: inout ShapeInterner) -> PlainHeaderEntry? {
         position += 1
         var dtype: SafetensorsDType?
         var shape: Int32?
         var offsets: (Int, Int)?
         while true {
-            skipSpace()
-            guard let key = plainString() else { return nil }
-            skipSpace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
-            position += 1
-            skipSpace()
+            guard let key = plainKey() else { return nil }
             if equal(key, "dtype") {
                 guard dtype == nil, let value = plainString(), let known = self.dtype(value) else { return nil }
                 dtype = known
@@ -115,6 +118,19 @@ extension OrderedJSONParser {
         }
     }
 
+    /// A member's name as `plainString` reads it, and the `:` after it (the reader then at
+    /// the value), white space allowed around both.
+    @inline(__always)
+    private mutating func plainKey() -> Range<Int>? {
+        skipSpace()
+        guard let name = plainString() else { return nil }
+        skipSpace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
+        position += 1
+        skipSpace()
+        return name
+    }
+
     /// The bytes of a string of printable ASCII without escapes (the reader after it): member
     /// names, whose text is then the name (no escape to decode, no UTF-8 to check), and dtypes.
     @inline(__always)
@@ -128,7 +144,8 @@ extension OrderedJSONParser {
         while i + 8 <= bytes.count {
             let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
             let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-            // A lane is zero (or below 0x20) exactly where its high bit survives these.
+            // A lane that is zero (or below 0x20, or past ASCII) keeps its high bit here; a lane
+            // above a zero one may too (a borrow), which only ends the fast loop early.
             let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (word &- ones &* 0x20) | word
             guard special & highs == 0 else { break }
             i += 8

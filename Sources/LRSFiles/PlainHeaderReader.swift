@@ -40,6 +40,9 @@ struct PlainHeaderReader {
     private let end: Int
     /// Bytes of the header in all.
     private let length: Int
+    /// The window is refilled when less than this is left unread: a small share of it (all of
+    /// it, for a window smaller than a member, which then grows).
+    private var lookahead: Int
 
     static let windowBytes = 64 * 1024
 
@@ -69,6 +72,7 @@ struct PlainHeaderReader {
         self.next = next
         self.end = end
         self.length = length
+        lookahead = max(1, min(4096, window.count / 2))
     }
 
     /// Whether the whole rest of the header is in the window.
@@ -113,30 +117,11 @@ struct PlainHeaderReader {
         var metadata: [String: String]?
         var entry: PlainHeaderEntry = (.f32, 0, 0, 0)
         var covered = 0
-        // Refilled when less than this is left: a small share of the window (all of it, for a
-        // window smaller than a member, which then grows).
-        var lookahead = max(1, min(4096, window.count / 2))
-        var opened: Bool?
-        while opened == nil {
-            guard ensure(lookahead) else { return nil }
-            opened = readOpening()
-            if opened == nil {
-                // Cut by the window (white space before the `{`, or after it), or not an object.
-                guard !allRead else { return nil }
-                lookahead = 2 * max(lookahead, filled - start)
-            }
-        }
-        var closed = opened ?? true
+        guard var closed = readNext({ $0.plainOpening() }) else { return nil }
         while !closed {
-            guard ensure(lookahead) else { return nil }
-            var reader = OrderedJSONParser(bytes: UnsafeBufferPointer(rebasing: window[..<filled]))
-            reader.position = start
             var read: [String: String]?
-            guard let member = reader.plainMember(&tensors.shapeInterner, entry: &entry, metadata: &read) else {
-                // Cut by the window, or not plain: only a wider window tells.
-                guard !allRead else { return nil }
-                lookahead = 2 * max(lookahead, filled - start)
-                continue
+            guard let member = readNext({ $0.plainMember(&tensors.shapeInterner, entry: &entry, metadata: &read) }) else {
+                return nil
             }
             if member.isMetadata {
                 // `__metadata__` twice is a name twice.
@@ -150,30 +135,35 @@ struct PlainHeaderReader {
                 tensors.append(name: name, dtype: entry.dtype, shape: entry.shape, begin: entry.begin, end: entry.end)
                 hashes.append(ByteHash.of(UnsafeRawBufferPointer(name)))
             }
-            start = reader.position
             closed = member.closed
         }
-        // Nothing but white space after the object.
-        guard ensure(Int.max / 2), window[start ..< filled].allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }),
-              covered == dataSize else { return nil }
+        // Nothing but white space after the object: all of the rest read first.
+        guard covered == dataSize, ensure(Int.max / 2) else { return nil }
+        var rest = OrderedJSONParser(bytes: UnsafeBufferPointer(rebasing: window[..<filled]))
+        rest.position = start
+        rest.skipSpace()
+        guard rest.position == filled else { return nil }
         // No name twice: checked once all are in the table's buffer.
         let twice = tensors.withNames { names in hashes.withUnsafeBufferPointer { names.hasTwoEqual(hashes: $0) } }
         guard !twice else { return nil }
         return (tensors, metadata ?? [:])
     }
 
-    /// Reads the object's `{`, and its `}` at once if it has no member: whether it closed.
-    /// `nil` if the text does not start so.
-    private mutating func readOpening() -> Bool? {
-        var reader = OrderedJSONParser(bytes: UnsafeBufferPointer(rebasing: window[..<filled]))
-        reader.position = start
-        reader.skipSpace()
-        guard reader.position < filled, window[reader.position] == UInt8(ascii: "{") else { return nil }
-        reader.position += 1
-        reader.skipSpace()
-        guard reader.position < filled else { return nil }
-        let closed = window[reader.position] == UInt8(ascii: "}")
-        start = closed ? reader.position + 1 : reader.position
-        return closed
+    /// What `read` reads from the unread text, which it is handed at `start`; `start` then
+    /// past it. A failure is read again from a wider window while the header has more (the
+    /// window may have cut it); `nil` once it fails with the whole rest in the window, or when
+    /// the file cannot be read.
+    private mutating func readNext<T>(_ read: (inout OrderedJSONParser) -> T?) -> T? {
+        while true {
+            guard ensure(lookahead) else { return nil }
+            var reader = OrderedJSONParser(bytes: UnsafeBufferPointer(rebasing: window[..<filled]))
+            reader.position = start
+            if let value = read(&reader) {
+                start = reader.position
+                return value
+            }
+            guard !allRead else { return nil }
+            lookahead = 2 * max(lookahead, filled - start)
+        }
     }
 }

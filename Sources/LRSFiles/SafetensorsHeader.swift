@@ -18,6 +18,12 @@ public enum SafetensorsDType: String, Sendable, CaseIterable {
         }
     }
 
+    /// The size in bytes of `count` elements, if it fits an `Int`.
+    func bytes(_ count: Int) -> Int? {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: size)
+        return overflow ? nil : bytes
+    }
+
     /// Integer and bool tensors: section 13 makes them buffers, never parameters.
     public var isFloatingPoint: Bool {
         switch self {
@@ -101,7 +107,8 @@ public struct SafetensorsHeader: Sendable {
         } catch {
             throw FileFormatError(path: path, "read failed")
         }
-        return try parse(headerBytes, dataSize: fileSize - 8 - Int(headerLength), path: path)
+        // The one-pass reader already refused it when the file was open: not asked again.
+        return try parse(headerBytes, dataSize: fileSize - 8 - Int(headerLength), path: path, onePass: file == nil)
     }
 
     /// Validates a header's bytes against the size of the data section that follows it.
@@ -241,9 +248,7 @@ public struct SafetensorsHeader: Sendable {
 
     /// The size in bytes of a tensor of `shape`, if it fits an `Int`.
     static func byteCount(_ dtype: SafetensorsDType, _ shape: [Int]) -> Int? {
-        guard let count = shape.checkedProduct,
-              case let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.size), !overflow else { return nil }
-        return bytes
+        shape.checkedProduct.flatMap(dtype.bytes)
     }
 
     /// The elements of one tensor as Float, read from the file at `path` whose header this

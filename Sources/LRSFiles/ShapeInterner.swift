@@ -39,22 +39,16 @@ struct ShapeInterner: Sendable {
         return intern(scratch)
     }
 
-    /// The number of `shape`.
+    /// The number of `shape` (read as the header reader reads one).
     mutating func number(of shape: [Int]) -> Int32 {
-        if last < shapes.count, shapes[last] == shape { return Int32(last) }
-        if let index = shapes.prefix(16).firstIndex(of: shape) {
-            last = index
-            return Int32(index)
-        }
-        if let known = table[shape] { return known }
-        return intern(shape)
+        start()
+        for dimension in shape { add(dimension) }
+        return interned()
     }
 
     /// The size in bytes of a tensor of shape `number` and `dtype`, if it fits an `Int`.
     func byteCount(_ number: Int32, _ dtype: SafetensorsDType) -> Int? {
-        guard let count = counts[Int(number)],
-              case let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.size), !overflow else { return nil }
-        return bytes
+        counts[Int(number)].flatMap(dtype.bytes)
     }
 
     private mutating func intern(_ shape: [Int]) -> Int32 {

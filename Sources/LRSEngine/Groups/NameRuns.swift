@@ -141,8 +141,8 @@ enum NameRuns {
         private var bounds: [(start: Int32, end: Int32)] = []
         private(set) var firstIndex: [Int] = [0]
 
-        /// Per slot, a hash of its name's segments (their bytes and lengths), each index
-        /// segment as a word of its own: made as the name is scanned.
+        /// Per slot, a hash of its name's text between the indices (dots included), each index
+        /// a word of its own: made as the name is scanned.
         private(set) var digests: [UInt64] = []
 
         init(_ names: Names) {
@@ -171,8 +171,7 @@ enum NameRuns {
             var h = ByteHash.seed, piece = 0, segment = 0, start = 0
             while true {
                 let end = ByteScan.next(UInt8(ascii: "."), in: name, from: start)
-                if end > start, end - start <= 9, name[start] &- 0x30 < 10, end - start == 1 || name[start] != UInt8(ascii: "0"),
-                   let value = Self.digits(name, start, end) {
+                if let value = Self.index(name, start, end) {
                     values.append(value)
                     segments.append(segment)
                     bounds.append((Int32(start), Int32(end)))
@@ -189,9 +188,11 @@ enum NameRuns {
             digests.append(h)
         }
 
-        /// The value of a segment of one to nine bytes, if all are digits.
+        /// The value of the segment `start ..< end` of `name` if it is an index: one to nine
+        /// digits, without a leading zero (but `0` itself).
         @inline(__always)
-        private static func digits(_ name: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        private static func index(_ name: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+            guard end > start, end - start <= 9, end - start == 1 || name[start] != UInt8(ascii: "0") else { return nil }
             var value = 0
             for i in start ..< end {
                 let digit = name[i] &- 0x30
@@ -203,7 +204,7 @@ enum NameRuns {
 
         /// Whether `name` has slot `i`'s text around indices of its own; their values then
         /// appended to `flat`. The same test the scan, hash and comparison would make, read in
-        /// one pass: the pieces between the indices compared, an index's digits read in place.
+        /// one pass: the pieces between the indices compared, each index read where it stands.
         func matches(_ i: Int, _ name: UnsafeBufferPointer<UInt8>, into flat: inout [Index]) -> Bool {
             let template = names[positions[i]]
             var fromT = 0, fromN = 0
@@ -211,15 +212,10 @@ enum NameRuns {
                 let piece = Int(bounds[k].start) - fromT
                 guard fromN + piece <= name.count, ByteCompare.equal(template, fromT, name, fromN, count: piece) else { return false }
                 fromN += piece
-                var value = 0, digits = 0
-                while fromN + digits < name.count, digits < 10, name[fromN + digits] &- 0x30 < 10 {
-                    value = value * 10 + Int(name[fromN + digits] &- 0x30)
-                    digits += 1
-                }
-                guard digits > 0, digits <= 9, digits == 1 || name[fromN] != UInt8(ascii: "0"),
-                      fromN + digits == name.count || name[fromN + digits] == UInt8(ascii: ".") else { return false }
+                let end = ByteScan.next(UInt8(ascii: "."), in: name, from: fromN)
+                guard let value = Self.index(name, fromN, end) else { return false }
                 flat.append(Index(low: value, high: value))
-                fromN += digits
+                fromN = end
                 fromT = Int(bounds[k].end)
             }
             return name.count - fromN == template.count - fromT
@@ -255,27 +251,17 @@ enum NameRuns {
 
         /// Name `i` with its integer segments written as `indices` say.
         func name(_ i: Int, _ indices: [Index]) -> String {
-            let indexSegments = segments[indexRange(i)]
             let bytes = names[positions[i]]
+            func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
             var out = ""
             out.reserveCapacity(bytes.count + 8 * indices.count)
-            var segment = 0, slot = 0
-            var start = 0
-            while start <= bytes.count {
-                var end = start
-                while end < bytes.count, bytes[end] != UInt8(ascii: ".") { end += 1 }
-                if segment > 0 { out += "." }
-                if slot < indices.count, indexSegments[indexSegments.startIndex + slot] == segment {
-                    let index = indices[slot]
-                    out += index.low == index.high ? String(index.low) : "{\(index.low)..\(index.high)}"
-                    slot += 1
-                } else {
-                    out += String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< end]), as: UTF8.self)
-                }
-                segment += 1
-                start = end + 1
+            var from = 0
+            for (k, index) in zip(indexRange(i), indices) {
+                out += text(from ..< Int(bounds[k].start))
+                out += index.low == index.high ? String(index.low) : "{\(index.low)..\(index.high)}"
+                from = Int(bounds[k].end)
             }
-            return out
+            return out + text(from ..< bytes.count)
         }
     }
 
@@ -370,6 +356,11 @@ enum NameRuns {
 
         mutating func add(_ position: Int, _ values: ArraySlice<Int>) {
             for value in values { flat.append(Index(low: value, high: value)) }
+            addMember(position)
+        }
+
+        /// A member for the name at `position`, its indices already in `flat`.
+        private mutating func addMember(_ position: Int) {
             members.append(1)
             first.append(position)
             isAlive.append(true)
@@ -383,9 +374,7 @@ enum NameRuns {
                 flat.removeLast(flat.count - members.count * width)
                 return false
             }
-            members.append(1)
-            first.append(position)
-            isAlive.append(true)
+            addMember(position)
             return true
         }
 

@@ -3,7 +3,7 @@ import LRSLanguage
 
 /// A group's selector made ready to be asked about thousands of names: its globs and words
 /// kept as bytes, matched against each name's bytes where the parameter lies (`Glob.StarGlob`,
-/// `CheckedModelFile.hasSegment`), the tree flattened into nodes that hold positions only
+/// `CheckedModelFile.anySegment`), the tree flattened into nodes that hold positions only
 /// (asking retains nothing). What needs more than the name (a `where` predicate, a word on a
 /// built-in model, a glob with `?` or `[`) is asked of `SelectorMatcher`, as before. Gives the
 /// same answer as `SelectorMatcher.matches` for every selector and parameter.
@@ -13,11 +13,9 @@ struct NameSelector {
         /// A glob: matched on the bytes as `star`, read once, or (a glob with `?` or `[`) by
         /// the general matcher's `syntax`.
         case glob(text: Range<Int>, star: Glob.StarGlob?, syntax: Int)
-        /// A word: a whole dotted segment of a checkpoint parameter's name (section 13); on a
-        /// built-in model, the general matcher's `syntax`.
-        case word(text: Range<Int>, syntax: Int)
-        /// Words of one `or` (`norm1 or norm2`): for a checkpoint, the name's segments read
-        /// once, each compared with every word; on a built-in model, each word's `syntax` asked.
+        /// A word, or the words of one `or` (`norm1 or norm2`): for a checkpoint, a whole
+        /// dotted segment of the parameter's name (section 13), the segments read once and each
+        /// compared with every word; on a built-in model, each word's `syntax` asked.
         case words(texts: [Range<Int>], syntaxes: [Int])
         /// Anything else: `SelectorMatcher.matches(syntaxes[N])`.
         case general(Int)
@@ -46,7 +44,7 @@ struct NameSelector {
         case .all, .rest:
             node = .constant(true)
         case .word(let word):
-            node = .word(text: text(Array(word.utf8)), syntax: general(selector))
+            node = .words(texts: [text(Array(word.utf8))], syntaxes: [general(selector)])
         case .glob(let pattern):
             let utf8 = Array(pattern.utf8)
             node = .glob(text: text(utf8), star: utf8.withUnsafeBufferPointer { Glob.StarGlob($0) }, syntax: general(selector))
@@ -108,23 +106,14 @@ struct NameSelector {
         case .glob(let text, let star, let syntax):
             if let star { return star.matches(name, pattern: UnsafeBufferPointer(rebasing: bytes[text])) }
             return matcher.matches(syntaxes[syntax], parameters[position])
-        case .word(let text, let syntax):
-            guard parameters.fromCheckpoint else { return matcher.matches(syntaxes[syntax], parameters[position]) }
-            return CheckedModelFile.hasSegment(name, UnsafeBufferPointer(rebasing: bytes[text]))
         case .words(let texts, let syntaxes):
             guard parameters.fromCheckpoint else {
                 return syntaxes.contains { matcher.matches(self.syntaxes[$0], parameters[position]) }
             }
-            var start = 0
-            while start <= name.count {
-                let end = ByteScan.next(UInt8(ascii: "."), in: name, from: start)
-                // A word is never empty (as `CheckedModelFile.hasSegment` has it).
-                for text in texts where !text.isEmpty && text.count == end - start {
-                    if ByteCompare.equal(name, start, bytes, text.lowerBound, count: text.count) { return true }
-                }
-                start = end + 1
+            // A word is never empty (as `CheckedModelFile.hasSegment` has it).
+            return CheckedModelFile.anySegment(of: name) { start, end in
+                texts.contains { !$0.isEmpty && $0.count == end - start && ByteCompare.equal(name, start, bytes, $0.lowerBound, count: $0.count) }
             }
-            return false
         case .general(let syntax):
             return matcher.matches(syntaxes[syntax], parameters[position])
         case .and(let range):

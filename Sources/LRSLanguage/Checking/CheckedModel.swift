@@ -304,10 +304,17 @@ public struct CheckedModelFile: Sendable {
     /// `name(_:hasSegment:)` on UTF-8 bytes.
     public static func hasSegment(_ n: UnsafeBufferPointer<UInt8>, _ w: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !w.isEmpty, n.count >= w.count else { return false }
+        return anySegment(of: n) { start, end in end - start == w.count && ByteCompare.equal(n, start, w, 0, count: w.count) }
+    }
+
+    /// Whether `wanted` holds for some dotted segment of `n`, given as where it starts and ends
+    /// (the segments found eight bytes at a time: word selectors ask it of every name).
+    @inlinable
+    public static func anySegment(of n: UnsafeBufferPointer<UInt8>, _ wanted: (Int, Int) -> Bool) -> Bool {
         var start = 0
         while start <= n.count {
             let end = ByteScan.next(UInt8(ascii: "."), in: n, from: start)
-            if end - start == w.count, ByteCompare.equal(n, start, w, 0, count: w.count) { return true }
+            if wanted(start, end) { return true }
             start = end + 1
         }
         return false

@@ -30,21 +30,19 @@ public enum Glob {
     /// A stars-only pattern read once, for asking about thousands of names (the group
     /// resolver asks each group's globs of every name): where its stars are.
     public struct StarGlob: Sendable {
-        /// The pattern's length, and its stars' positions in it, in order.
-        let count: Int
+        /// The stars' positions in the pattern, in order.
         let stars: [Int]
 
         /// `nil` for a pattern with `?` or `[`.
         public init?(_ p: UnsafeBufferPointer<UInt8>) {
             guard !p.contains(UInt8(ascii: "?")), !p.contains(UInt8(ascii: "[")) else { return nil }
-            count = p.count
             stars = p.indices.filter { p[$0] == UInt8(ascii: "*") }
         }
 
         /// Whether `s` matches this glob, whose text is `p`.
         public func matches(_ s: UnsafeBufferPointer<UInt8>, pattern p: UnsafeBufferPointer<UInt8>) -> Bool {
             guard let firstStar = stars.first, let lastStar = stars.last else { return p.elementsEqual(s) }
-            let headCount = firstStar, tailCount = count - lastStar - 1
+            let headCount = firstStar, tailCount = p.count - lastStar - 1
             guard s.count >= headCount + tailCount, ByteCompare.equal(s, 0, p, 0, count: headCount),
                   ByteCompare.equal(s, s.count - tailCount, p, lastStar + 1, count: tailCount) else { return false }
             var position = headCount
@@ -63,8 +61,8 @@ public enum Glob {
 
     /// The first place of `piece` in `name` at or after `start` that ends by `end`: where a
     /// middle piece of a `*` pattern goes (the first place leaves the most room for the rest).
-    static func firstPlace(of piece: UnsafeBufferPointer<UInt8>, in name: UnsafeBufferPointer<UInt8>,
-                                  from start: Int, end: Int) -> Int? {
+    private static func firstPlace(of piece: UnsafeBufferPointer<UInt8>, in name: UnsafeBufferPointer<UInt8>,
+                                   from start: Int, end: Int) -> Int? {
         var position = start
         while position + piece.count <= end {
             if ByteCompare.equal(name, position, piece, 0, count: piece.count) { return position }

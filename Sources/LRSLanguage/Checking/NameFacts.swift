@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import LRSFiles
 
-/// What the checker needs of a checkpoint tensor's name, from one pass over its bytes: where
+/// What the checker needs of a checkpoint tensor's name, from its bytes: where
 /// its module ends (the last dot), whether it is a buffer by section 13's names, and a hash of
 /// its module. Names that are not ASCII are read by `Character`s instead, as names are
 /// everywhere else (a dot followed by a combining mark is no dot there).
@@ -17,17 +14,7 @@ struct NameFacts {
     /// `knownASCII`: the name is known to be ASCII (its buffer's names all are), so only its
     /// last dot is looked for, from the end.
     init(_ name: UnsafeBufferPointer<UInt8>, knownASCII: Bool = false) {
-        if knownASCII {
-            var dot = name.count - 1
-            while dot >= 0, name[dot] != UInt8(ascii: ".") { dot -= 1 }
-            let module = dot < 0 ? name.count : dot
-            let raw = UnsafeRawBufferPointer(name)
-            moduleBytes = module
-            isBuffer = Self.isBufferSuffix(raw)
-            moduleDigest = ByteHash.of(UnsafeRawBufferPointer(rebasing: raw[..<module]))
-            return
-        }
-        if let ascii = Self.ascii(name) {
+        if let ascii = Self.ascii(name, known: knownASCII) {
             moduleBytes = ascii.module
             isBuffer = ascii.buffer
             moduleDigest = ascii.digest
@@ -38,15 +25,12 @@ struct NameFacts {
         moduleBytes = text.lastIndex(of: ".").map { text.utf8.distance(from: text.utf8.startIndex, to: $0) } ?? name.count
     }
 
-    /// The facts of an ASCII name's bytes; `nil` for a name that is not ASCII.
-    private static func ascii(_ bytes: UnsafeBufferPointer<UInt8>) -> (module: Int, buffer: Bool, digest: UInt64)? {
-        var high: UInt8 = 0
-        var dot = -1
-        for (offset, byte) in bytes.enumerated() {
-            high |= byte
-            if byte == UInt8(ascii: ".") { dot = offset }
-        }
-        guard high < 0x80 else { return nil }
+    /// The facts of an ASCII name's bytes (its last dot looked for from the end); `nil` for a
+    /// name that is not ASCII. `known`: it is (its buffer's names all are), so not looked at.
+    private static func ascii(_ bytes: UnsafeBufferPointer<UInt8>, known: Bool) -> (module: Int, buffer: Bool, digest: UInt64)? {
+        guard known || bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var dot = bytes.count - 1
+        while dot >= 0, bytes[dot] != UInt8(ascii: ".") { dot -= 1 }
         let module = dot < 0 ? bytes.count : dot
         let raw = UnsafeRawBufferPointer(bytes)
         return (module, isBufferSuffix(raw), ByteHash.of(UnsafeRawBufferPointer(rebasing: raw[..<module])))
@@ -56,8 +40,7 @@ struct NameFacts {
     /// with the same module hash, and the same bytes.
     func sameModule(_ name: UnsafeBufferPointer<UInt8>, as other: UnsafeBufferPointer<UInt8>, _ facts: NameFacts) -> Bool {
         guard let digest = moduleDigest, digest == facts.moduleDigest, moduleBytes == facts.moduleBytes else { return false }
-        guard moduleBytes > 0, let x = name.baseAddress, let y = other.baseAddress else { return true }
-        return memcmp(x, y, moduleBytes) == 0
+        return ByteCompare.equal(name, 0, other, 0, count: moduleBytes)
     }
 
     /// The module of `name` (the name these facts are of).

@@ -18,7 +18,7 @@ public struct ParameterList: RandomAccessCollection, Sendable {
         let modules: [Int32]
     }
 
-    public init(_ infos: [ParameterInfo] = []) {
+    public init(_ infos: [ParameterInfo]) {
         self.infos = infos
         checkpoint = nil
     }
@@ -101,12 +101,4 @@ public struct ParameterList: RandomAccessCollection, Sendable {
             names[tensors.map { Int($0[position]) } ?? position]
         }
     }
-}
-
-extension ParameterList: Equatable {
-    public static func == (a: ParameterList, b: ParameterList) -> Bool { a.elementsEqual(b) }
-}
-
-extension ParameterList: ExpressibleByArrayLiteral {
-    public init(arrayLiteral elements: ParameterInfo...) { self.init(elements) }
 }

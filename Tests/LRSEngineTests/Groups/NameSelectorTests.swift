@@ -32,18 +32,28 @@ import TestSupport
         for selector in selectors {
             let source = SourceFile(path: file, text: "\(model)\noptimizer sgd\ngroup \(selector) as g\ngroup rest as others\n")
             guard let script = Checker.check(source).script, let group = script.groups.first else { continue }
-            var matcher = SelectorMatcher(model: script.model, constants: script.constants,
-                                          initialValues: values([:], model: script.model))
-            let compiled = NameSelector(group.selector)
-            let parameters = script.model.parameters
-            parameters.withNames { names in
-                for position in parameters.indices {
-                    let expected = matcher.matches(group.selector, parameters[position])
-                    let got = compiled.matches(names, parameters, position, &matcher)
-                    #expect(got == expected, "\(selector) on \(parameters[position].name)")
-                    pairs += 1
-                    if expected { matched += 1 }
-                }
+            let asked = askBothWays(script, group, selector)
+            pairs += asked.pairs
+            matched += asked.matched
+        }
+        return (pairs, matched)
+    }
+
+    /// The group's selector asked of every parameter by `NameSelector` and by the matcher:
+    /// how many were asked, and how many the matcher took.
+    static func askBothWays(_ script: CheckedScript, _ group: CheckedGroup, _ selector: String) -> (pairs: Int, matched: Int) {
+        var pairs = 0, matched = 0
+        var matcher = SelectorMatcher(model: script.model, constants: script.constants,
+                                      initialValues: values([:], model: script.model))
+        let compiled = NameSelector(group.selector)
+        let parameters = script.model.parameters
+        parameters.withNames { names in
+            for position in parameters.indices {
+                let expected = matcher.matches(group.selector, parameters[position])
+                let got = compiled.matches(names, parameters, position, &matcher)
+                #expect(got == expected, "\(selector) on \(parameters[position].name)")
+                pairs += 1
+                if expected { matched += 1 }
             }
         }
         return (pairs, matched)
@@ -90,17 +100,7 @@ import TestSupport
                                     text: "model from \"m.safetensors\"\noptimizer sgd\ngroup \(selector) as g\ngroup rest as others\n")
             let script = try #require(Checker.check(source).script, "\(selector)")
             let group = try #require(script.groups.first)
-            var matcher = SelectorMatcher(model: script.model, constants: script.constants,
-                                          initialValues: values([:], model: script.model))
-            let compiled = NameSelector(group.selector)
-            let parameters = script.model.parameters
-            parameters.withNames { names in
-                for position in parameters.indices {
-                    #expect(compiled.matches(names, parameters, position, &matcher)
-                            == matcher.matches(group.selector, parameters[position]), "\(selector) on \(parameters[position].name)")
-                    pairs += 1
-                }
-            }
+            pairs += Self.askBothWays(script, group, selector).pairs
         }
         #expect(pairs == 6 * names.count)
     }
