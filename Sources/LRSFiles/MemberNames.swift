@@ -13,7 +13,7 @@ struct MemberNames {
 
     private var names: [String] = []
     /// Where each of `names` lies in the text, while all of them are plain.
-    private var ranges: [Range<Int>] = []
+    private var ranges: [ByteSpan] = []
     private var allPlain = true
     private var table: PlainNameTable?
     private var set: Set<String>?
@@ -30,7 +30,9 @@ struct MemberNames {
             if plain { return table?.insert(raw, in: bytes) ?? true }
             // Names from here on are compared as `String`s: the plain ones too.
             var strings = Set<String>(minimumCapacity: 2 * (table?.count ?? 0))
-            for range in table?.ranges ?? [] { strings.insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)) }
+            for span in table?.spans ?? [] {
+                strings.insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[span.range]), as: UTF8.self))
+            }
             table = nil
             let isNew = strings.insert(key).inserted
             set = strings
@@ -38,7 +40,7 @@ struct MemberNames {
         }
         guard !names.contains(key) else { return false }
         names.append(key)
-        ranges.append(raw)
+        ranges.append(ByteSpan(raw))
         allPlain = allPlain && plain
         guard names.count > Self.few else { return true }
         // A large object: about one member per 64 bytes of the text still to come (a header's
@@ -46,7 +48,7 @@ struct MemberNames {
         let expected = names.count + (bytes.count - raw.upperBound) / 64
         if allPlain {
             var made = PlainNameTable(capacity: expected)
-            for range in ranges { _ = made.insert(range, in: bytes) }
+            for span in ranges { _ = made.insert(span.range, in: bytes) }
             table = made
         } else {
             var strings = Set<String>(minimumCapacity: expected)
@@ -63,21 +65,21 @@ struct MemberNames {
 /// (`ByteHash`), each numbered in order of insertion: a header's names for their duplicate
 /// check, a checkpoint's modules for their numbers. No `String` is made or hashed.
 public struct PlainNameTable: Sendable {
-    /// Positions in `ranges`, or -1: 32 bits, so that the table of a large header stays
+    /// Positions in `spans`, or -1: 32 bits, so that the table of a large header stays
     /// in cache.
     private var slots: [Int32]
     private var mask: Int
-    private(set) var ranges: [Range<Int>] = []
+    private(set) var spans: [ByteSpan] = []
     private var hashes: [UInt64] = []
 
-    public var count: Int { ranges.count }
+    public var count: Int { spans.count }
 
     public init(capacity: Int) {
         var size = 16
         while size < 2 * capacity { size *= 2 }
         slots = Array(repeating: -1, count: size)
         mask = size - 1
-        ranges.reserveCapacity(capacity)
+        spans.reserveCapacity(capacity)
         hashes.reserveCapacity(capacity)
     }
 
@@ -89,15 +91,15 @@ public struct PlainNameTable: Sendable {
     /// The number of the name at `range` of `bytes`, whose `ByteHash` is `h`: the number of the
     /// equal name inserted before, or a new one (`isNew`), the name then added.
     public mutating func number(of range: Range<Int>, hash h: UInt64, in bytes: UnsafeBufferPointer<UInt8>) -> (number: Int, isNew: Bool) {
-        let mask = mask, count = ranges.count
+        let mask = mask, count = spans.count
         let found: (slot: Int, known: Int?) = slots.withUnsafeBufferPointer { slots in
-            ranges.withUnsafeBufferPointer { ranges in
+            spans.withUnsafeBufferPointer { spans in
                 hashes.withUnsafeBufferPointer { hashes in
                     var slot = Int(truncatingIfNeeded: h & UInt64(mask))
                     while slots[slot] >= 0 {
                         let other = Int(slots[slot])
-                        if hashes[other] == h, ranges[other].count == range.count,
-                           range.isEmpty || bytes.baseAddress.map({ memcmp($0 + ranges[other].lowerBound, $0 + range.lowerBound, range.count) == 0 }) == true {
+                        if hashes[other] == h, spans[other].count == range.count,
+                           range.isEmpty || bytes.baseAddress.map({ memcmp($0 + spans[other].start, $0 + range.lowerBound, range.count) == 0 }) == true {
                             return (slot, other)
                         }
                         slot = (slot + 1) & mask
@@ -108,9 +110,9 @@ public struct PlainNameTable: Sendable {
         }
         if let known = found.known { return (known, false) }
         slots[found.slot] = Int32(count)
-        ranges.append(range)
+        spans.append(ByteSpan(range))
         hashes.append(h)
-        if 2 * ranges.count > slots.count { grow() }
+        if 2 * spans.count > slots.count { grow() }
         return (count, true)
     }
 

@@ -65,8 +65,9 @@ public struct NameBuffer: Sendable {
 
     /// The names' bytes, valid inside `withView` only.
     public struct View {
-        let bytes: UnsafeBufferPointer<UInt8>
-        let ends: UnsafeBufferPointer<Int32>
+        // Inlinable reads (`start`, the subscript): every selector and report reads them per name.
+        @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
+        @usableFromInline let ends: UnsafeBufferPointer<Int32>
         /// Whether every name is ASCII.
         public let isASCII: Bool
 
@@ -76,7 +77,7 @@ public struct NameBuffer: Sendable {
         public var all: UnsafeBufferPointer<UInt8> { bytes }
 
         /// Where name `i` starts in `all`.
-        @inline(__always)
+        @inlinable @inline(__always)
         public func start(_ i: Int) -> Int { i == 0 ? 0 : Int(ends[i - 1]) }
 
         /// Whether two of the names are equal, `hashes` being their `ByteHash`es: only names
@@ -106,7 +107,7 @@ public struct NameBuffer: Sendable {
         }
 
         /// Name `i`'s UTF-8 bytes.
-        @inline(__always)
+        @inlinable @inline(__always)
         public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(rebasing: bytes[start(i) ..< Int(ends[i])])
         }

@@ -9,6 +9,7 @@ public enum SafetensorsDType: String, Sendable, CaseIterable {
     case bool = "BOOL"
 
     /// Bytes per element.
+    @inlinable
     public var size: Int {
         switch self {
         case .f64, .i64, .u64: 8

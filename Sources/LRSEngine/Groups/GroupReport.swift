@@ -24,13 +24,11 @@ public enum GroupReport {
         }
         // Each parameter's shape as text, once: thousands of groups list the same few.
         var shapes = ParameterShapes(model)
-        // Each number's text, once: thousands of groups show the same few values.
-        var numbers: [UInt64: String] = [:]
         // The padded names of the hyperparameter rows, made again only when a group lists
         // other names than the group before it (groups of one kind list the same).
         var rows = HyperparameterRows()
         for group in resolution.groups {
-            append(group, shapes: &shapes, source: script.source, numbers: &numbers, rows: &rows, to: &out)
+            append(group, shapes: &shapes, source: script.source, rows: &rows, to: &out)
         }
         if !resolution.frozen.isEmpty {
             out += "\nfrozen: \(resolution.frozen.joined(separator: " "))\n"
@@ -51,12 +49,12 @@ public enum GroupReport {
     /// generated script runs to tens of thousands of rows, and an interpolated row would
     /// first build (and then free) a string of its own.
     private static func append(_ group: ResolvedGroup, shapes: inout ParameterShapes,
-                               source: SourceFile, numbers: inout [UInt64: String], rows hyperparameterRows: inout HyperparameterRows,
+                               source: SourceFile, rows hyperparameterRows: inout HyperparameterRows,
                                to out: inout String) {
         let count = group.positions.count
         out += "\ngroup \(group.name) (\(group.optimizerKind.rawValue)): \(count) parameter\(count == 1 ? "" : "s"), "
         out += "\(group.elementCount) elements\n"
-        let rows = NameRuns.rows(group) { shapes.shape(at: group.positions[$0]) }
+        let rows = NameRuns.rows(group, shape: { shapes.shape(at: group.positions[$0]) }, text: { shapes.text($0) })
         let width = rows.reduce(0) { Swift.max($0, $1.name.count) }
         let shapeWidth = rows.reduce(0) { Swift.max($0, $1.shape.count) }
         for row in rows {
@@ -78,13 +76,7 @@ public enum GroupReport {
             }
             out += hyperparameterRows.prefixes[index]
             if case .number(let x) = setting.value {
-                if let text = numbers[x.bitPattern] {
-                    out += text
-                } else {
-                    let text = setting.value.text
-                    numbers[x.bitPattern] = text
-                    out += text
-                }
+                out += hyperparameterRows.numberText(index, x, setting.value)
             } else if case .numbers(let list) = setting.value {
                 out += hyperparameterRows.listText(index, list, setting.value)
             } else {
@@ -198,6 +190,9 @@ private struct HyperparameterRows {
     var prefixes: [String] = []
     var defaultLines: [String?] = []
     var lastLists: [(list: [Double], text: String)?] = []
+    /// Per row, the last few numbers written and their texts (most recent last).
+    var lastNumbers: [[(bits: UInt64, text: String)]] = []
+    static let numbersKept = 4
 
     mutating func start(_ group: ResolvedGroup) {
         let settings = group.hyperparameters
@@ -213,6 +208,20 @@ private struct HyperparameterRows {
         }
         defaultLines = Array(repeating: nil, count: names.count)
         lastLists = Array(repeating: nil, count: names.count)
+        lastNumbers = Array(repeating: [], count: names.count)
+    }
+
+    /// The text of a number, kept per row with the row's last few: thousands of groups show
+    /// the same few values (a decay group's 0.05 beside a no-decay group's 0). Not a
+    /// dictionary keyed by the numbers: its first use costs a scan of every protocol
+    /// conformance in the binary (for the key's `Hashable`), tens of microseconds of a check.
+    mutating func numberText(_ index: Int, _ x: Double, _ value: ArgumentValue) -> String {
+        // Bit for bit: -0.0 equals 0.0 but is written otherwise.
+        if let known = lastNumbers[index].last(where: { $0.bits == x.bitPattern }) { return known.text }
+        let text = value.text
+        if lastNumbers[index].count == Self.numbersKept { lastNumbers[index].removeFirst() }
+        lastNumbers[index].append((x.bitPattern, text))
+        return text
     }
 
     /// The text of a list of numbers, kept per row: most groups repeat the `betas` before.

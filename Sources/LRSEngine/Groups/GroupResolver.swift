@@ -208,9 +208,8 @@ public struct GroupResolver {
 
     /// The total elements and most dimensions of the parameters at `positions`.
     private func summary(of positions: [Int]) -> (numel: Int, ndim: Int) {
-        let parameters = script.model.parameters
-        return (positions.reduce(0) { $0 + parameters.elementCount($1) },
-                positions.reduce(0) { Swift.max($0, parameters.shape($1).count) })
+        let totals = script.model.parameters.totals(of: positions)
+        return (totals.elements, totals.dimensions)
     }
 
     /// One group per distinct tuple of capture values, in increasing numeric order, named

@@ -31,22 +31,33 @@ enum NameRuns {
     }
 
     /// The rows of a group: its members' names read where they lie in the model's parameters.
-    static func rows(_ group: ResolvedGroup, shape: (Int) -> (text: String, count: Int)) -> [Row] {
+    /// `shape(i)` is member `i`'s shape, as a number, and its element count; `text(n)` is the
+    /// text of shape number `n`.
+    static func rows(_ group: ResolvedGroup, shape: (Int) -> (number: Int, count: Int), text: (Int) -> String) -> [Row] {
         group.modelParameters.withNames { names in
-            group.positions.withUnsafeBufferPointer { rows(MemberNames(names: names, positions: $0), shape: shape) }
+            group.positions.withUnsafeBufferPointer {
+                rows(MemberNames(names: names, positions: $0), predicting: true, shape: shape, text: text)
+            }
         }
     }
 
-    /// The rows for the names of `names`, each its UTF-8 bytes.
+    /// The rows for the names of `names`, each its UTF-8 bytes, their shapes given as text.
     /// `predicting: false` scans every name (for tests that compare the two ways).
-    static func rows<Names: NameBytes>(_ names: Names, predicting: Bool = true, shape: (Int) -> (text: String, count: Int)) -> [Row] {
-        var shapes = ShapeIDs()
+    static func rows(_ names: NameBuffer.View, predicting: Bool = true, shape: (Int) -> (text: String, count: Int)) -> [Row] {
+        var numbers = ShapeNumbers()
+        return rows(MemberNames(names: ParameterList.Names(names), positions: nil), predicting: predicting,
+                    shape: { let info = shape($0); return (numbers.number(info.text), info.count) },
+                    text: { numbers.texts[$0] })
+    }
+
+    private static func rows(_ names: MemberNames, predicting: Bool, shape: (Int) -> (number: Int, count: Int),
+                             text shapeText: (Int) -> String) -> [Row] {
         var shapeOf: [Int] = [], counts: [Int] = []
         shapeOf.reserveCapacity(names.count)
         counts.reserveCapacity(names.count)
         for position in 0 ..< names.count {
             let info = shape(position)
-            shapeOf.append(shapes.id(info.text))
+            shapeOf.append(info.number)
             counts.append(info.count)
         }
         var text = NameText(names)
@@ -88,7 +99,7 @@ enum NameRuns {
         // Every row with the position of its first parameter.
         var rows: [(first: Int, row: Row)] = []
         for position in singles {
-            rows.append((position, Row(name: name(position), shape: shapes.texts[shapeOf[position]], count: counts[position], members: 1)))
+            rows.append((position, Row(name: name(position), shape: shapeText(shapeOf[position]), count: counts[position], members: 1)))
         }
         for var family in families {
             for slot in 0..<family.width { family.merge(at: slot) }
@@ -96,7 +107,7 @@ enum NameRuns {
             for member in family.alive {
                 let name = family.members[member] == 1 ? name(family.first[member])
                     : text.name(family.template, family.indices(of: member))
-                rows.append((family.first[member], Row(name: name, shape: shapes.texts[shapeOf[representative]],
+                rows.append((family.first[member], Row(name: name, shape: shapeText(shapeOf[representative]),
                                                        count: counts[representative], members: family.members[member])))
             }
         }
@@ -105,15 +116,18 @@ enum NameRuns {
         return rows.map(\.row)
     }
 
-    /// A group's members' names: member `i` is parameter `positions[i]`.
-    struct MemberNames: NameBytes {
+    /// The names `NameRuns` reads, as their UTF-8 bytes by position: a group's members (member
+    /// `i` is parameter `positions[i]`), or (`positions` nil) every name of a list. One concrete
+    /// type, not a protocol: a generic `NameText` made the runtime look its conformance up at
+    /// the first report of a process, a scan of every conformance in the binary.
+    struct MemberNames {
         let names: ParameterList.Names
-        let positions: UnsafeBufferPointer<Int>
+        let positions: UnsafeBufferPointer<Int>?
 
-        var count: Int { positions.count }
-        /// Whether all the model's names are ASCII (then these are).
+        var count: Int { positions?.count ?? names.count }
+        /// Whether every name is ASCII (then names are compared by their bytes).
         var isASCII: Bool { names.isASCII }
-        subscript(i: Int) -> UnsafeBufferPointer<UInt8> { names[positions[i]] }
+        subscript(i: Int) -> UnsafeBufferPointer<UInt8> { names[positions.map { $0[i] } ?? i] }
     }
 
     /// An index segment as it stands: one value, or a merged run `{low..high}` (a run has at
@@ -127,8 +141,8 @@ enum NameRuns {
     /// indices (`0`, `12`; not `01`, so that the name can be written back from the summary,
     /// and at most nine digits). The names' bytes are read where they lie; a name is scanned
     /// when asked (`scan`), into the next slot.
-    struct NameText<Names: NameBytes> {
-        let names: Names
+    struct NameText {
+        let names: MemberNames
         /// Whether every name is ASCII (then names are compared by their bytes).
         let ascii: Bool
         /// Per slot: the name's position in `names`.
@@ -145,14 +159,14 @@ enum NameRuns {
         /// a word of its own: made as the name is scanned.
         private(set) var digests: [UInt64] = []
 
-        init(_ names: Names) {
+        init(_ names: MemberNames) {
             self.names = names
             ascii = names.isASCII
         }
 
-        /// Every name scanned, in order: slot `i` is name `i`.
-        init(scanningAll names: Names) {
-            self.init(names)
+        /// Every name of `names` scanned, in order: slot `i` is name `i`.
+        init(scanningAll names: NameBuffer.View) {
+            self.init(MemberNames(names: ParameterList.Names(names), positions: nil))
             for i in 0 ..< names.count { scan(i) }
         }
 
@@ -292,8 +306,7 @@ enum NameRuns {
 
         /// The family of scanned slot `i` of `text`: a known one, or `next` (which it then
         /// represents). `shapes` and `counts` are by position.
-        mutating func family<Names: NameBytes>(of i: Int, in text: NameText<Names>, shapes: [Int], counts: [Int],
-                                               next: Int) -> Int {
+        mutating func family(of i: Int, in text: NameText, shapes: [Int], counts: [Int], next: Int) -> Int {
             let position = text.positions[i]
             guard text.ascii else {
                 let key = OtherKey(parts: text.parts(i), segments: Array(text.segments[text.indexRange(i)]),
@@ -368,8 +381,7 @@ enum NameRuns {
 
         /// Adds the name at `position` if it has this family's text around its indices
         /// (`NameText.matches`); its shape and count are the caller's to compare.
-        mutating func addIfMatches<Names: NameBytes>(_ position: Int, _ name: UnsafeBufferPointer<UInt8>,
-                                                     _ text: NameText<Names>) -> Bool {
+        mutating func addIfMatches(_ position: Int, _ name: UnsafeBufferPointer<UInt8>, _ text: NameText) -> Bool {
             guard text.matches(template, name, into: &flat) else {
                 flat.removeLast(flat.count - members.count * width)
                 return false
@@ -441,13 +453,12 @@ enum NameRuns {
         }
     }
 
-    /// Shape texts as small numbers: a group of thousands lists the same few, and the report
-    /// hands the same `String` for each (compared first by identity, then by text).
-    struct ShapeIDs {
+    /// Shape texts as small numbers, for rows whose shapes are given as text.
+    struct ShapeNumbers {
         private(set) var texts: [String] = []
         private var table: [String: Int] = [:]
 
-        mutating func id(_ text: String) -> Int {
+        mutating func number(_ text: String) -> Int {
             if texts.count <= 8, let found = texts.firstIndex(of: text) { return found }
             if let known = table[text] { return known }
             table[text] = texts.count
@@ -456,14 +467,3 @@ enum NameRuns {
         }
     }
 }
-
-/// Names as their UTF-8 bytes, by position: what `NameRuns` reads.
-protocol NameBytes {
-    var count: Int { get }
-    /// Whether every name is ASCII (may say no for ASCII names: they are then compared as
-    /// `String`s, which gives the same answer for them).
-    var isASCII: Bool { get }
-    subscript(i: Int) -> UnsafeBufferPointer<UInt8> { get }
-}
-
-extension NameBuffer.View: NameBytes {}

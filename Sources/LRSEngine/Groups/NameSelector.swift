@@ -8,15 +8,18 @@ import LRSLanguage
 /// built-in model, a glob with `?` or `[`) is asked of `SelectorMatcher`, as before. Gives the
 /// same answer as `SelectorMatcher.matches` for every selector and parameter.
 struct NameSelector {
+    /// Each node holds positions and ranges only: asking copies a node for every name, and a
+    /// node holding an array would retain and release it each time.
     private enum Node {
         case constant(Bool)
-        /// A glob: matched on the bytes as `star`, read once, or (a glob with `?` or `[`) by
-        /// the general matcher's `syntax`.
-        case glob(text: Range<Int>, star: Glob.StarGlob?, syntax: Int)
-        /// A word, or the words of one `or` (`norm1 or norm2`): for a checkpoint, a whole
-        /// dotted segment of the parameter's name (section 13), the segments read once and each
-        /// compared with every word; on a built-in model, each word's `syntax` asked.
-        case words(texts: [Range<Int>], syntaxes: [Int])
+        /// A glob: matched on the bytes as `starGlobs[star]`, read once, or (a glob with `?` or
+        /// `[`, `star` -1) by the general matcher's `syntax`.
+        case glob(text: ByteSpan, star: Int, syntax: Int)
+        /// A word, or the words of one `or` (`norm1 or norm2`): `words[range]`. For a
+        /// checkpoint, a whole dotted segment of the parameter's name (section 13), the
+        /// segments read once and each compared with every word; on a built-in model, each
+        /// word's `syntax` asked.
+        case words(Range<Int>)
         /// Anything else: `SelectorMatcher.matches(syntaxes[N])`.
         case general(Int)
         case and(Range<Int>)
@@ -29,6 +32,9 @@ struct NameSelector {
     private var children: [Int] = []
     /// Globs' and words' text, one after another.
     private var bytes: [UInt8] = []
+    private var starGlobs: [Glob.StarGlob] = []
+    /// Every words node's words: each one's text in `bytes`, and its syntax.
+    private var words: [(text: ByteSpan, syntax: Int)] = []
     private var syntaxes: [SelectorSyntax] = []
     private var root = 0
 
@@ -44,25 +50,32 @@ struct NameSelector {
         case .all, .rest:
             node = .constant(true)
         case .word(let word):
-            node = .words(texts: [text(Array(word.utf8))], syntaxes: [general(selector)])
+            words.append((text(Array(word.utf8)), general(selector)))
+            node = .words(words.count - 1 ..< words.count)
         case .glob(let pattern):
             let utf8 = Array(pattern.utf8)
-            node = .glob(text: text(utf8), star: utf8.withUnsafeBufferPointer { Glob.StarGlob($0) }, syntax: general(selector))
+            var star = -1
+            if let glob = utf8.withUnsafeBufferPointer({ Glob.StarGlob($0) }) {
+                starGlobs.append(glob)
+                star = starGlobs.count - 1
+            }
+            node = .glob(text: text(utf8), star: star, syntax: general(selector))
         case .or(let parts) where parts.filter({ if case .word = $0.kind { true } else { false } }).count > 1:
             // The words together, as one part, where the first of them stood (an `or` takes a
-            // parameter when any part does, in any order).
-            var words: (texts: [Range<Int>], syntaxes: [Int]) = ([], [])
+            // parameter when any part does, in any order). Their other parts are added first:
+            // the words' range is then one run of `words`.
             var added: [Int] = []
+            var theWords: [(text: ByteSpan, syntax: Int)] = []
             for part in parts {
                 guard case .word(let word) = part.kind else {
                     added.append(add(part))
                     continue
                 }
-                if words.texts.isEmpty { added.append(-1) }
-                words.texts.append(text(Array(word.utf8)))
-                words.syntaxes.append(general(part))
+                if theWords.isEmpty { added.append(-1) }
+                theWords.append((text(Array(word.utf8)), general(part)))
             }
-            nodes.append(.words(texts: words.texts, syntaxes: words.syntaxes))
+            words.append(contentsOf: theWords)
+            nodes.append(.words(words.count - theWords.count ..< words.count))
             let first = children.count
             children.append(contentsOf: added.map { $0 < 0 ? nodes.count - 1 : $0 })
             node = .or(first ..< children.count)
@@ -80,10 +93,10 @@ struct NameSelector {
         return nodes.count - 1
     }
 
-    private mutating func text(_ utf8: [UInt8]) -> Range<Int> {
+    private mutating func text(_ utf8: [UInt8]) -> ByteSpan {
         let start = bytes.count
         bytes.append(contentsOf: utf8)
-        return start ..< bytes.count
+        return ByteSpan(start ..< bytes.count)
     }
 
     private mutating func general(_ selector: SelectorSyntax) -> Int {
@@ -104,15 +117,21 @@ struct NameSelector {
         case .constant(let value):
             return value
         case .glob(let text, let star, let syntax):
-            if let star { return star.matches(name, pattern: UnsafeBufferPointer(rebasing: bytes[text])) }
+            if star >= 0 { return starGlobs[star].matches(name, pattern: UnsafeBufferPointer(rebasing: bytes[text.range])) }
             return matcher.matches(syntaxes[syntax], parameters[position])
-        case .words(let texts, let syntaxes):
+        case .words(let range):
             guard parameters.fromCheckpoint else {
-                return syntaxes.contains { matcher.matches(self.syntaxes[$0], parameters[position]) }
+                return words[range].contains { matcher.matches(syntaxes[$0.syntax], parameters[position]) }
             }
             // A word is never empty (as `CheckedModelFile.hasSegment` has it).
             return CheckedModelFile.anySegment(of: name) { start, end in
-                texts.contains { !$0.isEmpty && $0.count == end - start && ByteCompare.equal(name, start, bytes, $0.lowerBound, count: $0.count) }
+                for word in range {
+                    let text = words[word].text
+                    if text.count > 0, text.count == end - start, ByteCompare.equal(name, start, bytes, text.start, count: text.count) {
+                        return true
+                    }
+                }
+                return false
             }
         case .general(let syntax):
             return matcher.matches(syntaxes[syntax], parameters[position])

@@ -12,14 +12,14 @@ struct ModuleNumbers {
     /// Once a name is not ASCII: every module, by its text.
     private var byName: [String: Int] = [:]
     private var allASCII = true
-    /// Each module's range, in number order (for the switch to `byName`).
-    private var ranges: [Range<Int>] = []
+    /// Each module's bytes, in number order (for the switch to `byName`).
+    private var spans: [ByteSpan] = []
 
     init(capacity: Int) {
         table = PlainNameTable(capacity: capacity)
     }
 
-    var count: Int { ranges.count }
+    var count: Int { spans.count }
 
     /// The number of the module that is the first `length` bytes of name `name` of `names`, a
     /// new one if it has none yet. `digest` is `ByteHash.of` those bytes when the name is
@@ -29,18 +29,18 @@ struct ModuleNumbers {
         let range = start ..< start + length
         if allASCII, let digest {
             let found = table.number(of: range, hash: digest, in: names.all)
-            if found.isNew { ranges.append(range) }
+            if found.isNew { spans.append(ByteSpan(range)) }
             return found.number
         }
         if allASCII {
             allASCII = false
-            for (number, known) in ranges.enumerated() { byName[text(known, names)] = number }
+            for (number, known) in spans.enumerated() { byName[text(known.range, names)] = number }
         }
         let key = text(range, names)
         if let known = byName[key] { return known }
-        byName[key] = ranges.count
-        ranges.append(range)
-        return ranges.count - 1
+        byName[key] = spans.count
+        spans.append(ByteSpan(range))
+        return spans.count - 1
     }
 
     private func text(_ range: Range<Int>, _ names: NameBuffer.View) -> String {

@@ -62,6 +62,24 @@ public struct ParameterList: RandomAccessCollection, Sendable {
     /// A checkpoint's distinct shapes, by number (empty for a built-in model).
     public var distinctShapes: [[Int]] { checkpoint?.table.distinctShapes ?? [] }
 
+    /// The total elements and the most dimensions of the parameters at `positions` (a group's
+    /// summary): a checkpoint's thousands are read by their tensors' numbers, each distinct
+    /// shape's dimensions counted once, with no shape array per parameter.
+    public func totals(of positions: [Int]) -> (elements: Int, dimensions: Int) {
+        guard let checkpoint else {
+            return (positions.reduce(0) { $0 + infos[$1].count }, positions.reduce(0) { Swift.max($0, infos[$1].shape.count) })
+        }
+        let table = checkpoint.table
+        let dimensions = table.distinctShapes.map(\.count)
+        var total = (elements: 0, dimensions: 0)
+        for position in positions {
+            let tensor = Int(checkpoint.tensors[position])
+            total.elements += table.elementCount(tensor)
+            total.dimensions = Swift.max(total.dimensions, dimensions[Int(table.shapeNumbers[tensor])])
+        }
+        return total
+    }
+
     /// The number of elements.
     public func elementCount(_ position: Int) -> Int {
         guard let checkpoint else { return infos[position].count }
@@ -87,8 +105,18 @@ public struct ParameterList: RandomAccessCollection, Sendable {
 
     /// The parameters' names as bytes, valid inside `withNames` only.
     public struct Names {
-        let names: NameBuffer.View
-        let tensors: UnsafeBufferPointer<Int32>?
+        @usableFromInline let names: NameBuffer.View
+        @usableFromInline let tensors: UnsafeBufferPointer<Int32>?
+
+        init(names: NameBuffer.View, tensors: UnsafeBufferPointer<Int32>?) {
+            self.names = names
+            self.tensors = tensors
+        }
+
+        /// The names of `names`, each a parameter's, in order.
+        public init(_ names: NameBuffer.View) {
+            self.init(names: names, tensors: nil)
+        }
 
         public var count: Int { tensors?.count ?? names.count }
 
@@ -96,7 +124,7 @@ public struct ParameterList: RandomAccessCollection, Sendable {
         public var isASCII: Bool { names.isASCII }
 
         /// Parameter `position`'s name, as UTF-8 bytes.
-        @inline(__always)
+        @inlinable @inline(__always)
         public subscript(position: Int) -> UnsafeBufferPointer<UInt8> {
             names[tensors.map { Int($0[position]) } ?? position]
         }
