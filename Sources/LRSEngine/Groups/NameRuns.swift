@@ -127,7 +127,11 @@ enum NameRuns {
         var count: Int { positions?.count ?? names.count }
         /// Whether every name is ASCII (then names are compared by their bytes).
         var isASCII: Bool { names.isASCII }
-        subscript(i: Int) -> UnsafeBufferPointer<UInt8> { names[positions.map { $0[i] } ?? i] }
+        @inline(__always)
+        subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
+            guard let positions else { return names[i] }
+            return names[positions[i]]
+        }
     }
 
     /// An index segment as it stands: one value, or a merged run `{low..high}` (a run has at

@@ -21,7 +21,9 @@ extension Checker {
         modules.reserveCapacity(table.count)
         var buffers: [BufferInfo] = []
         var bufferPositions: [Int] = []
-        var numbers = ModuleNumbers(capacity: table.count)
+        // Room for a module per four tensors (a module holds a weight and a bias, or more; a
+        // table for every tensor faulted in 128 KB of slots for 10,000), grown when there are more.
+        var numbers = ModuleNumbers(capacity: table.count / 4)
         var total = 0
         var overflowed = false
         table.withNames { names in
@@ -43,7 +45,7 @@ extension Checker {
                 if let last, let previous = modules.last, facts.sameModule(name, as: names[last.name], last.facts) {
                     module = Int(previous)
                 } else {
-                    module = numbers.number(ofModule: facts.moduleBytes, of: position, digest: facts.moduleDigest, in: names)
+                    module = numbers.number(ofModule: facts.moduleBytes, of: position, digest: facts.moduleDigest(of: name), in: names)
                 }
                 last = (position, facts)
                 // The header reader checked each count; their sum may still overflow.
