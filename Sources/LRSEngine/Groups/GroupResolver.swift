@@ -73,10 +73,13 @@ public struct GroupResolver {
                                           schedule: schedule(for: "all", base: "all"), range: model.range,
                                           hyperparameterSchedules: hyperparameterSchedules(for: "all", base: "all")))
         }
+        var untaken = parameters.count
         for (index, group) in script.groups.enumerated() {
             // By position: a group of thousands is not a copy of each parameter (four references
-            // retained) until `each` or captures need them.
+            // retained) until `each` or captures need them. Room for every parameter not yet
+            // taken: reserved and not used is never touched, where doubling copies each.
             var members: [Int] = []
+            members.reserveCapacity(untaken)
             // The earlier groups, by position (names are unique), named only for a warning.
             var takenBy: [Int] = []
             // The first freeze that took a parameter this group selects, asked only while the
@@ -117,6 +120,7 @@ public struct GroupResolver {
                     if !group.captures.isEmpty { bindings.append(values) }
                 }
             }
+            untaken -= members.count
             if members.isEmpty {
                 let condition: DiagnosticCondition = takenBy.isEmpty && freezeTook == nil ? .selectorMatchesNothing(group.name)
                     : .emptyGroup(group.name, takenBy: takenBy.map { script.groups[$0].name }, frozen: freezeTook != nil)

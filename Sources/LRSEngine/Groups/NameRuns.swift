@@ -52,12 +52,13 @@ enum NameRuns {
 
     private static func rows(_ names: MemberNames, predicting: Bool, shape: (Int) -> (number: Int, count: Int),
                              text shapeText: (Int) -> String) -> [Row] {
-        var shapeOf: [Int] = [], counts: [Int] = []
+        // Shape numbers in 32 bits: a group of thousands keeps one per member.
+        var shapeOf: [Int32] = [], counts: [Int] = []
         shapeOf.reserveCapacity(names.count)
         counts.reserveCapacity(names.count)
         for position in 0 ..< names.count {
             let info = shape(position)
-            shapeOf.append(info.number)
+            shapeOf.append(Int32(truncatingIfNeeded: info.number))
             counts.append(info.count)
         }
         var text = NameText(names)
@@ -99,16 +100,16 @@ enum NameRuns {
         // Every row with the position of its first parameter.
         var rows: [(first: Int, row: Row)] = []
         for position in singles {
-            rows.append((position, Row(name: name(position), shape: shapeText(shapeOf[position]), count: counts[position], members: 1)))
+            rows.append((position, Row(name: name(position), shape: shapeText(Int(shapeOf[position])), count: counts[position], members: 1)))
         }
         for var family in families {
             for slot in 0..<family.width { family.merge(at: slot) }
             let representative = family.representative
             for member in family.alive {
-                let name = family.members[member] == 1 ? name(family.first[member])
+                let name = family.members(member) == 1 ? name(family.first(member))
                     : text.name(family.template, family.indices(of: member))
-                rows.append((family.first[member], Row(name: name, shape: shapeText(shapeOf[representative]),
-                                                       count: counts[representative], members: family.members[member])))
+                rows.append((family.first(member), Row(name: name, shape: shapeText(Int(shapeOf[representative])),
+                                                       count: counts[representative], members: family.members(member))))
             }
         }
         // Each row in the place of its first parameter: rows keep the group's order.
@@ -135,10 +136,19 @@ enum NameRuns {
     }
 
     /// An index segment as it stands: one value, or a merged run `{low..high}` (a run has at
-    /// least three values, so it never equals a single one).
+    /// least three values, so it never equals a single one). 32 bits each (an index has at
+    /// most nine digits): a family keeps one per name and index.
     struct Index: Hashable {
-        var low: Int
-        var high: Int
+        private let lowBits: Int32
+        private let highBits: Int32
+
+        init(low: Int, high: Int) {
+            lowBits = Int32(truncatingIfNeeded: low)
+            highBits = Int32(truncatingIfNeeded: high)
+        }
+
+        var low: Int { Int(lowBits) }
+        var high: Int { Int(highBits) }
     }
 
     /// The names, and where their integer segments are: whole numbers as PyTorch writes
@@ -310,11 +320,11 @@ enum NameRuns {
 
         /// The family of scanned slot `i` of `text`: a known one, or `next` (which it then
         /// represents). `shapes` and `counts` are by position.
-        mutating func family(of i: Int, in text: NameText, shapes: [Int], counts: [Int], next: Int) -> Int {
+        mutating func family(of i: Int, in text: NameText, shapes: [Int32], counts: [Int], next: Int) -> Int {
             let position = text.positions[i]
             guard text.ascii else {
                 let key = OtherKey(parts: text.parts(i), segments: Array(text.segments[text.indexRange(i)]),
-                                   shape: shapes[position], count: counts[position])
+                                   shape: Int(shapes[position]), count: counts[position])
                 if let known = others[key] { return known }
                 others[key] = next
                 return next
@@ -356,9 +366,10 @@ enum NameRuns {
         let template: Int
         let width: Int
         private var flat: [Index] = []
-        /// Per member: how many parameters it stands for, and where its first one is.
-        private(set) var members: [Int] = []
-        private(set) var first: [Int] = []
+        /// Per member: how many parameters it stands for, and where its first one is (32 bits:
+        /// a family keeps one per name).
+        private var memberCounts: [Int32] = []
+        private var firsts: [Int32] = []
         private var isAlive: [Bool] = []
 
         init(representative: Int, template: Int, width: Int) {
@@ -369,6 +380,12 @@ enum NameRuns {
 
         var alive: [Int] { isAlive.indices.filter { isAlive[$0] } }
 
+        /// How many parameters member `m` stands for.
+        func members(_ m: Int) -> Int { Int(memberCounts[m]) }
+
+        /// Where member `m`'s first parameter is.
+        func first(_ m: Int) -> Int { Int(firsts[m]) }
+
         func indices(of member: Int) -> [Index] { Array(flat[member * width ..< (member + 1) * width]) }
 
         mutating func add(_ position: Int, _ values: ArraySlice<Int>) {
@@ -378,8 +395,8 @@ enum NameRuns {
 
         /// A member for the name at `position`, its indices already in `flat`.
         private mutating func addMember(_ position: Int) {
-            members.append(1)
-            first.append(position)
+            memberCounts.append(1)
+            firsts.append(Int32(truncatingIfNeeded: position))
             isAlive.append(true)
         }
 
@@ -387,7 +404,7 @@ enum NameRuns {
         /// (`NameText.matches`); its shape and count are the caller's to compare.
         mutating func addIfMatches(_ position: Int, _ name: UnsafeBufferPointer<UInt8>, _ text: NameText) -> Bool {
             guard text.matches(template, name, into: &flat) else {
-                flat.removeLast(flat.count - members.count * width)
+                flat.removeLast(flat.count - memberCounts.count * width)
                 return false
             }
             addMember(position)
@@ -405,10 +422,10 @@ enum NameRuns {
                 for member in isAlive.indices where isAlive[member] {
                     let index = flat[member]
                     guard index.low == index.high else { continue }
-                    if let known = lists.firstIndex(where: { $0.members == members[member] }) {
+                    if let known = lists.firstIndex(where: { $0.members == members(member) }) {
                         lists[known].list.append((index.low, member))
                     } else {
-                        lists.append((members[member], [(index.low, member)]))
+                        lists.append((members(member), [(index.low, member)]))
                     }
                 }
                 for entry in lists { joinRuns(entry.list, at: slot) }
@@ -422,7 +439,7 @@ enum NameRuns {
             for member in isAlive.indices where isAlive[member] {
                 let index = flat[member * width + slot]
                 guard index.low == index.high else { continue }
-                var key = Key(members: members[member], others: [])
+                var key = Key(members: members(member), others: [])
                 key.others.reserveCapacity(width - 1)
                 for other in 0..<width where other != slot { key.others.append(flat[member * width + other]) }
                 buckets[key, default: []].append((index.low, member))
@@ -450,8 +467,8 @@ enum NameRuns {
             guard let head = run.first, let tail = run.last else { return }
             for other in 0..<width { flat.append(flat[head.member * width + other]) }
             flat[flat.count - width + slot] = Index(low: head.value, high: tail.value)
-            members.append(run.reduce(0) { $0 + members[$1.member] })
-            first.append(run.reduce(Int.max) { Swift.min($0, first[$1.member]) })
+            memberCounts.append(Int32(truncatingIfNeeded: run.reduce(0) { $0 + members($1.member) }))
+            firsts.append(Int32(truncatingIfNeeded: run.reduce(Int.max) { Swift.min($0, first($1.member)) }))
             isAlive.append(true)
             for item in run { isAlive[item.member] = false }
         }
