@@ -66,7 +66,7 @@ let package = Package(
                                                   "LRSFiles"]),
         // The command line and the REPL: thin.
         .executableTarget(name: "lrs", dependencies: [
-            "LRSEngine", "LRSExport", "CReadline",
+            "LRSEngine", "LRSExport", "LRSFiles", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["Link"], linkerSettings: [
             // The Swift runtime and Foundation linked in: no dynamic loading and symbol binding

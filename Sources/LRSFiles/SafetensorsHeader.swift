@@ -93,6 +93,9 @@ public struct SafetensorsHeader: Sendable {
         guard headerLength <= UInt64(fileSize - 8), headerLength <= UInt64(maxHeaderBytes) else {
             throw FileFormatError(path: path, "corrupt safetensors file: header length \(headerLength) exceeds the file size \(fileSize)")
         }
+        // Its tables (names, columns), and the checks, groups and report that read them, take
+        // about one and a half times the header's bytes of heap.
+        HeapPrefault.ahead(2 * Int(headerLength))
         // A header as writers write it, read a window at a time; any other (or anything
         // wrong) is read whole, by `parse`, whose general reader says what is wrong.
         if let file, let plain = PlainHeaderReader.read(file, offset: 8, length: Int(headerLength),

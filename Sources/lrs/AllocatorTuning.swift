@@ -1,4 +1,5 @@
 import Foundation
+import LRSFiles
 
 /// glibc's allocator set for a command that reads a script, reports and exits. A big script's
 /// token, statement and group arrays are megabytes each; by default glibc maps each afresh and
@@ -16,6 +17,9 @@ enum AllocatorTuning {
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
         _ = mallopt(mmapThreshold, 32 << 20)
         _ = mallopt(trimThreshold, 256 << 20)
+        // Freed heap now stays, and serves what follows: a large header's tables can be
+        // faulted in ahead, on another core.
+        HeapPrefault.enabled = true
         #endif
     }
 }
