@@ -102,8 +102,10 @@ enum NameRuns {
         for position in singles {
             rows.append((position, Row(name: name(position), shape: shapeText(Int(shapeOf[position])), count: counts[position], members: 1)))
         }
-        for var family in families {
-            for slot in 0..<family.width { family.merge(at: slot) }
+        for index in families.indices {
+            // Merged in place: a copy of the family would copy its columns to change them.
+            for slot in 0..<families[index].width { families[index].merge(at: slot) }
+            let family = families[index]
             let representative = family.representative
             for member in family.alive {
                 let name = family.members(member) == 1 ? name(family.first(member))

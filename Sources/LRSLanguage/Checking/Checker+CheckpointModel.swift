@@ -21,9 +21,9 @@ extension Checker {
         modules.reserveCapacity(table.count)
         var buffers: [BufferInfo] = []
         var bufferPositions: [Int] = []
-        // Room for a module per four tensors (a module holds a weight and a bias, or more; a
+        // Room for a module per two tensors (a module holds a weight and a bias, or more; a
         // table for every tensor faulted in 128 KB of slots for 10,000), grown when there are more.
-        var numbers = ModuleNumbers(capacity: table.count / 4)
+        var numbers = ModuleNumbers(capacity: table.count / 2)
         var total = 0
         var overflowed = false
         table.withNames { names in
