@@ -84,8 +84,10 @@ extension ProgramWriter {
         if distributed {
             // Every rank waits for the others (rank 0 may still be saving) before the group is
             // torn down: a rank that tore it down alone made gloo abort the other at exit
-            // ("terminate called without an active exception"), failing a finished run.
-            out += ["    dist.barrier()", "    dist.destroy_process_group()"]
+            // ("terminate called without an active exception"), failing a finished run. The
+            // DDP wrapper goes first: its reducer holds the group, which would otherwise live
+            // on, its gloo threads with it, into the interpreter's own shutdown.
+            out += ["    del ddp_model", "    dist.barrier()", "    dist.destroy_process_group()"]
         }
         return out.joined(separator: "\n")
     }
