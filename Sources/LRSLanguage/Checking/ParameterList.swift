@@ -63,19 +63,18 @@ public struct ParameterList: RandomAccessCollection, Sendable {
     public var distinctShapes: [[Int]] { checkpoint?.table.distinctShapes ?? [] }
 
     /// The total elements and the most dimensions of the parameters at `positions` (a group's
-    /// summary): a checkpoint's thousands are read by their tensors' numbers, each distinct
-    /// shape's dimensions counted once, with no shape array per parameter.
+    /// summary): a checkpoint's thousands are read by their tensors' shape numbers, with no
+    /// shape array made per parameter.
     public func totals(of positions: [Int]) -> (elements: Int, dimensions: Int) {
         guard let checkpoint else {
             return (positions.reduce(0) { $0 + infos[$1].count }, positions.reduce(0) { Swift.max($0, infos[$1].shape.count) })
         }
-        let table = checkpoint.table
-        let dimensions = table.distinctShapes.map(\.count)
+        let table = checkpoint.table, shapes = table.distinctShapes
         var total = (elements: 0, dimensions: 0)
         for position in positions {
             let tensor = Int(checkpoint.tensors[position])
             total.elements += table.elementCount(tensor)
-            total.dimensions = Swift.max(total.dimensions, dimensions[Int(table.shapeNumbers[tensor])])
+            total.dimensions = Swift.max(total.dimensions, shapes[Int(table.shapeNumbers[tensor])].count)
         }
         return total
     }
