@@ -8,18 +8,7 @@ import Glibc
 enum BackgroundThread {
     /// Starts `work`; false when there is no other core to run it on, or no thread to be had.
     static func start(_ work: @escaping @Sendable () -> Void) -> Bool {
-        guard let affinity = Affinity.library else { return false }
-        var cores = cpu_set_t()
-        let current = affinity.currentCore()
-        guard current >= 0, affinity.allowed(0, MemoryLayout<cpu_set_t>.size, &cores) == 0 else { return false }
-        let others = withUnsafeMutableBytes(of: &cores) { raw -> Int in
-            let words = raw.bindMemory(to: UInt.self)
-            let word = Int(current) / UInt.bitWidth, bit = UInt(1) << UInt(Int(current) % UInt.bitWidth)
-            guard word < words.count else { return 0 }
-            words[word] &= ~bit
-            return words.reduce(0) { $0 + $1.nonzeroBitCount }
-        }
-        guard others > 0 else { return false }
+        guard let affinity = Affinity.library, var cores = otherCores(affinity) else { return false }
         var attributes = pthread_attr_t()
         guard pthread_attr_init(&attributes) == 0 else { return false }
         defer { pthread_attr_destroy(&attributes) }
@@ -38,6 +27,27 @@ enum BackgroundThread {
             return false
         }
         return true
+    }
+
+    /// Whether this process may run on a core other than this thread's now: `start` needs one.
+    static var hasAnotherCore: Bool {
+        guard let affinity = Affinity.library else { return false }
+        return otherCores(affinity) != nil
+    }
+
+    /// The cores this process may run on, but for this thread's now; nil when there is none.
+    private static func otherCores(_ affinity: Affinity) -> cpu_set_t? {
+        var cores = cpu_set_t()
+        let current = affinity.currentCore()
+        guard current >= 0, affinity.allowed(0, MemoryLayout<cpu_set_t>.size, &cores) == 0 else { return nil }
+        let others = withUnsafeMutableBytes(of: &cores) { raw -> Int in
+            let words = raw.bindMemory(to: UInt.self)
+            let word = Int(current) / UInt.bitWidth, bit = UInt(1) << UInt(Int(current) % UInt.bitWidth)
+            guard word < words.count else { return 0 }
+            words[word] &= ~bit
+            return words.reduce(0) { $0 + $1.nonzeroBitCount }
+        }
+        return others > 0 ? cores : nil
     }
 
     /// The core this thread runs on now, if the C library says.

@@ -7,7 +7,6 @@ import Testing
 /// kernel's filling of page tables takes the first touches' faults while leaving every byte
 /// the program wrote as it was.
 @Suite(.serialized) struct HeapPrefaultTests {
-    private static var cores: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
     private static let page = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Whether this kernel fills page tables on advice (Linux 5.14 and later).
@@ -24,7 +23,7 @@ import Testing
         return usage.ru_minflt
     }
 
-    @Test(.enabled(if: cores > 1, "one core: there is no other to run on"))
+    @Test(.enabled(if: BackgroundThread.hasAnotherCore, "one core: there is no other to run on"))
     func backgroundWorkRunsOnAnotherCore() {
         let done = DispatchSemaphore(value: 0)
         let ran = Mutex(-1)
