@@ -25,19 +25,21 @@ public enum HeapPrefault {
     /// kernels refuse the advice, and nothing is faulted in ahead.
     private static let populateWrite: Int32 = 23
 
-    /// The process is about to allocate about `bytes` of heap.
-    static func ahead(_ bytes: Int) {
-        guard enabled, bytes >= minimumBytes else { return }
+    /// The process is about to allocate about `bytes` of heap. Whether a thread was started to
+    /// fault it in.
+    @discardableResult
+    static func ahead(_ bytes: Int) -> Bool {
+        guard enabled, bytes >= minimumBytes else { return false }
         let size = min(bytes, maximumBytes)
-        guard let block = malloc(size) else { return }
+        guard let block = malloc(size) else { return false }
         free(block)
         let page = UInt(max(4096, sysconf(Int32(_SC_PAGESIZE))))
         let start = (UInt(bitPattern: block) + page - 1) & ~(page - 1)
         let end = (UInt(bitPattern: block) + UInt(size)) & ~(page - 1)
-        guard end > start else { return }
+        guard end > start else { return false }
         // The block is freed: the thread only has the kernel fill page tables, which leaves the
         // bytes of whatever the allocator has put there meanwhile as they are.
-        _ = BackgroundThread.start {
+        return BackgroundThread.start {
             if let address = UnsafeMutableRawPointer(bitPattern: start) { fillPageTables(address, count: Int(end - start)) }
         }
     }

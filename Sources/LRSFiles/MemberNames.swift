@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The names an object has named so far, for its duplicate check. An entry of a header names
 /// three members, compared in place; a header names thousands of tensors, nearly always in
 /// plain ASCII (no escapes), which are hashed and compared as the bytes of the text, with no
@@ -99,7 +95,7 @@ public struct PlainNameTable: Sendable {
                     while slots[slot] >= 0 {
                         let other = Int(slots[slot])
                         if hashes[other] == h, spans[other].count == range.count,
-                           range.isEmpty || bytes.baseAddress.map({ memcmp($0 + spans[other].start, $0 + range.lowerBound, range.count) == 0 }) == true {
+                           ByteCompare.equal(bytes, spans[other].start, bytes, range.lowerBound, count: range.count) {
                             return (slot, other)
                         }
                         slot = (slot + 1) & mask

@@ -30,9 +30,8 @@ public struct NameBuffer: Sendable {
     }
 
     public mutating func append(_ name: String) {
-        if isASCII { isASCII = name.utf8.allSatisfy { $0 < 0x80 } }
-        bytes.append(contentsOf: name.utf8)
-        ends.append(Int32(truncatingIfNeeded: bytes.count))
+        var name = name
+        name.withUTF8 { append($0) }
     }
 
     /// Whether no byte is past ASCII: eight at a time.

@@ -7,14 +7,16 @@ extension SafetensorsFile {
         let header = try SafetensorsHeader.read(path: path)
         var file = SafetensorsFile()
         file.metadata = header.metadata
+        // Each made once: `entries` makes every name a `String`.
+        let entries = header.entries
         var types: [String: ElementType] = [:]
-        for entry in header.entries {
+        for entry in entries {
             guard let type = ElementType(rawValue: entry.dtype.rawValue) else {
                 throw FileFormatError(path: path, "tensor '\(entry.name)' has dtype \(entry.dtype.rawValue); lrs reads F32, F64, I64 and I32")
             }
             types[entry.name] = type
         }
-        let ordered = header.entries.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+        let ordered = entries.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
         let (dataStart, dataSize) = (header.dataStart, header.dataSize)
 
         // Only now that every range is known to lie inside the file is the data read.

@@ -60,12 +60,14 @@ import Testing
         #expect(kept, "a byte written before changed")
     }
 
-    @Test func smallOrDisabledPrefaultLeavesTheHeapUsable() {
-        HeapPrefault.ahead(4 << 20)
+    /// Only when enabled (by a command that tunes the allocator), for a block worth a thread,
+    /// and with another core to run on.
+    @Test func aThreadIsStartedOnlyWhenEnabledForALargeBlock() {
+        #expect(!HeapPrefault.ahead(4 << 20), "started while disabled")
         HeapPrefault.enabled = true
         defer { HeapPrefault.enabled = false }
-        HeapPrefault.ahead(HeapPrefault.minimumBytes - 1)
-        HeapPrefault.ahead(4 << 20)
+        #expect(!HeapPrefault.ahead(HeapPrefault.minimumBytes - 1), "started for a small block")
+        #expect(HeapPrefault.ahead(4 << 20) == BackgroundThread.hasAnotherCore)
         let values = [UInt8](repeating: 7, count: 4 << 20)
         #expect(values.allSatisfy { $0 == 7 })
     }

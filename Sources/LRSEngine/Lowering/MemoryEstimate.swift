@@ -60,8 +60,10 @@ public enum MemoryEstimate {
     public static func bytes(for script: CheckedScript) -> Int {
         var total = 0
         let parameters = script.model.parameters
+        // Per element: the value, its gradient and the optimizer's state (asked of every group once).
+        let perElement = 4 * (2 + slots(script))
         for position in parameters.indices {
-            total = add(total, multiply(parameters.elementCount(position), 4 * (2 + slots(script))))
+            total = add(total, multiply(parameters.elementCount(position), perElement))
         }
         for buffer in script.model.buffers { total = add(total, multiply(product(buffer.shape), 8)) }
         return total
@@ -79,7 +81,8 @@ public enum MemoryEstimate {
         }.first
         if let savedFile {
             let parameters = script.model.parameters
-            let state = parameters.indices.reduce(0) { add($0, multiply(parameters.elementCount($1), 4 * (1 + slots(script)))) }
+            let perElement = 4 * (1 + slots(script))
+            let state = parameters.indices.reduce(0) { add($0, multiply(parameters.elementCount($1), perElement)) }
             parts.append(Part(part: MemoryPart("saving the state", bytes: multiply(state, 2)), range: savedFile))
         }
         let splits = script.statements.contains { if case .split = $0 { return true } else { return false } }

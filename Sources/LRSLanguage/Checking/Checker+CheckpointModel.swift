@@ -68,7 +68,10 @@ extension Checker {
                             buffers: buffers, bufferPositions: bufferPositions, range: range)
     }
 
-    /// Section 13's buffer names.
+    /// Section 13's buffer names, compared as `String`s (by characters): for names that are not
+    /// ASCII. `NameFacts` compares an ASCII name's bytes with the same three ends, spelled out
+    /// there for speed (a shared list cost 2% of a 10,000-tensor check); `NameFactsTests` holds
+    /// the two to the same answers.
     static func isBufferName(_ name: String) -> Bool {
         name.hasSuffix(".running_mean") || name.hasSuffix(".running_var") || name.hasSuffix(".num_batches_tracked")
     }

@@ -63,7 +63,8 @@ struct NameFacts {
         return name.withUTF8 { NameFacts($0).module(of: $0) }
     }
 
-    /// Section 13's buffer names, by their ends: the last byte tells which one to compare.
+    /// Section 13's buffer names (as `Checker.isBufferName` has them), by their ends: the last
+    /// byte tells which one to compare.
     private static func isBufferSuffix(_ raw: UnsafeRawBufferPointer) -> Bool {
         switch raw.last {
         case UInt8(ascii: "n"): ends(raw, ".running_mean")
